@@ -1,0 +1,149 @@
+// Shared data shapes that flow between the stages (see DEVELOPERS.md, "Architecture").
+// Types only: no stage logic lives here, so every stage can import it without cycles.
+
+/** One entry of a GOPROXY list. */
+export interface ProxyEntry {
+  /** `url` for a module proxy, or one of go's keywords. */
+  kind: 'url' | 'direct' | 'off'
+  /** The URL exactly as the user gave it (may carry credentials); '' for keywords. */
+  url: string
+  /** Safe to print: credentials replaced by `***`. For keywords, the keyword. */
+  display: string
+  /**
+   * How go moves past this entry when it fails: ',' only on 404/410, '|' on any error.
+   * This is the separator that followed the entry ('' for the last entry).
+   */
+  separator: ',' | '|' | ''
+}
+
+/** Effective module settings: inputs over `go env`. Values are exactly what go receives. */
+export interface GoSettings {
+  GOPROXY: string
+  GOPRIVATE: string
+  GONOPROXY: string
+  GONOSUMDB: string
+  GOSUMDB: string
+}
+
+export interface GoToolchain {
+  /** Absolute path of the go binary. */
+  bin: string
+  /** e.g. "1.26.8" (from `go env GOVERSION`, without the "go" prefix; devel builds keep their text). */
+  version: string
+  /** `go env -json` of the runner's environment, before our settings. */
+  env: Record<string, string>
+}
+
+export interface GoModule {
+  /** Absolute directory holding go.mod. */
+  dir: string
+  /** Directory relative to the workspace, '/'-separated; '.' for the workspace itself. */
+  rel: string
+  /** Module path from go.mod. */
+  path: string
+}
+
+export type ErrorClass = 'network' | 'not-found' | 'security' | 'auth' | 'toolchain' | 'other'
+
+export interface ClassifiedError {
+  class: ErrorClass
+  /** Retrying the same work may succeed (network faults); never true for security, auth, not-found. */
+  transient: boolean
+  /** The most relevant line of go's output (redacted). */
+  message: string
+  /** One sentence the user can act on. */
+  hint: string
+}
+
+export interface Annotation {
+  /** Relative to the workspace, '/'-separated. */
+  file: string
+  startLine: number
+  title: string
+  message: string
+}
+
+export type ModuleStatus = 'tidy' | 'drift' | 'fixed' | 'error'
+
+export interface TidyResult {
+  module: GoModule
+  status: ModuleStatus
+  /** Unified diff of go.mod/go.sum, paths relative to the workspace; '' when tidy. */
+  diff: string
+  /** Files tidy changes (check) or changed (fix), relative to the workspace. */
+  changedFiles: string[]
+  annotations: Annotation[]
+  durationMs: number
+  /** How many times tidy ran for this module (whole-run retries). */
+  attempts: number
+  error?: ClassifiedError
+}
+
+export type Verdict =
+  | 'ok'
+  | 'dns'
+  | 'refused'
+  | 'timeout'
+  | 'tls-untrusted'
+  | 'tls-other'
+  | 'auth'
+  | 'unreachable'
+  | `http-${number}`
+
+export interface ProbeResult {
+  /** Redacted endpoint URL. */
+  endpoint: string
+  role: 'proxy' | 'sumdb'
+  verdict: Verdict
+  hint: string
+  /** Milliseconds per stage that ran; missing stages did not run. */
+  timings: { dns?: number; tcp?: number; tls?: number; http?: number; total: number }
+  /** For TLS failures: the presented certificate, when known. */
+  certificate?: { subject: string; issuer: string }
+  /** Free text with the low-level error (redacted). */
+  detail?: string
+}
+
+export interface UpstreamStats {
+  /** Redacted upstream URL. */
+  upstream: string
+  requests: number
+  bytes: number
+  retries: number
+  failures: number
+  /** Median time to first byte of successful responses, ms. */
+  latencyMs: number
+  /** True once the circuit breaker stopped using this upstream. */
+  tripped: boolean
+}
+
+export interface CacheReport {
+  /** What happened in main. */
+  restore: 'hit' | 'partial' | 'miss' | 'skipped' | 'disabled' | 'failed'
+  key?: string
+  matchedKey?: string
+  sizeBytes?: number
+  durationMs?: number
+  note?: string
+}
+
+export interface SecurityFinding {
+  title: string
+  message: string
+}
+
+/** Everything reporting needs, collected by main. Reporting reads only this. */
+export interface RunResult {
+  mode: 'check' | 'fix'
+  goVersion?: string
+  /** Redacted effective GOPROXY as the user configured it (never the relay address). */
+  goproxy?: string
+  egressProxy?: string
+  modules: TidyResult[]
+  preflight?: ProbeResult[]
+  relay?: UpstreamStats[]
+  cache?: CacheReport
+  security?: SecurityFinding[]
+  /** Set when the run failed before or outside per-module results (bad input, no go, ...). */
+  fatal?: string
+}
