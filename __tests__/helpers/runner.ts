@@ -1,0 +1,340 @@
+// Emulates GitHub's runner executing one JavaScript action step (main or post) from the action's bundle, as a
+// child process: INPUT_* from action.yml defaults plus overrides, the file-command files, the runner variables,
+// then the outputs/env/state/path/summary and the `::` workflow commands parsed back, as the runner would.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { makeTempDir } from './gotest-env.js'
+
+/** The repository root: the nearest directory above this file holding action.yml (works from .build/ too). */
+export const REPO_ROOT: string = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  while (!existsSync(join(dir, 'action.yml')) && dirname(dir) !== dir) dir = dirname(dir)
+  return dir
+})()
+
+export interface ActionMetadata {
+  /** Declared inputs and their defaults (undefined when no default). */
+  inputs: Record<string, string | undefined>
+  outputs: string[]
+  using: string
+  main: string
+  post?: string
+}
+
+/** Reads the subset of action.yml the runner needs (inputs/defaults, outputs, runs). */
+export function readActionYml(actionDir: string = REPO_ROOT): ActionMetadata {
+  const text = readFileSync(join(actionDir, 'action.yml'), 'utf8')
+  const meta: ActionMetadata = { inputs: {}, outputs: [], using: '', main: '' }
+  let section = ''
+  let current = ''
+  for (const raw of text.split(/\r?\n/)) {
+    if (/^\s*(#|$)/.test(raw)) continue
+    const top = /^([A-Za-z_][\w-]*):(.*)$/.exec(raw)
+    if (top) {
+      section = top[1]
+      current = ''
+      continue
+    }
+    const key = /^  ([A-Za-z_][\w-]*):\s*(.*)$/.exec(raw)
+    if (key) {
+      current = key[1]
+      if (section === 'inputs') meta.inputs[current] = undefined
+      if (section === 'outputs') meta.outputs.push(current)
+      if (section === 'runs' && ['using', 'main', 'post'].includes(current)) {
+        ;(meta as unknown as Record<string, string>)[current] = yamlScalar(key[2])
+      }
+      continue
+    }
+    const sub = /^    default:\s*(.*)$/.exec(raw)
+    if (sub && section === 'inputs' && current) meta.inputs[current] = yamlScalar(sub[1])
+  }
+  if (!meta.main) throw new Error(`${join(actionDir, 'action.yml')}: no runs.main`)
+  return meta
+}
+
+/** A one-line YAML scalar: plain, 'single' ('' escapes a quote) or "double" (basic escapes). */
+function yamlScalar(v: string): string {
+  const s = v.trim()
+  if (s.startsWith("'")) return s.slice(1, s.lastIndexOf("'")).replace(/''/g, "'")
+  if (s.startsWith('"')) return JSON.parse(s.slice(0, s.lastIndexOf('"') + 1)) as string
+  return s.replace(/\s+#.*$/, '')
+}
+
+export interface RunActionOptions {
+  entry?: 'main' | 'post'
+  /** Input overrides by their action.yml name (e.g. `working-directory`). */
+  inputs?: Record<string, string>
+  /** The job environment (e.g. makeGoEnv().env). Nothing else from the test process is passed except PATH. */
+  env?: Record<string, string | undefined>
+  /** GITHUB_WORKSPACE and the step's cwd. Default: a fresh makeWorkspace(). */
+  workspace?: string
+  /** Saved state from the main step, passed to post as STATE_<name>. */
+  state?: Record<string, string>
+  runnerTemp?: string
+  toolCache?: string
+  eventName?: string
+  /** Kill the step after this long. Default 120 s. */
+  timeoutMs?: number
+  /** Directory holding action.yml and the bundle. Default: the repository root. */
+  actionDir?: string
+}
+
+export interface ActionRun {
+  /** Process exit code; null when killed (timeout). */
+  exitCode: number | null
+  /** The runner fails the step on any non-zero exit. */
+  failed: boolean
+  timedOut: boolean
+  stdout: string
+  stderr: string
+  /** stdout as the runner's log shows it: `::add-mask::` values replaced by `***`. */
+  maskedStdout: string
+  outputs: Record<string, string>
+  env: Record<string, string>
+  state: Record<string, string>
+  path: string[]
+  summary: string
+  annotations: RunnerAnnotation[]
+  masks: string[]
+  debug: string[]
+  groups: string[]
+  /** Inputs given that action.yml does not declare (the runner warns about these). */
+  unexpectedInputs: string[]
+  workspace: string
+  runnerTemp: string
+}
+
+/** A fresh, empty workspace directory. */
+export function makeWorkspace(): string {
+  return makeTempDir('gtg-ws-')
+}
+
+/** The runner's name for an input's variable: spaces to `_`, upper-cased, hyphens kept. */
+export function inputEnvName(name: string): string {
+  return 'INPUT_' + name.replace(/ /g, '_').toUpperCase()
+}
+
+/** Runs one step of the action and parses what the runner would. Never throws for a failing step. */
+export async function runAction(opts: RunActionOptions = {}): Promise<ActionRun> {
+  const actionDir = resolve(opts.actionDir ?? REPO_ROOT)
+  const meta = readActionYml(actionDir)
+  const entry = opts.entry ?? 'main'
+  const script = entry === 'main' ? meta.main : meta.post
+  if (!script) throw new Error(`action.yml in ${actionDir} has no runs.${entry}`)
+  const workspace = opts.workspace ?? makeWorkspace()
+  const runnerTemp = opts.runnerTemp ?? makeTempDir('gtg-runner-temp-')
+  const toolCache = opts.toolCache ?? makeTempDir('gtg-toolcache-')
+  const files = makeFileCommandFiles()
+  const env = stepEnv(opts, meta, { workspace, runnerTemp, toolCache, files })
+  const proc = await spawnNode(join(actionDir, script), workspace, env, opts.timeoutMs ?? 120_000)
+  const parsed = parseWorkflowCommands(proc.stdout)
+  const outputs = { ...parsed.outputs, ...parseKeyValueFile(files.GITHUB_OUTPUT) }
+  return {
+    exitCode: proc.code,
+    failed: proc.code !== 0,
+    timedOut: proc.timedOut,
+    stdout: proc.stdout,
+    stderr: proc.stderr,
+    maskedStdout: maskText(proc.stdout, parsed.masks),
+    outputs,
+    env: parseKeyValueFile(files.GITHUB_ENV),
+    state: { ...parsed.state, ...parseKeyValueFile(files.GITHUB_STATE) },
+    path: readFileSync(files.GITHUB_PATH, 'utf8').split(/\r?\n/).filter((l) => l !== ''),
+    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    annotations: parsed.annotations,
+    masks: parsed.masks,
+    debug: parsed.debug,
+    groups: parsed.groups,
+    unexpectedInputs: Object.keys(opts.inputs ?? {}).filter((k) => !(k in meta.inputs)),
+    workspace,
+    runnerTemp
+  }
+}
+
+type FileCommands = Record<'GITHUB_OUTPUT' | 'GITHUB_ENV' | 'GITHUB_STATE' | 'GITHUB_STEP_SUMMARY' | 'GITHUB_PATH', string>
+
+function makeFileCommandFiles(): FileCommands {
+  const dir = makeTempDir('gtg-filecmd-')
+  const files = {} as FileCommands
+  for (const name of ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY', 'GITHUB_PATH'] as const) {
+    files[name] = join(dir, name.toLowerCase())
+    writeFileSync(files[name], '')
+  }
+  return files
+}
+
+function stepEnv(
+  opts: RunActionOptions,
+  meta: ActionMetadata,
+  ctx: { workspace: string; runnerTemp: string; toolCache: string; files: FileCommands }
+): Record<string, string> {
+  const eventPath = join(ctx.runnerTemp, '_github_workflow', 'event.json')
+  mkdirSync(dirname(eventPath), { recursive: true })
+  writeFileSync(eventPath, '{}\n')
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_WORKSPACE: ctx.workspace,
+    GITHUB_EVENT_NAME: opts.eventName ?? 'push',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_SERVER_URL: 'https://github.invalid',
+    GITHUB_API_URL: 'https://api.github.invalid',
+    GITHUB_REPOSITORY: 'example/repo',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_SHA: '0000000000000000000000000000000000000000',
+    GITHUB_RUN_ID: '1',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_JOB: 'test',
+    GITHUB_ACTION: 'go-tidy-guard',
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: process.arch === 'arm64' ? 'ARM64' : 'X64',
+    RUNNER_TEMP: ctx.runnerTemp,
+    RUNNER_TOOL_CACHE: ctx.toolCache,
+    ...ctx.files
+  }
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete env[k]
+    else env[k] = v
+  }
+  const inputs: Record<string, string | undefined> = { ...meta.inputs, ...opts.inputs }
+  for (const [name, value] of Object.entries(inputs)) if (value !== undefined) env[inputEnvName(name)] = value
+  for (const [name, value] of Object.entries(opts.state ?? {})) env[`STATE_${name}`] = value
+  return env
+}
+
+function spawnNode(
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs: number
+): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [script], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    let timedOut = false
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    const timer = setTimeout(() => {
+      timedOut = true
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        child.kill('SIGKILL')
+      }
+    }, timeoutMs)
+    child.on('error', (err) => {
+      clearTimeout(timer)
+      reject(err)
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolvePromise({ code, stdout, stderr, timedOut })
+    })
+  })
+}
+
+/** Parses a file-command file: `name=value` lines and `name<<DELIM` … `DELIM` blocks; later wins. */
+export function parseKeyValueFile(file: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/)
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    if (line === '') continue
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    const eq = line.indexOf('=')
+    if (heredoc && (eq < 0 || line.indexOf('<<') < eq)) {
+      const body: string[] = []
+      let j = i + 1
+      while (j < lines.length && lines[j] !== heredoc[2]) body.push(lines[j++])
+      if (j >= lines.length) throw new Error(`${file}: unterminated ${heredoc[1]}<<${heredoc[2]}`)
+      out[heredoc[1]] = body.join('\n')
+      i = j
+    } else if (eq > 0) {
+      out[line.slice(0, eq)] = line.slice(eq + 1)
+    } else {
+      throw new Error(`${file}: invalid line ${JSON.stringify(line)}`)
+    }
+  }
+  return out
+}
+
+/** Replaces each mask by `***`, longest first, as the runner's log does. */
+export function maskText(text: string, masks: string[]): string {
+  let out = text
+  for (const m of [...masks].sort((a, b) => b.length - a.length)) if (m) out = out.split(m).join('***')
+  return out
+}
+
+export interface RunnerAnnotation {
+  level: 'error' | 'warning' | 'notice'
+  file?: string
+  line?: number
+  endLine?: number
+  col?: number
+  endColumn?: number
+  title?: string
+  message: string
+}
+
+export interface WorkflowCommands {
+  annotations: RunnerAnnotation[]
+  masks: string[]
+  debug: string[]
+  groups: string[]
+  /** Legacy `::set-output` / `::save-state` commands. */
+  outputs: Record<string, string>
+  state: Record<string, string>
+}
+
+// The runner's own unescape order: %25 last, so "%250A" stays "%0A".
+const DATA_ESCAPES: Array<[string, string]> = [['%0D', '\r'], ['%0A', '\n'], ['%25', '%']]
+const PROPERTY_ESCAPES: Array<[string, string]> = [['%0D', '\r'], ['%0A', '\n'], ['%3A', ':'], ['%2C', ','], ['%25', '%']]
+
+function unescape(s: string, table: Array<[string, string]>): string {
+  return table.reduce((acc, [from, to]) => acc.split(from).join(to), s)
+}
+
+/** Parses the `::name k=v,k=v::message` commands on stdout, honouring `::stop-commands::`. */
+export function parseWorkflowCommands(stdout: string): WorkflowCommands {
+  const out: WorkflowCommands = { annotations: [], masks: [], debug: [], groups: [], outputs: {}, state: {} }
+  let stopToken: string | undefined
+  for (const line of stdout.split(/\r?\n/)) {
+    const m = /^::([A-Za-z-]+)(?: ([^:]*))?::(.*)$/.exec(line.trimStart())
+    if (!m) continue
+    const [, name, rawProps, rawMessage] = m
+    if (stopToken !== undefined) {
+      if (name === stopToken) stopToken = undefined
+      continue
+    }
+    const props: Record<string, string> = {}
+    for (const pair of (rawProps ?? '').split(',')) {
+      const eq = pair.indexOf('=')
+      if (eq > 0) props[pair.slice(0, eq).trim()] = unescape(pair.slice(eq + 1), PROPERTY_ESCAPES)
+    }
+    const message = unescape(rawMessage, DATA_ESCAPES)
+    if (name === 'error' || name === 'warning' || name === 'notice') out.annotations.push(annotation(name, props, message))
+    else if (name === 'add-mask') out.masks.push(message)
+    else if (name === 'debug') out.debug.push(message)
+    else if (name === 'group') out.groups.push(message)
+    else if (name === 'set-output' && props.name) out.outputs[props.name] = message
+    else if (name === 'save-state' && props.name) out.state[props.name] = message
+    else if (name === 'stop-commands') stopToken = message
+  }
+  return out
+}
+
+function annotation(level: RunnerAnnotation['level'], p: Record<string, string>, message: string): RunnerAnnotation {
+  const num = (v: string | undefined): number | undefined => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined)
+  const a: RunnerAnnotation = { level, message }
+  if (p.file !== undefined) a.file = p.file
+  if (p.title !== undefined) a.title = p.title
+  const fields: Array<[keyof RunnerAnnotation, string | undefined]> = [
+    ['line', p.line], ['endLine', p.endLine], ['col', p.col], ['endColumn', p.endColumn]
+  ]
+  for (const [k, v] of fields) if (num(v) !== undefined) (a as unknown as Record<string, number>)[k] = num(v)!
+  return a
+}

@@ -1,0 +1,106 @@
+// Per-upstream health for the relay: a circuit breaker that takes a failing upstream out of the run,
+// preflight's verdicts for ordering, and the statistics the job summary shows.
+import type { UpstreamStats } from './types.js'
+
+export interface BreakerOptions {
+  /** Consecutive failures that trip an upstream that never answered us. */
+  tripAfter: number
+  /**
+   * Consecutive failures that trip an upstream that has answered before. Higher, because a flaky but
+   * alive proxy that is the only one left must not be switched off by a short unlucky streak.
+   */
+  tripAfterIfAlive: number
+}
+
+export const DEFAULT_BREAKER: BreakerOptions = { tripAfter: 3, tripAfterIfAlive: 10 }
+
+const MAX_SAMPLES = 1000
+
+export class Upstream {
+  /** Preflight's verdict: true ok, false not ok, undefined not known (yet). */
+  healthy: boolean | undefined = undefined
+  tripped = false
+  private consecutive = 0
+  private alive = false
+  private readonly ttfb: number[] = []
+  readonly counts = { requests: 0, bytes: 0, retries: 0, failures: 0 }
+  /** Attempts waiting for response headers; aborted when preflight demotes this upstream. */
+  readonly waiting = new Set<AbortController>()
+
+  constructor(
+    /** As the user wrote it, credentials included: never print. */
+    readonly url: string,
+    /** Redacted, safe to print. */
+    readonly display: string,
+    /** Preference order from the GOPROXY list. */
+    readonly index: number,
+    private readonly opts: BreakerOptions
+  ) {}
+
+  /** The upstream answered over HTTP (any status that is not a failure). */
+  answered(ttfbMs?: number): void {
+    this.consecutive = 0
+    this.alive = true
+    if (ttfbMs !== undefined) {
+      if (this.ttfb.length >= MAX_SAMPLES) this.ttfb.shift()
+      this.ttfb.push(ttfbMs)
+    }
+  }
+
+  failed(): void {
+    this.counts.failures++
+    this.consecutive++
+    if (this.consecutive >= (this.alive ? this.opts.tripAfterIfAlive : this.opts.tripAfter)) this.tripped = true
+  }
+
+  stats(): UpstreamStats {
+    return {
+      upstream: this.display,
+      ...this.counts,
+      latencyMs: median(this.ttfb),
+      tripped: this.tripped
+    }
+  }
+}
+
+function median(values: readonly number[]): number {
+  if (values.length === 0) return 0
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return Math.round(sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2)
+}
+
+const RANK = (u: Upstream): number => (u.healthy === true ? 0 : u.healthy === undefined ? 1 : 2)
+
+export class UpstreamPool {
+  readonly all: Upstream[]
+
+  constructor(entries: ReadonlyArray<{ url: string; display: string }>, opts: BreakerOptions = DEFAULT_BREAKER) {
+    this.all = entries.map((e, i) => new Upstream(e.url, e.display, i, opts))
+  }
+
+  /** Upstreams still in service, healthy first, then unknown, then unhealthy; GOPROXY order within each. */
+  order(): Upstream[] {
+    return this.all.filter((u) => !u.tripped).sort((a, b) => RANK(a) - RANK(b) || a.index - b.index)
+  }
+
+  setHealthy(url: string, healthy: boolean): void {
+    for (const u of this.all) {
+      if (u.url !== url) continue
+      u.healthy = healthy
+      // Requests stuck on an upstream that preflight now calls broken move on at once instead of
+      // waiting out the first-byte timeout, but only when somewhere better is left to go.
+      if (!healthy && this.all.some((o) => o !== u && !o.tripped && o.healthy !== false)) {
+        for (const ac of u.waiting) ac.abort(new Error('preflight marked the upstream unhealthy'))
+      }
+    }
+  }
+
+  allDown(): boolean {
+    return this.all.every((u) => u.tripped || u.healthy === false)
+  }
+
+  stats(): UpstreamStats[] {
+    return this.all.map((u) => u.stats())
+  }
+}

@@ -1,0 +1,137 @@
+// go.mod text scanning, only for the line numbers that annotations need: go itself (`go mod edit -json`) is the
+// authority on what a go.mod means, but it does not report where things are.
+
+export interface RequireLine {
+  path: string
+  version: string
+  /** 1-based line number. */
+  line: number
+  indirect: boolean
+}
+
+/** 1-based lines; a single-line `require x v` is a block of one line. */
+export interface RequireBlock {
+  start: number
+  end: number
+  /** Every requirement in the block is marked `// indirect`. */
+  indirect: boolean
+}
+
+export interface GoModScan {
+  requires: RequireLine[]
+  blocks: RequireBlock[]
+  /** Line of the `module` directive, 0 when there is none. */
+  moduleLine: number
+  /** The `go` directive, when present. */
+  go?: { version: string; line: number }
+  /** The `toolchain` directive, when present. */
+  toolchain?: { name: string; line: number }
+}
+
+/** Splits a go.mod line into its tokens and its trailing `//` comment (go.mod has no other comment form). */
+function splitComment(text: string): { body: string; comment: string } {
+  // A `//` inside a quoted path is not a comment; go.mod strings are Go interpreted or raw strings.
+  let quote = ''
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (quote) {
+      if (c === '\\' && quote === '"') i++
+      else if (c === quote) quote = ''
+    } else if (c === '"' || c === '`') {
+      quote = c
+    } else if (c === '/' && text[i + 1] === '/') {
+      return { body: text.slice(0, i).trim(), comment: text.slice(i + 2).trim() }
+    }
+  }
+  return { body: text.trim(), comment: '' }
+}
+
+/** Same rule as golang.org/x/mod/modfile isIndirect: the comment is `indirect` or starts with `indirect;`. */
+function isIndirect(comment: string): boolean {
+  const f = comment.split(/\s+/).filter(Boolean)
+  return (f.length === 1 && f[0] === 'indirect') || (f.length > 1 && f[0] === 'indirect;')
+}
+
+function unquote(token: string): string {
+  if (token.startsWith('`') && token.endsWith('`') && token.length >= 2) return token.slice(1, -1)
+  if (token.startsWith('"') && token.endsWith('"') && token.length >= 2) {
+    try {
+      return JSON.parse(token) as string
+    } catch {
+      return token.slice(1, -1)
+    }
+  }
+  return token
+}
+
+/** Tokens of a statement body: bare words and quoted strings. */
+function tokens(body: string): string[] {
+  return body.match(/"(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+/g) ?? []
+}
+
+/**
+ * Parses one requirement line's text: `require path version`, or `path version` inside a block (`inBlock`).
+ * Returns undefined for anything else (block brackets, other directives, comments).
+ */
+export function parseRequireText(
+  text: string,
+  inBlock: boolean
+): { path: string; version: string; indirect: boolean } | undefined {
+  const { body, comment } = splitComment(text)
+  let t = tokens(body)
+  if (!inBlock) {
+    if (t[0] !== 'require') return undefined
+    t = t.slice(1)
+  }
+  if (t.length !== 2 || t[0] === '(' || t[0] === ')') return undefined
+  return { path: unquote(t[0]), version: unquote(t[1]), indirect: isIndirect(comment) }
+}
+
+/** Scans go.mod text for requirements, require blocks and the module/go/toolchain directives. */
+export function scanGoMod(text: string): GoModScan {
+  const scan: GoModScan = { requires: [], blocks: [], moduleLine: 0 }
+  const lines = text.split('\n')
+  // The verb of the block we are in (`require`, `replace`, ...), and where it started.
+  let block: { verb: string; start: number; first: number } | undefined
+  for (let i = 0; i < lines.length; i++) {
+    const n = i + 1
+    const { body } = splitComment(lines[i].replace(/\r$/, ''))
+    if (!body) continue
+    if (block) {
+      if (body === ')') {
+        if (block.verb === 'require') closeBlock(scan, block.start, n, block.first)
+        block = undefined
+      } else if (block.verb === 'require') {
+        const r = parseRequireText(lines[i], true)
+        if (r) scan.requires.push({ ...r, line: n })
+      }
+      continue
+    }
+    const opened = /^([A-Za-z]+)\s*\($/.exec(body)
+    if (opened) {
+      block = { verb: opened[1], start: n, first: scan.requires.length }
+      if (opened[1] === 'module' && !scan.moduleLine) scan.moduleLine = n
+      continue
+    }
+    directive(scan, lines[i], body, n)
+  }
+  return scan
+}
+
+function directive(scan: GoModScan, raw: string, body: string, n: number): void {
+  const t = tokens(body)
+  if (t[0] === 'module' && !scan.moduleLine) scan.moduleLine = n
+  else if (t[0] === 'go' && t.length === 2) scan.go = { version: t[1], line: n }
+  else if (t[0] === 'toolchain' && t.length === 2) scan.toolchain = { name: t[1], line: n }
+  else if (t[0] === 'require') {
+    const r = parseRequireText(raw, false)
+    if (!r) return
+    scan.requires.push({ ...r, line: n })
+    scan.blocks.push({ start: n, end: n, indirect: r.indirect })
+  }
+}
+
+function closeBlock(scan: GoModScan, start: number, end: number, first: number): void {
+  const inside = scan.requires.slice(first)
+  scan.blocks.push({ start, end, indirect: inside.length > 0 && inside.every(r => r.indirect) })
+}

@@ -1,0 +1,79 @@
+// The one undici dispatcher factory (preflight and relay): proxies from the environment the way go reads
+// them, and the CA roots go would trust (the system's) plus any extra CA the user gave us.
+import { readFileSync } from 'node:fs'
+import * as tls from 'node:tls'
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici'
+
+export interface DispatcherOptions {
+  /** PEM texts (each may hold several certificates) trusted in addition to the system roots. */
+  extraCa?: string[]
+  connectTimeoutMs: number
+}
+
+// Where go looks for the system roots on Linux (crypto/x509), after SSL_CERT_FILE; /etc/ssl/cert.pem also
+// serves macOS and Alpine. Node ships its own roots and ignores these, so an intercepting proxy's CA that the
+// runner installed system-wide would be trusted by go but not by us without this.
+const SYSTEM_BUNDLES = [
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/ssl/ca-bundle.pem',
+  '/etc/pki/tls/cacert.pem',
+  '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
+  '/etc/ssl/cert.pem'
+]
+
+function readPem(file: string): string | undefined {
+  try {
+    const text = readFileSync(file, 'utf8')
+    return text.includes('-----BEGIN CERTIFICATE-----') ? text : undefined
+  } catch {
+    return undefined
+  }
+}
+
+let systemCache: string[] | undefined
+
+/** The system's CA bundle as go would load it, plus NODE_EXTRA_CA_CERTS (an explicit `ca` drops it otherwise). */
+export function systemCa(): string[] {
+  if (systemCache) return systemCache
+  const out: string[] = []
+  const envFile = process.env.SSL_CERT_FILE
+  const first = (envFile && readPem(envFile)) || SYSTEM_BUNDLES.map(readPem).find((p) => p !== undefined)
+  if (first) out.push(first)
+  const nodeExtra = process.env.NODE_EXTRA_CA_CERTS && readPem(process.env.NODE_EXTRA_CA_CERTS)
+  if (nodeExtra) out.push(nodeExtra)
+  systemCache = out
+  return out
+}
+
+/** go accepts `host:port` without a scheme in HTTP(S)_PROXY and means http://; undici would reject it. */
+function proxyUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`
+}
+
+/** Reads a variable the way go's httpproxy does: upper case first, then lower case. */
+function envAny(upper: string): string | undefined {
+  return process.env[upper] || process.env[upper.toLowerCase()] || undefined
+}
+
+/**
+ * An EnvHttpProxyAgent honouring HTTP_PROXY / HTTPS_PROXY / NO_PROXY as go does: upper case wins, a bare
+ * host:port is http, and loopback is never proxied (go's special case, which also keeps our tests hermetic).
+ */
+export function createDispatcher(opts: DispatcherOptions): Dispatcher {
+  const ca = [...tls.rootCertificates, ...systemCa(), ...(opts.extraCa ?? [])]
+  // One context for every connection: building one from ~150 roots per handshake costs real time.
+  const secureContext = tls.createSecureContext({ ca })
+  const connect = { timeout: opts.connectTimeoutMs, secureContext }
+  const noProxy = [envAny('NO_PROXY'), 'localhost', '127.0.0.1', '[::1]'].filter(Boolean).join(',')
+  return new EnvHttpProxyAgent({
+    httpProxy: proxyUrl(envAny('HTTP_PROXY')) ?? '',
+    httpsProxy: proxyUrl(envAny('HTTPS_PROXY')) ?? '',
+    noProxy,
+    connect,
+    // Through a proxy: `proxyTls` is the hop to an https proxy, `requestTls` the tunnelled origin.
+    proxyTls: connect,
+    requestTls: connect
+  } as ConstructorParameters<typeof EnvHttpProxyAgent>[0])
+}

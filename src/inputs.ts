@@ -1,0 +1,168 @@
+// Reads and validates every input before anything runs. Each error names the input and the accepted form.
+import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type { ProxyEntry } from './types.js'
+import { parseProxyList, ProxyListError } from './proxylist.js'
+import { addSecret } from './redact.js'
+
+export interface Inputs {
+  workspace: string
+  /** Absolute. */
+  workingDirectory: string
+  modules: string[]
+  goproxy?: ProxyEntry[]
+  goprivate?: string
+  gonoproxy?: string
+  gonosumdb?: string
+  gosumdb?: string
+  preflight: 'true' | 'false' | 'strict'
+  preflightTimeoutMs: number
+  retries: number
+  relay: boolean
+  cache: 'true' | 'false' | 'restore-only'
+  mode: 'check' | 'fix'
+  tidyArgs: string[]
+  token: string
+  exportEnv: boolean
+}
+
+export class InputError extends Error {}
+
+type Getter = (name: string) => string
+
+const defaultGetter: Getter = (name) => core.getInput(name)
+
+export function readInputs(get: Getter = defaultGetter, workspace = process.env.GITHUB_WORKSPACE || process.cwd()): Inputs {
+  const token = get('token')
+  addSecret(token)
+  const goproxyText = get('goproxy')
+  let goproxy: ProxyEntry[] | undefined
+  try {
+    goproxy = goproxyText.trim() ? parseProxyList(goproxyText, 'goproxy') : undefined
+  } catch (e) {
+    if (e instanceof ProxyListError) throw new InputError(e.message)
+    throw e
+  }
+  return {
+    workspace,
+    workingDirectory: workingDirectory(get('working-directory'), workspace),
+    modules: lines(get('modules')).map((m) => checkRelative('modules', m)),
+    goproxy,
+    goprivate: patterns('goprivate', get('goprivate')),
+    gonoproxy: patterns('gonoproxy', get('gonoproxy')),
+    gonosumdb: patterns('gonosumdb', get('gonosumdb')),
+    gosumdb: gosumdb(get('gosumdb')),
+    preflight: oneOf('preflight', get('preflight'), ['true', 'false', 'strict'] as const),
+    preflightTimeoutMs: seconds('preflight-timeout', get('preflight-timeout')),
+    retries: wholeNumber('retries', get('retries'), 0, 10),
+    relay: bool('relay', get('relay')),
+    cache: oneOf('cache', get('cache'), ['true', 'false', 'restore-only'] as const),
+    mode: oneOf('mode', get('mode'), ['check', 'fix'] as const),
+    tidyArgs: tidyArgs(get('tidy-args')),
+    token,
+    exportEnv: bool('export-env', get('export-env'))
+  }
+}
+
+function lines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+}
+
+function workingDirectory(value: string, workspace: string): string {
+  const rel = value.trim() || '.'
+  const abs = path.resolve(workspace, rel)
+  let isDir = false
+  try {
+    isDir = fs.statSync(abs).isDirectory()
+  } catch {
+    isDir = false
+  }
+  if (!isDir) {
+    throw new InputError(
+      `working-directory: "${rel}" is not a directory; give a directory relative to the workspace (default ".")`
+    )
+  }
+  return abs
+}
+
+function checkRelative(name: string, value: string): string {
+  if (path.isAbsolute(value) || value.split(/[\\/]/).includes('..')) {
+    throw new InputError(
+      `${name}: "${value}" must be a directory or glob relative to working-directory, without ".." or a leading "/"`
+    )
+  }
+  return value
+}
+
+function patterns(name: string, text: string): string | undefined {
+  const items = text
+    .split(/[,\n]/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+  if (items.length === 0) return undefined
+  for (const p of items) {
+    if (/\s/.test(p) || p.includes('://')) {
+      throw new InputError(
+        `${name}: "${p}" is not a module path pattern; give comma- or newline-separated patterns such as example.com/private,*.corp.example.com`
+      )
+    }
+  }
+  return items.join(',')
+}
+
+function gosumdb(text: string): string | undefined {
+  const v = text.trim()
+  if (v === '') return undefined
+  if (v === 'off') return v
+  const m = /^([^\s+]+)(\+\S+)?(?:\s+(\S+))?$/.exec(v)
+  if (!m || (m[3] !== undefined && !/^https?:\/\/[^\s]+$/i.test(m[3]))) {
+    throw new InputError(`gosumdb: "${v}" is not valid; accepted: "off", "name", "name+key" or "name+key https://url"`)
+  }
+  return v
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  const v = value.trim().toLowerCase()
+  if ((allowed as readonly string[]).includes(v)) return v as T
+  throw new InputError(`${name}: "${value}" is not accepted; use one of: ${allowed.join(', ')}`)
+}
+
+function bool(name: string, value: string): boolean {
+  return oneOf(name, value, ['true', 'false'] as const) === 'true'
+}
+
+function seconds(name: string, value: string): number {
+  const v = value.trim()
+  const n = Number(v)
+  if (v === '' || !/^\d*\.?\d+$/.test(v) || !Number.isFinite(n) || n <= 0 || n > 600) {
+    throw new InputError(`${name}: "${value}" is not accepted; give a positive number of seconds up to 600, such as 5 or 2.5`)
+  }
+  return Math.round(n * 1000)
+}
+
+function wholeNumber(name: string, value: string, min: number, max: number): number {
+  const v = value.trim()
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new InputError(`${name}: "${value}" is not accepted; give a whole number from ${min} to ${max}`)
+  }
+  return Number(v)
+}
+
+const TIDY_FLAG = /^-(e|v|x|compat=\d+\.\d+(\.\d+)?|go=\d+\.\d+(\.\d+)?((rc|beta)\d+)?)$/
+
+function tidyArgs(text: string): string[] {
+  const args = text.split(/\s+/).filter((a) => a !== '')
+  for (const a of args) {
+    const normal = a.startsWith('--') ? a.slice(1) : a
+    if (!TIDY_FLAG.test(normal)) {
+      throw new InputError(
+        `tidy-args: "${a}" is not accepted; allowed flags are -e, -v, -x, -compat=<go version>, -go=<go version>`
+      )
+    }
+  }
+  return args
+}

@@ -1,0 +1,81 @@
+// Orchestrates the stages; see DEVELOPERS.md for the data flow. Every outcome lands in one RunResult,
+// which reporting writes in `finally` so the summary exists even when the step fails.
+import * as core from '@actions/core'
+import type { RunResult } from './types.js'
+import { readInputs } from './inputs.js'
+import { findGo, stringEnv } from './toolchain.js'
+import { effectiveSettings, type Settings } from './settings.js'
+import { discoverModules } from './modules.js'
+import { formatProxyList } from './proxylist.js'
+import { startNetwork, PreflightFailed, type Network } from './network.js'
+import { restoreModuleCache } from './cache-restore.js'
+import { tidyModules } from './tidy.js'
+import { failureMessage, report } from './report.js'
+import { redact } from './redact.js'
+
+export async function run(): Promise<void> {
+  const result: RunResult = { mode: 'check', modules: [] }
+  let network: Network | undefined
+  try {
+    const inputs = readInputs()
+    result.mode = inputs.mode
+    const go = await findGo()
+    result.goVersion = go.version
+    const settings = effectiveSettings(inputs, go.env)
+    result.goproxy = formatProxyList(settings.proxies, undefined, true)
+    const env = goEnv(settings)
+    const modules = await discoverModules({
+      go,
+      env,
+      workspace: inputs.workspace,
+      workingDirectory: inputs.workingDirectory,
+      patterns: inputs.modules
+    })
+    const [cache, net] = await Promise.all([
+      restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
+      startNetwork(inputs, settings).catch(async (e: unknown) => {
+        if (e instanceof PreflightFailed) result.preflight = e.results
+        throw e
+      })
+    ])
+    network = net
+    result.cache = cache
+    if (inputs.exportEnv) exportEnv(settings, net.exportGoproxy)
+    result.modules = await tidyModules(modules, {
+      go,
+      env: { ...env, GOPROXY: net.goproxy },
+      mode: inputs.mode,
+      tidyArgs: inputs.tidyArgs,
+      retries: inputs.retries,
+      mayRetry: () => !net.allDown()
+    })
+    result.preflight = await net.preflight
+  } catch (e) {
+    result.fatal = e instanceof Error ? e.message : String(e)
+    core.debug(redact(String((e as Error)?.stack ?? e)))
+  } finally {
+    if (network) {
+      result.relay = network.stats()
+      await network.close()
+    }
+    await report(result)
+  }
+  const failure = failureMessage(result)
+  if (failure) core.setFailed(failure)
+}
+
+function goEnv(s: Settings): Record<string, string> {
+  return {
+    ...stringEnv(process.env),
+    GOPROXY: s.GOPROXY,
+    GOPRIVATE: s.GOPRIVATE,
+    GONOPROXY: s.GONOPROXY,
+    GONOSUMDB: s.GONOSUMDB,
+    GOSUMDB: s.GOSUMDB
+  }
+}
+
+function exportEnv(s: Settings, goproxy: string): void {
+  core.exportVariable('GOPROXY', goproxy)
+  for (const name of ['GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB'] as const) core.exportVariable(name, s[name])
+}

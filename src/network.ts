@@ -1,0 +1,76 @@
+// The network stage: preflight every endpoint, then give go a GOPROXY. With the relay that is the relay's
+// address followed by the user's trailing `direct`/`off`; without it, the healthy upstreams first, `|`-separated.
+import type { ProbeResult, ProxyEntry, UpstreamStats } from './types.js'
+import type { Inputs } from './inputs.js'
+import type { Settings } from './settings.js'
+import { formatProxyList, networkProxies } from './proxylist.js'
+import { orderHealthyFirst, startPreflight, type Preflight } from './preflight.js'
+import { startRelay, type Relay } from './relay.js'
+
+export class PreflightFailed extends Error {
+  constructor(readonly results: ProbeResult[]) {
+    const bad = results.filter((r) => r.verdict !== 'ok')
+    super(`preflight (strict) failed: ${bad.map((r) => `${r.endpoint} is ${r.verdict} (${r.hint})`).join('; ')}`)
+  }
+}
+
+export interface Network {
+  /** GOPROXY for the go processes of this step. */
+  goproxy: string
+  /** GOPROXY for later steps of the job: the upstreams, healthy first, never the relay. */
+  exportGoproxy: string
+  /** Every preflight verdict (undefined when preflight is off). */
+  preflight: Promise<ProbeResult[] | undefined>
+  stats(): UpstreamStats[]
+  /** True when retrying whole runs cannot help: every upstream is known down. */
+  allDown(): boolean
+  close(): Promise<void>
+}
+
+type NetInputs = Pick<Inputs, 'preflight' | 'preflightTimeoutMs' | 'relay' | 'retries'>
+
+export async function startNetwork(inputs: NetInputs, settings: Settings): Promise<Network> {
+  const upstreams = networkProxies(settings.proxies)
+  const rest = settings.proxies.filter((p) => !upstreams.includes(p))
+  const pre = inputs.preflight === 'false' ? undefined : startPreflight({
+    proxies: settings.proxies,
+    gosumdb: settings.GOSUMDB,
+    timeoutMs: inputs.preflightTimeoutMs
+  })
+  const seen: ProbeResult[] = []
+  pre?.onResult((r) => seen.push(r))
+  if (pre && inputs.preflight === 'strict') {
+    const all = await pre.results
+    if (all.some((r) => r.verdict !== 'ok')) throw new PreflightFailed(all)
+  } else if (pre && upstreams.length > 0) {
+    // Tidy starts as soon as one upstream answers ok; later verdicts reach the relay as they arrive.
+    await pre.firstOk
+  }
+  const ordered = orderHealthyFirst(upstreams, seen)
+  const exportGoproxy = formatProxyList([...ordered, ...rest], '|')
+  const preflight = pre ? pre.results : Promise.resolve(undefined)
+  if (!inputs.relay || upstreams.length === 0) {
+    return { goproxy: exportGoproxy, exportGoproxy, preflight, stats: () => [], allDown: () => false, close: async () => {} }
+  }
+  const relay = await startRelay({ upstreams: ordered, retries: inputs.retries })
+  follow(pre, relay, seen, upstreams)
+  const sep = upstreams[upstreams.length - 1].separator || ','
+  const goproxy = [relay.url, ...rest.map((p) => (p.kind === 'url' ? p.url : p.kind))].join(sep)
+  return {
+    goproxy,
+    exportGoproxy,
+    preflight,
+    stats: () => relay.stats(),
+    allDown: () => relay.allDown(),
+    close: () => relay.close()
+  }
+}
+
+function follow(pre: Preflight | undefined, relay: Relay, seen: ProbeResult[], upstreams: ProxyEntry[]): void {
+  const apply = (r: ProbeResult): void => {
+    const entry = upstreams.find((u) => u.display === r.endpoint)
+    if (entry && r.role === 'proxy') relay.setHealthy(entry.url, r.verdict === 'ok')
+  }
+  seen.forEach(apply)
+  pre?.onResult(apply)
+}

@@ -1,0 +1,119 @@
+// Runs `go mod tidy` for one module and turns the outcome into a TidyResult.
+// Check mode never writes: `-diff` on Go 1.23+, else snapshot, tidy, compare and restore byte for byte.
+import * as fs from 'node:fs/promises'
+import * as path from 'node:path'
+import type { ClassifiedError, GoModule, GoToolchain, TidyResult } from './types.js'
+import { runGo, type GoRun } from './go.js'
+import { driftAnnotations, parseTidyDiff, relabelDiff, type FileDiff } from './drift.js'
+import { tidyDiff } from './unified-diff.js'
+import { classifyGoError } from './classify.js'
+import { supportsTidyDiff } from './toolchain.js'
+
+export interface TidyOptions {
+  go: Pick<GoToolchain, 'bin' | 'version'>
+  env: Record<string, string>
+  mode: 'check' | 'fix'
+  tidyArgs: string[]
+  retries: number
+  /** Asked before a whole-module retry: false when retrying cannot help (every upstream is down). */
+  mayRetry?: () => boolean
+}
+
+const FILES = ['go.mod', 'go.sum'] as const
+
+export async function tidyModules(modules: GoModule[], o: TidyOptions): Promise<TidyResult[]> {
+  const results: TidyResult[] = []
+  // Sequential on purpose: modules share the module cache and often the same downloads.
+  for (const m of modules) results.push(await tidyWithRetries(m, o))
+  return results
+}
+
+export async function tidyWithRetries(module: GoModule, o: TidyOptions): Promise<TidyResult> {
+  const started = Date.now()
+  let attempts = 0
+  for (;;) {
+    attempts++
+    const outcome = await tidyOnce(module, o)
+    const err = outcome.error
+    const retry = err?.transient && attempts <= o.retries && (o.mayRetry?.() ?? true)
+    if (!retry) return finish(module, o.mode, outcome, attempts, Date.now() - started)
+  }
+}
+
+interface Outcome {
+  diffs: FileDiff[]
+  error?: ClassifiedError
+  before: Files
+}
+
+type Files = Partial<Record<(typeof FILES)[number], Buffer>>
+
+async function tidyOnce(module: GoModule, o: TidyOptions): Promise<Outcome> {
+  const before = await readFiles(module.dir)
+  if (o.mode === 'check' && supportsTidyDiff(o.go.version)) {
+    const r = await runGo(o.go, ['mod', 'tidy', '-diff', ...o.tidyArgs], { cwd: module.dir, env: o.env })
+    const diffs = parseTidyDiff(r.stdout)
+    if (r.exitCode === 0 || (diffs.length > 0 && !hasError(r))) return { diffs, before }
+    return { diffs: [], before, error: classifyGoError(r.stderr, r.exitCode) }
+  }
+  const r = await runGo(o.go, ['mod', 'tidy', ...o.tidyArgs], { cwd: module.dir, env: o.env })
+  const after = await readFiles(module.dir)
+  if (o.mode === 'check') await restoreFiles(module.dir, before, after)
+  if (r.exitCode !== 0) {
+    // A failed tidy may have written partial files; fix mode must not leave them either.
+    if (o.mode === 'fix') await restoreFiles(module.dir, before, after)
+    return { diffs: [], before, error: classifyGoError(r.stderr, r.exitCode) }
+  }
+  const patch = FILES.map((f) => tidyDiff(f, text(before[f]), text(after[f]))).join('')
+  return { diffs: parseTidyDiff(patch), before }
+}
+
+/** `-diff` exits 1 both for drift and for errors; go reports errors on stderr with a "go: " prefix. */
+function hasError(r: GoRun): boolean {
+  return /^go: /m.test(r.stderr) && !/^diff /m.test(r.stdout)
+}
+
+function finish(module: GoModule, mode: 'check' | 'fix', out: Outcome, attempts: number, durationMs: number): TidyResult {
+  const changed = out.diffs.length > 0
+  const base = { module, attempts, durationMs }
+  if (out.error) return { ...base, status: 'error', diff: '', changedFiles: [], annotations: [], error: out.error }
+  const prefix = module.rel === '.' ? '' : module.rel + '/'
+  return {
+    ...base,
+    status: !changed ? 'tidy' : mode === 'fix' ? 'fixed' : 'drift',
+    diff: changed ? relabelDiff(out.diffs, module.rel) : '',
+    changedFiles: out.diffs.map((d) => prefix + d.file),
+    annotations: changed
+      ? driftAnnotations(module.rel, module.path, out.diffs, text(out.before['go.mod']), text(out.before['go.sum']))
+      : []
+  }
+}
+
+function text(b: Buffer | undefined): string {
+  return b ? b.toString('utf8') : ''
+}
+
+async function readFiles(dir: string): Promise<Files> {
+  const out: Files = {}
+  for (const f of FILES) {
+    try {
+      out[f] = await fs.readFile(path.join(dir, f))
+    } catch {
+      /* absent */
+    }
+  }
+  return out
+}
+
+/** Puts go.mod/go.sum back byte for byte, removing files that tidy created. */
+async function restoreFiles(dir: string, before: Files, after: Files): Promise<void> {
+  for (const f of FILES) {
+    const p = path.join(dir, f)
+    const was = before[f]
+    if (was === undefined) {
+      if (after[f] !== undefined) await fs.rm(p, { force: true })
+    } else if (!after[f] || !was.equals(after[f])) {
+      await fs.writeFile(p, was)
+    }
+  }
+}

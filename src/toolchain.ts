@@ -1,0 +1,44 @@
+// Finds the go command (PATH first, then the newest Go in the runner's tool cache) and reads `go env -json` once.
+import * as io from '@actions/io'
+import * as tc from '@actions/tool-cache'
+import * as path from 'node:path'
+import type { GoToolchain } from './types.js'
+import { runGo } from './go.js'
+
+export class ToolchainError extends Error {}
+
+export async function findGo(env: NodeJS.ProcessEnv = process.env): Promise<GoToolchain> {
+  const bin = (await io.which('go', false)) || fromToolCache(env)
+  if (!bin) {
+    throw new ToolchainError(
+      'go was not found on PATH or in the runner tool cache; add a step `uses: actions/setup-go` (with go-version-file: go.mod) before this action'
+    )
+  }
+  const r = await runGo({ bin }, ['env', '-json'], { env: stringEnv(env) })
+  if (r.exitCode !== 0) {
+    throw new ToolchainError(`\`go env -json\` failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n')[0]}`)
+  }
+  const goEnv = JSON.parse(r.stdout) as Record<string, string>
+  const version = (goEnv.GOVERSION || '').replace(/^go/, '')
+  return { bin, version, env: goEnv }
+}
+
+function fromToolCache(env: NodeJS.ProcessEnv): string | undefined {
+  if (!env.RUNNER_TOOL_CACHE) return undefined
+  // tc.find with '*' evaluates semver and returns the newest installed version.
+  const dir = tc.find('go', '*')
+  return dir ? path.join(dir, 'bin', process.platform === 'win32' ? 'go.exe' : 'go') : undefined
+}
+
+/** True when this go supports `go mod tidy -diff` (Go 1.23 and later; devel builds count as new). */
+export function supportsTidyDiff(version: string): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(version)
+  if (!m) return true
+  return Number(m[1]) > 1 || Number(m[2]) >= 23
+}
+
+export function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v
+  return out
+}
