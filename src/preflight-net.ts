@@ -3,6 +3,7 @@
 // certificate even when it is not trusted.
 import type { Socket } from 'node:net'
 import * as tls from 'node:tls'
+import { systemCa } from './http.js'
 
 export type Stage = 'dns' | 'tcp' | 'tls' | 'http'
 export type FailureKind = 'dns' | 'refused' | 'timeout' | 'tls-untrusted' | 'tls-other' | 'unreachable' | 'egress'
@@ -46,9 +47,7 @@ export function openTunnel(socket: Socket, authority: string, proxyAuth?: string
         return
       }
       done()
-      socket.pause()
-      const rest = buf.subarray(end + 4)
-      if (rest.length) socket.unshift(rest)
+      // Nothing may follow the proxy's answer: the client speaks first inside a tunnel.
       const statusLine = buf.subarray(0, buf.indexOf('\r\n')).toString('latin1')
       const status = Number(/^HTTP\/\d(?:\.\d)? (\d{3})/.exec(statusLine)?.[1] ?? 0)
       if (status >= 200 && status < 300) return resolve(socket)
@@ -87,11 +86,17 @@ const untrustedCodes = new Set([
   'CERT_UNTRUSTED'
 ])
 
-function trustStore(extraCa: string[] | undefined): string[] | undefined {
-  if (!extraCa?.length) return undefined // Node's default store (honours NODE_EXTRA_CA_CERTS)
-  // Newer Node exposes the effective default store (with NODE_EXTRA_CA_CERTS / system CAs).
-  const get = (tls as unknown as { getCACertificates?: (t: string) => string[] }).getCACertificates
-  return [...(get ? get('default') : tls.rootCertificates), ...extraCa]
+// The roots go trusts (Node's bundle plus the system's, as the relay uses) plus the user's extra CAs.
+// Building a context from ~150 roots costs real time, so one is made per set of extra CAs.
+const contexts = new Map<string, tls.SecureContext>()
+function secureContext(extraCa: string[] | undefined): tls.SecureContext {
+  const key = (extraCa ?? []).join('\n')
+  let ctx = contexts.get(key)
+  if (!ctx) {
+    ctx = tls.createSecureContext({ ca: [...tls.rootCertificates, ...systemCa(), ...(extraCa ?? [])] })
+    contexts.set(key, ctx)
+  }
+  return ctx
 }
 
 /**
@@ -111,12 +116,11 @@ export function tlsHandshake(
       host,
       servername: isIp ? undefined : host,
       rejectUnauthorized: false,
-      ca: trustStore(extraCa),
+      secureContext: secureContext(extraCa),
       ALPNProtocols: ['http/1.1']
     })
     track(s)
     s.once('secureConnect', () => {
-      socket.resume()
       if (s.authorized) return resolve({ socket: s })
       const code = String(s.authorizationError ?? 'UNKNOWN')
       const cert = s.getPeerCertificate()

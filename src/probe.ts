@@ -7,12 +7,11 @@ import { isIP, connect as netConnect, type Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { Client } from 'undici'
 import { egressProxyFor } from './preflight-egress.js'
-import { basicAuth, openTunnel, tlsHandshake } from './probe-net.js'
-import { StageError, type Stage } from './probe-errors.js'
+import { basicAuth, openTunnel, StageError, tlsHandshake, type Stage } from './preflight-net.js'
 import { redact, redactUrl } from './redact.js'
 import type { ProbeResult } from './types.js'
 
-export { StageError, type Stage, type FailureKind } from './probe-errors.js'
+export { StageError, type Stage, type FailureKind } from './preflight-net.js'
 
 export interface ProbeRequest {
   /** The URL requested in the HTTP stage; its userinfo is sent as Basic auth, never shown. */
@@ -66,7 +65,7 @@ export async function probeUrl(req: ProbeRequest): Promise<ProbeOutcome> {
       throw new StageError('unreachable', 'dns', `unsupported URL scheme ${target.protocol}`)
     }
     const egress = egressProxyFor(target, req.env ?? process.env)
-    if (egress) out.via = redactUrl(egress.origin === 'null' ? egress.href : egress.href.replace(/\/$/, ''))
+    if (egress) out.via = redactUrl(egress.href.replace(/\/$/, ''))
     const hop = egress ?? target
     const host = unbracket(hop.hostname)
     const port = Number(hop.port || (hop.protocol === 'https:' ? 443 : 80))

@@ -162,27 +162,41 @@ export interface Reply {
   text: string
 }
 
+/** One upstream's part in a request that nothing delivered. */
+export interface Verdict {
+  display: string
+  /** What it said this time; absent when it was out of service before we asked. */
+  outcome?: Outcome
+  /** Out of service for the rest of the run (circuit breaker). */
+  tripped: boolean
+}
+
 /**
  * The answer go gets when no upstream delivered. Only upstreams still in service count (a tripped one is
  * out of the run). 404/410 only when all of them said not found, so go's `,` fallback keeps its meaning;
- * an auth refusal passes through when all refused definitively; anything else is a 502 naming each failure.
+ * an auth refusal passes through when all refused definitively; anything else is a 502 naming each upstream.
  */
-export function finalReply(path: string, outcomes: ReadonlyArray<{ display: string; outcome: Outcome }>): Reply {
-  const answers = outcomes.flatMap((o) => (o.outcome.type === 'answer' ? [o.outcome.answer] : []))
-  if (outcomes.length > 0 && answers.length === outcomes.length) {
+export function finalReply(path: string, verdicts: readonly Verdict[]): Reply {
+  const counted = verdicts.filter((v) => !v.tripped && v.outcome)
+  const answers = counted.flatMap((v) => (v.outcome?.type === 'answer' ? [v.outcome.answer] : []))
+  if (counted.length > 0 && answers.length === counted.length) {
     const pick =
       answers.find((a) => classifyStatus(a.status) === 'denied') ??
       answers.find((a) => classifyStatus(a.status) !== 'not-found') ??
       answers[0]
     return { status: pick.status, contentType: pick.contentType ?? 'text/plain; charset=utf-8', text: pick.text }
   }
-  const lines = outcomes.map(({ display, outcome }) =>
-    outcome.type === 'answer' ? `${display}: HTTP ${outcome.answer.status}` : `${display}: ${outcome.failure.detail}`
-  )
-  const why = lines.length > 0 ? lines.join('; ') : 'every upstream is out of service (circuit breaker open)'
+  const lines = verdicts.map(({ display, outcome, tripped }) => {
+    const what = !outcome
+      ? 'not tried'
+      : outcome.type === 'answer'
+        ? `HTTP ${outcome.answer.status}`
+        : outcome.failure.detail
+    return `${display}: ${what}${tripped ? ' (circuit open: no longer used)' : ''}`
+  })
   return {
     status: 502,
     contentType: 'text/plain; charset=utf-8',
-    text: `go-tidy-guard relay: ${path} failed on every upstream: ${why}\n`
+    text: `go-tidy-guard relay: ${path} failed on every upstream: ${lines.join('; ')}\n`
   }
 }

@@ -3,10 +3,15 @@
 import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
-import { buildModuleZip, moduleGoMod, DEFAULT_MODULE_TIME, type FixtureModule } from './modzip.js'
+import {
+  buildModuleZip, compareVersions, isPseudoVersion, isReleaseVersion, moduleGoMod, unescapeModulePath, DEFAULT_MODULE_TIME,
+  type FixtureModule
+} from './modzip.js'
+
+export { escapeModulePath, unescapeModulePath } from './modzip.js'
 
 interface FaultScope {
-  /** Substring of, or RegExp tested on, the request path (escaped as sent, or decoded). Omitted: every request. */
+  /** Substring of, or RegExp tested on, the request path (`!`-encoded as logged, or with real upper case). Omitted: every request. */
   match?: string | RegExp
   /** Apply to this many matching requests, then heal. Omitted: forever. */
   times?: number
@@ -27,7 +32,7 @@ export type Fault = FaultScope &
 
 export interface LogEntry {
   method: string
-  /** Request path as sent (escaped), query removed. */
+  /** Request path, percent-decoded but still `!`-case-encoded (`/example.com/!foo/@v/list`), query removed. */
   path: string
   /** 0 while unanswered (blackhole) or if the socket died before headers. */
   status: number
@@ -68,50 +73,6 @@ export interface FixtureProxy {
   close(): Promise<void>
 }
 
-/** `example.com/!foo` -> `example.com/Foo`; null when the text is not a valid escaped path. */
-export function unescapeModulePath(escaped: string): string | null {
-  if (/[A-Z]/.test(escaped)) return null
-  let bad = false
-  const out = escaped.replace(/!(.?)/g, (_, c: string) => {
-    if (!/[a-z]/.test(c)) bad = true
-    return c.toUpperCase()
-  })
-  return bad ? null : out
-}
-
-/** `example.com/Foo` -> `example.com/!foo` (what go puts in proxy URLs). */
-export function escapeModulePath(path: string): string {
-  return path.replace(/[A-Z]/g, (c) => '!' + c.toLowerCase())
-}
-
-type SemverParts = { nums: number[]; pre: string[] }
-function parseSemver(v: string): SemverParts | null {
-  const m = /^v(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(v)
-  return m ? { nums: [+m[1], +m[2], +m[3]], pre: m[4] ? m[4].split('.') : [] } : null
-}
-
-/** Semver order (prerelease rules included); unparsable versions sort first. */
-export function compareVersions(a: string, b: string): number {
-  const x = parseSemver(a)
-  const y = parseSemver(b)
-  if (!x || !y) return (x ? 1 : 0) - (y ? 1 : 0)
-  for (let i = 0; i < 3; i++) if (x.nums[i] !== y.nums[i]) return x.nums[i] - y.nums[i]
-  if (x.pre.length === 0 || y.pre.length === 0) return y.pre.length - x.pre.length
-  for (let i = 0; i < Math.min(x.pre.length, y.pre.length); i++) {
-    const p = x.pre[i]
-    const q = y.pre[i]
-    if (p === q) continue
-    const pn = /^\d+$/.test(p)
-    const qn = /^\d+$/.test(q)
-    if (pn && qn) return Number(p) - Number(q)
-    if (pn !== qn) return pn ? -1 : 1
-    return p < q ? -1 : 1
-  }
-  return x.pre.length - y.pre.length
-}
-
-export const isPseudoVersion = (v: string): boolean => /-(?:0\.|\d+\.)?\d{14}-[0-9a-f]{12}(?:\+incompatible)?$/.test(v)
-
 type Entry = { mod: FixtureModule; zip?: Buffer }
 type Reply = { status: number; type: string; body: Buffer; headers?: Record<string, string> }
 
@@ -119,7 +80,7 @@ const text = (status: number, body: string): Reply => ({ status, type: 'text/pla
 
 function latestOf(entries: Entry[]): Entry | undefined {
   const sorted = [...entries].sort((a, b) => compareVersions(a.mod.version, b.mod.version))
-  const release = sorted.filter((e) => !isPseudoVersion(e.mod.version) && parseSemver(e.mod.version)?.pre.length === 0)
+  const release = sorted.filter((e) => isReleaseVersion(e.mod.version))
   return release.at(-1) ?? sorted.filter((e) => !isPseudoVersion(e.mod.version)).at(-1) ?? sorted.at(-1)
 }
 
@@ -166,6 +127,15 @@ function zipReply(zip: Buffer, range: string | undefined): Reply {
   }
 }
 
+/** go percent-encodes `!` (as %21); the log and routing use the decoded path. */
+function percentDecode(path: string): string {
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return path
+  }
+}
+
 function authorized(req: IncomingMessage, auth: { user: string; pass: string }): boolean {
   const expected = 'Basic ' + Buffer.from(`${auth.user}:${auth.pass}`).toString('base64')
   return req.headers.authorization === expected
@@ -173,32 +143,74 @@ function authorized(req: IncomingMessage, auth: { user: string; pass: string }):
 
 /** Starts a GOPROXY on 127.0.0.1 (random port). */
 export async function startFixtureProxy(opts: FixtureProxyOptions = {}): Promise<FixtureProxy> {
-  const store = new Map<string, Map<string, Entry>>()
-  const addModules = (mods: FixtureModule[]): void => {
-    for (const mod of mods) {
-      if (!store.has(mod.path)) store.set(mod.path, new Map())
-      store.get(mod.path)!.set(mod.version, { mod })
-    }
+  const p = new ProxyServer(opts)
+  await new Promise<void>((resolve) => p.server.listen(0, '127.0.0.1', resolve))
+  const port = (p.server.address() as AddressInfo).port
+  const host = opts.hostname ?? '127.0.0.1'
+  const scheme = opts.tls ? 'https' : 'http'
+  const creds = opts.auth ? `${encodeURIComponent(opts.auth.user)}:${encodeURIComponent(opts.auth.pass)}@` : ''
+  return {
+    url: `${scheme}://${host}:${port}${p.basePath}`,
+    authUrl: `${scheme}://${creds}${host}:${port}${p.basePath}`,
+    host,
+    port,
+    log: p.log,
+    setFaults: (f) => p.setFaults(f),
+    addModules: (m) => p.addModules(m),
+    zipRequests: () => p.log.filter((e) => e.path.endsWith('.zip')).length,
+    bytesServed: () => p.log.reduce((n, e) => n + e.bytes, 0),
+    close: () => p.close()
   }
-  addModules(opts.modules ?? [])
-  let faults: Array<{ fault: Fault; left: number }> = []
-  const setFaults = (f: Fault[]): void => {
-    faults = f.map((fault) => ({ fault, left: fault.times ?? Infinity }))
-  }
-  setFaults(opts.faults ?? [])
-  const log: LogEntry[] = []
-  const sockets = new Set<Socket>()
-  const timers = new Set<NodeJS.Timeout>()
-  const basePath = (opts.basePath ?? '').replace(/\/+$/, '')
+}
 
-  const pickFault = (path: string): Fault | undefined => {
-    let decoded = path
-    try {
-      decoded = decodeURIComponent(path.replace(/!([a-z])/g, (_, c: string) => c.toUpperCase()))
-    } catch {
-      // keep the raw path
+class ProxyServer {
+  readonly log: LogEntry[] = []
+  readonly basePath: string
+  readonly server: Server
+  private readonly store = new Map<string, Map<string, Entry>>()
+  private faults: Array<{ fault: Fault; left: number }> = []
+  private readonly sockets = new Set<Socket>()
+  private readonly timers = new Set<NodeJS.Timeout>()
+
+  constructor(private readonly opts: FixtureProxyOptions) {
+    this.basePath = (opts.basePath ?? '').replace(/\/+$/, '')
+    this.addModules(opts.modules ?? [])
+    this.setFaults(opts.faults ?? [])
+    const handler = (req: IncomingMessage, res: ServerResponse): void => this.handle(req, res)
+    this.server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : createHttpServer(handler)
+    // Hung requests are the point of some faults: no server-side timeouts.
+    this.server.requestTimeout = 0
+    this.server.headersTimeout = 0
+    this.server.timeout = 0
+    this.server.keepAliveTimeout = 1000
+    this.server.on('connection', (s: Socket) => {
+      this.sockets.add(s)
+      s.on('close', () => this.sockets.delete(s))
+    })
+    this.server.on('tlsClientError', () => undefined)
+  }
+
+  addModules(mods: FixtureModule[]): void {
+    for (const mod of mods) {
+      if (!this.store.has(mod.path)) this.store.set(mod.path, new Map())
+      this.store.get(mod.path)!.set(mod.version, { mod })
     }
-    const hit = faults.find(({ fault, left }) => {
+  }
+
+  setFaults(faults: Fault[]): void {
+    this.faults = faults.map((fault) => ({ fault, left: fault.times ?? Infinity }))
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t)
+    this.timers.clear()
+    for (const s of this.sockets) s.destroy()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+
+  private pickFault(path: string): Fault | undefined {
+    const decoded = path.replace(/!([a-z])/g, (_, c: string) => c.toUpperCase())
+    const hit = this.faults.find(({ fault, left }) => {
       if (left <= 0) return false
       const m = fault.match
       if (m === undefined) return true
@@ -209,81 +221,43 @@ export async function startFixtureProxy(opts: FixtureProxyOptions = {}): Promise
     return hit.fault
   }
 
-  const later = (ms: number, fn: () => void): void => {
+  /** setTimeout that close() cancels. */
+  private later = (ms: number, fn: () => void): void => {
     const t = setTimeout(() => {
-      timers.delete(t)
+      this.timers.delete(t)
       fn()
     }, ms)
-    timers.add(t)
+    this.timers.add(t)
   }
 
-  const serve = (req: IncomingMessage, res: ServerResponse, entry: LogEntry, fault: Fault | undefined): void => {
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = percentDecode((req.url ?? '/').split('?')[0])
+    const entry: LogEntry = { method: req.method ?? 'GET', path, status: 0, headers: req.headers, bytes: 0 }
+    this.log.push(entry)
+    const fault = this.pickFault(entry.path)
+    if (fault) entry.fault = fault.kind
+    if (fault?.kind === 'blackhole') return // the socket stays open until close()
+    if (fault?.kind === 'delay') return this.later(fault.ms, () => this.serve(req, res, entry, undefined))
+    this.serve(req, res, entry, fault)
+  }
+
+  private serve(req: IncomingMessage, res: ServerResponse, entry: LogEntry, fault: Fault | undefined): void {
     if (fault?.kind === 'status') {
       const body = Buffer.from(fault.body ?? `fixture fault: HTTP ${fault.status}\n`)
       return reply(res, entry, req.method, { status: fault.status, type: 'text/plain', body, headers: fault.headers })
     }
-    if (opts.auth && !authorized(req, opts.auth)) {
+    if (this.opts.auth && !authorized(req, this.opts.auth)) {
       const r = text(401, 'unauthorized\n')
       return reply(res, entry, req.method, { ...r, headers: { 'WWW-Authenticate': 'Basic realm="fixture"' } })
     }
-    let path = entry.path
-    if (basePath && !(path === basePath || path.startsWith(basePath + '/'))) {
+    const path = entry.path
+    const base = this.basePath
+    if (base && !(path === base || path.startsWith(base + '/'))) {
       return reply(res, entry, req.method, text(404, `not found: ${path}`))
     }
-    path = path.slice(basePath.length)
-    try {
-      path = decodeURIComponent(path)
-    } catch {
-      return reply(res, entry, req.method, text(404, `not found: ${path}`))
-    }
-    const r = route(store, path, req.headers.range)
-    if (fault?.kind === 'reset' || fault?.kind === 'stall') return partial(res, entry, r, fault, later)
+    const r = route(this.store, path.slice(base.length), req.headers.range)
+    if (fault?.kind === 'reset' || fault?.kind === 'stall') return partial(res, entry, r, fault, this.later)
     reply(res, entry, req.method, r)
-  }
-
-  const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    const entry: LogEntry = { method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0], status: 0, headers: req.headers, bytes: 0 }
-    log.push(entry)
-    const fault = pickFault(entry.path)
-    if (fault) entry.fault = fault.kind
-    if (fault?.kind === 'blackhole') return // the socket stays open until close()
-    if (fault?.kind === 'delay') return later(fault.ms, () => serve(req, res, entry, undefined))
-    serve(req, res, entry, fault)
-  }
-
-  const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : createHttpServer(handler)
-  // Hung requests are the point of some faults: no server-side timeouts.
-  server.requestTimeout = 0
-  server.headersTimeout = 0
-  server.timeout = 0
-  server.keepAliveTimeout = 1000
-  server.on('connection', (s: Socket) => {
-    sockets.add(s)
-    s.on('close', () => sockets.delete(s))
-  })
-  server.on('tlsClientError', () => undefined)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as AddressInfo).port
-  const host = opts.hostname ?? '127.0.0.1'
-  const scheme = opts.tls ? 'https' : 'http'
-  const url = `${scheme}://${host}:${port}${basePath}`
-  const creds = opts.auth ? `${encodeURIComponent(opts.auth.user)}:${encodeURIComponent(opts.auth.pass)}@` : ''
-  return {
-    url,
-    authUrl: `${scheme}://${creds}${host}:${port}${basePath}`,
-    host,
-    port,
-    log,
-    setFaults,
-    addModules,
-    zipRequests: () => log.filter((e) => e.path.endsWith('.zip')).length,
-    bytesServed: () => log.reduce((n, e) => n + e.bytes, 0),
-    close: async () => {
-      for (const t of timers) clearTimeout(t)
-      timers.clear()
-      for (const s of sockets) s.destroy()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    }
   }
 }
 

@@ -37,7 +37,8 @@ function makeWritable(path: string): void {
   }
 }
 
-process.on('exit', () => {
+/** Removes every temp dir made by these helpers that is still there. */
+export function cleanupTempDirs(): void {
   for (const d of [...tempDirs]) {
     try {
       removeTree(d)
@@ -45,7 +46,17 @@ process.on('exit', () => {
       // Never fail the test process on cleanup.
     }
   }
-})
+}
+
+// Scripts (demo, bench) clean up at exit. Under jest `process` is a per-file copy whose 'exit' never fires,
+// so also clean up after the importing test file's tests, through jest's injected global afterAll.
+process.on('exit', cleanupTempDirs)
+try {
+  const jestAfterAll = (globalThis as { afterAll?: (fn: () => void) => void }).afterAll
+  if (typeof jestAfterAll === 'function') jestAfterAll(cleanupTempDirs)
+} catch {
+  // Imported from inside a test: hooks cannot be added there; the OS temp dir keeps the leftovers.
+}
 
 /** Absolute path of the `go` binary on the host PATH (resolved once). */
 export const GO_BIN: string = (() => {

@@ -193,3 +193,54 @@ export function makeLargeModule(path: string, version: string, megabytes: number
     }
   }
 }
+
+// Module path and version rules of the GOPROXY protocol.
+
+/** `example.com/!foo` -> `example.com/Foo`; null when the text is not a valid escaped path. */
+export function unescapeModulePath(escaped: string): string | null {
+  if (/[A-Z]/.test(escaped)) return null
+  let bad = false
+  const out = escaped.replace(/!(.?)/g, (_, c: string) => {
+    if (!/[a-z]/.test(c)) bad = true
+    return c.toUpperCase()
+  })
+  return bad ? null : out
+}
+
+/** `example.com/Foo` -> `example.com/!foo` (what go puts in proxy URLs). */
+export function escapeModulePath(path: string): string {
+  return path.replace(/[A-Z]/g, (c) => '!' + c.toLowerCase())
+}
+
+type SemverParts = { nums: number[]; pre: string[] }
+function parseSemver(v: string): SemverParts | null {
+  const m = /^v(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(v)
+  return m ? { nums: [+m[1], +m[2], +m[3]], pre: m[4] ? m[4].split('.') : [] } : null
+}
+
+/** Semver order (prerelease rules included); unparsable versions sort first. */
+export function compareVersions(a: string, b: string): number {
+  const x = parseSemver(a)
+  const y = parseSemver(b)
+  if (!x || !y) return (x ? 1 : 0) - (y ? 1 : 0)
+  for (let i = 0; i < 3; i++) if (x.nums[i] !== y.nums[i]) return x.nums[i] - y.nums[i]
+  if (x.pre.length === 0 || y.pre.length === 0) return y.pre.length - x.pre.length
+  for (let i = 0; i < Math.min(x.pre.length, y.pre.length); i++) {
+    const p = x.pre[i]
+    const q = y.pre[i]
+    if (p === q) continue
+    const pn = /^\d+$/.test(p)
+    const qn = /^\d+$/.test(q)
+    if (pn && qn) return Number(p) - Number(q)
+    if (pn !== qn) return pn ? -1 : 1
+    return p < q ? -1 : 1
+  }
+  return x.pre.length - y.pre.length
+}
+
+export const isPseudoVersion = (v: string): boolean => /-(?:0\.|\d+\.)?\d{14}-[0-9a-f]{12}(?:\+incompatible)?$/.test(v)
+
+/** A tagged release: valid semver, no prerelease, not a pseudo-version (what `@latest` prefers). */
+export function isReleaseVersion(v: string): boolean {
+  return parseSemver(v)?.pre.length === 0
+}

@@ -1,0 +1,111 @@
+// Tiny loopback upstreams for the relay tests: an HTTP server with a per-test handler that records every
+// request, a TCP blackhole, a refused port, and a plain GET client that reports a cut connection.
+import { createServer, get, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
+import type { ProxyEntry } from '../../src/types.js'
+
+export interface Hit {
+  path: string
+  headers: IncomingHttpHeaders
+}
+
+export interface TestUpstream {
+  /** `http://127.0.0.1:PORT` (no trailing slash). */
+  origin: string
+  hits: Hit[]
+  close(): Promise<void>
+}
+
+export type Handler = (req: IncomingMessage, res: ServerResponse, hitNo: number) => void
+
+export async function startUpstream(handler: Handler): Promise<TestUpstream> {
+  const hits: Hit[] = []
+  const server = createServer((req, res) => {
+    hits.push({ path: req.url ?? '', headers: req.headers })
+    handler(req, res, hits.length)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    hits,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+  }
+}
+
+/** Accepts TCP connections and never answers. */
+export async function startBlackhole(): Promise<{ origin: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>()
+  const server = createNetServer((s) => {
+    sockets.add(s)
+    s.on('error', () => undefined)
+    s.on('close', () => sockets.delete(s))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: async () => {
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+}
+
+/** An origin where nothing listens. */
+export async function refusedOrigin(): Promise<string> {
+  const server = createNetServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return `http://127.0.0.1:${port}`
+}
+
+export function entry(url: string): ProxyEntry {
+  return { kind: 'url', url, display: url, separator: ',' }
+}
+
+export interface Got {
+  status: number
+  headers: IncomingHttpHeaders
+  body: Buffer
+}
+
+/** GET without keep-alive; rejects when the connection is cut before the body completes. */
+export function fetchOnce(url: string, opts: { method?: string } = {}): Promise<Got> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent: false, method: opts.method ?? 'GET' }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('error', reject)
+      res.on('aborted', () => reject(new Error('response aborted')))
+      res.on('end', () => {
+        if (!res.complete) return reject(new Error('response incomplete'))
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) })
+      })
+    })
+    req.on('error', reject)
+  })
+}
+
+/** Serves `data` honouring `Range: bytes=N-` with 206, the way a resumable proxy does. */
+export function sendRanged(req: IncomingMessage, res: ServerResponse, data: Buffer): void {
+  const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '')
+  if (m) {
+    const start = Number(m[1])
+    res.writeHead(206, {
+      'content-type': 'application/zip',
+      'content-length': data.length - start,
+      'content-range': `bytes ${start}-${data.length - 1}/${data.length}`,
+      'accept-ranges': 'bytes'
+    })
+    res.end(data.subarray(start))
+    return
+  }
+  res.writeHead(200, { 'content-type': 'application/zip', 'content-length': data.length, 'accept-ranges': 'bytes' })
+  res.end(data)
+}

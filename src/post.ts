@@ -1,0 +1,12 @@
+// Entry point of the post step (runs.post in action.yml): saves the module cache. Caching is fail-soft, so this
+// step never fails: every problem is a warning.
+import * as core from '@actions/core'
+import { runPost } from './cache-save.js'
+
+// A failed upload can surface as an uncaught exception from inside @actions/cache's dependencies (an aborted
+// stream); it must not fail the step.
+process.on('uncaughtException', (e) => core.warning(`module cache: ${e instanceof Error ? e.message : String(e)}`))
+
+const report = await runPost()
+// A cache service that never answered leaves a socket open that would keep the step alive until the job's timeout.
+if (report?.timedOut) process.stdout.write('', () => process.exit(0))

@@ -1,0 +1,181 @@
+// Preflight: probes every module proxy and the checksum database concurrently under one shared
+// deadline, and hands out verdicts as they arrive so tidy can start at the first healthy proxy.
+import {
+  checkProxy,
+  checkSumdb,
+  checkSupported,
+  normalizeProxyUrl,
+  type CheckContext,
+  type PreflightResult,
+  type SupportedCheck
+} from './preflight-checks.js'
+import { redact, redactUrl } from './redact.js'
+import { parseGosumdb, resolveSumdbRoute, type SumdbConfig } from './sumdb-endpoint.js'
+import type { ProbeResult, ProxyEntry } from './types.js'
+
+export type { PreflightResult } from './preflight-checks.js'
+
+export interface PreflightOptions {
+  /** Effective GOPROXY entries; 'direct'/'off' are skipped. */
+  proxies: ProxyEntry[]
+  /** Effective GOSUMDB: 'off' | 'name' | 'name+key' | 'name+key url'. */
+  gosumdb: string
+  /** All probes together finish within this plus a small margin. */
+  timeoutMs: number
+  /** PEM certificates trusted in addition to the default roots. */
+  extraCa?: string[]
+  /** For HTTP_PROXY / HTTPS_PROXY / NO_PROXY (default process.env). */
+  env?: NodeJS.ProcessEnv
+}
+
+export interface Preflight {
+  /** Every verdict, in input order (proxies, then the checksum database). Never rejects. */
+  results: Promise<ProbeResult[]>
+  /** The first proxy verdict that is 'ok', as soon as it arrives; undefined when none is. */
+  firstOk: Promise<ProbeResult | undefined>
+  /**
+   * Calls `cb` for each verdict as it arrives (`entry` is set for proxies). Verdicts that arrived
+   * before the call are replayed at once, so a late subscriber misses none. Errors thrown by
+   * `cb` are ignored: they must not stop the other verdicts.
+   */
+  onResult(cb: (r: ProbeResult, entry?: ProxyEntry) => void): void
+}
+
+export function startPreflight(opts: PreflightOptions): Preflight {
+  const ac = new AbortController()
+  const timer = setTimeout(() => ac.abort(), Math.max(0, opts.timeoutMs))
+  timer.unref()
+  const ctx: CheckContext = { signal: ac.signal, timeoutMs: opts.timeoutMs, extraCa: opts.extraCa, env: opts.env }
+
+  const arrived: Array<[ProbeResult, ProxyEntry | undefined]> = []
+  const listeners: Array<(r: ProbeResult, entry?: ProxyEntry) => void> = []
+  const deliver = (cb: (r: ProbeResult, entry?: ProxyEntry) => void, r: ProbeResult, e?: ProxyEntry): void => {
+    try {
+      cb(r, e)
+    } catch {
+      // a listener's bug must not cost the other verdicts
+    }
+  }
+  const emit = (r: ProbeResult, e?: ProxyEntry): ProbeResult => {
+    arrived.push([r, e])
+    for (const cb of listeners) deliver(cb, r, e)
+    return r
+  }
+
+  const urlEntries = opts.proxies.filter((p) => p.kind === 'url')
+  const proxyChecks = urlEntries.map((e) => safely(checkProxy(e.url, ctx), e.url, 'proxy').then((r) => emit(r, e)))
+  const sumdbCheck = checkSumdbRoute(opts, ctx).then((r) => (r ? emit(r) : undefined))
+
+  const firstOk = new Promise<ProbeResult | undefined>((resolve) => {
+    for (const p of proxyChecks) void p.then((r) => r.verdict === 'ok' && resolve(r))
+    void Promise.all(proxyChecks).then(() => resolve(undefined))
+  })
+  const results = Promise.all([...proxyChecks, sumdbCheck]).then((all) => {
+    clearTimeout(timer)
+    ac.abort() // nothing may outlive preflight
+    return all.filter((r): r is ProbeResult => r !== undefined)
+  })
+  return {
+    results,
+    firstOk,
+    onResult(cb) {
+      listeners.push(cb)
+      for (const [r, e] of arrived) deliver(cb, r, e)
+    }
+  }
+}
+
+// A check must never reject: an unexpected error is still a verdict.
+function safely(p: Promise<PreflightResult>, url: string, role: ProbeResult['role']): Promise<PreflightResult> {
+  return p.catch((e: unknown) => ({
+    endpoint: redactUrl(url),
+    role,
+    verdict: 'unreachable' as const,
+    hint: 'Preflight could not probe this endpoint; see the detail.',
+    timings: { total: 0 },
+    detail: redact(String(e instanceof Error ? e.message : e))
+  }))
+}
+
+async function checkSumdbRoute(opts: PreflightOptions, ctx: CheckContext): Promise<PreflightResult | undefined> {
+  let cfg: SumdbConfig | undefined
+  try {
+    cfg = parseGosumdb(opts.gosumdb)
+  } catch (e) {
+    return invalidGosumdb(opts.gosumdb, e)
+  }
+  if (!cfg) return undefined
+  const name = cfg.name
+  // Every proxy is asked at once; the answers are then read in GOPROXY order, as go tries them.
+  const entries = opts.proxies.map((e) => (e.kind === 'url' ? { ...e, url: normalizeProxyUrl(e.url) } : e))
+  const asks = new Map<ProxyEntry, Promise<SupportedCheck>>()
+  if (!cfg.url) {
+    for (const e of untilKeyword(entries)) {
+      const check = checkSupported(e.url, name, ctx).catch(async (err: unknown) => ({
+        answer: 'error' as const,
+        result: await safely(Promise.reject(err as Error), e.url, 'sumdb')
+      }))
+      asks.set(e, check)
+    }
+  }
+  const route = await resolveSumdbRoute(cfg, entries, (e) => asks.get(e)!)
+  switch (route.via) {
+    case 'proxy':
+      return { ...route.answer.result, hint: `The checksum database answers through the proxy ${redactUrl(route.entry.url)}.` }
+    case 'unavailable': {
+      const r = route.answer.result
+      return { ...r, hint: `go reaches the checksum database through this proxy (GOSUMDB has no URL) and it failed: ${r.hint}` }
+    }
+    default:
+      if (ctx.signal.aborted) return lateSumdb(route.base, name)
+      return safely(checkSumdb(route.base, ctx), route.base, 'sumdb')
+  }
+}
+
+/** The url entries go may use: 'direct' and 'off' end go's list. */
+function untilKeyword(proxies: ProxyEntry[]): ProxyEntry[] {
+  const end = proxies.findIndex((p) => p.kind !== 'url')
+  return end < 0 ? proxies : proxies.slice(0, end)
+}
+
+function invalidGosumdb(gosumdb: string, e: unknown): PreflightResult {
+  const message = e instanceof Error ? e.message : String(e)
+  return {
+    endpoint: redact(gosumdb),
+    role: 'sumdb',
+    verdict: 'unreachable',
+    hint: `go cannot use this GOSUMDB: ${redact(message)}`,
+    timings: { total: 0 }
+  }
+}
+
+function lateSumdb(base: string, name: string): PreflightResult {
+  return {
+    endpoint: redactUrl(base),
+    role: 'sumdb',
+    verdict: 'timeout',
+    hint: `The deadline passed before the checksum database could be probed: a proxy answered /sumdb/${name}/supported too late.`,
+    timings: { total: 0 },
+    detail: 'deadline reached before the probe started'
+  }
+}
+
+/**
+ * The proxies with those whose verdict is 'ok' first, then those without a verdict yet, then the
+ * failing ones; stable within each group. Only the url entries before the first keyword move:
+ * 'direct'/'off' end go's list and stay last. Separators stay with their positions, so the list
+ * keeps the shape the user gave it.
+ */
+export function orderHealthyFirst(proxies: ProxyEntry[], results: ProbeResult[]): ProxyEntry[] {
+  const head = untilKeyword(proxies)
+  const rank = (e: ProxyEntry): number => {
+    const endpoint = redactUrl(e.url)
+    const r = results.find((x) => x.role === 'proxy' && x.endpoint === endpoint)
+    return !r ? 1 : r.verdict === 'ok' ? 0 : 2
+  }
+  const sorted = head
+    .map((e, i) => ({ e, i, k: rank(e) }))
+    .sort((a, b) => a.k - b.k || a.i - b.i)
+    .map(({ e }, pos) => ({ ...e, separator: head[pos].separator }))
+  return [...sorted, ...proxies.slice(head.length)]
+}

@@ -1,0 +1,194 @@
+// One upstream attempt of the relay: build the request (credentials for this upstream only, Range when
+// resuming), wait for headers under the first-byte timeout, and stream the body under the stall timeout.
+import { readFileSync } from 'node:fs'
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import type { Dispatcher } from 'undici'
+import { addSecret, redact } from './redact.js'
+import { classifyError, classifyStatus, parseRetryAfter, type Answer, type Failure } from './retry.js'
+
+/** Where an upstream lives: credentials are lifted out of the URL into a header for this origin only. */
+export interface Target {
+  origin: string
+  /** The upstream's own path prefix, without a trailing slash ('' at the root). */
+  basePath: string
+  authorization?: string
+}
+
+export function parseUpstream(raw: string): Target {
+  const u = new URL(raw)
+  let user = decodeURIComponent(u.username)
+  let pass = decodeURIComponent(u.password)
+  if (!user && !pass) [user, pass] = netrcLogin(u.hostname) ?? ['', '']
+  let authorization: string | undefined
+  if (user || pass) {
+    const token = Buffer.from(`${user}:${pass}`).toString('base64')
+    addSecret(pass)
+    addSecret(token)
+    authorization = `Basic ${token}`
+  }
+  return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), authorization }
+}
+
+// go sends .netrc credentials (GOAUTH's default) to the proxy's host; behind the relay go only talks to
+// 127.0.0.1, so the relay must send them itself or private proxies that rely on .netrc would start failing.
+function netrcLogin(host: string): [string, string] | undefined {
+  if (process.env.GOAUTH === 'off') return undefined
+  const file = process.env.NETRC || join(homedir(), process.platform === 'win32' ? '_netrc' : '.netrc')
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
+  const tokens = text.split(/\s+/).filter(Boolean)
+  let machine: string | undefined
+  let login = ''
+  let password = ''
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]
+    if (t === 'machine' || t === 'default') {
+      if (machine === host) break
+      machine = t === 'machine' ? tokens[++i] : undefined
+      login = password = ''
+    } else if (t === 'login') login = tokens[++i] ?? ''
+    else if (t === 'password') password = tokens[++i] ?? ''
+  }
+  return machine === host && (login || password) ? [login, password] : undefined
+}
+
+export interface AttemptOptions {
+  dispatcher: Dispatcher
+  firstByteTimeoutMs: number
+  stallTimeoutMs: number
+  signal: AbortSignal
+  /** Resume: ask for the bytes from `start` on, only if the entity is still `ifRange` (ETag/Last-Modified). */
+  range?: { start: number; ifRange?: string }
+  userAgent?: string
+}
+
+export type AttemptResult =
+  | { type: 'ok'; status: number; headers: IncomingHttpHeaders; body: Readable; ttfbMs: number }
+  | { type: 'answer'; answer: Answer; ttfbMs: number }
+  | { type: 'failure'; failure: Failure }
+
+const ERROR_TEXT_CAP = 4096
+
+export async function attempt(target: Target, path: string, opts: AttemptOptions): Promise<AttemptResult> {
+  const started = performance.now()
+  // identity: byte offsets for Range must be offsets of what we relay.
+  const headers: Record<string, string> = {
+    'accept-encoding': 'identity',
+    'user-agent': opts.userAgent || 'go-tidy-guard-relay'
+  }
+  if (target.authorization) headers.authorization = target.authorization
+  if (opts.range) {
+    headers.range = `bytes=${opts.range.start}-`
+    if (opts.range.ifRange) headers['if-range'] = opts.range.ifRange
+  }
+  let res: Dispatcher.ResponseData
+  try {
+    res = await opts.dispatcher.request({
+      origin: target.origin,
+      path: target.basePath + path,
+      method: 'GET',
+      headers,
+      headersTimeout: opts.firstByteTimeoutMs,
+      bodyTimeout: opts.stallTimeoutMs,
+      signal: opts.signal
+    })
+  } catch (err) {
+    if (opts.signal.aborted) {
+      const why = opts.signal.reason instanceof Error ? opts.signal.reason.message : 'aborted'
+      return { type: 'failure', failure: { kind: 'first-byte-timeout', detail: `abandoned: ${why}` } }
+    }
+    const failure = classifyError(err)
+    return { type: 'failure', failure: { ...failure, detail: redact(failure.detail) } }
+  }
+  const ttfbMs = performance.now() - started
+  const status = res.statusCode
+  const cls = classifyStatus(status)
+  if (cls === 'ok' && status === 206 && !opts.range) {
+    // A part we did not ask for cannot be relayed as the whole.
+    discard(res.body)
+    return { type: 'failure', failure: { kind: 'protocol', detail: 'HTTP 206 without a Range request' } }
+  }
+  if (cls === 'ok') return { type: 'ok', status, headers: res.headers, body: res.body, ttfbMs }
+  const text = await readText(res.body, ERROR_TEXT_CAP)
+  if (cls === 'transient') {
+    const retryAfterMs = parseRetryAfter(header(res.headers, 'retry-after'), 30_000)
+    return { type: 'failure', failure: { kind: 'http', status, detail: `HTTP ${status}`, retryAfterMs } }
+  }
+  const contentType = header(res.headers, 'content-type')
+  return { type: 'answer', answer: { status, contentType, text: redact(text) }, ttfbMs }
+}
+
+export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name]
+  return Array.isArray(v) ? v[0] : v
+}
+
+/** Reads at most `cap` bytes of a (small, error) body as text and drops the rest. */
+async function readText(body: Readable, cap: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk as Buffer)
+      size += (chunk as Buffer).length
+      if (size >= cap) break
+    }
+  } catch {
+    // The status is what counts; a broken error body only loses its text.
+  }
+  discard(body)
+  return Buffer.concat(chunks).subarray(0, cap).toString('utf8')
+}
+
+/** Drops a body we no longer want; undici reports the abort as an error event, which must not crash us. */
+export function discard(body: Readable): void {
+  body.on('error', () => {})
+  body.destroy()
+}
+
+/** Raised by `pump` when go hung up: nothing left to relay, and not the upstream's fault. */
+export class ClientGone extends Error {}
+
+/**
+ * Streams an upstream body into go's response with backpressure (one chunk in flight; undici's body
+ * timeout pauses while we wait for go to drain, so a slow reader is not mistaken for a stall).
+ * Resolves at the end of the body, rejects with the upstream's error; `res` is left open either way.
+ */
+export function pump(body: Readable, res: ServerResponse, onBytes: (n: number) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      onBytes(chunk.length)
+      if (!res.write(chunk)) {
+        body.pause()
+        res.once('drain', onDrain)
+      }
+    }
+    const onDrain = (): void => void body.resume()
+    const done = (err?: unknown): void => {
+      body.off('data', onData)
+      body.off('end', onEnd)
+      body.off('error', onError)
+      res.off('drain', onDrain)
+      res.off('close', onClose)
+      if (err) reject(err)
+      else resolve()
+    }
+    const onEnd = (): void => done()
+    const onError = (err: unknown): void => done(err ?? new Error('upstream body failed'))
+    const onClose = (): void => {
+      discard(body)
+      done(new ClientGone('client closed the connection'))
+    }
+    body.on('data', onData)
+    body.once('end', onEnd)
+    body.once('error', onError)
+    res.once('close', onClose)
+  })
+}

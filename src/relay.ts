@@ -1,0 +1,144 @@
+// The relay: an in-process module proxy on 127.0.0.1 that go uses as its GOPROXY. It serves only under a
+// random path prefix, so another local process cannot borrow the upstreams' credentials through it, and
+// forwards module and checksum-database requests to the user's upstreams (see relay-serve.ts).
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { interceptors, type Dispatcher } from 'undici'
+import { UpstreamPool } from './breaker.js'
+import { createDispatcher } from './http.js'
+import { redactUrl } from './redact.js'
+import { parseUpstream } from './relay-fetch.js'
+import { serve, type ServeConfig } from './relay-serve.js'
+import type { ProxyEntry, UpstreamStats } from './types.js'
+
+export interface RelayOptions {
+  /** kind 'url' only, in preference order (preflight's healthy first). */
+  upstreams: ProxyEntry[]
+  /** Retries per request, 0..10, shared by failover retries and body resumes. */
+  retries: number
+  connectTimeoutMs?: number
+  firstByteTimeoutMs?: number
+  /** No body bytes for this long: the attempt failed (not a total deadline: zips can be large). */
+  stallTimeoutMs?: number
+  backoffBaseMs?: number
+  /** Default: createDispatcher({ connectTimeoutMs }), closed with the relay. A given one is not closed. */
+  dispatcher?: Dispatcher
+}
+
+export interface Relay {
+  /** http://127.0.0.1:PORT/<random prefix>: what go gets as GOPROXY. */
+  url: string
+  /** Preflight verdicts arriving late reorder upstreams (healthy, then unknown, then unhealthy). */
+  setHealthy(upstreamUrl: string, healthy: boolean): void
+  stats(): UpstreamStats[]
+  /** Every upstream tripped or unhealthy: retrying whole runs is pointless. */
+  allDown(): boolean
+  close(): Promise<void>
+}
+
+const DEFAULTS = { connectTimeoutMs: 10_000, firstByteTimeoutMs: 30_000, stallTimeoutMs: 30_000, backoffBaseMs: 250 }
+const BACKOFF_CAP_MS = 8_000
+
+// The go module proxy protocol and the checksum database as a proxy relays it. Characters are those of
+// escaped module paths and versions; anything else never leaves the machine.
+const PROTOCOL_PATHS = [
+  /^\/sumdb\/[^/]+\/(supported|lookup\/.+|tile\/.+)$/,
+  /^\/.+\/@v\/list$/,
+  /^\/.+\/@v\/[^/]+\.(info|mod|zip)$/,
+  /^\/.+\/@latest$/
+]
+
+export function isProtocolPath(path: string): boolean {
+  if (!/^[A-Za-z0-9._~!+@/-]+$/.test(path)) return false
+  if (path.split('/').some((seg, i) => i > 0 && (seg === '' || seg === '.' || seg === '..'))) return false
+  return PROTOCOL_PATHS.some((re) => re.test(path))
+}
+
+/** The protocol path under our prefix, or undefined for anything else. */
+function route(prefix: string, rawUrl: string): string | undefined {
+  const path = rawUrl.split('?')[0]
+  const given = Buffer.from(path.slice(1, 1 + prefix.length))
+  const want = Buffer.from(prefix)
+  if (given.length !== want.length || !timingSafeEqual(given, want) || path[prefix.length + 1] !== '/') return undefined
+  const rest = path.slice(prefix.length + 1)
+  return isProtocolPath(rest) ? rest : undefined
+}
+
+function plain(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+function validate(opts: RelayOptions): void {
+  if (opts.upstreams.length === 0) throw new Error('relay: no upstream module proxy to relay to')
+  const bad = opts.upstreams.find((u) => u.kind !== 'url')
+  if (bad) throw new Error(`relay: upstreams must be proxy URLs, got the keyword "${bad.display}"`)
+  if (!Number.isInteger(opts.retries) || opts.retries < 0 || opts.retries > 10) {
+    throw new Error(`relay: retries must be an integer from 0 to 10, got ${opts.retries}`)
+  }
+}
+
+export async function startRelay(opts: RelayOptions): Promise<Relay> {
+  validate(opts)
+  const t = { ...DEFAULTS, ...definedOnly(opts) }
+  const pool = new UpstreamPool(opts.upstreams.map((e) => ({ url: e.url, display: redactUrl(e.url) })))
+  const own = opts.dispatcher === undefined
+  const base = opts.dispatcher ?? createDispatcher({ connectTimeoutMs: t.connectTimeoutMs })
+  // Proxies may redirect zips to storage; undici drops the Authorization header on a cross-origin hop, as go does.
+  const dispatcher = base.compose(interceptors.redirect({ maxRedirections: 10 }))
+  const closing = new AbortController()
+  const cfg: ServeConfig = {
+    pool,
+    targets: new Map(pool.all.map((u) => [u, parseUpstream(u.url)])),
+    dispatcher,
+    retries: opts.retries,
+    firstByteTimeoutMs: t.firstByteTimeoutMs,
+    stallTimeoutMs: t.stallTimeoutMs,
+    backoffBaseMs: t.backoffBaseMs,
+    backoffCapMs: BACKOFF_CAP_MS,
+    closing: closing.signal
+  }
+  const prefix = randomBytes(18).toString('base64url')
+  const server = createServer((req, res) => handle(cfg, prefix, req, res))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/${prefix}`,
+    setHealthy: (url, healthy) => pool.setHealthy(url, healthy),
+    stats: () => pool.stats(),
+    allDown: () => pool.allDown(),
+    close: async () => {
+      closing.abort(new Error('relay closed'))
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections()
+      await closed
+      if (own) await base.destroy()
+    }
+  }
+}
+
+function definedOnly(opts: RelayOptions): Partial<typeof DEFAULTS> {
+  const out: Partial<typeof DEFAULTS> = {}
+  for (const k of Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>) {
+    if (typeof opts[k] === 'number') out[k] = opts[k]
+  }
+  return out
+}
+
+function handle(cfg: ServeConfig, prefix: string, req: IncomingMessage, res: ServerResponse): void {
+  const path = route(prefix, req.url ?? '/')
+  if (path === undefined) return plain(res, 404, 'not found\n')
+  if (req.method !== 'GET') {
+    res.setHeader('allow', 'GET')
+    return plain(res, 405, 'method not allowed\n')
+  }
+  serve(cfg, path, req.headers['user-agent'], res).catch(() => {
+    // A bug, not a network fault: never leave go waiting or let it trust a half-written body.
+    if (!res.headersSent) plain(res, 502, 'go-tidy-guard relay: internal error\n')
+    else res.destroy()
+  })
+}
