@@ -6,7 +6,7 @@ import typescript from '@rollup/plugin-typescript'
 
 export default {
   input: { index: 'src/index.ts', post: 'src/post.ts' },
-  output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name].js' },
+  output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'shared/[name].js' },
   plugins: [
     typescript({ tsconfig: 'tsconfig.build.json' }),
     nodeResolve({ preferBuiltins: true }),

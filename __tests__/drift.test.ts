@@ -5,53 +5,12 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { crc32 } from 'node:zlib'
 import { driftAnnotations, parseTidyDiff, relabelDiff, type FileDiff } from '../src/drift.js'
 import { tidyDiff } from '../src/unified-diff.js'
+import { buildModuleZip } from './helpers/modzip.js'
 
 let root = ''
 let env: NodeJS.ProcessEnv = {}
-
-/** A stored (uncompressed) zip: enough for go's module zip reader. */
-function zip(files: Record<string, string>): Buffer {
-  const locals: Buffer[] = []
-  const centrals: Buffer[] = []
-  let offset = 0
-  for (const [name, text] of Object.entries(files)) {
-    const data = Buffer.from(text)
-    const nameBuf = Buffer.from(name)
-    const crc = crc32(data)
-    const local = Buffer.alloc(30)
-    local.writeUInt32LE(0x04034b50, 0)
-    local.writeUInt16LE(20, 4)
-    local.writeUInt16LE(0x21, 12) // 1980-01-01
-    local.writeUInt32LE(crc, 14)
-    local.writeUInt32LE(data.length, 18)
-    local.writeUInt32LE(data.length, 22)
-    local.writeUInt16LE(nameBuf.length, 26)
-    const central = Buffer.alloc(46)
-    central.writeUInt32LE(0x02014b50, 0)
-    central.writeUInt16LE(20, 4)
-    central.writeUInt16LE(20, 6)
-    central.writeUInt16LE(0x21, 14)
-    central.writeUInt32LE(crc, 16)
-    central.writeUInt32LE(data.length, 20)
-    central.writeUInt32LE(data.length, 24)
-    central.writeUInt16LE(nameBuf.length, 28)
-    central.writeUInt32LE(offset, 42)
-    locals.push(local, nameBuf, data)
-    centrals.push(central, nameBuf)
-    offset += local.length + nameBuf.length + data.length
-  }
-  const cd = Buffer.concat(centrals)
-  const end = Buffer.alloc(22)
-  end.writeUInt32LE(0x06054b50, 0)
-  end.writeUInt16LE(Object.keys(files).length, 8)
-  end.writeUInt16LE(Object.keys(files).length, 10)
-  end.writeUInt32LE(cd.length, 12)
-  end.writeUInt32LE(offset, 16)
-  return Buffer.concat([...locals, cd, end])
-}
 
 /** Publishes a module version in the file:// proxy: a package importing `imports`, a go.mod requiring `requires`. */
 function publish(path: string, version: string, requires: string[] = [], imports: string[] = []): void {
@@ -62,8 +21,7 @@ function publish(path: string, version: string, requires: string[] = [], imports
   mkdirSync(dir, { recursive: true })
   writeFileSync(join(dir, `${version}.mod`), gomod)
   writeFileSync(join(dir, `${version}.info`), JSON.stringify({ Version: version, Time: '2024-01-01T00:00:00Z' }))
-  const prefix = `${path}@${version}/`
-  writeFileSync(join(dir, `${version}.zip`), zip({ [prefix + 'go.mod']: gomod, [prefix + `${name}.go`]: src }))
+  writeFileSync(join(dir, `${version}.zip`), buildModuleZip({ path, version, gomod, files: { [`${name}.go`]: src } }))
   const list = join(dir, 'list')
   writeFileSync(list, (existsSync(list) ? readFileSync(list, 'utf8') : '') + version + '\n')
 }

@@ -8,6 +8,8 @@ interface Rule {
   re: RegExp
   /** A TLS trust failure: reported as network, but retrying cannot help. */
   tls?: boolean
+  /** In place of the class's hint. */
+  hint?: string
 }
 
 // Order matters: the first rule that matches any line wins. Security and toolchain come first because they
@@ -23,6 +25,11 @@ const RULES: Rule[] = [
   { class: 'toolchain', re: /go\.mod requires go\b/ },
   { class: 'toolchain', re: /invalid go version '[^']*': must match format|unknown directive: toolchain|note: module requires Go / },
   { class: 'auth', re: /\b40[13] (Unauthorized|Forbidden)\b/ },
+  {
+    class: 'auth',
+    re: /refusing to pass credentials to insecure URL/,
+    hint: 'go sends credentials only over https: use an https:// proxy URL, or give the credential through the `token` input.'
+  },
   { class: 'auth', re: /terminal prompts disabled|could not read (Username|Password)|Authentication failed|Access denied/i },
   { class: 'auth', re: /Permission denied \(publickey/ },
   { class: 'not-found', re: /\b(404 Not Found|410 Gone)\b/ },
@@ -71,8 +78,8 @@ function goLines(stderr: string): string[] {
       inResponse = true
       continue
     }
-    // go indents the response body under `server response:`; anything at column 0 is go's again.
-    if (inResponse && /^\s/.test(raw) && !/^\t\S+: /.test(raw)) continue
+    // go indents the rest of the body under `server response:`; a line at column 0 is go's again.
+    if (inResponse && /^\s/.test(raw)) continue
     inResponse = false
     out.push(line)
   }
@@ -89,7 +96,7 @@ export function classifyGoError(stderr: string, exitCode: number): ClassifiedErr
       class: rule.class,
       transient: rule.class === 'network' && !rule.tls,
       message: redact(line),
-      hint: rule.tls ? TLS_HINT : HINTS[rule.class]
+      hint: rule.hint ?? (rule.tls ? TLS_HINT : HINTS[rule.class])
     }
   }
   // Prefer go's own error line (`go: ...`) over progress lines such as `go: downloading ...`.

@@ -31,18 +31,19 @@ function readPem(file: string): string | undefined {
   }
 }
 
-let systemCache: string[] | undefined
+let systemCache: { key: string; pems: string[] } | undefined
 
 /** The system's CA bundle as go would load it, plus NODE_EXTRA_CA_CERTS (an explicit `ca` drops it otherwise). */
 export function systemCa(): string[] {
-  if (systemCache) return systemCache
+  const key = `${process.env.SSL_CERT_FILE}\0${process.env.NODE_EXTRA_CA_CERTS}`
+  if (systemCache?.key === key) return systemCache.pems
   const out: string[] = []
   const envFile = process.env.SSL_CERT_FILE
   const first = (envFile && readPem(envFile)) || SYSTEM_BUNDLES.map(readPem).find((p) => p !== undefined)
   if (first) out.push(first)
   const nodeExtra = process.env.NODE_EXTRA_CA_CERTS && readPem(process.env.NODE_EXTRA_CA_CERTS)
   if (nodeExtra) out.push(nodeExtra)
-  systemCache = out
+  systemCache = { key, pems: out }
   return out
 }
 

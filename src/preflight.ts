@@ -1,5 +1,6 @@
 // Preflight: probes every module proxy and the checksum database concurrently under one shared
 // deadline, and hands out verdicts as they arrive so tidy can start at the first healthy proxy.
+import { setMaxListeners } from 'node:events'
 import {
   checkProxy,
   checkSumdb,
@@ -43,6 +44,7 @@ export interface Preflight {
 
 export function startPreflight(opts: PreflightOptions): Preflight {
   const ac = new AbortController()
+  setMaxListeners(0, ac.signal) // one abort listener per running stage, however many endpoints
   const timer = setTimeout(() => ac.abort(), Math.max(0, opts.timeoutMs))
   timer.unref()
   const ctx: CheckContext = { signal: ac.signal, timeoutMs: opts.timeoutMs, extraCa: opts.extraCa, env: opts.env }

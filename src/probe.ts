@@ -86,7 +86,8 @@ export async function probeUrl(req: ProbeRequest): Promise<ProbeOutcome> {
   } catch (e) {
     out.failure = toStageError(e, stage)
   } finally {
-    for (const s of sockets) s.destroy()
+    // Outermost first: destroying a socket under a live TLSSocket crashes Node 20 (SIGSEGV).
+    for (const s of sockets.reverse()) s.destroy()
     out.timings.total = Math.round(now() - start)
   }
   return out
@@ -172,7 +173,7 @@ async function httpGet(socket: Socket, target: URL, egress: URL | undefined, sig
     connect: (_opts, cb) => {
       if (handedOut) return cb(new Error('connection closed'), null)
       handedOut = true
-      cb(null, socket)
+      setImmediate(() => cb(null, socket)) // undici stalls when handed a socket synchronously
     }
   })
   const clean = new URL(target.href)

@@ -25,15 +25,19 @@ interface RequestState {
   retriesLeft: number
   retryNo: number
   gone: boolean
+  /** Aborted when go hangs up: an upstream attempt for nobody is not worth waiting for. */
+  cancel: AbortController
   userAgent?: string
 }
 
 type Ok = Extract<AttemptResult, { type: 'ok' }>
 
 export async function serve(cfg: ServeConfig, path: string, userAgent: string | undefined, res: ServerResponse): Promise<void> {
-  const st: RequestState = { retriesLeft: cfg.retries, retryNo: 0, gone: false, userAgent }
+  const st: RequestState = { retriesLeft: cfg.retries, retryNo: 0, gone: false, cancel: new AbortController(), userAgent }
   res.once('close', () => {
-    if (!res.writableFinished) st.gone = true
+    if (res.writableFinished) return
+    st.gone = true
+    st.cancel.abort(new Error('go closed the connection'))
   })
   const tries = new Map<Upstream, TryState>()
   const outcomes = new Map<Upstream, Outcome>()
@@ -94,7 +98,7 @@ async function tryOnce(
       dispatcher: cfg.dispatcher,
       firstByteTimeoutMs: cfg.firstByteTimeoutMs,
       stallTimeoutMs: cfg.stallTimeoutMs,
-      signal: AbortSignal.any([waiting.signal, cfg.closing]),
+      signal: AbortSignal.any([waiting.signal, st.cancel.signal, cfg.closing]),
       range,
       userAgent: st.userAgent
     })

@@ -20,6 +20,8 @@ export type CacheFault = { target: CacheTarget; /** Then heal; omitted: forever.
   | { kind: 'hang' }
   /** Destroy the connection without an answer. */
   | { kind: 'reset' }
+  /** BlobGet only: the stored archive with its second half zeroed (complete length, broken content). */
+  | { kind: 'corrupt' }
 )
 
 export interface CacheLogEntry {
@@ -163,7 +165,7 @@ export async function startCacheService(opts: { token?: string } = {}): Promise<
     }
     if (blobMatch) {
       if (fault?.kind === 'status') return send(fault.status, fault.body ?? azureError('InternalError', 'injected'), xml)
-      return blobRequest(store, Number(blobMatch[1]), req.method ?? '', url, req.headers, body, send)
+      return blobRequest(store, Number(blobMatch[1]), req.method ?? '', url, req.headers, body, send, fault?.kind === 'corrupt')
     }
     send(404, 'not found')
   }
@@ -241,7 +243,8 @@ function blobRequest(
   url: URL,
   headers: IncomingMessage['headers'],
   body: Buffer,
-  send: Send
+  send: Send,
+  corrupt = false
 ): void {
   const e = store.find((x) => x.id === id)
   const isWrite = method === 'PUT'
@@ -273,7 +276,7 @@ function blobRequest(
   }
   if (method !== 'GET' && method !== 'HEAD') return send(405, azureError('UnsupportedHttpVerb', method), xml)
   if (!e.data) return send(404, azureError('BlobNotFound', 'no data uploaded'), xml)
-  const data = e.data
+  const data = corrupt ? Buffer.concat([e.data.subarray(0, e.data.length >> 1), Buffer.alloc(e.data.length - (e.data.length >> 1))]) : e.data
   const blobHeaders = { ...common, 'content-type': 'application/octet-stream', 'x-ms-blob-type': 'BlockBlob', 'accept-ranges': 'bytes' }
   const range = /^bytes=(\d+)-(\d*)$/.exec(String(headers['x-ms-range'] ?? headers.range ?? ''))
   if (!range) return send(200, data, blobHeaders)

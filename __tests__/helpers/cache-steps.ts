@@ -15,14 +15,19 @@ export interface Step {
   summary(): string
 }
 
+const summaryFile = join(makeTempDir('gtg-summary-'), 'step_summary')
+
 /** Fresh file-command files and runner variables for one step; `vars` win (undefined removes one). */
 export function beginStep(vars: Record<string, string | undefined>, state: Record<string, string> = {}): Step {
   const dir = makeTempDir('gtg-step-')
   const files = {} as Record<FileName, string>
-  for (const n of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY', 'GITHUB_ENV', 'GITHUB_PATH'] as const) {
+  for (const n of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH'] as const) {
     files[n] = join(dir, n.toLowerCase())
     writeFileSync(files[n], '')
   }
+  // core.summary remembers the first summary file it saw for the life of the process: reuse one, emptied.
+  files.GITHUB_STEP_SUMMARY = summaryFile
+  writeFileSync(summaryFile, '')
   for (const k of Object.keys(process.env)) if (k.startsWith('STATE_') || k.startsWith('ACTIONS_')) delete process.env[k]
   const env: Record<string, string | undefined> = {
     RUNNER_OS: 'Linux',
@@ -66,12 +71,12 @@ export async function captured<T>(fn: () => Promise<T>): Promise<{ value: T; std
 
 /**
  * @actions/cache retries a failing Twirp call 5 times, 3 s and more apart; tests of a service that keeps failing
- * shorten those sleeps (only delays in the library's backoff range) so they take milliseconds. Returns the undo.
+ * shorten those sleeps (only delays in the library's backoff range, 3 s to 15 s; no other timer of these tests falls in it) so they take milliseconds. Returns the undo.
  */
 export function shortenBackoff(): () => void {
   const original = globalThis.setTimeout
   const patched = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) =>
-    original(fn, ms !== undefined && ms >= 1000 && ms <= 60_000 ? 1 : ms, ...args)) as unknown as typeof setTimeout
+    original(fn, ms !== undefined && ms >= 1000 && ms <= 20_000 ? 1 : ms, ...args)) as unknown as typeof setTimeout
   globalThis.setTimeout = patched
   return () => {
     globalThis.setTimeout = original

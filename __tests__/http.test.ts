@@ -1,0 +1,110 @@
+// createDispatcher through the relay: the environment's proxy as go reads it, and the CAs go would trust.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { createServer as createHttpServer } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import { connect, type AddressInfo, type Socket } from 'node:net'
+import { createDispatcher } from '../src/http.js'
+import { startRelay } from '../src/relay.js'
+import { entry, fetchOnce, startUpstream } from './helpers/relay-upstreams.js'
+import { issueCert, makeTestCA } from './helpers/tls.js'
+
+const INFO = '/example.com/a/@v/v1.0.0.info'
+const PROXY_VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy']
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+function setEnv(vars: Record<string, string | undefined>): void {
+  const saved = Object.fromEntries(PROXY_VARS.map((k) => [k, process.env[k]]))
+  cleanups.push(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+  })
+  for (const k of PROXY_VARS) delete process.env[k]
+  for (const [k, v] of Object.entries(vars)) if (v !== undefined) process.env[k] = v
+}
+
+/** A CONNECT proxy that records the requested targets and tunnels every one of them to `port`. */
+async function startConnectProxy(port: number): Promise<{ hostPort: string; targets: string[] }> {
+  const targets: string[] = []
+  const sockets = new Set<Socket>()
+  const server = createHttpServer()
+  server.on('connect', (req, client: Socket, head: Buffer) => {
+    targets.push(req.url ?? '')
+    const up = connect(port, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      up.write(head)
+      up.pipe(client).pipe(up)
+    })
+    for (const s of [client, up]) {
+      sockets.add(s)
+      s.on('error', () => undefined)
+    }
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      })
+  )
+  return { hostPort: `127.0.0.1:${(server.address() as AddressInfo).port}`, targets }
+}
+
+describe('createDispatcher', () => {
+  it('sends upstream requests through HTTP_PROXY (a bare host:port, as go accepts) but never loopback', async () => {
+    const up = await startUpstream((req, res) => res.end(req.headers.host))
+    cleanups.push(() => up.close())
+    const proxy = await startConnectProxy(Number(new URL(up.origin).port))
+    setEnv({ HTTP_PROXY: proxy.hostPort, NO_PROXY: 'skip.example.invalid' })
+
+    const viaProxy = await startRelay({ upstreams: [entry('http://mirror.example.invalid:8080/')], retries: 0 })
+    cleanups.push(() => viaProxy.close())
+    const got = await fetchOnce(viaProxy.url + INFO)
+    expect(got.status).toBe(200)
+    expect(got.body.toString()).toBe('mirror.example.invalid:8080')
+    expect(proxy.targets).toEqual(['mirror.example.invalid:8080'])
+
+    const direct = await startRelay({ upstreams: [entry(up.origin)], retries: 0 })
+    cleanups.push(() => direct.close())
+    expect((await fetchOnce(direct.url + INFO)).status).toBe(200)
+    expect(proxy.targets).toHaveLength(1)
+  })
+
+  it('honours NO_PROXY', async () => {
+    setEnv({ HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '.example.invalid' })
+    const r = await startRelay({ upstreams: [entry('http://mirror.example.invalid/')], retries: 0, connectTimeoutMs: 2000 })
+    cleanups.push(() => r.close())
+    const got = await fetchOnce(r.url + INFO)
+    expect(got.status).toBe(502)
+    // Direct, so the unresolvable name fails in DNS rather than at the (refusing) proxy.
+    expect(got.body.toString()).toMatch(/ENOTFOUND|EAI_AGAIN/)
+  })
+
+  it('trusts an extra CA only when given it', async () => {
+    setEnv({})
+    const ca = makeTestCA()
+    const leaf = issueCert(ca, ['127.0.0.1'])
+    const server = createHttpsServer({ cert: leaf.cert, key: leaf.key }, (_req, res) => res.end('{}'))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())))
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`
+
+    for (const extraCa of [undefined, [ca.cert]]) {
+      const dispatcher = createDispatcher({ connectTimeoutMs: 2000, extraCa })
+      cleanups.push(() => dispatcher.destroy())
+      const r = await startRelay({ upstreams: [entry(url)], retries: 0, dispatcher })
+      cleanups.push(() => r.close())
+      const got = await fetchOnce(r.url + INFO)
+      if (extraCa) expect(got.status).toBe(200)
+      else {
+        expect(got.status).toBe(502)
+        expect(got.body.toString()).toMatch(/certificate/i)
+      }
+    }
+  })
+})
