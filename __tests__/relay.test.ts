@@ -235,6 +235,26 @@ describe('relay bodies', () => {
 })
 
 describe('relay credentials', () => {
+  it('follows redirects, dropping the credentials when the redirect leaves the upstream', async () => {
+    const storage = await upstream(info())
+    const up = await upstream((req, res) => {
+      if (req.url === '/here' + INFO) return info()(req, res, 0)
+      const to = req.url?.startsWith('/same') ? '/here' + INFO : storage.origin + '/blob'
+      res.writeHead(302, { location: to }).end()
+    })
+    const r = await relay([`http://u:pw123@${up.origin.slice(7)}/same/`, `http://u:pw123@${up.origin.slice(7)}/away/`])
+    r.setHealthy(`http://u:pw123@${up.origin.slice(7)}/same/`, false)
+    expect((await fetchOnce(r.url + INFO)).body.toString()).toBe(INFO_JSON)
+    expect(storage.hits[0].headers.authorization).toBeUndefined()
+    r.setHealthy(`http://u:pw123@${up.origin.slice(7)}/same/`, true)
+    expect((await fetchOnce(r.url + INFO)).body.toString()).toBe(INFO_JSON)
+    expect(up.hits.map((h) => [h.path, h.headers.authorization])).toEqual([
+      ['/away' + INFO, 'Basic ' + Buffer.from('u:pw123').toString('base64')],
+      ['/same' + INFO, 'Basic ' + Buffer.from('u:pw123').toString('base64')],
+      ['/here' + INFO, 'Basic ' + Buffer.from('u:pw123').toString('base64')]
+    ])
+  })
+
   it('sends each upstream its own credentials only, and never shows them', async () => {
     const a = await upstream((req, res) => {
       if (req.url?.endsWith('/@v/list')) return void res.writeHead(500).end()

@@ -10,6 +10,7 @@ import {
   type Outcome,
   type TryState
 } from '../src/retry.js'
+import { UpstreamPool } from '../src/breaker.js'
 
 function err(code: string, message = 'boom', cause?: unknown): Error {
   return Object.assign(new Error(message), { code, cause })
@@ -173,5 +174,52 @@ describe('finalReply', () => {
     expect(none.status).toBe(502)
     expect(none.text).toContain('http://a: not tried (circuit open')
     expect(none.text).toContain('http://b: ECONNREFUSED: refused (circuit open')
+  })
+})
+
+describe('UpstreamPool (circuit breaker)', () => {
+  const pool = (): UpstreamPool =>
+    new UpstreamPool(['http://a', 'http://b', 'http://c'].map((url) => ({ url, display: url })), { tripAfter: 3, tripAfterIfAlive: 6 })
+
+  it('trips an upstream that never answered after 3 consecutive failures, and takes it out of the order', () => {
+    const p = pool()
+    const [a] = p.all
+    a.failed()
+    a.failed()
+    expect(a.tripped).toBe(false)
+    a.failed()
+    expect(a.tripped).toBe(true)
+    expect(p.order().map((u) => u.url)).toEqual(['http://b', 'http://c'])
+    expect(p.stats()[0]).toMatchObject({ upstream: 'http://a', failures: 3, tripped: true })
+  })
+
+  it('gives an upstream that has answered a longer streak, and any answer resets it', () => {
+    const [a] = pool().all
+    a.answered(10)
+    for (let i = 0; i < 5; i++) a.failed()
+    a.answered()
+    for (let i = 0; i < 5; i++) a.failed()
+    expect(a.tripped).toBe(false)
+    a.failed()
+    expect(a.tripped).toBe(true)
+  })
+
+  it('orders healthy, then unknown; unhealthy only as a last resort; allDown when every one is tripped or unhealthy', () => {
+    const p = pool()
+    p.setHealthy('http://c', true)
+    p.setHealthy('http://a', false)
+    expect(p.order().map((u) => u.url)).toEqual(['http://c', 'http://b'])
+    expect(p.allDown()).toBe(false)
+    for (let i = 0; i < 3; i++) p.all[1].failed()
+    p.setHealthy('http://c', false)
+    // Nothing preflight calls healthy is left in service: the broken ones are tried after all.
+    expect(p.order().map((u) => u.url)).toEqual(['http://a', 'http://c'])
+    expect(p.allDown()).toBe(true)
+  })
+
+  it('reports the median time to first byte', () => {
+    const [a] = pool().all
+    for (const ms of [30, 10, 1000, 20]) a.answered(ms)
+    expect(a.stats().latencyMs).toBe(25)
   })
 })

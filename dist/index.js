@@ -11,6 +11,7 @@ import * as path$1 from 'path';
 import 'stream';
 import 'util';
 import { ok } from 'assert';
+import { setMaxListeners } from 'node:events';
 import * as fs$2 from 'node:fs/promises';
 import { stat } from 'node:fs/promises';
 import { domainToASCII, fileURLToPath } from 'node:url';
@@ -39807,8 +39808,9 @@ function readPem(file) {
 let systemCache;
 /** The system's CA bundle as go would load it, plus NODE_EXTRA_CA_CERTS (an explicit `ca` drops it otherwise). */
 function systemCa() {
-    if (systemCache)
-        return systemCache;
+    const key = `${process.env.SSL_CERT_FILE}\0${process.env.NODE_EXTRA_CA_CERTS}`;
+    if (systemCache?.key === key)
+        return systemCache.pems;
     const out = [];
     const envFile = process.env.SSL_CERT_FILE;
     const first = (envFile && readPem(envFile)) || SYSTEM_BUNDLES.map(readPem).find((p) => p !== undefined);
@@ -39817,7 +39819,7 @@ function systemCa() {
     const nodeExtra = process.env.NODE_EXTRA_CA_CERTS && readPem(process.env.NODE_EXTRA_CA_CERTS);
     if (nodeExtra)
         out.push(nodeExtra);
-    systemCache = out;
+    systemCache = { key, pems: out };
     return out;
 }
 /** go accepts `host:port` without a scheme in HTTP(S)_PROXY and means http://; undici would reject it. */
@@ -39998,7 +40000,8 @@ async function probeUrl(req) {
             return await abortable(fn(), req.signal, s);
         }
         finally {
-            out.timings[s] = Math.round(now() - t);
+            // tcp runs twice through an egress proxy (connect, then CONNECT): the stage is their sum
+            out.timings[s] = (out.timings[s] ?? 0) + Math.round(now() - t);
         }
     };
     try {
@@ -40033,7 +40036,8 @@ async function probeUrl(req) {
         out.failure = toStageError(e, stage);
     }
     finally {
-        for (const s of sockets)
+        // Outermost first: destroying a socket under a live TLSSocket crashes Node 20 (SIGSEGV).
+        for (const s of sockets.reverse())
             s.destroy();
         out.timings.total = Math.round(now() - start);
     }
@@ -40105,7 +40109,7 @@ async function httpGet(socket, target, egress, signal) {
             if (handedOut)
                 return cb(new Error('connection closed'), null);
             handedOut = true;
-            cb(null, socket);
+            setImmediate(() => cb(null, socket)); // undici stalls when handed a socket synchronously
         }
     });
     const clean = new URL(target.href);
@@ -40280,6 +40284,7 @@ async function checkProxy(url, ctx) {
     if (base.startsWith('file:')) {
         const o = await checkFileUrl(base);
         const r = toResult(endpoint, 'proxy', o, 'sumdb-latest', ctx, base);
+        r.detail = o.status === 200 ? 'directory exists' : 'no such directory';
         if (r.verdict !== 'ok') {
             r.verdict = 'unreachable';
             r.hint = `The directory of this file:// proxy cannot be read: check the path in GOPROXY.`;
@@ -40313,6 +40318,7 @@ async function checkSumdb(base, ctx) {
 // deadline, and hands out verdicts as they arrive so tidy can start at the first healthy proxy.
 function startPreflight(opts) {
     const ac = new AbortController();
+    setMaxListeners(0, ac.signal); // one abort listener per running stage, however many endpoints
     const timer = setTimeout(() => ac.abort(), Math.max(0, opts.timeoutMs));
     timer.unref();
     const ctx = { signal: ac.signal, timeoutMs: opts.timeoutMs, extraCa: opts.extraCa, env: opts.env };
@@ -40514,9 +40520,15 @@ class UpstreamPool {
     constructor(entries, opts = DEFAULT_BREAKER) {
         this.all = entries.map((e, i) => new Upstream(e.url, e.display, i, opts));
     }
-    /** Upstreams still in service, healthy first, then unknown, then unhealthy; GOPROXY order within each. */
+    /**
+     * Upstreams still in service, healthy first, then unknown; GOPROXY order within each. Those preflight
+     * found broken are a last resort, used only while no other upstream is in service: otherwise every
+     * "not found" that go expects (it probes module path prefixes) would wait out a dead proxy's timeouts.
+     */
     order() {
-        return this.all.filter((u) => !u.tripped).sort((a, b) => RANK(a) - RANK(b) || a.index - b.index);
+        const inService = this.all.filter((u) => !u.tripped);
+        const usable = inService.some((u) => u.healthy !== false) ? inService.filter((u) => u.healthy !== false) : inService;
+        return usable.sort((a, b) => RANK(a) - RANK(b) || a.index - b.index);
     }
     setHealthy(url, healthy) {
         for (const u of this.all) {
@@ -40737,6 +40749,8 @@ function netrcLogin(host) {
     return machine === host && (login || password) ? [login, password] : undefined;
 }
 const ERROR_TEXT_CAP = 4096;
+// A Retry-After of minutes would stall go for minutes; other upstreams or the next run do better.
+const RETRY_AFTER_CAP_MS = 10_000;
 async function attempt(target, path, opts) {
     const started = performance.now();
     // identity: byte offsets for Range must be offsets of what we relay.
@@ -40783,7 +40797,7 @@ async function attempt(target, path, opts) {
         return { type: 'ok', status, headers: res.headers, body: res.body, ttfbMs };
     const text = await readText(res.body, ERROR_TEXT_CAP);
     if (cls === 'transient') {
-        const retryAfterMs = parseRetryAfter(header(res.headers, 'retry-after'), 30_000);
+        const retryAfterMs = parseRetryAfter(header(res.headers, 'retry-after'), RETRY_AFTER_CAP_MS);
         return { type: 'failure', failure: { kind: 'http', status, detail: `HTTP ${status}`, retryAfterMs } };
     }
     const contentType = header(res.headers, 'content-type');
@@ -40859,10 +40873,12 @@ function pump(body, res, onBytes) {
 }
 
 async function serve(cfg, path, userAgent, res) {
-    const st = { retriesLeft: cfg.retries, retryNo: 0, gone: false, userAgent };
+    const st = { retriesLeft: cfg.retries, retryNo: 0, gone: false, cancel: new AbortController(), userAgent };
     res.once('close', () => {
-        if (!res.writableFinished)
-            st.gone = true;
+        if (res.writableFinished)
+            return;
+        st.gone = true;
+        st.cancel.abort(new Error('go closed the connection'));
     });
     const tries = new Map();
     const outcomes = new Map();
@@ -40903,7 +40919,7 @@ async function serve(cfg, path, userAgent, res) {
 }
 async function pause(cfg, st, retryAfterMs) {
     const wait = Math.max(backoffMs(st.retryNo++, cfg.backoffBaseMs, cfg.backoffCapMs), retryAfterMs ?? 0);
-    await setTimeout$1(wait, undefined, { signal: cfg.closing }).catch(() => undefined);
+    await setTimeout$1(wait, undefined, { signal: AbortSignal.any([cfg.closing, st.cancel.signal]) }).catch(() => undefined);
 }
 /** One attempt on one upstream, with the breaker and the counters kept up to date. */
 async function tryOnce(cfg, st, up, path, retry, range) {
@@ -40918,7 +40934,7 @@ async function tryOnce(cfg, st, up, path, retry, range) {
             dispatcher: cfg.dispatcher,
             firstByteTimeoutMs: cfg.firstByteTimeoutMs,
             stallTimeoutMs: cfg.stallTimeoutMs,
-            signal: AbortSignal.any([waiting.signal, cfg.closing]),
+            signal: AbortSignal.any([waiting.signal, st.cancel.signal, cfg.closing]),
             range,
             userAgent: st.userAgent
         });
@@ -42138,6 +42154,11 @@ const RULES = [
     { class: 'toolchain', re: /go\.mod requires go\b/ },
     { class: 'toolchain', re: /invalid go version '[^']*': must match format|unknown directive: toolchain|note: module requires Go / },
     { class: 'auth', re: /\b40[13] (Unauthorized|Forbidden)\b/ },
+    {
+        class: 'auth',
+        re: /refusing to pass credentials to insecure URL/,
+        hint: 'go sends credentials only over https: use an https:// proxy URL, or give the credential through the `token` input.'
+    },
     { class: 'auth', re: /terminal prompts disabled|could not read (Username|Password)|Authentication failed|Access denied/i },
     { class: 'auth', re: /Permission denied \(publickey/ },
     { class: 'not-found', re: /\b(404 Not Found|410 Gone)\b/ },
@@ -42197,7 +42218,7 @@ function classifyGoError(stderr, exitCode) {
             class: rule.class,
             transient: rule.class === 'network' && !rule.tls,
             message: redact(line),
-            hint: rule.tls ? TLS_HINT : HINTS[rule.class]
+            hint: rule.hint ?? (rule.tls ? TLS_HINT : HINTS[rule.class])
         };
     }
     // Prefer go's own error line (`go: ...`) over progress lines such as `go: downloading ...`.

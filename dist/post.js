@@ -153,7 +153,7 @@ async function writeSaveSummary(r) {
 // step never fails: every problem is a warning.
 // A failed upload can surface as an uncaught exception from inside @actions/cache's dependencies (an aborted
 // stream); it must not fail the step.
-process.on('uncaughtException', (e) => warning(`module cache: ${e instanceof Error ? e.message : String(e)}`));
+process.on('uncaughtException', (e) => warning(`module cache: ${cleanMessage(e instanceof Error ? e.message : String(e))}`));
 const report = await runPost();
 // A cache service that never answered leaves a socket open that would keep the step alive until the job's timeout.
 if (report?.timedOut)

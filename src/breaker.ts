@@ -79,9 +79,15 @@ export class UpstreamPool {
     this.all = entries.map((e, i) => new Upstream(e.url, e.display, i, opts))
   }
 
-  /** Upstreams still in service, healthy first, then unknown, then unhealthy; GOPROXY order within each. */
+  /**
+   * Upstreams still in service, healthy first, then unknown; GOPROXY order within each. Those preflight
+   * found broken are a last resort, used only while no other upstream is in service: otherwise every
+   * "not found" that go expects (it probes module path prefixes) would wait out a dead proxy's timeouts.
+   */
   order(): Upstream[] {
-    return this.all.filter((u) => !u.tripped).sort((a, b) => RANK(a) - RANK(b) || a.index - b.index)
+    const inService = this.all.filter((u) => !u.tripped)
+    const usable = inService.some((u) => u.healthy !== false) ? inService.filter((u) => u.healthy !== false) : inService
+    return usable.sort((a, b) => RANK(a) - RANK(b) || a.index - b.index)
   }
 
   setHealthy(url: string, healthy: boolean): void {

@@ -84,6 +84,7 @@ export async function checkProxy(url: string, ctx: CheckContext): Promise<Prefli
   if (base.startsWith('file:')) {
     const o = await checkFileUrl(base)
     const r = toResult(endpoint, 'proxy', o, 'sumdb-latest', ctx, base)
+    r.detail = o.status === 200 ? 'directory exists' : 'no such directory'
     if (r.verdict !== 'ok') {
       r.verdict = 'unreachable'
       r.hint = `The directory of this file:// proxy cannot be read: check the path in GOPROXY.`

@@ -75,6 +75,8 @@ export type AttemptResult =
   | { type: 'failure'; failure: Failure }
 
 const ERROR_TEXT_CAP = 4096
+// A Retry-After of minutes would stall go for minutes; other upstreams or the next run do better.
+const RETRY_AFTER_CAP_MS = 10_000
 
 export async function attempt(target: Target, path: string, opts: AttemptOptions): Promise<AttemptResult> {
   const started = performance.now()
@@ -118,7 +120,7 @@ export async function attempt(target: Target, path: string, opts: AttemptOptions
   if (cls === 'ok') return { type: 'ok', status, headers: res.headers, body: res.body, ttfbMs }
   const text = await readText(res.body, ERROR_TEXT_CAP)
   if (cls === 'transient') {
-    const retryAfterMs = parseRetryAfter(header(res.headers, 'retry-after'), 30_000)
+    const retryAfterMs = parseRetryAfter(header(res.headers, 'retry-after'), RETRY_AFTER_CAP_MS)
     return { type: 'failure', failure: { kind: 'http', status, detail: `HTTP ${status}`, retryAfterMs } }
   }
   const contentType = header(res.headers, 'content-type')

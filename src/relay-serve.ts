@@ -76,7 +76,7 @@ export async function serve(cfg: ServeConfig, path: string, userAgent: string | 
 
 async function pause(cfg: ServeConfig, st: RequestState, retryAfterMs: number | undefined): Promise<void> {
   const wait = Math.max(backoffMs(st.retryNo++, cfg.backoffBaseMs, cfg.backoffCapMs), retryAfterMs ?? 0)
-  await sleep(wait, undefined, { signal: cfg.closing }).catch(() => undefined)
+  await sleep(wait, undefined, { signal: AbortSignal.any([cfg.closing, st.cancel.signal]) }).catch(() => undefined)
 }
 
 /** One attempt on one upstream, with the breaker and the counters kept up to date. */

@@ -76,134 +76,156 @@ export interface CacheService {
 }
 
 export async function startCacheService(opts: { token?: string } = {}): Promise<CacheService> {
-  const token = opts.token ?? 'gtg-runtime-' + randomBytes(8).toString('hex')
-  const store: Entry[] = []
-  const log: CacheLogEntry[] = []
-  let faults: CacheFault[] = []
-  let nextId = 1
-  const sockets = new Set<Socket>()
-  let base = ''
+  const emulator = new Emulator(opts.token ?? 'gtg-runtime-' + randomBytes(8).toString('hex'))
+  await emulator.listen()
+  return emulator
+}
 
-  const takeFault = (target: CacheTarget): CacheFault | undefined => {
-    const f = faults.find((x) => x.target === target && (x.times === undefined || x.times > 0))
+type Send = (status: number, data: Buffer | string, headers?: Record<string, string>) => void
+type TwirpReply = { status: number; body: unknown }
+
+const json = { 'content-type': 'application/json' }
+const TWIRP_PATH = new RegExp(`^/twirp/${SERVICE.replace(/\./g, '\\.')}/(\\w+)$`)
+const BLOB_PATH = /^\/blob\/[^/]+\/[^/]+\/(\d+)$/
+
+class Emulator implements CacheService {
+  url = ''
+  readonly log: CacheLogEntry[] = []
+  private readonly store: Entry[] = []
+  private faults: CacheFault[] = []
+  private nextId = 1
+  private readonly sockets = new Set<Socket>()
+  private readonly server: Server
+
+  constructor(readonly token: string) {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((e: unknown) => {
+        if (!res.headersSent) res.writeHead(500).end(String(e))
+      })
+    })
+    this.server.on('connection', (s) => {
+      this.sockets.add(s)
+      s.on('close', () => this.sockets.delete(s))
+    })
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve))
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`
+  }
+
+  env(): Record<string, string> {
+    return {
+      ACTIONS_CACHE_SERVICE_V2: 'true',
+      ACTIONS_RESULTS_URL: this.url,
+      ACTIONS_RUNTIME_TOKEN: this.token,
+      // @actions/cache falls back to service v1 on GHES, which it detects from a server URL that is neither
+      // github.com, *.ghe.com nor *.localhost.
+      GITHUB_SERVER_URL: 'https://github.localhost'
+    }
+  }
+
+  entries(): CacheEntryInfo[] {
+    return this.store.map((e) => ({ id: e.id, key: e.key, version: e.version, finalized: e.finalized, size: e.data?.length ?? 0 }))
+  }
+
+  blob(key: string): Buffer | undefined {
+    return this.store.find((e) => e.key === key)?.data
+  }
+
+  setFaults(f: CacheFault[]): void {
+    this.faults = f.map((x) => ({ ...x }))
+  }
+
+  clear(): void {
+    this.store.splice(0)
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+
+  private takeFault(target: CacheTarget): CacheFault | undefined {
+    const f = this.faults.find((x) => x.target === target && (x.times === undefined || x.times > 0))
     if (f && f.times !== undefined) f.times--
     return f
   }
 
-  const twirp = (method: string, req: Record<string, unknown>): { status: number; body: unknown } => {
-    const key = String(req.key ?? '')
-    const version = String(req.version ?? '')
-    if (method === 'GetCacheEntryDownloadURL') {
-      const keys = [key, ...((req.restore_keys as string[] | undefined) ?? [])]
-      const e = lookup(store, keys, version)
-      if (!e) return { status: 200, body: { ok: false } }
-      return { status: 200, body: { ok: true, signed_download_url: blobUrl(base, e, 'r'), matched_key: e.key } }
-    }
-    if (method === 'CreateCacheEntry') {
-      if (store.some((e) => e.key === key && e.version === version)) {
-        return { status: 409, body: { code: 'already_exists', msg: 'cache entry with the same key, version, and scope already exists' } }
-      }
-      const e: Entry = { id: nextId++, key, version, finalized: false, blocks: new Map(), readSig: sig(), writeSig: sig() }
-      store.push(e)
-      return { status: 200, body: { ok: true, signed_upload_url: blobUrl(base, e, 'w') } }
-    }
-    if (method === 'FinalizeCacheEntryUpload') {
-      const e = store.find((x) => x.key === key && x.version === version && !x.finalized)
-      if (!e) return { status: 404, body: { code: 'not_found', msg: 'no pending cache entry for this key and version' } }
-      if (!e.data || String(e.data.length) !== String(req.size_bytes)) {
-        return { status: 200, body: { ok: false, message: `uploaded size ${e.data?.length ?? 0} does not match ${String(req.size_bytes)}` } }
-      }
-      e.finalized = true
-      return { status: 200, body: { ok: true, entry_id: String(e.id) } }
-    }
-    return { status: 404, body: { code: 'bad_route', msg: `no handler for ${method}` } }
-  }
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', base)
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url)
     const entry: CacheLogEntry = { target: 'unknown', method: req.method ?? '', path: url.pathname, status: 0, received: 0, sent: 0 }
-    log.push(entry)
+    this.log.push(entry)
     const body = await readBody(req)
     entry.received = body.length
-    const twirpMatch = new RegExp(`^/twirp/${SERVICE.replace(/\./g, '\\.')}/(\\w+)$`).exec(url.pathname)
-    const blobMatch = /^\/blob\/[^/]+\/[^/]+\/(\d+)$/.exec(url.pathname)
+    const twirpMatch = TWIRP_PATH.exec(url.pathname)
+    const blobMatch = BLOB_PATH.exec(url.pathname)
     if (twirpMatch) entry.target = twirpMatch[1] as CacheTarget
     else if (blobMatch) entry.target = req.method === 'PUT' ? 'BlobPut' : 'BlobGet'
-    const fault = entry.target === 'unknown' ? undefined : takeFault(entry.target)
-    if (fault) {
-      entry.fault = fault.kind
-      if (fault.kind === 'hang') return
-      if (fault.kind === 'reset') return void req.socket.destroy()
-    }
-    const send = (status: number, data: Buffer | string, headers: Record<string, string> = {}): void => {
+    const fault = entry.target === 'unknown' ? undefined : this.takeFault(entry.target)
+    if (fault) entry.fault = fault.kind
+    if (fault?.kind === 'hang') return
+    if (fault?.kind === 'reset') return void req.socket.destroy()
+    const send: Send = (status, data, headers = {}) => {
       const buf = typeof data === 'string' ? Buffer.from(data) : data
       entry.status = status
       entry.sent = req.method === 'HEAD' ? 0 : buf.length
       res.writeHead(status, { 'content-length': String(buf.length), 'x-ms-request-id': sig(), ...headers })
       res.end(req.method === 'HEAD' ? undefined : buf)
     }
-    if (twirpMatch) {
-      let parsed: Record<string, unknown> = {}
-      try {
-        parsed = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>
-      } catch {
-        return send(400, JSON.stringify({ code: 'malformed', msg: 'body is not JSON' }), { 'content-type': 'application/json' })
-      }
-      entry.request = parsed
-      if (req.headers.authorization !== `Bearer ${token}`) {
-        return send(401, JSON.stringify({ code: 'unauthenticated', msg: 'bad runtime token' }), { 'content-type': 'application/json' })
-      }
-      if (fault?.kind === 'status') {
-        const errBody = fault.body ?? JSON.stringify({ code: 'internal', msg: `injected ${fault.status}` })
-        return send(fault.status, errBody, { 'content-type': 'application/json' })
-      }
-      if (fault?.kind === 'not-ok') {
-        return send(200, JSON.stringify({ ok: false, message: fault.message ?? 'injected refusal' }), { 'content-type': 'application/json' })
-      }
-      const out = twirp(twirpMatch[1], parsed)
-      return send(out.status, JSON.stringify(out.body), { 'content-type': 'application/json' })
-    }
-    if (blobMatch) {
-      if (fault?.kind === 'status') return send(fault.status, fault.body ?? azureError('InternalError', 'injected'), xml)
-      return blobRequest(store, Number(blobMatch[1]), req.method ?? '', url, req.headers, body, send, fault?.kind === 'corrupt')
-    }
-    send(404, 'not found')
+    if (twirpMatch) return this.twirpRequest(twirpMatch[1], req, body, entry, fault, send)
+    if (!blobMatch) return send(404, 'not found')
+    if (fault?.kind === 'status') return send(fault.status, fault.body ?? azureError('InternalError', 'injected'), xml)
+    blobRequest(this.store, Number(blobMatch[1]), req.method ?? '', url, req.headers, body, send, fault?.kind === 'corrupt')
   }
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) res.writeHead(500).end(String(e))
-    })
-  })
-  server.on('connection', (s) => {
-    sockets.add(s)
-    s.on('close', () => sockets.delete(s))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
-
-  return {
-    url: base,
-    token,
-    log,
-    env: () => ({
-      ACTIONS_CACHE_SERVICE_V2: 'true',
-      ACTIONS_RESULTS_URL: base,
-      ACTIONS_RUNTIME_TOKEN: token,
-      // @actions/cache falls back to service v1 on GHES, which it detects from a server URL that is neither
-      // github.com, *.ghe.com nor *.localhost.
-      GITHUB_SERVER_URL: 'https://github.localhost'
-    }),
-    entries: () => store.map((e) => ({ id: e.id, key: e.key, version: e.version, finalized: e.finalized, size: e.data?.length ?? 0 })),
-    blob: (key) => store.find((e) => e.key === key)?.data,
-    setFaults: (f) => {
-      faults = f.map((x) => ({ ...x }))
-    },
-    clear: () => void store.splice(0),
-    close: async () => {
-      for (const s of sockets) s.destroy()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+  private twirpRequest(method: string, req: IncomingMessage, body: Buffer, entry: CacheLogEntry, fault: CacheFault | undefined, send: Send): void {
+    let parsed: Record<string, unknown>
+    try {
+      parsed = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>
+    } catch {
+      return send(400, JSON.stringify({ code: 'malformed', msg: 'body is not JSON' }), json)
     }
+    entry.request = parsed
+    if (req.headers.authorization !== `Bearer ${this.token}`) {
+      return send(401, JSON.stringify({ code: 'unauthenticated', msg: 'bad runtime token' }), json)
+    }
+    if (fault?.kind === 'status') {
+      return send(fault.status, fault.body ?? JSON.stringify({ code: 'internal', msg: `injected ${fault.status}` }), json)
+    }
+    if (fault?.kind === 'not-ok') return send(200, JSON.stringify({ ok: false, message: fault.message ?? 'injected refusal' }), json)
+    const out = this.twirp(method, parsed)
+    send(out.status, JSON.stringify(out.body), json)
+  }
+
+  private twirp(method: string, req: Record<string, unknown>): TwirpReply {
+    const key = String(req.key ?? '')
+    const version = String(req.version ?? '')
+    if (method === 'GetCacheEntryDownloadURL') {
+      const e = lookup(this.store, [key, ...((req.restore_keys as string[] | undefined) ?? [])], version)
+      if (!e) return { status: 200, body: { ok: false } }
+      return { status: 200, body: { ok: true, signed_download_url: blobUrl(this.url, e, 'r'), matched_key: e.key } }
+    }
+    if (method === 'CreateCacheEntry') {
+      if (this.store.some((e) => e.key === key && e.version === version)) {
+        return { status: 409, body: { code: 'already_exists', msg: 'cache entry with the same key, version, and scope already exists' } }
+      }
+      const e: Entry = { id: this.nextId++, key, version, finalized: false, blocks: new Map(), readSig: sig(), writeSig: sig() }
+      this.store.push(e)
+      return { status: 200, body: { ok: true, signed_upload_url: blobUrl(this.url, e, 'w') } }
+    }
+    if (method === 'FinalizeCacheEntryUpload') return this.finalize(key, version, String(req.size_bytes))
+    return { status: 404, body: { code: 'bad_route', msg: `no handler for ${method}` } }
+  }
+
+  private finalize(key: string, version: string, size: string): TwirpReply {
+    const e = this.store.find((x) => x.key === key && x.version === version && !x.finalized)
+    if (!e) return { status: 404, body: { code: 'not_found', msg: 'no pending cache entry for this key and version' } }
+    if (!e.data || String(e.data.length) !== size) {
+      return { status: 200, body: { ok: false, message: `uploaded size ${e.data?.length ?? 0} does not match ${size}` } }
+    }
+    e.finalized = true
+    return { status: 200, body: { ok: true, entry_id: String(e.id) } }
   }
 }
 
@@ -233,8 +255,6 @@ function lookup(store: Entry[], keys: string[], version: string): Entry | undefi
 function azureError(code: string, message: string): string {
   return `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`
 }
-
-type Send = (status: number, data: Buffer | string, headers?: Record<string, string>) => void
 
 function blobRequest(
   store: Entry[],

@@ -2,13 +2,15 @@
 // (the failure modes our users' proxies show): any status, accept-and-never-answer, reset or stall mid-body, delay.
 import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import {
   buildModuleZip, compareVersions, isPseudoVersion, isReleaseVersion, moduleGoMod, unescapeModulePath, DEFAULT_MODULE_TIME,
   type FixtureModule
 } from './modzip.js'
 
 export { escapeModulePath, unescapeModulePath } from './modzip.js'
+// Kept importable from here: tests and scripts take every fake endpoint from this module.
+export { refusedUrl, startBlackhole, type Blackhole } from './blackhole.js'
 
 interface FaultScope {
   /** Substring of, or RegExp tested on, the request path (`!`-encoded as logged, or with real upper case). Omitted: every request. */
@@ -295,46 +297,4 @@ function partial(
       }
     })
   })
-}
-
-export interface Blackhole {
-  url: string
-  host: string
-  port: number
-  /** Connections accepted so far. */
-  connections(): number
-  close(): Promise<void>
-}
-
-/** A TCP server that accepts connections and never answers (a firewall that swallows traffic). */
-export async function startBlackhole(): Promise<Blackhole> {
-  const sockets = new Set<Socket>()
-  let count = 0
-  const server = createNetServer((s) => {
-    count++
-    sockets.add(s)
-    s.on('error', () => undefined)
-    s.on('close', () => sockets.delete(s))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as AddressInfo).port
-  return {
-    url: `http://127.0.0.1:${port}`,
-    host: '127.0.0.1',
-    port,
-    connections: () => count,
-    close: async () => {
-      for (const s of sockets) s.destroy()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    }
-  }
-}
-
-/** `http://127.0.0.1:<port>` where nothing listens (connection refused). */
-export async function refusedUrl(): Promise<string> {
-  const server = createNetServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as AddressInfo).port
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return `http://127.0.0.1:${port}`
 }
