@@ -1,7 +1,6 @@
 // Private modules fetched directly by the real go and git: a loopback git host (HTTPS from a test CA, Basic auth)
 // reached only through the test egress proxy, with the token given to git by gitTokenEnv and the CA by caBundle.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
@@ -108,7 +107,8 @@ describe('private git host through the egress proxy', () => {
 })
 
 describe('test helpers', () => {
-  it('the git host serves go-import tags openly and git only with credentials', () => {
+  // Async git: the servers share this process's event loop, so a synchronous child would deadlock them.
+  it('the git host serves go-import tags openly and git only with credentials', async () => {
     const env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: makeTempDir('gtg-home-'),
@@ -118,9 +118,14 @@ describe('test helpers', () => {
       HTTPS_PROXY: egress.url
     }
     const url = `https://x-access-token:${TOKEN}@git.corp.test/private.git`
-    const refs = execFileSync('git', ['ls-remote', url], { env, encoding: 'utf8' })
-    expect(refs).toMatch(/refs\/tags\/v1\.0\.0/)
-    expect(() => execFileSync('git', ['ls-remote', git.repoUrl], { env, stdio: 'pipe' })).toThrow(/terminal prompts disabled/)
+    const cwd = env.HOME
+    const ok = await runGo(['ls-remote', url], { cwd, env, bin: 'git' })
+    expect(ok.stdout).toMatch(/refs\/tags\/v1\.0\.0/)
+    const denied = await runGo(['ls-remote', git.repoUrl], { cwd, env, bin: 'git' })
+    expect(denied.code).not.toBe(0)
+    expect(denied.stderr).toMatch(/terminal prompts disabled/)
+    const page = await runGo(['-s', '--proxy', egress.url, '--cacert', ca.certFile, `https://git.corp.test/private/sub?go-get=1`], { cwd, env, bin: 'curl' })
+    expect(page.stdout).toContain(`<meta name="go-import" content="${git.modulePath} git ${git.repoUrl}">`)
   })
 
   it('the egress proxy refuses unknown hosts and logs the attempt', async () => {

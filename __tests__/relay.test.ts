@@ -273,20 +273,4 @@ describe('relay credentials', () => {
     expect(all).not.toMatch(/s3cr|alice/)
     expect(r.stats()[0].upstream).toBe(`http://***@${a.origin.slice(7)}/p/`)
   })
-
-  it('sends .netrc credentials for the upstream host', async () => {
-    const up = await upstream(info())
-    const netrc = join(makeTempDir('gtg-netrc-'), 'netrc')
-    writeFileSync(netrc, 'machine other.invalid login x password y\nmachine 127.0.0.1\n  login bob\n  password hunter22\n')
-    const saved = process.env.NETRC
-    process.env.NETRC = netrc
-    try {
-      const r = await relay([up.origin])
-      await fetchOnce(r.url + INFO)
-    } finally {
-      if (saved === undefined) delete process.env.NETRC
-      else process.env.NETRC = saved
-    }
-    expect(up.hits[0].headers.authorization).toBe('Basic ' + Buffer.from('bob:hunter22').toString('base64'))
-  })
 })

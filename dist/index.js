@@ -1,8 +1,8 @@
-import { r as redactUrl, a as addSecret, g as getInput, s as semverExports, d as debug, b as getExecOutput, w as which, c as create, _ as __require$5, e as __require$6, f as __require$7, h as __require$8, i as __require$9, j as __require$a, k as __require$b, l as __require$c, m as __require$d, n as __require$e, o as __require$f, p as __require$g, q as __require$h, t as __require$i, u as __require$j, v as __require$k, x as __require$l, y as __require$m, z as redact, A as cleanMessage, B as warning, C as setOutput, D as cacheKeys, E as readKeyFiles, F as holdsModules, G as notice, H as isFeatureAvailable, I as cachePaths, J as withTimeout, K as watchCacheLog, L as removeModules, M as downloadBytes, N as saveCacheState, O as restoreCache, P as summary, Q as error, R as setFailed, S as exportVariable } from './shared/cache-state.js';
+import { r as redactUrl, a as addSecret, v as validateNetrc, I as InputError, l as loadCaInput, p as privateHosts, g as getInput, s as semverExports, d as debug, b as getExecOutput, w as which, c as create, e as writeNetrc, f as writeCaBundle, h as credentialEnv, i as parseNetrc, n as netrcCredentialFor, _ as __require$5, j as __require$6, k as __require$7, m as __require$8, o as __require$9, q as __require$a, t as __require$b, u as __require$c, x as __require$d, y as __require$e, z as __require$f, A as __require$g, B as __require$h, C as __require$i, D as __require$j, E as __require$k, F as __require$l, G as __require$m, H as systemBundleFile, J as redact, K as cleanMessage, L as warning, M as setOutput, N as cacheKeys, O as readKeyFiles, P as holdsModules, Q as notice, R as isFeatureAvailable, S as cachePaths, T as withTimeout, U as watchCacheLog, V as removeModules, W as downloadBytes, X as saveCacheState, Y as restoreCache, Z as summary, $ as startGroup, a0 as info, a1 as endGroup, a2 as error, a3 as saveState, a4 as removeCredentialFile, a5 as setFailed, a6 as exportVariable } from './shared/cache-state.js';
+import * as os$1 from 'node:os';
 import * as fs from 'node:fs';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { join } from 'node:path';
 import 'crypto';
 import * as fs$1 from 'fs';
 import * as os from 'os';
@@ -22,7 +22,6 @@ import { createRequire } from 'node:module';
 import * as tls from 'node:tls';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
-import { homedir } from 'node:os';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import 'url';
 import 'node:stream';
@@ -100,12 +99,13 @@ function networkProxies(entries) {
 }
 
 // Reads and validates every input before anything runs. Each error names the input and the accepted form.
-class InputError extends Error {
-}
 const defaultGetter = (name) => getInput(name);
 function readInputs(get = defaultGetter, workspace = process.env.GITHUB_WORKSPACE || process.cwd()) {
     const token = get('token');
     addSecret(token);
+    const netrc = get('netrc');
+    if (netrc.trim())
+        validateNetrc(netrc);
     const goproxyText = get('goproxy');
     let goproxy;
     try {
@@ -133,6 +133,9 @@ function readInputs(get = defaultGetter, workspace = process.env.GITHUB_WORKSPAC
         mode: oneOf('mode', get('mode'), ['check', 'fix']),
         tidyArgs: tidyArgs(get('tidy-args')),
         token,
+        privateHosts: privateHosts(get('private-hosts')),
+        netrc: netrc.trim() ? netrc : '',
+        caCertificates: loadCaInput(get('ca-certificates'), workspace),
         exportEnv: bool('export-env', get('export-env'))
     };
 }
@@ -506,6 +509,49 @@ function rel(workspace, p) {
 }
 function firstLine(text) {
     return text.trim().split('\n')[0] ?? '';
+}
+
+// The access stage: credentials and trust for private modules and enterprise networks (netrc, token, extra CAs),
+// turned into the environment go and git read, and into per-upstream credentials for preflight and the relay.
+async function prepareAccess(i, runnerTemp, baseEnv) {
+    const netrcFile = i.netrc ? await writeNetrc(i.netrc, runnerTemp) : undefined;
+    const ca = i.caCertificates ? await writeCaBundle(i.caCertificates, runnerTemp, baseEnv) : undefined;
+    const env = credentialEnv({ baseEnv, token: i.token, hosts: i.privateHosts, netrcFile, caBundleFile: ca?.bundleFile });
+    return { env, extraCa: i.caCertificates, netrc: netrcEntries(i.netrc, { ...baseEnv, ...env }), netrcFile };
+}
+function netrcEntries(text, env) {
+    if (text)
+        return parseNetrc(text);
+    if ((env.GOAUTH ?? '').trim() === 'off')
+        return [];
+    const file = env.NETRC || path.join(env.HOME || os$1.homedir(), process.platform === 'win32' ? '_netrc' : '.netrc');
+    try {
+        const entries = parseNetrc(fs.readFileSync(file, 'utf8'));
+        for (const e of entries)
+            addSecret(e.password);
+        return entries;
+    }
+    catch {
+        return [];
+    }
+}
+/**
+ * Upstreams with the netrc credentials go would send them. go never sends credentials to the relay on
+ * 127.0.0.1, so the relay (and preflight, to judge what go will see) carries them in the upstream URL:
+ * each upstream's credentials reach only that upstream. `display` stays the user's redacted URL.
+ */
+function withNetrc(entries, netrc) {
+    return entries.map((e) => {
+        if (e.kind !== 'url' || /^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(e.url))
+            return e;
+        const cred = netrcCredentialFor(netrc, e.url);
+        if (!cred)
+            return e;
+        const u = new URL(e.url);
+        u.username = encodeURIComponent(cred.login);
+        u.password = encodeURIComponent(cred.password);
+        return { ...e, url: u.href.replace(/\/$/, e.url.endsWith('/') ? '/' : '') };
+    });
 }
 
 /** The verdict for an outcome. A sumdb-supported 404/410 is judged by the sumdb route, not here. */
@@ -39785,17 +39831,6 @@ function matchDomain(p, host, port) {
 
 // The one undici dispatcher factory (preflight and relay): proxies from the environment the way go reads
 // them, and the CA roots go would trust (the system's) plus any extra CA the user gave us.
-// Where go looks for the system roots on Linux (crypto/x509), after SSL_CERT_FILE; /etc/ssl/cert.pem also
-// serves macOS and Alpine. Node ships its own roots and ignores these, so an intercepting proxy's CA that the
-// runner installed system-wide would be trusted by go but not by us without this.
-const SYSTEM_BUNDLES = [
-    '/etc/ssl/certs/ca-certificates.crt',
-    '/etc/pki/tls/certs/ca-bundle.crt',
-    '/etc/ssl/ca-bundle.pem',
-    '/etc/pki/tls/cacert.pem',
-    '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
-    '/etc/ssl/cert.pem'
-];
 function readPem(file) {
     try {
         const text = readFileSync(file, 'utf8');
@@ -39812,8 +39847,10 @@ function systemCa() {
     if (systemCache?.key === key)
         return systemCache.pems;
     const out = [];
-    const envFile = process.env.SSL_CERT_FILE;
-    const first = (envFile && readPem(envFile)) || SYSTEM_BUNDLES.map(readPem).find((p) => p !== undefined);
+    // Node ships its own roots and ignores the system's, so an intercepting proxy's CA that the runner installed
+    // system-wide would be trusted by go but not by us without this.
+    const bundle = systemBundleFile(process.env);
+    const first = bundle && readPem(bundle);
     if (first)
         out.push(first);
     const nodeExtra = process.env.NODE_EXTRA_CA_CERTS && readPem(process.env.NODE_EXTRA_CA_CERTS);
@@ -39823,7 +39860,7 @@ function systemCa() {
     return out;
 }
 /** go accepts `host:port` without a scheme in HTTP(S)_PROXY and means http://; undici would reject it. */
-function proxyUrl(value) {
+function proxyUrl$1(value) {
     if (!value)
         return undefined;
     return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
@@ -39843,8 +39880,8 @@ function createDispatcher(opts) {
     const connect = { timeout: opts.connectTimeoutMs, secureContext };
     const noProxy = [envAny('NO_PROXY'), 'localhost', '127.0.0.1', '[::1]'].filter(Boolean).join(',');
     return new undiciExports.EnvHttpProxyAgent({
-        httpProxy: proxyUrl(envAny('HTTP_PROXY')) ?? '',
-        httpsProxy: proxyUrl(envAny('HTTPS_PROXY')) ?? '',
+        httpProxy: proxyUrl$1(envAny('HTTP_PROXY')) ?? '',
+        httpsProxy: proxyUrl$1(envAny('HTTPS_PROXY')) ?? '',
         noProxy,
         connect,
         // Through a proxy: `proxyTls` is the hop to an https proxy, `requestTls` the tunnelled origin.
@@ -40233,7 +40270,7 @@ function normalizeProxyUrl(url) {
         return 'https://' + url;
     return url;
 }
-function hostOf(url) {
+function hostOf$1(url) {
     try {
         const u = new URL(url);
         return u.host || u.pathname;
@@ -40249,7 +40286,7 @@ function toResult(endpoint, role, o, kind, ctx, requestUrl) {
         endpoint,
         role,
         verdict,
-        hint: hintFor(verdict, { role, host: hostOf(requestUrl), timeoutMs: ctx.timeoutMs, outcome: o }),
+        hint: hintFor(verdict, { role, host: hostOf$1(requestUrl), timeoutMs: ctx.timeoutMs, outcome: o }),
         timings: o.timings
     };
     if (o.certificate)
@@ -40699,14 +40736,11 @@ function finalReply(path, verdicts) {
     };
 }
 
-// One upstream attempt of the relay: build the request (credentials for this upstream only, Range when
-// resuming), wait for headers under the first-byte timeout, and stream the body under the stall timeout.
 function parseUpstream(raw) {
     const u = new URL(raw);
-    let user = decodeURIComponent(u.username);
-    let pass = decodeURIComponent(u.password);
-    if (!user && !pass)
-        [user, pass] = netrcLogin(u.hostname) ?? ['', ''];
+    // netrc credentials arrive here in the URL too (see access.ts: withNetrc).
+    const user = decodeURIComponent(u.username);
+    const pass = decodeURIComponent(u.password);
     let authorization;
     if (user || pass) {
         const token = Buffer.from(`${user}:${pass}`).toString('base64');
@@ -40715,38 +40749,6 @@ function parseUpstream(raw) {
         authorization = `Basic ${token}`;
     }
     return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), authorization };
-}
-// go sends .netrc credentials (GOAUTH's default) to the proxy's host; behind the relay go only talks to
-// 127.0.0.1, so the relay must send them itself or private proxies that rely on .netrc would start failing.
-function netrcLogin(host) {
-    if (process.env.GOAUTH === 'off')
-        return undefined;
-    const file = process.env.NETRC || join(homedir(), process.platform === 'win32' ? '_netrc' : '.netrc');
-    let text;
-    try {
-        text = readFileSync(file, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-    const tokens = text.split(/\s+/).filter(Boolean);
-    let machine;
-    let login = '';
-    let password = '';
-    for (let i = 0; i < tokens.length; i++) {
-        const t = tokens[i];
-        if (t === 'machine' || t === 'default') {
-            if (machine === host)
-                break;
-            machine = t === 'machine' ? tokens[++i] : undefined;
-            login = password = '';
-        }
-        else if (t === 'login')
-            login = tokens[++i] ?? '';
-        else if (t === 'password')
-            password = tokens[++i] ?? '';
-    }
-    return machine === host && (login || password) ? [login, password] : undefined;
 }
 const ERROR_TEXT_CAP = 4096;
 // A Retry-After of minutes would stall go for minutes; other upstreams or the next run do better.
@@ -41145,13 +41147,17 @@ class PreflightFailed extends Error {
         this.results = results;
     }
 }
-async function startNetwork(inputs, settings) {
-    const upstreams = networkProxies(settings.proxies);
-    const rest = settings.proxies.filter((p) => !upstreams.includes(p));
+const RELAY_CONNECT_TIMEOUT_MS = 10_000;
+async function startNetwork(inputs, settings, trust) {
+    // Credentials ride in each upstream's URL from here on; `display` stays redacted for every report.
+    const proxies = withNetrc(settings.proxies, trust.netrc);
+    const upstreams = networkProxies(proxies);
+    const rest = proxies.filter((p) => !upstreams.includes(p));
     const pre = inputs.preflight === 'false' ? undefined : startPreflight({
-        proxies: settings.proxies,
+        proxies,
         gosumdb: settings.GOSUMDB,
-        timeoutMs: inputs.preflightTimeoutMs
+        timeoutMs: inputs.preflightTimeoutMs,
+        extraCa: trust.extraCa
     });
     const seen = [];
     pre?.onResult((r) => seen.push(r));
@@ -41170,17 +41176,22 @@ async function startNetwork(inputs, settings) {
     if (!inputs.relay || upstreams.length === 0) {
         return { goproxy: exportGoproxy, exportGoproxy, preflight, stats: () => [], allDown: () => false, close: async () => { } };
     }
-    const relay = await startRelay({ upstreams: ordered, retries: inputs.retries });
+    const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS });
+    const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher });
     follow(pre, relay, seen, upstreams);
     const sep = upstreams[upstreams.length - 1].separator || ',';
     const goproxy = [relay.url, ...rest.map((p) => (p.kind === 'url' ? p.url : p.kind))].join(sep);
     return {
         goproxy,
+        relayUrl: relay.url,
         exportGoproxy,
         preflight,
         stats: () => relay.stats(),
         allDown: () => relay.allDown(),
-        close: () => relay.close()
+        close: async () => {
+            await relay.close();
+            await dispatcher.close();
+        }
     };
 }
 function follow(pre, relay, seen, upstreams) {
@@ -42185,8 +42196,8 @@ const HINTS = {
         '`goproxy` input.',
     other: "See go's full output in the log."
 };
-const TLS_HINT = "The server's TLS certificate is not trusted: if a TLS-intercepting proxy sits in between, add its CA certificate " +
-    "to the runner's trust store (ca-certificates, update-ca-certificates) or point SSL_CERT_FILE at it.";
+const TLS_HINT = "The server's TLS certificate is not trusted: if a TLS-intercepting proxy sits in between, give its CA " +
+    'certificate (PEM text or a file path) in the `ca-certificates` input.';
 /** Lines go wrote, without `server response:` bodies: those are the server's words, not go's. */
 function goLines(stderr) {
     const out = [];
@@ -42226,6 +42237,70 @@ function classifyGoError(stderr, exitCode) {
     return { class: 'other', transient: false, message: redact(errorLine), hint: HINTS.other };
 }
 
+// Hints for authentication failures in go's output, each naming the input that fixes it. classify.ts decides
+// *that* a failure is `auth`; this decides *which* credential is missing: git's (token, private-hosts) or a
+// proxy's (credentials in goproxy, netrc).
+// git, asked for a password it may not prompt for: "fatal: could not read Username for 'https://host': terminal
+// prompts disabled". Also a plain "Authentication failed for 'https://host/repo/'".
+const GIT_PROMPT = /could not read (?:Username|Password) for '([a-z]+:\/\/[^']+)'|terminal prompts disabled/i;
+const GIT_FAILED = /Authentication failed for '([a-z]+:\/\/[^']+)'/i;
+// go's HTTP client: "reading https://host/path/@v/list: 401 Unauthorized" (also 403 Forbidden).
+const HTTP_DENIED = /reading (https?:\/\/\S+?):? (40[13]) (?:Unauthorized|Forbidden)/;
+function hostOf(url) {
+    if (!url)
+        return undefined;
+    try {
+        return new URL(url).host.toLowerCase();
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A hint naming the input that fixes the auth failure in `output`, or undefined when it is not one we know. */
+function authHint(output, ctx) {
+    const git = GIT_PROMPT.exec(output) ?? GIT_FAILED.exec(output);
+    if (git)
+        return redact(gitHint(hostOf(git[1]), ctx));
+    const http = HTTP_DENIED.exec(output);
+    if (http && ctx.relayUrl && http[1].startsWith(ctx.relayUrl)) {
+        return redact(`An upstream proxy answered ${http[2]}: check the credentials in the \`goproxy\` URLs and the \`netrc\` input ` +
+            '(see the proxy statistics for which upstream).');
+    }
+    if (http)
+        return redact(proxyHint(http[1], http[2], ctx));
+    return undefined;
+}
+function gitHint(host, ctx) {
+    const where = host ? `https://${host}` : 'the module host';
+    if (!ctx.tokenSet) {
+        return (`git needs credentials for ${where}: pass a token with read access to the private repositories in the ` +
+            '`token` input' + (host ? ` and make sure \`private-hosts\` includes ${host}.` : '.'));
+    }
+    if (host && !ctx.privateHosts.includes(host)) {
+        return (`The token is only sent to ${ctx.privateHosts.join(', ') || 'no host'}; add ${host} to the \`private-hosts\` ` +
+            'input so git uses it there.');
+    }
+    return `${where} refused the \`token\`: give a token that can read the private repositories (it needs at least read access to their contents).`;
+}
+function proxyHint(url, status, ctx) {
+    const host = hostOf(url);
+    const display = host ?? 'the proxy';
+    const hasNetrc = host !== undefined && ctx.netrcHosts.some((m) => m === host || m.split('/')[0] === host);
+    if (status === '403') {
+        return (`${display} answered 403 Forbidden: the credentials were accepted but lack access; check the user in the ` +
+            '`goproxy` URL or the `netrc` entry for this host.');
+    }
+    if (url.startsWith('http:')) {
+        return (`${display} answered 401 over plain http: go never sends netrc credentials over http; use an https proxy URL, ` +
+            'or put the credentials into the `goproxy` URL (https://USER:PASSWORD@host/path).');
+    }
+    if (hasNetrc) {
+        return `${display} rejected the credentials from the \`netrc\` input: check its login and password for this host.`;
+    }
+    return (`${display} requires credentials: add a \`netrc\` line "machine ${host ?? 'HOST'} login USER password SECRET" ` +
+        '(use host:port when the port is not 443), or put them into the `goproxy` URL.');
+}
+
 // Runs `go mod tidy` for one module and turns the outcome into a TidyResult.
 // Check mode never writes: `-diff` on Go 1.23+, else snapshot, tidy, compare and restore byte for byte.
 const FILES = ['go.mod', 'go.sum'];
@@ -42255,7 +42330,7 @@ async function tidyOnce(module, o) {
         const diffs = parseTidyDiff(r.stdout);
         if (r.exitCode === 0 || (diffs.length > 0 && !hasError(r)))
             return { diffs, before };
-        return { diffs: [], before, error: classifyGoError(r.stderr, r.exitCode) };
+        return { diffs: [], before, error: explain(r, o) };
     }
     const r = await runGo(o.go, ['mod', 'tidy', ...o.tidyArgs], { cwd: module.dir, env: o.env });
     const after = await readFiles(module.dir);
@@ -42265,10 +42340,16 @@ async function tidyOnce(module, o) {
         // A failed tidy may have written partial files; fix mode must not leave them either.
         if (o.mode === 'fix')
             await restoreFiles(module.dir, before, after);
-        return { diffs: [], before, error: classifyGoError(r.stderr, r.exitCode) };
+        return { diffs: [], before, error: explain(r, o) };
     }
     const patch = FILES.map((f) => tidyDiff(f, text(before[f]), text(after[f]))).join('');
     return { diffs: parseTidyDiff(patch), before };
+}
+function explain(r, o) {
+    const e = classifyGoError(r.stderr, r.exitCode);
+    const hint = e.class === 'auth' && o.auth ? (authHint(r.stderr, o.auth) ?? e.hint) : e.hint;
+    const output = redact(r.stderr.trimEnd().split('\n').slice(-40).join('\n'));
+    return { ...e, hint, output };
 }
 /** `-diff` exits 1 both for drift and for errors; go reports errors on stderr with a "go: " prefix. */
 function hasError(r) {
@@ -42320,6 +42401,198 @@ async function restoreFiles(dir, before, after) {
     }
 }
 
+function securityReview(s) {
+    const out = [];
+    if (s.GOSUMDB.trim() === 'off') {
+        out.push({
+            title: 'Checksum database disabled',
+            message: 'GOSUMDB=off: modules missing from go.sum are accepted without verification against the checksum database.'
+        });
+    }
+    if (s.GOINSECURE.trim() !== '') {
+        out.push({
+            title: 'Insecure module fetches allowed',
+            message: `GOINSECURE=${s.GOINSECURE.trim()}: modules matching these patterns may be fetched over plain http or with unverified TLS certificates.`
+        });
+    }
+    if (/(^|\s)--?insecure(=(true|1|t|TRUE|True|T))?(?=\s|$)/.test(s.GOFLAGS)) {
+        out.push({
+            title: 'GOFLAGS contains -insecure',
+            message: 'GOFLAGS sets -insecure: go may fetch over plain http and skip TLS verification.'
+        });
+    }
+    const broad = s.GONOSUMDB.split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== '' && !coveredBy(p, s.GOPRIVATE));
+    if (broad.length > 0) {
+        out.push({
+            title: 'GONOSUMDB broader than GOPRIVATE',
+            message: `GONOSUMDB pattern(s) ${broad.join(', ')} are not covered by GOPRIVATE (${s.GOPRIVATE || 'empty'}): ` +
+                'public modules under them skip the checksum database.'
+        });
+    }
+    out.push(...plainHttpCredentials(s.proxies, s.netrcHosts));
+    const leak = privateToPublic(s.proxies, s.netrcHosts, s.GOPRIVATE);
+    if (leak)
+        out.push(leak);
+    return out.map((f) => ({ title: f.title, message: redact(f.message) }));
+}
+/** True when the go-style pattern `p` only matches paths that some GOPRIVATE pattern matches too. */
+function coveredBy(p, goprivate) {
+    const trimmed = p.replace(/\/+$/, '');
+    const privates = goprivate.split(',').map((g) => g.trim().replace(/\/+$/, ''));
+    // Identical text covers itself even where glob syntax (character classes) does not match its own text.
+    if (privates.includes(trimmed))
+        return true;
+    // Reading the pattern's text as a module path is exact for literal patterns and for `*`/`?`, which match
+    // themselves; a GOPRIVATE glob that matches that text matches everything the pattern can.
+    return matchPrefixPatterns(goprivate, trimmed);
+}
+/** go's module.MatchPrefixPatterns: does any comma-separated glob match a leading run of path elements? */
+function matchPrefixPatterns(globs, target) {
+    for (let glob of globs.split(',')) {
+        glob = glob.trim().replace(/\/$/, '');
+        if (glob === '')
+            continue;
+        let n = glob.split('/').length - 1;
+        let prefix = target;
+        for (let i = 0; i < target.length; i++) {
+            if (target[i] !== '/')
+                continue;
+            if (n === 0) {
+                prefix = target.slice(0, i);
+                break;
+            }
+            n--;
+        }
+        if (n > 0)
+            continue;
+        if (pathMatch(glob, prefix))
+            return true;
+    }
+    return false;
+}
+/** go's path.Match (`*`, `?`, `[...]` with ranges and `^`, `\` escapes); a malformed pattern matches nothing. */
+function pathMatch(pattern, name) {
+    let re = '^';
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '*')
+            re += '[^/]*';
+        else if (c === '?')
+            re += '[^/]';
+        else if (c === '\\') {
+            if (++i >= pattern.length)
+                return false;
+            re += escapeRe(pattern[i]);
+        }
+        else if (c === '[') {
+            const end = classEnd(pattern, i + 1);
+            if (end < 0)
+                return false;
+            let body = pattern.slice(i + 1, end);
+            const negated = body.startsWith('^');
+            if (negated)
+                body = body.slice(1);
+            let items = '';
+            for (let j = 0; j < body.length; j++) {
+                // An escaped character is literal (even '-'); an unescaped '-' keeps its range meaning.
+                const lit = body[j] === '\\' ? body[++j] ?? '' : body[j];
+                items += /[\]^\\[]/.test(lit) || (lit === '-' && body[j - 1] === '\\') ? '\\' + lit : lit;
+            }
+            re += negated ? `[^${items}]` : `[${items}]`;
+            i = end;
+        }
+        else
+            re += escapeRe(c);
+    }
+    try {
+        return new RegExp(re + '$').test(name);
+    }
+    catch {
+        return false;
+    }
+}
+function classEnd(p, from) {
+    let i = from;
+    if (p[i] === '^')
+        i++;
+    if (p[i] === ']')
+        return -1; // go rejects an empty class
+    for (; i < p.length; i++) {
+        if (p[i] === '\\')
+            i++;
+        else if (p[i] === ']')
+            return i;
+    }
+    return -1;
+}
+function escapeRe(c) {
+    return /[\\^$.*+?()[\]{}|/-]/.test(c) ? '\\' + c : c;
+}
+function isLoopbackHost(host) {
+    const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+    return h === 'localhost' || h === '::1' || /^127\./.test(h);
+}
+function proxyUrl(p) {
+    if (p.kind !== 'url')
+        return undefined;
+    try {
+        return new URL(p.url);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Does a netrc machine (host, host:port, or a host/path prefix) apply to this URL? */
+function netrcApplies(u, machines) {
+    const full = (u.host + u.pathname).replace(/\/+$/, '');
+    return machines.some((m) => m === u.host || m === u.hostname || full === m || full.startsWith(m + '/'));
+}
+function hasCredentials(p, machines) {
+    const u = proxyUrl(p);
+    return !!u && (u.username !== '' || u.password !== '' || netrcApplies(u, machines));
+}
+function plainHttpCredentials(proxies, machines) {
+    return proxies
+        .filter((p) => {
+        const u = proxyUrl(p);
+        return u?.protocol === 'http:' && !isLoopbackHost(u.hostname) && hasCredentials(p, machines);
+    })
+        .map((p) => ({
+        title: 'Credentials over plain http',
+        message: `${p.display} is reached over plain http with credentials: anyone on the network path can read them. Use https.`
+    }));
+}
+function privateToPublic(proxies, machines, goprivate) {
+    if (goprivate.trim() !== '')
+        return undefined;
+    const first = proxies.findIndex((p) => hasCredentials(p, machines));
+    if (first < 0)
+        return undefined;
+    const pub = proxies.slice(first + 1).find((p) => {
+        const u = proxyUrl(p);
+        return !!u && /^https?:$/.test(u.protocol) && !isLoopbackHost(u.hostname) && !hasCredentials(p, machines);
+    });
+    if (!pub)
+        return undefined;
+    return {
+        title: 'Private proxy fails over to a public one',
+        message: `${proxies[first].display} needs credentials (a private proxy) and ${pub.display} follows it without ` +
+            'credentials while GOPRIVATE is empty: when the private proxy fails or lacks a module, the paths of private ' +
+            'modules are sent to the public proxy. List them in `goprivate`.'
+    };
+}
+
+// The egress proxy in force for module traffic, as go reads it (HTTPS_PROXY first: proxies are https), for the summary.
+function egressProxy(env) {
+    const value = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
+    if (!value)
+        return undefined;
+    const noProxy = env.NO_PROXY || env.no_proxy;
+    return redactUrl(value) + (noProxy ? ` (NO_PROXY: ${noProxy})` : '');
+}
+
 const STATUS = {
     tidy: '✅ tidy',
     drift: '❌ drift',
@@ -42364,7 +42637,8 @@ function modulesTable(mods) {
 }
 function moduleDetails(m) {
     if (m.error) {
-        return [`**${m.module.rel}**: ${m.error.class} error`, '', '```', m.error.message, '```', '', `💡 ${m.error.hint}`, ''];
+        const out = m.error.output ? ['<details><summary>go output</summary>', '', '```', m.error.output, '```', '', '</details>', ''] : [];
+        return [`**${m.module.rel}**: ${m.error.class} error`, '', '```', m.error.message, '```', '', `💡 ${m.error.hint}`, '', ...out];
     }
     if (!m.diff)
         return [];
@@ -42445,6 +42719,16 @@ function reportAnnotations(r) {
             warning(redact(`${p.endpoint}: ${p.verdict}. ${p.hint}`), { title: 'Preflight' });
     }
 }
+/** go's own output for failed modules, folded into a group per module. */
+function reportLog(r) {
+    for (const m of r.modules) {
+        if (!m.error?.output)
+            continue;
+        startGroup(`go output for ${m.module.rel}`);
+        info(redact(m.error.output));
+        endGroup();
+    }
+}
 /** One line that says why the step fails, or undefined when it passes. */
 function failureMessage(r) {
     if (r.fatal)
@@ -42463,7 +42747,7 @@ function failureMessage(r) {
 }
 /** Writes everything; each part is fail-soft. */
 async function report(r) {
-    for (const part of [reportOutputs, reportAnnotations]) {
+    for (const part of [reportOutputs, reportLog, reportAnnotations]) {
         try {
             part(r);
         }
@@ -42484,24 +42768,30 @@ async function report(r) {
 async function run() {
     const result = { mode: 'check', modules: [] };
     let network;
+    let access;
+    let inputs;
     try {
-        const inputs = readInputs();
+        inputs = readInputs();
         result.mode = inputs.mode;
         const go = await findGo();
         result.goVersion = go.version;
         const settings = effectiveSettings(inputs, go.env);
         result.goproxy = formatProxyList(settings.proxies, undefined, true);
-        const env = goEnv(settings);
-        const modules = await discoverModules({
-            go,
-            env,
-            workspace: inputs.workspace,
-            workingDirectory: inputs.workingDirectory,
-            patterns: inputs.modules
+        result.egressProxy = egressProxy(process.env);
+        access = await prepareAccess(inputs, process.env.RUNNER_TEMP || os$1.tmpdir(), stringEnv(process.env));
+        if (access.netrcFile)
+            saveState('netrc-file', access.netrcFile);
+        result.security = securityReview({
+            ...settings,
+            GOINSECURE: go.env.GOINSECURE ?? '',
+            GOFLAGS: go.env.GOFLAGS ?? '',
+            netrcHosts: access.netrc.map((e) => e.machine)
         });
+        const env = { ...goEnv(settings), ...access.env };
+        const modules = await discoverModules({ go, env, workspace: inputs.workspace, workingDirectory: inputs.workingDirectory, patterns: inputs.modules });
         const [cache, net] = await Promise.all([
             restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
-            startNetwork(inputs, settings).catch(async (e) => {
+            startNetwork(inputs, settings, access).catch((e) => {
                 if (e instanceof PreflightFailed)
                     result.preflight = e.results;
                 throw e;
@@ -42510,14 +42800,15 @@ async function run() {
         network = net;
         result.cache = cache;
         if (inputs.exportEnv)
-            exportEnv(settings, net.exportGoproxy);
+            exportEnv(settings, net.exportGoproxy, access.env);
         result.modules = await tidyModules(modules, {
             go,
             env: { ...env, GOPROXY: net.goproxy },
             mode: inputs.mode,
             tidyArgs: inputs.tidyArgs,
             retries: inputs.retries,
-            mayRetry: () => !net.allDown()
+            mayRetry: () => !net.allDown(),
+            auth: { tokenSet: inputs.token !== '', privateHosts: inputs.privateHosts, netrcHosts: access.netrc.map((e) => e.machine), relayUrl: net.relayUrl }
         });
         result.preflight = await net.preflight;
     }
@@ -42530,6 +42821,9 @@ async function run() {
             result.relay = network.stats();
             await network.close();
         }
+        // Later steps need the netrc file only through exported env; otherwise it goes now (post removes it too).
+        if (access?.netrcFile && !inputs?.exportEnv)
+            await removeCredentialFile(access.netrcFile);
         await report(result);
     }
     const failure = failureMessage(result);
@@ -42546,11 +42840,16 @@ function goEnv(s) {
         GOSUMDB: s.GOSUMDB
     };
 }
-function exportEnv(s, goproxy) {
+function exportEnv(s, goproxy, extra) {
     exportVariable('GOPROXY', goproxy);
     for (const name of ['GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB'])
         exportVariable(name, s[name]);
+    for (const [name, value] of Object.entries(extra))
+        exportVariable(name, value);
 }
 
 // Entry point of the main step (runs.main in action.yml).
 await run();
+// A cache service that accepted a connection and never answered would keep the process alive after the
+// (timed-out) restore; the step is over once run() returns, with process.exitCode set by core.setFailed.
+process.exit();

@@ -1,4 +1,7 @@
-import { B as warning, A as cleanMessage, T as loadCacheState, P as summary, U as info, E as readKeyFiles, F as holdsModules, V as pruneModuleCache, W as readNeeded, M as downloadBytes, J as withTimeout, K as watchCacheLog, X as saveCache, I as cachePaths, Y as formatBytes, Z as isPullRequestEvent, H as isFeatureAvailable, D as cacheKeys } from './shared/cache-state.js';
+import { L as warning, K as cleanMessage, a7 as loadCacheState, Z as summary, a0 as info, O as readKeyFiles, P as holdsModules, a8 as pruneModuleCache, a9 as readNeeded, W as downloadBytes, T as withTimeout, U as watchCacheLog, aa as saveCache, S as cachePaths, ab as formatBytes, ac as isPullRequestEvent, R as isFeatureAvailable, N as cacheKeys, a4 as removeCredentialFile, ad as getState } from './shared/cache-state.js';
+import 'node:crypto';
+import 'node:fs';
+import 'node:path';
 import 'path';
 import 'fs';
 import 'assert';
@@ -18,15 +21,12 @@ import 'node:zlib';
 import 'events';
 import 'node:buffer';
 import 'node:module';
-import 'node:path';
 import 'node:url';
-import 'node:crypto';
 import 'net';
 import 'tls';
 import 'tty';
 import 'http';
 import 'https';
-import 'node:fs';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
@@ -154,6 +154,8 @@ async function writeSaveSummary(r) {
 // A failed upload can surface as an uncaught exception from inside @actions/cache's dependencies (an aborted
 // stream); it must not fail the step.
 process.on('uncaughtException', (e) => warning(`module cache: ${cleanMessage(e instanceof Error ? e.message : String(e))}`));
+// The netrc file written for the `netrc` input lives until here, for later steps that got NETRC exported.
+await removeCredentialFile(getState('netrc-file')).catch((e) => warning(`could not delete the netrc file: ${cleanMessage(String(e))}`));
 const report = await runPost();
 // A cache service that never answered leaves a socket open that would keep the step alive until the job's timeout.
 if (report?.timedOut)

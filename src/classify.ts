@@ -64,8 +64,8 @@ const HINTS: Record<ErrorClass, string> = {
 }
 
 const TLS_HINT =
-  "The server's TLS certificate is not trusted: if a TLS-intercepting proxy sits in between, add its CA certificate " +
-  "to the runner's trust store (ca-certificates, update-ca-certificates) or point SSL_CERT_FILE at it."
+  "The server's TLS certificate is not trusted: if a TLS-intercepting proxy sits in between, give its CA " +
+  'certificate (PEM text or a file path) in the `ca-certificates` input.'
 
 /** Lines go wrote, without `server response:` bodies: those are the server's words, not go's. */
 function goLines(stderr: string): string[] {

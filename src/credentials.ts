@@ -4,7 +4,7 @@
 import { X509Certificate, randomUUID } from 'node:crypto'
 import { promises as fsp, readFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { InputError } from './inputs.js'
+import { InputError } from './input-error.js'
 import { addSecret } from './redact.js'
 
 /**
@@ -119,7 +119,11 @@ function checkNetrc(text: string): NetrcEntry[] {
     const f = line.split(/\s+/).filter((t) => t !== '')
     if (f.length === 0 || f[0].startsWith('#')) return
     for (let i = 0; i < f.length; i += 2) {
-      if (f[i] === 'default' && i === f.length - 1) return
+      // `default` takes no value in netrc; go reads keyword pairs per line and simply finds nothing there.
+      if (f[i] === 'default') {
+        i--
+        continue
+      }
       if (!NETRC_KEYWORDS.has(f[i])) {
         throw new InputError(`netrc: line ${idx + 1}: expected a keyword (machine, login, password, ...) where another token stands; ${NETRC_FORM}`)
       }
@@ -137,15 +141,20 @@ function checkNetrc(text: string): NetrcEntry[] {
   return entries
 }
 
-/**
- * Input `netrc`: registers every password as a secret, validates, and writes the text to a new 0600 file under
- * RUNNER_TEMP for go's NETRC. Returns the file's path (the post step deletes it with `removeCredentialFile`).
- */
-export async function writeNetrc(text: string, runnerTemp: string): Promise<string> {
+/** Registers every password of netrc text as a secret, then validates it; throws InputError naming `netrc`. */
+export function validateNetrc(text: string): NetrcEntry[] {
   // Secrets first: a validation error must not be the first place a password shows up unmasked.
   for (const m of text.matchAll(/\bpassword\s+(\S+)/g)) addSecret(m[1])
   for (const e of parseNetrc(text)) addSecret(e.password)
-  checkNetrc(text)
+  return checkNetrc(text)
+}
+
+/**
+ * Input `netrc`: validates, and writes the text to a new 0600 file under RUNNER_TEMP for go's NETRC.
+ * Returns the file's path (the post step deletes it with `removeCredentialFile`).
+ */
+export async function writeNetrc(text: string, runnerTemp: string): Promise<string> {
+  validateNetrc(text)
   const file = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}.netrc`)
   // 'wx': never follow or reuse an existing path; mode applies at creation, before any byte is written.
   await fsp.writeFile(file, text.endsWith('\n') ? text : text + '\n', { mode: 0o600, flag: 'wx' })
@@ -223,11 +232,40 @@ export function parseCertificates(text: string, source: string): string[] {
   })
 }
 
+/** Input `ca-certificates`: a path (relative to the workspace) to a PEM bundle, or the PEM text; validated PEMs. */
+export function loadCaInput(input: string, workspace: string): string[] | undefined {
+  const value = input.trim()
+  if (value === '') return undefined
+  if (value.includes('-----BEGIN')) return parseCertificates(value, 'the input text')
+  const source = `"${value}"`
+  let text: string
+  try {
+    text = readFileSync(path.resolve(workspace, value), 'utf8')
+  } catch (e) {
+    throw new InputError(`ca-certificates: cannot read ${source} (${(e as NodeJS.ErrnoException).code ?? 'error'}); ${CA_FORM}`)
+  }
+  return parseCertificates(text, source)
+}
+
 /**
- * Input `ca-certificates`: a path to a PEM bundle or the PEM text. Writes the system bundle plus these
- * certificates under RUNNER_TEMP (for SSL_CERT_FILE and GIT_SSL_CAINFO, so public hosts still verify).
- * Returns undefined when the input is empty.
+ * Writes the system bundle plus `pems` under RUNNER_TEMP, for SSL_CERT_FILE and GIT_SSL_CAINFO, so that public
+ * hosts still verify while the extra CAs are trusted too.
  */
+export async function writeCaBundle(
+  pems: string[],
+  runnerTemp: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform
+): Promise<{ pems: string[]; bundleFile: string; systemBundle?: string }> {
+  const systemBundle = systemBundleFile(env, platform)
+  const system = systemBundle ? readFileSync(systemBundle, 'utf8') : ''
+  const bundleFile = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}-ca.pem`)
+  const sep = system === '' || system.endsWith('\n') ? '' : '\n'
+  await fsp.writeFile(bundleFile, system + sep + pems.join(''), { mode: 0o644, flag: 'wx' })
+  return { pems, bundleFile, systemBundle }
+}
+
+/** loadCaInput then writeCaBundle; undefined when the input is empty. */
 export async function caBundle(
   input: string,
   workspace: string,
@@ -235,26 +273,8 @@ export async function caBundle(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform
 ): Promise<{ pems: string[]; bundleFile: string; systemBundle?: string } | undefined> {
-  const value = input.trim()
-  if (value === '') return undefined
-  let text = value
-  let source = 'the input text'
-  if (!value.includes('-----BEGIN')) {
-    const file = path.resolve(workspace, value)
-    source = `"${value}"`
-    try {
-      text = await fsp.readFile(file, 'utf8')
-    } catch (e) {
-      throw new InputError(`ca-certificates: cannot read ${source} (${(e as NodeJS.ErrnoException).code ?? 'error'}); ${CA_FORM}`)
-    }
-  }
-  const pems = parseCertificates(text, source)
-  const systemBundle = systemBundleFile(env, platform)
-  const system = systemBundle ? readFileSync(systemBundle, 'utf8') : ''
-  const bundleFile = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}-ca.pem`)
-  const sep = system === '' || system.endsWith('\n') ? '' : '\n'
-  await fsp.writeFile(bundleFile, system + sep + pems.join(''), { mode: 0o644, flag: 'wx' })
-  return { pems, bundleFile, systemBundle }
+  const pems = loadCaInput(input, workspace)
+  return pems ? writeCaBundle(pems, runnerTemp, env, platform) : undefined
 }
 
 export interface CredentialEnvOptions {

@@ -3,24 +3,13 @@
 import { readFileSync } from 'node:fs'
 import * as tls from 'node:tls'
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici'
+import { systemBundleFile } from './credentials.js'
 
 export interface DispatcherOptions {
   /** PEM texts (each may hold several certificates) trusted in addition to the system roots. */
   extraCa?: string[]
   connectTimeoutMs: number
 }
-
-// Where go looks for the system roots on Linux (crypto/x509), after SSL_CERT_FILE; /etc/ssl/cert.pem also
-// serves macOS and Alpine. Node ships its own roots and ignores these, so an intercepting proxy's CA that the
-// runner installed system-wide would be trusted by go but not by us without this.
-const SYSTEM_BUNDLES = [
-  '/etc/ssl/certs/ca-certificates.crt',
-  '/etc/pki/tls/certs/ca-bundle.crt',
-  '/etc/ssl/ca-bundle.pem',
-  '/etc/pki/tls/cacert.pem',
-  '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
-  '/etc/ssl/cert.pem'
-]
 
 function readPem(file: string): string | undefined {
   try {
@@ -38,8 +27,10 @@ export function systemCa(): string[] {
   const key = `${process.env.SSL_CERT_FILE}\0${process.env.NODE_EXTRA_CA_CERTS}`
   if (systemCache?.key === key) return systemCache.pems
   const out: string[] = []
-  const envFile = process.env.SSL_CERT_FILE
-  const first = (envFile && readPem(envFile)) || SYSTEM_BUNDLES.map(readPem).find((p) => p !== undefined)
+  // Node ships its own roots and ignores the system's, so an intercepting proxy's CA that the runner installed
+  // system-wide would be trusted by go but not by us without this.
+  const bundle = systemBundleFile(process.env)
+  const first = bundle && readPem(bundle)
   if (first) out.push(first)
   const nodeExtra = process.env.NODE_EXTRA_CA_CERTS && readPem(process.env.NODE_EXTRA_CA_CERTS)
   if (nodeExtra) out.push(nodeExtra)

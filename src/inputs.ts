@@ -5,6 +5,8 @@ import * as path from 'node:path'
 import type { ProxyEntry } from './types.js'
 import { parseProxyList, ProxyListError } from './proxylist.js'
 import { addSecret } from './redact.js'
+import { InputError } from './input-error.js'
+import { loadCaInput, privateHosts, validateNetrc } from './credentials.js'
 
 export interface Inputs {
   workspace: string
@@ -24,10 +26,16 @@ export interface Inputs {
   mode: 'check' | 'fix'
   tidyArgs: string[]
   token: string
+  /** Hosts git sends the token to (input private-hosts; default: the host of GITHUB_SERVER_URL). */
+  privateHosts: string[]
+  /** netrc text, validated ('' when not given). */
+  netrc: string
+  /** Extra trusted CA certificates (PEM), validated. */
+  caCertificates?: string[]
   exportEnv: boolean
 }
 
-export class InputError extends Error {}
+export { InputError }
 
 type Getter = (name: string) => string
 
@@ -36,6 +44,8 @@ const defaultGetter: Getter = (name) => core.getInput(name)
 export function readInputs(get: Getter = defaultGetter, workspace = process.env.GITHUB_WORKSPACE || process.cwd()): Inputs {
   const token = get('token')
   addSecret(token)
+  const netrc = get('netrc')
+  if (netrc.trim()) validateNetrc(netrc)
   const goproxyText = get('goproxy')
   let goproxy: ProxyEntry[] | undefined
   try {
@@ -61,6 +71,9 @@ export function readInputs(get: Getter = defaultGetter, workspace = process.env.
     mode: oneOf('mode', get('mode'), ['check', 'fix'] as const),
     tidyArgs: tidyArgs(get('tidy-args')),
     token,
+    privateHosts: privateHosts(get('private-hosts')),
+    netrc: netrc.trim() ? netrc : '',
+    caCertificates: loadCaInput(get('ca-certificates'), workspace),
     exportEnv: bool('export-env', get('export-env'))
   }
 }

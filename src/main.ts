@@ -1,53 +1,64 @@
 // Orchestrates the stages; see DEVELOPERS.md for the data flow. Every outcome lands in one RunResult,
 // which reporting writes in `finally` so the summary exists even when the step fails.
 import * as core from '@actions/core'
+import * as os from 'node:os'
 import type { RunResult } from './types.js'
-import { readInputs } from './inputs.js'
+import { readInputs, type Inputs } from './inputs.js'
 import { findGo, stringEnv } from './toolchain.js'
 import { effectiveSettings, type Settings } from './settings.js'
 import { discoverModules } from './modules.js'
 import { formatProxyList } from './proxylist.js'
+import { prepareAccess, type Access } from './access.js'
 import { startNetwork, PreflightFailed, type Network } from './network.js'
 import { restoreModuleCache } from './cache-restore.js'
 import { tidyModules } from './tidy.js'
+import { securityReview } from './security.js'
+import { removeCredentialFile } from './credentials.js'
+import { egressProxy } from './egress.js'
 import { failureMessage, report } from './report.js'
 import { redact } from './redact.js'
 
 export async function run(): Promise<void> {
   const result: RunResult = { mode: 'check', modules: [] }
   let network: Network | undefined
+  let access: Access | undefined
+  let inputs: Inputs | undefined
   try {
-    const inputs = readInputs()
+    inputs = readInputs()
     result.mode = inputs.mode
     const go = await findGo()
     result.goVersion = go.version
     const settings = effectiveSettings(inputs, go.env)
     result.goproxy = formatProxyList(settings.proxies, undefined, true)
-    const env = goEnv(settings)
-    const modules = await discoverModules({
-      go,
-      env,
-      workspace: inputs.workspace,
-      workingDirectory: inputs.workingDirectory,
-      patterns: inputs.modules
+    result.egressProxy = egressProxy(process.env)
+    access = await prepareAccess(inputs, process.env.RUNNER_TEMP || os.tmpdir(), stringEnv(process.env))
+    if (access.netrcFile) core.saveState('netrc-file', access.netrcFile)
+    result.security = securityReview({
+      ...settings,
+      GOINSECURE: go.env.GOINSECURE ?? '',
+      GOFLAGS: go.env.GOFLAGS ?? '',
+      netrcHosts: access.netrc.map((e) => e.machine)
     })
+    const env = { ...goEnv(settings), ...access.env }
+    const modules = await discoverModules({ go, env, workspace: inputs.workspace, workingDirectory: inputs.workingDirectory, patterns: inputs.modules })
     const [cache, net] = await Promise.all([
       restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
-      startNetwork(inputs, settings).catch(async (e: unknown) => {
+      startNetwork(inputs, settings, access).catch((e: unknown) => {
         if (e instanceof PreflightFailed) result.preflight = e.results
         throw e
       })
     ])
     network = net
     result.cache = cache
-    if (inputs.exportEnv) exportEnv(settings, net.exportGoproxy)
+    if (inputs.exportEnv) exportEnv(settings, net.exportGoproxy, access.env)
     result.modules = await tidyModules(modules, {
       go,
       env: { ...env, GOPROXY: net.goproxy },
       mode: inputs.mode,
       tidyArgs: inputs.tidyArgs,
       retries: inputs.retries,
-      mayRetry: () => !net.allDown()
+      mayRetry: () => !net.allDown(),
+      auth: { tokenSet: inputs.token !== '', privateHosts: inputs.privateHosts, netrcHosts: access.netrc.map((e) => e.machine), relayUrl: net.relayUrl }
     })
     result.preflight = await net.preflight
   } catch (e) {
@@ -58,6 +69,8 @@ export async function run(): Promise<void> {
       result.relay = network.stats()
       await network.close()
     }
+    // Later steps need the netrc file only through exported env; otherwise it goes now (post removes it too).
+    if (access?.netrcFile && !inputs?.exportEnv) await removeCredentialFile(access.netrcFile)
     await report(result)
   }
   const failure = failureMessage(result)
@@ -75,7 +88,8 @@ function goEnv(s: Settings): Record<string, string> {
   }
 }
 
-function exportEnv(s: Settings, goproxy: string): void {
+function exportEnv(s: Settings, goproxy: string, extra: Record<string, string>): void {
   core.exportVariable('GOPROXY', goproxy)
   for (const name of ['GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB'] as const) core.exportVariable(name, s[name])
+  for (const [name, value] of Object.entries(extra)) core.exportVariable(name, value)
 }

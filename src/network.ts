@@ -6,6 +6,9 @@ import type { Settings } from './settings.js'
 import { formatProxyList, networkProxies } from './proxylist.js'
 import { orderHealthyFirst, startPreflight, type Preflight } from './preflight.js'
 import { startRelay, type Relay } from './relay.js'
+import { createDispatcher } from './http.js'
+import { withNetrc } from './access.js'
+import type { NetrcEntry } from './credentials.js'
 
 export class PreflightFailed extends Error {
   constructor(readonly results: ProbeResult[]) {
@@ -19,6 +22,8 @@ export interface Network {
   goproxy: string
   /** GOPROXY for later steps of the job: the upstreams, healthy first, never the relay. */
   exportGoproxy: string
+  /** The relay's base URL, when go talks to the relay. */
+  relayUrl?: string
   /** Every preflight verdict (undefined when preflight is off). */
   preflight: Promise<ProbeResult[] | undefined>
   stats(): UpstreamStats[]
@@ -27,15 +32,27 @@ export interface Network {
   close(): Promise<void>
 }
 
+const RELAY_CONNECT_TIMEOUT_MS = 10_000
+
 type NetInputs = Pick<Inputs, 'preflight' | 'preflightTimeoutMs' | 'relay' | 'retries'>
 
-export async function startNetwork(inputs: NetInputs, settings: Settings): Promise<Network> {
-  const upstreams = networkProxies(settings.proxies)
-  const rest = settings.proxies.filter((p) => !upstreams.includes(p))
+export interface Trust {
+  /** Extra CA certificates (PEM) trusted besides the system roots. */
+  extraCa?: string[]
+  /** netrc entries: credentials go would send to https upstreams. */
+  netrc: NetrcEntry[]
+}
+
+export async function startNetwork(inputs: NetInputs, settings: Settings, trust: Trust): Promise<Network> {
+  // Credentials ride in each upstream's URL from here on; `display` stays redacted for every report.
+  const proxies = withNetrc(settings.proxies, trust.netrc)
+  const upstreams = networkProxies(proxies)
+  const rest = proxies.filter((p) => !upstreams.includes(p))
   const pre = inputs.preflight === 'false' ? undefined : startPreflight({
-    proxies: settings.proxies,
+    proxies,
     gosumdb: settings.GOSUMDB,
-    timeoutMs: inputs.preflightTimeoutMs
+    timeoutMs: inputs.preflightTimeoutMs,
+    extraCa: trust.extraCa
   })
   const seen: ProbeResult[] = []
   pre?.onResult((r) => seen.push(r))
@@ -52,17 +69,22 @@ export async function startNetwork(inputs: NetInputs, settings: Settings): Promi
   if (!inputs.relay || upstreams.length === 0) {
     return { goproxy: exportGoproxy, exportGoproxy, preflight, stats: () => [], allDown: () => false, close: async () => {} }
   }
-  const relay = await startRelay({ upstreams: ordered, retries: inputs.retries })
+  const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS })
+  const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher })
   follow(pre, relay, seen, upstreams)
   const sep = upstreams[upstreams.length - 1].separator || ','
   const goproxy = [relay.url, ...rest.map((p) => (p.kind === 'url' ? p.url : p.kind))].join(sep)
   return {
     goproxy,
+    relayUrl: relay.url,
     exportGoproxy,
     preflight,
     stats: () => relay.stats(),
     allDown: () => relay.allDown(),
-    close: () => relay.close()
+    close: async () => {
+      await relay.close()
+      await dispatcher.close()
+    }
   }
 }
 

@@ -3,11 +3,14 @@
 import * as core from '@actions/core'
 import { runPost } from './cache-save.js'
 import { cleanMessage } from './cache-state.js'
+import { removeCredentialFile } from './credentials.js'
 
 // A failed upload can surface as an uncaught exception from inside @actions/cache's dependencies (an aborted
 // stream); it must not fail the step.
 process.on('uncaughtException', (e) => core.warning(`module cache: ${cleanMessage(e instanceof Error ? e.message : String(e))}`))
 
+// The netrc file written for the `netrc` input lives until here, for later steps that got NETRC exported.
+await removeCredentialFile(core.getState('netrc-file')).catch((e: unknown) => core.warning(`could not delete the netrc file: ${cleanMessage(String(e))}`))
 const report = await runPost()
 // A cache service that never answered leaves a socket open that would keep the step alive until the job's timeout.
 if (report?.timedOut) process.stdout.write('', () => process.exit(0))

@@ -1,9 +1,6 @@
 // One upstream attempt of the relay: build the request (credentials for this upstream only, Range when
 // resuming), wait for headers under the first-byte timeout, and stream the body under the stall timeout.
-import { readFileSync } from 'node:fs'
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import { addSecret, redact } from './redact.js'
@@ -19,9 +16,9 @@ export interface Target {
 
 export function parseUpstream(raw: string): Target {
   const u = new URL(raw)
-  let user = decodeURIComponent(u.username)
-  let pass = decodeURIComponent(u.password)
-  if (!user && !pass) [user, pass] = netrcLogin(u.hostname) ?? ['', '']
+  // netrc credentials arrive here in the URL too (see access.ts: withNetrc).
+  const user = decodeURIComponent(u.username)
+  const pass = decodeURIComponent(u.password)
   let authorization: string | undefined
   if (user || pass) {
     const token = Buffer.from(`${user}:${pass}`).toString('base64')
@@ -30,33 +27,6 @@ export function parseUpstream(raw: string): Target {
     authorization = `Basic ${token}`
   }
   return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), authorization }
-}
-
-// go sends .netrc credentials (GOAUTH's default) to the proxy's host; behind the relay go only talks to
-// 127.0.0.1, so the relay must send them itself or private proxies that rely on .netrc would start failing.
-function netrcLogin(host: string): [string, string] | undefined {
-  if (process.env.GOAUTH === 'off') return undefined
-  const file = process.env.NETRC || join(homedir(), process.platform === 'win32' ? '_netrc' : '.netrc')
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch {
-    return undefined
-  }
-  const tokens = text.split(/\s+/).filter(Boolean)
-  let machine: string | undefined
-  let login = ''
-  let password = ''
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]
-    if (t === 'machine' || t === 'default') {
-      if (machine === host) break
-      machine = t === 'machine' ? tokens[++i] : undefined
-      login = password = ''
-    } else if (t === 'login') login = tokens[++i] ?? ''
-    else if (t === 'password') password = tokens[++i] ?? ''
-  }
-  return machine === host && (login || password) ? [login, password] : undefined
 }
 
 export interface AttemptOptions {

@@ -35,6 +35,16 @@ export function reportAnnotations(r: RunResult): void {
   }
 }
 
+/** go's own output for failed modules, folded into a group per module. */
+export function reportLog(r: RunResult): void {
+  for (const m of r.modules) {
+    if (!m.error?.output) continue
+    core.startGroup(`go output for ${m.module.rel}`)
+    core.info(redact(m.error.output))
+    core.endGroup()
+  }
+}
+
 /** One line that says why the step fails, or undefined when it passes. */
 export function failureMessage(r: RunResult): string | undefined {
   if (r.fatal) return redact(r.fatal)
@@ -53,7 +63,7 @@ export function failureMessage(r: RunResult): string | undefined {
 
 /** Writes everything; each part is fail-soft. */
 export async function report(r: RunResult): Promise<void> {
-  for (const part of [reportOutputs, reportAnnotations]) {
+  for (const part of [reportOutputs, reportLog, reportAnnotations]) {
     try {
       part(r)
     } catch (e) {

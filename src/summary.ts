@@ -46,7 +46,8 @@ function modulesTable(mods: TidyResult[]): string {
 
 function moduleDetails(m: TidyResult): string[] {
   if (m.error) {
-    return [`**${m.module.rel}**: ${m.error.class} error`, '', '```', m.error.message, '```', '', `💡 ${m.error.hint}`, '']
+    const out = m.error.output ? ['<details><summary>go output</summary>', '', '```', m.error.output, '```', '', '</details>', ''] : []
+    return [`**${m.module.rel}**: ${m.error.class} error`, '', '```', m.error.message, '```', '', `💡 ${m.error.hint}`, '', ...out]
   }
   if (!m.diff) return []
   return [`<details open><summary><b>${m.module.rel}</b>: ${m.changedFiles.join(', ')}</summary>`, '', '```diff', m.diff.trimEnd(), '```', '', '</details>', '']

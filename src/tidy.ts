@@ -8,6 +8,8 @@ import { driftAnnotations, parseTidyDiff, relabelDiff, type FileDiff } from './d
 import { tidyDiff } from './unified-diff.js'
 import { classifyGoError } from './classify.js'
 import { supportsTidyDiff } from './toolchain.js'
+import { authHint, type AuthContext } from './auth-hints.js'
+import { redact } from './redact.js'
 
 export interface TidyOptions {
   go: Pick<GoToolchain, 'bin' | 'version'>
@@ -17,6 +19,8 @@ export interface TidyOptions {
   retries: number
   /** Asked before a whole-module retry: false when retrying cannot help (every upstream is down). */
   mayRetry?: () => boolean
+  /** What is configured for authentication, so that auth failures get a hint naming the input that fixes them. */
+  auth?: AuthContext
 }
 
 const FILES = ['go.mod', 'go.sum'] as const
@@ -54,7 +58,7 @@ async function tidyOnce(module: GoModule, o: TidyOptions): Promise<Outcome> {
     const r = await runGo(o.go, ['mod', 'tidy', '-diff', ...o.tidyArgs], { cwd: module.dir, env: o.env })
     const diffs = parseTidyDiff(r.stdout)
     if (r.exitCode === 0 || (diffs.length > 0 && !hasError(r))) return { diffs, before }
-    return { diffs: [], before, error: classifyGoError(r.stderr, r.exitCode) }
+    return { diffs: [], before, error: explain(r, o) }
   }
   const r = await runGo(o.go, ['mod', 'tidy', ...o.tidyArgs], { cwd: module.dir, env: o.env })
   const after = await readFiles(module.dir)
@@ -62,10 +66,19 @@ async function tidyOnce(module: GoModule, o: TidyOptions): Promise<Outcome> {
   if (r.exitCode !== 0) {
     // A failed tidy may have written partial files; fix mode must not leave them either.
     if (o.mode === 'fix') await restoreFiles(module.dir, before, after)
-    return { diffs: [], before, error: classifyGoError(r.stderr, r.exitCode) }
+    return { diffs: [], before, error: explain(r, o) }
   }
   const patch = FILES.map((f) => tidyDiff(f, text(before[f]), text(after[f]))).join('')
   return { diffs: parseTidyDiff(patch), before }
+}
+
+const OUTPUT_LINES = 40
+
+function explain(r: GoRun, o: TidyOptions): ClassifiedError {
+  const e = classifyGoError(r.stderr, r.exitCode)
+  const hint = e.class === 'auth' && o.auth ? (authHint(r.stderr, o.auth) ?? e.hint) : e.hint
+  const output = redact(r.stderr.trimEnd().split('\n').slice(-OUTPUT_LINES).join('\n'))
+  return { ...e, hint, output }
 }
 
 /** `-diff` exits 1 both for drift and for errors; go reports errors on stderr with a "go: " prefix. */

@@ -53,6 +53,8 @@ export interface ClassifiedError {
   message: string
   /** One sentence the user can act on. */
   hint: string
+  /** The tail of go's output (redacted), for the log and the summary. */
+  output?: string
 }
 
 export interface Annotation {
@@ -102,6 +104,8 @@ export interface ProbeResult {
   certificate?: { subject: string; issuer: string }
   /** Free text with the low-level error (redacted). */
   detail?: string
+  /** The egress proxy the probe went through (redacted), when HTTP(S)_PROXY applied. */
+  via?: string
 }
 
 export interface UpstreamStats {

@@ -1,3 +1,7 @@
+import { randomUUID as randomUUID$2, X509Certificate, createHmac, createHash } from 'node:crypto';
+import fs__default, { promises as promises$1, readFileSync, existsSync as existsSync$1, readdirSync, lstatSync, rmSync, chmodSync, writeFileSync as writeFileSync$1, rmdirSync } from 'node:fs';
+import * as path$2 from 'node:path';
+import { dirname as dirname$1, join, sep as sep$2, relative } from 'node:path';
 import * as path$1 from 'path';
 import * as fs from 'fs';
 import { promises, constants as constants$6, existsSync, writeFileSync } from 'fs';
@@ -13,7 +17,7 @@ import require$$5$1, { URL as URL$1 } from 'url';
 import { Transform, Readable as Readable$1 } from 'node:stream';
 import * as buffer from 'buffer';
 import { Buffer as Buffer$1 } from 'buffer';
-import os$1, { EOL as EOL$2 } from 'node:os';
+import os__default$1, { EOL as EOL$2 } from 'node:os';
 import util$9, { inspect } from 'node:util';
 import process$1 from 'node:process';
 import http$1 from 'node:http';
@@ -23,9 +27,7 @@ import * as events$1 from 'events';
 import events__default, { EventEmitter } from 'events';
 import buffer$1 from 'node:buffer';
 import { createRequire } from 'node:module';
-import { dirname as dirname$1, join, sep as sep$2, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHmac, createHash } from 'node:crypto';
 import require$$0$1 from 'net';
 import require$$1 from 'tls';
 import require$$1$1 from 'tty';
@@ -33,7 +35,6 @@ import * as http from 'http';
 import http__default from 'http';
 import * as https from 'https';
 import https__default from 'https';
-import fs__default, { existsSync as existsSync$1, readdirSync, lstatSync, rmSync, chmodSync, readFileSync, writeFileSync as writeFileSync$1, rmdirSync } from 'node:fs';
 import require$$5, { StringDecoder } from 'string_decoder';
 import * as child from 'child_process';
 import { setTimeout as setTimeout$1 } from 'timers';
@@ -109,6 +110,9 @@ function toCommandProperties(annotationProperties) {
 function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + os.EOL);
+}
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -30808,6 +30812,22 @@ function notice(message, properties = {}) {
 function info(message) {
     process.stdout.write(message + os.EOL);
 }
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    issue('endgroup');
+}
 //-----------------------------------------------------------------------
 // Wrapper action state
 //-----------------------------------------------------------------------
@@ -30874,6 +30894,293 @@ function redact(text) {
     let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^@/\s?#"'<>]*@/gi, '$1***@');
     for (const s of [...secrets].sort((a, b) => b.length - a.length))
         out = out.split(s).join('***');
+    return out;
+}
+
+// The error for bad input: its message names the input and the accepted form. A module of its own so that
+// stages validating their part of the inputs need not import inputs.ts (no cycles).
+class InputError extends Error {
+}
+
+// Credentials for private modules and enterprise networks: the git token, netrc and extra CA certificates,
+// turned into the environment that go (and the git it runs) reads. Nothing here touches a git config file or
+// the user's HOME: everything lives in environment variables and files under RUNNER_TEMP.
+/**
+ * git configuration through GIT_CONFIG_COUNT / GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n (git 2.31+) that sends the
+ * token to `https://<host>/` for every host. Entries are appended after any GIT_CONFIG_COUNT already in `baseEnv`.
+ *
+ * Why `http.<url>.extraHeader` and not a `url.<https://x-access-token:TOKEN@host/>.insteadOf` rewrite:
+ * - go runs `git ls-remote`/`git fetch` with the plain `https://host/...` remote it derived; a header keeps that
+ *   URL as is, while a rewrite puts the token into the URL git works with, and git prints that URL in some
+ *   errors and traces (go then copies git's output into its own error).
+ * - The header is sent on the first request, so there is no 401 round trip, and it is scoped by git's URL
+ *   matching to exactly that scheme and host; an insteadOf rule would also compete with any insteadOf the
+ *   user already has for the same prefix (the longest match wins).
+ * - It is the form actions/checkout uses for the same token, so hosts that accept one accept the other.
+ */
+function gitTokenEnv(token, hosts, baseEnv) {
+    if (!token || hosts.length === 0)
+        return {};
+    addSecret(token);
+    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+    addSecret(basic);
+    const existing = Number(baseEnv.GIT_CONFIG_COUNT ?? '');
+    // git rejects a bogus count ("bogus count in GIT_CONFIG_COUNT"); an unusable value is replaced, not extended.
+    let n = Number.isInteger(existing) && existing > 0 ? existing : 0;
+    const out = {};
+    for (const host of hosts) {
+        out[`GIT_CONFIG_KEY_${n}`] = `http.https://${host}/.extraheader`;
+        out[`GIT_CONFIG_VALUE_${n}`] = `AUTHORIZATION: basic ${basic}`;
+        n++;
+    }
+    out.GIT_CONFIG_COUNT = String(n);
+    return out;
+}
+const HOST_FORM = 'give comma- or newline-separated host names such as github.example.com or git.corp.example:8443';
+/** Input `private-hosts`: hosts (optionally host:port) that get the token; default the host of GITHUB_SERVER_URL. */
+function privateHosts(input, serverUrl = process.env.GITHUB_SERVER_URL) {
+    const items = input
+        .split(/[,\n]/)
+        .map((h) => h.trim())
+        .filter((h) => h !== '');
+    if (items.length === 0) {
+        if (!serverUrl)
+            return [];
+        try {
+            const host = new URL(serverUrl).host.toLowerCase();
+            return host ? [host] : [];
+        }
+        catch {
+            return [];
+        }
+    }
+    const hosts = [];
+    for (const item of items) {
+        // A bare host or host:port: paths, schemes and userinfo would change what git's URL matching means.
+        if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(item)) {
+            throw new InputError(`private-hosts: "${item}" is not a host name; ${HOST_FORM}`);
+        }
+        const host = item.toLowerCase();
+        if (!hosts.includes(host))
+            hosts.push(host);
+    }
+    return hosts;
+}
+const NETRC_FORM = 'give netrc lines such as "machine proxy.example.com login USER password SECRET"';
+const NETRC_KEYWORDS = new Set(['machine', 'default', 'login', 'password', 'account', 'macdef']);
+/**
+ * Parses netrc text exactly as go does (cmd/go/internal/auth/netrc.go): keyword/value pairs within a line, an
+ * entry is complete once machine, login and password are known, `default` ends the file, `macdef` bodies skipped.
+ */
+function parseNetrc(text) {
+    const out = [];
+    let cur = { machine: '', login: '', password: '' };
+    let inMacro = false;
+    for (const line of text.replace(/\r/g, '').split('\n')) {
+        if (inMacro) {
+            if (line === '')
+                inMacro = false;
+            continue;
+        }
+        const f = line.split(/\s+/).filter((t) => t !== '');
+        let i = 0;
+        for (; i < f.length - 1; i += 2) {
+            const [k, v] = [f[i], f[i + 1]];
+            if (k === 'machine')
+                cur = { machine: v, login: '', password: '' };
+            else if (k === 'login')
+                cur.login = v;
+            else if (k === 'password')
+                cur.password = v;
+            else if (k === 'macdef')
+                inMacro = true;
+            if (cur.machine && cur.login && cur.password) {
+                out.push(cur);
+                cur = { machine: '', login: '', password: '' };
+            }
+        }
+        if (i < f.length && f[i] === 'default')
+            break;
+    }
+    return out;
+}
+/** Checks netrc text loosely, naming lines but never their values (a misplaced token may be a password). */
+function checkNetrc(text) {
+    const lines = text.replace(/\r/g, '').split('\n');
+    let inMacro = false;
+    lines.forEach((line, idx) => {
+        if (inMacro) {
+            inMacro = line !== '';
+            return;
+        }
+        const f = line.split(/\s+/).filter((t) => t !== '');
+        if (f.length === 0 || f[0].startsWith('#'))
+            return;
+        for (let i = 0; i < f.length; i += 2) {
+            // `default` takes no value in netrc; go reads keyword pairs per line and simply finds nothing there.
+            if (f[i] === 'default') {
+                i--;
+                continue;
+            }
+            if (!NETRC_KEYWORDS.has(f[i])) {
+                throw new InputError(`netrc: line ${idx + 1}: expected a keyword (machine, login, password, ...) where another token stands; ${NETRC_FORM}`);
+            }
+            if (i + 1 >= f.length) {
+                throw new InputError(`netrc: line ${idx + 1}: "${f[i]}" has no value on the same line (go reads keyword and value from one line); ${NETRC_FORM}`);
+            }
+            if (f[i] === 'macdef')
+                inMacro = true;
+            if (f[i] === 'machine' && /[/@]/.test(f[i + 1])) {
+                throw new InputError(`netrc: line ${idx + 1}: machine "${f[i + 1]}" must be a host name (with :port when not 443), not a URL; ${NETRC_FORM}`);
+            }
+        }
+    });
+    const entries = parseNetrc(text);
+    if (entries.length === 0)
+        throw new InputError(`netrc: no complete entry with machine, login and password; ${NETRC_FORM}`);
+    return entries;
+}
+/** Registers every password of netrc text as a secret, then validates it; throws InputError naming `netrc`. */
+function validateNetrc(text) {
+    // Secrets first: a validation error must not be the first place a password shows up unmasked.
+    for (const m of text.matchAll(/\bpassword\s+(\S+)/g))
+        addSecret(m[1]);
+    for (const e of parseNetrc(text))
+        addSecret(e.password);
+    return checkNetrc(text);
+}
+/**
+ * Input `netrc`: validates, and writes the text to a new 0600 file under RUNNER_TEMP for go's NETRC.
+ * Returns the file's path (the post step deletes it with `removeCredentialFile`).
+ */
+async function writeNetrc(text, runnerTemp) {
+    validateNetrc(text);
+    const file = path$2.join(runnerTemp, `go-tidy-guard-${randomUUID$2()}.netrc`);
+    // 'wx': never follow or reuse an existing path; mode applies at creation, before any byte is written.
+    await promises$1.writeFile(file, text.endsWith('\n') ? text : text + '\n', { mode: 0o600, flag: 'wx' });
+    await promises$1.chmod(file, 0o600); // umask cannot widen it, but make the intent explicit on every platform
+    return file;
+}
+/** Deletes a credentials file written by this module; missing files are fine (post may run twice). */
+async function removeCredentialFile(file) {
+    if (file)
+        await promises$1.rm(file, { force: true });
+}
+/**
+ * The netrc credential go would use for `url` (Go 1.24+ GOAUTH=netrc): only for https, matching the machine
+ * against `host[:port]/path` and its parent prefixes; the earliest line for a machine wins.
+ */
+function netrcCredentialFor(entries, url) {
+    let u;
+    try {
+        u = new URL(url);
+    }
+    catch {
+        return undefined;
+    }
+    if (u.protocol !== 'https:')
+        return undefined;
+    let prefix = (u.host + u.pathname).replace(/\/+$/, '');
+    for (;;) {
+        const hit = entries.find((e) => e.machine === prefix);
+        if (hit)
+            return hit;
+        const slash = prefix.lastIndexOf('/');
+        if (slash < 0)
+            return undefined;
+        prefix = prefix.slice(0, slash);
+    }
+}
+// Where go's crypto/x509 looks on Linux (root_linux.go certFiles), in its order; the first readable one wins.
+const LINUX_BUNDLES = [
+    '/etc/ssl/certs/ca-certificates.crt', // Debian/Ubuntu/Gentoo etc.
+    '/etc/pki/tls/certs/ca-bundle.crt', // Fedora/RHEL 6
+    '/etc/ssl/ca-bundle.pem', // OpenSUSE
+    '/etc/pki/tls/cacert.pem', // OpenELEC
+    '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', // CentOS/RHEL 7
+    '/etc/ssl/cert.pem' // Alpine Linux
+];
+/**
+ * The bundle go treats as the system roots: SSL_CERT_FILE when set, else the Linux list. On macOS go uses the
+ * platform verifier and Windows its own store (neither reads SSL_CERT_FILE), so only git reads our bundle
+ * there: macOS' /etc/ssl/cert.pem keeps git's public roots; Windows gets the extra certificates alone.
+ */
+function systemBundleFile(env = process.env, platform = process.platform) {
+    const candidates = platform === 'win32' ? [] : platform === 'darwin' ? ['/etc/ssl/cert.pem'] : LINUX_BUNDLES;
+    for (const file of env.SSL_CERT_FILE ? [env.SSL_CERT_FILE] : candidates) {
+        try {
+            if (readFileSync(file, 'utf8').includes('-----BEGIN CERTIFICATE-----'))
+                return file;
+        }
+        catch {
+            // go moves on to the next candidate too
+        }
+    }
+    return undefined;
+}
+const CA_FORM = 'give a path relative to the workspace to a PEM bundle, or the PEM text itself (-----BEGIN CERTIFICATE----- ...)';
+/** Each certificate of a PEM text, validated with node:crypto; throws InputError naming `ca-certificates`. */
+function parseCertificates(text, source) {
+    const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+    if (blocks.length === 0)
+        throw new InputError(`ca-certificates: ${source} holds no PEM certificate; ${CA_FORM}`);
+    return blocks.map((pem, i) => {
+        try {
+            new X509Certificate(pem);
+        }
+        catch (e) {
+            throw new InputError(`ca-certificates: certificate ${i + 1} in ${source} does not parse (${e.message}); ${CA_FORM}`);
+        }
+        return pem + '\n';
+    });
+}
+/** Input `ca-certificates`: a path (relative to the workspace) to a PEM bundle, or the PEM text; validated PEMs. */
+function loadCaInput(input, workspace) {
+    const value = input.trim();
+    if (value === '')
+        return undefined;
+    if (value.includes('-----BEGIN'))
+        return parseCertificates(value, 'the input text');
+    const source = `"${value}"`;
+    let text;
+    try {
+        text = readFileSync(path$2.resolve(workspace, value), 'utf8');
+    }
+    catch (e) {
+        throw new InputError(`ca-certificates: cannot read ${source} (${e.code ?? 'error'}); ${CA_FORM}`);
+    }
+    return parseCertificates(text, source);
+}
+/**
+ * Writes the system bundle plus `pems` under RUNNER_TEMP, for SSL_CERT_FILE and GIT_SSL_CAINFO, so that public
+ * hosts still verify while the extra CAs are trusted too.
+ */
+async function writeCaBundle(pems, runnerTemp, env = process.env, platform = process.platform) {
+    const systemBundle = systemBundleFile(env, platform);
+    const system = systemBundle ? readFileSync(systemBundle, 'utf8') : '';
+    const bundleFile = path$2.join(runnerTemp, `go-tidy-guard-${randomUUID$2()}-ca.pem`);
+    const sep = system === '' || system.endsWith('\n') ? '' : '\n';
+    await promises$1.writeFile(bundleFile, system + sep + pems.join(''), { mode: 0o644, flag: 'wx' });
+    return { pems, bundleFile, systemBundle };
+}
+/** The variables to add to every go process's environment (and to export, when export-env is on). */
+function credentialEnv(o) {
+    const out = {};
+    if (o.netrcFile) {
+        out.NETRC = o.netrcFile;
+        // Go 1.24+ reads netrc only through GOAUTH; unset means "netrc". A user's own commands keep their place.
+        const goauth = (o.baseEnv.GOAUTH ?? '').trim();
+        if (goauth !== '' && goauth !== 'off' && !goauth.split(';').some((c) => c.trim() === 'netrc')) {
+            out.GOAUTH = `${goauth};netrc`;
+        }
+    }
+    if (o.caBundleFile) {
+        out.SSL_CERT_FILE = o.caBundleFile;
+        // git uses curl's own CA file, not SSL_CERT_FILE, on most builds.
+        out.GIT_SSL_CAINFO = o.caBundleFile;
+    }
+    if (o.token)
+        Object.assign(out, gitTokenEnv(o.token, o.hosts ?? [], o.baseEnv));
     return out;
 }
 
@@ -42343,7 +42650,7 @@ function getHeaderName() {
  */
 async function setPlatformSpecificData(map) {
     if (process$1 && process$1.versions) {
-        const osInfo = `${os$1.type()} ${os$1.release()}; ${os$1.arch()}`;
+        const osInfo = `${os__default$1.type()} ${os__default$1.release()}; ${os__default$1.arch()}`;
         const versions = process$1.versions;
         if (versions.bun) {
             map.set("Bun", `${versions.bun} (${osInfo})`);
@@ -84952,4 +85259,4 @@ function formatBytes(n) {
     return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
-export { cleanMessage as A, warning as B, setOutput as C, cacheKeys as D, readKeyFiles as E, holdsModules as F, notice as G, isFeatureAvailable as H, cachePaths as I, withTimeout as J, watchCacheLog as K, removeModules as L, downloadBytes as M, saveCacheState as N, restoreCache as O, summary as P, error as Q, setFailed as R, exportVariable as S, loadCacheState as T, info as U, pruneModuleCache as V, readNeeded as W, saveCache as X, formatBytes as Y, isPullRequestEvent as Z, __require$h as _, addSecret as a, getExecOutput as b, create as c, debug as d, __require$f as e, __require$e as f, getInput as g, __require$g as h, __require$b as i, __require$a as j, __require$9 as k, __require$c as l, __require$d as m, __require$8 as n, __require$7 as o, __require$4 as p, __require$6 as q, redactUrl as r, semverExports as s, __require$5 as t, __require$3 as u, __require$2 as v, which as w, __require$1 as x, __require as y, redact as z };
+export { startGroup as $, __require$4 as A, __require$6 as B, __require$5 as C, __require$3 as D, __require$2 as E, __require$1 as F, __require as G, systemBundleFile as H, InputError as I, redact as J, cleanMessage as K, warning as L, setOutput as M, cacheKeys as N, readKeyFiles as O, holdsModules as P, notice as Q, isFeatureAvailable as R, cachePaths as S, withTimeout as T, watchCacheLog as U, removeModules as V, downloadBytes as W, saveCacheState as X, restoreCache as Y, summary as Z, __require$h as _, addSecret as a, info as a0, endGroup as a1, error as a2, saveState as a3, removeCredentialFile as a4, setFailed as a5, exportVariable as a6, loadCacheState as a7, pruneModuleCache as a8, readNeeded as a9, saveCache as aa, formatBytes as ab, isPullRequestEvent as ac, getState as ad, getExecOutput as b, create as c, debug as d, writeNetrc as e, writeCaBundle as f, getInput as g, credentialEnv as h, parseNetrc as i, __require$f as j, __require$e as k, loadCaInput as l, __require$g as m, netrcCredentialFor as n, __require$b as o, privateHosts as p, __require$a as q, redactUrl as r, semverExports as s, __require$9 as t, __require$c as u, validateNetrc as v, which as w, __require$d as x, __require$8 as y, __require$7 as z };
