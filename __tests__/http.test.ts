@@ -1,6 +1,6 @@
 // createDispatcher through the relay: the environment's proxy as go reads it, and the CAs go would trust.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { createServer as createHttpServer } from 'node:http'
+import { createServer as createHttpServer, request as httpRequest } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { connect, type AddressInfo, type Socket } from 'node:net'
 import { createDispatcher } from '../src/http.js'
@@ -27,13 +27,26 @@ function setEnv(vars: Record<string, string | undefined>): void {
   for (const [k, v] of Object.entries(vars)) if (v !== undefined) process.env[k] = v
 }
 
-/** A CONNECT proxy that records the requested targets and tunnels every one of them to `port`. */
-async function startConnectProxy(port: number): Promise<{ hostPort: string; targets: string[] }> {
+/**
+ * An egress proxy that records what it was asked for and sends everything to `port`: absolute-form requests
+ * (plain http, as go sends them) are forwarded, CONNECT requests are tunnelled.
+ */
+async function startConnectProxy(port: number): Promise<{ hostPort: string; targets: string[]; tunnels: string[] }> {
   const targets: string[] = []
+  const tunnels: string[] = []
   const sockets = new Set<Socket>()
-  const server = createHttpServer()
+  const server = createHttpServer((req, res) => {
+    const target = new URL(req.url ?? '')
+    targets.push(target.host)
+    const fwd = httpRequest({ host: '127.0.0.1', port, path: target.pathname, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers)
+      up.pipe(res)
+    })
+    fwd.on('error', () => res.destroy())
+    req.pipe(fwd)
+  })
   server.on('connect', (req, client: Socket, head: Buffer) => {
-    targets.push(req.url ?? '')
+    tunnels.push(req.url ?? '')
     const up = connect(port, '127.0.0.1', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
       up.write(head)
@@ -52,11 +65,11 @@ async function startConnectProxy(port: number): Promise<{ hostPort: string; targ
         server.close(() => resolve())
       })
   )
-  return { hostPort: `127.0.0.1:${(server.address() as AddressInfo).port}`, targets }
+  return { hostPort: `127.0.0.1:${(server.address() as AddressInfo).port}`, targets, tunnels }
 }
 
 describe('createDispatcher', () => {
-  it('sends upstream requests through HTTP_PROXY (a bare host:port, as go accepts) but never loopback', async () => {
+  it('sends plain-http upstream requests through HTTP_PROXY in absolute form (a bare host:port, as go accepts) but never loopback', async () => {
     const up = await startUpstream((req, res) => res.end(req.headers.host))
     cleanups.push(() => up.close())
     const proxy = await startConnectProxy(Number(new URL(up.origin).port))
@@ -68,6 +81,7 @@ describe('createDispatcher', () => {
     expect(got.status).toBe(200)
     expect(got.body.toString()).toBe('mirror.example.invalid:8080')
     expect(proxy.targets).toEqual(['mirror.example.invalid:8080'])
+    expect(proxy.tunnels).toEqual([])
 
     const direct = await startRelay({ upstreams: [entry(up.origin)], retries: 0 })
     cleanups.push(() => direct.close())

@@ -99,7 +99,8 @@ function judge(pairs: Pair[]): CaseResult {
   const hits = pairs.filter((p) => p.warm.run.outputs['cache-hit'] === 'true').length
   const warmZips = Math.max(...pairs.map((p) => p.warm.zips))
   const passed = pairs.every((p) => !p.cold.run.failed && !p.warm.run.failed)
-  const ok = passed && hits === pairs.length && warmZips === 0 && warm < cold
+  // Time is reported, not judged: a loopback proxy is faster than any archive restore.
+  const ok = passed && hits === pairs.length && warmZips === 0
   const problems = [
     !passed && 'a main step failed',
     !pairs.every((p) => p.saved) && 'post did not save an entry',
@@ -111,7 +112,7 @@ function judge(pairs: Pair[]): CaseResult {
     actionText: `restored ${secs(warm)} / cold ${secs(cold)}`,
     goText: '—',
     ratioText: `${(warm / cold).toFixed(2)}× cold`,
-    target: 'cache-hit, no zip from the proxy, faster than cold',
+    target: 'cache-hit, no zip from the proxy',
     result: ok ? 'PASS' : 'FAIL',
     notes:
       `from the proxy: cold ${mb(median(pairs.map((p) => p.cold.bytes)))} (${pairs[0].cold.zips} zips), ` +

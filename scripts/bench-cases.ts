@@ -33,7 +33,7 @@ const passed = (s: Series): boolean => s.samples.every((x) => x.ok && !x.killed)
 function withinFactor(name: string, r: { action: Series; go: Series }, refMs: number, factor: number, notes = ''): CaseResult {
   const m = seriesMedian(r.action)
   const ok = passed(r.action) && m <= factor * refMs
-  const got = `${(m / refMs).toFixed(2)}× healthy`
+  const got = `${r.action.samples.some((x) => x.killed) ? '≥ ' : ''}${(m / refMs).toFixed(2)}× healthy`
   return {
     name,
     ...r,
@@ -143,7 +143,9 @@ export async function tenWithFiveDead(fx: BenchFixture, cfg: BenchConfig, goprox
     ...r,
     target: 'step passes',
     result: ok ? 'PASS' : 'FAIL',
-    notes: [`${(seriesMedian(r.action) / refMs).toFixed(2)}× healthy`, relayNote].filter(Boolean).join('; ')
+    notes: [`${r.action.samples.some((x) => x.killed) ? '≥ ' : ''}${(seriesMedian(r.action) / refMs).toFixed(2)}× healthy`, relayNote]
+      .filter(Boolean)
+      .join('; ')
   }
 }
 
@@ -199,7 +201,9 @@ function attemptsNote(run: ActionRun): string {
   const tripped = relay.filter((c) => c[7]?.includes('stopped')).length
   const attempts = /\| (\d+) \|\s*$/m.exec(run.summary.split('### ')[0] ?? '')?.[1]
   const bits = [attempts && `tidy attempts ${attempts}`, relay.length > 0 && `relay retries ${retries}`, tripped > 0 && `${tripped} upstream(s) tripped`]
-  return bits.filter(Boolean).join(', ') + (run.failed ? ` (last step failed: ${lastError(run)})` : '')
+  if (run.timedOut) bits.push('last step killed at the cap')
+  else if (run.failed) bits.push(`last step failed: ${lastError(run)}`)
+  return bits.filter(Boolean).join(', ')
 }
 
 function lastError(run: ActionRun): string {

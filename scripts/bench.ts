@@ -36,7 +36,8 @@ function config(): BenchConfig {
   return {
     runs: int('BENCH_RUNS', 3, 1),
     goCapMs: int('BENCH_GO_CAP_S', 20, 1) * 1000,
-    actionCapMs: 120_000,
+    // The action's own promise: every upstream down fails within preflight-timeout + 30 s.
+    actionCapMs: 45_000,
     slowMs: 30_000,
     actionDir: resolve(process.env.BENCH_ACTION_DIR || REPO_ROOT)
   }

@@ -64,6 +64,9 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     httpsProxy: proxyUrl(envAny('HTTPS_PROXY')) ?? '',
     noProxy,
     connect,
+    // go sends plain-http requests to an HTTP proxy in absolute form and tunnels (CONNECT) only https; many
+    // corporate proxies allow CONNECT to port 443 alone, so a tunnel for http would fail where go succeeds.
+    proxyTunnel: false,
     // Through a proxy: `proxyTls` is the hop to an https proxy, `requestTls` the tunnelled origin.
     proxyTls: connect,
     requestTls: connect

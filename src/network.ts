@@ -7,6 +7,7 @@ import { formatProxyList, networkProxies } from './proxylist.js'
 import { orderHealthyFirst, startPreflight, type Preflight } from './preflight.js'
 import { startRelay, type Relay } from './relay.js'
 import { createDispatcher } from './http.js'
+import { redactUrl } from './redact.js'
 import { withNetrc } from './access.js'
 import type { NetrcEntry } from './credentials.js'
 
@@ -90,7 +91,8 @@ export async function startNetwork(inputs: NetInputs, settings: Settings, trust:
 
 function follow(pre: Preflight | undefined, relay: Relay, seen: ProbeResult[], upstreams: ProxyEntry[]): void {
   const apply = (r: ProbeResult): void => {
-    const entry = upstreams.find((u) => u.display === r.endpoint)
+    // Preflight names endpoints by their redacted URL, netrc credentials (see withNetrc) included.
+    const entry = upstreams.find((u) => redactUrl(u.url) === r.endpoint)
     if (entry && r.role === 'proxy') relay.setHealthy(entry.url, r.verdict === 'ok')
   }
   seen.forEach(apply)

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Dispatcher } from 'undici'
 import type { Upstream, UpstreamPool } from './breaker.js'
 import { attempt, ClientGone, discard, header, pump, type AttemptResult, type Target } from './relay-fetch.js'
-import { backoffMs, finalReply, isTransient, planNext, type Outcome, type TryState } from './retry.js'
+import { backoffMs, finalReply, isTransient, planNext, type Failure, type Outcome, type TryState } from './retry.js'
 
 export interface ServeConfig {
   pool: UpstreamPool
@@ -62,6 +62,7 @@ export async function serve(cfg: ServeConfig, path: string, userAgent: string | 
     tries.set(up, t)
     if (r.type === 'ok') return deliver(cfg, st, up, path, r, res)
     t.retryable = r.type === 'failure' && isTransient(r.failure)
+    if (r.type === 'failure') confirmBroken(cfg.pool, up, r.failure)
     outcomes.set(up, r)
     retryAfterMs = r.type === 'failure' ? r.failure.retryAfterMs : undefined
   }
@@ -72,6 +73,16 @@ export async function serve(cfg: ServeConfig, path: string, userAgent: string | 
   )
   res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': Buffer.byteLength(reply.text) })
   res.end(reply.text)
+}
+
+/**
+ * When only upstreams preflight found broken are left (the last resort), a timeout there confirms the verdict:
+ * the upstream leaves the run, so no retry and no later request waits out another timeout on it (every
+ * upstream down must fail within preflight-timeout plus one relay timeout).
+ */
+function confirmBroken(pool: UpstreamPool, up: Upstream, f: Failure): void {
+  const timeout = f.kind === 'first-byte-timeout' || f.kind === 'connect-timeout'
+  if (timeout && up.healthy === false && pool.order().every((u) => u.healthy === false)) up.tripped = true
 }
 
 async function pause(cfg: ServeConfig, st: RequestState, retryAfterMs: number | undefined): Promise<void> {

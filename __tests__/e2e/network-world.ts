@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ProbeResult } from '../../src/types.js'
 import { startFixtureProxy, type Fault, type FixtureProxy, type FixtureProxyOptions } from '../helpers/fixture-proxy.js'
-import { buildModuleZip, goSumLines, type FixtureModule } from '../helpers/modzip.js'
+import { buildModuleZip, goSumLines, incompressibleBytes, type FixtureModule } from '../helpers/modzip.js'
 import { makeGoEnv, makeTempDir, runGo, writeModule, type GoEnv } from '../helpers/gotest-env.js'
 import { makeWorkspace, runAction, type ActionRun } from '../helpers/runner.js'
 
@@ -14,7 +14,7 @@ export const greeting: FixtureModule = { path: 'example.com/greeting', version: 
 export const lib: FixtureModule = {
   path: 'example.com/lib',
   version: 'v1.0.0',
-  files: { 'lib.go': `package lib\n\n// Blob pads the zip.\nvar Blob = ${JSON.stringify('x'.repeat(64 * 1024))}\n` }
+  files: { 'lib.go': 'package lib\n', 'testdata/blob.bin': incompressibleBytes(256 * 1024, 'example.com/lib') }
 }
 export const MODULES: FixtureModule[] = [greeting, lib]
 const APP_FILES = ['go.mod', 'go.sum', 'main.go'] as const
@@ -86,7 +86,9 @@ export async function runNet(
     workspace: ws,
     inputs: { cache: 'false', 'preflight-timeout': '2', goproxy, ...inputs },
     env: e.env,
-    timeoutMs: 90_000
+    timeoutMs: 90_000,
+    // To try a src/ fix before dist/ is rebuilt: bundle a copy of the repository and point this at it.
+    actionDir: process.env.GTG_ACTION_DIR
   })
   return { ...r, ms: Date.now() - started, gomodcache: e.env.GOMODCACHE }
 }
@@ -154,6 +156,13 @@ export function exportedList(r: ActionRun): string[] {
   const v = r.env.GOPROXY ?? ''
   if (v.includes(',')) throw new Error(`exported GOPROXY is not |-separated: ${v}`)
   return v.split('|')
+}
+
+/** How many times the action ran go mod tidy for the app (whole-run retries), from the summary's module table. */
+export function tidyAttempts(r: ActionRun): number {
+  const m = /^\| example\.com\/app \| \. \| [^|]+ \| [\d.]+ s \| (\d+) \|$/m.exec(r.summary)
+  if (!m) throw new Error(`no module row in the summary:\n${r.summary}`)
+  return Number(m[1])
 }
 
 export const errors = (r: ActionRun) => r.annotations.filter((a) => a.level === 'error')
