@@ -62,6 +62,16 @@ describe('probeUrl', () => {
     expect(Date.now() - started).toBeLessThan(3000)
   })
 
+  test('an answer whose body stalls after the headers is a timeout, not ok', async () => {
+    const stalling = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '100' })
+      res.write('partial') // then nothing more
+    })
+    open.push(stalling)
+    const o = await probeUrl({ url: `http://127.0.0.1:${stalling.port}/example.com/x/@v/list`, signal: deadline(400), env: noEnv })
+    expect(o.failure).toMatchObject({ kind: 'timeout', stage: 'http' })
+  })
+
   test('a TLS endpoint that hangs after the handshake is in the http stage; before it, the tls stage', async () => {
     const o = await probeUrl({ url: `https://127.0.0.1:${hole.port}/`, signal: deadline(300), env: noEnv })
     expect(o.failure).toMatchObject({ kind: 'timeout', stage: 'tls' })

@@ -1,6 +1,5 @@
 // Main step: restore the module cache (runs concurrently with preflight). Fail-soft: it never throws; every
 // outcome is a CacheReport for the summary, and the state the post step needs to save.
-import * as core from '@actions/core'
 import * as cache from '@actions/cache'
 import type { CacheReport, GoModule } from './types.js'
 import { cacheKeys, cachePaths } from './cache-key.js'
@@ -34,11 +33,8 @@ export async function restoreModuleCache(o: RestoreOptions): Promise<CacheReport
   try {
     report = await restore(o)
   } catch (e) {
-    const note = `module cache not restored: ${cleanMessage(e instanceof Error ? e.message : String(e))}`
-    core.warning(note)
-    report = { restore: 'failed', note }
+    report = { restore: 'failed', note: `module cache not restored: ${cleanMessage(e instanceof Error ? e.message : String(e))}` }
   }
-  core.setOutput('cache-hit', report.restore === 'hit' ? 'true' : 'false')
   return report
 }
 
@@ -65,16 +61,15 @@ async function restore(o: RestoreOptions): Promise<CacheReport> {
     saveCacheState(state)
     return { key, ...report }
   }
-  if (!o.gomodcache) return done({ restore: 'failed', note: warn('`go env GOMODCACHE` is empty; module cache not restored') })
+  if (!o.gomodcache) return done({ restore: 'failed', note: '`go env GOMODCACHE` is empty; module cache not restored' })
   if (holdsModules(o.gomodcache)) {
     // Unpacking over another cache (e.g. actions/setup-go's) would mix two caches' files; that step owns it.
     const note = 'GOMODCACHE already holds modules (restored by an earlier step?): not restoring over it, and not saving it'
-    core.notice(note)
     return done({ restore: 'skipped', note })
   }
   if (!cache.isFeatureAvailable()) {
     state.noService = true
-    return done({ restore: 'failed', note: warn('the Actions cache service is not available to this step; module cache not restored') })
+    return done({ restore: 'failed', note: 'the Actions cache service is not available to this step; module cache not restored' })
   }
   const paths = cachePaths(o.gomodcache)
   const outcome = await withTimeout(
@@ -84,7 +79,7 @@ async function restore(o: RestoreOptions): Promise<CacheReport> {
   const durationMs = Date.now() - started
   if (!outcome) {
     const s = Math.round((o.timeoutMs ?? 5 * 60_000) / 1000)
-    return done({ restore: 'failed', durationMs, note: warn(`the cache service did not answer within ${s} s; continuing without the module cache`) })
+    return done({ restore: 'failed', durationMs, note: `the cache service did not answer within ${s} s; continuing without the module cache` })
   }
   const { value: matchedKey, failure } = outcome.value
   if (failure) {
@@ -100,9 +95,4 @@ async function restore(o: RestoreOptions): Promise<CacheReport> {
     durationMs,
     sizeBytes: downloadBytes(o.gomodcache)
   })
-}
-
-function warn(message: string): string {
-  core.warning(message)
-  return message
 }

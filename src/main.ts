@@ -2,7 +2,7 @@
 // which reporting writes in `finally` so the summary exists even when the step fails.
 import * as core from '@actions/core'
 import * as os from 'node:os'
-import type { RunResult } from './types.js'
+import type { CacheReport, RunResult } from './types.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { findGo, stringEnv } from './toolchain.js'
 import { effectiveSettings, type Settings } from './settings.js'
@@ -10,7 +10,6 @@ import { discoverModules } from './modules.js'
 import { formatProxyList } from './proxylist.js'
 import { prepareAccess, type Access } from './access.js'
 import { startNetwork, PreflightFailed, type Network } from './network.js'
-import { restoreModuleCache } from './cache-restore.js'
 import { tidyModules } from './tidy.js'
 import { securityReview } from './security.js'
 import { removeCredentialFile } from './credentials.js'
@@ -26,6 +25,9 @@ export async function run(): Promise<void> {
   try {
     inputs = readInputs()
     result.mode = inputs.mode
+    // The cache code (with the storage SDK) is most of the bundle: load it only when caching, while go starts.
+    const cacheStage = inputs.cache === 'false' ? undefined : import('./cache-restore.js')
+    cacheStage?.catch(() => undefined) // awaited below; a load failure is reported there, fail-soft
     const go = await findGo()
     result.goVersion = go.version
     const settings = effectiveSettings(inputs, go.env)
@@ -42,7 +44,7 @@ export async function run(): Promise<void> {
     const env = { ...goEnv(settings), ...access.env }
     const modules = await discoverModules({ go, env, workspace: inputs.workspace, workingDirectory: inputs.workingDirectory, patterns: inputs.modules })
     const [cache, net] = await Promise.all([
-      restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
+      restoreCache(cacheStage, { mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
       startNetwork(inputs, settings, access).catch((e: unknown) => {
         if (e instanceof PreflightFailed) result.preflight = e.results
         throw e
@@ -60,12 +62,12 @@ export async function run(): Promise<void> {
       mayRetry: () => !net.allDown(),
       auth: { tokenSet: inputs.token !== '', privateHosts: inputs.privateHosts, netrcHosts: access.netrc.map((e) => e.machine), relayUrl: net.relayUrl }
     })
-    result.preflight = await net.preflight
   } catch (e) {
     result.fatal = e instanceof Error ? e.message : String(e)
     core.debug(redact(String((e as Error)?.stack ?? e)))
   } finally {
     if (network) {
+      result.preflight = await network.finishPreflight()
       result.relay = network.stats()
       await network.close()
     }
@@ -75,6 +77,17 @@ export async function run(): Promise<void> {
   }
   const failure = failureMessage(result)
   if (failure) core.setFailed(failure)
+}
+
+type CacheStage = typeof import('./cache-restore.js')
+
+async function restoreCache(stage: Promise<CacheStage> | undefined, o: Parameters<CacheStage['restoreModuleCache']>[0]): Promise<CacheReport> {
+  if (!stage) return { restore: 'disabled' }
+  try {
+    return await (await stage).restoreModuleCache(o)
+  } catch (e) {
+    return { restore: 'failed', note: `module cache unavailable: ${redact(e instanceof Error ? e.message : String(e))}` }
+  }
 }
 
 function goEnv(s: Settings): Record<string, string> {

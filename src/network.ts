@@ -25,8 +25,8 @@ export interface Network {
   exportGoproxy: string
   /** The relay's base URL, when go talks to the relay. */
   relayUrl?: string
-  /** Every preflight verdict (undefined when preflight is off). */
-  preflight: Promise<ProbeResult[] | undefined>
+  /** Every preflight verdict (undefined when preflight is off); probes still running end now. */
+  finishPreflight(): Promise<ProbeResult[] | undefined>
   stats(): UpstreamStats[]
   /** True when retrying whole runs cannot help: every upstream is known down. */
   allDown(): boolean
@@ -66,9 +66,9 @@ export async function startNetwork(inputs: NetInputs, settings: Settings, trust:
   }
   const ordered = orderHealthyFirst(upstreams, seen)
   const exportGoproxy = formatProxyList([...ordered, ...rest], '|')
-  const preflight = pre ? pre.results : Promise.resolve(undefined)
+  const finishPreflight = async (): Promise<ProbeResult[] | undefined> => pre?.finish()
   if (!inputs.relay || upstreams.length === 0) {
-    return { goproxy: exportGoproxy, exportGoproxy, preflight, stats: () => [], allDown: () => false, close: async () => {} }
+    return { goproxy: exportGoproxy, exportGoproxy, finishPreflight, stats: () => [], allDown: () => false, close: async () => {} }
   }
   const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS })
   const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher })
@@ -79,7 +79,7 @@ export async function startNetwork(inputs: NetInputs, settings: Settings, trust:
     goproxy,
     relayUrl: relay.url,
     exportGoproxy,
-    preflight,
+    finishPreflight,
     stats: () => relay.stats(),
     allDown: () => relay.allDown(),
     close: async () => {

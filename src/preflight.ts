@@ -40,6 +40,11 @@ export interface Preflight {
    * `cb` are ignored: they must not stop the other verdicts.
    */
   onResult(cb: (r: ProbeResult, entry?: ProxyEntry) => void): void
+  /**
+   * Ends the probes still running now, as `timeout` after the time they had: once tidy is done, waiting out a
+   * dead endpoint's full preflight-timeout would only make the step slower.
+   */
+  finish(): Promise<ProbeResult[]>
 }
 
 export function startPreflight(opts: PreflightOptions): Preflight {
@@ -47,6 +52,7 @@ export function startPreflight(opts: PreflightOptions): Preflight {
   setMaxListeners(0, ac.signal) // one abort listener per running stage, however many endpoints
   const timer = setTimeout(() => ac.abort(), Math.max(0, opts.timeoutMs))
   timer.unref()
+  const started = Date.now()
   const ctx: CheckContext = { signal: ac.signal, timeoutMs: opts.timeoutMs, extraCa: opts.extraCa, env: opts.env }
 
   const arrived: Array<[ProbeResult, ProxyEntry | undefined]> = []
@@ -83,6 +89,13 @@ export function startPreflight(opts: PreflightOptions): Preflight {
     onResult(cb) {
       listeners.push(cb)
       for (const [r, e] of arrived) deliver(cb, r, e)
+    },
+    finish() {
+      if (!ac.signal.aborted) {
+        ctx.timeoutMs = Math.min(opts.timeoutMs, Date.now() - started) // what the hints say they waited
+        ac.abort()
+      }
+      return results
     }
   }
 }

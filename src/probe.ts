@@ -162,6 +162,8 @@ async function throughEgress(
   return openTunnel(socket, `${target.hostname}:${target.port || 443}`, basicAuth(egress))
 }
 
+const PROBE_BODY_LIMIT = 64 * 1024
+
 interface HttpAnswer {
   status: number
   location?: string
@@ -194,7 +196,14 @@ async function httpGet(socket: Socket, target: URL, egress: URL | undefined, sig
       signal
     })
     res.body.on('error', () => {})
-    res.body.destroy() // the status is all we need; the body may be large or slow
+    // Read what a small answer holds (up to 64 KiB) under the same deadline: a proxy that sends headers and then
+    // stalls would otherwise pass as ok, and the relay would prefer it.
+    let seen = 0
+    for await (const chunk of res.body) {
+      seen += (chunk as Buffer).length
+      if (seen > PROBE_BODY_LIMIT) break
+    }
+    res.body.destroy()
     const loc = res.headers.location
     return { status: res.statusCode, location: Array.isArray(loc) ? loc[0] : loc }
   } catch (e) {

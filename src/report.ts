@@ -30,6 +30,8 @@ export function reportAnnotations(r: RunResult): void {
     }
   }
   for (const s of r.security ?? []) core.warning(redact(s.message), { title: s.title })
+  // Caching is fail-soft: a failed restore is a warning, a deliberate skip a notice.
+  if (r.cache?.note) (r.cache.restore === 'failed' ? core.warning : core.notice)(redact(r.cache.note), { title: 'Module cache' })
   for (const p of r.preflight ?? []) {
     if (p.verdict !== 'ok') core.warning(redact(`${p.endpoint}: ${p.verdict}. ${p.hint}`), { title: 'Preflight' })
   }

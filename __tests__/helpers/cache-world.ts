@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { restoreModuleCache } from '../../src/cache-restore.js'
 import { runPost } from '../../src/cache-save.js'
-import type { CacheReport, GoModule } from '../../src/types.js'
+import type { CacheReport, GoModule, RunResult } from '../../src/types.js'
+import { reportAnnotations, reportOutputs } from '../../src/report.js'
 import { startCacheService, type CacheService } from './cache-service.js'
 import { beginStep, captured } from './cache-steps.js'
 import { startFixtureProxy, type FixtureProxy } from './fixture-proxy.js'
@@ -71,9 +72,14 @@ export async function makeCacheWorld(modules: FixtureModule[]): Promise<CacheWor
     },
     async mainStep(v = {}) {
       const step = beginStep(stepVars(v))
-      const run = await captured(() =>
-        restoreModuleCache({ mode: v.mode ?? 'true', gomodcache, goVersion: '1.26.8', modules: [app], timeoutMs: v.timeoutMs })
-      )
+      // As main does: the stage returns its report, reporting turns it into annotations and the cache-hit output.
+      const run = await captured(async () => {
+        const cache = await restoreModuleCache({ mode: v.mode ?? 'true', gomodcache, goVersion: '1.26.8', modules: [app], timeoutMs: v.timeoutMs })
+        const result: RunResult = { mode: 'check', modules: [], cache }
+        reportOutputs(result)
+        reportAnnotations(result)
+        return cache
+      })
       return { report: run.value, annotations: run.commands.annotations, outputs: step.outputs(), state: step.state() }
     },
     async postStep(state, v = {}) {
