@@ -8,22 +8,13 @@ import { startFixtureProxy, type FixtureProxy, type FixtureProxyOptions } from '
 import type { FixtureModule } from '../helpers/modzip.js'
 import { makeGoEnv, makeTempDir, runGo, writeModule } from '../helpers/gotest-env.js'
 import { makeWorkspace, runAction, type ActionRun, type RunActionOptions } from '../helpers/runner.js'
+import { closeAll, onClose } from '../helpers/closers.js'
 
 export const PUB: FixtureModule = { path: 'example.com/pub', version: 'v1.2.0' }
 export const LIB: FixtureModule = { path: 'example.com/lib', version: 'v1.0.0' }
 export const PUBLIC_MODULES: FixtureModule[] = [PUB, LIB]
 
-const closers: Array<() => Promise<void> | void> = []
-
-/** Registers a server to close in closeAll. */
-export function onClose<T extends { close(): Promise<void> }>(server: T): T {
-  closers.push(() => server.close())
-  return server
-}
-
-export async function closeAll(): Promise<void> {
-  for (const c of closers.splice(0).reverse()) await c()
-}
+export { closeAll, onClose }
 
 /** A fixture proxy serving the public modules, closed by closeAll. */
 export async function fixtureProxy(opts: Omit<FixtureProxyOptions, 'modules'> = {}): Promise<FixtureProxy> {
@@ -61,7 +52,7 @@ export type Step = ActionRun
 export async function runStep(ws: string, o: StepOptions = {}): Promise<Step> {
   // The env's own GOPROXY must never be what go uses: the inputs set it. A refused port makes a mistake loud.
   const e = makeGoEnv('http://127.0.0.1:9/unused', o.env ?? {})
-  closers.push(() => e.cleanup())
+  onClose({ close: () => e.cleanup() })
   return runAction({ ...o, workspace: ws, env: e.env, inputs: { cache: 'false', 'preflight-timeout': '3', ...o.inputs }, timeoutMs: o.timeoutMs ?? 90_000 })
 }
 

@@ -8,6 +8,7 @@ import { startFixtureProxy, type Fault, type FixtureProxy, type FixtureProxyOpti
 import { buildModuleZip, goSumLines, incompressibleBytes, type FixtureModule } from '../helpers/modzip.js'
 import { makeGoEnv, makeTempDir, runGo, writeModule, type GoEnv } from '../helpers/gotest-env.js'
 import { makeWorkspace, runAction, type ActionRun } from '../helpers/runner.js'
+import { closeAll, onClose } from '../helpers/closers.js'
 
 export const greeting: FixtureModule = { path: 'example.com/greeting', version: 'v1.0.0' }
 // Big enough that a fault "mid-zip" really cuts a body in the middle of several TCP writes.
@@ -19,17 +20,7 @@ export const lib: FixtureModule = {
 export const MODULES: FixtureModule[] = [greeting, lib]
 const APP_FILES = ['go.mod', 'go.sum', 'main.go'] as const
 
-const closers: Array<() => Promise<void> | void> = []
-
-/** Registers something to close in `closeAll` (servers, envs). */
-export function onClose<T extends { close(): Promise<void> }>(server: T): T {
-  closers.push(() => server.close())
-  return server
-}
-
-export async function closeAll(): Promise<void> {
-  for (const c of closers.splice(0).reverse()) await c()
-}
+export { closeAll, onClose }
 
 /** A fixture proxy serving MODULES, closed by closeAll. */
 export async function proxy(opts: Omit<FixtureProxyOptions, 'modules'> & { faults?: Fault[] } = {}): Promise<FixtureProxy> {
@@ -43,7 +34,7 @@ export async function proxy(opts: Omit<FixtureProxyOptions, 'modules'> & { fault
 export async function makeTidyTemplate(): Promise<string> {
   const healthy = await proxy()
   const env: GoEnv = makeGoEnv(healthy.url)
-  closers.push(() => env.cleanup())
+  onClose({ close: () => env.cleanup() })
   const dir = makeTempDir('gtg-net-app-')
   writeModule(dir, {
     path: 'example.com/app',
@@ -80,7 +71,7 @@ export async function runNet(
 ): Promise<NetRun> {
   // The env's own GOPROXY is never used: the input wins. A refused port makes a mistake there loud.
   const e = makeGoEnv('http://127.0.0.1:9/unused', extraEnv)
-  closers.push(() => e.cleanup())
+  onClose({ close: () => e.cleanup() })
   const started = Date.now()
   const r = await runAction({
     workspace: ws,

@@ -188,10 +188,15 @@ export interface RunGoOptions {
 
 /** Runs go asynchronously (fixture servers share this event loop); never throws on a non-zero exit. */
 export function runGo(args: string[], opts: RunGoOptions): Promise<GoRunResult> {
+  return runProcess(opts.bin ?? GO_BIN, args, opts)
+}
+
+/** Runs any program as runGo runs go: async, own process group killed on timeout, output captured. */
+export function runProcess(bin: string, args: string[], opts: Omit<RunGoOptions, 'bin'>): Promise<GoRunResult> {
   const started = Date.now()
   return new Promise((resolve, reject) => {
     // Own process group, so a timeout kills go's children too.
-    const child = spawn(opts.bin ?? GO_BIN, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(bin, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     let timedOut = false

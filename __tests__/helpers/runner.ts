@@ -1,11 +1,10 @@
 // Emulates GitHub's runner executing one JavaScript action step (main or post) from the action's bundle, as a
 // child process: INPUT_* from action.yml defaults plus overrides, the file-command files, the runner variables,
 // then the outputs/env/state/path/summary and the `::` workflow commands parsed back, as the runner would.
-import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { makeTempDir } from './gotest-env.js'
+import { makeTempDir, runProcess } from './gotest-env.js'
 import { maskText, parseKeyValueFile, parseWorkflowCommands, type RunnerAnnotation } from './runner-commands.js'
 
 // Importers keep using runner.js for the command parsing as well.
@@ -138,7 +137,7 @@ export async function runAction(opts: RunActionOptions = {}): Promise<ActionRun>
   const toolCache = opts.toolCache ?? makeTempDir('gtg-toolcache-')
   const files = makeFileCommandFiles()
   const env = stepEnv(opts, meta, { workspace, runnerTemp, toolCache, files })
-  const proc = await spawnNode(join(actionDir, script), workspace, env, opts.timeoutMs ?? 120_000)
+  const proc = await runProcess(process.execPath, [join(actionDir, script)], { cwd: workspace, env, timeoutMs: opts.timeoutMs ?? 120_000 })
   const parsed = parseWorkflowCommands(proc.stdout)
   const outputs = { ...parsed.outputs, ...parseKeyValueFile(files.GITHUB_OUTPUT) }
   return {
@@ -215,34 +214,3 @@ function stepEnv(
   return env
 }
 
-function spawnNode(
-  script: string,
-  cwd: string,
-  env: Record<string, string>,
-  timeoutMs: number
-): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [script], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    let timedOut = false
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    const timer = setTimeout(() => {
-      timedOut = true
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL')
-      } catch {
-        child.kill('SIGKILL')
-      }
-    }, timeoutMs)
-    child.on('error', (err) => {
-      clearTimeout(timer)
-      reject(err)
-    })
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolvePromise({ code, stdout, stderr, timedOut })
-    })
-  })
-}
