@@ -1,0 +1,74 @@
+// The job summary and the failure line are pure functions of the RunResult.
+import { describe, expect, test } from '@jest/globals'
+import { renderSummary } from '../src/summary.js'
+import { failureMessage } from '../src/report.js'
+import type { RunResult, TidyResult } from '../src/types.js'
+
+const mod = (rel: string, over: Partial<TidyResult> = {}): TidyResult => ({
+  module: { dir: `/ws/${rel}`, rel, path: `example.com/${rel}` },
+  status: 'tidy',
+  diff: '',
+  changedFiles: [],
+  annotations: [],
+  durationMs: 1234,
+  attempts: 1,
+  ...over
+})
+
+const drifted = mod('svc', {
+  status: 'drift',
+  diff: '--- a/svc/go.mod\n+++ b/svc/go.mod\n@@ -1 +1 @@\n-require example.com/x v1.0.0\n+require example.com/x v1.1.0\n',
+  changedFiles: ['svc/go.mod']
+})
+
+describe('renderSummary', () => {
+  test('facts, a module table, the diff in a diff block, preflight and relay tables', () => {
+    const r: RunResult = {
+      mode: 'check',
+      goVersion: '1.26.8',
+      goproxy: 'https://***@mirror.invalid,direct',
+      modules: [mod('lib'), drifted],
+      preflight: [{ endpoint: 'https://***@mirror.invalid', role: 'proxy', verdict: 'tls-untrusted', hint: 'Trust its CA with ca-certificates.', timings: { dns: 1, tcp: 2, tls: 3, total: 6 }, certificate: { subject: 'CN=mirror', issuer: 'CN=Corp CA' } }],
+      relay: [{ upstream: 'https://***@mirror.invalid', requests: 3, bytes: 2048, retries: 1, failures: 1, latencyMs: 12.4, tripped: true }]
+    }
+    const md = renderSummary(r)
+    expect(md).toContain('**Go** 1.26.8')
+    expect(md).toContain('`https://***@mirror.invalid,direct`')
+    expect(md).toMatch(/\| example\.com\/lib \| lib \| ✅ tidy \| 1\.2 s \| 1 \|/)
+    expect(md).toMatch(/\| example\.com\/svc \| svc \| ❌ drift \|/)
+    expect(md).toContain('```diff\n--- a/svc/go.mod')
+    expect(md).toMatch(/❌ tls-untrusted \| 1 ms \| 2 ms \| 3 ms \| – \|.*issuer: CN=Corp CA/)
+    expect(md).toMatch(/\| 3 \| 2048 \| 1 \| 1 \| 12 ms \| ⛔ stopped/)
+  })
+
+  test('a table cell never breaks the table', () => {
+    const md = renderSummary({ mode: 'check', modules: [mod('a|b')] })
+    expect(md).toContain('a\\|b')
+  })
+
+  test('an error shows the class, the message, the hint and the output', () => {
+    const failed = mod('app', { status: 'error', error: { class: 'auth', transient: false, message: 'go: reading x: 401 Unauthorized', hint: 'Set `token`.', output: 'line1\nline2' } })
+    const md = renderSummary({ mode: 'check', modules: [failed] })
+    expect(md).toContain('💥 error')
+    expect(md).toContain('**app**: auth error')
+    expect(md).toContain('💡 Set `token`.')
+    expect(md).toContain('line1\nline2')
+  })
+})
+
+describe('failureMessage', () => {
+  test('passes when tidy, or when fix mode fixed the files', () => {
+    expect(failureMessage({ mode: 'check', modules: [mod('a')] })).toBeUndefined()
+    expect(failureMessage({ mode: 'fix', modules: [mod('a', { status: 'fixed' })] })).toBeUndefined()
+  })
+  test('names the drifted modules in one line', () => {
+    expect(failureMessage({ mode: 'check', modules: [mod('a'), drifted] })).toBe('go.mod/go.sum are not tidy in: svc (run `go mod tidy`)')
+  })
+  test('a go failure names the module and class first', () => {
+    const failed = mod('app', { status: 'error', error: { class: 'network', transient: true, message: 'dial tcp: refused', hint: '' } })
+    expect(failureMessage({ mode: 'check', modules: [failed, drifted] })).toBe('go mod tidy failed for app (network): dial tcp: refused')
+  })
+  test('a fatal error wins', () => {
+    expect(failureMessage({ mode: 'check', modules: [], fatal: 'mode: "x" is not accepted' })).toBe('mode: "x" is not accepted')
+  })
+})
