@@ -56,8 +56,10 @@ async function tidyOnce(module: GoModule, o: TidyOptions): Promise<Outcome> {
   const before = await readFiles(module.dir)
   if (o.mode === 'check' && supportsTidyDiff(o.go.version)) {
     const r = await runGo(o.go, ['mod', 'tidy', '-diff', ...o.tidyArgs], { cwd: module.dir, env: o.env })
-    const diffs = parseTidyDiff(r.stdout)
-    if (r.exitCode === 0 || (diffs.length > 0 && !hasError(r))) return { diffs, before }
+    const reported = parseTidyDiff(r.stdout)
+    if (r.exitCode === 0 || (reported.length > 0 && !hasError(r))) {
+      return { diffs: reported.filter((d) => !onlyLineEndings(d)), before }
+    }
     return { diffs: [], before, error: explain(r, o) }
   }
   const r = await runGo(o.go, ['mod', 'tidy', ...o.tidyArgs], { cwd: module.dir, env: o.env })
@@ -79,6 +81,16 @@ function explain(r: GoRun, o: TidyOptions): ClassifiedError {
   const hint = e.class === 'auth' && o.auth ? (authHint(r.stderr, o.auth) ?? e.hint) : e.hint
   const output = redact(r.stderr.trimEnd().split('\n').slice(-OUTPUT_LINES).join('\n'))
   return { ...e, hint, output }
+}
+
+/**
+ * `go mod tidy -diff` reports a go.sum that differs only in line endings (a CRLF checkout) although
+ * `go mod tidy` itself leaves such a go.sum as it is: that is not drift.
+ */
+function onlyLineEndings(d: FileDiff): boolean {
+  if (d.file !== 'go.sum') return false
+  const text = (lines: { text: string }[]): string => lines.map((l) => l.text.replace(/\r$/, '')).join('\n')
+  return text(d.removed) === text(d.added)
 }
 
 /** `-diff` exits 1 both for drift and for errors; go reports errors on stderr with a "go: " prefix. */
