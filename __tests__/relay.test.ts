@@ -35,6 +35,9 @@ async function relay(urls: string[], opts: Partial<RelayOptions> = {}): Promise<
     connectTimeoutMs: 1000,
     firstByteTimeoutMs: 1000,
     stallTimeoutMs: 1000,
+    // The sequential policy (failover, retries, resume) is what these tests pin down: hedges (relay-hedge.test.ts)
+    // wait for the stall timeout, the cap of the hedge delay.
+    hedgeDelayMs: 60_000,
     backoffBaseMs: 5,
     ...opts
   })
@@ -224,13 +227,30 @@ describe('relay bodies', () => {
     expect(up.hits[1].headers['if-range']).toBe('"z1"')
   })
 
-  it('cuts the client connection when the rest cannot be resumed', async () => {
+  it('answers 502, never a short body, when the body cannot be completed', async () => {
     const up = await upstream((_req, res) => {
       res.writeHead(200, { 'content-length': zip.length }) // answers every Range request with the whole body
       res.write(zip.subarray(0, 256 * 1024), () => res.socket?.resetAndDestroy())
     })
     const r = await relay([up.origin])
-    await expect(fetchOnce(r.url + ZIP)).rejects.toThrow()
+    const got = await fetchOnce(r.url + ZIP)
+    expect(got.status).toBe(502)
+    expect(got.body.toString()).toMatch(new RegExp(`${up.origin}: (ECONNRESET|UND_ERR_SOCKET)`))
+    // The first GET and two more (the retry budget), each restarting the spool with the whole body again.
+    expect(up.hits).toHaveLength(3)
+  })
+
+  it('starts over from a 200 when the upstream ignores Range, and relays the whole body once', async () => {
+    const up = await upstream((_req, res, n) => {
+      res.writeHead(200, { 'content-length': zip.length })
+      if (n > 1) return void res.end(zip)
+      res.write(zip.subarray(0, 256 * 1024), () => res.socket?.resetAndDestroy())
+    })
+    const r = await relay([up.origin])
+    const got = await fetchOnce(r.url + ZIP)
+    expect(got.status).toBe(200)
+    expect(got.body.equals(zip)).toBe(true)
+    expect(up.hits[1].headers.range).toMatch(/^bytes=\d+-$/)
   })
 })
 

@@ -217,6 +217,18 @@ describe('UpstreamPool (circuit breaker)', () => {
     expect(p.allDown()).toBe(true)
   })
 
+  it('puts demoted upstreams behind the others still usable, without taking them out of service', () => {
+    const p = pool()
+    p.setHealthy('http://a', true)
+    p.setHealthy('http://b', true)
+    p.all[0].demoted = true
+    expect(p.order().map((u) => u.url)).toEqual(['http://b', 'http://c', 'http://a'])
+    expect(p.stats()[0]).toMatchObject({ demoted: true, tripped: false })
+    expect(p.allDown()).toBe(false)
+    p.all[1].demoted = true
+    expect(p.order().map((u) => u.url)).toEqual(['http://c', 'http://a', 'http://b'])
+  })
+
   it('reports the median time to first byte', () => {
     const [a] = pool().all
     for (const ms of [30, 10, 1000, 20]) a.answered(ms)

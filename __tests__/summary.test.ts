@@ -38,7 +38,7 @@ describe('renderSummary', () => {
     expect(md).toMatch(/\| example\.com\/svc \| svc \| ❌ drift \|/)
     expect(md).toContain('```diff\n--- a/svc/go.mod')
     expect(md).toMatch(/❌ tls-untrusted \| 1 ms \| 2 ms \| 3 ms \| – \|.*issuer: CN=Corp CA/)
-    expect(md).toMatch(/\| 3 \| 2048 \| 1 \| 1 \| 12 ms \| ⛔ stopped/)
+    expect(md).toMatch(/\| 3 \| 2048 \| 1 \| 0 \| 1 \| 12 ms \| ⛔ stopped/)
   })
 
   test('a table cell never breaks the table', () => {

@@ -1,8 +1,11 @@
-import { r as redactUrl, a as addSecret, v as validateNetrc, I as InputError, l as loadCaInput, p as privateHosts, g as getInput, s as semverExports, d as debug, b as getExecOutput, w as which, c as create, e as writeNetrc, f as writeCaBundle, h as credentialEnv, i as parseNetrc, n as netrcCredentialFor, _ as __require$5, j as __require$6, k as __require$7, m as __require$8, o as __require$9, q as __require$a, t as __require$b, u as __require$c, x as __require$d, y as __require$e, z as __require$f, A as __require$g, B as __require$h, C as __require$i, D as __require$j, E as __require$k, F as __require$l, G as __require$m, H as systemBundleFile, J as redact, K as cleanMessage, L as warning, M as setOutput, N as cacheKeys, O as readKeyFiles, P as holdsModules, Q as notice, R as isFeatureAvailable, S as cachePaths, T as withTimeout, U as watchCacheLog, V as removeModules, W as downloadBytes, X as saveCacheState, Y as restoreCache, Z as summary, $ as startGroup, a0 as info, a1 as endGroup, a2 as error, a3 as saveState, a4 as removeCredentialFile, a5 as setFailed, a6 as exportVariable } from './shared/cache-state.js';
+import { r as redactUrl, a as addSecret, g as getInput, s as semverExports, d as debug, b as getExecOutput, w as which, c as create, _ as __require$5, e as __require$6, f as __require$7, h as __require$8, i as __require$9, j as __require$a, k as __require$b, l as __require$c, m as __require$d, n as __require$e, o as __require$f, p as __require$g, q as __require$h, t as __require$i, u as __require$j, v as __require$k, x as __require$l, y as __require$m, z as redact, A as warning, B as summary, C as setOutput, D as startGroup, E as info, F as endGroup, G as notice, H as error, I as saveState, J as setFailed, K as exportVariable } from './shared/glob.js';
 import * as os$1 from 'node:os';
+import { tmpdir } from 'node:os';
 import * as fs from 'node:fs';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { join } from 'node:path';
+import { v as validateNetrc, I as InputError, l as loadCaInput, p as privateHosts, w as writeNetrc, a as writeCaBundle, c as credentialEnv, b as parseNetrc, n as netrcCredentialFor, s as systemBundleFile, r as removeCredentialFile } from './shared/credentials.js';
 import 'crypto';
 import * as fs$1 from 'fs';
 import * as os from 'os';
@@ -13,7 +16,7 @@ import 'util';
 import { ok } from 'assert';
 import { setMaxListeners } from 'node:events';
 import * as fs$2 from 'node:fs/promises';
-import { stat } from 'node:fs/promises';
+import { stat, mkdtemp, rm, open } from 'node:fs/promises';
 import { domainToASCII, fileURLToPath } from 'node:url';
 import { lookup } from 'node:dns/promises';
 import { isIP, BlockList, connect as connect$1 } from 'node:net';
@@ -23,20 +26,11 @@ import * as tls from 'node:tls';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
-import 'url';
-import 'node:stream';
-import 'buffer';
-import 'node:util';
-import 'node:process';
-import 'node:https';
-import 'node:zlib';
-import 'events';
-import 'node:buffer';
-import 'net';
-import 'tls';
-import 'tty';
 import 'http';
 import 'https';
+import 'net';
+import 'tls';
+import 'events';
 import 'string_decoder';
 import 'timers';
 
@@ -382,12 +376,16 @@ async function runGo(go, args, opts = {}) {
 // Finds the go command (PATH first, then the newest Go in the runner's tool cache) and reads `go env -json` once.
 class ToolchainError extends Error {
 }
+/** The `go env` variables the stages read. */
+const GO_ENV_VARS = ['GOVERSION', 'GOMODCACHE', 'GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB', 'GOINSECURE', 'GOFLAGS'];
 async function findGo(env = process.env) {
     const bin = (await which('go', false)) || fromToolCache(env);
     if (!bin) {
         throw new ToolchainError('go was not found on PATH or in the runner tool cache; add a step `uses: actions/setup-go` (with go-version-file: go.mod) before this action');
     }
-    const r = await runGo({ bin }, ['env', '-json'], { env: stringEnv(env) });
+    // Named variables only: a bare `go env -json` computes every variable (cgo, compiler probing) and costs
+    // a quarter of a second on a fresh runner.
+    const r = await runGo({ bin }, ['env', '-json', ...GO_ENV_VARS], { env: stringEnv(env) });
     if (r.exitCode !== 0) {
         throw new ToolchainError(`\`go env -json\` failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n')[0]}`);
     }
@@ -39884,6 +39882,9 @@ function createDispatcher(opts) {
         httpsProxy: proxyUrl$1(envAny('HTTPS_PROXY')) ?? '',
         noProxy,
         connect,
+        // go sends plain-http requests to an HTTP proxy in absolute form and tunnels (CONNECT) only https; many
+        // corporate proxies allow CONNECT to port 443 alone, so a tunnel for http would fail where go succeeds.
+        proxyTunnel: false,
         // Through a proxy: `proxyTls` is the hop to an https proxy, `requestTls` the tunnelled origin.
         proxyTls: connect,
         requestTls: connect
@@ -40138,6 +40139,7 @@ async function throughEgress(socket, egress, target, extraCa, track) {
         return socket;
     return openTunnel(socket, `${target.hostname}:${target.port || 443}`, basicAuth(egress));
 }
+const PROBE_BODY_LIMIT = 64 * 1024;
 async function httpGet(socket, target, egress, signal) {
     let handedOut = false;
     const client = new undiciExports.Client(target.origin, {
@@ -40168,7 +40170,15 @@ async function httpGet(socket, target, egress, signal) {
             signal
         });
         res.body.on('error', () => { });
-        res.body.destroy(); // the status is all we need; the body may be large or slow
+        // Read what a small answer holds (up to 64 KiB) under the same deadline: a proxy that sends headers and then
+        // stalls would otherwise pass as ok, and the relay would prefer it.
+        let seen = 0;
+        for await (const chunk of res.body) {
+            seen += chunk.length;
+            if (seen > PROBE_BODY_LIMIT)
+                break;
+        }
+        res.body.destroy();
         const loc = res.headers.location;
         return { status: res.statusCode, location: Array.isArray(loc) ? loc[0] : loc };
     }
@@ -40358,6 +40368,7 @@ function startPreflight(opts) {
     setMaxListeners(0, ac.signal); // one abort listener per running stage, however many endpoints
     const timer = setTimeout(() => ac.abort(), Math.max(0, opts.timeoutMs));
     timer.unref();
+    const started = Date.now();
     const ctx = { signal: ac.signal, timeoutMs: opts.timeoutMs, extraCa: opts.extraCa, env: opts.env };
     const arrived = [];
     const listeners = [];
@@ -40395,6 +40406,13 @@ function startPreflight(opts) {
             listeners.push(cb);
             for (const [r, e] of arrived)
                 deliver(cb, r, e);
+        },
+        finish() {
+            if (!ac.signal.aborted) {
+                ctx.timeoutMs = Math.min(opts.timeoutMs, Date.now() - started); // what the hints say they waited
+                ac.abort();
+            }
+            return results;
         }
     };
 }
@@ -40501,10 +40519,15 @@ class Upstream {
     /** Preflight's verdict: true ok, false not ok, undefined not known (yet). */
     healthy = undefined;
     tripped = false;
+    /**
+     * Stalled mid-body or sat silent until a hedge beat it: later requests try the others first. Not a
+     * breaker trip: it stays in service (and is promoted again when it wins a race).
+     */
+    demoted = false;
     consecutive = 0;
     alive = false;
     ttfb = [];
-    counts = { requests: 0, bytes: 0, retries: 0, failures: 0 };
+    counts = { requests: 0, bytes: 0, retries: 0, failures: 0, hedges: 0 };
     /** Attempts waiting for response headers; aborted when preflight demotes this upstream. */
     waiting = new Set();
     constructor(
@@ -40535,12 +40558,17 @@ class Upstream {
         if (this.consecutive >= (this.alive ? this.opts.tripAfterIfAlive : this.opts.tripAfter))
             this.tripped = true;
     }
+    /** Median time to first byte of its answers so far, ms; 0 before the first. */
+    medianTtfb() {
+        return median(this.ttfb);
+    }
     stats() {
         return {
             upstream: this.display,
             ...this.counts,
             latencyMs: median(this.ttfb),
-            tripped: this.tripped
+            tripped: this.tripped,
+            demoted: this.demoted
         };
     }
 }
@@ -40561,11 +40589,12 @@ class UpstreamPool {
      * Upstreams still in service, healthy first, then unknown; GOPROXY order within each. Those preflight
      * found broken are a last resort, used only while no other upstream is in service: otherwise every
      * "not found" that go expects (it probes module path prefixes) would wait out a dead proxy's timeouts.
+     * Demoted upstreams (they stalled or were beaten by a hedge) go behind the others still usable.
      */
     order() {
         const inService = this.all.filter((u) => !u.tripped);
         const usable = inService.some((u) => u.healthy !== false) ? inService.filter((u) => u.healthy !== false) : inService;
-        return usable.sort((a, b) => RANK(a) - RANK(b) || a.index - b.index);
+        return usable.sort((a, b) => Number(a.demoted) - Number(b.demoted) || RANK(a) - RANK(b) || a.index - b.index);
     }
     setHealthy(url, healthy) {
         for (const u of this.all) {
@@ -40832,191 +40861,340 @@ function discard(body) {
     body.on('error', () => { });
     body.destroy();
 }
-/** Raised by `pump` when go hung up: nothing left to relay, and not the upstream's fault. */
-class ClientGone extends Error {
+
+// Where the relay holds an upstream's body until it is complete. go gets headers and bytes only from a
+// complete spool, so it never sees an answer that may still break, and never bytes of two upstreams spliced
+// together (two proxies' zips of one version need not be byte-identical: go would report a checksum
+// mismatch). Small bodies stay in memory; past MEMORY_LIMIT the spool moves to a temp file, so memory stays
+// flat for big zips however slowly go reads.
+/** Bodies up to this size (.info, .mod, lists, sumdb tiles) never touch the disk. */
+const MEMORY_LIMIT = 1 << 20;
+/** go refuses module zips over 500 MiB: a longer body is no module proxy answer, and must not fill the disk. */
+const SIZE_LIMIT = 512 * (1 << 20);
+const READ_CHUNK = 256 * 1024;
+class SpoolTooLarge extends Error {
 }
-/**
- * Streams an upstream body into go's response with backpressure (one chunk in flight; undici's body
- * timeout pauses while we wait for go to drain, so a slow reader is not mistaken for a stall).
- * Resolves at the end of the body, rejects with the upstream's error; `res` is left open either way.
- */
-function pump(body, res, onBytes) {
-    return new Promise((resolve, reject) => {
-        const onData = (chunk) => {
-            onBytes(chunk.length);
-            if (!res.write(chunk)) {
-                body.pause();
-                res.once('drain', onDrain);
-            }
-        };
-        const onDrain = () => void body.resume();
-        const done = (err) => {
-            body.off('data', onData);
-            body.off('end', onEnd);
-            body.off('error', onError);
-            res.off('drain', onDrain);
-            res.off('close', onClose);
-            if (err)
-                reject(err);
-            else
-                resolve();
-        };
-        const onEnd = () => done();
-        const onError = (err) => done(err ?? new Error('upstream body failed'));
-        const onClose = () => {
-            discard(body);
-            done(new ClientGone('client closed the connection'));
-        };
-        body.on('data', onData);
-        body.once('end', onEnd);
-        body.once('error', onError);
+/** Writes one chunk; true once the socket has taken it (its buffer may then be reused), false if go hung up. */
+function written(res, chunk) {
+    return new Promise((resolve) => {
+        if (res.destroyed)
+            return resolve(false);
+        const onClose = () => resolve(false);
         res.once('close', onClose);
+        res.write(chunk, (err) => {
+            res.off('close', onClose);
+            resolve(!err);
+        });
     });
+}
+/** The spools of one relay, in one private temp directory that close() removes with everything in it. */
+class SpoolStore {
+    base;
+    dir;
+    live = new Set();
+    closed = false;
+    /** `base`: RUNNER_TEMP on a runner (the runner cleans it), else the OS temp dir. */
+    constructor(base = process.env.RUNNER_TEMP || tmpdir()) {
+        this.base = base;
+    }
+    create() {
+        const s = new Spool(this);
+        this.live.add(s);
+        return s;
+    }
+    /** @internal A fresh file path in the store's directory, which is made on first use. */
+    async newPath() {
+        // A lane that read one more chunk before its abort landed must not make a directory nobody removes.
+        if (this.closed)
+            throw new Error('relay closed');
+        this.dir ??= mkdtemp(join(this.base, 'go-tidy-guard-relay-'));
+        return join(await this.dir, randomBytes(9).toString('hex'));
+    }
+    /** @internal */
+    forget(s) {
+        this.live.delete(s);
+    }
+    async close() {
+        this.closed = true;
+        await Promise.all([...this.live].map((s) => s.dispose()));
+        const dir = await this.dir?.catch(() => undefined);
+        if (dir)
+            await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+}
+class Spool {
+    store;
+    /** Bytes held so far. */
+    size = 0;
+    chunks = [];
+    file;
+    disposed;
+    constructor(store) {
+        this.store = store;
+    }
+    /** Adds the next bytes; callers await each append before the next (that is the upstream's backpressure). */
+    async append(chunk) {
+        if (this.disposed)
+            throw new Error('spool disposed');
+        if (this.size + chunk.length > SIZE_LIMIT)
+            throw new SpoolTooLarge(`body larger than ${SIZE_LIMIT} bytes`);
+        this.size += chunk.length;
+        if (!this.file && this.size <= MEMORY_LIMIT) {
+            this.chunks.push(chunk);
+            return;
+        }
+        if (!this.file)
+            await this.moveToDisk();
+        await this.file.handle.write(chunk);
+    }
+    async moveToDisk() {
+        const path = await this.store.newPath();
+        const handle = await open(path, 'w+', 0o600);
+        if (this.disposed) {
+            await handle.close().catch(() => undefined);
+            await rm(path, { force: true }).catch(() => undefined);
+            throw new Error('spool disposed');
+        }
+        this.file = { path, handle };
+        for (const c of this.chunks)
+            await handle.write(c);
+        this.chunks = [];
+    }
+    /** Starts over: the same upstream sent the whole body again instead of the rest. */
+    async reset() {
+        await this.dropFile();
+        this.chunks = [];
+        this.size = 0;
+    }
+    /**
+     * Sends the complete body as the answer to go, with its exact length. Resolves when go has it all or has
+     * hung up (a hang-up is go's business, not an upstream fault). The spool stays until dispose().
+     */
+    async sendTo(res, status, headers) {
+        res.writeHead(status, { ...headers, 'content-length': this.size });
+        if (!this.file)
+            return void res.end(Buffer.concat(this.chunks));
+        // One buffer, reused once go's socket has taken each chunk: a slow go holds back the disk reads, and a
+        // fast one leaves no trail of garbage buffers for the collector (a read stream would allocate 50 MB of
+        // them for a 50 MB zip, on top of the upstream's).
+        const buf = Buffer.allocUnsafe(READ_CHUNK);
+        const { handle } = this.file;
+        for (let pos = 0; pos < this.size;) {
+            const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, this.size - pos), pos);
+            if (bytesRead === 0)
+                return void res.destroy(new Error('spool file shorter than its body'));
+            pos += bytesRead;
+            if (!(await written(res, buf.subarray(0, bytesRead))))
+                return;
+        }
+        res.end();
+    }
+    dispose() {
+        this.disposed ??= (async () => {
+            this.store.forget(this);
+            this.chunks = [];
+            await this.dropFile();
+        })();
+        return this.disposed;
+    }
+    async dropFile() {
+        const f = this.file;
+        this.file = undefined;
+        if (!f)
+            return;
+        await f.handle.close().catch(() => undefined);
+        await rm(f.path, { force: true }).catch(() => undefined);
+    }
 }
 
-async function serve(cfg, path, userAgent, res) {
-    const st = { retriesLeft: cfg.retries, retryNo: 0, gone: false, cancel: new AbortController(), userAgent };
-    res.once('close', () => {
-        if (res.writableFinished)
-            return;
-        st.gone = true;
-        st.cancel.abort(new Error('go closed the connection'));
-    });
-    const tries = new Map();
-    const outcomes = new Map();
-    let retryAfterMs;
-    for (;;) {
-        const next = planNext(cfg.pool.order(), tries, st.retriesLeft);
-        if (!next || st.gone || cfg.closing.aborted)
-            break;
-        const up = next.upstream;
-        if (next.retry) {
-            st.retriesLeft--;
-            await pause(cfg, st, retryAfterMs);
-            if (st.gone || cfg.closing.aborted)
-                return;
-            if (up.tripped)
-                continue;
-        }
-        const r = await tryOnce(cfg, st, up, path, next.retry);
-        if (st.gone || cfg.closing.aborted) {
-            if (r.type === 'ok')
-                discard(r.body);
-            return;
-        }
-        const t = tries.get(up) ?? { attempts: 0, retryable: true };
-        t.attempts++;
-        tries.set(up, t);
-        if (r.type === 'ok')
-            return deliver(cfg, st, up, path, r, res);
-        t.retryable = r.type === 'failure' && isTransient(r.failure);
-        outcomes.set(up, r);
-        retryAfterMs = r.type === 'failure' ? r.failure.retryAfterMs : undefined;
-    }
-    if (st.gone || cfg.closing.aborted)
-        return;
-    const reply = finalReply(path, cfg.pool.all.map((u) => ({ display: u.display, outcome: outcomes.get(u), tripped: u.tripped })));
-    res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': Buffer.byteLength(reply.text) });
-    res.end(reply.text);
-}
-async function pause(cfg, st, retryAfterMs) {
-    const wait = Math.max(backoffMs(st.retryNo++, cfg.backoffBaseMs, cfg.backoffCapMs), retryAfterMs ?? 0);
-    await setTimeout$1(wait, undefined, { signal: AbortSignal.any([cfg.closing, st.cancel.signal]) }).catch(() => undefined);
-}
-/** One attempt on one upstream, with the breaker and the counters kept up to date. */
-async function tryOnce(cfg, st, up, path, retry, range) {
-    const waiting = new AbortController();
-    up.counts.requests++;
-    if (retry)
-        up.counts.retries++;
-    up.waiting.add(waiting);
-    let r;
-    try {
-        r = await attempt(cfg.targets.get(up), path, {
-            dispatcher: cfg.dispatcher,
-            firstByteTimeoutMs: cfg.firstByteTimeoutMs,
-            stallTimeoutMs: cfg.stallTimeoutMs,
-            signal: AbortSignal.any([waiting.signal, st.cancel.signal, cfg.closing]),
-            range,
-            userAgent: st.userAgent
+class Lane {
+    req;
+    up;
+    opts;
+    done;
+    /** Last headers or body bytes (or the lane's start). */
+    lastProgress = performance.now();
+    /** Its idleness started a hedge: if the hedge wins, this upstream is demoted. */
+    stuck = false;
+    abort = new AbortController();
+    signal;
+    constructor(req, up, opts) {
+        this.req = req;
+        this.up = up;
+        this.opts = opts;
+        this.signal = AbortSignal.any([this.abort.signal, req.cancel.signal, req.cfg.closing]);
+        if (opts.retry)
+            up.counts.retries++;
+        if (opts.hedge)
+            up.counts.hedges++;
+        // Never rejects: a bug in one lane must not leave the others' spools behind.
+        this.done = this.run().catch((err) => {
+            const detail = redact(err instanceof Error ? err.message : String(err));
+            return { type: 'failure', failure: { kind: 'other', detail } };
         });
     }
-    finally {
-        up.waiting.delete(waiting);
+    /** No progress for this long makes the request worth hedging: 4× the upstream's usual first byte, ≥ the floor. */
+    get hedgeDelayMs() {
+        const { hedgeDelayMs, stallTimeoutMs } = this.req.cfg;
+        return Math.min(stallTimeoutMs, Math.max(hedgeDelayMs, 4 * this.up.medianTtfb()));
     }
-    // Our own shutdown or go hanging up says nothing about the upstream.
-    if (st.gone || cfg.closing.aborted)
-        return r;
-    if (r.type === 'failure')
-        up.failed();
-    else
-        up.answered(r.type === 'ok' ? r.ttfbMs : undefined);
-    return r;
-}
-function contentLength(headers) {
-    const v = header(headers, 'content-length');
-    return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
-}
-/** Streams a successful answer to go; once headers are out, a broken body is resumed or the connection cut. */
-async function deliver(cfg, st, up, path, r, res) {
-    const total = contentLength(r.headers);
-    const out = {};
-    const type = header(r.headers, 'content-type');
-    if (type)
-        out['content-type'] = type;
-    if (total !== undefined)
-        out['content-length'] = total;
-    res.writeHead(r.status, out);
-    const etag = header(r.headers, 'etag');
-    const resume = {
-        total,
-        // A weak ETag may not guard byte ranges (RFC 9110); Last-Modified is the fallback validator.
-        ifRange: etag && !etag.startsWith('W/') ? etag : header(r.headers, 'last-modified'),
-        possible: header(r.headers, 'accept-ranges') !== 'none'
-    };
-    let sent = 0;
-    let body = r.body;
-    while (body) {
+    progressed() {
+        this.lastProgress = performance.now();
+    }
+    /** Loser of a race, or nobody waits any more: stop, and drop whatever was spooled. */
+    cancel(why) {
+        this.abort.abort(new Error(why));
+        void this.done.then((r) => (r.type === 'ok' ? r.spool.dispose() : undefined));
+    }
+    async run() {
+        if (this.opts.delayMs > 0)
+            await setTimeout$1(this.opts.delayMs, undefined, { signal: this.signal }).catch(() => undefined);
+        if (this.signal.aborted)
+            return abandoned;
+        if (this.up.tripped)
+            return { type: 'failure', failure: { kind: 'other', detail: 'circuit open' } };
+        const r = await this.tryOnce(undefined);
+        if (r.type !== 'ok')
+            return r;
+        this.progressed();
+        const spool = this.req.cfg.spools.create();
         try {
-            await pump(body, res, (n) => {
-                sent += n;
-                up.counts.bytes += n;
+            const out = await this.fill(r, spool);
+            if (out.type !== 'ok')
+                await spool.dispose();
+            return out;
+        }
+        catch (err) {
+            await spool.dispose();
+            throw err;
+        }
+    }
+    /** One request to this upstream; results of an abandoned attempt say nothing about the upstream. */
+    async tryOnce(range) {
+        const { cfg } = this.req;
+        const waiting = new AbortController();
+        this.up.counts.requests++;
+        this.up.waiting.add(waiting);
+        let r;
+        try {
+            r = await attempt(cfg.targets.get(this.up), this.req.path, {
+                dispatcher: cfg.dispatcher,
+                firstByteTimeoutMs: cfg.firstByteTimeoutMs,
+                stallTimeoutMs: cfg.stallTimeoutMs,
+                signal: AbortSignal.any([waiting.signal, this.signal]),
+                range,
+                userAgent: this.req.userAgent
             });
-            res.end();
-            return;
+        }
+        finally {
+            this.up.waiting.delete(waiting);
+        }
+        if (this.signal.aborted) {
+            if (r.type === 'ok')
+                discard(r.body);
+            return abandoned;
+        }
+        if (r.type === 'failure') {
+            this.up.failed();
+            // Silent until a timeout: behind the others for later requests, at once.
+            if (r.failure.kind === 'first-byte-timeout' || r.failure.kind === 'connect-timeout')
+                this.up.demoted = true;
+        }
+        else
+            this.up.answered(r.type === 'ok' ? r.ttfbMs : undefined);
+        return r;
+    }
+    /** Spools the body; when it breaks, resumes on this upstream while the budget lasts. */
+    async fill(first, spool) {
+        let meta = describe(first);
+        let body = first.body;
+        for (;;) {
+            const err = await this.drain(body, spool);
+            if (this.signal.aborted)
+                return abandoned;
+            if (err === undefined && (meta.total === undefined || spool.size === meta.total)) {
+                return { type: 'ok', status: meta.status, contentType: meta.contentType, spool };
+            }
+            if (err instanceof SpoolTooLarge)
+                return { type: 'failure', failure: { kind: 'protocol', detail: err.message } };
+            const failure = err === undefined ? { kind: 'reset', detail: `body ended after ${spool.size} of ${meta.total} bytes` } : bodyFailure(err);
+            this.up.failed();
+            // Stalled mid-body: whatever happens to this request, later ones try the others first.
+            if (failure.kind === 'stall')
+                this.up.demoted = true;
+            const next = await this.resume(spool, meta);
+            if (next.type === 'failure')
+                return { type: 'failure', failure: next.failure ?? failure };
+            body = next.body;
+            meta = next.meta;
+        }
+    }
+    async drain(body, spool) {
+        try {
+            for await (const chunk of body) {
+                await spool.append(chunk);
+                this.up.counts.bytes += chunk.length;
+                this.progressed();
+            }
+            return undefined;
         }
         catch (err) {
             discard(body);
-            if (err instanceof ClientGone || st.gone || cfg.closing.aborted)
-                return;
-            up.failed();
-            body = resume.possible ? await resumeBody(cfg, st, up, path, sent, resume) : undefined;
+            return err ?? new Error('upstream body failed');
         }
     }
-    // Resume impossible: cut the connection so go reports an error instead of trusting a short body.
-    res.destroy();
-}
-/**
- * Asks the same upstream for the rest of the body. Only the same one: zips of one version built by two
- * proxies need not be byte-identical, and splicing them would look like a checksum mismatch to go.
- */
-async function resumeBody(cfg, st, up, path, sent, resume) {
-    while (st.retriesLeft > 0 && !up.tripped) {
-        st.retriesLeft--;
-        await pause(cfg, st, undefined);
-        if (st.gone || cfg.closing.aborted)
-            return undefined;
-        const r = await tryOnce(cfg, st, up, path, true, { start: sent, ifRange: resume.ifRange });
-        if (r.type === 'ok') {
-            if (r.status === 206 && rangeFits(header(r.headers, 'content-range'), sent, resume.total))
-                return r.body;
+    /**
+     * The rest of the body from the same upstream: a 206 that fits continues the spool; a 200 (the entity
+     * changed, or the upstream ignores Range) is the whole body again and restarts it.
+     */
+    async resume(spool, meta) {
+        if (!meta.ranges || this.req.retriesLeft <= 0 || this.up.tripped)
+            return { type: 'failure' };
+        this.req.retriesLeft--;
+        this.up.counts.retries++;
+        await setTimeout$1(retryDelayMs(this.req, undefined), undefined, { signal: this.signal }).catch(() => undefined);
+        if (this.signal.aborted)
+            return { type: 'failure', failure: abandoned.failure };
+        const range = spool.size > 0 ? { start: spool.size, ifRange: meta.ifRange } : undefined;
+        const r = await this.tryOnce(range);
+        if (r.type === 'failure')
+            return r;
+        if (r.type === 'answer')
+            return { type: 'failure', failure: { kind: 'resume', detail: `resume: HTTP ${r.answer.status}` } };
+        this.progressed();
+        if (r.status === 206 && range && rangeFits(header(r.headers, 'content-range'), range.start, meta.total)) {
+            return { type: 'body', body: r.body, meta };
+        }
+        if (r.status === 206) {
             discard(r.body);
-            return undefined;
+            return { type: 'failure', failure: { kind: 'resume', detail: 'resume: Content-Range does not continue the body' } };
         }
-        if (r.type === 'answer' || !isTransient(r.failure))
-            return undefined;
+        await spool.reset();
+        return { type: 'body', body: r.body, meta: describe(r) };
     }
-    return undefined;
+}
+const abandoned = {
+    type: 'failure',
+    failure: { kind: 'other', detail: 'abandoned' }
+};
+function describe(r) {
+    const etag = header(r.headers, 'etag');
+    const length = header(r.headers, 'content-length');
+    return {
+        status: r.status,
+        contentType: header(r.headers, 'content-type'),
+        total: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
+        ifRange: etag && !etag.startsWith('W/') ? etag : header(r.headers, 'last-modified'),
+        ranges: header(r.headers, 'accept-ranges') !== 'none'
+    };
+}
+function bodyFailure(err) {
+    const f = classifyError(err);
+    return { ...f, detail: redact(f.detail) };
+}
+/** The wait before a retry: backoff with jitter, or the upstream's Retry-After when longer. */
+function retryDelayMs(req, retryAfterMs) {
+    return Math.max(backoffMs(req.retryNo++, req.cfg.backoffBaseMs, req.cfg.backoffCapMs), retryAfterMs ?? 0);
 }
 /** `bytes START-END/TOTAL` must start where we stopped and describe the same entity length. */
 function rangeFits(contentRange, start, total) {
@@ -41028,10 +41206,185 @@ function rangeFits(contentRange, start, total) {
     return m[3] !== '*' && Number(m[3]) === total && Number(m[2]) === total - 1;
 }
 
+class Race {
+    req;
+    running = new Map();
+    tries = new Map();
+    outcomes = new Map();
+    retryAfter = new Map();
+    constructor(req) {
+        this.req = req;
+    }
+    get stopped() {
+        return this.req.cancel.signal.aborted || this.req.cfg.closing.aborted;
+    }
+    /** The next upstream to put to work, if any: untried ones first (failover), then retries while the budget lasts. */
+    plan() {
+        const idle = this.req.cfg.pool.order().filter((u) => !this.running.has(u));
+        return planNext(idle, this.tries, this.req.retriesLeft);
+    }
+    launch(hedge) {
+        const next = this.plan();
+        if (!next)
+            return false;
+        let delayMs = 0;
+        if (next.retry) {
+            this.req.retriesLeft--;
+            delayMs = retryDelayMs(this.req, this.retryAfter.get(next.upstream));
+        }
+        this.running.set(next.upstream, new Lane(this.req, next.upstream, { retry: next.retry, hedge, delayMs }));
+        return true;
+    }
+    /**
+     * How long until every running lane has been idle for its hedge delay (0: now); undefined when there is
+     * nowhere to hedge to.
+     */
+    hedgeInMs() {
+        if (this.running.size === 0 || !this.plan())
+            return undefined;
+        const now = performance.now();
+        let wait = 0;
+        for (const lane of this.running.values())
+            wait = Math.max(wait, lane.lastProgress + lane.hedgeDelayMs - now);
+        return wait;
+    }
+    record(ev) {
+        const { lane, result } = ev;
+        this.running.delete(lane.up);
+        const t = this.tries.get(lane.up) ?? { attempts: 0, retryable: true };
+        t.attempts++;
+        this.tries.set(lane.up, t);
+        if (result.type === 'ok')
+            return;
+        t.retryable = result.type === 'failure' && isTransient(result.failure);
+        this.outcomes.set(lane.up, result);
+        this.retryAfter.set(lane.up, result.type === 'failure' ? result.failure.retryAfterMs : undefined);
+        if (result.type === 'failure')
+            this.confirmBroken(lane.up, result.failure);
+    }
+    /**
+     * When only upstreams preflight found broken are left (the last resort), a timeout there confirms the verdict:
+     * the upstream leaves the run, so no retry and no later request waits out another timeout on it (every
+     * upstream down must fail within preflight-timeout plus one relay timeout).
+     */
+    confirmBroken(up, f) {
+        const timeout = f.kind === 'first-byte-timeout' || f.kind === 'connect-timeout';
+        if (timeout && up.healthy === false && this.req.cfg.pool.order().every((u) => u.healthy === false))
+            up.tripped = true;
+    }
+    /** Every upstream still in service said not found: lanes still running elsewhere (out of service) cannot change that. */
+    allSaidNotFound() {
+        const inService = this.req.cfg.pool.order();
+        return inService.length > 0 && inService.every((u) => {
+            const o = this.outcomes.get(u);
+            return o?.type === 'answer' && classifyStatus(o.answer.status) === 'not-found' && !this.running.has(u);
+        });
+    }
+    /** The winner is promoted; losers whose silence started a hedge are demoted for later requests. */
+    settle(winner) {
+        winner.demoted = false;
+        for (const lane of this.running.values()) {
+            if (lane.stuck)
+                lane.up.demoted = true;
+            lane.cancel('another upstream delivered first');
+        }
+        this.running.clear();
+    }
+    cancelAll(why) {
+        for (const lane of this.running.values())
+            lane.cancel(why);
+        this.running.clear();
+    }
+}
+/** Waits for the next lane to finish, or `wait` ms ('tick': time to look at the lanes' progress again). */
+async function nextEvent(race, wait) {
+    const lanes = [...race.running.values()].map((lane) => lane.done.then((result) => ({ lane, result })));
+    if (wait === undefined)
+        return Promise.race(lanes);
+    let timer;
+    const tick = new Promise((resolve) => (timer = setTimeout(() => resolve('tick'), Math.ceil(wait))));
+    try {
+        return await Promise.race([...lanes, tick]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/** Runs one request to its end: the winning upstream's complete body, every upstream's verdict, or nobody left to answer. */
+async function runRace(req) {
+    const race = new Race(req);
+    try {
+        race.launch(false);
+        while (race.running.size > 0) {
+            const wait = race.hedgeInMs();
+            if (wait !== undefined && wait <= 0) {
+                const idle = [...race.running.values()];
+                if (race.launch(true))
+                    for (const lane of idle)
+                        lane.stuck = true;
+                continue;
+            }
+            const ev = await nextEvent(race, wait);
+            if (race.stopped) {
+                if (ev !== 'tick' && ev.result.type === 'ok')
+                    await ev.result.spool.dispose();
+                return { type: 'gone' };
+            }
+            if (ev === 'tick')
+                continue;
+            race.record(ev);
+            if (ev.result.type === 'ok') {
+                race.settle(ev.lane.up);
+                return { type: 'ok', up: ev.lane.up, result: ev.result };
+            }
+            if (race.allSaidNotFound())
+                break;
+            // Failover (or a retry after backoff) when nothing else is at work; otherwise hedging decides.
+            if (race.running.size === 0)
+                race.launch(false);
+        }
+        return race.stopped ? { type: 'gone' } : { type: 'none', outcomes: race.outcomes };
+    }
+    finally {
+        race.cancelAll('request finished');
+    }
+}
+
+async function serve(cfg, path, userAgent, res) {
+    const req = { cfg, path, retriesLeft: cfg.retries, retryNo: 0, cancel: new AbortController(), userAgent };
+    res.once('close', () => {
+        if (!res.writableFinished)
+            req.cancel.abort(new Error('go closed the connection'));
+    });
+    const won = await runRace(req);
+    if (won.type === 'gone')
+        return;
+    if (won.type === 'ok') {
+        const { spool, status, contentType } = won.result;
+        try {
+            await spool.sendTo(res, status, contentType ? { 'content-type': contentType } : {});
+        }
+        finally {
+            await spool.dispose();
+        }
+        return;
+    }
+    const reply = finalReply(path, cfg.pool.all.map((u) => ({ display: u.display, outcome: won.outcomes.get(u), tripped: u.tripped })));
+    res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': Buffer.byteLength(reply.text) });
+    res.end(reply.text);
+}
+
 // The relay: an in-process module proxy on 127.0.0.1 that go uses as its GOPROXY. It serves only under a
 // random path prefix, so another local process cannot borrow the upstreams' credentials through it, and
-// forwards module and checksum-database requests to the user's upstreams (see relay-serve.ts).
-const DEFAULTS = { connectTimeoutMs: 10_000, firstByteTimeoutMs: 30_000, stallTimeoutMs: 30_000, backoffBaseMs: 250 };
+// forwards module and checksum-database requests to the user's upstreams (see relay-serve.ts): hedged
+// across upstreams when one is silent or stalls, and answered only from a complete body.
+const DEFAULTS = {
+    connectTimeoutMs: 10_000,
+    firstByteTimeoutMs: 30_000,
+    stallTimeoutMs: 30_000,
+    backoffBaseMs: 250,
+    hedgeDelayMs: 200
+};
 const BACKOFF_CAP_MS = 8_000;
 // The go module proxy protocol and the checksum database as a proxy relays it. Characters are those of
 // escaped module paths and versions; anything else never leaves the machine.
@@ -41081,6 +41434,7 @@ async function startRelay(opts) {
     // Proxies may redirect zips to storage; undici drops the Authorization header on a cross-origin hop, as go does.
     const dispatcher = base.compose(undiciExports.interceptors.redirect({ maxRedirections: 10 }));
     const closing = new AbortController();
+    const spools = new SpoolStore(opts.spoolDir || process.env.RUNNER_TEMP || tmpdir());
     const cfg = {
         pool,
         targets: new Map(pool.all.map((u) => [u, parseUpstream(u.url)])),
@@ -41088,8 +41442,10 @@ async function startRelay(opts) {
         retries: opts.retries,
         firstByteTimeoutMs: t.firstByteTimeoutMs,
         stallTimeoutMs: t.stallTimeoutMs,
+        hedgeDelayMs: t.hedgeDelayMs,
         backoffBaseMs: t.backoffBaseMs,
         backoffCapMs: BACKOFF_CAP_MS,
+        spools,
         closing: closing.signal
     };
     const prefix = randomBytes(18).toString('base64url');
@@ -41109,6 +41465,8 @@ async function startRelay(opts) {
             const closed = new Promise((resolve) => server.close(() => resolve()));
             server.closeAllConnections();
             await closed;
+            // Aborted lanes drop their spools themselves; this also removes the spool directory.
+            await spools.close();
             if (own)
                 await base.destroy();
         }
@@ -41172,9 +41530,9 @@ async function startNetwork(inputs, settings, trust) {
     }
     const ordered = orderHealthyFirst(upstreams, seen);
     const exportGoproxy = formatProxyList([...ordered, ...rest], '|');
-    const preflight = pre ? pre.results : Promise.resolve(undefined);
+    const finishPreflight = async () => pre?.finish();
     if (!inputs.relay || upstreams.length === 0) {
-        return { goproxy: exportGoproxy, exportGoproxy, preflight, stats: () => [], allDown: () => false, close: async () => { } };
+        return { goproxy: exportGoproxy, exportGoproxy, finishPreflight, stats: () => [], allDown: () => false, close: async () => { } };
     }
     const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS });
     const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher });
@@ -41185,7 +41543,7 @@ async function startNetwork(inputs, settings, trust) {
         goproxy,
         relayUrl: relay.url,
         exportGoproxy,
-        preflight,
+        finishPreflight,
         stats: () => relay.stats(),
         allDown: () => relay.allDown(),
         close: async () => {
@@ -41196,91 +41554,13 @@ async function startNetwork(inputs, settings, trust) {
 }
 function follow(pre, relay, seen, upstreams) {
     const apply = (r) => {
-        const entry = upstreams.find((u) => u.display === r.endpoint);
+        // Preflight names endpoints by their redacted URL, netrc credentials (see withNetrc) included.
+        const entry = upstreams.find((u) => redactUrl(u.url) === r.endpoint);
         if (entry && r.role === 'proxy')
             relay.setHealthy(entry.url, r.verdict === 'ok');
     };
     seen.forEach(apply);
     pre?.onResult(apply);
-}
-
-// Main step: restore the module cache (runs concurrently with preflight). Fail-soft: it never throws; every
-// outcome is a CacheReport for the summary, and the state the post step needs to save.
-async function restoreModuleCache(o) {
-    let report;
-    try {
-        report = await restore(o);
-    }
-    catch (e) {
-        const note = `module cache not restored: ${cleanMessage(e instanceof Error ? e.message : String(e))}`;
-        warning(note);
-        report = { restore: 'failed', note };
-    }
-    setOutput('cache-hit', report.restore === 'hit' ? 'true' : 'false');
-    return report;
-}
-async function restore(o) {
-    if (o.mode === 'false')
-        return { restore: 'disabled' };
-    const started = Date.now();
-    const { key, restoreKeys } = cacheKeys({
-        os: process.env.RUNNER_OS || process.platform,
-        arch: process.env.RUNNER_ARCH || process.arch,
-        goVersion: o.goVersion,
-        files: readKeyFiles(o.modules)
-    });
-    const state = {
-        mode: o.mode,
-        gomodcache: o.gomodcache,
-        goVersion: o.goVersion,
-        key,
-        restore: 'miss',
-        modules: o.modules.map((m) => ({ dir: m.dir, rel: m.rel }))
-    };
-    const done = (report) => {
-        state.restore = report.restore;
-        state.matchedKey = report.matchedKey;
-        saveCacheState(state);
-        return { key, ...report };
-    };
-    if (!o.gomodcache)
-        return done({ restore: 'failed', note: warn('`go env GOMODCACHE` is empty; module cache not restored') });
-    if (holdsModules(o.gomodcache)) {
-        // Unpacking over another cache (e.g. actions/setup-go's) would mix two caches' files; that step owns it.
-        const note = 'GOMODCACHE already holds modules (restored by an earlier step?): not restoring over it, and not saving it';
-        notice(note);
-        return done({ restore: 'skipped', note });
-    }
-    if (!isFeatureAvailable()) {
-        state.noService = true;
-        return done({ restore: 'failed', note: warn('the Actions cache service is not available to this step; module cache not restored') });
-    }
-    const paths = cachePaths(o.gomodcache);
-    const outcome = await withTimeout(watchCacheLog(() => restoreCache(paths, key, restoreKeys)), o.timeoutMs ?? 5 * 60_000);
-    const durationMs = Date.now() - started;
-    if (!outcome) {
-        const s = Math.round((o.timeoutMs ?? 5 * 60_000) / 1000);
-        return done({ restore: 'failed', durationMs, note: warn(`the cache service did not answer within ${s} s; continuing without the module cache`) });
-    }
-    const { value: matchedKey, failure } = outcome.value;
-    if (failure) {
-        // GOMODCACHE held no modules before, so whatever is there now is a half-extracted archive: go would trust
-        // its extracted directories as complete. The library already logged the failure; the summary names it too.
-        removeModules(o.gomodcache);
-        return done({ restore: 'failed', durationMs, note: failure.message });
-    }
-    if (!matchedKey)
-        return done({ restore: 'miss', durationMs });
-    return done({
-        restore: matchedKey === key ? 'hit' : 'partial',
-        matchedKey,
-        durationMs,
-        sizeBytes: downloadBytes(o.gomodcache)
-    });
-}
-function warn(message) {
-    warning(message);
-    return message;
 }
 
 // go.mod text scanning, only for the line numbers that annotations need: go itself (`go mod edit -json`) is the
@@ -42327,9 +42607,10 @@ async function tidyOnce(module, o) {
     const before = await readFiles(module.dir);
     if (o.mode === 'check' && supportsTidyDiff(o.go.version)) {
         const r = await runGo(o.go, ['mod', 'tidy', '-diff', ...o.tidyArgs], { cwd: module.dir, env: o.env });
-        const diffs = parseTidyDiff(r.stdout);
-        if (r.exitCode === 0 || (diffs.length > 0 && !hasError(r)))
-            return { diffs, before };
+        const reported = parseTidyDiff(r.stdout);
+        if (r.exitCode === 0 || (reported.length > 0 && !hasError(r))) {
+            return { diffs: reported.filter((d) => !onlyLineEndings(d)), before };
+        }
         return { diffs: [], before, error: explain(r, o) };
     }
     const r = await runGo(o.go, ['mod', 'tidy', ...o.tidyArgs], { cwd: module.dir, env: o.env });
@@ -42350,6 +42631,16 @@ function explain(r, o) {
     const hint = e.class === 'auth' && o.auth ? (authHint(r.stderr, o.auth) ?? e.hint) : e.hint;
     const output = redact(r.stderr.trimEnd().split('\n').slice(-40).join('\n'));
     return { ...e, hint, output };
+}
+/**
+ * `go mod tidy -diff` reports a go.sum that differs only in line endings (a CRLF checkout) although
+ * `go mod tidy` itself leaves such a go.sum as it is: that is not drift.
+ */
+function onlyLineEndings(d) {
+    if (d.file !== 'go.sum')
+        return false;
+    const text = (lines) => lines.map((l) => l.text.replace(/\r$/, '')).join('\n');
+    return text(d.removed) === text(d.added);
 }
 /** `-diff` exits 1 both for drift and for errors; go reports errors on stderr with a "go: " prefix. */
 function hasError(r) {
@@ -42658,14 +42949,15 @@ function preflightTable(rows) {
     ]));
 }
 function relayTable(rows) {
-    return table(['Upstream', 'Requests', 'Bytes', 'Retries', 'Failures', 'Median latency', 'State'], rows.map((u) => [
+    return table(['Upstream', 'Requests', 'Bytes', 'Retries', 'Hedged', 'Failures', 'Median latency', 'State'], rows.map((u) => [
         `\`${u.upstream}\``,
         String(u.requests),
         String(u.bytes),
         String(u.retries),
+        String(u.hedges ?? 0),
         String(u.failures),
         `${Math.round(u.latencyMs)} ms`,
-        u.tripped ? '⛔ stopped (circuit breaker)' : 'in use'
+        u.tripped ? '⛔ stopped (circuit breaker)' : u.demoted ? '⚠️ demoted (stalled or silent)' : 'in use'
     ]));
 }
 function cacheLine(r) {
@@ -42714,6 +43006,9 @@ function reportAnnotations(r) {
     }
     for (const s of r.security ?? [])
         warning(redact(s.message), { title: s.title });
+    // Caching is fail-soft: a failed restore is a warning, a deliberate skip a notice.
+    if (r.cache?.note)
+        (r.cache.restore === 'failed' ? warning : notice)(redact(r.cache.note), { title: 'Module cache' });
     for (const p of r.preflight ?? []) {
         if (p.verdict !== 'ok')
             warning(redact(`${p.endpoint}: ${p.verdict}. ${p.hint}`), { title: 'Preflight' });
@@ -42773,6 +43068,9 @@ async function run() {
     try {
         inputs = readInputs();
         result.mode = inputs.mode;
+        // The cache code (with the storage SDK) is most of the bundle: load it only when caching, while go starts.
+        const cacheStage = inputs.cache === 'false' ? undefined : import('./shared/cache-restore.js');
+        cacheStage?.catch(() => undefined); // awaited below; a load failure is reported there, fail-soft
         const go = await findGo();
         result.goVersion = go.version;
         const settings = effectiveSettings(inputs, go.env);
@@ -42790,7 +43088,7 @@ async function run() {
         const env = { ...goEnv(settings), ...access.env };
         const modules = await discoverModules({ go, env, workspace: inputs.workspace, workingDirectory: inputs.workingDirectory, patterns: inputs.modules });
         const [cache, net] = await Promise.all([
-            restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
+            restoreCache(cacheStage, { mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
             startNetwork(inputs, settings, access).catch((e) => {
                 if (e instanceof PreflightFailed)
                     result.preflight = e.results;
@@ -42810,7 +43108,6 @@ async function run() {
             mayRetry: () => !net.allDown(),
             auth: { tokenSet: inputs.token !== '', privateHosts: inputs.privateHosts, netrcHosts: access.netrc.map((e) => e.machine), relayUrl: net.relayUrl }
         });
-        result.preflight = await net.preflight;
     }
     catch (e) {
         result.fatal = e instanceof Error ? e.message : String(e);
@@ -42818,6 +43115,7 @@ async function run() {
     }
     finally {
         if (network) {
+            result.preflight = await network.finishPreflight();
             result.relay = network.stats();
             await network.close();
         }
@@ -42829,6 +43127,16 @@ async function run() {
     const failure = failureMessage(result);
     if (failure)
         setFailed(failure);
+}
+async function restoreCache(stage, o) {
+    if (!stage)
+        return { restore: 'disabled' };
+    try {
+        return await (await stage).restoreModuleCache(o);
+    }
+    catch (e) {
+        return { restore: 'failed', note: `module cache unavailable: ${redact(e instanceof Error ? e.message : String(e))}` };
+    }
 }
 function goEnv(s) {
     return {

@@ -12,6 +12,15 @@ export interface BreakerOptions {
   tripAfterIfAlive: number
 }
 
+/**
+ * The relay's statistics per upstream: the shared shape plus how often a request was hedged onto this
+ * upstream and whether it is demoted (behind the others) for stalling or for being beaten by a hedge.
+ */
+export interface RelayUpstreamStats extends UpstreamStats {
+  hedges: number
+  demoted: boolean
+}
+
 export const DEFAULT_BREAKER: BreakerOptions = { tripAfter: 3, tripAfterIfAlive: 10 }
 
 const MAX_SAMPLES = 1000
@@ -20,10 +29,15 @@ export class Upstream {
   /** Preflight's verdict: true ok, false not ok, undefined not known (yet). */
   healthy: boolean | undefined = undefined
   tripped = false
+  /**
+   * Stalled mid-body or sat silent until a hedge beat it: later requests try the others first. Not a
+   * breaker trip: it stays in service (and is promoted again when it wins a race).
+   */
+  demoted = false
   private consecutive = 0
   private alive = false
   private readonly ttfb: number[] = []
-  readonly counts = { requests: 0, bytes: 0, retries: 0, failures: 0 }
+  readonly counts = { requests: 0, bytes: 0, retries: 0, failures: 0, hedges: 0 }
   /** Attempts waiting for response headers; aborted when preflight demotes this upstream. */
   readonly waiting = new Set<AbortController>()
 
@@ -53,12 +67,18 @@ export class Upstream {
     if (this.consecutive >= (this.alive ? this.opts.tripAfterIfAlive : this.opts.tripAfter)) this.tripped = true
   }
 
-  stats(): UpstreamStats {
+  /** Median time to first byte of its answers so far, ms; 0 before the first. */
+  medianTtfb(): number {
+    return median(this.ttfb)
+  }
+
+  stats(): RelayUpstreamStats {
     return {
       upstream: this.display,
       ...this.counts,
       latencyMs: median(this.ttfb),
-      tripped: this.tripped
+      tripped: this.tripped,
+      demoted: this.demoted
     }
   }
 }
@@ -83,11 +103,12 @@ export class UpstreamPool {
    * Upstreams still in service, healthy first, then unknown; GOPROXY order within each. Those preflight
    * found broken are a last resort, used only while no other upstream is in service: otherwise every
    * "not found" that go expects (it probes module path prefixes) would wait out a dead proxy's timeouts.
+   * Demoted upstreams (they stalled or were beaten by a hedge) go behind the others still usable.
    */
   order(): Upstream[] {
     const inService = this.all.filter((u) => !u.tripped)
     const usable = inService.some((u) => u.healthy !== false) ? inService.filter((u) => u.healthy !== false) : inService
-    return usable.sort((a, b) => RANK(a) - RANK(b) || a.index - b.index)
+    return usable.sort((a, b) => Number(a.demoted) - Number(b.demoted) || RANK(a) - RANK(b) || a.index - b.index)
   }
 
   setHealthy(url: string, healthy: boolean): void {
@@ -106,7 +127,7 @@ export class UpstreamPool {
     return this.all.every((u) => u.tripped || u.healthy === false)
   }
 
-  stats(): UpstreamStats[] {
+  stats(): RelayUpstreamStats[] {
     return this.all.map((u) => u.stats())
   }
 }

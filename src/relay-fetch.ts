@@ -1,6 +1,7 @@
 // One upstream attempt of the relay: build the request (credentials for this upstream only, Range when
-// resuming), wait for headers under the first-byte timeout, and stream the body under the stall timeout.
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
+// resuming) and wait for headers under the first-byte timeout; the body (read under the stall timeout)
+// is the caller's to spool (relay-lane.ts).
+import type { IncomingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import { addSecret, redact } from './redact.js'
@@ -123,44 +124,4 @@ async function readText(body: Readable, cap: number): Promise<string> {
 export function discard(body: Readable): void {
   body.on('error', () => {})
   body.destroy()
-}
-
-/** Raised by `pump` when go hung up: nothing left to relay, and not the upstream's fault. */
-export class ClientGone extends Error {}
-
-/**
- * Streams an upstream body into go's response with backpressure (one chunk in flight; undici's body
- * timeout pauses while we wait for go to drain, so a slow reader is not mistaken for a stall).
- * Resolves at the end of the body, rejects with the upstream's error; `res` is left open either way.
- */
-export function pump(body: Readable, res: ServerResponse, onBytes: (n: number) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
-      onBytes(chunk.length)
-      if (!res.write(chunk)) {
-        body.pause()
-        res.once('drain', onDrain)
-      }
-    }
-    const onDrain = (): void => void body.resume()
-    const done = (err?: unknown): void => {
-      body.off('data', onData)
-      body.off('end', onEnd)
-      body.off('error', onError)
-      res.off('drain', onDrain)
-      res.off('close', onClose)
-      if (err) reject(err)
-      else resolve()
-    }
-    const onEnd = (): void => done()
-    const onError = (err: unknown): void => done(err ?? new Error('upstream body failed'))
-    const onClose = (): void => {
-      discard(body)
-      done(new ClientGone('client closed the connection'))
-    }
-    body.on('data', onData)
-    body.once('end', onEnd)
-    body.once('error', onError)
-    res.once('close', onClose)
-  })
 }

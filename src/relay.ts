@@ -1,27 +1,43 @@
 // The relay: an in-process module proxy on 127.0.0.1 that go uses as its GOPROXY. It serves only under a
 // random path prefix, so another local process cannot borrow the upstreams' credentials through it, and
-// forwards module and checksum-database requests to the user's upstreams (see relay-serve.ts).
+// forwards module and checksum-database requests to the user's upstreams (see relay-serve.ts): hedged
+// across upstreams when one is silent or stalls, and answered only from a complete body.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import { interceptors, type Dispatcher } from 'undici'
-import { UpstreamPool } from './breaker.js'
+import { UpstreamPool, type RelayUpstreamStats } from './breaker.js'
 import { createDispatcher } from './http.js'
 import { redactUrl } from './redact.js'
 import { parseUpstream } from './relay-fetch.js'
 import { serve, type ServeConfig } from './relay-serve.js'
-import type { ProxyEntry, UpstreamStats } from './types.js'
+import { SpoolStore } from './relay-spool.js'
+import type { ProxyEntry } from './types.js'
 
 export interface RelayOptions {
   /** kind 'url' only, in preference order (preflight's healthy first). */
   upstreams: ProxyEntry[]
-  /** Retries per request, 0..10, shared by failover retries and body resumes. */
+  /**
+   * Retries per request, 0..10, shared by retries (sequential or hedged) and body resumes. A first attempt on
+   * each upstream (failover, or a hedge onto one not tried yet) is free.
+   */
   retries: number
   connectTimeoutMs?: number
   firstByteTimeoutMs?: number
   /** No body bytes for this long: the attempt failed (not a total deadline: zips can be large). */
   stallTimeoutMs?: number
   backoffBaseMs?: number
+  /**
+   * Floor of the hedge delay: a request whose running attempts made no progress (headers or body bytes) for
+   * max(this, 4× the upstream's median first byte), capped at the stall timeout, is also sent to the next
+   * upstream. Default 200: a spurious hedge costs a second download (the first complete body wins), while
+   * every second of waiting on a silent proxy is a second of the user's job; the 4× median term keeps
+   * distant proxies from being hedged on their ordinary latency.
+   */
+  hedgeDelayMs?: number
+  /** Where bodies over 1 MiB are spooled until complete. Default: RUNNER_TEMP, else the OS temp dir. */
+  spoolDir?: string
   /** Default: createDispatcher({ connectTimeoutMs }), closed with the relay. A given one is not closed. */
   dispatcher?: Dispatcher
 }
@@ -29,15 +45,21 @@ export interface RelayOptions {
 export interface Relay {
   /** http://127.0.0.1:PORT/<random prefix>: what go gets as GOPROXY. */
   url: string
-  /** Preflight verdicts arriving late reorder upstreams (healthy, then unknown, then unhealthy). */
+  /** Preflight verdicts arriving late reorder upstreams (healthy, then unknown, then unhealthy; demoted ones behind). */
   setHealthy(upstreamUrl: string, healthy: boolean): void
-  stats(): UpstreamStats[]
+  stats(): RelayUpstreamStats[]
   /** Every upstream tripped or unhealthy: retrying whole runs is pointless. */
   allDown(): boolean
   close(): Promise<void>
 }
 
-const DEFAULTS = { connectTimeoutMs: 10_000, firstByteTimeoutMs: 30_000, stallTimeoutMs: 30_000, backoffBaseMs: 250 }
+const DEFAULTS = {
+  connectTimeoutMs: 10_000,
+  firstByteTimeoutMs: 30_000,
+  stallTimeoutMs: 30_000,
+  backoffBaseMs: 250,
+  hedgeDelayMs: 200
+}
 const BACKOFF_CAP_MS = 8_000
 
 // The go module proxy protocol and the checksum database as a proxy relays it. Characters are those of
@@ -88,6 +110,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   // Proxies may redirect zips to storage; undici drops the Authorization header on a cross-origin hop, as go does.
   const dispatcher = base.compose(interceptors.redirect({ maxRedirections: 10 }))
   const closing = new AbortController()
+  const spools = new SpoolStore(opts.spoolDir || process.env.RUNNER_TEMP || tmpdir())
   const cfg: ServeConfig = {
     pool,
     targets: new Map(pool.all.map((u) => [u, parseUpstream(u.url)])),
@@ -95,8 +118,10 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     retries: opts.retries,
     firstByteTimeoutMs: t.firstByteTimeoutMs,
     stallTimeoutMs: t.stallTimeoutMs,
+    hedgeDelayMs: t.hedgeDelayMs,
     backoffBaseMs: t.backoffBaseMs,
     backoffCapMs: BACKOFF_CAP_MS,
+    spools,
     closing: closing.signal
   }
   const prefix = randomBytes(18).toString('base64url')
@@ -116,6 +141,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
       await closed
+      // Aborted lanes drop their spools themselves; this also removes the spool directory.
+      await spools.close()
       if (own) await base.destroy()
     }
   }

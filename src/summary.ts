@@ -72,15 +72,16 @@ function preflightTable(rows: ProbeResult[]): string {
 
 function relayTable(rows: UpstreamStats[]): string {
   return table(
-    ['Upstream', 'Requests', 'Bytes', 'Retries', 'Failures', 'Median latency', 'State'],
+    ['Upstream', 'Requests', 'Bytes', 'Retries', 'Hedged', 'Failures', 'Median latency', 'State'],
     rows.map((u) => [
       `\`${u.upstream}\``,
       String(u.requests),
       String(u.bytes),
       String(u.retries),
+      String(u.hedges ?? 0),
       String(u.failures),
       `${Math.round(u.latencyMs)} ms`,
-      u.tripped ? '⛔ stopped (circuit breaker)' : 'in use'
+      u.tripped ? '⛔ stopped (circuit breaker)' : u.demoted ? '⚠️ demoted (stalled or silent)' : 'in use'
     ])
   )
 }

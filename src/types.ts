@@ -119,6 +119,10 @@ export interface UpstreamStats {
   latencyMs: number
   /** True once the circuit breaker stopped using this upstream. */
   tripped: boolean
+  /** Requests also sent to another upstream because this one went silent (hedged requests). */
+  hedges?: number
+  /** Moved behind the other upstreams for stalling or going silent (not tripped: still usable). */
+  demoted?: boolean
 }
 
 export interface CacheReport {

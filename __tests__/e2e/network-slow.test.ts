@@ -1,5 +1,6 @@
-// Issue 3 end to end, the two cases that must wait out one of the relay's 30 s timeouts (first byte, stall):
-// run concurrently, since both spend their time idle, so the file costs one wait, not two.
+// Issue 3 end to end, the cases around the relay's 30 s timeouts (first byte, stall): a stalled zip must not wait
+// one out (the relay hedges to the next upstream); every upstream down must fail within one. Run concurrently,
+// since both spend their time idle.
 import { afterAll, beforeAll, expect, test } from '@jest/globals'
 import { refusedUrl, startBlackhole } from '../helpers/fixture-proxy.js'
 import {
@@ -21,7 +22,7 @@ beforeAll(async () => {
 })
 afterAll(closeAll)
 
-test.concurrent('a body that stalls mid-zip is resumed after the stall timeout, and verifies', async () => {
+test.concurrent('a body that stalls mid-zip is served by the next upstream long before the stall timeout, and verifies', async () => {
   const bad = await proxy({ faults: [{ kind: 'stall', match: 'lib/@v/v1.0.0.zip', times: 1 }] })
   const good = await proxy()
   const r = await runNet(workspaceFrom(template), `${bad.url},${good.url}`)
@@ -30,15 +31,14 @@ test.concurrent('a body that stalls mid-zip is resumed after the stall timeout, 
   expect(tidyAttempts(r)).toBe(1) // the relay resumed it, not a second go run
   expect(cachedZipIntact(r.gomodcache, lib)).toBe(true)
   expect(cachedZipIntact(r.gomodcache, greeting)).toBe(true)
-  // Not a hang: one stall timeout, then the rest of the body.
-  expect(r.ms).toBeLessThan(RELAY_TIMEOUT_MS + SLACK_MS)
+  // Not a wait for the stall timeout: the relay hedged the silent request to the next upstream.
+  expect(r.ms).toBeLessThan(RELAY_TIMEOUT_MS / 2)
   const stalled = bad.log.find((e) => e.fault === 'stall')!
   expect(stalled.bytes).toBeGreaterThan(64 * 1024)
   const zips = (p: typeof bad) => p.log.filter((e) => e.path.endsWith('/lib/@v/v1.0.0.zip') && !e.fault)
-  const resumed = zips(bad).some((e) => e.status === 206 && e.headers.range === `bytes=${stalled.bytes}-`)
-  const again = [...zips(bad), ...zips(good)].some((e) => e.status === 200)
-  expect(resumed || again).toBe(true)
-  expect(relayRow(r, bad.url).failures).toBeGreaterThan(0)
+  expect(zips(good).some((e) => e.status === 200)).toBe(true)
+  expect(relayRow(r, bad.url).state).toContain('demoted')
+  expect(relayRow(r, good.url).hedges).toBeGreaterThan(0)
 }, TEST_TIMEOUT_MS)
 
 test.concurrent('every proxy down: fails within preflight-timeout + 30 s naming each upstream and its diagnosis', async () => {

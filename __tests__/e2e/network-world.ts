@@ -100,6 +100,7 @@ export interface RelayRow {
   requests: number
   bytes: number
   retries: number
+  hedges: number
   failures: number
   state: string
 }
@@ -111,8 +112,8 @@ export function relayRows(summary: string): Map<string, RelayRow> {
   if (section === undefined) return rows
   for (const line of section.split('\n').slice(1)) {
     if (line.startsWith('###')) break
-    const m = /^\| `([^`]+)` \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| [^|]+ \| ([^|]+) \|$/.exec(line)
-    if (m) rows.set(m[1], { requests: +m[2], bytes: +m[3], retries: +m[4], failures: +m[5], state: m[6].trim() })
+    const m = /^\| `([^`]+)` \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| [^|]+ \| ([^|]+) \|$/.exec(line)
+    if (m) rows.set(m[1], { requests: +m[2], bytes: +m[3], retries: +m[4], hedges: +m[5], failures: +m[6], state: m[7].trim() })
   }
   return rows
 }

@@ -1,7 +1,10 @@
 // Tiny loopback upstreams for the relay tests: an HTTP server with a per-test handler that records every
-// request, a TCP blackhole, a refused port, and a plain GET client that reports a cut connection.
+// request, a TCP blackhole, a refused port, a plain GET client that reports a cut connection, and a look
+// into the relay's spool directory.
 import { createServer, get, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
+import { existsSync, readdirSync } from 'node:fs'
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
+import { join } from 'node:path'
 import type { ProxyEntry } from '../../src/types.js'
 
 export interface Hit {
@@ -108,4 +111,28 @@ export function sendRanged(req: IncomingMessage, res: ServerResponse, data: Buff
   }
   res.writeHead(200, { 'content-type': 'application/zip', 'content-length': data.length, 'accept-ranges': 'bytes' })
   res.end(data)
+}
+
+/** Headers with the full length, the first `bytes` of `data`, then silence with the connection kept open. */
+export function stallAfter(res: ServerResponse, data: Buffer, bytes: number, headers: Record<string, string> = {}): void {
+  res.writeHead(200, { 'content-type': 'application/zip', 'content-length': data.length, 'accept-ranges': 'bytes', ...headers })
+  res.write(data.subarray(0, bytes))
+}
+
+/** The files the relay spools under `spoolDir` (its private subdirectories included). */
+export function spoolFiles(spoolDir: string): string[] {
+  if (!existsSync(spoolDir)) return []
+  return readdirSync(spoolDir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+}
+
+/** Polls `check` every 20 ms until it holds or `ms` pass; returns whether it held. */
+export async function eventually(check: () => boolean, ms = 5000): Promise<boolean> {
+  const until = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > until) return false
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  return true
 }
