@@ -1,4 +1,4 @@
-import { A as warning, B as summary, E as info, L as getState } from './shared/glob.js';
+import { b as warning, s as summary, i as info, m as getState } from './shared/core.js';
 import { c as cleanMessage, l as loadCacheState, r as readKeyFiles, h as holdsModules, p as pruneModuleCache, a as readNeeded, d as downloadBytes, w as withTimeout, b as watchCacheLog, s as saveCache, e as cachePaths, f as formatBytes, i as isPullRequestEvent, g as isFeatureAvailable, j as cacheKeys } from './shared/cache-state.js';
 import { r as removeCredentialFile } from './shared/credentials.js';
 import 'os';
@@ -16,7 +16,9 @@ import 'node:module';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
+import './shared/glob.js';
 import 'stream';
+import './shared/index.js';
 import 'url';
 import 'node:stream';
 import 'buffer';
@@ -32,6 +34,7 @@ import 'node:url';
 import 'node:crypto';
 import 'tty';
 import 'node:fs';
+import './shared/redact.js';
 
 // Post step: prune and save the module cache. Fail-soft: nothing here throws or fails the step.
 /** Saves the cache main restored; undefined when main saved no state (cache `false`, or main failed early). */

@@ -2,7 +2,7 @@
 // them, and the CA roots go would trust (the system's) plus any extra CA the user gave us.
 import { readFileSync } from 'node:fs'
 import * as tls from 'node:tls'
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici'
+import { buildConnector, EnvHttpProxyAgent, type Dispatcher } from 'undici'
 import { systemBundleFile } from './credentials.js'
 
 export interface DispatcherOptions {
@@ -38,6 +38,20 @@ export function systemCa(): string[] {
   return out
 }
 
+// Building a context from ~300 roots costs ~50 ms, so preflight and the relay share one per set of extra CAs.
+const contexts = new Map<string, tls.SecureContext>()
+
+/** The roots go trusts (Node's bundle plus the system's) plus the user's extra CAs, as one TLS context. */
+export function trustedContext(extraCa: string[] | undefined): tls.SecureContext {
+  const key = `${process.env.SSL_CERT_FILE}\0${process.env.NODE_EXTRA_CA_CERTS}\0${(extraCa ?? []).join('\n')}`
+  let ctx = contexts.get(key)
+  if (!ctx) {
+    ctx = tls.createSecureContext({ ca: [...tls.rootCertificates, ...systemCa(), ...(extraCa ?? [])] })
+    contexts.set(key, ctx)
+  }
+  return ctx
+}
+
 /** go accepts `host:port` without a scheme in HTTP(S)_PROXY and means http://; undici would reject it. */
 function proxyUrl(value: string | undefined): string | undefined {
   if (!value) return undefined
@@ -54,21 +68,29 @@ function envAny(upper: string): string | undefined {
  * host:port is http, and loopback is never proxied (go's special case, which also keeps our tests hermetic).
  */
 export function createDispatcher(opts: DispatcherOptions): Dispatcher {
-  const ca = [...tls.rootCertificates, ...systemCa(), ...(opts.extraCa ?? [])]
-  // One context for every connection: building one from ~150 roots per handshake costs real time.
-  const secureContext = tls.createSecureContext({ ca })
-  const connect = { timeout: opts.connectTimeoutMs, secureContext }
+  const timeout = opts.connectTimeoutMs
+  const httpProxy = proxyUrl(envAny('HTTP_PROXY')) ?? ''
+  const httpsProxy = proxyUrl(envAny('HTTPS_PROXY')) ?? ''
+  // The TLS context is built on the first https connection only: plain-http upstreams never pay for it.
+  let plain: buildConnector.connector | undefined
+  let secure: buildConnector.connector | undefined
+  const connect: buildConnector.connector = (o, cb) => {
+    if (o.protocol === 'https:') secure ??= buildConnector({ timeout, secureContext: trustedContext(opts.extraCa) })
+    else plain ??= buildConnector({ timeout })
+    return (o.protocol === 'https:' ? secure! : plain!)(o, cb)
+  }
+  // Through a proxy: `proxyTls` is the hop to an https proxy, `requestTls` the tunnelled origin.
+  const tlsOpts = httpProxy || httpsProxy ? { timeout, secureContext: trustedContext(opts.extraCa) } : { timeout }
   const noProxy = [envAny('NO_PROXY'), 'localhost', '127.0.0.1', '[::1]'].filter(Boolean).join(',')
   return new EnvHttpProxyAgent({
-    httpProxy: proxyUrl(envAny('HTTP_PROXY')) ?? '',
-    httpsProxy: proxyUrl(envAny('HTTPS_PROXY')) ?? '',
+    httpProxy,
+    httpsProxy,
     noProxy,
     connect,
     // go sends plain-http requests to an HTTP proxy in absolute form and tunnels (CONNECT) only https; many
     // corporate proxies allow CONNECT to port 443 alone, so a tunnel for http would fail where go succeeds.
     proxyTunnel: false,
-    // Through a proxy: `proxyTls` is the hop to an https proxy, `requestTls` the tunnelled origin.
-    proxyTls: connect,
-    requestTls: connect
+    proxyTls: tlsOpts,
+    requestTls: tlsOpts
   } as ConstructorParameters<typeof EnvHttpProxyAgent>[0])
 }

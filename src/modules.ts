@@ -1,6 +1,5 @@
 // Finds the modules to check: the `modules` input, else go.work's `use` directories, else go.mod in
 // working-directory, else every go.mod below it. go reads its own files; we only walk directories.
-import * as glob from '@actions/glob'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { GoModule, GoToolchain } from './types.js'
@@ -28,6 +27,7 @@ export async function discoverModules(o: DiscoverOptions): Promise<GoModule[]> {
 }
 
 async function fromPatterns(o: DiscoverOptions): Promise<string[]> {
+  const glob = await import('@actions/glob') // only needed for the modules input
   const out: string[] = []
   for (const pattern of o.patterns) {
     const globber = await glob.create(path.join(o.workingDirectory, pattern), {

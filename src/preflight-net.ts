@@ -3,7 +3,7 @@
 // certificate even when it is not trusted.
 import type { Socket } from 'node:net'
 import * as tls from 'node:tls'
-import { systemCa } from './http.js'
+import { trustedContext } from './http.js'
 
 export type Stage = 'dns' | 'tcp' | 'tls' | 'http'
 export type FailureKind = 'dns' | 'refused' | 'timeout' | 'tls-untrusted' | 'tls-other' | 'unreachable' | 'egress'
@@ -86,18 +86,6 @@ const untrustedCodes = new Set([
   'CERT_UNTRUSTED'
 ])
 
-// The roots go trusts (Node's bundle plus the system's, as the relay uses) plus the user's extra CAs.
-// Building a context from ~150 roots costs real time, so one is made per set of extra CAs.
-const contexts = new Map<string, tls.SecureContext>()
-function secureContext(extraCa: string[] | undefined): tls.SecureContext {
-  const key = (extraCa ?? []).join('\n')
-  let ctx = contexts.get(key)
-  if (!ctx) {
-    ctx = tls.createSecureContext({ ca: [...tls.rootCertificates, ...systemCa(), ...(extraCa ?? [])] })
-    contexts.set(key, ctx)
-  }
-  return ctx
-}
 
 /**
  * TLS over an open connection, without rejecting: the verdict is judged from `authorized`
@@ -116,7 +104,7 @@ export function tlsHandshake(
       host,
       servername: isIp ? undefined : host,
       rejectUnauthorized: false,
-      secureContext: secureContext(extraCa),
+      secureContext: trustedContext(extraCa),
       ALPNProtocols: ['http/1.1']
     })
     track(s)

@@ -1,6 +1,5 @@
 // Finds the go command (PATH first, then the newest Go in the runner's tool cache) and reads `go env -json` once.
 import * as io from '@actions/io'
-import * as tc from '@actions/tool-cache'
 import * as path from 'node:path'
 import type { GoToolchain } from './types.js'
 import { runGo } from './go.js'
@@ -11,7 +10,7 @@ export class ToolchainError extends Error {}
 export const GO_ENV_VARS = ['GOVERSION', 'GOMODCACHE', 'GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB', 'GOINSECURE', 'GOFLAGS'] as const
 
 export async function findGo(env: NodeJS.ProcessEnv = process.env): Promise<GoToolchain> {
-  const bin = (await io.which('go', false)) || fromToolCache(env)
+  const bin = (await io.which('go', false)) || (await fromToolCache(env))
   if (!bin) {
     throw new ToolchainError(
       'go was not found on PATH or in the runner tool cache; add a step `uses: actions/setup-go` (with go-version-file: go.mod) before this action'
@@ -28,8 +27,9 @@ export async function findGo(env: NodeJS.ProcessEnv = process.env): Promise<GoTo
   return { bin, version, env: goEnv }
 }
 
-function fromToolCache(env: NodeJS.ProcessEnv): string | undefined {
+async function fromToolCache(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (!env.RUNNER_TOOL_CACHE) return undefined
+  const tc = await import('@actions/tool-cache') // only needed when go is not on PATH
   // tc.find with '*' evaluates semver and returns the newest installed version.
   const dir = tc.find('go', '*')
   return dir ? path.join(dir, 'bin', process.platform === 'win32' ? 'go.exe' : 'go') : undefined

@@ -1,5 +1,5 @@
 import { c as cleanMessage, j as cacheKeys, r as readKeyFiles, h as holdsModules, g as isFeatureAvailable, e as cachePaths, w as withTimeout, b as watchCacheLog, k as removeModules, d as downloadBytes, m as saveCacheState, n as restoreCache } from './cache-state.js';
-import './glob.js';
+import './core.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -15,7 +15,9 @@ import 'node:module';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
+import './glob.js';
 import 'stream';
+import './index.js';
 import 'url';
 import 'node:stream';
 import 'buffer';
@@ -31,6 +33,7 @@ import 'node:url';
 import 'node:crypto';
 import 'tty';
 import 'node:fs';
+import './redact.js';
 
 // Main step: restore the module cache (runs concurrently with preflight). Fail-soft: it never throws; every
 // outcome is a CacheReport for the summary, and the state the post step needs to save.

@@ -1,8 +1,10 @@
-import { s as semverExports, d as debug, M as mkdirP, N as exec, w as which, c as create, A as warning, E as info, O as HttpCodes, P as HttpClientError, Q as HttpClient, R as isDebug, S as setSecret, T as BearerCredentialHandler, U as rmRF, H as error, z as redact, I as saveState, L as getState } from './glob.js';
+import { j as debug, o as mkdirP, p as exec, w as which, b as warning, i as info, H as HttpCodes, q as HttpClientError, r as HttpClient, t as isDebug, v as setSecret, B as BearerCredentialHandler, x as rmRF, f as error, h as saveState, m as getState } from './core.js';
 import * as path from 'path';
+import { create } from './glob.js';
 import * as crypto$1 from 'crypto';
 import * as fs from 'fs';
 import { existsSync, writeFileSync } from 'fs';
+import { s as semverExports } from './index.js';
 import * as util from 'util';
 import util__default from 'util';
 import require$$5, { URL as URL$1 } from 'url';
@@ -31,6 +33,7 @@ import os__default from 'os';
 import http__default from 'http';
 import https__default from 'https';
 import fs__default, { existsSync as existsSync$1, readdirSync, lstatSync, rmSync, chmodSync, readFileSync, writeFileSync as writeFileSync$1, rmdirSync } from 'node:fs';
+import { b as redact } from './redact.js';
 
 var CacheFilename;
 (function (CacheFilename) {

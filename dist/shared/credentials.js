@@ -1,7 +1,7 @@
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { promises, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { a as addSecret } from './glob.js';
+import { a as addSecret } from './redact.js';
 
 // The error for bad input: its message names the input and the accepted form. A module of its own so that
 // stages validating their part of the inputs need not import inputs.ts (no cycles).
