@@ -2237,7 +2237,8 @@ async function startRelay(opts) {
         closing: closing.signal
     };
     const prefix = randomBytes(18).toString('base64url');
-    const server = createServer((req, res) => handle(cfg, prefix, req, res));
+    const ready = opts.ready?.catch(() => undefined) ?? Promise.resolve();
+    const server = createServer((req, res) => handle(cfg, prefix, ready, req, res));
     await new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(0, '127.0.0.1', () => resolve());
@@ -2268,7 +2269,7 @@ function definedOnly(opts) {
     }
     return out;
 }
-function handle(cfg, prefix, req, res) {
+function handle(cfg, prefix, ready, req, res) {
     const path = route(prefix, req.url ?? '/');
     if (path === undefined)
         return plain(res, 404, 'not found\n');
@@ -2276,7 +2277,7 @@ function handle(cfg, prefix, req, res) {
         res.setHeader('allow', 'GET');
         return plain(res, 405, 'method not allowed\n');
     }
-    serve(cfg, path, req.headers['user-agent'], res).catch(() => {
+    ready.then(() => serve(cfg, path, req.headers['user-agent'], res)).catch(() => {
         // A bug, not a network fault: never leave go waiting or let it trust a half-written body.
         if (!res.headersSent)
             plain(res, 502, 'go-tidy-guard relay: internal error\n');
@@ -2312,18 +2313,19 @@ async function startNetwork(inputs, settings, trust) {
         if (all.some((r) => r.verdict !== 'ok'))
             throw new PreflightFailed(all);
     }
-    else if (pre && upstreams.length > 0) {
-        // Tidy starts as soon as one upstream answers ok; later verdicts reach the relay as they arrive.
+    else if (pre && upstreams.length > 0 && !inputs.relay) {
+        // Without the relay go gets a fixed healthy-first list: wait for the first upstream that answers ok.
+        // With the relay go starts at once and the relay holds requests until then (see `ready` below).
         await pre.firstOk;
     }
     const ordered = orderHealthyFirst(upstreams, seen);
-    const exportGoproxy = formatProxyList([...ordered, ...rest], '|');
+    const exportGoproxy = () => formatProxyList([...orderHealthyFirst(upstreams, seen), ...rest], '|');
     const finishPreflight = async () => pre?.finish();
     if (!inputs.relay || upstreams.length === 0) {
-        return { goproxy: exportGoproxy, exportGoproxy, finishPreflight, stats: () => [], allDown: () => false, close: async () => { } };
+        return { goproxy: exportGoproxy(), exportGoproxy, finishPreflight, stats: () => [], allDown: () => false, close: async () => { } };
     }
     const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS });
-    const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher });
+    const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready: pre?.firstOk });
     follow(pre, relay, seen, upstreams);
     const sep = upstreams[upstreams.length - 1].separator || ',';
     const goproxy = [relay.url, ...rest.map((p) => (p.kind === 'url' ? p.url : p.kind))].join(sep);
@@ -3885,8 +3887,6 @@ async function run() {
         ]);
         network = net;
         result.cache = cache;
-        if (inputs.exportEnv)
-            exportEnv(settings, net.exportGoproxy, access.env);
         result.modules = await tidyModules(modules, {
             go,
             env: { ...env, GOPROXY: net.goproxy },
@@ -3896,6 +3896,9 @@ async function run() {
             mayRetry: () => !net.allDown(),
             auth: { tokenSet: inputs.token !== '', privateHosts: inputs.privateHosts, netrcHosts: access.netrc.map((e) => e.machine), relayUrl: net.relayUrl }
         });
+        // After tidy, so that the healthy-first order has every verdict that arrived meanwhile.
+        if (inputs.exportEnv)
+            exportEnv(settings, net.exportGoproxy(), access.env);
     }
     catch (e) {
         result.fatal = e instanceof Error ? e.message : String(e);

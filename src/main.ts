@@ -52,7 +52,6 @@ export async function run(): Promise<void> {
     ])
     network = net
     result.cache = cache
-    if (inputs.exportEnv) exportEnv(settings, net.exportGoproxy, access.env)
     result.modules = await tidyModules(modules, {
       go,
       env: { ...env, GOPROXY: net.goproxy },
@@ -62,6 +61,8 @@ export async function run(): Promise<void> {
       mayRetry: () => !net.allDown(),
       auth: { tokenSet: inputs.token !== '', privateHosts: inputs.privateHosts, netrcHosts: access.netrc.map((e) => e.machine), relayUrl: net.relayUrl }
     })
+    // After tidy, so that the healthy-first order has every verdict that arrived meanwhile.
+    if (inputs.exportEnv) exportEnv(settings, net.exportGoproxy(), access.env)
   } catch (e) {
     result.fatal = e instanceof Error ? e.message : String(e)
     core.debug(redact(String((e as Error)?.stack ?? e)))

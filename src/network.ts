@@ -21,8 +21,8 @@ export class PreflightFailed extends Error {
 export interface Network {
   /** GOPROXY for the go processes of this step. */
   goproxy: string
-  /** GOPROXY for later steps of the job: the upstreams, healthy first, never the relay. */
-  exportGoproxy: string
+  /** GOPROXY for later steps of the job: the upstreams, healthy first as known now, never the relay. */
+  exportGoproxy(): string
   /** The relay's base URL, when go talks to the relay. */
   relayUrl?: string
   /** Every preflight verdict (undefined when preflight is off); probes still running end now. */
@@ -60,18 +60,19 @@ export async function startNetwork(inputs: NetInputs, settings: Settings, trust:
   if (pre && inputs.preflight === 'strict') {
     const all = await pre.results
     if (all.some((r) => r.verdict !== 'ok')) throw new PreflightFailed(all)
-  } else if (pre && upstreams.length > 0) {
-    // Tidy starts as soon as one upstream answers ok; later verdicts reach the relay as they arrive.
+  } else if (pre && upstreams.length > 0 && !inputs.relay) {
+    // Without the relay go gets a fixed healthy-first list: wait for the first upstream that answers ok.
+    // With the relay go starts at once and the relay holds requests until then (see `ready` below).
     await pre.firstOk
   }
   const ordered = orderHealthyFirst(upstreams, seen)
-  const exportGoproxy = formatProxyList([...ordered, ...rest], '|')
+  const exportGoproxy = (): string => formatProxyList([...orderHealthyFirst(upstreams, seen), ...rest], '|')
   const finishPreflight = async (): Promise<ProbeResult[] | undefined> => pre?.finish()
   if (!inputs.relay || upstreams.length === 0) {
-    return { goproxy: exportGoproxy, exportGoproxy, finishPreflight, stats: () => [], allDown: () => false, close: async () => {} }
+    return { goproxy: exportGoproxy(), exportGoproxy, finishPreflight, stats: () => [], allDown: () => false, close: async () => {} }
   }
   const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS })
-  const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher })
+  const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready: pre?.firstOk })
   follow(pre, relay, seen, upstreams)
   const sep = upstreams[upstreams.length - 1].separator || ','
   const goproxy = [relay.url, ...rest.map((p) => (p.kind === 'url' ? p.url : p.kind))].join(sep)

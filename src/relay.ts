@@ -40,6 +40,12 @@ export interface RelayOptions {
   spoolDir?: string
   /** Default: createDispatcher({ connectTimeoutMs }), closed with the relay. A given one is not closed. */
   dispatcher?: Dispatcher
+  /**
+   * Requests wait for this before choosing an upstream (e.g. preflight's first healthy verdict), so go can
+   * start at once: with a warm module cache it asks nothing, and otherwise its first requests still go
+   * healthy-first.
+   */
+  ready?: Promise<unknown>
 }
 
 export interface Relay {
@@ -125,7 +131,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     closing: closing.signal
   }
   const prefix = randomBytes(18).toString('base64url')
-  const server = createServer((req, res) => handle(cfg, prefix, req, res))
+  const ready = opts.ready?.catch(() => undefined) ?? Promise.resolve()
+  const server = createServer((req, res) => handle(cfg, prefix, ready, req, res))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => resolve())
@@ -156,14 +163,14 @@ function definedOnly(opts: RelayOptions): Partial<typeof DEFAULTS> {
   return out
 }
 
-function handle(cfg: ServeConfig, prefix: string, req: IncomingMessage, res: ServerResponse): void {
+function handle(cfg: ServeConfig, prefix: string, ready: Promise<unknown>, req: IncomingMessage, res: ServerResponse): void {
   const path = route(prefix, req.url ?? '/')
   if (path === undefined) return plain(res, 404, 'not found\n')
   if (req.method !== 'GET') {
     res.setHeader('allow', 'GET')
     return plain(res, 405, 'method not allowed\n')
   }
-  serve(cfg, path, req.headers['user-agent'], res).catch(() => {
+  ready.then(() => serve(cfg, path, req.headers['user-agent'], res)).catch(() => {
     // A bug, not a network fault: never leave go waiting or let it trust a half-written body.
     if (!res.headersSent) plain(res, 502, 'go-tidy-guard relay: internal error\n')
     else res.destroy()

@@ -3,6 +3,7 @@
 import * as http from 'node:http'
 import * as https from 'node:https'
 import * as net from 'node:net'
+import { refusedUrl, startBlackhole as blackhole } from './blackhole.js'
 
 export interface Started {
   port: number
@@ -50,19 +51,15 @@ export async function startServer(handler: Handler | number, tlsOpts?: { cert: s
   return { port: await listen(server), seen, close }
 }
 
-/** Accepts TCP connections and never answers. */
+/** Accepts TCP connections and never answers (blackhole.ts's, as a Started). */
 export async function startBlackhole(): Promise<Started> {
-  const server = net.createServer(() => {})
-  const close = track(server)
-  return { port: await listen(server), seen: [], close }
+  const hole = await blackhole()
+  return { port: hole.port, seen: [], close: hole.close }
 }
 
 /** A port nothing listens on (taken, then released). */
 export async function freePort(): Promise<number> {
-  const server = net.createServer()
-  const port = await listen(server)
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
+  return Number(new URL(await refusedUrl()).port)
 }
 
 /**

@@ -3,7 +3,8 @@
 // into the relay's spool directory.
 import { createServer, get, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import { existsSync, readdirSync } from 'node:fs'
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { refusedUrl, startBlackhole as blackhole } from './blackhole.js'
 import { join } from 'node:path'
 import type { ProxyEntry } from '../../src/types.js'
 
@@ -40,33 +41,14 @@ export async function startUpstream(handler: Handler): Promise<TestUpstream> {
   }
 }
 
-/** Accepts TCP connections and never answers. */
+/** Accepts TCP connections and never answers (blackhole.ts's, by origin). */
 export async function startBlackhole(): Promise<{ origin: string; close(): Promise<void> }> {
-  const sockets = new Set<Socket>()
-  const server = createNetServer((s) => {
-    sockets.add(s)
-    s.on('error', () => undefined)
-    s.on('close', () => sockets.delete(s))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as AddressInfo).port
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: async () => {
-      for (const s of sockets) s.destroy()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    }
-  }
+  const hole = await blackhole()
+  return { origin: hole.url, close: hole.close }
 }
 
 /** An origin where nothing listens. */
-export async function refusedOrigin(): Promise<string> {
-  const server = createNetServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as AddressInfo).port
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return `http://127.0.0.1:${port}`
-}
+export const refusedOrigin = refusedUrl
 
 export function entry(url: string): ProxyEntry {
   return { kind: 'url', url, display: url, separator: ',' }
