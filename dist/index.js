@@ -495,20 +495,32 @@ function httpHint(verdict, c, what, egressWhat) {
 // undici's EnvHttpProxyAgent differs in details (lowercase names first, loopback handling), so the
 // rules are ported here rather than borrowed.
 const defaultPorts = { 'http:': '80', 'https:': '443', 'socks5:': '1080' };
+function proxyEnv(env = process.env) {
+    const proxy = (name) => {
+        const raw = firstSet(env, name, name.toLowerCase());
+        return raw ? parseProxy(raw) : undefined;
+    };
+    return { http: proxy('HTTP_PROXY'), https: proxy('HTTPS_PROXY'), noProxy: firstSet(env, 'NO_PROXY', 'no_proxy') ?? '' };
+}
 /** The egress proxy URL for `target`, or undefined when the request goes direct. */
 function egressProxyFor(target, env = process.env) {
     const u = typeof target === 'string' ? new URL(target) : target;
-    let raw;
-    if (u.protocol === 'https:')
-        raw = firstSet(env, 'HTTPS_PROXY', 'https_proxy');
-    else if (u.protocol === 'http:')
-        raw = firstSet(env, 'HTTP_PROXY', 'http_proxy');
-    const proxy = raw ? parseProxy(raw) : undefined;
+    const pe = proxyEnv(env);
+    const proxy = u.protocol === 'https:' ? pe.https : u.protocol === 'http:' ? pe.http : undefined;
     if (!proxy)
         return undefined;
     const host = stripBrackets(u.hostname);
     const port = u.port || defaultPorts[u.protocol] || '';
-    return useProxy(host, port, firstSet(env, 'NO_PROXY', 'no_proxy') ?? '') ? proxy : undefined;
+    return useProxy(host, port, pe.noProxy) ? proxy : undefined;
+}
+/** The egress proxy in force for module traffic (proxies are https, so HTTPS_PROXY first), redacted, for the summary. */
+function egressProxySummary(env) {
+    const pe = proxyEnv(env);
+    const name = pe.https ? 'HTTPS_PROXY' : pe.http ? 'HTTP_PROXY' : undefined;
+    const raw = name && firstSet(env, name, name.toLowerCase()); // as the user wrote it
+    if (!raw)
+        return undefined;
+    return redactUrl(raw) + (pe.noProxy ? ` (NO_PROXY: ${pe.noProxy})` : '');
 }
 function firstSet(env, ...names) {
     for (const n of names)
@@ -647,24 +659,15 @@ function trustedContext(extraCa) {
     }
     return ctx;
 }
-/** go accepts `host:port` without a scheme in HTTP(S)_PROXY and means http://; undici would reject it. */
-function proxyUrl$1(value) {
-    if (!value)
-        return undefined;
-    return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
-}
-/** Reads a variable the way go's httpproxy does: upper case first, then lower case. */
-function envAny(upper) {
-    return process.env[upper] || process.env[upper.toLowerCase()] || undefined;
-}
 /**
  * An EnvHttpProxyAgent honouring HTTP_PROXY / HTTPS_PROXY / NO_PROXY as go does: upper case wins, a bare
  * host:port is http, and loopback is never proxied (go's special case, which also keeps our tests hermetic).
  */
 function createDispatcher(opts) {
     const timeout = opts.connectTimeoutMs;
-    const httpProxy = proxyUrl$1(envAny('HTTP_PROXY')) ?? '';
-    const httpsProxy = proxyUrl$1(envAny('HTTPS_PROXY')) ?? '';
+    const pe = proxyEnv(process.env);
+    const httpProxy = pe.http?.href ?? '';
+    const httpsProxy = pe.https?.href ?? '';
     // The TLS context is built on the first https connection only: plain-http upstreams never pay for it.
     let plain;
     let secure;
@@ -677,7 +680,7 @@ function createDispatcher(opts) {
     };
     // Through a proxy: `proxyTls` is the hop to an https proxy, `requestTls` the tunnelled origin.
     const tlsOpts = httpProxy || httpsProxy ? { timeout, secureContext: trustedContext(opts.extraCa) } : { timeout };
-    const noProxy = [envAny('NO_PROXY'), 'localhost', '127.0.0.1', '[::1]'].filter(Boolean).join(',');
+    const noProxy = [pe.noProxy, 'localhost', '127.0.0.1', '[::1]'].filter(Boolean).join(',');
     return new undiciExports.EnvHttpProxyAgent({
         httpProxy,
         httpsProxy,
@@ -3665,15 +3668,6 @@ function privateToPublic(proxies, machines, goprivate) {
     };
 }
 
-// The egress proxy in force for module traffic, as go reads it (HTTPS_PROXY first: proxies are https), for the summary.
-function egressProxy(env) {
-    const value = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy;
-    if (!value)
-        return undefined;
-    const noProxy = env.NO_PROXY || env.no_proxy;
-    return redactUrl(value) + (noProxy ? ` (NO_PROXY: ${noProxy})` : '');
-}
-
 const STATUS = {
     tidy: '✅ tidy',
     drift: '❌ drift',
@@ -3865,7 +3859,7 @@ async function run() {
         result.goVersion = go.version;
         const settings = effectiveSettings(inputs, go.env);
         result.goproxy = formatProxyList(settings.proxies, undefined, true);
-        result.egressProxy = egressProxy(process.env);
+        result.egressProxy = egressProxySummary(process.env);
         access = await prepareAccess(inputs, process.env.RUNNER_TEMP || os.tmpdir(), stringEnv(process.env));
         if (access.netrcFile)
             saveState('netrc-file', access.netrcFile);

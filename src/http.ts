@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import * as tls from 'node:tls'
 import { buildConnector, EnvHttpProxyAgent, type Dispatcher } from 'undici'
 import { systemBundleFile } from './credentials.js'
+import { proxyEnv } from './preflight-egress.js'
 
 export interface DispatcherOptions {
   /** PEM texts (each may hold several certificates) trusted in addition to the system roots. */
@@ -52,25 +53,15 @@ export function trustedContext(extraCa: string[] | undefined): tls.SecureContext
   return ctx
 }
 
-/** go accepts `host:port` without a scheme in HTTP(S)_PROXY and means http://; undici would reject it. */
-function proxyUrl(value: string | undefined): string | undefined {
-  if (!value) return undefined
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`
-}
-
-/** Reads a variable the way go's httpproxy does: upper case first, then lower case. */
-function envAny(upper: string): string | undefined {
-  return process.env[upper] || process.env[upper.toLowerCase()] || undefined
-}
-
 /**
  * An EnvHttpProxyAgent honouring HTTP_PROXY / HTTPS_PROXY / NO_PROXY as go does: upper case wins, a bare
  * host:port is http, and loopback is never proxied (go's special case, which also keeps our tests hermetic).
  */
 export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const timeout = opts.connectTimeoutMs
-  const httpProxy = proxyUrl(envAny('HTTP_PROXY')) ?? ''
-  const httpsProxy = proxyUrl(envAny('HTTPS_PROXY')) ?? ''
+  const pe = proxyEnv(process.env)
+  const httpProxy = pe.http?.href ?? ''
+  const httpsProxy = pe.https?.href ?? ''
   // The TLS context is built on the first https connection only: plain-http upstreams never pay for it.
   let plain: buildConnector.connector | undefined
   let secure: buildConnector.connector | undefined
@@ -81,7 +72,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   }
   // Through a proxy: `proxyTls` is the hop to an https proxy, `requestTls` the tunnelled origin.
   const tlsOpts = httpProxy || httpsProxy ? { timeout, secureContext: trustedContext(opts.extraCa) } : { timeout }
-  const noProxy = [envAny('NO_PROXY'), 'localhost', '127.0.0.1', '[::1]'].filter(Boolean).join(',')
+  const noProxy = [pe.noProxy, 'localhost', '127.0.0.1', '[::1]'].filter(Boolean).join(',')
   return new EnvHttpProxyAgent({
     httpProxy,
     httpsProxy,

@@ -13,7 +13,7 @@ import { startNetwork, PreflightFailed, type Network } from './network.js'
 import { tidyModules } from './tidy.js'
 import { securityReview } from './security.js'
 import { removeCredentialFile } from './credentials.js'
-import { egressProxy } from './egress.js'
+import { egressProxySummary } from './preflight-egress.js'
 import { failureMessage, report } from './report.js'
 import { redact } from './redact.js'
 
@@ -32,7 +32,7 @@ export async function run(): Promise<void> {
     result.goVersion = go.version
     const settings = effectiveSettings(inputs, go.env)
     result.goproxy = formatProxyList(settings.proxies, undefined, true)
-    result.egressProxy = egressProxy(process.env)
+    result.egressProxy = egressProxySummary(process.env)
     access = await prepareAccess(inputs, process.env.RUNNER_TEMP || os.tmpdir(), stringEnv(process.env))
     if (access.netrcFile) core.saveState('netrc-file', access.netrcFile)
     result.security = securityReview({

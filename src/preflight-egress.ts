@@ -4,20 +4,43 @@
 // rules are ported here rather than borrowed.
 import { BlockList, isIP } from 'node:net'
 import { domainToASCII } from 'node:url'
+import { redactUrl } from './redact.js'
 
 const defaultPorts: Record<string, string> = { 'http:': '80', 'https:': '443', 'socks5:': '1080' }
+
+/** The proxy variables as go reads them: upper case first, a bare host:port means http://, unparsable is unset. */
+export interface ProxyEnv {
+  http?: URL
+  https?: URL
+  noProxy: string
+}
+
+export function proxyEnv(env: NodeJS.ProcessEnv = process.env): ProxyEnv {
+  const proxy = (name: string): URL | undefined => {
+    const raw = firstSet(env, name, name.toLowerCase())
+    return raw ? parseProxy(raw) : undefined
+  }
+  return { http: proxy('HTTP_PROXY'), https: proxy('HTTPS_PROXY'), noProxy: firstSet(env, 'NO_PROXY', 'no_proxy') ?? '' }
+}
 
 /** The egress proxy URL for `target`, or undefined when the request goes direct. */
 export function egressProxyFor(target: string | URL, env: NodeJS.ProcessEnv = process.env): URL | undefined {
   const u = typeof target === 'string' ? new URL(target) : target
-  let raw: string | undefined
-  if (u.protocol === 'https:') raw = firstSet(env, 'HTTPS_PROXY', 'https_proxy')
-  else if (u.protocol === 'http:') raw = firstSet(env, 'HTTP_PROXY', 'http_proxy')
-  const proxy = raw ? parseProxy(raw) : undefined
+  const pe = proxyEnv(env)
+  const proxy = u.protocol === 'https:' ? pe.https : u.protocol === 'http:' ? pe.http : undefined
   if (!proxy) return undefined
   const host = stripBrackets(u.hostname)
   const port = u.port || defaultPorts[u.protocol] || ''
-  return useProxy(host, port, firstSet(env, 'NO_PROXY', 'no_proxy') ?? '') ? proxy : undefined
+  return useProxy(host, port, pe.noProxy) ? proxy : undefined
+}
+
+/** The egress proxy in force for module traffic (proxies are https, so HTTPS_PROXY first), redacted, for the summary. */
+export function egressProxySummary(env: NodeJS.ProcessEnv): string | undefined {
+  const pe = proxyEnv(env)
+  const name = pe.https ? 'HTTPS_PROXY' : pe.http ? 'HTTP_PROXY' : undefined
+  const raw = name && firstSet(env, name, name.toLowerCase()) // as the user wrote it
+  if (!raw) return undefined
+  return redactUrl(raw) + (pe.noProxy ? ` (NO_PROXY: ${pe.noProxy})` : '')
 }
 
 function firstSet(env: NodeJS.ProcessEnv, ...names: string[]): string | undefined {
