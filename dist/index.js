@@ -3863,12 +3863,8 @@ async function run() {
         access = await prepareAccess(inputs, process.env.RUNNER_TEMP || os.tmpdir(), stringEnv(process.env));
         if (access.netrcFile)
             saveState('netrc-file', access.netrcFile);
-        result.security = securityReview({
-            ...settings,
-            GOINSECURE: go.env.GOINSECURE ?? '',
-            GOFLAGS: go.env.GOFLAGS ?? '',
-            netrcHosts: access.netrc.map((e) => e.machine)
-        });
+        const netrcHosts = access.netrc.map((e) => e.machine);
+        result.security = securityReview({ ...settings, GOINSECURE: go.env.GOINSECURE ?? '', GOFLAGS: go.env.GOFLAGS ?? '', netrcHosts });
         const env = { ...goEnv(settings), ...access.env };
         const modules = await discoverModules({ go, env, workspace: inputs.workspace, workingDirectory: inputs.workingDirectory, patterns: inputs.modules });
         const [cache, net] = await Promise.all([
@@ -3888,7 +3884,7 @@ async function run() {
             tidyArgs: inputs.tidyArgs,
             retries: inputs.retries,
             mayRetry: () => !net.allDown(),
-            auth: { tokenSet: inputs.token !== '', privateHosts: inputs.privateHosts, netrcHosts: access.netrc.map((e) => e.machine), relayUrl: net.relayUrl }
+            auth: { tokenSet: inputs.token !== '', privateHosts: inputs.privateHosts, netrcHosts, relayUrl: net.relayUrl }
         });
         // After tidy, so that the healthy-first order has every verdict that arrived meanwhile.
         if (inputs.exportEnv)

@@ -35,12 +35,8 @@ export async function run(): Promise<void> {
     result.egressProxy = egressProxySummary(process.env)
     access = await prepareAccess(inputs, process.env.RUNNER_TEMP || os.tmpdir(), stringEnv(process.env))
     if (access.netrcFile) core.saveState('netrc-file', access.netrcFile)
-    result.security = securityReview({
-      ...settings,
-      GOINSECURE: go.env.GOINSECURE ?? '',
-      GOFLAGS: go.env.GOFLAGS ?? '',
-      netrcHosts: access.netrc.map((e) => e.machine)
-    })
+    const netrcHosts = access.netrc.map((e) => e.machine)
+    result.security = securityReview({ ...settings, GOINSECURE: go.env.GOINSECURE ?? '', GOFLAGS: go.env.GOFLAGS ?? '', netrcHosts })
     const env = { ...goEnv(settings), ...access.env }
     const modules = await discoverModules({ go, env, workspace: inputs.workspace, workingDirectory: inputs.workingDirectory, patterns: inputs.modules })
     const [cache, net] = await Promise.all([
@@ -59,7 +55,7 @@ export async function run(): Promise<void> {
       tidyArgs: inputs.tidyArgs,
       retries: inputs.retries,
       mayRetry: () => !net.allDown(),
-      auth: { tokenSet: inputs.token !== '', privateHosts: inputs.privateHosts, netrcHosts: access.netrc.map((e) => e.machine), relayUrl: net.relayUrl }
+      auth: { tokenSet: inputs.token !== '', privateHosts: inputs.privateHosts, netrcHosts, relayUrl: net.relayUrl }
     })
     // After tidy, so that the healthy-first order has every verdict that arrived meanwhile.
     if (inputs.exportEnv) exportEnv(settings, net.exportGoproxy(), access.env)
