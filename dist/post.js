@@ -1,6 +1,11 @@
+import { r as removeCredentialFile } from './shared/credentials.js';
 import { b as warning, s as summary, i as info, m as getState } from './shared/core.js';
 import { c as cleanMessage, l as loadCacheState, r as readKeyFiles, h as holdsModules, p as pruneModuleCache, a as readNeeded, d as downloadBytes, w as withTimeout, b as watchCacheLog, s as saveCache, e as cachePaths, f as formatBytes, i as isPullRequestEvent, g as isFeatureAvailable, j as cacheKeys } from './shared/cache-state.js';
-import { r as removeCredentialFile } from './shared/credentials.js';
+import 'node:v8';
+import 'node:crypto';
+import 'node:fs';
+import 'node:path';
+import './shared/redact.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -29,12 +34,8 @@ import 'node:http';
 import 'node:https';
 import 'node:zlib';
 import 'node:buffer';
-import 'node:path';
 import 'node:url';
-import 'node:crypto';
 import 'tty';
-import 'node:fs';
-import './shared/redact.js';
 
 // Post step: prune and save the module cache. Fail-soft: nothing here throws or fails the step.
 /** Saves the cache main restored; undefined when main saved no state (cache `false`, or main failed early). */

@@ -1,5 +1,6 @@
 // Entry point of the post step (runs.post in action.yml): saves the module cache. Caching is fail-soft, so this
 // step never fails: every problem is a warning.
+import './v8-flags.js'
 import * as core from '@actions/core'
 import { runPost } from './cache-save.js'
 import { cleanMessage } from './cache-state.js'

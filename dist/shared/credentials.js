@@ -1,7 +1,16 @@
+import { setFlagsFromString } from 'node:v8';
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { promises, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { a as addSecret } from './redact.js';
+
+// Imported first by both entry points, before undici can compile its HTTP parser.
+// undici parses HTTP with llhttp compiled to WebAssembly. V8 compiles it with Liftoff, then recompiles the whole
+// module with TurboFan on a background thread: about half a second of one core, measured on Node 20. Node's exit
+// waits for that job, so any step that made one request ended about 200 ms late, and on a 2-core runner the job
+// competes with go for CPU. Liftoff's code parses the few hundred header bytes of a response just as well; the
+// bodies we relay pass through the parser as spans, not byte by byte.
+setFlagsFromString('--liftoff-only');
 
 // The error for bad input: its message names the input and the accepted form. A module of its own so that
 // stages validating their part of the inputs need not import inputs.ts (no cycles).
