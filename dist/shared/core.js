@@ -34653,7 +34653,7 @@ function requireCookies () {
 	const { webidl } = requireWebidl();
 	const { Headers } = requireHeaders();
 
-	const brandChecks = webidl.brandCheckMultiple([Headers, globalThis.Headers].filter(Boolean));
+	const brandChecks = webidl.brandCheckMultiple([Headers]);
 
 	/**
 	 * @typedef {Object} Cookie
