@@ -1,5 +1,5 @@
-// go.mod line scanning. What each requirement is comes from go itself (`go mod edit -json`), so the scanner is
-// checked against go's own parser; the line numbers are checked against the text.
+// go.mod scanning. The scanner reads module paths and requirements that go itself reads, so it is checked
+// against go's own parser (`go mod edit -json`); the line numbers are checked against the text.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -16,8 +16,13 @@ afterAll(() => {
 })
 
 let n = 0
+interface GoModJson {
+  Module?: { Path: string } | null
+  Require?: { Path: string; Version: string; Indirect?: boolean }[]
+}
+
 /** go's own reading of a go.mod: `go mod edit -json` (no network, no module cache). */
-function goRequires(text: string): { path: string; version: string; indirect: boolean }[] {
+function goModJson(text: string): GoModJson {
   const dir = join(root, `m${++n}`)
   mkdirSync(dir)
   writeFileSync(join(dir, 'go.mod'), text)
@@ -30,10 +35,11 @@ function goRequires(text: string): { path: string; version: string; indirect: bo
     GOPROXY: 'off',
     GOFLAGS: '-mod=mod'
   }
-  const json = JSON.parse(execFileSync('go', ['mod', 'edit', '-json'], { cwd: dir, env, encoding: 'utf8' })) as {
-    Require?: { Path: string; Version: string; Indirect?: boolean }[]
-  }
-  return (json.Require ?? []).map(r => ({ path: r.Path, version: r.Version, indirect: r.Indirect ?? false }))
+  return JSON.parse(execFileSync('go', ['mod', 'edit', '-json'], { cwd: dir, env, encoding: 'utf8' })) as GoModJson
+}
+
+function goRequires(text: string): { path: string; version: string; indirect: boolean }[] {
+  return (goModJson(text).Require ?? []).map(r => ({ path: r.Path, version: r.Version, indirect: r.Indirect ?? false }))
 }
 
 const strip = (rs: { path: string; version: string; indirect: boolean }[]) =>
@@ -116,9 +122,36 @@ describe('scanGoMod', () => {
 
   test('a go.mod without requirements', () => {
     const text = 'module example.com/app\n\ngo 1.22\n'
-    expect(scanGoMod(text)).toEqual({ requires: [], blocks: [], moduleLine: 1, go: { version: '1.22', line: 3 } })
+    expect(scanGoMod(text)).toEqual({
+      requires: [],
+      blocks: [],
+      moduleLine: 1,
+      modulePath: 'example.com/app',
+      go: { version: '1.22', line: 3 }
+    })
     expect(goRequires(text)).toEqual([])
     expect(scanGoMod('').moduleLine).toBe(0)
+  })
+})
+
+describe('module path', () => {
+  test.each([
+    ['plain', 'module example.com/app\n\ngo 1.22\n'],
+    ['quoted', 'module "example.com/app"\n'],
+    ['quoted, CRLF', 'module "example.com/app/v2"\r\n\r\ngo 1.22\r\n'],
+    ['deprecation comment', '// Deprecated: use example.com/new.\nmodule example.com/old // Deprecated: use example.com/new.\n'],
+    ['block form', 'module (\n\texample.com/app\n)\n\ngo 1.22\n'],
+    ['after other directives', 'go 1.22\n\nrequire example.com/a v1.0.0\n\nmodule example.com/late\n']
+  ])('%s: the path go reads', (_name, text) => {
+    const path = goModJson(text).Module?.Path
+    expect(path).toMatch(/^example\.com\//)
+    expect(scanGoMod(text).modulePath).toBe(path)
+  })
+
+  test('no module directive', () => {
+    const text = 'go 1.22\n'
+    expect(goModJson(text).Module?.Path || undefined).toBeUndefined()
+    expect(scanGoMod(text).modulePath).toBeUndefined()
   })
 })
 

@@ -1,5 +1,6 @@
-// go.mod text scanning, only for the line numbers that annotations need: go itself (`go mod edit -json`) is the
-// authority on what a go.mod means, but it does not report where things are.
+// go.mod text scanning: the module path (read without starting go: one process less per module, about 30 ms of a
+// warm-cache step) and the line numbers that annotations need. go itself is the authority on what a go.mod means;
+// tidy reports any go.mod it cannot parse, and the tests check this scanner against `go mod edit -json`.
 
 export interface RequireLine {
   path: string
@@ -22,6 +23,8 @@ export interface GoModScan {
   blocks: RequireBlock[]
   /** Line of the `module` directive, 0 when there is none. */
   moduleLine: number
+  /** The module path, when there is a `module` directive. */
+  modulePath?: string
   /** The `go` directive, when present. */
   go?: { version: string; line: number }
   /** The `toolchain` directive, when present. */
@@ -104,6 +107,8 @@ export function scanGoMod(text: string): GoModScan {
       } else if (block.verb === 'require') {
         const r = parseRequireText(lines[i], true)
         if (r) scan.requires.push({ ...r, line: n })
+      } else if (block.verb === 'module' && scan.modulePath === undefined) {
+        scan.modulePath = unquote(tokens(body)[0])
       }
       continue
     }
@@ -120,8 +125,10 @@ export function scanGoMod(text: string): GoModScan {
 
 function directive(scan: GoModScan, raw: string, body: string, n: number): void {
   const t = tokens(body)
-  if (t[0] === 'module' && !scan.moduleLine) scan.moduleLine = n
-  else if (t[0] === 'go' && t.length === 2) scan.go = { version: t[1], line: n }
+  if (t[0] === 'module' && !scan.moduleLine) {
+    scan.moduleLine = n
+    if (t.length === 2) scan.modulePath = unquote(t[1])
+  } else if (t[0] === 'go' && t.length === 2) scan.go = { version: t[1], line: n }
   else if (t[0] === 'toolchain' && t.length === 2) scan.toolchain = { name: t[1], line: n }
   else if (t[0] === 'require') {
     const r = parseRequireText(raw, false)

@@ -1,9 +1,10 @@
 // Finds the modules to check: the `modules` input, else go.work's `use` directories, else go.mod in
-// working-directory, else every go.mod below it. go reads its own files; we only walk directories.
+// working-directory, else every go.mod below it. go reads go.work; a go.mod's module path comes from gomod.ts.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { GoModule, GoToolchain } from './types.js'
 import { runGo } from './go.js'
+import { scanGoMod } from './gomod.js'
 
 export class ModulesError extends Error {}
 
@@ -72,10 +73,11 @@ function walk(dir: string): string[] {
 }
 
 async function readModule(o: DiscoverOptions, dir: string): Promise<GoModule> {
-  const r = await runGo(o.go, ['mod', 'edit', '-json'], { cwd: dir, env: o.env })
-  if (r.exitCode !== 0) throw new ModulesError(`${rel(o.workspace, dir)}/go.mod: ${firstLine(r.stderr)}`)
-  const mod = JSON.parse(r.stdout) as { Module?: { Path?: string } }
-  return { dir, rel: rel(o.workspace, dir), path: mod.Module?.Path ?? '' }
+  const file = path.join(dir, 'go.mod')
+  const text = await fs.promises.readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new ModulesError(`${rel(o.workspace, dir)}/go.mod: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)
+  })
+  return { dir, rel: rel(o.workspace, dir), path: scanGoMod(text).modulePath ?? '' }
 }
 
 /** Path of `p` relative to the workspace, '/'-separated, '.' for the workspace itself. */
