@@ -1,5 +1,5 @@
 import { v as validateNetrc, I as InputError, l as loadCaInput, p as privateHosts, w as writeNetrc, a as writeCaBundle, c as credentialEnv, b as parseNetrc, n as netrcCredentialFor, s as systemBundleFile, r as removeCredentialFile } from './shared/credentials.js';
-import { g as getInput, a as getExecOutput, w as which, u as undiciExports, b as warning, s as summary, c as setOutput, d as startGroup, i as info, e as endGroup, n as notice, f as error, h as saveState, j as debug, k as setFailed, l as exportVariable } from './shared/core.js';
+import { g as getInput, w as which, u as undiciExports, a as warning, s as summary, b as setOutput, c as startGroup, i as info, e as endGroup, n as notice, d as error, f as saveState, h as debug, j as setFailed, k as exportVariable } from './shared/core.js';
 import * as os from 'node:os';
 import { tmpdir } from 'node:os';
 import * as fs from 'node:fs';
@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { join } from 'node:path';
 import { r as redactUrl, a as addSecret, b as redact } from './shared/redact.js';
+import { execFile } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import * as fs$1 from 'node:fs/promises';
 import { stat, mkdtemp, rm, open } from 'node:fs/promises';
@@ -224,14 +225,19 @@ function tidyArgs(text) {
 }
 
 // Runs the go command. Output is captured, never streamed: reporting decides what the user sees.
-async function runGo(go, args, opts = {}) {
-    const r = await getExecOutput(go.bin, args, {
-        cwd: opts.cwd,
-        env: opts.env,
-        silent: true,
-        ignoreReturnCode: true
+// node's execFile starts go within the call. (@actions/exec first awaits a stat of the binary, and in that turn of
+// the event loop preflight's pending work ran first: a warm-cache tidy started about 15 ms late.)
+function runGo(go, args, opts = {}) {
+    return new Promise((resolve, reject) => {
+        const options = { cwd: opts.cwd, env: opts.env, encoding: 'utf8', maxBuffer: Infinity, windowsHide: true };
+        execFile(go.bin, args, options, (err, stdout, stderr) => {
+            // A number is go's exit status; a string code (ENOENT, EACCES) means go never started.
+            if (err && typeof err.code === 'string')
+                return reject(new Error(`cannot run ${go.bin}: ${err.message}`));
+            const exitCode = !err ? 0 : typeof err.code === 'number' ? err.code : 1; // killed by a signal
+            resolve({ exitCode, stdout, stderr: err?.signal ? `${stderr}\ngo was killed by ${err.signal}` : stderr });
+        });
     });
-    return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }
 
 // Finds the go command (PATH first, then the newest Go in the runner's tool cache) and reads `go env -json` once.
@@ -3405,7 +3411,8 @@ async function tidyWithRetries(module, o) {
     }
 }
 async function tidyOnce(module, o) {
-    const before = await readFiles(module.dir);
+    // No await before go starts: preflight's pending work would run first and delay go by its length.
+    const before = readFiles(module.dir);
     if (o.mode === 'check' && supportsTidyDiff(o.go.version)) {
         const r = await runGo(o.go, ['mod', 'tidy', '-diff', ...o.tidyArgs], { cwd: module.dir, env: o.env });
         const reported = parseTidyDiff(r.stdout);
@@ -3415,7 +3422,7 @@ async function tidyOnce(module, o) {
         return { diffs: [], before, error: explain(r, o) };
     }
     const r = await runGo(o.go, ['mod', 'tidy', ...o.tidyArgs], { cwd: module.dir, env: o.env });
-    const after = await readFiles(module.dir);
+    const after = readFiles(module.dir);
     if (o.mode === 'check')
         await restoreFiles(module.dir, before, after);
     if (r.exitCode !== 0) {
@@ -3466,11 +3473,12 @@ function finish(module, mode, out, attempts, durationMs) {
 function text(b) {
     return b ? b.toString('utf8') : '';
 }
-async function readFiles(dir) {
+/** Synchronous on purpose: two small files, and no turn of the event loop before go starts (see tidyOnce). */
+function readFiles(dir) {
     const out = {};
     for (const f of FILES) {
         try {
-            out[f] = await fs$1.readFile(path.join(dir, f));
+            out[f] = readFileSync(path.join(dir, f));
         }
         catch {
             /* absent */

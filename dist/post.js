@@ -1,5 +1,5 @@
 import { r as removeCredentialFile } from './shared/credentials.js';
-import { b as warning, s as summary, i as info, m as getState } from './shared/core.js';
+import { a as warning, s as summary, i as info, l as getState } from './shared/core.js';
 import { c as cleanMessage, l as loadCacheState, r as readKeyFiles, h as holdsModules, p as pruneModuleCache, a as readNeeded, d as downloadBytes, w as withTimeout, b as watchCacheLog, s as saveCache, e as cachePaths, f as formatBytes, i as isPullRequestEvent, g as isFeatureAvailable, j as cacheKeys } from './shared/cache-state.js';
 import 'node:v8';
 import 'node:crypto';

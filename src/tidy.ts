@@ -1,5 +1,6 @@
 // Runs `go mod tidy` for one module and turns the outcome into a TidyResult.
 // Check mode never writes: `-diff` on Go 1.23+, else snapshot, tidy, compare and restore byte for byte.
+import { readFileSync } from 'node:fs'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import type { ClassifiedError, GoModule, GoToolchain, TidyResult } from './types.js'
@@ -53,7 +54,8 @@ interface Outcome {
 type Files = Partial<Record<(typeof FILES)[number], Buffer>>
 
 async function tidyOnce(module: GoModule, o: TidyOptions): Promise<Outcome> {
-  const before = await readFiles(module.dir)
+  // No await before go starts: preflight's pending work would run first and delay go by its length.
+  const before = readFiles(module.dir)
   if (o.mode === 'check' && supportsTidyDiff(o.go.version)) {
     const r = await runGo(o.go, ['mod', 'tidy', '-diff', ...o.tidyArgs], { cwd: module.dir, env: o.env })
     const reported = parseTidyDiff(r.stdout)
@@ -63,7 +65,7 @@ async function tidyOnce(module: GoModule, o: TidyOptions): Promise<Outcome> {
     return { diffs: [], before, error: explain(r, o) }
   }
   const r = await runGo(o.go, ['mod', 'tidy', ...o.tidyArgs], { cwd: module.dir, env: o.env })
-  const after = await readFiles(module.dir)
+  const after = readFiles(module.dir)
   if (o.mode === 'check') await restoreFiles(module.dir, before, after)
   if (r.exitCode !== 0) {
     // A failed tidy may have written partial files; fix mode must not leave them either.
@@ -118,11 +120,12 @@ function text(b: Buffer | undefined): string {
   return b ? b.toString('utf8') : ''
 }
 
-async function readFiles(dir: string): Promise<Files> {
+/** Synchronous on purpose: two small files, and no turn of the event loop before go starts (see tidyOnce). */
+function readFiles(dir: string): Files {
   const out: Files = {}
   for (const f of FILES) {
     try {
-      out[f] = await fs.readFile(path.join(dir, f))
+      out[f] = readFileSync(path.join(dir, f))
     } catch {
       /* absent */
     }

@@ -1,4 +1,4 @@
-import { j as debug, o as mkdirP, p as exec, w as which, b as warning, i as info, H as HttpCodes, q as HttpClientError, r as HttpClient, t as isDebug, v as setSecret, B as BearerCredentialHandler, x as rmRF, f as error, h as saveState, m as getState } from './core.js';
+import { h as debug, m as mkdirP, o as exec, w as which, a as warning, i as info, H as HttpCodes, p as HttpClientError, q as HttpClient, r as isDebug, t as setSecret, B as BearerCredentialHandler, v as rmRF, d as error, f as saveState, l as getState } from './core.js';
 import * as path from 'path';
 import { create } from './glob.js';
 import * as crypto$1 from 'crypto';

@@ -15,7 +15,7 @@ import events__default from 'events';
 import { ok } from 'assert';
 import util__default from 'util';
 import { createRequire } from 'node:module';
-import { StringDecoder } from 'string_decoder';
+import 'string_decoder';
 import * as child from 'child_process';
 import { setTimeout as setTimeout$1 } from 'timers';
 
@@ -41692,50 +41692,6 @@ function exec(commandLine, args, options) {
         return runner.exec();
     });
 }
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return __awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
 
 (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -41952,4 +41908,4 @@ function getState(name) {
     return process.env[`STATE_${name}`] || '';
 }
 
-export { BearerCredentialHandler as B, HttpCodes as H, getExecOutput as a, warning as b, setOutput as c, startGroup as d, endGroup as e, error as f, getInput as g, saveState as h, info as i, debug as j, setFailed as k, exportVariable as l, getState as m, notice as n, mkdirP as o, exec as p, HttpClientError as q, HttpClient as r, summary as s, isDebug as t, undiciExports as u, setSecret as v, which as w, rmRF as x, cp as y };
+export { BearerCredentialHandler as B, HttpCodes as H, warning as a, setOutput as b, startGroup as c, error as d, endGroup as e, saveState as f, getInput as g, debug as h, info as i, setFailed as j, exportVariable as k, getState as l, mkdirP as m, notice as n, exec as o, HttpClientError as p, HttpClient as q, isDebug as r, summary as s, setSecret as t, undiciExports as u, rmRF as v, which as w, cp as x };

@@ -1,4 +1,4 @@
-import { j as debug, i as info } from './core.js';
+import { h as debug, i as info } from './core.js';
 import * as fs from 'fs';
 import * as path$1 from 'path';
 import assert from 'assert';

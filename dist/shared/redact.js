@@ -1,4 +1,4 @@
-import { v as setSecret } from './core.js';
+import { t as setSecret } from './core.js';
 
 // Secrets registry: every credential the action learns is masked for the runner (core.setSecret)
 // and scrubbed from any text we print, summarise or output.

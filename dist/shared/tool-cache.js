@@ -1,4 +1,4 @@
-import { j as debug, i as info, y as cp, o as mkdirP, t as isDebug, p as exec, w as which, r as HttpClient, x as rmRF } from './core.js';
+import { h as debug, i as info, x as cp, m as mkdirP, r as isDebug, o as exec, w as which, q as HttpClient, v as rmRF } from './core.js';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import { s as semverExports } from './index.js';
