@@ -1,5 +1,5 @@
 import { v as validateNetrc, I as InputError, l as loadCaInput, p as privateHosts, w as writeNetrc, a as writeCaBundle, c as credentialEnv, b as parseNetrc, n as netrcCredentialFor, s as systemBundleFile, r as removeCredentialFile } from './shared/credentials.js';
-import { g as getInput, w as which, u as undiciExports, a as warning, s as summary, b as setOutput, c as startGroup, i as info, e as endGroup, n as notice, d as error, f as saveState, h as debug, j as setFailed, k as exportVariable } from './shared/core.js';
+import { g as getInput, w as which, u as undiciSubsetExports, a as warning, s as summary, b as setOutput, c as startGroup, i as info, e as endGroup, n as notice, d as error, f as saveState, h as debug, j as setFailed, k as exportVariable } from './shared/core.js';
 import * as os from 'node:os';
 import { tmpdir } from 'node:os';
 import * as fs from 'node:fs';
@@ -804,15 +804,15 @@ function createDispatcher(opts) {
     let secure;
     const connect = (o, cb) => {
         if (o.protocol === 'https:')
-            secure ??= undiciExports.buildConnector({ timeout, secureContext: trustedContext(opts.extraCa) });
+            secure ??= undiciSubsetExports.buildConnector({ timeout, secureContext: trustedContext(opts.extraCa) });
         else
-            plain ??= undiciExports.buildConnector({ timeout });
+            plain ??= undiciSubsetExports.buildConnector({ timeout });
         return (o.protocol === 'https:' ? secure : plain)(o, cb);
     };
     // Through a proxy: `proxyTls` is the hop to an https proxy, `requestTls` the tunnelled origin.
     const tlsOpts = httpProxy || httpsProxy ? { timeout, secureContext: trustedContext(opts.extraCa) } : { timeout };
     const noProxy = [pe.noProxy, 'localhost', '127.0.0.1', '[::1]'].filter(Boolean).join(',');
-    return new undiciExports.EnvHttpProxyAgent({
+    return new undiciSubsetExports.EnvHttpProxyAgent({
         httpProxy,
         httpsProxy,
         noProxy,
@@ -1064,7 +1064,7 @@ async function throughEgress(socket, egress, target, extraCa, track) {
 const PROBE_BODY_LIMIT = 64 * 1024;
 async function httpGet(socket, target, egress, signal) {
     let handedOut = false;
-    const client = new undiciExports.Client(target.origin, {
+    const client = new undiciSubsetExports.Client(target.origin, {
         // One request on the prepared socket; never a second, fresh connection.
         connect: (_opts, cb) => {
             if (handedOut)
@@ -2354,7 +2354,7 @@ async function startRelay(opts) {
     const own = opts.dispatcher === undefined;
     const base = opts.dispatcher ?? createDispatcher({ connectTimeoutMs: t.connectTimeoutMs });
     // Proxies may redirect zips to storage; undici drops the Authorization header on a cross-origin hop, as go does.
-    const dispatcher = base.compose(undiciExports.interceptors.redirect({ maxRedirections: 10 }));
+    const dispatcher = base.compose(undiciSubsetExports.interceptors.redirect({ maxRedirections: 10 }));
     const closing = new AbortController();
     const spools = new SpoolStore(opts.spoolDir || process.env.RUNNER_TEMP || tmpdir());
     const cfg = {
