@@ -108,22 +108,27 @@ export async function timeBareGo(fx: BenchFixture, cfg: BenchConfig, goproxy: st
   }
 }
 
-/** Bare go then the action, alternately, so drift in the machine's load hits both alike. */
+/**
+ * Bare go then the action, alternately, so drift in the machine's load hits both alike. With `reference`, that
+ * action call (e.g. the healthy proxy alone) runs in each round too, for ratios measured under the same load.
+ */
 export async function actionVsGo(
   fx: BenchFixture,
   cfg: BenchConfig,
   call: ActionCall,
-  opts: { warm?: GoEnv; before?: () => void; inspect?: (run: ActionRun) => void } = {}
-): Promise<{ action: Series; go: Series }> {
+  opts: { warm?: GoEnv; before?: () => void; inspect?: (run: ActionRun) => void; reference?: ActionCall } = {}
+): Promise<{ action: Series; go: Series; reference?: Series }> {
   const go: Series = { samples: [], capMs: cfg.goCapMs }
+  const reference: Series | undefined = opts.reference && { samples: [], capMs: cfg.actionCapMs }
   const action = await repeat(cfg, cfg.actionCapMs, async () => {
     // Bare go after each action run, unless it already hung once: a hang repeats.
     if (!go.samples.some((s) => s.killed)) {
       opts.before?.()
       go.samples.push(await timeBareGo(fx, cfg, call.goproxy, opts.warm))
     } else go.cut = 'killed at the cap, not repeated'
+    if (reference) reference.samples.push(await timeAction(fx, cfg, { ...opts.reference!, goEnv: opts.warm }))
     opts.before?.()
     return timeAction(fx, cfg, { ...call, goEnv: opts.warm }, opts.inspect)
   })
-  return { action, go }
+  return { action, go, reference }
 }

@@ -76,8 +76,8 @@ async function main(): Promise<void> {
       return r
     })
     await guarded('healthy proxy, warm cache', rows, () => healthyWarm(fx, cfg))
-    await guarded('blackholed first proxy', rows, () => blackholedFirst(fx, cfg, sv, refMs))
-    await guarded('stalled first proxy', rows, () => stalledFirst(fx, cfg, sv, refMs))
+    await guarded('blackholed first proxy', rows, () => blackholedFirst(fx, cfg, sv))
+    await guarded('stalled first proxy', rows, () => stalledFirst(fx, cfg, sv))
     await guarded('one flaky proxy alone', rows, () => flakyAlone(fx, cfg, sv, refMs))
     const ten = await tenEndpoints(fx, sv)
     await guarded('ten endpoints, five dead', rows, () => tenWithFiveDead(fx, cfg, ten, refMs))
