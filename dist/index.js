@@ -1,4 +1,4 @@
-import { v as validateNetrc, I as InputError, l as loadCaInput, p as privateHosts, w as writeNetrc, a as writeCaBundle, c as credentialEnv, b as parseNetrc, n as netrcCredentialFor, s as systemBundleFile, r as removeCredentialFile } from './shared/credentials.js';
+import { r as redactUrl, a as addSecret, v as validateNetrc, I as InputError, l as loadCaInput, p as privateHosts, w as writeNetrc, b as writeCaBundle, c as credentialEnv, d as parseNetrc, n as netrcCredentialFor, s as systemBundleFile, e as redact, f as cleanMessage, g as cacheKeys, h as readKeyFiles, i as holdsModules, j as cachePaths, k as withTimeout, m as watchCacheLog, o as removeModules, q as downloadBytes, t as saveCacheState, u as removeCredentialFile } from './shared/cache-state.js';
 import { g as getInput, w as which, u as undiciSubsetExports, a as warning, s as summary, b as setOutput, c as startGroup, i as info, e as endGroup, n as notice, d as error, f as saveState, h as debug, j as setFailed, k as exportVariable } from './shared/core.js';
 import * as os from 'node:os';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,6 @@ import * as fs from 'node:fs';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { join } from 'node:path';
-import { r as redactUrl, a as addSecret, b as redact } from './shared/redact.js';
 import { execFile } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import * as fs$1 from 'node:fs/promises';
@@ -3501,6 +3500,76 @@ async function restoreFiles(dir, before, after) {
     }
 }
 
+async function restoreModuleCache(o) {
+    let report;
+    try {
+        report = await restore(o);
+    }
+    catch (e) {
+        report = { restore: 'failed', note: `module cache not restored: ${cleanMessage(e instanceof Error ? e.message : String(e))}` };
+    }
+    return report;
+}
+async function restore(o) {
+    if (o.mode === 'false')
+        return { restore: 'disabled' };
+    const started = Date.now();
+    const { key, restoreKeys } = cacheKeys({
+        os: process.env.RUNNER_OS || process.platform,
+        arch: process.env.RUNNER_ARCH || process.arch,
+        goVersion: o.goVersion,
+        files: readKeyFiles(o.modules)
+    });
+    const state = {
+        mode: o.mode,
+        gomodcache: o.gomodcache,
+        goVersion: o.goVersion,
+        key,
+        restore: 'miss',
+        modules: o.modules.map((m) => ({ dir: m.dir, rel: m.rel }))
+    };
+    const done = (report) => {
+        state.restore = report.restore;
+        state.matchedKey = report.matchedKey;
+        saveCacheState(state);
+        return { key, ...report };
+    };
+    if (!o.gomodcache)
+        return done({ restore: 'failed', note: '`go env GOMODCACHE` is empty; module cache not restored' });
+    if (holdsModules(o.gomodcache)) {
+        // Unpacking over another cache (e.g. actions/setup-go's) would mix two caches' files; that step owns it.
+        const note = 'GOMODCACHE already holds modules (restored by an earlier step?): not restoring over it, and not saving it';
+        return done({ restore: 'skipped', note });
+    }
+    const cache = await import('./shared/cache-service.js');
+    if (!cache.isFeatureAvailable()) {
+        state.noService = true;
+        return done({ restore: 'failed', note: 'the Actions cache service is not available to this step; module cache not restored' });
+    }
+    const paths = cachePaths(o.gomodcache);
+    const outcome = await withTimeout(watchCacheLog(() => cache.restoreCache(paths, key, restoreKeys)), o.timeoutMs ?? 5 * 60_000);
+    const durationMs = Date.now() - started;
+    if (!outcome) {
+        const s = Math.round((o.timeoutMs ?? 5 * 60_000) / 1000);
+        return done({ restore: 'failed', durationMs, note: `the cache service did not answer within ${s} s; continuing without the module cache` });
+    }
+    const { value: matchedKey, failure } = outcome.value;
+    if (failure) {
+        // GOMODCACHE held no modules before, so whatever is there now is a half-extracted archive: go would trust
+        // its extracted directories as complete. The library already logged the failure; the summary names it too.
+        removeModules(o.gomodcache);
+        return done({ restore: 'failed', durationMs, note: failure.message });
+    }
+    if (!matchedKey)
+        return done({ restore: 'miss', durationMs });
+    return done({
+        restore: matchedKey === key ? 'hit' : 'partial',
+        matchedKey,
+        durationMs,
+        sizeBytes: downloadBytes(o.gomodcache)
+    });
+}
+
 function securityReview(s) {
     const out = [];
     if (s.GOSUMDB.trim() === 'off') {
@@ -3868,9 +3937,6 @@ async function run() {
     try {
         inputs = readInputs();
         result.mode = inputs.mode;
-        // The cache code (with the storage SDK) is most of the bundle: load it only when caching, while go starts.
-        const cacheStage = inputs.cache === 'false' ? undefined : import('./shared/cache-restore.js');
-        cacheStage?.catch(() => undefined); // awaited below; a load failure is reported there, fail-soft
         const go = await findGo();
         result.goVersion = go.version;
         const settings = effectiveSettings(inputs, go.env);
@@ -3884,7 +3950,7 @@ async function run() {
         const env = { ...goEnv(settings), ...access.env };
         const modules = await discoverModules({ go, env, workspace: inputs.workspace, workingDirectory: inputs.workingDirectory, patterns: inputs.modules });
         const [cache, net] = await Promise.all([
-            restoreCache(cacheStage, { mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
+            restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
             startNetwork(inputs, settings, access).catch((e) => {
                 if (e instanceof PreflightFailed)
                     result.preflight = e.results;
@@ -3924,16 +3990,6 @@ async function run() {
     const failure = failureMessage(result);
     if (failure)
         setFailed(failure);
-}
-async function restoreCache(stage, o) {
-    if (!stage)
-        return { restore: 'disabled' };
-    try {
-        return await (await stage).restoreModuleCache(o);
-    }
-    catch (e) {
-        return { restore: 'failed', note: `module cache unavailable: ${redact(e instanceof Error ? e.message : String(e))}` };
-    }
 }
 function goEnv(s) {
     return {

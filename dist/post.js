@@ -1,11 +1,9 @@
-import { r as removeCredentialFile } from './shared/credentials.js';
+import { f as cleanMessage, x as loadCacheState, h as readKeyFiles, i as holdsModules, y as pruneModuleCache, z as readNeeded, q as downloadBytes, k as withTimeout, m as watchCacheLog, j as cachePaths, A as formatBytes, B as isPullRequestEvent, g as cacheKeys, u as removeCredentialFile } from './shared/cache-state.js';
 import { a as warning, s as summary, i as info, l as getState } from './shared/core.js';
-import { c as cleanMessage, l as loadCacheState, r as readKeyFiles, h as holdsModules, p as pruneModuleCache, a as readNeeded, d as downloadBytes, w as withTimeout, b as watchCacheLog, s as saveCache, e as cachePaths, f as formatBytes, i as isPullRequestEvent, g as isFeatureAvailable, j as cacheKeys } from './shared/cache-state.js';
 import 'node:v8';
 import 'node:crypto';
 import 'node:fs';
 import 'node:path';
-import './shared/redact.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -21,21 +19,6 @@ import 'node:module';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
-import './shared/glob.js';
-import 'stream';
-import './shared/index.js';
-import 'url';
-import 'node:stream';
-import 'buffer';
-import 'node:os';
-import 'node:util';
-import 'node:process';
-import 'node:http';
-import 'node:https';
-import 'node:zlib';
-import 'node:buffer';
-import 'node:url';
-import 'tty';
 
 // Post step: prune and save the module cache. Fail-soft: nothing here throws or fails the step.
 /** Saves the cache main restored; undefined when main saved no state (cache `false`, or main failed early). */
@@ -61,6 +44,10 @@ async function save(state, timeoutMs) {
         return { saved: false, key, reason: 'exact key hit: the cache is already saved' };
     if (!holdsModules(state.gomodcache))
         return { saved: false, key, reason: 'no modules in GOMODCACHE to save' };
+    const cache = await import('./shared/cache-service.js');
+    if (!cache.isFeatureAvailable()) {
+        return { saved: false, key, reason: warn('the Actions cache service is not available to the post step; module cache not saved') };
+    }
     const started = Date.now();
     let pruned;
     try {
@@ -71,7 +58,7 @@ async function save(state, timeoutMs) {
         warn(`module cache not fully pruned: ${cleanMessage(e instanceof Error ? e.message : String(e))}`);
     }
     const sizeBytes = downloadBytes(state.gomodcache);
-    const outcome = await withTimeout(watchCacheLog(() => saveCache(cachePaths(state.gomodcache), key)), timeoutMs);
+    const outcome = await withTimeout(watchCacheLog(() => cache.saveCache(cachePaths(state.gomodcache), key)), timeoutMs);
     const durationMs = Date.now() - started;
     if (!outcome) {
         const reason = warn(`the cache service did not answer within ${Math.round(timeoutMs / 1000)} s; module cache not saved`);
@@ -104,8 +91,6 @@ function skipReason(state) {
         return 'GOMODCACHE was filled by an earlier step, which owns saving it';
     if (state.noService)
         return 'no cache service';
-    if (!isFeatureAvailable())
-        return warn('the Actions cache service is not available to the post step; module cache not saved');
     return undefined;
 }
 function warn(message) {

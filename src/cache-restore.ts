@@ -1,6 +1,5 @@
 // Main step: restore the module cache (runs concurrently with preflight). Fail-soft: it never throws; every
 // outcome is a CacheReport for the summary, and the state the post step needs to save.
-import * as cache from '@actions/cache'
 import type { CacheReport, GoModule } from './types.js'
 import { cacheKeys, cachePaths } from './cache-key.js'
 import { removeModules } from './cache-prune.js'
@@ -67,6 +66,7 @@ async function restore(o: RestoreOptions): Promise<CacheReport> {
     const note = 'GOMODCACHE already holds modules (restored by an earlier step?): not restoring over it, and not saving it'
     return done({ restore: 'skipped', note })
   }
+  const cache = await import('./cache-service.js')
   if (!cache.isFeatureAvailable()) {
     state.noService = true
     return done({ restore: 'failed', note: 'the Actions cache service is not available to this step; module cache not restored' })

@@ -1,6 +1,5 @@
 // Post step: prune and save the module cache. Fail-soft: nothing here throws or fails the step.
 import * as core from '@actions/core'
-import * as cache from '@actions/cache'
 import { cacheKeys, cachePaths, isPullRequestEvent } from './cache-key.js'
 import { pruneModuleCache, readNeeded, type PruneStats } from './cache-prune.js'
 import {
@@ -47,6 +46,10 @@ async function save(state: CacheState, timeoutMs: number): Promise<SaveReport> {
   const key = files.length > 0 ? keyFor(state, files) : state.key
   if (key === state.matchedKey) return { saved: false, key, reason: 'exact key hit: the cache is already saved' }
   if (!holdsModules(state.gomodcache)) return { saved: false, key, reason: 'no modules in GOMODCACHE to save' }
+  const cache = await import('./cache-service.js')
+  if (!cache.isFeatureAvailable()) {
+    return { saved: false, key, reason: warn('the Actions cache service is not available to the post step; module cache not saved') }
+  }
   const started = Date.now()
   let pruned: PruneStats | undefined
   try {
@@ -90,7 +93,6 @@ function skipReason(state: CacheState): string | undefined {
   if (isPullRequestEvent(process.env.GITHUB_EVENT_NAME)) return `pull request event (${process.env.GITHUB_EVENT_NAME}): restore only`
   if (state.restore === 'skipped') return 'GOMODCACHE was filled by an earlier step, which owns saving it'
   if (state.noService) return 'no cache service'
-  if (!cache.isFeatureAvailable()) return warn('the Actions cache service is not available to the post step; module cache not saved')
   return undefined
 }
 

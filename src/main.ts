@@ -2,7 +2,7 @@
 // which reporting writes in `finally` so the summary exists even when the step fails.
 import * as core from '@actions/core'
 import * as os from 'node:os'
-import type { CacheReport, RunResult } from './types.js'
+import type { RunResult } from './types.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { findGo, stringEnv } from './toolchain.js'
 import { effectiveSettings, type Settings } from './settings.js'
@@ -11,6 +11,7 @@ import { formatProxyList } from './proxylist.js'
 import { prepareAccess, type Access } from './access.js'
 import { startNetwork, PreflightFailed, type Network } from './network.js'
 import { tidyModules } from './tidy.js'
+import { restoreModuleCache } from './cache-restore.js'
 import { securityReview } from './security.js'
 import { removeCredentialFile } from './credentials.js'
 import { egressProxySummary } from './preflight-egress.js'
@@ -25,9 +26,6 @@ export async function run(): Promise<void> {
   try {
     inputs = readInputs()
     result.mode = inputs.mode
-    // The cache code (with the storage SDK) is most of the bundle: load it only when caching, while go starts.
-    const cacheStage = inputs.cache === 'false' ? undefined : import('./cache-restore.js')
-    cacheStage?.catch(() => undefined) // awaited below; a load failure is reported there, fail-soft
     const go = await findGo()
     result.goVersion = go.version
     const settings = effectiveSettings(inputs, go.env)
@@ -40,7 +38,7 @@ export async function run(): Promise<void> {
     const env = { ...goEnv(settings), ...access.env }
     const modules = await discoverModules({ go, env, workspace: inputs.workspace, workingDirectory: inputs.workingDirectory, patterns: inputs.modules })
     const [cache, net] = await Promise.all([
-      restoreCache(cacheStage, { mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
+      restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
       startNetwork(inputs, settings, access).catch((e: unknown) => {
         if (e instanceof PreflightFailed) result.preflight = e.results
         throw e
@@ -74,17 +72,6 @@ export async function run(): Promise<void> {
   }
   const failure = failureMessage(result)
   if (failure) core.setFailed(failure)
-}
-
-type CacheStage = typeof import('./cache-restore.js')
-
-async function restoreCache(stage: Promise<CacheStage> | undefined, o: Parameters<CacheStage['restoreModuleCache']>[0]): Promise<CacheReport> {
-  if (!stage) return { restore: 'disabled' }
-  try {
-    return await (await stage).restoreModuleCache(o)
-  } catch (e) {
-    return { restore: 'failed', note: `module cache unavailable: ${redact(e instanceof Error ? e.message : String(e))}` }
-  }
 }
 
 function goEnv(s: Settings): Record<string, string> {

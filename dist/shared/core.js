@@ -19888,4 +19888,4 @@ function getState(name) {
     return process.env[`STATE_${name}`] || '';
 }
 
-export { BearerCredentialHandler as B, HttpCodes as H, warning as a, setOutput as b, startGroup as c, error as d, endGroup as e, saveState as f, getInput as g, debug as h, info as i, setFailed as j, exportVariable as k, getState as l, mkdirP as m, notice as n, exec as o, HttpClientError as p, HttpClient as q, isDebug as r, summary as s, setSecret as t, undiciSubsetExports as u, rmRF as v, which as w, cp as x };
+export { BearerCredentialHandler as B, HttpClient as H, warning as a, setOutput as b, startGroup as c, error as d, endGroup as e, saveState as f, getInput as g, debug as h, info as i, setFailed as j, exportVariable as k, getState as l, setSecret as m, notice as n, cp as o, mkdirP as p, isDebug as q, exec as r, summary as s, rmRF as t, undiciSubsetExports as u, HttpCodes as v, which as w, HttpClientError as x };

@@ -1,4 +1,4 @@
-import { h as debug, i as info, x as cp, m as mkdirP, r as isDebug, o as exec, w as which, q as HttpClient, v as rmRF } from './core.js';
+import { h as debug, i as info, o as cp, p as mkdirP, q as isDebug, r as exec, w as which, H as HttpClient, t as rmRF } from './core.js';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import { s as semverExports } from './index.js';
