@@ -198,6 +198,14 @@ describe('classifyGoError on texts from Go and git sources', () => {
     ['verifying example.com/dep@v1.0.0: checksum missing from sumdb response', 'security', false],
     ['verifying module: example.com/dep@v1.0.0: malformed record data', 'security', false],
     ['go: verifying go.sum: example.com/dep@v1.0.0: security error: misbehaving server', 'security', false],
+    [
+      'go: example.com/app imports\n\texample.com/dep: example.com/dep@v1.0.0: verifying module: example.com/dep@v1.0.0: ' +
+        'reading tree note: invalid signature for key sum.example.invalid+dfb73a03\nnote:\ngo.sum database tree\n2\n' +
+        '6Il6d8GrhJAbGkiFJtLqof5Sk6ychyVFjDO/S34kfvs=\n\u2014 sum.example.invalid 37c6A56a+JTa6Cig=',
+      'security',
+      false
+    ],
+    ['verifying example.com/dep@v1.0.0/go.mod: reading tree note: unknown key sum.example.invalid+dfb73a03', 'security', false],
     ['go: errors parsing go.mod:\ngo.mod:3: invalid go version \'1.21.0\': must match format 1.23', 'toolchain', false],
     ['go: example.com/app: flag provided but not defined: -bogus', 'other', false]
   ])('%s', (text, cls, transient) => {

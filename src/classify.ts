@@ -21,6 +21,14 @@ const RULES: Rule[] = [
   { class: 'security', re: /security error: misbehaving server/ },
   { class: 'security', re: /malformed record|malformed go\.sum|cannot authenticate record data|downloaded inconsistent tile/ },
   { class: 'security', re: /verifying .*go\.sum/ },
+  {
+    // golang.org/x/mod/sumdb/note, wrapped by the sumdb client as "reading tree note: ...".
+    class: 'security',
+    re: /reading tree note: |invalid signature for key|note has no verifiable signatures|malformed note/,
+    hint:
+      "The checksum database's signed answer does not verify with the key in GOSUMDB: something on the way altered " +
+      'it, or GOSUMDB names the wrong key. Do not turn verification off to make this pass.'
+  },
   { class: 'toolchain', re: /requires go >= \S+ \(running go / },
   { class: 'toolchain', re: /go\.mod requires go\b/ },
   { class: 'toolchain', re: /invalid go version '[^']*': must match format|unknown directive: toolchain|note: module requires Go / },
