@@ -1,7 +1,7 @@
 // `npm run bench`: the speed and memory targets of issues 3 and 4, measured in one process run on loopback
 // servers: the bundled action (as the runner runs it) against bare `go mod tidy` with the same GOPROXY on the
 // same fixture. Prints one Markdown table of medians and ratios; exits 0 even when a target is missed.
-//   BENCH_RUNS        repetitions per case (default 3)
+//   BENCH_RUNS        repetitions per case (default 5)
 //   BENCH_GO_CAP_S    seconds after which a hanging bare go is killed (default 20)
 //   BENCH_ACTION_DIR  directory holding action.yml and the bundle (default: this repository)
 import { resolve } from 'node:path'
@@ -34,7 +34,7 @@ function config(): BenchConfig {
     return n
   }
   return {
-    runs: int('BENCH_RUNS', 3, 1),
+    runs: int('BENCH_RUNS', 5, 1),
     goCapMs: int('BENCH_GO_CAP_S', 20, 1) * 1000,
     // The action's own promise: every upstream down fails within preflight-timeout + 30 s.
     actionCapMs: 45_000,
