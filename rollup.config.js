@@ -16,11 +16,35 @@ function undiciSubset() {
   }
 }
 
+// On Node >= 22.5, node:http has lazy WebSocket, CloseEvent and MessageEvent getters that load Node's internal undici,
+// and an ESM import of node:http reads every export: the import alone loads that second HTTP stack (and http2), about
+// 50 ms on Node 24, which runs node20 actions on GitHub's hosted runners. The bundle takes node:http through require().
+function httpViaRequire() {
+  const id = '\0node-http-via-require'
+  const names = ['METHODS', 'STATUS_CODES', 'Agent', 'ClientRequest', 'IncomingMessage', 'OutgoingMessage', 'Server',
+    'ServerResponse', 'createServer', 'validateHeaderName', 'validateHeaderValue', 'get', 'request',
+    'setMaxIdleHTTPParsers', 'maxHeaderSize', 'globalAgent']
+  return {
+    name: 'http-via-require',
+    resolveId: (source) => (source === 'http' || source === 'node:http' ? id : null),
+    load: (source) =>
+      source === id
+        ? [
+            "import { createRequire } from 'node:module'",
+            "const http = createRequire(import.meta.url)('node:http')",
+            'export default http',
+            `export const { ${names.join(', ')} } = http`
+          ].join('\n')
+        : null
+  }
+}
+
 export default {
   input: { index: 'src/index.ts', post: 'src/post.ts' },
   output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'shared/[name].js' },
   plugins: [
     undiciSubset(),
+    httpViaRequire(),
     typescript({ tsconfig: 'tsconfig.build.json' }),
     nodeResolve({ preferBuiltins: true }),
     commonjs(),

@@ -1,4 +1,4 @@
-import { h as debug, p as mkdirP, r as exec, w as which, a as warning, i as info, v as HttpCodes, x as HttpClientError, H as HttpClient, q as isDebug, m as setSecret, B as BearerCredentialHandler, t as rmRF, d as error } from './core.js';
+import { j as debug, q as mkdirP, t as exec, w as which, x as http, y as require$$1$1, a as warning, i as info, z as HttpCodes, A as HttpClientError, H as HttpClient, r as isDebug, o as setSecret, B as BearerCredentialHandler, v as rmRF, f as error } from './core.js';
 import * as path from 'path';
 import { create } from './glob.js';
 import * as crypto$1 from 'crypto';
@@ -14,7 +14,6 @@ import { Buffer as Buffer$1 } from 'buffer';
 import os__default$1, { EOL as EOL$1 } from 'node:os';
 import util$1, { inspect } from 'node:util';
 import process$1 from 'node:process';
-import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
 import events__default, { EventEmitter } from 'events';
@@ -26,11 +25,10 @@ import { createHmac } from 'node:crypto';
 import * as stream from 'stream';
 import { Readable } from 'stream';
 import require$$0$1 from 'net';
-import require$$1$1 from 'tls';
+import require$$1$2 from 'tls';
 import assert$1 from 'assert';
 import require$$1 from 'tty';
 import os__default from 'os';
-import http__default from 'http';
 import https__default from 'https';
 import fs__default from 'node:fs';
 import 'string_decoder';
@@ -3450,7 +3448,7 @@ function requireHelpers () {
 	};
 	Object.defineProperty(helpers, "__esModule", { value: true });
 	helpers.req = helpers.json = helpers.toBuffer = void 0;
-	const http = __importStar(http__default);
+	const http = __importStar(require$$1$1);
 	const https = __importStar(https__default);
 	async function toBuffer(stream) {
 	    let length = 0;
@@ -3528,7 +3526,7 @@ function requireDist$2 () {
 		Object.defineProperty(exports, "__esModule", { value: true });
 		exports.Agent = void 0;
 		const net = __importStar(require$$0$1);
-		const http = __importStar(http__default);
+		const http = __importStar(require$$1$1);
 		const https_1 = https__default;
 		__exportStar(requireHelpers(), exports);
 		const INTERNAL = Symbol('AgentBaseInternalState');
@@ -3824,7 +3822,7 @@ function requireDist$1 () {
 	Object.defineProperty(dist$2, "__esModule", { value: true });
 	dist$2.HttpsProxyAgent = void 0;
 	const net = __importStar(require$$0$1);
-	const tls = __importStar(require$$1$1);
+	const tls = __importStar(require$$1$2);
 	const assert_1 = __importDefault(assert$1);
 	const debug_1 = __importDefault(requireSrc());
 	const agent_base_1 = requireDist$2();
@@ -4015,7 +4013,7 @@ function requireDist () {
 	Object.defineProperty(dist, "__esModule", { value: true });
 	dist.HttpProxyAgent = void 0;
 	const net = __importStar(require$$0$1);
-	const tls = __importStar(require$$1$1);
+	const tls = __importStar(require$$1$2);
 	const debug_1 = __importDefault(requireSrc());
 	const events_1 = events__default;
 	const agent_base_1 = requireDist$2();

@@ -3,7 +3,7 @@ import { randomUUID, X509Certificate, createHash } from 'node:crypto';
 import { promises, readFileSync, existsSync, readdirSync, lstatSync, rmSync, chmodSync, writeFileSync, rmdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { join, sep, relative } from 'node:path';
-import { m as setSecret, f as saveState, l as getState } from './core.js';
+import { o as setSecret, h as saveState, m as getState } from './core.js';
 
 // Imported first by both entry points, before undici can compile its HTTP parser.
 // undici parses HTTP with llhttp compiled to WebAssembly. V8 compiles it with Liftoff, then recompiles the whole

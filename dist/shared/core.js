@@ -4,17 +4,15 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import { promises, constants as constants$3 } from 'fs';
 import * as path from 'path';
-import * as http from 'http';
-import http__default from 'http';
+import { createRequire } from 'node:module';
 import * as https from 'https';
 import https__default from 'https';
 import 'net';
-import require$$1 from 'tls';
+import require$$1$1 from 'tls';
 import * as events from 'events';
 import events__default from 'events';
 import { ok } from 'assert';
 import util__default from 'util';
-import { createRequire } from 'node:module';
 import 'string_decoder';
 import * as child from 'child_process';
 import { setTimeout as setTimeout$1 } from 'timers';
@@ -173,6 +171,30 @@ function prepareKeyValueMessage(key, value) {
     return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
 }
 
+const http = createRequire(import.meta.url)('node:http');
+const { METHODS, STATUS_CODES, Agent, ClientRequest, IncomingMessage, OutgoingMessage, Server, ServerResponse, createServer, validateHeaderName, validateHeaderValue, get, request: request$1, setMaxIdleHTTPParsers, maxHeaderSize, globalAgent } = http;
+
+var http$1 = /*#__PURE__*/Object.freeze({
+    __proto__: null,
+    Agent: Agent,
+    ClientRequest: ClientRequest,
+    IncomingMessage: IncomingMessage,
+    METHODS: METHODS,
+    OutgoingMessage: OutgoingMessage,
+    STATUS_CODES: STATUS_CODES,
+    Server: Server,
+    ServerResponse: ServerResponse,
+    createServer: createServer,
+    default: http,
+    get: get,
+    globalAgent: globalAgent,
+    maxHeaderSize: maxHeaderSize,
+    request: request$1,
+    setMaxIdleHTTPParsers: setMaxIdleHTTPParsers,
+    validateHeaderName: validateHeaderName,
+    validateHeaderValue: validateHeaderValue
+});
+
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -263,15 +285,46 @@ class DecodedURL extends URL {
     }
 }
 
+function getAugmentedNamespace(n) {
+  if (Object.prototype.hasOwnProperty.call(n, '__esModule')) return n;
+  var f = n.default;
+	if (typeof f == "function") {
+		var a = function a () {
+			var isInstance = false;
+      try {
+        isInstance = this instanceof a;
+      } catch {}
+			if (isInstance) {
+        return Reflect.construct(f, arguments, this.constructor);
+			}
+			return f.apply(this, arguments);
+		};
+		a.prototype = f.prototype;
+  } else a = {};
+  Object.defineProperty(a, '__esModule', {value: true});
+	Object.keys(n).forEach(function (k) {
+		var d = Object.getOwnPropertyDescriptor(n, k);
+		Object.defineProperty(a, k, d.get ? d : {
+			enumerable: true,
+			get: function () {
+				return n[k];
+			}
+		});
+	});
+	return a;
+}
+
 var tunnel$1 = {};
+
+var require$$1 = /*@__PURE__*/getAugmentedNamespace(http$1);
 
 var hasRequiredTunnel$1;
 
 function requireTunnel$1 () {
 	if (hasRequiredTunnel$1) return tunnel$1;
 	hasRequiredTunnel$1 = 1;
-	var tls = require$$1;
-	var http = http__default;
+	var tls = require$$1$1;
+	var http = require$$1;
 	var https = https__default;
 	var events = events__default;
 	var util = util__default;
@@ -545,8 +598,8 @@ function requireTunnel () {
 
 var tunnelExports = requireTunnel();
 
-const require$i = createRequire(import.meta.url);
-function __require$h() { return require$i("node:events"); }
+const require$h = createRequire(import.meta.url);
+function __require$g() { return require$h("node:events"); }
 
 var errors;
 var hasRequiredErrors;
@@ -1152,7 +1205,7 @@ var hasRequiredDispatcher;
 function requireDispatcher () {
 	if (hasRequiredDispatcher) return dispatcher;
 	hasRequiredDispatcher = 1;
-	const EventEmitter = __require$h();
+	const EventEmitter = __require$g();
 	const WrapHandler = requireWrapHandler();
 
 	const wrapInterceptor = (dispatch) => (opts, handler) => dispatch(opts, WrapHandler.wrap(handler));
@@ -1206,14 +1259,14 @@ var api = {};
 
 var apiRequest = {exports: {}};
 
-const require$h = createRequire(import.meta.url);
-function __require$g() { return require$h("node:assert"); }
-
 const require$g = createRequire(import.meta.url);
-function __require$f() { return require$g("node:async_hooks"); }
+function __require$f() { return require$g("node:assert"); }
 
 const require$f = createRequire(import.meta.url);
-function __require$e() { return require$f("node:stream"); }
+function __require$e() { return require$f("node:async_hooks"); }
+
+const require$e = createRequire(import.meta.url);
+function __require$d() { return require$e("node:stream"); }
 
 var symbols;
 var hasRequiredSymbols;
@@ -1298,9 +1351,6 @@ function requireSymbols () {
 	};
 	return symbols;
 }
-
-const require$e = createRequire(import.meta.url);
-function __require$d() { return require$e("node:http"); }
 
 const require$d = createRequire(import.meta.url);
 function __require$c() { return require$d("node:net"); }
@@ -2067,13 +2117,13 @@ function requireUtil$1 () {
 	if (hasRequiredUtil$1) return util$1;
 	hasRequiredUtil$1 = 1;
 
-	const assert = __require$g();
+	const assert = __require$f();
 	const { kDestroyed, kBodyUsed, kListeners, kBody } = requireSymbols();
-	const { IncomingMessage } = __require$d();
-	const stream = __require$e();
+	const { IncomingMessage } = require$$1;
+	const stream = __require$d();
 	const net = __require$c();
 	const { stringify } = __require$b();
-	const { EventEmitter: EE } = __require$h();
+	const { EventEmitter: EE } = __require$g();
 	const timers = requireTimers();
 	const { InvalidArgumentError, ConnectTimeoutError } = requireErrors();
 	const { headerNameLowerCasedRecord } = requireConstants$2();
@@ -3088,8 +3138,8 @@ function requireReadable () {
 	if (hasRequiredReadable) return readable;
 	hasRequiredReadable = 1;
 
-	const assert = __require$g();
-	const { Readable } = __require$e();
+	const assert = __require$f();
+	const { Readable } = __require$d();
 	const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = requireErrors();
 	const util = requireUtil$1();
 	const { ReadableStreamFrom } = requireUtil$1();
@@ -3675,8 +3725,8 @@ function requireApiRequest () {
 	if (hasRequiredApiRequest) return apiRequest.exports;
 	hasRequiredApiRequest = 1;
 
-	const assert = __require$g();
-	const { AsyncResource } = __require$f();
+	const assert = __require$f();
+	const { AsyncResource } = __require$e();
 	const { Readable } = requireReadable();
 	const { InvalidArgumentError, RequestAbortedError } = requireErrors();
 	const util = requireUtil$1();
@@ -3964,9 +4014,9 @@ function requireApiStream () {
 	if (hasRequiredApiStream) return apiStream;
 	hasRequiredApiStream = 1;
 
-	const assert = __require$g();
-	const { finished } = __require$e();
-	const { AsyncResource } = __require$f();
+	const assert = __require$f();
+	const { finished } = __require$d();
+	const { AsyncResource } = __require$e();
 	const { InvalidArgumentError, InvalidReturnValueError } = requireErrors();
 	const util = requireUtil$1();
 	const { addSignal, removeSignal } = requireAbortSignal();
@@ -4185,9 +4235,9 @@ function requireApiPipeline () {
 	  Readable,
 	  Duplex,
 	  PassThrough
-	} = __require$e();
-	const assert = __require$g();
-	const { AsyncResource } = __require$f();
+	} = __require$d();
+	const assert = __require$f();
+	const { AsyncResource } = __require$e();
 	const {
 	  InvalidArgumentError,
 	  InvalidReturnValueError,
@@ -4442,8 +4492,8 @@ function requireApiUpgrade () {
 	hasRequiredApiUpgrade = 1;
 
 	const { InvalidArgumentError, SocketError } = requireErrors();
-	const { AsyncResource } = __require$f();
-	const assert = __require$g();
+	const { AsyncResource } = __require$e();
+	const assert = __require$f();
 	const util = requireUtil$1();
 	const { kHTTP2Stream } = requireSymbols();
 	const { addSignal, removeSignal } = requireAbortSignal();
@@ -4560,8 +4610,8 @@ function requireApiConnect () {
 	if (hasRequiredApiConnect) return apiConnect;
 	hasRequiredApiConnect = 1;
 
-	const assert = __require$g();
-	const { AsyncResource } = __require$f();
+	const assert = __require$f();
+	const { AsyncResource } = __require$e();
 	const { InvalidArgumentError, SocketError } = requireErrors();
 	const util = requireUtil$1();
 	const { addSignal, removeSignal } = requireAbortSignal();
@@ -4977,7 +5027,7 @@ function requireRequest () {
 	  InvalidArgumentError,
 	  NotSupportedError
 	} = requireErrors();
-	const assert = __require$g();
+	const assert = __require$f();
 	const {
 	  isValidHTTPToken,
 	  isValidHeaderValue,
@@ -5791,7 +5841,7 @@ function requireConnect () {
 	hasRequiredConnect = 1;
 
 	const net = __require$c();
-	const assert = __require$g();
+	const assert = __require$f();
 	const util = requireUtil$1();
 	const { InvalidArgumentError } = requireErrors();
 
@@ -6711,11 +6761,11 @@ function requireConstants () {
 	return constants;
 }
 
-var global;
+var global$1;
 var hasRequiredGlobal;
 
 function requireGlobal () {
-	if (hasRequiredGlobal) return global;
+	if (hasRequiredGlobal) return global$1;
 	hasRequiredGlobal = 1;
 
 	// In case of breaking changes, increase the version
@@ -6752,11 +6802,11 @@ function requireGlobal () {
 	  });
 	}
 
-	global = {
+	global$1 = {
 	  getGlobalOrigin,
 	  setGlobalOrigin
 	};
-	return global;
+	return global$1;
 }
 
 var encoding;
@@ -6807,7 +6857,7 @@ function requireInfra () {
 	if (hasRequiredInfra) return infra;
 	hasRequiredInfra = 1;
 
-	const assert = __require$g();
+	const assert = __require$f();
 	const { utf8DecodeBytes } = requireEncoding();
 
 	/**
@@ -7058,7 +7108,7 @@ function requireDataUrl () {
 	if (hasRequiredDataUrl) return dataUrl;
 	hasRequiredDataUrl = 1;
 
-	const assert = __require$g();
+	const assert = __require$f();
 	const { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = requireInfra();
 
 	const encoder = new TextEncoder();
@@ -7810,7 +7860,7 @@ function requireWebidl () {
 	if (hasRequiredWebidl) return webidl_1;
 	hasRequiredWebidl = 1;
 
-	const assert = __require$g();
+	const assert = __require$f();
 	const { types, inspect } = __require$9();
 	const { runtimeFeatures } = requireRuntimeFeatures();
 
@@ -8824,14 +8874,14 @@ function requireUtil () {
 	if (hasRequiredUtil) return util;
 	hasRequiredUtil = 1;
 
-	const { Transform } = __require$e();
+	const { Transform } = __require$d();
 	const zlib = __require$6();
 	const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = requireConstants();
 	const { getGlobalOrigin } = requireGlobal();
 	const { collectAnHTTPQuotedString, parseMIMEType } = requireDataUrl();
 	const { performance } = __require$5();
 	const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = requireUtil$1();
-	const assert = __require$g();
+	const assert = __require$f();
 	const { isUint8Array } = __require$4();
 	const { webidl } = requireWebidl();
 	const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = requireInfra();
@@ -10622,7 +10672,7 @@ function requireFormdataParser () {
 	const { HTTP_TOKEN_CODEPOINTS } = requireDataUrl();
 	const { makeEntry } = requireFormdata();
 	const { webidl } = requireWebidl();
-	const assert = __require$g();
+	const assert = __require$f();
 	const { isomorphicDecode } = requireInfra();
 
 	const dd = Buffer.from('--');
@@ -11257,8 +11307,8 @@ function requireBody () {
 	} = requireUtil();
 	const { FormData, setFormDataState } = requireFormdata();
 	const { webidl } = requireWebidl();
-	const assert = __require$g();
-	const { isErrored, isDisturbed } = __require$e();
+	const assert = __require$f();
+	const { isErrored, isDisturbed } = __require$d();
 	const { isUint8Array } = __require$4();
 	const { serializeAMimeType } = requireDataUrl();
 	const { multipartFormDataParser } = requireFormdataParser();
@@ -11776,7 +11826,7 @@ function requireClientH1 () {
 
 	/* global WebAssembly */
 
-	const assert = __require$g();
+	const assert = __require$f();
 	const util = requireUtil$1();
 	const { channels } = requireDiagnostics();
 	const timers = requireTimers();
@@ -13551,8 +13601,8 @@ function requireClientH2 () {
 	if (hasRequiredClientH2) return clientH2;
 	hasRequiredClientH2 = 1;
 
-	const assert = __require$g();
-	const { pipeline } = __require$e();
+	const assert = __require$f();
+	const { pipeline } = __require$d();
 	const util = requireUtil$1();
 	const {
 	  RequestContentLengthMismatchError,
@@ -14615,9 +14665,9 @@ function requireClient () {
 	if (hasRequiredClient) return client;
 	hasRequiredClient = 1;
 
-	const assert = __require$g();
+	const assert = __require$f();
 	const net = __require$c();
-	const http = __require$d();
+	const http = require$$1;
 	const util = requireUtil$1();
 	const { ClientStats } = requireStats();
 	const { channels } = requireDiagnostics();
@@ -16174,7 +16224,7 @@ function requireSocks5Client () {
 	if (hasRequiredSocks5Client) return socks5Client;
 	hasRequiredSocks5Client = 1;
 
-	const { EventEmitter } = __require$h();
+	const { EventEmitter } = __require$g();
 	const { Buffer } = __require$8();
 	const { InvalidArgumentError, Socks5ProxyError } = requireErrors();
 	const { debuglog } = __require$9();
@@ -17355,9 +17405,9 @@ function requireRedirectHandler () {
 
 	const util = requireUtil$1();
 	const { kBodyUsed, kRedirectCacheControl } = requireSymbols();
-	const assert = __require$g();
+	const assert = __require$f();
 	const { InvalidArgumentError } = requireErrors();
-	const EE = __require$h();
+	const EE = __require$g();
 
 	const redirectableStatusCodes = [300, 301, 302, 303, 307, 308];
 
@@ -18080,7 +18130,7 @@ class HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? https : http$1;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -18194,7 +18244,7 @@ class HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -18219,7 +18269,7 @@ class HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new https.Agent(options) : new Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -19888,4 +19938,4 @@ function getState(name) {
     return process.env[`STATE_${name}`] || '';
 }
 
-export { BearerCredentialHandler as B, HttpClient as H, warning as a, setOutput as b, startGroup as c, error as d, endGroup as e, saveState as f, getInput as g, debug as h, info as i, setFailed as j, exportVariable as k, getState as l, setSecret as m, notice as n, cp as o, mkdirP as p, isDebug as q, exec as r, summary as s, rmRF as t, undiciSubsetExports as u, HttpCodes as v, which as w, HttpClientError as x };
+export { HttpClientError as A, BearerCredentialHandler as B, HttpClient as H, warning as a, setOutput as b, createServer as c, startGroup as d, endGroup as e, error as f, getInput as g, saveState as h, info as i, debug as j, setFailed as k, exportVariable as l, getState as m, notice as n, setSecret as o, cp as p, mkdirP as q, isDebug as r, summary as s, exec as t, undiciSubsetExports as u, rmRF as v, which as w, http as x, require$$1 as y, HttpCodes as z };

@@ -1,4 +1,4 @@
-import { h as debug, i as info, o as cp, p as mkdirP, q as isDebug, r as exec, w as which, H as HttpClient, t as rmRF } from './core.js';
+import { j as debug, i as info, p as cp, q as mkdirP, r as isDebug, t as exec, w as which, H as HttpClient, v as rmRF } from './core.js';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import { s as semverExports } from './index.js';
@@ -8,12 +8,11 @@ import * as path from 'path';
 import * as stream from 'stream';
 import * as util from 'util';
 import { ok } from 'assert';
-import 'http';
+import 'node:module';
 import 'https';
 import 'net';
 import 'tls';
 import 'events';
-import 'node:module';
 import 'string_decoder';
 import 'timers';
 
