@@ -1,151 +1,185 @@
-import { r as redactUrl, a as addSecret, v as validateNetrc, I as InputError, l as loadCaInput, p as privateHosts, w as writeNetrc, b as writeCaBundle, c as credentialEnv, d as parseNetrc, n as netrcCredentialFor, s as systemBundleFile, e as redact, f as cleanMessage, g as cacheKeys, h as readKeyFiles, i as holdsModules, j as cachePaths, k as withTimeout, m as watchCacheLog, o as removeModules, q as downloadBytes, t as saveCacheState, u as removeCredentialFile } from './shared/cache-state.js';
-import { g as getInput, w as which, u as undiciSubsetExports, c as createServer, a as warning, s as summary, b as setOutput, d as startGroup, i as info, e as endGroup, n as notice, f as error, h as saveState, j as debug, k as setFailed, l as exportVariable } from './shared/core.js';
-import * as os from 'node:os';
-import { tmpdir } from 'node:os';
-import * as fs from 'node:fs';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { join } from 'node:path';
-import { execFile } from 'node:child_process';
-import { setMaxListeners } from 'node:events';
-import * as fs$1 from 'node:fs/promises';
-import { stat, mkdtemp, rm, open } from 'node:fs/promises';
-import { domainToASCII, fileURLToPath } from 'node:url';
-import { lookup } from 'node:dns/promises';
-import { isIP, BlockList, connect } from 'node:net';
-import { performance as performance$1 } from 'node:perf_hooks';
-import * as tls from 'node:tls';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { setTimeout as setTimeout$1 } from 'node:timers/promises';
-import 'node:v8';
-import 'os';
-import 'crypto';
-import 'fs';
-import 'path';
-import 'node:module';
-import 'https';
-import 'net';
-import 'tls';
-import 'events';
-import 'assert';
-import 'util';
-import 'string_decoder';
-import 'child_process';
-import 'timers';
+import { r as redactUrl, a as addSecret, v as validateNetrc, I as InputError, l as loadCaInput, p as privateHosts, w as writeNetrc, b as writeCaBundle, c as credentialEnv, d as parseNetrc, n as netrcCredentialFor, s as systemBundleFile, e as redact, f as cleanMessage, g as cacheKeys, h as readKeyFiles, i as holdsModules, j as cachePaths, k as withTimeout, m as watchCacheLog, o as removeModules, q as downloadBytes, t as saveCacheState, u as removeCredentialFile } from "./shared/cache-state.js";
 
-class ProxyListError extends Error {
-}
-/** Parses a GOPROXY list. Newlines separate entries like ','. Throws ProxyListError naming `inputName`. */
-function parseProxyList(text, inputName = 'goproxy') {
+import { g as getInput, w as which, u as undiciSubsetExports, c as createServer, a as warning, s as summary, b as setOutput, d as startGroup, i as info, e as endGroup, n as notice, f as error, h as saveState, j as debug, k as setFailed, l as exportVariable } from "./shared/core.js";
+
+import * as os from "node:os";
+
+import { tmpdir } from "node:os";
+
+import * as fs from "node:fs";
+
+import { readFileSync } from "node:fs";
+
+import * as path from "node:path";
+
+import { join } from "node:path";
+
+import { execFile } from "node:child_process";
+
+import { setMaxListeners } from "node:events";
+
+import * as fs$1 from "node:fs/promises";
+
+import { stat, mkdtemp, rm, open } from "node:fs/promises";
+
+import { domainToASCII, fileURLToPath } from "node:url";
+
+import { lookup } from "node:dns/promises";
+
+import { isIP, BlockList, connect } from "node:net";
+
+import { performance as performance$1 } from "node:perf_hooks";
+
+import * as tls from "node:tls";
+
+import { randomBytes, timingSafeEqual } from "node:crypto";
+
+import { setTimeout as setTimeout$1 } from "node:timers/promises";
+
+import "node:v8";
+
+import "os";
+
+import "crypto";
+
+import "fs";
+
+import "path";
+
+import "node:module";
+
+import "https";
+
+import "net";
+
+import "tls";
+
+import "events";
+
+import "assert";
+
+import "util";
+
+import "string_decoder";
+
+import "child_process";
+
+import "timers";
+
+class ProxyListError extends Error {}
+
+function parseProxyList(text, inputName = "goproxy") {
     const entries = [];
-    const tokens = text.replace(/\r/g, '').split(/([,|\n])/);
+    const tokens = text.replace(/\r/g, "").split(/([,|\n])/);
     for (let i = 0; i < tokens.length; i += 2) {
         const token = tokens[i].trim();
-        const sep = (tokens[i + 1] ?? '');
-        if (token === '')
-            continue;
-        const separator = sep === '|' ? '|' : sep === '' ? '' : ',';
-        entries.push({ ...parseToken(token, inputName), separator });
+        const sep = tokens[i + 1] ?? "";
+        if (token === "") continue;
+        const separator = sep === "|" ? "|" : sep === "" ? "" : ",";
+        entries.push({
+            ...parseToken(token, inputName),
+            separator: separator
+        });
     }
     if (entries.length === 0) {
         throw new ProxyListError(`${inputName}: the list is empty; give proxy URLs, "direct" or "off"`);
     }
-    entries[entries.length - 1].separator = '';
+    entries[entries.length - 1].separator = "";
     return entries;
 }
+
 function parseToken(token, inputName) {
-    if (token === 'direct' || token === 'off')
-        return { kind: token, url: '', display: token };
+    if (token === "direct" || token === "off") return {
+        kind: token,
+        url: "",
+        display: token
+    };
     let raw = token;
-    if (!token.includes(':/') && !token.startsWith('/')) {
+    if (!token.includes(":/") && !token.startsWith("/")) {
         if (!/[./]/.test(token)) {
             throw new ProxyListError(`${inputName}: "${token}" is not a proxy; each entry is an http(s):// or file:// URL, "direct" or "off"`);
         }
-        raw = 'https://' + token;
+        raw = "https://" + token;
     }
     let url;
     try {
-        url = new URL(raw.startsWith('/') ? 'file://' + raw : raw);
-    }
-    catch {
+        url = new URL(raw.startsWith("/") ? "file://" + raw : raw);
+    } catch {
         throw new ProxyListError(`${inputName}: "${redactUrl(token)}" is not a valid URL (expected http(s)://host/path)`);
     }
-    if (!['http:', 'https:', 'file:'].includes(url.protocol)) {
+    if (![ "http:", "https:", "file:" ].includes(url.protocol)) {
         throw new ProxyListError(`${inputName}: "${redactUrl(token)}" uses ${url.protocol}; proxies are http://, https:// or file:// URLs`);
     }
-    const clean = raw.startsWith('/') ? 'file://' + raw : raw;
-    return { kind: 'url', url: clean, display: redactUrl(clean) };
-}
-/** Formats entries back into a GOPROXY value, joined by `sep` (or each entry's own separator). */
-function formatProxyList(entries, sep, redacted = false) {
-    return entries
-        .map((e, i) => {
-        const text = e.kind === 'url' ? (redacted ? e.display : e.url) : e.kind;
-        const after = i === entries.length - 1 ? '' : (sep ?? (e.separator || ','));
-        return text + after;
-    })
-        .join('');
-}
-/** The entries that are real network proxies (http/https), in order. */
-function networkProxies(entries) {
-    return entries.filter((e) => e.kind === 'url' && /^https?:/i.test(e.url));
+    const clean = raw.startsWith("/") ? "file://" + raw : raw;
+    return {
+        kind: "url",
+        url: clean,
+        display: redactUrl(clean)
+    };
 }
 
-// Reads and validates every input before anything runs. Each error names the input and the accepted form.
-const defaultGetter = (name) => getInput(name);
+function formatProxyList(entries, sep, redacted = false) {
+    return entries.map((e, i) => {
+        const text = e.kind === "url" ? redacted ? e.display : e.url : e.kind;
+        const after = i === entries.length - 1 ? "" : sep ?? (e.separator || ",");
+        return text + after;
+    }).join("");
+}
+
+function networkProxies(entries) {
+    return entries.filter(e => e.kind === "url" && /^https?:/i.test(e.url));
+}
+
+const defaultGetter = name => getInput(name);
+
 function readInputs(get = defaultGetter, workspace = process.env.GITHUB_WORKSPACE || process.cwd()) {
-    const token = get('token');
+    const token = get("token");
     addSecret(token);
-    const netrc = get('netrc');
-    if (netrc.trim())
-        validateNetrc(netrc);
-    const goproxyText = get('goproxy');
+    const netrc = get("netrc");
+    if (netrc.trim()) validateNetrc(netrc);
+    const goproxyText = get("goproxy");
     let goproxy;
     try {
-        goproxy = goproxyText.trim() ? parseProxyList(goproxyText, 'goproxy') : undefined;
-    }
-    catch (e) {
-        if (e instanceof ProxyListError)
-            throw new InputError(e.message);
+        goproxy = goproxyText.trim() ? parseProxyList(goproxyText, "goproxy") : undefined;
+    } catch (e) {
+        if (e instanceof ProxyListError) throw new InputError(e.message);
         throw e;
     }
     return {
-        workspace,
-        workingDirectory: workingDirectory(get('working-directory'), workspace),
-        modules: lines(get('modules')).map((m) => checkRelative('modules', m)),
-        goproxy,
-        goprivate: patterns('goprivate', get('goprivate')),
-        gonoproxy: patterns('gonoproxy', get('gonoproxy')),
-        gonosumdb: patterns('gonosumdb', get('gonosumdb')),
-        gosumdb: gosumdb(get('gosumdb')),
-        preflight: oneOf('preflight', get('preflight'), ['true', 'false', 'strict']),
-        preflightTimeoutMs: seconds$1('preflight-timeout', get('preflight-timeout')),
-        retries: wholeNumber('retries', get('retries'), 0, 10),
-        relay: bool('relay', get('relay')),
-        cache: oneOf('cache', get('cache'), ['true', 'false', 'restore-only']),
-        mode: oneOf('mode', get('mode'), ['check', 'fix']),
-        tidyArgs: tidyArgs(get('tidy-args')),
-        token,
-        privateHosts: privateHosts(get('private-hosts')),
-        netrc: netrc.trim() ? netrc : '',
-        caCertificates: loadCaInput(get('ca-certificates'), workspace),
-        exportEnv: bool('export-env', get('export-env'))
+        workspace: workspace,
+        workingDirectory: workingDirectory(get("working-directory"), workspace),
+        modules: lines(get("modules")).map(m => checkRelative("modules", m)),
+        goproxy: goproxy,
+        goprivate: patterns("goprivate", get("goprivate")),
+        gonoproxy: patterns("gonoproxy", get("gonoproxy")),
+        gonosumdb: patterns("gonosumdb", get("gonosumdb")),
+        gosumdb: gosumdb(get("gosumdb")),
+        preflight: oneOf("preflight", get("preflight"), [ "true", "false", "strict" ]),
+        preflightTimeoutMs: seconds$1("preflight-timeout", get("preflight-timeout")),
+        retries: wholeNumber("retries", get("retries"), 0, 10),
+        relay: bool("relay", get("relay")),
+        cache: oneOf("cache", get("cache"), [ "true", "false", "restore-only" ]),
+        mode: oneOf("mode", get("mode"), [ "check", "fix" ]),
+        tidyArgs: tidyArgs(get("tidy-args")),
+        token: token,
+        privateHosts: privateHosts(get("private-hosts")),
+        netrc: netrc.trim() ? netrc : "",
+        caCertificates: loadCaInput(get("ca-certificates"), workspace),
+        exportEnv: bool("export-env", get("export-env"))
     };
 }
+
 function lines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l !== '' && !l.startsWith('#'));
+    return text.split(/\r?\n/).map(l => l.trim()).filter(l => l !== "" && !l.startsWith("#"));
 }
+
 function workingDirectory(value, workspace) {
-    const rel = value.trim() || '.';
+    const rel = value.trim() || ".";
     const abs = path.resolve(workspace, rel);
     let isDir = false;
     try {
         isDir = fs.statSync(abs).isDirectory();
-    }
-    catch {
+    } catch {
         isDir = false;
     }
     if (!isDir) {
@@ -153,55 +187,55 @@ function workingDirectory(value, workspace) {
     }
     return abs;
 }
+
 function checkRelative(name, value) {
-    if (path.isAbsolute(value) || value.split(/[\\/]/).includes('..')) {
+    if (path.isAbsolute(value) || value.split(/[\\/]/).includes("..")) {
         throw new InputError(`${name}: "${value}" must be a directory or glob relative to working-directory, without ".." or a leading "/"`);
     }
     return value;
 }
+
 function patterns(name, text) {
-    const items = text
-        .split(/[,\n]/)
-        .map((p) => p.trim())
-        .filter((p) => p !== '');
-    if (items.length === 0)
-        return undefined;
+    const items = text.split(/[,\n]/).map(p => p.trim()).filter(p => p !== "");
+    if (items.length === 0) return undefined;
     for (const p of items) {
-        if (/\s/.test(p) || p.includes('://')) {
+        if (/\s/.test(p) || p.includes("://")) {
             throw new InputError(`${name}: "${p}" is not a module path pattern; give comma- or newline-separated patterns such as example.com/private,*.corp.example.com`);
         }
     }
-    return items.join(',');
+    return items.join(",");
 }
+
 function gosumdb(text) {
     const v = text.trim();
-    if (v === '')
-        return undefined;
-    if (v === 'off')
-        return v;
+    if (v === "") return undefined;
+    if (v === "off") return v;
     const m = /^([^\s+]+)(\+\S+)?(?:\s+(\S+))?$/.exec(v);
-    if (!m || (m[3] !== undefined && !/^https?:\/\/[^\s]+$/i.test(m[3]))) {
+    if (!m || m[3] !== undefined && !/^https?:\/\/[^\s]+$/i.test(m[3])) {
         throw new InputError(`gosumdb: "${v}" is not valid; accepted: "off", "name", "name+key" or "name+key https://url"`);
     }
     return v;
 }
+
 function oneOf(name, value, allowed) {
     const v = value.trim().toLowerCase();
-    if (allowed.includes(v))
-        return v;
-    throw new InputError(`${name}: "${value}" is not accepted; use one of: ${allowed.join(', ')}`);
+    if (allowed.includes(v)) return v;
+    throw new InputError(`${name}: "${value}" is not accepted; use one of: ${allowed.join(", ")}`);
 }
+
 function bool(name, value) {
-    return oneOf(name, value, ['true', 'false']) === 'true';
+    return oneOf(name, value, [ "true", "false" ]) === "true";
 }
+
 function seconds$1(name, value) {
     const v = value.trim();
     const n = Number(v);
-    if (v === '' || !/^\d*\.?\d+$/.test(v) || !Number.isFinite(n) || n <= 0 || n > 600) {
+    if (v === "" || !/^\d*\.?\d+$/.test(v) || !Number.isFinite(n) || n <= 0 || n > 600) {
         throw new InputError(`${name}: "${value}" is not accepted; give a positive number of seconds up to 600, such as 5 or 2.5`);
     }
-    return Math.round(n * 1000);
+    return Math.round(n * 1e3);
 }
+
 function wholeNumber(name, value, min, max) {
     const v = value.trim();
     if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
@@ -209,11 +243,13 @@ function wholeNumber(name, value, min, max) {
     }
     return Number(v);
 }
+
 const TIDY_FLAG = /^-(e|v|x|compat=\d+\.\d+(\.\d+)?|go=\d+\.\d+(\.\d+)?((rc|beta)\d+)?)$/;
+
 function tidyArgs(text) {
-    const args = text.split(/\s+/).filter((a) => a !== '');
+    const args = text.split(/\s+/).filter(a => a !== "");
     for (const a of args) {
-        const normal = a.startsWith('--') ? a.slice(1) : a;
+        const normal = a.startsWith("--") ? a.slice(1) : a;
         if (!TIDY_FLAG.test(normal)) {
             throw new InputError(`tidy-args: "${a}" is not accepted; allowed flags are -e, -v, -x, -compat=<go version>, -go=<go version>`);
         }
@@ -221,228 +257,238 @@ function tidyArgs(text) {
     return args;
 }
 
-// Runs the go command. Output is captured, never streamed: reporting decides what the user sees.
-// node's execFile starts go within the call. (@actions/exec first awaits a stat of the binary, and in that turn of
-// the event loop preflight's pending work ran first: a warm-cache tidy started about 15 ms late.)
 function runGo(go, args, opts = {}) {
     return new Promise((resolve, reject) => {
-        const options = { cwd: opts.cwd, env: opts.env, encoding: 'utf8', maxBuffer: Infinity, windowsHide: true };
+        const options = {
+            cwd: opts.cwd,
+            env: opts.env,
+            encoding: "utf8",
+            maxBuffer: Infinity,
+            windowsHide: true
+        };
         execFile(go.bin, args, options, (err, stdout, stderr) => {
-            // A number is go's exit status; a string code (ENOENT, EACCES) means go never started.
-            if (err && typeof err.code === 'string')
-                return reject(new Error(`cannot run ${go.bin}: ${err.message}`));
-            const exitCode = !err ? 0 : typeof err.code === 'number' ? err.code : 1; // killed by a signal
-            resolve({ exitCode, stdout, stderr: err?.signal ? `${stderr}\ngo was killed by ${err.signal}` : stderr });
+            if (err && typeof err.code === "string") return reject(new Error(`cannot run ${go.bin}: ${err.message}`));
+            const exitCode = !err ? 0 : typeof err.code === "number" ? err.code : 1;
+            resolve({
+                exitCode: exitCode,
+                stdout: stdout,
+                stderr: err?.signal ? `${stderr}\ngo was killed by ${err.signal}` : stderr
+            });
         });
     });
 }
 
-// Finds the go command (PATH first, then the newest Go in the runner's tool cache) and reads `go env -json` once.
-class ToolchainError extends Error {
-}
-/** The `go env` variables the stages read. */
-const GO_ENV_VARS = ['GOVERSION', 'GOMODCACHE', 'GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB', 'GOINSECURE', 'GOFLAGS'];
+class ToolchainError extends Error {}
+
+const GO_ENV_VARS = [ "GOVERSION", "GOMODCACHE", "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB", "GOINSECURE", "GOFLAGS" ];
+
 async function findGo(env = process.env) {
-    const bin = (await which('go', false)) || (await fromToolCache(env));
+    const bin = await which("go", false) || await fromToolCache(env);
     if (!bin) {
-        throw new ToolchainError('go was not found on PATH or in the runner tool cache; add a step `uses: actions/setup-go` (with go-version-file: go.mod) before this action');
+        throw new ToolchainError("go was not found on PATH or in the runner tool cache; add a step `uses: actions/setup-go` (with go-version-file: go.mod) before this action");
     }
-    // Named variables only: a bare `go env -json` computes every variable (cgo, compiler probing) and costs
-    // a quarter of a second on a fresh runner.
-    const r = await runGo({ bin }, ['env', '-json', ...GO_ENV_VARS], { env: stringEnv(env) });
+    const r = await runGo({
+        bin: bin
+    }, [ "env", "-json", ...GO_ENV_VARS ], {
+        env: stringEnv(env)
+    });
     if (r.exitCode !== 0) {
-        throw new ToolchainError(`\`go env -json\` failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n')[0]}`);
+        throw new ToolchainError(`\`go env -json\` failed (exit ${r.exitCode}): ${r.stderr.trim().split("\n")[0]}`);
     }
     const goEnv = JSON.parse(r.stdout);
-    const version = (goEnv.GOVERSION || '').replace(/^go/, '');
-    return { bin, version, env: goEnv };
+    const version = (goEnv.GOVERSION || "").replace(/^go/, "");
+    return {
+        bin: bin,
+        version: version,
+        env: goEnv
+    };
 }
+
 async function fromToolCache(env) {
-    if (!env.RUNNER_TOOL_CACHE)
-        return undefined;
-    const tc = await import('./shared/tool-cache.js'); // only needed when go is not on PATH
-    // tc.find with '*' evaluates semver and returns the newest installed version.
-    const dir = tc.find('go', '*');
-    return dir ? path.join(dir, 'bin', process.platform === 'win32' ? 'go.exe' : 'go') : undefined;
+    if (!env.RUNNER_TOOL_CACHE) return undefined;
+    const tc = await (import("./shared/tool-cache.js"));
+    const dir = tc.find("go", "*");
+    return dir ? path.join(dir, "bin", process.platform === "win32" ? "go.exe" : "go") : undefined;
 }
-/** True when this go supports `go mod tidy -diff` (Go 1.23 and later; devel builds count as new). */
+
 function supportsTidyDiff(version) {
     const m = /^(\d+)\.(\d+)/.exec(version);
-    if (!m)
-        return true;
+    if (!m) return true;
     return Number(m[1]) > 1 || Number(m[2]) >= 23;
 }
+
 function stringEnv(env) {
     const out = {};
-    for (const [k, v] of Object.entries(env))
-        if (v !== undefined)
-            out[k] = v;
+    for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
     return out;
 }
 
 function effectiveSettings(inputs, goEnv, processEnv = process.env) {
-    const proxies = inputs.goproxy ?? parseProxyList(goEnv.GOPROXY || 'off', 'GOPROXY (from go env)');
-    for (const p of proxies)
-        if (p.kind === 'url')
-            redactUrl(p.url); // registers URL credentials as secrets
-    const GOPRIVATE = inputs.goprivate ?? goEnv.GOPRIVATE ?? '';
-    // go derives GONOPROXY and GONOSUMDB from GOPRIVATE when they are not set explicitly; `go env` reports the
-    // derived value, which is stale when the goprivate input changes GOPRIVATE.
+    const proxies = inputs.goproxy ?? parseProxyList(goEnv.GOPROXY || "off", "GOPROXY (from go env)");
+    for (const p of proxies) if (p.kind === "url") redactUrl(p.url);
+    const GOPRIVATE = inputs.goprivate ?? goEnv.GOPRIVATE ?? "";
     const derived = (name, input) => {
-        if (input !== undefined)
-            return input;
-        if (inputs.goprivate !== undefined && !processEnv[name])
-            return GOPRIVATE;
-        return goEnv[name] ?? '';
+        if (input !== undefined) return input;
+        if (inputs.goprivate !== undefined && !processEnv[name]) return GOPRIVATE;
+        return goEnv[name] ?? "";
     };
     return {
-        proxies,
+        proxies: proxies,
         GOPROXY: formatProxyList(proxies),
-        GOPRIVATE,
-        GONOPROXY: derived('GONOPROXY', inputs.gonoproxy),
-        GONOSUMDB: derived('GONOSUMDB', inputs.gonosumdb),
-        GOSUMDB: inputs.gosumdb ?? goEnv.GOSUMDB ?? ''
+        GOPRIVATE: GOPRIVATE,
+        GONOPROXY: derived("GONOPROXY", inputs.gonoproxy),
+        GONOSUMDB: derived("GONOSUMDB", inputs.gonosumdb),
+        GOSUMDB: inputs.gosumdb ?? goEnv.GOSUMDB ?? ""
     };
 }
 
-// go.mod text scanning: the module path (read without starting go: one process less per module, about 30 ms of a
-// warm-cache step) and the line numbers that annotations need. go itself is the authority on what a go.mod means;
-// tidy reports any go.mod it cannot parse, and the tests check this scanner against `go mod edit -json`.
-/** Splits a go.mod line into its tokens and its trailing `//` comment (go.mod has no other comment form). */
 function splitComment(text) {
-    // A `//` inside a quoted path is not a comment; go.mod strings are Go interpreted or raw strings.
-    let quote = '';
+    let quote = "";
     for (let i = 0; i < text.length; i++) {
         const c = text[i];
         if (quote) {
-            if (c === '\\' && quote === '"')
-                i++;
-            else if (c === quote)
-                quote = '';
-        }
-        else if (c === '"' || c === '`') {
+            if (c === "\\" && quote === '"') i++; else if (c === quote) quote = "";
+        } else if (c === '"' || c === "`") {
             quote = c;
-        }
-        else if (c === '/' && text[i + 1] === '/') {
-            return { body: text.slice(0, i).trim(), comment: text.slice(i + 2).trim() };
+        } else if (c === "/" && text[i + 1] === "/") {
+            return {
+                body: text.slice(0, i).trim(),
+                comment: text.slice(i + 2).trim()
+            };
         }
     }
-    return { body: text.trim(), comment: '' };
+    return {
+        body: text.trim(),
+        comment: ""
+    };
 }
-/** Same rule as golang.org/x/mod/modfile isIndirect: the comment is `indirect` or starts with `indirect;`. */
+
 function isIndirect(comment) {
     const f = comment.split(/\s+/).filter(Boolean);
-    return (f.length === 1 && f[0] === 'indirect') || (f.length > 1 && f[0] === 'indirect;');
+    return f.length === 1 && f[0] === "indirect" || f.length > 1 && f[0] === "indirect;";
 }
+
 function unquote(token) {
-    if (token.startsWith('`') && token.endsWith('`') && token.length >= 2)
-        return token.slice(1, -1);
+    if (token.startsWith("`") && token.endsWith("`") && token.length >= 2) return token.slice(1, -1);
     if (token.startsWith('"') && token.endsWith('"') && token.length >= 2) {
         try {
             return JSON.parse(token);
-        }
-        catch {
+        } catch {
             return token.slice(1, -1);
         }
     }
     return token;
 }
-/** Tokens of a statement body: bare words and quoted strings. */
+
 function tokens(body) {
     return body.match(/"(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+/g) ?? [];
 }
-/**
- * Parses one requirement line's text: `require path version`, or `path version` inside a block (`inBlock`).
- * Returns undefined for anything else (block brackets, other directives, comments).
- */
+
 function parseRequireText(text, inBlock) {
-    const { body, comment } = splitComment(text);
+    const {body: body, comment: comment} = splitComment(text);
     let t = tokens(body);
     if (!inBlock) {
-        if (t[0] !== 'require')
-            return undefined;
+        if (t[0] !== "require") return undefined;
         t = t.slice(1);
     }
-    if (t.length !== 2 || t[0] === '(' || t[0] === ')')
-        return undefined;
-    return { path: unquote(t[0]), version: unquote(t[1]), indirect: isIndirect(comment) };
+    if (t.length !== 2 || t[0] === "(" || t[0] === ")") return undefined;
+    return {
+        path: unquote(t[0]),
+        version: unquote(t[1]),
+        indirect: isIndirect(comment)
+    };
 }
-/** Scans go.mod text for requirements, require blocks and the module/go/toolchain directives. */
+
 function scanGoMod(text) {
-    const scan = { requires: [], blocks: [], moduleLine: 0 };
-    const lines = text.split('\n');
-    // The verb of the block we are in (`require`, `replace`, ...), and where it started.
+    const scan = {
+        requires: [],
+        blocks: [],
+        moduleLine: 0
+    };
+    const lines = text.split("\n");
     let block;
     for (let i = 0; i < lines.length; i++) {
         const n = i + 1;
-        const { body } = splitComment(lines[i].replace(/\r$/, ''));
-        if (!body)
-            continue;
+        const {body: body} = splitComment(lines[i].replace(/\r$/, ""));
+        if (!body) continue;
         if (block) {
-            if (body === ')') {
-                if (block.verb === 'require')
-                    closeBlock(scan, block.start, n, block.first);
+            if (body === ")") {
+                if (block.verb === "require") closeBlock(scan, block.start, n, block.first);
                 block = undefined;
-            }
-            else if (block.verb === 'require') {
+            } else if (block.verb === "require") {
                 const r = parseRequireText(lines[i], true);
-                if (r)
-                    scan.requires.push({ ...r, line: n });
-            }
-            else if (block.verb === 'module' && scan.modulePath === undefined) {
+                if (r) scan.requires.push({
+                    ...r,
+                    line: n
+                });
+            } else if (block.verb === "module" && scan.modulePath === undefined) {
                 scan.modulePath = unquote(tokens(body)[0]);
             }
             continue;
         }
         const opened = /^([A-Za-z]+)\s*\($/.exec(body);
         if (opened) {
-            block = { verb: opened[1], start: n, first: scan.requires.length };
-            if (opened[1] === 'module' && !scan.moduleLine)
-                scan.moduleLine = n;
+            block = {
+                verb: opened[1],
+                start: n,
+                first: scan.requires.length
+            };
+            if (opened[1] === "module" && !scan.moduleLine) scan.moduleLine = n;
             continue;
         }
         directive(scan, lines[i], body, n);
     }
     return scan;
 }
+
 function directive(scan, raw, body, n) {
     const t = tokens(body);
-    if (t[0] === 'module' && !scan.moduleLine) {
+    if (t[0] === "module" && !scan.moduleLine) {
         scan.moduleLine = n;
-        if (t.length === 2)
-            scan.modulePath = unquote(t[1]);
-    }
-    else if (t[0] === 'go' && t.length === 2)
-        scan.go = { version: t[1], line: n };
-    else if (t[0] === 'toolchain' && t.length === 2)
-        scan.toolchain = { name: t[1], line: n };
-    else if (t[0] === 'require') {
+        if (t.length === 2) scan.modulePath = unquote(t[1]);
+    } else if (t[0] === "go" && t.length === 2) scan.go = {
+        version: t[1],
+        line: n
+    }; else if (t[0] === "toolchain" && t.length === 2) scan.toolchain = {
+        name: t[1],
+        line: n
+    }; else if (t[0] === "require") {
         const r = parseRequireText(raw, false);
-        if (!r)
-            return;
-        scan.requires.push({ ...r, line: n });
-        scan.blocks.push({ start: n, end: n, indirect: r.indirect });
+        if (!r) return;
+        scan.requires.push({
+            ...r,
+            line: n
+        });
+        scan.blocks.push({
+            start: n,
+            end: n,
+            indirect: r.indirect
+        });
     }
-}
-function closeBlock(scan, start, end, first) {
-    const inside = scan.requires.slice(first);
-    scan.blocks.push({ start, end, indirect: inside.length > 0 && inside.every(r => r.indirect) });
 }
 
-// Finds the modules to check: the `modules` input, else go.work's `use` directories, else go.mod in
-// working-directory, else every go.mod below it. go reads go.work; a go.mod's module path comes from gomod.ts.
-class ModulesError extends Error {
+function closeBlock(scan, start, end, first) {
+    const inside = scan.requires.slice(first);
+    scan.blocks.push({
+        start: start,
+        end: end,
+        indirect: inside.length > 0 && inside.every(r => r.indirect)
+    });
 }
+
+class ModulesError extends Error {}
+
 async function discoverModules(o) {
     const dirs = o.patterns.length > 0 ? await fromPatterns(o) : await autoDirs(o);
     if (dirs.length === 0) {
         throw new ModulesError(`no go.mod found in or below working-directory "${rel(o.workspace, o.workingDirectory)}"; set working-directory or modules`);
     }
-    const unique = [...new Set(dirs.map((d) => path.resolve(d)))].sort();
-    return Promise.all(unique.map((dir) => readModule(o, dir)));
+    const unique = [ ...new Set(dirs.map(d => path.resolve(d))) ].sort();
+    return Promise.all(unique.map(dir => readModule(o, dir)));
 }
+
 async function fromPatterns(o) {
-    const glob = await import('./shared/glob.js'); // only needed for the modules input
+    const glob = await (import("./shared/glob.js"));
     const out = [];
     for (const pattern of o.patterns) {
         const globber = await glob.create(path.join(o.workingDirectory, pattern), {
@@ -450,7 +496,7 @@ async function fromPatterns(o) {
             implicitDescendants: false,
             followSymbolicLinks: false
         });
-        const found = (await globber.glob()).filter((d) => fs.existsSync(path.join(d, 'go.mod')));
+        const found = (await globber.glob()).filter(d => fs.existsSync(path.join(d, "go.mod")));
         if (found.length === 0) {
             throw new ModulesError(`modules: "${pattern}" matches no directory with a go.mod; give module directories or globs relative to working-directory`);
         }
@@ -458,1026 +504,1037 @@ async function fromPatterns(o) {
     }
     return out;
 }
+
 async function autoDirs(o) {
     const wd = o.workingDirectory;
-    if (fs.existsSync(path.join(wd, 'go.work'))) {
-        const r = await runGo(o.go, ['work', 'edit', '-json'], { cwd: wd, env: o.env });
-        if (r.exitCode !== 0)
-            throw new ModulesError(`go.work in "${rel(o.workspace, wd)}": ${firstLine(r.stderr)}`);
+    if (fs.existsSync(path.join(wd, "go.work"))) {
+        const r = await runGo(o.go, [ "work", "edit", "-json" ], {
+            cwd: wd,
+            env: o.env
+        });
+        if (r.exitCode !== 0) throw new ModulesError(`go.work in "${rel(o.workspace, wd)}": ${firstLine(r.stderr)}`);
         const work = JSON.parse(r.stdout);
-        return (work.Use ?? []).map((u) => path.resolve(wd, u.DiskPath));
+        return (work.Use ?? []).map(u => path.resolve(wd, u.DiskPath));
     }
-    if (fs.existsSync(path.join(wd, 'go.mod')))
-        return [wd];
+    if (fs.existsSync(path.join(wd, "go.mod"))) return [ wd ];
     return walk(wd);
 }
-const SKIP = new Set(['vendor', 'testdata', 'node_modules']);
+
+const SKIP = new Set([ "vendor", "testdata", "node_modules" ]);
+
 function walk(dir) {
     const out = [];
-    const entries = fs.readdirSync(dir, { withFileTypes: true });
-    if (entries.some((e) => e.isFile() && e.name === 'go.mod'))
-        out.push(dir);
+    const entries = fs.readdirSync(dir, {
+        withFileTypes: true
+    });
+    if (entries.some(e => e.isFile() && e.name === "go.mod")) out.push(dir);
     for (const e of entries) {
-        if (!e.isDirectory() || SKIP.has(e.name) || e.name.startsWith('.'))
-            continue;
+        if (!e.isDirectory() || SKIP.has(e.name) || e.name.startsWith(".")) continue;
         out.push(...walk(path.join(dir, e.name)));
     }
     return out;
 }
+
 async function readModule(o, dir) {
-    const file = path.join(dir, 'go.mod');
-    const text = await fs.promises.readFile(file, 'utf8').catch((e) => {
-        throw new ModulesError(`${rel(o.workspace, dir)}/go.mod: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    const file = path.join(dir, "go.mod");
+    const text = await fs.promises.readFile(file, "utf8").catch(e => {
+        throw new ModulesError(`${rel(o.workspace, dir)}/go.mod: ${e.code === "ENOENT" ? "no such file" : e.message}`);
     });
-    return { dir, rel: rel(o.workspace, dir), path: scanGoMod(text).modulePath ?? '' };
-}
-/** Path of `p` relative to the workspace, '/'-separated, '.' for the workspace itself. */
-function rel(workspace, p) {
-    return path.relative(workspace, p).split(path.sep).join('/') || '.';
-}
-function firstLine(text) {
-    return text.trim().split('\n')[0] ?? '';
+    return {
+        dir: dir,
+        rel: rel(o.workspace, dir),
+        path: scanGoMod(text).modulePath ?? ""
+    };
 }
 
-// The access stage: credentials and trust for private modules and enterprise networks (netrc, token, extra CAs),
-// turned into the environment go and git read, and into per-upstream credentials for preflight and the relay.
+function rel(workspace, p) {
+    return path.relative(workspace, p).split(path.sep).join("/") || ".";
+}
+
+function firstLine(text) {
+    return text.trim().split("\n")[0] ?? "";
+}
+
 async function prepareAccess(i, runnerTemp, baseEnv) {
     const netrcFile = i.netrc ? await writeNetrc(i.netrc, runnerTemp) : undefined;
     const ca = i.caCertificates ? await writeCaBundle(i.caCertificates, runnerTemp, baseEnv) : undefined;
-    const env = credentialEnv({ baseEnv, token: i.token, hosts: i.privateHosts, netrcFile, caBundleFile: ca?.bundleFile });
-    return { env, extraCa: i.caCertificates, netrc: netrcEntries(i.netrc, { ...baseEnv, ...env }), netrcFile };
+    const env = credentialEnv({
+        baseEnv: baseEnv,
+        token: i.token,
+        hosts: i.privateHosts,
+        netrcFile: netrcFile,
+        caBundleFile: ca?.bundleFile
+    });
+    return {
+        env: env,
+        extraCa: i.caCertificates,
+        netrc: netrcEntries(i.netrc, {
+            ...baseEnv,
+            ...env
+        }),
+        netrcFile: netrcFile
+    };
 }
+
 function netrcEntries(text, env) {
-    if (text)
-        return parseNetrc(text);
-    if ((env.GOAUTH ?? '').trim() === 'off')
-        return [];
-    const file = env.NETRC || path.join(env.HOME || os.homedir(), process.platform === 'win32' ? '_netrc' : '.netrc');
+    if (text) return parseNetrc(text);
+    if ((env.GOAUTH ?? "").trim() === "off") return [];
+    const file = env.NETRC || path.join(env.HOME || os.homedir(), process.platform === "win32" ? "_netrc" : ".netrc");
     try {
-        const entries = parseNetrc(fs.readFileSync(file, 'utf8'));
-        for (const e of entries)
-            addSecret(e.password);
+        const entries = parseNetrc(fs.readFileSync(file, "utf8"));
+        for (const e of entries) addSecret(e.password);
         return entries;
-    }
-    catch {
+    } catch {
         return [];
     }
 }
-/**
- * Upstreams with the netrc credentials go would send them. go never sends credentials to the relay on
- * 127.0.0.1, so the relay (and preflight, to judge what go will see) carries them in the upstream URL:
- * each upstream's credentials reach only that upstream. `display` stays the user's redacted URL.
- */
+
 function withNetrc(entries, netrc) {
-    return entries.map((e) => {
-        if (e.kind !== 'url' || /^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(e.url))
-            return e;
+    return entries.map(e => {
+        if (e.kind !== "url" || /^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(e.url)) return e;
         const cred = netrcCredentialFor(netrc, e.url);
-        if (!cred)
-            return e;
+        if (!cred) return e;
         const u = new URL(e.url);
         u.username = encodeURIComponent(cred.login);
         u.password = encodeURIComponent(cred.password);
-        return { ...e, url: u.href.replace(/\/$/, e.url.endsWith('/') ? '/' : '') };
+        return {
+            ...e,
+            url: u.href.replace(/\/$/, e.url.endsWith("/") ? "/" : "")
+        };
     });
 }
 
-/** The verdict for an outcome. A sumdb-supported 404/410 is judged by the sumdb route, not here. */
 function verdictOf(o, kind) {
     const f = o.failure;
     if (f) {
-        if (f.kind !== 'egress')
-            return f.kind;
-        return f.status === 407 ? 'auth' : `http-${f.status ?? 0}`;
+        if (f.kind !== "egress") return f.kind;
+        return f.status === 407 ? "auth" : `http-${f.status ?? 0}`;
     }
     const s = o.status ?? 0;
-    if (s === 200)
-        return 'ok';
-    if (kind === 'proxy-list' && (s === 404 || s === 410))
-        return 'ok'; // the proxy speaks the protocol
-    if (s === 401 || s === 403)
-        return 'auth';
+    if (s === 200) return "ok";
+    if (kind === "proxy-list" && (s === 404 || s === 410)) return "ok";
+    if (s === 401 || s === 403) return "auth";
     return `http-${s}`;
 }
-/** One sentence the user can act on. */
+
 function hintFor(verdict, c) {
-    const what = c.role === 'proxy' ? 'module proxy' : 'checksum database';
+    const what = c.role === "proxy" ? "module proxy" : "checksum database";
     const via = c.outcome.via;
     const f = c.outcome.failure;
-    // Failures before the tunnel is up are the egress proxy's, not the endpoint's.
-    const atEgress = via !== undefined && f !== undefined && (f.stage === 'dns' || f.stage === 'tcp');
-    const egressWhat = `the egress proxy ${via ?? ''} (HTTPS_PROXY/HTTP_PROXY)`;
+    const atEgress = via !== undefined && f !== undefined && (f.stage === "dns" || f.stage === "tcp");
+    const egressWhat = `the egress proxy ${via ?? ""} (HTTPS_PROXY/HTTP_PROXY)`;
     switch (verdict) {
-        case 'ok':
-            return via ? `The ${what} answers, through the egress proxy ${via}.` : `The ${what} answers.`;
-        case 'dns':
-            return atEgress
-                ? `The host of ${egressWhat} does not resolve: check that variable and the runner's DNS.`
-                : `${c.host} does not resolve: check the host name in the URL and the runner's DNS (a private host needs a runner inside that network).`;
-        case 'refused':
-            return atEgress
-                ? `Nothing accepts connections at ${egressWhat}: check its host and port.`
-                : `${c.host} refused the connection: check the port in the URL and that the service is running; a firewall may be rejecting it.`;
-        case 'timeout':
-            return (`No answer within ${(c.timeoutMs / 1000).toFixed(1)} s (stuck in the ${f?.stage ?? 'http'} stage): a firewall may drop the traffic ` +
-                `or the server hangs; the relay tries healthy upstreams first, and preflight-timeout can be raised if it is just slow.`);
-        case 'tls-untrusted': {
+      case "ok":
+        return via ? `The ${what} answers, through the egress proxy ${via}.` : `The ${what} answers.`;
+
+      case "dns":
+        return atEgress ? `The host of ${egressWhat} does not resolve: check that variable and the runner's DNS.` : `${c.host} does not resolve: check the host name in the URL and the runner's DNS (a private host needs a runner inside that network).`;
+
+      case "refused":
+        return atEgress ? `Nothing accepts connections at ${egressWhat}: check its host and port.` : `${c.host} refused the connection: check the port in the URL and that the service is running; a firewall may be rejecting it.`;
+
+      case "timeout":
+        return `No answer within ${(c.timeoutMs / 1e3).toFixed(1)} s (stuck in the ${f?.stage ?? "http"} stage): a firewall may drop the traffic ` + `or the server hangs; the relay tries healthy upstreams first, and preflight-timeout can be raised if it is just slow.`;
+
+      case "tls-untrusted":
+        {
             const cert = c.outcome.certificate;
-            const shown = cert ? ` (subject "${cert.subject}", issuer "${cert.issuer}")` : '';
+            const shown = cert ? ` (subject "${cert.subject}", issuer "${cert.issuer}")` : "";
             const whose = atEgress ? egressWhat : c.host;
-            return (`The certificate presented for ${whose}${shown} is not trusted: if a TLS-intercepting proxy sits in between ` +
-                `or the server uses a private CA, give that CA certificate (PEM) to the \`ca-certificates\` input.`);
+            return `The certificate presented for ${whose}${shown} is not trusted: if a TLS-intercepting proxy sits in between ` + `or the server uses a private CA, give that CA certificate (PEM) to the \`ca-certificates\` input.`;
         }
-        case 'tls-other':
-            return `TLS with ${atEgress ? egressWhat : c.host} failed (${f?.code ?? 'handshake'}): check that the URL's scheme and port are right and that the certificate is valid for this host and not expired.`;
-        case 'auth':
-            if (f?.kind === 'egress')
-                return `${egressWhat} asks for credentials (407): put them in its URL (http://user:password@host:port).`;
-            return (`${c.host} requires credentials: put them in the URL (https://user:token@host/...), give netrc lines to the \`netrc\` ` +
-                `input, or, for private modules fetched directly, use the \`token\` input.`);
-        case 'unreachable':
-            return `${atEgress ? egressWhat : c.host} cannot be reached (${f?.code ?? f?.message ?? 'network error'}): check the network route, firewall and HTTPS_PROXY/NO_PROXY.`;
-        default:
-            return httpHint(verdict, c, what, egressWhat);
+
+      case "tls-other":
+        return `TLS with ${atEgress ? egressWhat : c.host} failed (${f?.code ?? "handshake"}): check that the URL's scheme and port are right and that the certificate is valid for this host and not expired.`;
+
+      case "auth":
+        if (f?.kind === "egress") return `${egressWhat} asks for credentials (407): put them in its URL (http://user:password@host:port).`;
+        return `${c.host} requires credentials: put them in the URL (https://user:token@host/...), give netrc lines to the \`netrc\` ` + `input, or, for private modules fetched directly, use the \`token\` input.`;
+
+      case "unreachable":
+        return `${atEgress ? egressWhat : c.host} cannot be reached (${f?.code ?? f?.message ?? "network error"}): check the network route, firewall and HTTPS_PROXY/NO_PROXY.`;
+
+      default:
+        return httpHint(verdict, c, what, egressWhat);
     }
 }
+
 function httpHint(verdict, c, what, egressWhat) {
-    const status = Number(verdict.slice('http-'.length));
-    if (c.outcome.failure?.kind === 'egress') {
+    const status = Number(verdict.slice("http-".length));
+    if (c.outcome.failure?.kind === "egress") {
         return `${egressWhat} refused to open a tunnel to ${c.host} (HTTP ${status}): ask for this host to be allowed, or add it to NO_PROXY if it is reachable directly.`;
     }
-    if (status >= 500)
-        return `${c.host} answers HTTP ${status}: the ${what} is failing; the relay retries it and fails over to other upstreams meanwhile.`;
-    if (status === 429)
-        return `${c.host} rate-limits requests (HTTP 429): the relay backs off and fails over; consider a mirror or credentials with a higher quota.`;
+    if (status >= 500) return `${c.host} answers HTTP ${status}: the ${what} is failing; the relay retries it and fails over to other upstreams meanwhile.`;
+    if (status === 429) return `${c.host} rate-limits requests (HTTP 429): the relay backs off and fails over; consider a mirror or credentials with a higher quota.`;
     if (status >= 300 && status < 400) {
-        return `${c.host} redirects (HTTP ${status}${c.outcome.location ? ` to ${c.outcome.location}` : ''}): point the URL at the final location.`;
+        return `${c.host} redirects (HTTP ${status}${c.outcome.location ? ` to ${c.outcome.location}` : ""}): point the URL at the final location.`;
     }
-    if (c.role === 'sumdb')
-        return `${c.host} does not serve a checksum database at this URL (HTTP ${status}): check GOSUMDB.`;
+    if (c.role === "sumdb") return `${c.host} does not serve a checksum database at this URL (HTTP ${status}): check GOSUMDB.`;
     return `${c.host} answers HTTP ${status} to a module request: check that the URL is a Go module proxy (GOPROXY protocol) and its path is complete.`;
 }
 
-// Which egress proxy (HTTP_PROXY / HTTPS_PROXY) a request goes through, decided exactly as go's
-// net/http does (golang.org/x/net/http/httpproxy), so that preflight tests the path go will take.
-// undici's EnvHttpProxyAgent differs in details (lowercase names first, loopback handling), so the
-// rules are ported here rather than borrowed.
-const defaultPorts = { 'http:': '80', 'https:': '443', 'socks5:': '1080' };
+const defaultPorts = {
+    "http:": "80",
+    "https:": "443",
+    "socks5:": "1080"
+};
+
 function proxyEnv(env = process.env) {
-    const proxy = (name) => {
+    const proxy = name => {
         const raw = firstSet(env, name, name.toLowerCase());
         return raw ? parseProxy(raw) : undefined;
     };
-    return { http: proxy('HTTP_PROXY'), https: proxy('HTTPS_PROXY'), noProxy: firstSet(env, 'NO_PROXY', 'no_proxy') ?? '' };
+    return {
+        http: proxy("HTTP_PROXY"),
+        https: proxy("HTTPS_PROXY"),
+        noProxy: firstSet(env, "NO_PROXY", "no_proxy") ?? ""
+    };
 }
-/** The egress proxy URL for `target`, or undefined when the request goes direct. */
+
 function egressProxyFor(target, env = process.env) {
-    const u = typeof target === 'string' ? new URL(target) : target;
+    const u = typeof target === "string" ? new URL(target) : target;
     const pe = proxyEnv(env);
-    const proxy = u.protocol === 'https:' ? pe.https : u.protocol === 'http:' ? pe.http : undefined;
-    if (!proxy)
-        return undefined;
+    const proxy = u.protocol === "https:" ? pe.https : u.protocol === "http:" ? pe.http : undefined;
+    if (!proxy) return undefined;
     const host = stripBrackets(u.hostname);
-    const port = u.port || defaultPorts[u.protocol] || '';
+    const port = u.port || defaultPorts[u.protocol] || "";
     return useProxy(host, port, pe.noProxy) ? proxy : undefined;
 }
-/** The egress proxy in force for module traffic (proxies are https, so HTTPS_PROXY first), redacted, for the summary. */
+
 function egressProxySummary(env) {
     const pe = proxyEnv(env);
-    const name = pe.https ? 'HTTPS_PROXY' : pe.http ? 'HTTP_PROXY' : undefined;
-    const raw = name && firstSet(env, name, name.toLowerCase()); // as the user wrote it
-    if (!raw)
-        return undefined;
-    return redactUrl(raw) + (pe.noProxy ? ` (NO_PROXY: ${pe.noProxy})` : '');
+    const name = pe.https ? "HTTPS_PROXY" : pe.http ? "HTTP_PROXY" : undefined;
+    const raw = name && firstSet(env, name, name.toLowerCase());
+    if (!raw) return undefined;
+    return redactUrl(raw) + (pe.noProxy ? ` (NO_PROXY: ${pe.noProxy})` : "");
 }
+
 function firstSet(env, ...names) {
-    for (const n of names)
-        if (env[n])
-            return env[n];
+    for (const n of names) if (env[n]) return env[n];
     return undefined;
 }
-// go accepts "host:port" without a scheme and means http://.
+
 function parseProxy(raw) {
     try {
         const u = new URL(raw);
-        if (u.host)
-            return u;
-    }
-    catch {
-        // fall through to the http:// form
-    }
+        if (u.host) return u;
+    } catch {}
     try {
-        return new URL('http://' + raw);
-    }
-    catch {
-        return undefined; // go ignores an unparsable value too
-    }
-}
-function stripBrackets(h) {
-    return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
-}
-function isLoopback(ip) {
-    const v4 = ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
-    if (isIP(v4) === 4)
-        return v4.startsWith('127.');
-    const bl = new BlockList();
-    bl.addAddress('::1', 'ipv6');
-    return bl.check(ip, 'ipv6');
-}
-/** go's useProxy: false when the host is localhost, a loopback IP, or matched by NO_PROXY. */
-function useProxy(host, port, noProxy) {
-    host = host.toLowerCase().trim();
-    if (host === 'localhost')
-        return false;
-    const family = isIP(host);
-    if (family && isLoopback(host))
-        return false;
-    for (let p of noProxy.split(',')) {
-        p = p.trim().toLowerCase();
-        if (!p)
-            continue;
-        if (p === '*')
-            return false;
-        if (family ? matchIp(p, host, port, family) : matchDomain(p, host, port))
-            return false;
-    }
-    return true;
-}
-function splitHostPort(p) {
-    const m = /^\[([^\]]*)\]:(\d*)$/.exec(p) ?? /^([^:]*):(\d*)$/.exec(p);
-    return m ? { h: m[1], port: m[2] } : { h: stripBrackets(p), port: '' };
-}
-function matchIp(p, ip, port, family) {
-    const fam = family === 6 ? 'ipv6' : 'ipv4';
-    const cidr = /^(.+)\/(\d{1,3})$/.exec(p);
-    if (cidr) {
-        const netFamily = isIP(cidr[1]);
-        if (!netFamily || (netFamily === 6 ? 'ipv6' : 'ipv4') !== fam)
-            return false;
-        const bl = new BlockList();
-        bl.addSubnet(cidr[1], Number(cidr[2]), fam);
-        return bl.check(ip, fam);
-    }
-    const { h, port: pport } = splitHostPort(p);
-    const pFamily = isIP(h);
-    if (!pFamily || (pFamily === 6 ? 'ipv6' : 'ipv4') !== fam)
-        return false;
-    const bl = new BlockList();
-    bl.addAddress(h, fam);
-    return bl.check(ip, fam) && (pport === '' || pport === port);
-}
-// "example.com" matches itself and subdomains; ".example.com" and "*.example.com" only subdomains.
-function matchDomain(p, host, port) {
-    if (p.includes('/'))
-        return false; // a CIDR never matches a name
-    let { h, port: pport } = splitHostPort(p);
-    if (!h || isIP(h))
-        return false;
-    if (h.startsWith('*.'))
-        h = h.slice(1);
-    const matchHost = !h.startsWith('.');
-    if (matchHost)
-        h = '.' + h;
-    // eslint-disable-next-line no-control-regex
-    if (/[^\x00-\x7f]/.test(h))
-        h = '.' + domainToASCII(h.slice(1));
-    const hit = host.endsWith(h) || (matchHost && host === h.slice(1));
-    return hit && (pport === '' || pport === port);
-}
-
-// The one undici dispatcher factory (preflight and relay): proxies from the environment the way go reads
-// them, and the CA roots go would trust (the system's) plus any extra CA the user gave us.
-function readPem(file) {
-    try {
-        const text = readFileSync(file, 'utf8');
-        return text.includes('-----BEGIN CERTIFICATE-----') ? text : undefined;
-    }
-    catch {
+        return new URL("http://" + raw);
+    } catch {
         return undefined;
     }
 }
+
+function stripBrackets(h) {
+    return h.startsWith("[") && h.endsWith("]") ? h.slice(1, -1) : h;
+}
+
+function isLoopback(ip) {
+    const v4 = ip.startsWith("::ffff:") && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
+    if (isIP(v4) === 4) return v4.startsWith("127.");
+    const bl = new BlockList;
+    bl.addAddress("::1", "ipv6");
+    return bl.check(ip, "ipv6");
+}
+
+function useProxy(host, port, noProxy) {
+    host = host.toLowerCase().trim();
+    if (host === "localhost") return false;
+    const family = isIP(host);
+    if (family && isLoopback(host)) return false;
+    for (let p of noProxy.split(",")) {
+        p = p.trim().toLowerCase();
+        if (!p) continue;
+        if (p === "*") return false;
+        if (family ? matchIp(p, host, port, family) : matchDomain(p, host, port)) return false;
+    }
+    return true;
+}
+
+function splitHostPort(p) {
+    const m = /^\[([^\]]*)\]:(\d*)$/.exec(p) ?? /^([^:]*):(\d*)$/.exec(p);
+    return m ? {
+        h: m[1],
+        port: m[2]
+    } : {
+        h: stripBrackets(p),
+        port: ""
+    };
+}
+
+function matchIp(p, ip, port, family) {
+    const fam = family === 6 ? "ipv6" : "ipv4";
+    const cidr = /^(.+)\/(\d{1,3})$/.exec(p);
+    if (cidr) {
+        const netFamily = isIP(cidr[1]);
+        if (!netFamily || (netFamily === 6 ? "ipv6" : "ipv4") !== fam) return false;
+        const bl = new BlockList;
+        bl.addSubnet(cidr[1], Number(cidr[2]), fam);
+        return bl.check(ip, fam);
+    }
+    const {h: h, port: pport} = splitHostPort(p);
+    const pFamily = isIP(h);
+    if (!pFamily || (pFamily === 6 ? "ipv6" : "ipv4") !== fam) return false;
+    const bl = new BlockList;
+    bl.addAddress(h, fam);
+    return bl.check(ip, fam) && (pport === "" || pport === port);
+}
+
+function matchDomain(p, host, port) {
+    if (p.includes("/")) return false;
+    let {h: h, port: pport} = splitHostPort(p);
+    if (!h || isIP(h)) return false;
+    if (h.startsWith("*.")) h = h.slice(1);
+    const matchHost = !h.startsWith(".");
+    if (matchHost) h = "." + h;
+    if (/[^\x00-\x7f]/.test(h)) h = "." + domainToASCII(h.slice(1));
+    const hit = host.endsWith(h) || matchHost && host === h.slice(1);
+    return hit && (pport === "" || pport === port);
+}
+
+function readPem(file) {
+    try {
+        const text = readFileSync(file, "utf8");
+        return text.includes("-----BEGIN CERTIFICATE-----") ? text : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 let systemCache;
-/** The system's CA bundle as go would load it, plus NODE_EXTRA_CA_CERTS (an explicit `ca` drops it otherwise). */
+
 function systemCa() {
     const key = `${process.env.SSL_CERT_FILE}\0${process.env.NODE_EXTRA_CA_CERTS}`;
-    if (systemCache?.key === key)
-        return systemCache.pems;
+    if (systemCache?.key === key) return systemCache.pems;
     const out = [];
-    // Node ships its own roots and ignores the system's, so an intercepting proxy's CA that the runner installed
-    // system-wide would be trusted by go but not by us without this.
     const bundle = systemBundleFile(process.env);
     const first = bundle && readPem(bundle);
-    if (first)
-        out.push(first);
+    if (first) out.push(first);
     const nodeExtra = process.env.NODE_EXTRA_CA_CERTS && readPem(process.env.NODE_EXTRA_CA_CERTS);
-    if (nodeExtra)
-        out.push(nodeExtra);
-    systemCache = { key, pems: out };
+    if (nodeExtra) out.push(nodeExtra);
+    systemCache = {
+        key: key,
+        pems: out
+    };
     return out;
 }
-// Building a context from ~300 roots costs ~50 ms, so preflight and the relay share one per set of extra CAs.
-const contexts = new Map();
-/** The roots go trusts (Node's bundle plus the system's) plus the user's extra CAs, as one TLS context. */
+
+const contexts = new Map;
+
 function trustedContext(extraCa) {
-    const key = `${process.env.SSL_CERT_FILE}\0${process.env.NODE_EXTRA_CA_CERTS}\0${(extraCa ?? []).join('\n')}`;
+    const key = `${process.env.SSL_CERT_FILE}\0${process.env.NODE_EXTRA_CA_CERTS}\0${(extraCa ?? []).join("\n")}`;
     let ctx = contexts.get(key);
     if (!ctx) {
-        ctx = tls.createSecureContext({ ca: [...tls.rootCertificates, ...systemCa(), ...(extraCa ?? [])] });
+        ctx = tls.createSecureContext({
+            ca: [ ...tls.rootCertificates, ...systemCa(), ...extraCa ?? [] ]
+        });
         contexts.set(key, ctx);
     }
     return ctx;
 }
-/**
- * An EnvHttpProxyAgent honouring HTTP_PROXY / HTTPS_PROXY / NO_PROXY as go does: upper case wins, a bare
- * host:port is http, and loopback is never proxied (go's special case, which also keeps our tests hermetic).
- */
+
 function createDispatcher(opts) {
     const timeout = opts.connectTimeoutMs;
     const pe = proxyEnv(process.env);
-    const httpProxy = pe.http?.href ?? '';
-    const httpsProxy = pe.https?.href ?? '';
-    // The TLS context is built on the first https connection only: plain-http upstreams never pay for it.
+    const httpProxy = pe.http?.href ?? "";
+    const httpsProxy = pe.https?.href ?? "";
     let plain;
     let secure;
     const connect = (o, cb) => {
-        if (o.protocol === 'https:')
-            secure ??= undiciSubsetExports.buildConnector({ timeout, secureContext: trustedContext(opts.extraCa) });
-        else
-            plain ??= undiciSubsetExports.buildConnector({ timeout });
-        return (o.protocol === 'https:' ? secure : plain)(o, cb);
+        if (o.protocol === "https:") secure ??= undiciSubsetExports.buildConnector({
+            timeout: timeout,
+            secureContext: trustedContext(opts.extraCa)
+        }); else plain ??= undiciSubsetExports.buildConnector({
+            timeout: timeout
+        });
+        return (o.protocol === "https:" ? secure : plain)(o, cb);
     };
-    // Through a proxy: `proxyTls` is the hop to an https proxy, `requestTls` the tunnelled origin.
-    const tlsOpts = httpProxy || httpsProxy ? { timeout, secureContext: trustedContext(opts.extraCa) } : { timeout };
-    const noProxy = [pe.noProxy, 'localhost', '127.0.0.1', '[::1]'].filter(Boolean).join(',');
+    const tlsOpts = httpProxy || httpsProxy ? {
+        timeout: timeout,
+        secureContext: trustedContext(opts.extraCa)
+    } : {
+        timeout: timeout
+    };
+    const noProxy = [ pe.noProxy, "localhost", "127.0.0.1", "[::1]" ].filter(Boolean).join(",");
     return new undiciSubsetExports.EnvHttpProxyAgent({
-        httpProxy,
-        httpsProxy,
-        noProxy,
-        connect,
-        // go sends plain-http requests to an HTTP proxy in absolute form and tunnels (CONNECT) only https; many
-        // corporate proxies allow CONNECT to port 443 alone, so a tunnel for http would fail where go succeeds.
+        httpProxy: httpProxy,
+        httpsProxy: httpsProxy,
+        noProxy: noProxy,
+        connect: connect,
         proxyTunnel: false,
         proxyTls: tlsOpts,
         requestTls: tlsOpts
     });
 }
 
-/** A probe failure: what kind, in which stage. `message` is low-level text, redacted by the prober. */
 class StageError extends Error {
     kind;
     stage;
     code;
     status;
-    constructor(kind, stage, message, code, 
-    /** For `egress`: the egress proxy's answer to CONNECT. */
-    status) {
+    constructor(kind, stage, message, code, status) {
         super(message);
         this.kind = kind;
         this.stage = stage;
         this.code = code;
         this.status = status;
-        this.name = 'StageError';
+        this.name = "StageError";
     }
 }
-/** `Basic …` from a URL's userinfo, or undefined. */
+
 function basicAuth(u) {
-    if (!u.username && !u.password)
-        return undefined;
+    if (!u.username && !u.password) return undefined;
     const raw = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
-    return 'Basic ' + Buffer.from(raw).toString('base64');
+    return "Basic " + Buffer.from(raw).toString("base64");
 }
-/** Asks an egress proxy for a tunnel to `authority` (host:port) on an open connection. */
+
 function openTunnel(socket, authority, proxyAuth) {
     return new Promise((resolve, reject) => {
         let buf = Buffer.alloc(0);
         const done = () => {
-            socket.off('data', onData);
-            socket.off('close', onClose);
-            socket.off('error', onError);
+            socket.off("data", onData);
+            socket.off("close", onClose);
+            socket.off("error", onError);
         };
-        const onData = (chunk) => {
-            buf = Buffer.concat([buf, chunk]);
-            const end = buf.indexOf('\r\n\r\n');
+        const onData = chunk => {
+            buf = Buffer.concat([ buf, chunk ]);
+            const end = buf.indexOf("\r\n\r\n");
             if (end < 0) {
-                if (buf.length > 65536)
-                    onError(new Error('oversized CONNECT response'));
+                if (buf.length > 65536) onError(new Error("oversized CONNECT response"));
                 return;
             }
             done();
-            // Nothing may follow the proxy's answer: the client speaks first inside a tunnel.
-            const statusLine = buf.subarray(0, buf.indexOf('\r\n')).toString('latin1');
+            const statusLine = buf.subarray(0, buf.indexOf("\r\n")).toString("latin1");
             const status = Number(/^HTTP\/\d(?:\.\d)? (\d{3})/.exec(statusLine)?.[1] ?? 0);
-            if (status >= 200 && status < 300)
-                return resolve(socket);
-            reject(new StageError('egress', 'tcp', `egress proxy answered CONNECT ${authority} with "${statusLine}"`, undefined, status));
+            if (status >= 200 && status < 300) return resolve(socket);
+            reject(new StageError("egress", "tcp", `egress proxy answered CONNECT ${authority} with "${statusLine}"`, undefined, status));
         };
         const onClose = () => {
             done();
-            reject(new StageError('unreachable', 'tcp', `egress proxy closed the connection during CONNECT ${authority}`));
+            reject(new StageError("unreachable", "tcp", `egress proxy closed the connection during CONNECT ${authority}`));
         };
-        const onError = (e) => {
+        const onError = e => {
             done();
-            reject(new StageError('unreachable', 'tcp', `egress proxy: ${e.code ?? 'error'}: ${e.message}`, e.code));
+            reject(new StageError("unreachable", "tcp", `egress proxy: ${e.code ?? "error"}: ${e.message}`, e.code));
         };
-        socket.on('data', onData);
-        socket.on('close', onClose);
-        socket.on('error', onError);
-        const auth = proxyAuth ? `Proxy-Authorization: ${proxyAuth}\r\n` : '';
+        socket.on("data", onData);
+        socket.on("close", onClose);
+        socket.on("error", onError);
+        const auth = proxyAuth ? `Proxy-Authorization: ${proxyAuth}\r\n` : "";
         socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${auth}\r\n`);
     });
 }
-// Chain errors that a trusted CA would cure: typical of TLS-intercepting proxies and private CAs.
-const untrustedCodes = new Set([
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'CERT_UNTRUSTED'
-]);
-/**
- * TLS over an open connection, without rejecting: the verdict is judged from `authorized`
- * afterwards, so an untrusted certificate can still be shown to the user.
- */
+
+const untrustedCodes = new Set([ "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "CERT_UNTRUSTED" ]);
+
 function tlsHandshake(socket, host, extraCa, track) {
     return new Promise((resolve, reject) => {
         const isIp = /^[\d.]+$|:/.test(host);
         const s = tls.connect({
-            socket,
-            host,
+            socket: socket,
+            host: host,
             servername: isIp ? undefined : host,
             rejectUnauthorized: false,
             secureContext: trustedContext(extraCa),
-            ALPNProtocols: ['http/1.1']
+            ALPNProtocols: [ "http/1.1" ]
         });
         track(s);
-        s.once('secureConnect', () => {
-            if (s.authorized)
-                return resolve({ socket: s });
-            const code = String(s.authorizationError ?? 'UNKNOWN');
+        s.once("secureConnect", () => {
+            if (s.authorized) return resolve({
+                socket: s
+            });
+            const code = String(s.authorizationError ?? "UNKNOWN");
             const cert = s.getPeerCertificate();
-            const certificate = cert && cert.subject ? { subject: dn(cert.subject), issuer: dn(cert.issuer) } : undefined;
-            const kind = untrustedCodes.has(code) ? 'tls-untrusted' : 'tls-other';
-            resolve({ socket: s, certificate, failure: new StageError(kind, 'tls', `${code}: certificate for ${host} not accepted`, code) });
+            const certificate = cert && cert.subject ? {
+                subject: dn(cert.subject),
+                issuer: dn(cert.issuer)
+            } : undefined;
+            const kind = untrustedCodes.has(code) ? "tls-untrusted" : "tls-other";
+            resolve({
+                socket: s,
+                certificate: certificate,
+                failure: new StageError(kind, "tls", `${code}: certificate for ${host} not accepted`, code)
+            });
         });
-        s.once('error', (e) => {
-            reject(new StageError('tls-other', 'tls', `${e.code ?? 'handshake failed'}: ${e.message}`, e.code));
+        s.once("error", e => {
+            reject(new StageError("tls-other", "tls", `${e.code ?? "handshake failed"}: ${e.message}`, e.code));
         });
     });
 }
-/** "CN=mirror.test, O=Example" from Node's certificate name object. */
+
 function dn(name) {
-    if (!name)
-        return '';
-    return Object.entries(name)
-        .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : String(v)}`)
-        .join(', ');
+    if (!name) return "";
+    return Object.entries(name).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join("+") : String(v)}`).join(", ");
 }
 
-// One endpoint's staged probe: DNS, TCP (plus the egress proxy's CONNECT tunnel), TLS, then one
-// HTTP request on that very connection, each stage timed. The HTTP stage reuses the socket the
-// earlier stages built, so every number measures one stage only and the request goes exactly
-// the way the stages went (direct or through the egress proxy).
 const now = () => performance$1.now();
-/** Probes one URL. Never rejects: failures are described in `failure`. */
+
 async function probeUrl(req) {
     const start = now();
-    const out = { timings: { total: 0 } };
+    const out = {
+        timings: {
+            total: 0
+        }
+    };
     const sockets = [];
-    const track = (s) => {
-        s.on('error', () => { }); // errors are read by the stage promises; late ones must not crash
+    const track = s => {
+        s.on("error", () => {});
         sockets.push(s);
         return s;
     };
-    let stage = 'dns';
+    let stage = "dns";
     const run = async (s, fn) => {
         stage = s;
         const t = now();
         try {
             return await abortable(fn(), req.signal, s);
-        }
-        finally {
-            // tcp runs twice through an egress proxy (connect, then CONNECT): the stage is their sum
+        } finally {
             out.timings[s] = (out.timings[s] ?? 0) + Math.round(now() - t);
         }
     };
     try {
         const target = new URL(req.url);
-        if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-            throw new StageError('unreachable', 'dns', `unsupported URL scheme ${target.protocol}`);
+        if (target.protocol !== "http:" && target.protocol !== "https:") {
+            throw new StageError("unreachable", "dns", `unsupported URL scheme ${target.protocol}`);
         }
         const egress = egressProxyFor(target, req.env ?? process.env);
-        if (egress)
-            out.via = redactUrl(egress.href.replace(/\/$/, ''));
+        if (egress) out.via = redactUrl(egress.href.replace(/\/$/, ""));
         const hop = egress ?? target;
         const host = unbracket(hop.hostname);
-        const port = Number(hop.port || (hop.protocol === 'https:' ? 443 : 80));
-        const address = isIP(host) ? host : await run('dns', () => resolve(host));
-        let socket = await run('tcp', () => tcpConnect(address, port, track));
-        if (egress)
-            socket = await run('tcp', () => throughEgress(socket, egress, target, req.extraCa, track));
-        if (target.protocol === 'https:') {
-            const tls = await run('tls', () => tlsHandshake(socket, unbracket(target.hostname), req.extraCa, track));
+        const port = Number(hop.port || (hop.protocol === "https:" ? 443 : 80));
+        const address = isIP(host) ? host : await run("dns", () => resolve(host));
+        let socket = await run("tcp", () => tcpConnect(address, port, track));
+        if (egress) socket = await run("tcp", () => throughEgress(socket, egress, target, req.extraCa, track));
+        if (target.protocol === "https:") {
+            const tls = await run("tls", () => tlsHandshake(socket, unbracket(target.hostname), req.extraCa, track));
             if (tls.failure) {
                 out.certificate = tls.certificate;
                 throw tls.failure;
             }
             socket = tls.socket;
         }
-        const res = await run('http', () => httpGet(socket, target, egress, req.signal));
+        const res = await run("http", () => httpGet(socket, target, egress, req.signal));
         out.status = res.status;
-        if (res.location)
-            out.location = redact(res.location);
-    }
-    catch (e) {
+        if (res.location) out.location = redact(res.location);
+    } catch (e) {
         out.failure = toStageError(e, stage);
-    }
-    finally {
-        // Outermost first: destroying a socket under a live TLSSocket crashes Node 20 (SIGSEGV).
-        for (const s of sockets.reverse())
-            s.destroy();
+    } finally {
+        for (const s of sockets.reverse()) s.destroy();
         out.timings.total = Math.round(now() - start);
     }
     return out;
 }
+
 function unbracket(h) {
-    return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
+    return h.startsWith("[") && h.endsWith("]") ? h.slice(1, -1) : h;
 }
-// Settles as soon as the deadline passes, whatever the stage is waiting on (dns.lookup cannot be
-// cancelled at all, sockets are destroyed by the caller).
+
 function abortable(p, signal, stage) {
-    const timeout = () => new StageError('timeout', stage, `deadline reached during the ${stage} stage`);
+    const timeout = () => new StageError("timeout", stage, `deadline reached during the ${stage} stage`);
     if (signal.aborted) {
-        p.catch(() => { });
+        p.catch(() => {});
         return Promise.reject(timeout());
     }
     return new Promise((resolve, reject) => {
         const onAbort = () => reject(timeout());
-        signal.addEventListener('abort', onAbort, { once: true });
-        p.then((v) => {
-            signal.removeEventListener('abort', onAbort);
+        signal.addEventListener("abort", onAbort, {
+            once: true
+        });
+        p.then(v => {
+            signal.removeEventListener("abort", onAbort);
             resolve(v);
-        }, (e) => {
-            signal.removeEventListener('abort', onAbort);
+        }, e => {
+            signal.removeEventListener("abort", onAbort);
             reject(e);
         });
     });
 }
+
 async function resolve(host) {
     try {
         return (await lookup(host)).address;
-    }
-    catch (e) {
+    } catch (e) {
         const err = e;
-        throw new StageError('dns', 'dns', `${err.code ?? 'lookup failed'}: ${host} did not resolve`, err.code);
+        throw new StageError("dns", "dns", `${err.code ?? "lookup failed"}: ${host} did not resolve`, err.code);
     }
 }
+
 function tcpConnect(address, port, track) {
     return new Promise((resolve, reject) => {
-        const s = track(connect({ host: address, port }));
-        s.once('connect', () => resolve(s));
-        s.once('error', (e) => {
-            const kind = e.code === 'ECONNREFUSED' ? 'refused' : e.code === 'ETIMEDOUT' ? 'timeout' : 'unreachable';
-            reject(new StageError(kind, 'tcp', `${e.code ?? 'error'}: ${e.message}`, e.code));
+        const s = track(connect({
+            host: address,
+            port: port
+        }));
+        s.once("connect", () => resolve(s));
+        s.once("error", e => {
+            const kind = e.code === "ECONNREFUSED" ? "refused" : e.code === "ETIMEDOUT" ? "timeout" : "unreachable";
+            reject(new StageError(kind, "tcp", `${e.code ?? "error"}: ${e.message}`, e.code));
         });
     });
 }
-// An https:// egress proxy is itself reached over TLS before the CONNECT.
+
 async function throughEgress(socket, egress, target, extraCa, track) {
-    if (egress.protocol === 'https:') {
+    if (egress.protocol === "https:") {
         const tls = await tlsHandshake(socket, unbracket(egress.hostname), extraCa, track);
-        if (tls.failure)
-            throw new StageError(tls.failure.kind, 'tcp', `egress proxy: ${tls.failure.message}`, tls.failure.code);
+        if (tls.failure) throw new StageError(tls.failure.kind, "tcp", `egress proxy: ${tls.failure.message}`, tls.failure.code);
         socket = tls.socket;
+    } else if (egress.protocol !== "http:") {
+        throw new StageError("unreachable", "tcp", `egress proxy scheme ${egress.protocol} is not supported by preflight`);
     }
-    else if (egress.protocol !== 'http:') {
-        throw new StageError('unreachable', 'tcp', `egress proxy scheme ${egress.protocol} is not supported by preflight`);
-    }
-    // Plain-http targets go through the proxy as absolute-form requests (as go does), no tunnel.
-    if (target.protocol === 'http:')
-        return socket;
+    if (target.protocol === "http:") return socket;
     return openTunnel(socket, `${target.hostname}:${target.port || 443}`, basicAuth(egress));
 }
+
 const PROBE_BODY_LIMIT = 64 * 1024;
+
 async function httpGet(socket, target, egress, signal) {
     let handedOut = false;
     const client = new undiciSubsetExports.Client(target.origin, {
-        // One request on the prepared socket; never a second, fresh connection.
         connect: (_opts, cb) => {
-            if (handedOut)
-                return cb(new Error('connection closed'), null);
+            if (handedOut) return cb(new Error("connection closed"), null);
             handedOut = true;
-            setImmediate(() => cb(null, socket)); // undici stalls when handed a socket synchronously
+            setImmediate(() => cb(null, socket));
         }
     });
     const clean = new URL(target.href);
-    clean.username = '';
-    clean.password = '';
-    const headers = { 'user-agent': 'go-tidy-guard-preflight' };
+    clean.username = "";
+    clean.password = "";
+    const headers = {
+        "user-agent": "go-tidy-guard-preflight"
+    };
     const auth = basicAuth(target);
-    if (auth)
-        headers.authorization = auth;
-    const absolute = egress !== undefined && target.protocol === 'http:';
+    if (auth) headers.authorization = auth;
+    const absolute = egress !== undefined && target.protocol === "http:";
     const proxyAuth = absolute && egress ? basicAuth(egress) : undefined;
-    if (proxyAuth)
-        headers['proxy-authorization'] = proxyAuth;
+    if (proxyAuth) headers["proxy-authorization"] = proxyAuth;
     try {
         const res = await client.request({
-            method: 'GET',
+            method: "GET",
             path: absolute ? clean.href : clean.pathname + clean.search,
-            headers,
-            signal
+            headers: headers,
+            signal: signal
         });
-        res.body.on('error', () => { });
-        // Read what a small answer holds (up to 64 KiB) under the same deadline: a proxy that sends headers and then
-        // stalls would otherwise pass as ok, and the relay would prefer it.
+        res.body.on("error", () => {});
         let seen = 0;
         for await (const chunk of res.body) {
             seen += chunk.length;
-            if (seen > PROBE_BODY_LIMIT)
-                break;
+            if (seen > PROBE_BODY_LIMIT) break;
         }
         res.body.destroy();
         const loc = res.headers.location;
-        return { status: res.statusCode, location: Array.isArray(loc) ? loc[0] : loc };
-    }
-    catch (e) {
+        return {
+            status: res.statusCode,
+            location: Array.isArray(loc) ? loc[0] : loc
+        };
+    } catch (e) {
         const err = e;
-        throw new StageError('unreachable', 'http', `${err.code ?? 'error'}: ${err.message}`, err.code);
+        throw new StageError("unreachable", "http", `${err.code ?? "error"}: ${err.message}`, err.code);
+    } finally {
+        client.destroy().catch(() => {});
     }
-    finally {
-        client.destroy().catch(() => { });
-    }
-}
-function toStageError(e, stage) {
-    if (e instanceof StageError)
-        return new StageError(e.kind, e.stage, redact(e.message), e.code, e.status);
-    const err = e;
-    return new StageError('unreachable', stage, redact(`${err?.code ?? 'error'}: ${err?.message ?? String(e)}`), err?.code);
 }
 
-/**
- * Parses GOSUMDB ('off' | 'name' | 'name+key' | 'name+key url'). Returns undefined for 'off'.
- * Throws an Error naming GOSUMDB and the accepted form when the value cannot be what go accepts.
- */
+function toStageError(e, stage) {
+    if (e instanceof StageError) return new StageError(e.kind, e.stage, redact(e.message), e.code, e.status);
+    const err = e;
+    return new StageError("unreachable", stage, redact(`${err?.code ?? "error"}: ${err?.message ?? String(e)}`), err?.code);
+}
+
 function parseGosumdb(gosumdb) {
     const form = "accepted forms: 'off', '<name>', '<name>+<key>' or '<name>+<key> <url>'";
-    if (gosumdb.trim() === 'off')
-        return undefined;
+    if (gosumdb.trim() === "off") return undefined;
     const fields = gosumdb.trim().split(/\s+/).filter(Boolean);
-    if (fields.length === 0)
-        throw new Error(`GOSUMDB is empty; ${form}`);
-    if (fields.length > 2)
-        throw new Error(`GOSUMDB has too many fields; ${form}`);
+    if (fields.length === 0) throw new Error(`GOSUMDB is empty; ${form}`);
+    if (fields.length > 2) throw new Error(`GOSUMDB has too many fields; ${form}`);
     const key = fields[0];
-    const name = key.split('+')[0];
-    if (!validName(name))
-        throw new Error(`GOSUMDB names an invalid database "${name}" (must be host[/path]); ${form}`);
-    if (fields.length === 1)
-        return { name, key };
+    const name = key.split("+")[0];
+    if (!validName(name)) throw new Error(`GOSUMDB names an invalid database "${name}" (must be host[/path]); ${form}`);
+    if (fields.length === 1) return {
+        name: name,
+        key: key
+    };
     const url = fields[1];
-    if (!/^[a-z][a-z0-9+.-]*:\/\/\S/i.test(url))
-        throw new Error(`GOSUMDB has an invalid URL; ${form}`);
-    return { name, key, url };
+    if (!/^[a-z][a-z0-9+.-]*:\/\/\S/i.test(url)) throw new Error(`GOSUMDB has an invalid URL; ${form}`);
+    return {
+        name: name,
+        key: key,
+        url: url
+    };
 }
-// go rejects names that are not exactly https://host[/path] once parsed: no userinfo, query,
-// fragment, escaping or trailing slash.
+
 function validName(name) {
-    return /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._~!$&'()*+,;=:-]+)*$/i.test(name) && !name.startsWith('.');
+    return /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._~!$&'()*+,;=:-]+)*$/i.test(name) && !name.startsWith(".");
 }
-/** `base` joined with a path, the way go's web.Join does: exactly one '/' in between. */
+
 function joinUrl(base, path) {
     const u = new URL(base);
-    u.pathname = u.pathname.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, '');
+    u.pathname = u.pathname.replace(/\/+$/, "") + "/" + path.replace(/^\/+/, "");
     return u.href;
 }
-/** The supported-check URL for one proxy. */
+
 function supportedUrl(proxyUrl, name) {
     return joinUrl(proxyUrl, `sumdb/${name}/supported`);
 }
-/**
- * Decides the checksum database route. `ask(entry)` is called for url entries, in GOPROXY order,
- * and may have been started earlier (answers are awaited one by one, as go tries them one by one).
- * Mirrors TryProxies: a 404/410 or a keyword moves on; any other failure moves on only after '|';
- * 'direct' and 'off' end the list; an error ranks above not-found unless 'direct' was reached.
- */
+
 async function resolveSumdbRoute(cfg, proxies, ask) {
-    if (cfg.url)
-        return { via: 'explicit', base: cfg.url };
-    const direct = 'https://' + cfg.name;
+    if (cfg.url) return {
+        via: "explicit",
+        base: cfg.url
+    };
+    const direct = "https://" + cfg.name;
     let bestError;
     let reachedDirect = false;
     for (const entry of proxies) {
-        if (entry.kind === 'direct') {
+        if (entry.kind === "direct") {
             reachedDirect = true;
             break;
         }
-        if (entry.kind === 'off')
-            break;
+        if (entry.kind === "off") break;
         const answer = await ask(entry);
-        if (answer.answer === 'supported')
-            return { via: 'proxy', base: joinUrl(entry.url, `sumdb/${cfg.name}`), entry, answer };
-        if (answer.answer === 'error') {
-            bestError = { entry, answer };
-            if (entry.separator !== '|')
-                break;
+        if (answer.answer === "supported") return {
+            via: "proxy",
+            base: joinUrl(entry.url, `sumdb/${cfg.name}`),
+            entry: entry,
+            answer: answer
+        };
+        if (answer.answer === "error") {
+            bestError = {
+                entry: entry,
+                answer: answer
+            };
+            if (entry.separator !== "|") break;
         }
     }
-    // go ranks the 'direct' outcome above proxy errors, and proxy errors above not-found.
-    if (reachedDirect || !bestError)
-        return { via: 'direct', base: direct };
-    return { via: 'unavailable', ...bestError };
+    if (reachedDirect || !bestError) return {
+        via: "direct",
+        base: direct
+    };
+    return {
+        via: "unavailable",
+        ...bestError
+    };
 }
 
-// The checks preflight runs for one endpoint: a module proxy, a proxy's checksum-database
-// support, the checksum database itself. Each turns a staged probe into a ProbeResult.
-/** A request for which no version can exist: any proxy answers it cheaply with 404/410. */
-const PROBE_PATH = 'example.com/go-tidy-guard-probe/@v/list';
-/** go's reading of a GOPROXY entry: a bare host[/path] means https://. */
+const PROBE_PATH = "example.com/go-tidy-guard-probe/@v/list";
+
 function normalizeProxyUrl(url) {
-    if (!url.includes(':/') && /[.:/]/.test(url) && !url.startsWith('/'))
-        return 'https://' + url;
+    if (!url.includes(":/") && /[.:/]/.test(url) && !url.startsWith("/")) return "https://" + url;
     return url;
 }
+
 function hostOf$1(url) {
     try {
         const u = new URL(url);
         return u.host || u.pathname;
-    }
-    catch {
+    } catch {
         return redact(url);
     }
 }
-/** Builds the ProbeResult for an outcome. `endpoint` must already be redacted. */
+
 function toResult(endpoint, role, o, kind, ctx, requestUrl) {
     const verdict = verdictOf(o, kind);
     const r = {
-        endpoint,
-        role,
-        verdict,
-        hint: hintFor(verdict, { role, host: hostOf$1(requestUrl), timeoutMs: ctx.timeoutMs, outcome: o }),
+        endpoint: endpoint,
+        role: role,
+        verdict: verdict,
+        hint: hintFor(verdict, {
+            role: role,
+            host: hostOf$1(requestUrl),
+            timeoutMs: ctx.timeoutMs,
+            outcome: o
+        }),
         timings: o.timings
     };
-    if (o.certificate)
-        r.certificate = o.certificate;
+    if (o.certificate) r.certificate = o.certificate;
     const path = redact(new URL(requestUrl).pathname);
     r.detail = o.failure ? redact(o.failure.message) : `HTTP ${o.status} for GET ${path}`;
-    if (o.via)
-        r.via = o.via;
+    if (o.via) r.via = o.via;
     return r;
 }
-// go reads file:// proxies from disk; a missing directory is the only thing that can be wrong.
+
 async function checkFileUrl(url) {
     const t = Date.now();
     try {
         await stat(fileURLToPath(url));
-        return { status: 200, timings: { total: Date.now() - t } };
-    }
-    catch (e) {
+        return {
+            status: 200,
+            timings: {
+                total: Date.now() - t
+            }
+        };
+    } catch (e) {
         const code = e.code;
-        return { status: code === 'ENOENT' || code === 'ENOTDIR' ? 404 : 500, timings: { total: Date.now() - t } };
+        return {
+            status: code === "ENOENT" || code === "ENOTDIR" ? 404 : 500,
+            timings: {
+                total: Date.now() - t
+            }
+        };
     }
 }
+
 async function run$1(url, ctx) {
-    if (url.startsWith('file:'))
-        return checkFileUrl(url);
-    return probeUrl({ url, signal: ctx.signal, extraCa: ctx.extraCa, env: ctx.env });
+    if (url.startsWith("file:")) return checkFileUrl(url);
+    return probeUrl({
+        url: url,
+        signal: ctx.signal,
+        extraCa: ctx.extraCa,
+        env: ctx.env
+    });
 }
-/** Probes one module proxy with a protocol request that any proxy answers cheaply. */
+
 async function checkProxy(url, ctx) {
     const base = normalizeProxyUrl(url);
     const endpoint = redactUrl(url);
-    if (base.startsWith('file:')) {
+    if (base.startsWith("file:")) {
         const o = await checkFileUrl(base);
-        const r = toResult(endpoint, 'proxy', o, 'sumdb-latest', ctx, base);
-        r.detail = o.status === 200 ? 'directory exists' : 'no such directory';
-        if (r.verdict !== 'ok') {
-            r.verdict = 'unreachable';
+        const r = toResult(endpoint, "proxy", o, "sumdb-latest", ctx, base);
+        r.detail = o.status === 200 ? "directory exists" : "no such directory";
+        if (r.verdict !== "ok") {
+            r.verdict = "unreachable";
             r.hint = `The directory of this file:// proxy cannot be read: check the path in GOPROXY.`;
         }
         return r;
     }
     const target = joinUrl(base, PROBE_PATH);
-    return toResult(endpoint, 'proxy', await run$1(target, ctx), 'proxy-list', ctx, target);
+    return toResult(endpoint, "proxy", await run$1(target, ctx), "proxy-list", ctx, target);
 }
-/** Asks a proxy whether it relays the checksum database `name` (`/sumdb/<name>/supported`). */
+
 async function checkSupported(url, name, ctx) {
     const base = normalizeProxyUrl(url);
     const target = supportedUrl(base, name);
     const o = await run$1(target, ctx);
-    const result = toResult(redactUrl(joinUrl(base, `sumdb/${name}`)), 'sumdb', o, 'sumdb-supported', ctx, target);
-    if (o.failure)
-        return { answer: 'error', result };
-    if (o.status === 200)
-        return { answer: 'supported', result };
-    if (o.status === 404 || o.status === 410)
-        return { answer: 'not-found', result };
-    return { answer: 'error', result };
-}
-/** Probes a checksum database reached directly (or at GOSUMDB's explicit URL): GET <base>/latest. */
-async function checkSumdb(base, ctx) {
-    const target = joinUrl(base, 'latest');
-    return toResult(redactUrl(base), 'sumdb', await run$1(target, ctx), 'sumdb-latest', ctx, target);
+    const result = toResult(redactUrl(joinUrl(base, `sumdb/${name}`)), "sumdb", o, "sumdb-supported", ctx, target);
+    if (o.failure) return {
+        answer: "error",
+        result: result
+    };
+    if (o.status === 200) return {
+        answer: "supported",
+        result: result
+    };
+    if (o.status === 404 || o.status === 410) return {
+        answer: "not-found",
+        result: result
+    };
+    return {
+        answer: "error",
+        result: result
+    };
 }
 
-// Preflight: probes every module proxy and the checksum database concurrently under one shared
-// deadline, and hands out verdicts as they arrive so tidy can start at the first healthy proxy.
+async function checkSumdb(base, ctx) {
+    const target = joinUrl(base, "latest");
+    return toResult(redactUrl(base), "sumdb", await run$1(target, ctx), "sumdb-latest", ctx, target);
+}
+
 function startPreflight(opts) {
-    const ac = new AbortController();
-    setMaxListeners(0, ac.signal); // one abort listener per running stage, however many endpoints
+    const ac = new AbortController;
+    setMaxListeners(0, ac.signal);
     const timer = setTimeout(() => ac.abort(), Math.max(0, opts.timeoutMs));
     timer.unref();
     const started = Date.now();
-    const ctx = { signal: ac.signal, timeoutMs: opts.timeoutMs, extraCa: opts.extraCa, env: opts.env };
+    const ctx = {
+        signal: ac.signal,
+        timeoutMs: opts.timeoutMs,
+        extraCa: opts.extraCa,
+        env: opts.env
+    };
     const arrived = [];
     const listeners = [];
     const deliver = (cb, r, e) => {
         try {
             cb(r, e);
-        }
-        catch {
-            // a listener's bug must not cost the other verdicts
-        }
+        } catch {}
     };
     const emit = (r, e) => {
-        arrived.push([r, e]);
-        for (const cb of listeners)
-            deliver(cb, r, e);
+        arrived.push([ r, e ]);
+        for (const cb of listeners) deliver(cb, r, e);
         return r;
     };
-    const urlEntries = opts.proxies.filter((p) => p.kind === 'url');
-    const proxyChecks = urlEntries.map((e) => safely(checkProxy(e.url, ctx), e.url, 'proxy').then((r) => emit(r, e)));
-    const sumdbCheck = checkSumdbRoute(opts, ctx).then((r) => (r ? emit(r) : undefined));
-    const firstOk = new Promise((resolve) => {
-        for (const p of proxyChecks)
-            void p.then((r) => r.verdict === 'ok' && resolve(r));
+    const urlEntries = opts.proxies.filter(p => p.kind === "url");
+    const proxyChecks = urlEntries.map(e => safely(checkProxy(e.url, ctx), e.url, "proxy").then(r => emit(r, e)));
+    const sumdbCheck = checkSumdbRoute(opts, ctx).then(r => r ? emit(r) : undefined);
+    const firstOk = new Promise(resolve => {
+        for (const p of proxyChecks) void p.then(r => r.verdict === "ok" && resolve(r));
         void Promise.all(proxyChecks).then(() => resolve(undefined));
     });
-    const results = Promise.all([...proxyChecks, sumdbCheck]).then((all) => {
+    const results = Promise.all([ ...proxyChecks, sumdbCheck ]).then(all => {
         clearTimeout(timer);
-        ac.abort(); // nothing may outlive preflight
-        return all.filter((r) => r !== undefined);
+        ac.abort();
+        return all.filter(r => r !== undefined);
     });
     return {
-        results,
-        firstOk,
+        results: results,
+        firstOk: firstOk,
         onResult(cb) {
             listeners.push(cb);
-            for (const [r, e] of arrived)
-                deliver(cb, r, e);
+            for (const [r, e] of arrived) deliver(cb, r, e);
         },
         finish() {
             if (!ac.signal.aborted) {
-                ctx.timeoutMs = Math.min(opts.timeoutMs, Date.now() - started); // what the hints say they waited
+                ctx.timeoutMs = Math.min(opts.timeoutMs, Date.now() - started);
                 ac.abort();
             }
             return results;
         }
     };
 }
-// A check must never reject: an unexpected error is still a verdict.
+
 function safely(p, url, role) {
-    return p.catch((e) => ({
+    return p.catch(e => ({
         endpoint: redactUrl(url),
-        role,
-        verdict: 'unreachable',
-        hint: 'Preflight could not probe this endpoint; see the detail.',
-        timings: { total: 0 },
+        role: role,
+        verdict: "unreachable",
+        hint: "Preflight could not probe this endpoint; see the detail.",
+        timings: {
+            total: 0
+        },
         detail: redact(String(e instanceof Error ? e.message : e))
     }));
 }
+
 async function checkSumdbRoute(opts, ctx) {
     let cfg;
     try {
         cfg = parseGosumdb(opts.gosumdb);
-    }
-    catch (e) {
+    } catch (e) {
         return invalidGosumdb(opts.gosumdb, e);
     }
-    if (!cfg)
-        return undefined;
+    if (!cfg) return undefined;
     const name = cfg.name;
-    // Every proxy is asked at once; the answers are then read in GOPROXY order, as go tries them.
-    const entries = opts.proxies.map((e) => (e.kind === 'url' ? { ...e, url: normalizeProxyUrl(e.url) } : e));
-    const asks = new Map();
+    const entries = opts.proxies.map(e => e.kind === "url" ? {
+        ...e,
+        url: normalizeProxyUrl(e.url)
+    } : e);
+    const asks = new Map;
     if (!cfg.url) {
         for (const e of untilKeyword(entries)) {
-            const check = checkSupported(e.url, name, ctx).catch(async (err) => ({
-                answer: 'error',
-                result: await safely(Promise.reject(err), e.url, 'sumdb')
+            const check = checkSupported(e.url, name, ctx).catch(async err => ({
+                answer: "error",
+                result: await safely(Promise.reject(err), e.url, "sumdb")
             }));
             asks.set(e, check);
         }
     }
-    const route = await resolveSumdbRoute(cfg, entries, (e) => asks.get(e));
+    const route = await resolveSumdbRoute(cfg, entries, e => asks.get(e));
     switch (route.via) {
-        case 'proxy':
-            return { ...route.answer.result, hint: `The checksum database answers through the proxy ${redactUrl(route.entry.url)}.` };
-        case 'unavailable': {
+      case "proxy":
+        return {
+            ...route.answer.result,
+            hint: `The checksum database answers through the proxy ${redactUrl(route.entry.url)}.`
+        };
+
+      case "unavailable":
+        {
             const r = route.answer.result;
-            return { ...r, hint: `go reaches the checksum database through this proxy (GOSUMDB has no URL) and it failed: ${r.hint}` };
+            return {
+                ...r,
+                hint: `go reaches the checksum database through this proxy (GOSUMDB has no URL) and it failed: ${r.hint}`
+            };
         }
-        default:
-            if (ctx.signal.aborted)
-                return lateSumdb(route.base, name);
-            return safely(checkSumdb(route.base, ctx), route.base, 'sumdb');
+
+      default:
+        if (ctx.signal.aborted) return lateSumdb(route.base, name);
+        return safely(checkSumdb(route.base, ctx), route.base, "sumdb");
     }
 }
-/** The url entries go may use: 'direct' and 'off' end go's list. */
+
 function untilKeyword(proxies) {
-    const end = proxies.findIndex((p) => p.kind !== 'url');
+    const end = proxies.findIndex(p => p.kind !== "url");
     return end < 0 ? proxies : proxies.slice(0, end);
 }
+
 function invalidGosumdb(gosumdb, e) {
     const message = e instanceof Error ? e.message : String(e);
     return {
         endpoint: redact(gosumdb),
-        role: 'sumdb',
-        verdict: 'unreachable',
+        role: "sumdb",
+        verdict: "unreachable",
         hint: `go cannot use this GOSUMDB: ${redact(message)}`,
-        timings: { total: 0 }
+        timings: {
+            total: 0
+        }
     };
 }
+
 function lateSumdb(base, name) {
     return {
         endpoint: redactUrl(base),
-        role: 'sumdb',
-        verdict: 'timeout',
+        role: "sumdb",
+        verdict: "timeout",
         hint: `The deadline passed before the checksum database could be probed: a proxy answered /sumdb/${name}/supported too late.`,
-        timings: { total: 0 },
-        detail: 'deadline reached before the probe started'
+        timings: {
+            total: 0
+        },
+        detail: "deadline reached before the probe started"
     };
-}
-/**
- * The proxies with those whose verdict is 'ok' first, then those without a verdict yet, then the
- * failing ones; stable within each group. Only the url entries before the first keyword move:
- * 'direct'/'off' end go's list and stay last. Separators stay with their positions, so the list
- * keeps the shape the user gave it.
- */
-function orderHealthyFirst(proxies, results) {
-    const head = untilKeyword(proxies);
-    const rank = (e) => {
-        const endpoint = redactUrl(e.url);
-        const r = results.find((x) => x.role === 'proxy' && x.endpoint === endpoint);
-        return !r ? 1 : r.verdict === 'ok' ? 0 : 2;
-    };
-    const sorted = head
-        .map((e, i) => ({ e, i, k: rank(e) }))
-        .sort((a, b) => a.k - b.k || a.i - b.i)
-        .map(({ e }, pos) => ({ ...e, separator: head[pos].separator }));
-    return [...sorted, ...proxies.slice(head.length)];
 }
 
-const DEFAULT_BREAKER = { tripAfter: 3, tripAfterIfAlive: 10 };
-const MAX_SAMPLES = 1000;
+function orderHealthyFirst(proxies, results) {
+    const head = untilKeyword(proxies);
+    const rank = e => {
+        const endpoint = redactUrl(e.url);
+        const r = results.find(x => x.role === "proxy" && x.endpoint === endpoint);
+        return !r ? 1 : r.verdict === "ok" ? 0 : 2;
+    };
+    const sorted = head.map((e, i) => ({
+        e: e,
+        i: i,
+        k: rank(e)
+    })).sort((a, b) => a.k - b.k || a.i - b.i).map(({e: e}, pos) => ({
+        ...e,
+        separator: head[pos].separator
+    }));
+    return [ ...sorted, ...proxies.slice(head.length) ];
+}
+
+const DEFAULT_BREAKER = {
+    tripAfter: 3,
+    tripAfterIfAlive: 10
+};
+
+const MAX_SAMPLES = 1e3;
+
 class Upstream {
     url;
     display;
     index;
     opts;
-    /** Preflight's verdict: true ok, false not ok, undefined not known (yet). */
-    healthy = undefined;
-    tripped = false;
-    /**
-     * Stalled mid-body or sat silent until a hedge beat it: later requests try the others first. Not a
-     * breaker trip: it stays in service (and is promoted again when it wins a race).
-     */
-    demoted = false;
-    consecutive = 0;
-    alive = false;
-    ttfb = [];
-    counts = { requests: 0, bytes: 0, retries: 0, failures: 0, hedges: 0 };
-    /** Attempts waiting for response headers; aborted when preflight demotes this upstream. */
-    waiting = new Set();
-    constructor(
-    /** As the user wrote it, credentials included: never print. */
-    url, 
-    /** Redacted, safe to print. */
-    display, 
-    /** Preference order from the GOPROXY list. */
-    index, opts) {
+    healthy=undefined;
+    tripped=false;
+    demoted=false;
+    consecutive=0;
+    alive=false;
+    ttfb=[];
+    counts={
+        requests: 0,
+        bytes: 0,
+        retries: 0,
+        failures: 0,
+        hedges: 0
+    };
+    waiting=new Set;
+    constructor(url, display, index, opts) {
         this.url = url;
         this.display = display;
         this.index = index;
         this.opts = opts;
     }
-    /** The upstream answered over HTTP (any status that is not a failure). */
     answered(ttfbMs) {
         this.consecutive = 0;
         this.alive = true;
         if (ttfbMs !== undefined) {
-            if (this.ttfb.length >= MAX_SAMPLES)
-                this.ttfb.shift();
+            if (this.ttfb.length >= MAX_SAMPLES) this.ttfb.shift();
             this.ttfb.push(ttfbMs);
         }
     }
     failed() {
         this.counts.failures++;
         this.consecutive++;
-        if (this.consecutive >= (this.alive ? this.opts.tripAfterIfAlive : this.opts.tripAfter))
-            this.tripped = true;
+        if (this.consecutive >= (this.alive ? this.opts.tripAfterIfAlive : this.opts.tripAfter)) this.tripped = true;
     }
-    /** Median time to first byte of its answers so far, ms; 0 before the first. */
     medianTtfb() {
         return median(this.ttfb);
     }
@@ -1491,159 +1548,146 @@ class Upstream {
         };
     }
 }
+
 function median(values) {
-    if (values.length === 0)
-        return 0;
-    const sorted = [...values].sort((a, b) => a - b);
+    if (values.length === 0) return 0;
+    const sorted = [ ...values ].sort((a, b) => a - b);
     const mid = sorted.length >> 1;
     return Math.round(sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2);
 }
-const RANK = (u) => (u.healthy === true ? 0 : u.healthy === undefined ? 1 : 2);
+
+const RANK = u => u.healthy === true ? 0 : u.healthy === undefined ? 1 : 2;
+
 class UpstreamPool {
     all;
     constructor(entries, opts = DEFAULT_BREAKER) {
         this.all = entries.map((e, i) => new Upstream(e.url, e.display, i, opts));
     }
-    /**
-     * Upstreams still in service, healthy first, then unknown; GOPROXY order within each. Those preflight
-     * found broken are a last resort, used only while no other upstream is in service: otherwise every
-     * "not found" that go expects (it probes module path prefixes) would wait out a dead proxy's timeouts.
-     * Demoted upstreams (they stalled or were beaten by a hedge) go behind the others still usable.
-     */
     order() {
-        const inService = this.all.filter((u) => !u.tripped);
-        const usable = inService.some((u) => u.healthy !== false) ? inService.filter((u) => u.healthy !== false) : inService;
+        const inService = this.all.filter(u => !u.tripped);
+        const usable = inService.some(u => u.healthy !== false) ? inService.filter(u => u.healthy !== false) : inService;
         return usable.sort((a, b) => Number(a.demoted) - Number(b.demoted) || RANK(a) - RANK(b) || a.index - b.index);
     }
     setHealthy(url, healthy) {
         for (const u of this.all) {
-            if (u.url !== url)
-                continue;
+            if (u.url !== url) continue;
             u.healthy = healthy;
-            // Requests stuck on an upstream that preflight now calls broken move on at once instead of
-            // waiting out the first-byte timeout, but only when somewhere better is left to go.
-            if (!healthy && this.all.some((o) => o !== u && !o.tripped && o.healthy !== false)) {
-                for (const ac of u.waiting)
-                    ac.abort(new Error('preflight marked the upstream unhealthy'));
+            if (!healthy && this.all.some(o => o !== u && !o.tripped && o.healthy !== false)) {
+                for (const ac of u.waiting) ac.abort(new Error("preflight marked the upstream unhealthy"));
             }
         }
     }
     allDown() {
-        return this.all.every((u) => u.tripped || u.healthy === false);
+        return this.all.every(u => u.tripped || u.healthy === false);
     }
     stats() {
-        return this.all.map((u) => u.stats());
+        return this.all.map(u => u.stats());
     }
 }
 
-// The relay's retry policy, kept pure so it can be tested without sockets: which failures are worth
-// another attempt, how long to wait, which upstream to try next, and what to tell go at the end.
-/** 404/410 are go's "not found" (its `,` fallback); 401/403 are auth; other 4xx are permanent; 429 and 5xx may pass. */
 function classifyStatus(status) {
-    if (status >= 200 && status < 300)
-        return 'ok';
-    if (status === 404 || status === 410)
-        return 'not-found';
-    if (status === 401 || status === 403)
-        return 'denied';
-    if (status === 429 || status === 408)
-        return 'transient';
-    // 501 and 505 say the server will never do this, however often we ask.
-    if (status >= 500 && status !== 501 && status !== 505)
-        return 'transient';
-    return 'rejected';
+    if (status >= 200 && status < 300) return "ok";
+    if (status === 404 || status === 410) return "not-found";
+    if (status === 401 || status === 403) return "denied";
+    if (status === 429 || status === 408) return "transient";
+    if (status >= 500 && status !== 501 && status !== 505) return "transient";
+    return "rejected";
 }
+
 const CODE_KINDS = {
-    ENOTFOUND: 'dns',
-    EAI_AGAIN: 'dns',
-    EAI_FAIL: 'dns',
-    ECONNREFUSED: 'connect',
-    EHOSTUNREACH: 'connect',
-    ENETUNREACH: 'connect',
-    EADDRNOTAVAIL: 'connect',
-    ECONNRESET: 'reset',
-    EPIPE: 'reset',
-    ECONNABORTED: 'reset',
-    ETIMEDOUT: 'connect-timeout',
-    UND_ERR_CONNECT_TIMEOUT: 'connect-timeout',
-    UND_ERR_HEADERS_TIMEOUT: 'first-byte-timeout',
-    UND_ERR_BODY_TIMEOUT: 'stall',
-    UND_ERR_SOCKET: 'reset',
-    UND_ERR_CLOSED: 'reset',
-    UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'reset',
-    ERR_STREAM_PREMATURE_CLOSE: 'reset',
-    UND_ERR_INFO: 'protocol'
+    ENOTFOUND: "dns",
+    EAI_AGAIN: "dns",
+    EAI_FAIL: "dns",
+    ECONNREFUSED: "connect",
+    EHOSTUNREACH: "connect",
+    ENETUNREACH: "connect",
+    EADDRNOTAVAIL: "connect",
+    ECONNRESET: "reset",
+    EPIPE: "reset",
+    ECONNABORTED: "reset",
+    ETIMEDOUT: "connect-timeout",
+    UND_ERR_CONNECT_TIMEOUT: "connect-timeout",
+    UND_ERR_HEADERS_TIMEOUT: "first-byte-timeout",
+    UND_ERR_BODY_TIMEOUT: "stall",
+    UND_ERR_SOCKET: "reset",
+    UND_ERR_CLOSED: "reset",
+    UND_ERR_RES_CONTENT_LENGTH_MISMATCH: "reset",
+    ERR_STREAM_PREMATURE_CLOSE: "reset",
+    UND_ERR_INFO: "protocol"
 };
+
 function errorCode(err) {
-    // undici wraps the socket error of a failed connect in `cause`; the inner code is the telling one.
     let e = err;
-    for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
+    for (let depth = 0; depth < 4 && e && typeof e === "object"; depth++) {
         const code = e.code;
-        if (typeof code === 'string' && code !== 'UND_ERR' && code !== 'UND_ERR_ABORTED')
-            return code;
+        if (typeof code === "string" && code !== "UND_ERR" && code !== "UND_ERR_ABORTED") return code;
         e = e.cause;
     }
     return undefined;
 }
-/** Maps a thrown network error (node, undici) to a failure kind. `detail` is the caller's job to redact. */
+
 function classifyError(err) {
     const code = errorCode(err);
     const message = err instanceof Error ? err.message : String(err);
-    if (code && CODE_KINDS[code])
-        return { kind: CODE_KINDS[code], detail: `${code}: ${message}` };
-    if (code && /^HPE_/.test(code))
-        return { kind: 'protocol', detail: `${code}: ${message}` };
-    if (code && (/CERT|SSL|TLS/.test(code) || /certificate/i.test(message)))
-        return { kind: 'tls', detail: `${code}: ${message}` };
-    return { kind: 'other', detail: code ? `${code}: ${message}` : message };
+    if (code && CODE_KINDS[code]) return {
+        kind: CODE_KINDS[code],
+        detail: `${code}: ${message}`
+    };
+    if (code && /^HPE_/.test(code)) return {
+        kind: "protocol",
+        detail: `${code}: ${message}`
+    };
+    if (code && (/CERT|SSL|TLS/.test(code) || /certificate/i.test(message))) return {
+        kind: "tls",
+        detail: `${code}: ${message}`
+    };
+    return {
+        kind: "other",
+        detail: code ? `${code}: ${message}` : message
+    };
 }
-/** Transient failures may succeed on another attempt; DNS "no such host", TLS trust and the like never do. */
+
 function isTransient(f) {
     switch (f.kind) {
-        case 'dns':
-            return /EAI_AGAIN/.test(f.detail);
-        case 'tls':
-        case 'other':
-        case 'resume':
-            return false;
-        case 'http':
-            return f.status !== undefined && classifyStatus(f.status) === 'transient';
-        default:
-            return true;
+      case "dns":
+        return /EAI_AGAIN/.test(f.detail);
+
+      case "tls":
+      case "other":
+      case "resume":
+        return false;
+
+      case "http":
+        return f.status !== undefined && classifyStatus(f.status) === "transient";
+
+      default:
+        return true;
     }
 }
-/** Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^retry)). `retry` counts from 0. */
+
 function backoffMs(retry, baseMs, capMs, random = Math.random) {
     const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(retry, 30));
     return Math.floor(random() * ceiling);
 }
-/** Retry-After in ms (seconds or an HTTP date), capped; undefined when absent or unparsable. */
+
 function parseRetryAfter(value, capMs, now = Date.now()) {
-    if (!value)
-        return undefined;
+    if (!value) return undefined;
     const trimmed = value.trim();
     let ms;
-    if (/^\d+$/.test(trimmed))
-        ms = Number(trimmed) * 1000;
-    else {
+    if (/^\d+$/.test(trimmed)) ms = Number(trimmed) * 1e3; else {
         const at = Date.parse(trimmed);
-        if (Number.isNaN(at))
-            return undefined;
+        if (Number.isNaN(at)) return undefined;
         ms = at - now;
     }
     return Math.max(0, Math.min(capMs, ms));
 }
-/**
- * Picks the next upstream for a request. Every upstream in `order` gets a first attempt without spending
- * the retry budget (that is failover); after that, a retry goes to the retryable upstream tried least,
- * preferring earlier ones, so retries alternate between mirrors instead of hammering the first.
- */
+
 function planNext(order, tries, retriesLeft) {
-    for (const u of order)
-        if (!tries.has(u))
-            return { upstream: u, retry: false };
-    if (retriesLeft <= 0)
-        return undefined;
+    for (const u of order) if (!tries.has(u)) return {
+        upstream: u,
+        retry: false
+    };
+    if (retriesLeft <= 0) return undefined;
     let best;
     let bestAttempts = Infinity;
     for (const u of order) {
@@ -1653,111 +1697,148 @@ function planNext(order, tries, retriesLeft) {
             bestAttempts = t.attempts;
         }
     }
-    return best === undefined ? undefined : { upstream: best, retry: true };
+    return best === undefined ? undefined : {
+        upstream: best,
+        retry: true
+    };
 }
-/**
- * The answer go gets when no upstream delivered. Only upstreams still in service count (a tripped one is
- * out of the run). 404/410 only when all of them said not found, so go's `,` fallback keeps its meaning;
- * an auth refusal passes through when all refused definitively; anything else is a 502 naming each upstream.
- */
+
 function finalReply(path, verdicts) {
-    const counted = verdicts.filter((v) => !v.tripped && v.outcome);
-    const answers = counted.flatMap((v) => (v.outcome?.type === 'answer' ? [v.outcome.answer] : []));
+    const counted = verdicts.filter(v => !v.tripped && v.outcome);
+    const answers = counted.flatMap(v => v.outcome?.type === "answer" ? [ v.outcome.answer ] : []);
     if (counted.length > 0 && answers.length === counted.length) {
-        const pick = answers.find((a) => classifyStatus(a.status) === 'denied') ??
-            answers.find((a) => classifyStatus(a.status) !== 'not-found') ??
-            answers[0];
-        return { status: pick.status, contentType: pick.contentType ?? 'text/plain; charset=utf-8', text: pick.text };
+        const pick = answers.find(a => classifyStatus(a.status) === "denied") ?? answers.find(a => classifyStatus(a.status) !== "not-found") ?? answers[0];
+        return {
+            status: pick.status,
+            contentType: pick.contentType ?? "text/plain; charset=utf-8",
+            text: pick.text
+        };
     }
-    const lines = verdicts.map(({ display, outcome, tripped }) => {
-        const what = !outcome
-            ? 'not tried'
-            : outcome.type === 'answer'
-                ? `HTTP ${outcome.answer.status}`
-                : outcome.failure.detail;
-        return `${display}: ${what}${tripped ? ' (circuit open: no longer used)' : ''}`;
+    const lines = verdicts.map(({display: display, outcome: outcome, tripped: tripped}) => {
+        const what = !outcome ? "not tried" : outcome.type === "answer" ? `HTTP ${outcome.answer.status}` : outcome.failure.detail;
+        return `${display}: ${what}${tripped ? " (circuit open: no longer used)" : ""}`;
     });
     return {
         status: 502,
-        contentType: 'text/plain; charset=utf-8',
-        text: `go-tidy-guard relay: ${path} failed on every upstream: ${lines.join('; ')}\n`
+        contentType: "text/plain; charset=utf-8",
+        text: `go-tidy-guard relay: ${path} failed on every upstream: ${lines.join("; ")}\n`
     };
 }
 
 function parseUpstream(raw) {
     const u = new URL(raw);
-    // netrc credentials arrive here in the URL too (see access.ts: withNetrc).
     const user = decodeURIComponent(u.username);
     const pass = decodeURIComponent(u.password);
     let authorization;
     if (user || pass) {
-        const token = Buffer.from(`${user}:${pass}`).toString('base64');
+        const token = Buffer.from(`${user}:${pass}`).toString("base64");
         addSecret(pass);
         addSecret(token);
         authorization = `Basic ${token}`;
     }
-    return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), authorization };
+    return {
+        origin: u.origin,
+        basePath: u.pathname.replace(/\/+$/, ""),
+        authorization: authorization
+    };
 }
+
 const ERROR_TEXT_CAP = 4096;
-// A Retry-After of minutes would stall go for minutes; other upstreams or the next run do better.
-const RETRY_AFTER_CAP_MS = 10_000;
+
+const RETRY_AFTER_CAP_MS = 1e4;
+
 async function attempt(target, path, opts) {
     const started = performance.now();
-    // identity: byte offsets for Range must be offsets of what we relay.
     const headers = {
-        'accept-encoding': 'identity',
-        'user-agent': opts.userAgent || 'go-tidy-guard-relay'
+        "accept-encoding": "identity",
+        "user-agent": opts.userAgent || "go-tidy-guard-relay"
     };
-    if (target.authorization)
-        headers.authorization = target.authorization;
+    if (target.authorization) headers.authorization = target.authorization;
     if (opts.range) {
         headers.range = `bytes=${opts.range.start}-`;
-        if (opts.range.ifRange)
-            headers['if-range'] = opts.range.ifRange;
+        if (opts.range.ifRange) headers["if-range"] = opts.range.ifRange;
     }
     let res;
     try {
         res = await opts.dispatcher.request({
             origin: target.origin,
             path: target.basePath + path,
-            method: 'GET',
-            headers,
+            method: "GET",
+            headers: headers,
             headersTimeout: opts.firstByteTimeoutMs,
             bodyTimeout: opts.stallTimeoutMs,
             signal: opts.signal
         });
-    }
-    catch (err) {
+    } catch (err) {
         if (opts.signal.aborted) {
-            const why = opts.signal.reason instanceof Error ? opts.signal.reason.message : 'aborted';
-            return { type: 'failure', failure: { kind: 'first-byte-timeout', detail: `abandoned: ${why}` } };
+            const why = opts.signal.reason instanceof Error ? opts.signal.reason.message : "aborted";
+            return {
+                type: "failure",
+                failure: {
+                    kind: "first-byte-timeout",
+                    detail: `abandoned: ${why}`
+                }
+            };
         }
         const failure = classifyError(err);
-        return { type: 'failure', failure: { ...failure, detail: redact(failure.detail) } };
+        return {
+            type: "failure",
+            failure: {
+                ...failure,
+                detail: redact(failure.detail)
+            }
+        };
     }
     const ttfbMs = performance.now() - started;
     const status = res.statusCode;
     const cls = classifyStatus(status);
-    if (cls === 'ok' && status === 206 && !opts.range) {
-        // A part we did not ask for cannot be relayed as the whole.
+    if (cls === "ok" && status === 206 && !opts.range) {
         discard(res.body);
-        return { type: 'failure', failure: { kind: 'protocol', detail: 'HTTP 206 without a Range request' } };
+        return {
+            type: "failure",
+            failure: {
+                kind: "protocol",
+                detail: "HTTP 206 without a Range request"
+            }
+        };
     }
-    if (cls === 'ok')
-        return { type: 'ok', status, headers: res.headers, body: res.body, ttfbMs };
+    if (cls === "ok") return {
+        type: "ok",
+        status: status,
+        headers: res.headers,
+        body: res.body,
+        ttfbMs: ttfbMs
+    };
     const text = await readText(res.body, ERROR_TEXT_CAP);
-    if (cls === 'transient') {
-        const retryAfterMs = parseRetryAfter(header(res.headers, 'retry-after'), RETRY_AFTER_CAP_MS);
-        return { type: 'failure', failure: { kind: 'http', status, detail: `HTTP ${status}`, retryAfterMs } };
+    if (cls === "transient") {
+        const retryAfterMs = parseRetryAfter(header(res.headers, "retry-after"), RETRY_AFTER_CAP_MS);
+        return {
+            type: "failure",
+            failure: {
+                kind: "http",
+                status: status,
+                detail: `HTTP ${status}`,
+                retryAfterMs: retryAfterMs
+            }
+        };
     }
-    const contentType = header(res.headers, 'content-type');
-    return { type: 'answer', answer: { status, contentType, text: redact(text) }, ttfbMs };
+    const contentType = header(res.headers, "content-type");
+    return {
+        type: "answer",
+        answer: {
+            status: status,
+            contentType: contentType,
+            text: redact(text)
+        },
+        ttfbMs: ttfbMs
+    };
 }
+
 function header(headers, name) {
     const v = headers[name];
     return Array.isArray(v) ? v[0] : v;
 }
-/** Reads at most `cap` bytes of a (small, error) body as text and drops the rest. */
+
 async function readText(body, cap) {
     const chunks = [];
     let size = 0;
@@ -1765,54 +1846,43 @@ async function readText(body, cap) {
         for await (const chunk of body) {
             chunks.push(chunk);
             size += chunk.length;
-            if (size >= cap)
-                break;
+            if (size >= cap) break;
         }
-    }
-    catch {
-        // The status is what counts; a broken error body only loses its text.
-    }
+    } catch {}
     discard(body);
-    return Buffer.concat(chunks).subarray(0, cap).toString('utf8');
+    return Buffer.concat(chunks).subarray(0, cap).toString("utf8");
 }
-/** Drops a body we no longer want; undici reports the abort as an error event, which must not crash us. */
+
 function discard(body) {
-    body.on('error', () => { });
+    body.on("error", () => {});
     body.destroy();
 }
 
-// Where the relay holds an upstream's body until it is complete. go gets headers and bytes only from a
-// complete spool, so it never sees an answer that may still break, and never bytes of two upstreams spliced
-// together (two proxies' zips of one version need not be byte-identical: go would report a checksum
-// mismatch). Small bodies stay in memory; past MEMORY_LIMIT the spool moves to a temp file, so memory stays
-// flat for big zips however slowly go reads.
-/** Bodies up to this size (.info, .mod, lists, sumdb tiles) never touch the disk. */
 const MEMORY_LIMIT = 1 << 20;
-/** go refuses module zips over 500 MiB: a longer body is no module proxy answer, and must not fill the disk. */
+
 const SIZE_LIMIT = 512 * (1 << 20);
+
 const READ_CHUNK = 256 * 1024;
-class SpoolTooLarge extends Error {
-}
-/** Writes one chunk; true once the socket has taken it (its buffer may then be reused), false if go hung up. */
+
+class SpoolTooLarge extends Error {}
+
 function written(res, chunk) {
-    return new Promise((resolve) => {
-        if (res.destroyed)
-            return resolve(false);
+    return new Promise(resolve => {
+        if (res.destroyed) return resolve(false);
         const onClose = () => resolve(false);
-        res.once('close', onClose);
-        res.write(chunk, (err) => {
-            res.off('close', onClose);
+        res.once("close", onClose);
+        res.write(chunk, err => {
+            res.off("close", onClose);
             resolve(!err);
         });
     });
 }
-/** The spools of one relay, in one private temp directory that close() removes with everything in it. */
+
 class SpoolStore {
     base;
     dir;
-    live = new Set();
-    closed = false;
-    /** `base`: RUNNER_TEMP on a runner (the runner cleans it), else the OS temp dir. */
+    live=new Set;
+    closed=false;
     constructor(base = process.env.RUNNER_TEMP || tmpdir()) {
         this.base = base;
     }
@@ -1821,90 +1891,80 @@ class SpoolStore {
         this.live.add(s);
         return s;
     }
-    /** @internal A fresh file path in the store's directory, which is made on first use. */
     async newPath() {
-        // A lane that read one more chunk before its abort landed must not make a directory nobody removes.
-        if (this.closed)
-            throw new Error('relay closed');
-        this.dir ??= mkdtemp(join(this.base, 'go-tidy-guard-relay-'));
-        return join(await this.dir, randomBytes(9).toString('hex'));
+        if (this.closed) throw new Error("relay closed");
+        this.dir ??= mkdtemp(join(this.base, "go-tidy-guard-relay-"));
+        return join(await this.dir, randomBytes(9).toString("hex"));
     }
-    /** @internal */
     forget(s) {
         this.live.delete(s);
     }
     async close() {
         this.closed = true;
-        await Promise.all([...this.live].map((s) => s.dispose()));
-        const dir = await this.dir?.catch(() => undefined);
-        if (dir)
-            await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+        await Promise.all([ ...this.live ].map(s => s.dispose()));
+        const dir = await (this.dir?.catch(() => undefined));
+        if (dir) await rm(dir, {
+            recursive: true,
+            force: true
+        }).catch(() => undefined);
     }
 }
+
 class Spool {
     store;
-    /** Bytes held so far. */
-    size = 0;
-    chunks = [];
+    size=0;
+    chunks=[];
     file;
     disposed;
     constructor(store) {
         this.store = store;
     }
-    /** Adds the next bytes; callers await each append before the next (that is the upstream's backpressure). */
     async append(chunk) {
-        if (this.disposed)
-            throw new Error('spool disposed');
-        if (this.size + chunk.length > SIZE_LIMIT)
-            throw new SpoolTooLarge(`body larger than ${SIZE_LIMIT} bytes`);
+        if (this.disposed) throw new Error("spool disposed");
+        if (this.size + chunk.length > SIZE_LIMIT) throw new SpoolTooLarge(`body larger than ${SIZE_LIMIT} bytes`);
         this.size += chunk.length;
         if (!this.file && this.size <= MEMORY_LIMIT) {
             this.chunks.push(chunk);
             return;
         }
-        if (!this.file)
-            await this.moveToDisk();
+        if (!this.file) await this.moveToDisk();
         await this.file.handle.write(chunk);
     }
     async moveToDisk() {
         const path = await this.store.newPath();
-        const handle = await open(path, 'w+', 0o600);
+        const handle = await open(path, "w+", 384);
         if (this.disposed) {
             await handle.close().catch(() => undefined);
-            await rm(path, { force: true }).catch(() => undefined);
-            throw new Error('spool disposed');
+            await rm(path, {
+                force: true
+            }).catch(() => undefined);
+            throw new Error("spool disposed");
         }
-        this.file = { path, handle };
-        for (const c of this.chunks)
-            await handle.write(c);
+        this.file = {
+            path: path,
+            handle: handle
+        };
+        for (const c of this.chunks) await handle.write(c);
         this.chunks = [];
     }
-    /** Starts over: the same upstream sent the whole body again instead of the rest. */
     async reset() {
         await this.dropFile();
         this.chunks = [];
         this.size = 0;
     }
-    /**
-     * Sends the complete body as the answer to go, with its exact length. Resolves when go has it all or has
-     * hung up (a hang-up is go's business, not an upstream fault). The spool stays until dispose().
-     */
     async sendTo(res, status, headers) {
-        res.writeHead(status, { ...headers, 'content-length': this.size });
-        if (!this.file)
-            return void res.end(Buffer.concat(this.chunks));
-        // One buffer, reused once go's socket has taken each chunk: a slow go holds back the disk reads, and a
-        // fast one leaves no trail of garbage buffers for the collector (a read stream would allocate 50 MB of
-        // them for a 50 MB zip, on top of the upstream's).
+        res.writeHead(status, {
+            ...headers,
+            "content-length": this.size
+        });
+        if (!this.file) return void res.end(Buffer.concat(this.chunks));
         const buf = Buffer.allocUnsafe(READ_CHUNK);
-        const { handle } = this.file;
-        for (let pos = 0; pos < this.size;) {
-            const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, this.size - pos), pos);
-            if (bytesRead === 0)
-                return void res.destroy(new Error('spool file shorter than its body'));
+        const {handle: handle} = this.file;
+        for (let pos = 0; pos < this.size; ) {
+            const {bytesRead: bytesRead} = await handle.read(buf, 0, Math.min(buf.length, this.size - pos), pos);
+            if (bytesRead === 0) return void res.destroy(new Error("spool file shorter than its body"));
             pos += bytesRead;
-            if (!(await written(res, buf.subarray(0, bytesRead))))
-                return;
+            if (!await written(res, buf.subarray(0, bytesRead))) return;
         }
         res.end();
     }
@@ -1919,10 +1979,11 @@ class Spool {
     async dropFile() {
         const f = this.file;
         this.file = undefined;
-        if (!f)
-            return;
+        if (!f) return;
         await f.handle.close().catch(() => undefined);
-        await rm(f.path, { force: true }).catch(() => undefined);
+        await rm(f.path, {
+            force: true
+        }).catch(() => undefined);
     }
 }
 
@@ -1931,67 +1992,67 @@ class Lane {
     up;
     opts;
     done;
-    /** Last headers or body bytes (or the lane's start). */
-    lastProgress = performance.now();
-    /** Its idleness started a hedge: if the hedge wins, this upstream is demoted. */
-    stuck = false;
-    abort = new AbortController();
+    lastProgress=performance.now();
+    stuck=false;
+    abort=new AbortController;
     signal;
     constructor(req, up, opts) {
         this.req = req;
         this.up = up;
         this.opts = opts;
-        this.signal = AbortSignal.any([this.abort.signal, req.cancel.signal, req.cfg.closing]);
-        if (opts.retry)
-            up.counts.retries++;
-        if (opts.hedge)
-            up.counts.hedges++;
-        // Never rejects: a bug in one lane must not leave the others' spools behind.
-        this.done = this.run().catch((err) => {
+        this.signal = AbortSignal.any([ this.abort.signal, req.cancel.signal, req.cfg.closing ]);
+        if (opts.retry) up.counts.retries++;
+        if (opts.hedge) up.counts.hedges++;
+        this.done = this.run().catch(err => {
             const detail = redact(err instanceof Error ? err.message : String(err));
-            return { type: 'failure', failure: { kind: 'other', detail } };
+            return {
+                type: "failure",
+                failure: {
+                    kind: "other",
+                    detail: detail
+                }
+            };
         });
     }
-    /** No progress for this long makes the request worth hedging: 4× the upstream's usual first byte, ≥ the floor. */
     get hedgeDelayMs() {
-        const { hedgeDelayMs, stallTimeoutMs } = this.req.cfg;
+        const {hedgeDelayMs: hedgeDelayMs, stallTimeoutMs: stallTimeoutMs} = this.req.cfg;
         return Math.min(stallTimeoutMs, Math.max(hedgeDelayMs, 4 * this.up.medianTtfb()));
     }
     progressed() {
         this.lastProgress = performance.now();
     }
-    /** Loser of a race, or nobody waits any more: stop, and drop whatever was spooled. */
     cancel(why) {
         this.abort.abort(new Error(why));
-        void this.done.then((r) => (r.type === 'ok' ? r.spool.dispose() : undefined));
+        void this.done.then(r => r.type === "ok" ? r.spool.dispose() : undefined);
     }
     async run() {
-        if (this.opts.delayMs > 0)
-            await setTimeout$1(this.opts.delayMs, undefined, { signal: this.signal }).catch(() => undefined);
-        if (this.signal.aborted)
-            return abandoned;
-        if (this.up.tripped)
-            return { type: 'failure', failure: { kind: 'other', detail: 'circuit open' } };
+        if (this.opts.delayMs > 0) await setTimeout$1(this.opts.delayMs, undefined, {
+            signal: this.signal
+        }).catch(() => undefined);
+        if (this.signal.aborted) return abandoned;
+        if (this.up.tripped) return {
+            type: "failure",
+            failure: {
+                kind: "other",
+                detail: "circuit open"
+            }
+        };
         const r = await this.tryOnce(undefined);
-        if (r.type !== 'ok')
-            return r;
+        if (r.type !== "ok") return r;
         this.progressed();
         const spool = this.req.cfg.spools.create();
         try {
             const out = await this.fill(r, spool);
-            if (out.type !== 'ok')
-                await spool.dispose();
+            if (out.type !== "ok") await spool.dispose();
             return out;
-        }
-        catch (err) {
+        } catch (err) {
             await spool.dispose();
             throw err;
         }
     }
-    /** One request to this upstream; results of an abandoned attempt say nothing about the upstream. */
     async tryOnce(range) {
-        const { cfg } = this.req;
-        const waiting = new AbortController();
+        const {cfg: cfg} = this.req;
+        const waiting = new AbortController;
         this.up.counts.requests++;
         this.up.waiting.add(waiting);
         let r;
@@ -2000,50 +2061,55 @@ class Lane {
                 dispatcher: cfg.dispatcher,
                 firstByteTimeoutMs: cfg.firstByteTimeoutMs,
                 stallTimeoutMs: cfg.stallTimeoutMs,
-                signal: AbortSignal.any([waiting.signal, this.signal]),
-                range,
+                signal: AbortSignal.any([ waiting.signal, this.signal ]),
+                range: range,
                 userAgent: this.req.userAgent
             });
-        }
-        finally {
+        } finally {
             this.up.waiting.delete(waiting);
         }
         if (this.signal.aborted) {
-            if (r.type === 'ok')
-                discard(r.body);
+            if (r.type === "ok") discard(r.body);
             return abandoned;
         }
-        if (r.type === 'failure') {
+        if (r.type === "failure") {
             this.up.failed();
-            // Silent until a timeout: behind the others for later requests, at once.
-            if (r.failure.kind === 'first-byte-timeout' || r.failure.kind === 'connect-timeout')
-                this.up.demoted = true;
-        }
-        else
-            this.up.answered(r.type === 'ok' ? r.ttfbMs : undefined);
+            if (r.failure.kind === "first-byte-timeout" || r.failure.kind === "connect-timeout") this.up.demoted = true;
+        } else this.up.answered(r.type === "ok" ? r.ttfbMs : undefined);
         return r;
     }
-    /** Spools the body; when it breaks, resumes on this upstream while the budget lasts. */
     async fill(first, spool) {
         let meta = describe(first);
         let body = first.body;
         for (;;) {
             const err = await this.drain(body, spool);
-            if (this.signal.aborted)
-                return abandoned;
+            if (this.signal.aborted) return abandoned;
             if (err === undefined && (meta.total === undefined || spool.size === meta.total)) {
-                return { type: 'ok', status: meta.status, contentType: meta.contentType, spool };
+                return {
+                    type: "ok",
+                    status: meta.status,
+                    contentType: meta.contentType,
+                    spool: spool
+                };
             }
-            if (err instanceof SpoolTooLarge)
-                return { type: 'failure', failure: { kind: 'protocol', detail: err.message } };
-            const failure = err === undefined ? { kind: 'reset', detail: `body ended after ${spool.size} of ${meta.total} bytes` } : bodyFailure(err);
+            if (err instanceof SpoolTooLarge) return {
+                type: "failure",
+                failure: {
+                    kind: "protocol",
+                    detail: err.message
+                }
+            };
+            const failure = err === undefined ? {
+                kind: "reset",
+                detail: `body ended after ${spool.size} of ${meta.total} bytes`
+            } : bodyFailure(err);
             this.up.failed();
-            // Stalled mid-body: whatever happens to this request, later ones try the others first.
-            if (failure.kind === 'stall')
-                this.up.demoted = true;
+            if (failure.kind === "stall") this.up.demoted = true;
             const next = await this.resume(spool, meta);
-            if (next.type === 'failure')
-                return { type: 'failure', failure: next.failure ?? failure };
+            if (next.type === "failure") return {
+                type: "failure",
+                failure: next.failure ?? failure
+            };
             body = next.body;
             meta = next.meta;
         }
@@ -2056,180 +2122,196 @@ class Lane {
                 this.progressed();
             }
             return undefined;
-        }
-        catch (err) {
+        } catch (err) {
             discard(body);
-            return err ?? new Error('upstream body failed');
+            return err ?? new Error("upstream body failed");
         }
     }
-    /**
-     * The rest of the body from the same upstream: a 206 that fits continues the spool; a 200 (the entity
-     * changed, or the upstream ignores Range) is the whole body again and restarts it.
-     */
     async resume(spool, meta) {
-        if (!meta.ranges || this.req.retriesLeft <= 0 || this.up.tripped)
-            return { type: 'failure' };
+        if (!meta.ranges || this.req.retriesLeft <= 0 || this.up.tripped) return {
+            type: "failure"
+        };
         this.req.retriesLeft--;
         this.up.counts.retries++;
-        await setTimeout$1(retryDelayMs(this.req, undefined), undefined, { signal: this.signal }).catch(() => undefined);
-        if (this.signal.aborted)
-            return { type: 'failure', failure: abandoned.failure };
-        const range = spool.size > 0 ? { start: spool.size, ifRange: meta.ifRange } : undefined;
+        await setTimeout$1(retryDelayMs(this.req, undefined), undefined, {
+            signal: this.signal
+        }).catch(() => undefined);
+        if (this.signal.aborted) return {
+            type: "failure",
+            failure: abandoned.failure
+        };
+        const range = spool.size > 0 ? {
+            start: spool.size,
+            ifRange: meta.ifRange
+        } : undefined;
         const r = await this.tryOnce(range);
-        if (r.type === 'failure')
-            return r;
-        if (r.type === 'answer')
-            return { type: 'failure', failure: { kind: 'resume', detail: `resume: HTTP ${r.answer.status}` } };
+        if (r.type === "failure") return r;
+        if (r.type === "answer") return {
+            type: "failure",
+            failure: {
+                kind: "resume",
+                detail: `resume: HTTP ${r.answer.status}`
+            }
+        };
         this.progressed();
-        if (r.status === 206 && range && rangeFits(header(r.headers, 'content-range'), range.start, meta.total)) {
-            return { type: 'body', body: r.body, meta };
+        if (r.status === 206 && range && rangeFits(header(r.headers, "content-range"), range.start, meta.total)) {
+            return {
+                type: "body",
+                body: r.body,
+                meta: meta
+            };
         }
         if (r.status === 206) {
             discard(r.body);
-            return { type: 'failure', failure: { kind: 'resume', detail: 'resume: Content-Range does not continue the body' } };
+            return {
+                type: "failure",
+                failure: {
+                    kind: "resume",
+                    detail: "resume: Content-Range does not continue the body"
+                }
+            };
         }
         await spool.reset();
-        return { type: 'body', body: r.body, meta: describe(r) };
+        return {
+            type: "body",
+            body: r.body,
+            meta: describe(r)
+        };
     }
 }
+
 const abandoned = {
-    type: 'failure',
-    failure: { kind: 'other', detail: 'abandoned' }
+    type: "failure",
+    failure: {
+        kind: "other",
+        detail: "abandoned"
+    }
 };
+
 function describe(r) {
-    const etag = header(r.headers, 'etag');
-    const length = header(r.headers, 'content-length');
+    const etag = header(r.headers, "etag");
+    const length = header(r.headers, "content-length");
     return {
         status: r.status,
-        contentType: header(r.headers, 'content-type'),
+        contentType: header(r.headers, "content-type"),
         total: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
-        ifRange: etag && !etag.startsWith('W/') ? etag : header(r.headers, 'last-modified'),
-        ranges: header(r.headers, 'accept-ranges') !== 'none'
+        ifRange: etag && !etag.startsWith("W/") ? etag : header(r.headers, "last-modified"),
+        ranges: header(r.headers, "accept-ranges") !== "none"
     };
 }
+
 function bodyFailure(err) {
     const f = classifyError(err);
-    return { ...f, detail: redact(f.detail) };
+    return {
+        ...f,
+        detail: redact(f.detail)
+    };
 }
-/** The wait before a retry: backoff with jitter, or the upstream's Retry-After when longer. */
+
 function retryDelayMs(req, retryAfterMs) {
     return Math.max(backoffMs(req.retryNo++, req.cfg.backoffBaseMs, req.cfg.backoffCapMs), retryAfterMs ?? 0);
 }
-/** `bytes START-END/TOTAL` must start where we stopped and describe the same entity length. */
+
 function rangeFits(contentRange, start, total) {
-    const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange?.trim() ?? '');
-    if (!m || Number(m[1]) !== start)
-        return false;
-    if (total === undefined)
-        return true;
-    return m[3] !== '*' && Number(m[3]) === total && Number(m[2]) === total - 1;
+    const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange?.trim() ?? "");
+    if (!m || Number(m[1]) !== start) return false;
+    if (total === undefined) return true;
+    return m[3] !== "*" && Number(m[3]) === total && Number(m[2]) === total - 1;
 }
 
 class Race {
     req;
-    running = new Map();
-    tries = new Map();
-    outcomes = new Map();
-    retryAfter = new Map();
+    running=new Map;
+    tries=new Map;
+    outcomes=new Map;
+    retryAfter=new Map;
     constructor(req) {
         this.req = req;
     }
     get stopped() {
         return this.req.cancel.signal.aborted || this.req.cfg.closing.aborted;
     }
-    /** The next upstream to put to work, if any: untried ones first (failover), then retries while the budget lasts. */
     plan() {
-        const idle = this.req.cfg.pool.order().filter((u) => !this.running.has(u));
+        const idle = this.req.cfg.pool.order().filter(u => !this.running.has(u));
         return planNext(idle, this.tries, this.req.retriesLeft);
     }
     launch(hedge) {
         const next = this.plan();
-        if (!next)
-            return false;
+        if (!next) return false;
         let delayMs = 0;
         if (next.retry) {
             this.req.retriesLeft--;
             delayMs = retryDelayMs(this.req, this.retryAfter.get(next.upstream));
         }
-        this.running.set(next.upstream, new Lane(this.req, next.upstream, { retry: next.retry, hedge, delayMs }));
+        this.running.set(next.upstream, new Lane(this.req, next.upstream, {
+            retry: next.retry,
+            hedge: hedge,
+            delayMs: delayMs
+        }));
         return true;
     }
-    /**
-     * How long until every running lane has been idle for its hedge delay (0: now); undefined when there is
-     * nowhere to hedge to.
-     */
     hedgeInMs() {
-        if (this.running.size === 0 || !this.plan())
-            return undefined;
+        if (this.running.size === 0 || !this.plan()) return undefined;
         const now = performance.now();
         let wait = 0;
-        for (const lane of this.running.values())
-            wait = Math.max(wait, lane.lastProgress + lane.hedgeDelayMs - now);
+        for (const lane of this.running.values()) wait = Math.max(wait, lane.lastProgress + lane.hedgeDelayMs - now);
         return wait;
     }
     record(ev) {
-        const { lane, result } = ev;
+        const {lane: lane, result: result} = ev;
         this.running.delete(lane.up);
-        const t = this.tries.get(lane.up) ?? { attempts: 0, retryable: true };
+        const t = this.tries.get(lane.up) ?? {
+            attempts: 0,
+            retryable: true
+        };
         t.attempts++;
         this.tries.set(lane.up, t);
-        if (result.type === 'ok')
-            return;
-        t.retryable = result.type === 'failure' && isTransient(result.failure);
+        if (result.type === "ok") return;
+        t.retryable = result.type === "failure" && isTransient(result.failure);
         this.outcomes.set(lane.up, result);
-        this.retryAfter.set(lane.up, result.type === 'failure' ? result.failure.retryAfterMs : undefined);
-        if (result.type === 'failure')
-            this.confirmBroken(lane.up, result.failure);
+        this.retryAfter.set(lane.up, result.type === "failure" ? result.failure.retryAfterMs : undefined);
+        if (result.type === "failure") this.confirmBroken(lane.up, result.failure);
     }
-    /**
-     * When only upstreams preflight found broken are left (the last resort), a timeout there confirms the verdict:
-     * the upstream leaves the run, so no retry and no later request waits out another timeout on it (every
-     * upstream down must fail within preflight-timeout plus one relay timeout).
-     */
     confirmBroken(up, f) {
-        const timeout = f.kind === 'first-byte-timeout' || f.kind === 'connect-timeout';
-        if (timeout && up.healthy === false && this.req.cfg.pool.order().every((u) => u.healthy === false))
-            up.tripped = true;
+        const timeout = f.kind === "first-byte-timeout" || f.kind === "connect-timeout";
+        if (timeout && up.healthy === false && this.req.cfg.pool.order().every(u => u.healthy === false)) up.tripped = true;
     }
-    /** Every upstream still in service said not found: lanes still running elsewhere (out of service) cannot change that. */
     allSaidNotFound() {
         const inService = this.req.cfg.pool.order();
-        return inService.length > 0 && inService.every((u) => {
+        return inService.length > 0 && inService.every(u => {
             const o = this.outcomes.get(u);
-            return o?.type === 'answer' && classifyStatus(o.answer.status) === 'not-found' && !this.running.has(u);
+            return o?.type === "answer" && classifyStatus(o.answer.status) === "not-found" && !this.running.has(u);
         });
     }
-    /** The winner is promoted; losers whose silence started a hedge are demoted for later requests. */
     settle(winner) {
         winner.demoted = false;
         for (const lane of this.running.values()) {
-            if (lane.stuck)
-                lane.up.demoted = true;
-            lane.cancel('another upstream delivered first');
+            if (lane.stuck) lane.up.demoted = true;
+            lane.cancel("another upstream delivered first");
         }
         this.running.clear();
     }
     cancelAll(why) {
-        for (const lane of this.running.values())
-            lane.cancel(why);
+        for (const lane of this.running.values()) lane.cancel(why);
         this.running.clear();
     }
 }
-/** Waits for the next lane to finish, or `wait` ms ('tick': time to look at the lanes' progress again). */
+
 async function nextEvent(race, wait) {
-    const lanes = [...race.running.values()].map((lane) => lane.done.then((result) => ({ lane, result })));
-    if (wait === undefined)
-        return Promise.race(lanes);
+    const lanes = [ ...race.running.values() ].map(lane => lane.done.then(result => ({
+        lane: lane,
+        result: result
+    })));
+    if (wait === undefined) return Promise.race(lanes);
     let timer;
-    const tick = new Promise((resolve) => (timer = setTimeout(() => resolve('tick'), Math.ceil(wait))));
+    const tick = new Promise(resolve => timer = setTimeout(() => resolve("tick"), Math.ceil(wait)));
     try {
-        return await Promise.race([...lanes, tick]);
-    }
-    finally {
+        return await Promise.race([ ...lanes, tick ]);
+    } finally {
         clearTimeout(timer);
     }
 }
-/** Runs one request to its end: the winning upstream's complete body, every upstream's verdict, or nobody left to answer. */
+
 async function runRace(req) {
     const race = new Race(req);
     try {
@@ -2237,234 +2319,258 @@ async function runRace(req) {
         while (race.running.size > 0) {
             const wait = race.hedgeInMs();
             if (wait !== undefined && wait <= 0) {
-                const idle = [...race.running.values()];
-                if (race.launch(true))
-                    for (const lane of idle)
-                        lane.stuck = true;
+                const idle = [ ...race.running.values() ];
+                if (race.launch(true)) for (const lane of idle) lane.stuck = true;
                 continue;
             }
             const ev = await nextEvent(race, wait);
             if (race.stopped) {
-                if (ev !== 'tick' && ev.result.type === 'ok')
-                    await ev.result.spool.dispose();
-                return { type: 'gone' };
+                if (ev !== "tick" && ev.result.type === "ok") await ev.result.spool.dispose();
+                return {
+                    type: "gone"
+                };
             }
-            if (ev === 'tick')
-                continue;
+            if (ev === "tick") continue;
             race.record(ev);
-            if (ev.result.type === 'ok') {
+            if (ev.result.type === "ok") {
                 race.settle(ev.lane.up);
-                return { type: 'ok', up: ev.lane.up, result: ev.result };
+                return {
+                    type: "ok",
+                    up: ev.lane.up,
+                    result: ev.result
+                };
             }
-            if (race.allSaidNotFound())
-                break;
-            // Failover (or a retry after backoff) when nothing else is at work; otherwise hedging decides.
-            if (race.running.size === 0)
-                race.launch(false);
+            if (race.allSaidNotFound()) break;
+            if (race.running.size === 0) race.launch(false);
         }
-        return race.stopped ? { type: 'gone' } : { type: 'none', outcomes: race.outcomes };
-    }
-    finally {
-        race.cancelAll('request finished');
+        return race.stopped ? {
+            type: "gone"
+        } : {
+            type: "none",
+            outcomes: race.outcomes
+        };
+    } finally {
+        race.cancelAll("request finished");
     }
 }
 
 async function serve(cfg, path, userAgent, res) {
-    const req = { cfg, path, retriesLeft: cfg.retries, retryNo: 0, cancel: new AbortController(), userAgent };
-    res.once('close', () => {
-        if (!res.writableFinished)
-            req.cancel.abort(new Error('go closed the connection'));
+    const req = {
+        cfg: cfg,
+        path: path,
+        retriesLeft: cfg.retries,
+        retryNo: 0,
+        cancel: new AbortController,
+        userAgent: userAgent
+    };
+    res.once("close", () => {
+        if (!res.writableFinished) req.cancel.abort(new Error("go closed the connection"));
     });
     const won = await runRace(req);
-    if (won.type === 'gone')
-        return;
-    if (won.type === 'ok') {
-        const { spool, status, contentType } = won.result;
+    if (won.type === "gone") return;
+    if (won.type === "ok") {
+        const {spool: spool, status: status, contentType: contentType} = won.result;
         try {
-            await spool.sendTo(res, status, contentType ? { 'content-type': contentType } : {});
-        }
-        finally {
+            await spool.sendTo(res, status, contentType ? {
+                "content-type": contentType
+            } : {});
+        } finally {
             await spool.dispose();
         }
         return;
     }
-    const reply = finalReply(path, cfg.pool.all.map((u) => ({ display: u.display, outcome: won.outcomes.get(u), tripped: u.tripped })));
-    res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': Buffer.byteLength(reply.text) });
+    const reply = finalReply(path, cfg.pool.all.map(u => ({
+        display: u.display,
+        outcome: won.outcomes.get(u),
+        tripped: u.tripped
+    })));
+    res.writeHead(reply.status, {
+        "content-type": reply.contentType,
+        "content-length": Buffer.byteLength(reply.text)
+    });
     res.end(reply.text);
 }
 
-// The relay: an in-process module proxy on 127.0.0.1 that go uses as its GOPROXY. It serves only under a
-// random path prefix, so another local process cannot borrow the upstreams' credentials through it, and
-// forwards module and checksum-database requests to the user's upstreams (see relay-serve.ts): hedged
-// across upstreams when one is silent or stalls, and answered only from a complete body.
 const DEFAULTS = {
-    connectTimeoutMs: 10_000,
-    firstByteTimeoutMs: 30_000,
-    stallTimeoutMs: 30_000,
+    connectTimeoutMs: 1e4,
+    firstByteTimeoutMs: 3e4,
+    stallTimeoutMs: 3e4,
     backoffBaseMs: 250,
     hedgeDelayMs: 200
 };
-const BACKOFF_CAP_MS = 8_000;
-// The go module proxy protocol and the checksum database as a proxy relays it. Characters are those of
-// escaped module paths and versions; anything else never leaves the machine.
-const PROTOCOL_PATHS = [
-    /^\/sumdb\/[^/]+\/(supported|lookup\/.+|tile\/.+)$/,
-    /^\/.+\/@v\/list$/,
-    /^\/.+\/@v\/[^/]+\.(info|mod|zip)$/,
-    /^\/.+\/@latest$/
-];
+
+const BACKOFF_CAP_MS = 8e3;
+
+const PROTOCOL_PATHS = [ /^\/sumdb\/[^/]+\/(supported|lookup\/.+|tile\/.+)$/, /^\/.+\/@v\/list$/, /^\/.+\/@v\/[^/]+\.(info|mod|zip)$/, /^\/.+\/@latest$/ ];
+
 function isProtocolPath(path) {
-    if (!/^[A-Za-z0-9._~!+@/-]+$/.test(path))
-        return false;
-    if (path.split('/').some((seg, i) => i > 0 && (seg === '' || seg === '.' || seg === '..')))
-        return false;
-    return PROTOCOL_PATHS.some((re) => re.test(path));
+    if (!/^[A-Za-z0-9._~!+@/-]+$/.test(path)) return false;
+    if (path.split("/").some((seg, i) => i > 0 && (seg === "" || seg === "." || seg === ".."))) return false;
+    return PROTOCOL_PATHS.some(re => re.test(path));
 }
-/** The protocol path under our prefix, or undefined for anything else. */
+
 function route(prefix, rawUrl) {
-    const path = rawUrl.split('?')[0];
+    const path = rawUrl.split("?")[0];
     const given = Buffer.from(path.slice(1, 1 + prefix.length));
     const want = Buffer.from(prefix);
-    if (given.length !== want.length || !timingSafeEqual(given, want) || path[prefix.length + 1] !== '/')
-        return undefined;
+    if (given.length !== want.length || !timingSafeEqual(given, want) || path[prefix.length + 1] !== "/") return undefined;
     const rest = path.slice(prefix.length + 1);
     return isProtocolPath(rest) ? rest : undefined;
 }
+
 function plain(res, status, text) {
-    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+        "content-type": "text/plain; charset=utf-8",
+        "content-length": Buffer.byteLength(text)
+    });
     res.end(text);
 }
+
 function validate(opts) {
-    if (opts.upstreams.length === 0)
-        throw new Error('relay: no upstream module proxy to relay to');
-    const bad = opts.upstreams.find((u) => u.kind !== 'url');
-    if (bad)
-        throw new Error(`relay: upstreams must be proxy URLs, got the keyword "${bad.display}"`);
+    if (opts.upstreams.length === 0) throw new Error("relay: no upstream module proxy to relay to");
+    const bad = opts.upstreams.find(u => u.kind !== "url");
+    if (bad) throw new Error(`relay: upstreams must be proxy URLs, got the keyword "${bad.display}"`);
     if (!Number.isInteger(opts.retries) || opts.retries < 0 || opts.retries > 10) {
         throw new Error(`relay: retries must be an integer from 0 to 10, got ${opts.retries}`);
     }
 }
+
 async function startRelay(opts) {
     validate(opts);
-    const t = { ...DEFAULTS, ...definedOnly(opts) };
-    const pool = new UpstreamPool(opts.upstreams.map((e) => ({ url: e.url, display: redactUrl(e.url) })));
+    const t = {
+        ...DEFAULTS,
+        ...definedOnly(opts)
+    };
+    const pool = new UpstreamPool(opts.upstreams.map(e => ({
+        url: e.url,
+        display: redactUrl(e.url)
+    })));
     const own = opts.dispatcher === undefined;
-    const base = opts.dispatcher ?? createDispatcher({ connectTimeoutMs: t.connectTimeoutMs });
-    // Proxies may redirect zips to storage; undici drops the Authorization header on a cross-origin hop, as go does.
-    const dispatcher = base.compose(undiciSubsetExports.interceptors.redirect({ maxRedirections: 10 }));
-    const closing = new AbortController();
+    const base = opts.dispatcher ?? createDispatcher({
+        connectTimeoutMs: t.connectTimeoutMs
+    });
+    const dispatcher = base.compose(undiciSubsetExports.interceptors.redirect({
+        maxRedirections: 10
+    }));
+    const closing = new AbortController;
     const spools = new SpoolStore(opts.spoolDir || process.env.RUNNER_TEMP || tmpdir());
     const cfg = {
-        pool,
-        targets: new Map(pool.all.map((u) => [u, parseUpstream(u.url)])),
-        dispatcher,
+        pool: pool,
+        targets: new Map(pool.all.map(u => [ u, parseUpstream(u.url) ])),
+        dispatcher: dispatcher,
         retries: opts.retries,
         firstByteTimeoutMs: t.firstByteTimeoutMs,
         stallTimeoutMs: t.stallTimeoutMs,
         hedgeDelayMs: t.hedgeDelayMs,
         backoffBaseMs: t.backoffBaseMs,
         backoffCapMs: BACKOFF_CAP_MS,
-        spools,
+        spools: spools,
         closing: closing.signal
     };
-    const prefix = randomBytes(18).toString('base64url');
+    const prefix = randomBytes(18).toString("base64url");
     const ready = opts.ready?.catch(() => undefined) ?? Promise.resolve();
     const server = createServer((req, res) => handle(cfg, prefix, ready, req, res));
     await new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve());
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => resolve());
     });
-    const { port } = server.address();
+    const {port: port} = server.address();
     return {
         url: `http://127.0.0.1:${port}/${prefix}`,
         setHealthy: (url, healthy) => pool.setHealthy(url, healthy),
         stats: () => pool.stats(),
         allDown: () => pool.allDown(),
         close: async () => {
-            closing.abort(new Error('relay closed'));
-            const closed = new Promise((resolve) => server.close(() => resolve()));
+            closing.abort(new Error("relay closed"));
+            const closed = new Promise(resolve => server.close(() => resolve()));
             server.closeAllConnections();
             await closed;
-            // Aborted lanes drop their spools themselves; this also removes the spool directory.
             await spools.close();
-            if (own)
-                await base.destroy();
+            if (own) await base.destroy();
         }
     };
 }
+
 function definedOnly(opts) {
     const out = {};
     for (const k of Object.keys(DEFAULTS)) {
-        if (typeof opts[k] === 'number')
-            out[k] = opts[k];
+        if (typeof opts[k] === "number") out[k] = opts[k];
     }
     return out;
 }
+
 function handle(cfg, prefix, ready, req, res) {
-    const path = route(prefix, req.url ?? '/');
-    if (path === undefined)
-        return plain(res, 404, 'not found\n');
-    if (req.method !== 'GET') {
-        res.setHeader('allow', 'GET');
-        return plain(res, 405, 'method not allowed\n');
+    const path = route(prefix, req.url ?? "/");
+    if (path === undefined) return plain(res, 404, "not found\n");
+    if (req.method !== "GET") {
+        res.setHeader("allow", "GET");
+        return plain(res, 405, "method not allowed\n");
     }
-    ready.then(() => serve(cfg, path, req.headers['user-agent'], res)).catch(() => {
-        // A bug, not a network fault: never leave go waiting or let it trust a half-written body.
-        if (!res.headersSent)
-            plain(res, 502, 'go-tidy-guard relay: internal error\n');
-        else
-            res.destroy();
+    ready.then(() => serve(cfg, path, req.headers["user-agent"], res)).catch(() => {
+        if (!res.headersSent) plain(res, 502, "go-tidy-guard relay: internal error\n"); else res.destroy();
     });
 }
 
 class PreflightFailed extends Error {
     results;
     constructor(results) {
-        const bad = results.filter((r) => r.verdict !== 'ok');
-        super(`preflight (strict) failed: ${bad.map((r) => `${r.endpoint} is ${r.verdict} (${r.hint})`).join('; ')}`);
+        const bad = results.filter(r => r.verdict !== "ok");
+        super(`preflight (strict) failed: ${bad.map(r => `${r.endpoint} is ${r.verdict} (${r.hint})`).join("; ")}`);
         this.results = results;
     }
 }
-const RELAY_CONNECT_TIMEOUT_MS = 10_000;
+
+const RELAY_CONNECT_TIMEOUT_MS = 1e4;
+
 async function startNetwork(inputs, settings, trust) {
-    // Credentials ride in each upstream's URL from here on; `display` stays redacted for every report.
     const proxies = withNetrc(settings.proxies, trust.netrc);
     const upstreams = networkProxies(proxies);
-    const rest = proxies.filter((p) => !upstreams.includes(p));
-    const pre = inputs.preflight === 'false' ? undefined : startPreflight({
-        proxies,
+    const rest = proxies.filter(p => !upstreams.includes(p));
+    const pre = inputs.preflight === "false" ? undefined : startPreflight({
+        proxies: proxies,
         gosumdb: settings.GOSUMDB,
         timeoutMs: inputs.preflightTimeoutMs,
         extraCa: trust.extraCa
     });
     const seen = [];
-    pre?.onResult((r) => seen.push(r));
-    if (pre && inputs.preflight === 'strict') {
+    pre?.onResult(r => seen.push(r));
+    if (pre && inputs.preflight === "strict") {
         const all = await pre.results;
-        if (all.some((r) => r.verdict !== 'ok'))
-            throw new PreflightFailed(all);
-    }
-    else if (pre && upstreams.length > 0 && !inputs.relay) {
-        // Without the relay go gets a fixed healthy-first list: wait for the first upstream that answers ok.
-        // With the relay go starts at once and the relay holds requests until then (see `ready` below).
+        if (all.some(r => r.verdict !== "ok")) throw new PreflightFailed(all);
+    } else if (pre && upstreams.length > 0 && !inputs.relay) {
         await pre.firstOk;
     }
     const ordered = orderHealthyFirst(upstreams, seen);
-    const exportGoproxy = () => formatProxyList([...orderHealthyFirst(upstreams, seen), ...rest], '|');
+    const exportGoproxy = () => formatProxyList([ ...orderHealthyFirst(upstreams, seen), ...rest ], "|");
     const finishPreflight = async () => pre?.finish();
     if (!inputs.relay || upstreams.length === 0) {
-        return { goproxy: exportGoproxy(), exportGoproxy, finishPreflight, stats: () => [], allDown: () => false, close: async () => { } };
+        return {
+            goproxy: exportGoproxy(),
+            exportGoproxy: exportGoproxy,
+            finishPreflight: finishPreflight,
+            stats: () => [],
+            allDown: () => false,
+            close: async () => {}
+        };
     }
-    const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS });
-    const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready: pre?.firstOk });
+    const dispatcher = createDispatcher({
+        extraCa: trust.extraCa,
+        connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS
+    });
+    const relay = await startRelay({
+        upstreams: ordered,
+        retries: inputs.retries,
+        dispatcher: dispatcher,
+        ready: pre?.firstOk
+    });
     follow(pre, relay, seen, upstreams);
-    const sep = upstreams[upstreams.length - 1].separator || ',';
-    const goproxy = [relay.url, ...rest.map((p) => (p.kind === 'url' ? p.url : p.kind))].join(sep);
+    const sep = upstreams[upstreams.length - 1].separator || ",";
+    const goproxy = [ relay.url, ...rest.map(p => p.kind === "url" ? p.url : p.kind) ].join(sep);
     return {
-        goproxy,
+        goproxy: goproxy,
         relayUrl: relay.url,
-        exportGoproxy,
-        finishPreflight,
+        exportGoproxy: exportGoproxy,
+        finishPreflight: finishPreflight,
         stats: () => relay.stats(),
         allDown: () => relay.allDown(),
         close: async () => {
@@ -2473,96 +2579,94 @@ async function startNetwork(inputs, settings, trust) {
         }
     };
 }
+
 function follow(pre, relay, seen, upstreams) {
-    const apply = (r) => {
-        // Preflight names endpoints by their redacted URL, netrc credentials (see withNetrc) included.
-        const entry = upstreams.find((u) => redactUrl(u.url) === r.endpoint);
-        if (entry && r.role === 'proxy')
-            relay.setHealthy(entry.url, r.verdict === 'ok');
+    const apply = r => {
+        const entry = upstreams.find(u => redactUrl(u.url) === r.endpoint);
+        if (entry && r.role === "proxy") relay.setHealthy(entry.url, r.verdict === "ok");
     };
     seen.forEach(apply);
     pre?.onResult(apply);
 }
 
 const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
-/** Parses `go mod tidy -diff` stdout into one entry per file; '' or anything without a file diff gives []. */
+
 function parseTidyDiff(stdout) {
     const out = [];
-    const lines = stdout.replace(/\r\n/g, '\n').split('\n');
+    const lines = stdout.replace(/\r\n/g, "\n").split("\n");
     let current;
     const flush = () => {
-        if (current)
-            out.push(fileDiff(current.file, current.lines));
+        if (current) out.push(fileDiff(current.file, current.lines));
         current = undefined;
     };
     for (const line of lines) {
         const header = /^diff \S+ \S*?(go\.mod|go\.sum)$/.exec(line);
         if (header) {
             flush();
-            current = { file: header[1], lines: [] };
-        }
-        else if (current) {
+            current = {
+                file: header[1],
+                lines: []
+            };
+        } else if (current) {
             current.lines.push(line);
         }
     }
     flush();
     return out;
 }
+
 function fileDiff(file, lines) {
-    // go's Println leaves a blank line after each file; no hunk line is ever empty (context lines start with ' ').
-    while (lines.length > 0 && lines[lines.length - 1] === '')
-        lines.pop();
-    const d = { file, patch: lines.join('\n') + '\n', removed: [], added: [] };
-    let old = 0; // lines of the current file consumed so far
+    while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+    const d = {
+        file: file,
+        patch: lines.join("\n") + "\n",
+        removed: [],
+        added: []
+    };
+    let old = 0;
     for (const line of lines) {
         const h = HUNK.exec(line);
         if (h) {
-            // `-5,0` means "after line 5"; `-5,3` starts at line 5.
             const start = Number(h[1]);
-            old = h[2] === '0' ? start : start - 1;
-        }
-        else if (line.startsWith('---') || line.startsWith('+++')) {
+            old = h[2] === "0" ? start : start - 1;
+        } else if (line.startsWith("---") || line.startsWith("+++")) {
             continue;
-        }
-        else if (line.startsWith(' ')) {
+        } else if (line.startsWith(" ")) {
             old++;
-        }
-        else if (line.startsWith('-')) {
+        } else if (line.startsWith("-")) {
             old++;
-            d.removed.push({ line: old, text: line.slice(1) });
-        }
-        else if (line.startsWith('+')) {
-            d.added.push({ afterLine: old, text: line.slice(1) });
+            d.removed.push({
+                line: old,
+                text: line.slice(1)
+            });
+        } else if (line.startsWith("+")) {
+            d.added.push({
+                afterLine: old,
+                text: line.slice(1)
+            });
         }
     }
     return d;
 }
-/** Path of a module's file relative to the workspace, '/'-separated. */
+
 function workspacePath(moduleRel, file) {
-    const rel = moduleRel.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-    return rel === '' || rel === '.' ? file : `${rel}/${file}`;
+    const rel = moduleRel.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+    return rel === "" || rel === "." ? file : `${rel}/${file}`;
 }
-/**
- * The diffs as one unified diff with workspace-relative `a/…` and `b/…` names (what `git apply` expects), in place
- * of go's `current/…` and `tidy/…`.
- */
+
 function relabelDiff(d, moduleRel) {
-    return d
-        .map(f => {
+    return d.map(f => {
         const path = workspacePath(moduleRel, f.file);
-        const body = f.patch.split('\n').filter((l, i) => !(i < 2 && (l.startsWith('---') || l.startsWith('+++'))));
-        return [`--- a/${path}`, `+++ b/${path}`, ...body].join('\n').replace(/\n*$/, '\n');
-    })
-        .join('');
+        const body = f.patch.split("\n").filter((l, i) => !(i < 2 && (l.startsWith("---") || l.startsWith("+++"))));
+        return [ `--- a/${path}`, `+++ b/${path}`, ...body ].join("\n").replace(/\n*$/, "\n");
+    }).join("");
 }
-/** One `core.error`-ready annotation per drifted file. */
+
 function driftAnnotations(moduleRel, modulePath, diffs, gomodText, gosumText) {
-    const where = workspacePath(moduleRel, '').replace(/\/$/, '');
-    const run = where ? `run \`go mod tidy\` in ${where} and commit the result` : 'run `go mod tidy` and commit the result';
-    return diffs
-        .filter(d => d.removed.length > 0 || d.added.length > 0)
-        .map(d => {
-        const { line, changes } = d.file === 'go.mod' ? describeGoMod(d, gomodText) : describeGoSum(d, gosumText);
+    const where = workspacePath(moduleRel, "").replace(/\/$/, "");
+    const run = where ? `run \`go mod tidy\` in ${where} and commit the result` : "run `go mod tidy` and commit the result";
+    return diffs.filter(d => d.removed.length > 0 || d.added.length > 0).map(d => {
+        const {line: line, changes: changes} = d.file === "go.mod" ? describeGoMod(d, gomodText) : describeGoSum(d, gosumText);
         return {
             file: workspacePath(moduleRel, d.file),
             startLine: line,
@@ -2571,44 +2675,45 @@ function driftAnnotations(moduleRel, modulePath, diffs, gomodText, gosumText) {
         };
     });
 }
-/** Longest list of changes a message spells out; annotations stay one readable line. */
+
 const MAX_ITEMS = 8;
+
 function joinCapped(items, sep) {
-    if (items.length <= MAX_ITEMS)
-        return items.join(sep);
+    if (items.length <= MAX_ITEMS) return items.join(sep);
     return items.slice(0, MAX_ITEMS).join(sep) + `${sep}and ${items.length - MAX_ITEMS} more`;
 }
-/** The tidy go.mod, rebuilt from the current text and the diff, with the new line number of every added line. */
+
 function applyDiff(text, d) {
-    const old = text.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
+    const old = text.replace(/\r\n/g, "\n").replace(/\n$/, "").split("\n");
     const removed = new Set(d.removed.map(r => r.line));
     const next = [];
     const addedAt = [];
     let a = 0;
-    const insertAfter = (o) => {
-        for (; a < d.added.length && d.added[a].afterLine === o; a++) {
+    const insertAfter = o => {
+        for (;a < d.added.length && d.added[a].afterLine === o; a++) {
             next.push(d.added[a].text);
             addedAt.push(next.length);
         }
     };
     insertAfter(0);
     for (let o = 1; o <= old.length; o++) {
-        if (!removed.has(o))
-            next.push(old[o - 1]);
+        if (!removed.has(o)) next.push(old[o - 1]);
         insertAfter(o);
     }
-    return { text: next.join('\n') + '\n', addedAt };
+    return {
+        text: next.join("\n") + "\n",
+        addedAt: addedAt
+    };
 }
-/** Requirement changes between two scans, paired by module path so a version bump reads as one change. */
+
 function requireChanges(before, after) {
-    const paths = [...new Set([...before, ...after].map(r => r.path))];
+    const paths = [ ...new Set([ ...before, ...after ].map(r => r.path)) ];
     const changes = [];
-    const ind = (r) => (r.indirect ? ' (indirect)' : '');
+    const ind = r => r.indirect ? " (indirect)" : "";
     for (const path of paths) {
         const olds = before.filter(r => r.path === path);
         const news = after.filter(r => r.path === path);
-        // Identical requirements (maybe moved between blocks) are not changes.
-        for (const o of [...olds]) {
+        for (const o of [ ...olds ]) {
             const i = news.findIndex(n => n.version === o.version && n.indirect === o.indirect);
             if (i >= 0) {
                 news.splice(i, 1);
@@ -2617,110 +2722,108 @@ function requireChanges(before, after) {
         }
         const paired = Math.min(olds.length, news.length);
         for (let i = 0; i < paired; i++) {
-            const [o, n] = [olds[i], news[i]];
-            const text = o.version !== n.version
-                ? `${path} ${o.version} -> ${n.version}${o.indirect !== n.indirect ? ind(n) || ' (direct)' : ''}`
-                : `${path} ${o.version} now ${n.indirect ? 'indirect' : 'direct'}`;
-            changes.push({ text, oldLine: o.line, newLine: n.line });
+            const [o, n] = [ olds[i], news[i] ];
+            const text = o.version !== n.version ? `${path} ${o.version} -> ${n.version}${o.indirect !== n.indirect ? ind(n) || " (direct)" : ""}` : `${path} ${o.version} now ${n.indirect ? "indirect" : "direct"}`;
+            changes.push({
+                text: text,
+                oldLine: o.line,
+                newLine: n.line
+            });
         }
-        for (const o of olds.slice(paired))
-            changes.push({ text: `remove ${path} ${o.version}`, oldLine: o.line, newLine: 0 });
+        for (const o of olds.slice(paired)) changes.push({
+            text: `remove ${path} ${o.version}`,
+            oldLine: o.line,
+            newLine: 0
+        });
         for (const n of news.slice(paired)) {
-            changes.push({ text: `add ${path} ${n.version}${ind(n)}`, oldLine: 0, newLine: n.line });
+            changes.push({
+                text: `add ${path} ${n.version}${ind(n)}`,
+                oldLine: 0,
+                newLine: n.line
+            });
         }
     }
     return changes.sort((x, y) => (x.oldLine || Infinity) - (y.oldLine || Infinity) || x.newLine - y.newLine);
 }
+
 function directiveChanges(before, after) {
     const out = [];
     const change = (what, from, to) => {
-        if (from === to)
-            return;
-        if (!from)
-            out.push(`add ${what} ${to}`);
-        else if (!to)
-            out.push(`remove ${what} ${from}`);
-        else
-            out.push(`${what} ${from} -> ${to}`);
+        if (from === to) return;
+        if (!from) out.push(`add ${what} ${to}`); else if (!to) out.push(`remove ${what} ${from}`); else out.push(`${what} ${from} -> ${to}`);
     };
-    change('go directive', before.go?.version, after.go?.version);
-    change('toolchain', before.toolchain?.name, after.toolchain?.name);
+    change("go directive", before.go?.version, after.go?.version);
+    change("toolchain", before.toolchain?.name, after.toolchain?.name);
     return out;
 }
-/**
- * Where an added requirement lands in the current go.mod: the require block go puts it in (read from where the diff
- * inserts it), else the last require block (go opened a new one after it), else line 1.
- */
+
 function blockLine(before, d, afterLine) {
     const removed = new Set(d.removed.map(r => r.line));
-    const joined = before.blocks.find(b => b.start <= afterLine && (afterLine < b.end || (afterLine === b.end && removed.has(afterLine))));
-    if (joined)
-        return joined.start;
+    const joined = before.blocks.find(b => b.start <= afterLine && (afterLine < b.end || afterLine === b.end && removed.has(afterLine)));
+    if (joined) return joined.start;
     return before.blocks.length > 0 ? Math.max(...before.blocks.map(b => b.start)) : 1;
 }
+
 function describeGoMod(d, text) {
     const before = scanGoMod(text);
     const tidy = applyDiff(text, d);
     const after = scanGoMod(tidy.text);
     const reqs = requireChanges(before.requires, after.requires);
-    const items = [...reqs.map(c => c.text), ...directiveChanges(before, after)];
+    const items = [ ...reqs.map(c => c.text), ...directiveChanges(before, after) ];
     let line = reqs.find(c => c.oldLine > 0)?.oldLine ?? 0;
     const added = reqs.find(c => c.newLine > 0 && c.oldLine === 0);
     if (!line && added) {
         const i = tidy.addedAt.indexOf(added.newLine);
         line = blockLine(before, d, i >= 0 ? d.added[i].afterLine : Infinity);
     }
-    if (!line && before.go && before.go.version !== after.go?.version)
-        line = before.go.line;
-    if (!line && before.toolchain && before.toolchain.name !== after.toolchain?.name)
-        line = before.toolchain.line;
-    if (!line)
-        line = d.removed[0]?.line ?? (d.added[0] ? d.added[0].afterLine + 1 : 1);
-    const changes = items.length > 0 ? joinCapped(items, '; ') : 'reformats requirements';
-    return { line: Math.max(1, line), changes };
+    if (!line && before.go && before.go.version !== after.go?.version) line = before.go.line;
+    if (!line && before.toolchain && before.toolchain.name !== after.toolchain?.name) line = before.toolchain.line;
+    if (!line) line = d.removed[0]?.line ?? (d.added[0] ? d.added[0].afterLine + 1 : 1);
+    const changes = items.length > 0 ? joinCapped(items, "; ") : "reformats requirements";
+    return {
+        line: Math.max(1, line),
+        changes: changes
+    };
 }
-/** `path version[/go.mod] h1:…` -> `path version`. */
+
 function sumModule(line) {
-    const [path, version = ''] = line.trim().split(/\s+/);
-    return `${path} ${version.replace(/\/go\.mod$/, '')}`.trim();
+    const [path, version = ""] = line.trim().split(/\s+/);
+    return `${path} ${version.replace(/\/go\.mod$/, "")}`.trim();
 }
+
 function countByModule(lines) {
-    const counts = new Map();
+    const counts = new Map;
     for (const l of lines) {
-        if (!l.text.trim())
-            continue;
+        if (!l.text.trim()) continue;
         const m = sumModule(l.text);
         counts.set(m, (counts.get(m) ?? 0) + 1);
     }
-    return [...counts].map(([m, n], i) => (i === 0 ? `${n} checksum${n === 1 ? '' : 's'} for ${m}` : `${n} for ${m}`));
+    return [ ...counts ].map(([m, n], i) => i === 0 ? `${n} checksum${n === 1 ? "" : "s"} for ${m}` : `${n} for ${m}`);
 }
+
 function describeGoSum(d, text) {
     const adds = countByModule(d.added);
     const removes = countByModule(d.removed);
     const parts = [];
-    if (adds.length)
-        parts.push('adds ' + joinCapped(adds, ', '));
-    if (removes.length)
-        parts.push('removes ' + joinCapped(removes, ', '));
-    const fileLines = text.replace(/\n$/, '').split('\n').length;
-    // An added line goes before the line that follows it; past the end, point at the last line.
+    if (adds.length) parts.push("adds " + joinCapped(adds, ", "));
+    if (removes.length) parts.push("removes " + joinCapped(removes, ", "));
+    const fileLines = text.replace(/\n$/, "").split("\n").length;
     const line = d.removed[0]?.line ?? (d.added[0] ? Math.min(d.added[0].afterLine + 1, fileLines) : 1);
-    return { line: Math.max(1, line), changes: parts.join('; ') || 'reformats checksums' };
+    return {
+        line: Math.max(1, line),
+        changes: parts.join("; ") || "reformats checksums"
+    };
 }
 
 class Diff {
-    diff(oldStr, newStr, 
-    // Type below is not accurate/complete - see above for full possibilities - but it compiles
-    options = {}) {
+    diff(oldStr, newStr, options = {}) {
         let callback;
-        if (typeof options === 'function') {
+        if (typeof options === "function") {
             callback = options;
             options = {};
-        }
-        else if ('callback' in options) {
+        } else if ("callback" in options) {
             callback = options.callback;
         }
-        // Allow subclasses to massage the input prior to running
         const oldString = this.castInput(oldStr, options);
         const newString = this.castInput(newStr, options);
         const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
@@ -2729,13 +2832,14 @@ class Diff {
     }
     diffWithOptionsObj(oldTokens, newTokens, options, callback) {
         var _a;
-        const done = (value) => {
+        const done = value => {
             value = this.postProcess(value, options);
             if (callback) {
-                setTimeout(function () { callback(value); }, 0);
+                setTimeout(function() {
+                    callback(value);
+                }, 0);
                 return undefined;
-            }
-            else {
+            } else {
                 return value;
             }
         };
@@ -2747,69 +2851,41 @@ class Diff {
         }
         const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
         const abortAfterTimestamp = Date.now() + maxExecutionTime;
-        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
-        // Seed editLength = 0, i.e. the content starts with the same values
+        const bestPath = [ {
+            oldPos: -1,
+            lastComponent: undefined
+        } ];
         let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
         if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-            // Identity per the equality and tokenizer
             return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
         }
-        // Once we hit the right edge of the edit graph on some diagonal k, we can
-        // definitely reach the end of the edit graph in no more than k edits, so
-        // there's no point in considering any moves to diagonal k+1 any more (from
-        // which we're guaranteed to need at least k+1 more edits).
-        // Similarly, once we've reached the bottom of the edit graph, there's no
-        // point considering moves to lower diagonals.
-        // We record this fact by setting minDiagonalToConsider and
-        // maxDiagonalToConsider to some finite value once we've hit the edge of
-        // the edit graph.
-        // This optimization is not faithful to the original algorithm presented in
-        // Myers's paper, which instead pointlessly extends D-paths off the end of
-        // the edit graph - see page 7 of Myers's paper which notes this point
-        // explicitly and illustrates it with a diagram. This has major performance
-        // implications for some common scenarios. For instance, to compute a diff
-        // where the new text simply appends d characters on the end of the
-        // original text of length n, the true Myers algorithm will take O(n+d^2)
-        // time while this optimization needs only O(n+d) time.
         let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-        // Main worker method. checks all permutations of a given edit length for acceptance.
         const execEditLength = () => {
             for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
                 let basePath;
                 const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
                 if (removePath) {
-                    // No one else is going to attempt to use this value, clear it
-                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
                     bestPath[diagonalPath - 1] = undefined;
                 }
                 let canAdd = false;
                 if (addPath) {
-                    // what newPos will be after we do an insertion:
                     const addPathNewPos = addPath.oldPos - diagonalPath;
                     canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
                 }
                 const canRemove = removePath && removePath.oldPos + 1 < oldLen;
                 if (!canAdd && !canRemove) {
-                    // If this path is a terminal then prune
-                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
                     bestPath[diagonalPath] = undefined;
                     continue;
                 }
-                // Select the diagonal that we want to branch from. We select the prior
-                // path whose position in the old string is the farthest from the origin
-                // and does not pass the bounds of the diff graph
-                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
+                if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
                     basePath = this.addToPath(addPath, true, false, 0, options);
-                }
-                else {
+                } else {
                     basePath = this.addToPath(removePath, false, true, 1, options);
                 }
                 newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
                 if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-                    // If we have hit the end of both strings, then we are done
                     return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-                }
-                else {
+                } else {
                     bestPath[diagonalPath] = basePath;
                     if (basePath.oldPos + 1 >= oldLen) {
                         maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
@@ -2821,13 +2897,9 @@ class Diff {
             }
             editLength++;
         };
-        // Performs the length of edit iteration. Is a bit fugly as this has to support the
-        // sync and async mode which is never fun. Loops over execEditLength until a value
-        // is produced, or until the edit length exceeds options.maxEditLength (if given),
-        // in which case it will return undefined.
         if (callback) {
             (function exec() {
-                setTimeout(function () {
+                setTimeout(function() {
                     if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
                         return callback(undefined);
                     }
@@ -2835,9 +2907,8 @@ class Diff {
                         exec();
                     }
                 }, 0);
-            }());
-        }
-        else {
+            })();
+        } else {
             while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
                 const ret = execEditLength();
                 if (ret) {
@@ -2851,13 +2922,22 @@ class Diff {
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
             return {
                 oldPos: path.oldPos + oldPosInc,
-                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+                lastComponent: {
+                    count: last.count + 1,
+                    added: added,
+                    removed: removed,
+                    previousComponent: last.previousComponent
+                }
             };
-        }
-        else {
+        } else {
             return {
                 oldPos: path.oldPos + oldPosInc,
-                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
+                lastComponent: {
+                    count: 1,
+                    added: added,
+                    removed: removed,
+                    previousComponent: last
+                }
             };
         }
     }
@@ -2869,11 +2949,21 @@ class Diff {
             oldPos++;
             commonCount++;
             if (options.oneChangePerToken) {
-                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+                basePath.lastComponent = {
+                    count: 1,
+                    previousComponent: basePath.lastComponent,
+                    added: false,
+                    removed: false
+                };
             }
         }
         if (commonCount && !options.oneChangePerToken) {
-            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+            basePath.lastComponent = {
+                count: commonCount,
+                previousComponent: basePath.lastComponent,
+                added: false,
+                removed: false
+            };
         }
         basePath.oldPos = oldPos;
         return newPos;
@@ -2881,10 +2971,8 @@ class Diff {
     equals(left, right, options) {
         if (options.comparator) {
             return options.comparator(left, right);
-        }
-        else {
-            return left === right
-                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
+        } else {
+            return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
         }
     }
     removeEmpty(array) {
@@ -2896,32 +2984,22 @@ class Diff {
         }
         return ret;
     }
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     castInput(value, options) {
         return value;
     }
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     tokenize(value, options) {
         return Array.from(value);
     }
     join(chars) {
-        // Assumes ValueT is string, which is the case for most subclasses.
-        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
-        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
-        // assume tokens and values are strings, but not completely - is weird and janky.
-        return chars.join('');
+        return chars.join("");
     }
-    postProcess(changeObjects, 
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    options) {
+    postProcess(changeObjects, options) {
         return changeObjects;
     }
     get useLongestToken() {
         return false;
     }
     buildValues(lastComponent, newTokens, oldTokens) {
-        // First we convert our linked list of components in reverse order to an
-        // array in the right order:
         const components = [];
         let nextComponent;
         while (lastComponent) {
@@ -2933,27 +3011,24 @@ class Diff {
         components.reverse();
         const componentLen = components.length;
         let componentPos = 0, newPos = 0, oldPos = 0;
-        for (; componentPos < componentLen; componentPos++) {
+        for (;componentPos < componentLen; componentPos++) {
             const component = components[componentPos];
             if (!component.removed) {
                 if (!component.added && this.useLongestToken) {
                     let value = newTokens.slice(newPos, newPos + component.count);
-                    value = value.map(function (value, i) {
+                    value = value.map(function(value, i) {
                         const oldValue = oldTokens[oldPos + i];
                         return oldValue.length > value.length ? oldValue : value;
                     });
                     component.value = this.join(value);
-                }
-                else {
+                } else {
                     component.value = this.join(newTokens.slice(newPos, newPos + component.count));
                 }
                 newPos += component.count;
-                // Common case
                 if (!component.added) {
                     oldPos += component.count;
                 }
-            }
-            else {
+            } else {
                 component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
                 oldPos += component.count;
             }
@@ -2968,54 +3043,44 @@ class LineDiff extends Diff {
         this.tokenize = tokenize;
     }
     equals(left, right, options) {
-        // If we're ignoring whitespace, we need to normalise lines by stripping
-        // whitespace before checking equality. (This has an annoying interaction
-        // with newlineIsToken that requires special handling: if newlines get their
-        // own token, then we DON'T want to trim the *newline* tokens down to empty
-        // strings, since this would cause us to treat whitespace-only line content
-        // as equal to a separator between lines, which would be weird and
-        // inconsistent with the documented behavior of the options.)
         if (options.ignoreWhitespace) {
-            if (!options.newlineIsToken || !left.includes('\n')) {
+            if (!options.newlineIsToken || !left.includes("\n")) {
                 left = left.trim();
             }
-            if (!options.newlineIsToken || !right.includes('\n')) {
+            if (!options.newlineIsToken || !right.includes("\n")) {
                 right = right.trim();
             }
-        }
-        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
-            if (left.endsWith('\n')) {
+        } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+            if (left.endsWith("\n")) {
                 left = left.slice(0, -1);
             }
-            if (right.endsWith('\n')) {
+            if (right.endsWith("\n")) {
                 right = right.slice(0, -1);
             }
         }
         return super.equals(left, right, options);
     }
 }
-const lineDiff = new LineDiff();
+
+const lineDiff = new LineDiff;
+
 function diffLines(oldStr, newStr, options) {
     return lineDiff.diff(oldStr, newStr, options);
 }
-// Exported standalone so it can be used from jsonDiff too.
+
 function tokenize(value, options) {
     if (options.stripTrailingCr) {
-        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
-        value = value.replace(/\r\n/g, '\n');
+        value = value.replace(/\r\n/g, "\n");
     }
     const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
-    // Ignore the final empty token that occurs if the string ends with a new line
     if (!linesAndNewlines[linesAndNewlines.length - 1]) {
         linesAndNewlines.pop();
     }
-    // Merge the content and line separators into single tokens
     for (let i = 0; i < linesAndNewlines.length; i++) {
         const line = linesAndNewlines[i];
         if (i % 2 && !options.newlineIsToken) {
             retLines[retLines.length - 1] += line;
-        }
-        else {
+        } else {
             retLines.push(line);
         }
     }
@@ -3026,44 +3091,43 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
     let optionsObj;
     if (!options) {
         optionsObj = {};
-    }
-    else if (typeof options === 'function') {
-        optionsObj = { callback: options };
-    }
-    else {
+    } else if (typeof options === "function") {
+        optionsObj = {
+            callback: options
+        };
+    } else {
         optionsObj = options;
     }
-    if (typeof optionsObj.context === 'undefined') {
+    if (typeof optionsObj.context === "undefined") {
         optionsObj.context = 4;
     }
-    // We copy this into its own variable to placate TypeScript, which thinks
-    // optionsObj.context might be undefined in the callbacks below.
     const context = optionsObj.context;
-    // @ts-expect-error (runtime check for something that is correctly a static type error)
     if (optionsObj.newlineIsToken) {
-        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
+        throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
     }
     if (!optionsObj.callback) {
         return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
-    }
-    else {
-        const { callback } = optionsObj;
-        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+    } else {
+        const {callback: callback} = optionsObj;
+        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), {
+            callback: diff => {
                 const patch = diffLinesResultToPatch(diff);
-                // TypeScript is unhappy without the cast because it does not understand that `patch` may
-                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
                 callback(patch);
-            } }));
+            }
+        }));
     }
     function diffLinesResultToPatch(diff) {
-        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
-        //         of lines containing trailing newline characters. We'll tidy up later...
         if (!diff) {
             return;
         }
-        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
+        diff.push({
+            value: "",
+            lines: []
+        });
         function contextLines(lines) {
-            return lines.map(function (entry) { return ' ' + entry; });
+            return lines.map(function(entry) {
+                return " " + entry;
+            });
         }
         const hunks = [];
         let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
@@ -3071,7 +3135,6 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
             const current = diff[i], lines = current.lines || splitLines(current.value);
             current.lines = lines;
             if (current.added || current.removed) {
-                // If we have previous context, start with that
                 if (!oldRangeStart) {
                     const prev = diff[i - 1];
                     oldRangeStart = oldLine;
@@ -3082,39 +3145,30 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
                         newRangeStart -= curRange.length;
                     }
                 }
-                // Output our changes
                 for (const line of lines) {
-                    curRange.push((current.added ? '+' : '-') + line);
+                    curRange.push((current.added ? "+" : "-") + line);
                 }
-                // Track the updated file position
                 if (current.added) {
                     newLine += lines.length;
-                }
-                else {
+                } else {
                     oldLine += lines.length;
                 }
-            }
-            else {
-                // Identical context lines. Track line changes
+            } else {
                 if (oldRangeStart) {
-                    // Close out any changes that have been output (or join overlapping)
                     if (lines.length <= context * 2 && i < diff.length - 2) {
-                        // Overlapping
                         for (const line of contextLines(lines)) {
                             curRange.push(line);
                         }
-                    }
-                    else {
-                        // end the range and output
+                    } else {
                         const contextSize = Math.min(lines.length, context);
                         for (const line of contextLines(lines.slice(0, contextSize))) {
                             curRange.push(line);
                         }
                         const hunk = {
                             oldStart: oldRangeStart,
-                            oldLines: (oldLine - oldRangeStart + contextSize),
+                            oldLines: oldLine - oldRangeStart + contextSize,
                             newStart: newRangeStart,
-                            newLines: (newLine - newRangeStart + contextSize),
+                            newLines: newLine - newRangeStart + contextSize,
                             lines: curRange
                         };
                         hunks.push(hunk);
@@ -3127,84 +3181,66 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
                 newLine += lines.length;
             }
         }
-        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
-        //         "\ No newline at end of file".
         for (const hunk of hunks) {
             for (let i = 0; i < hunk.lines.length; i++) {
-                if (hunk.lines[i].endsWith('\n')) {
+                if (hunk.lines[i].endsWith("\n")) {
                     hunk.lines[i] = hunk.lines[i].slice(0, -1);
-                }
-                else {
-                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
-                    i++; // Skip the line we just added, then continue iterating
+                } else {
+                    hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
+                    i++;
                 }
             }
         }
         return {
-            oldFileName: oldFileName, newFileName: newFileName,
-            oldHeader: oldHeader, newHeader: newHeader,
+            oldFileName: oldFileName,
+            newFileName: newFileName,
+            oldHeader: oldHeader,
+            newHeader: newHeader,
             hunks: hunks
         };
     }
 }
-/**
- * Split `text` into an array of lines, including the trailing newline character (where present)
- */
+
 function splitLines(text) {
-    const hasTrailingNl = text.endsWith('\n');
-    const result = text.split('\n').map(line => line + '\n');
+    const hasTrailingNl = text.endsWith("\n");
+    const result = text.split("\n").map(line => line + "\n");
     if (hasTrailingNl) {
         result.pop();
-    }
-    else {
+    } else {
         result.push(result.pop().slice(0, -1));
     }
     return result;
 }
 
-// `go mod tidy -diff` only exists from Go 1.23. On older Go we tidy a snapshot and compare, and render the result in
-// the same shape go prints so that one parser (drift.ts) and one report format serve every Go version.
-/** Lines of context around each change, as go's internal/diff uses. */
 const CONTEXT = 3;
-/**
- * What `go mod tidy -diff` prints on stdout for one file: `diff current/F tidy/F`, the `---`/`+++` lines, the hunks,
- * and the blank line that go's fmt.Println adds. '' when the texts are equal. So
- * `tidyDiff('go.mod', …) + tidyDiff('go.sum', …)` is what Go >= 1.23 prints for the same change.
- * The hunks come from jsdiff's line diff; on go.mod/go.sum edits they match go's anchored diff line for line, but
- * a different (equally valid) pairing of repeated lines is possible in unusual files.
- */
+
 function tidyDiff(file, before, after) {
-    if (before === after)
-        return '';
+    if (before === after) return "";
     const patch = structuredPatch(`current/${file}`, `tidy/${file}`, before, after, undefined, undefined, {
         context: CONTEXT
     });
-    const out = [`diff current/${file} tidy/${file}`, `--- current/${file}`, `+++ tidy/${file}`];
+    const out = [ `diff current/${file} tidy/${file}`, `--- current/${file}`, `+++ tidy/${file}` ];
     for (const hunk of patch.hunks.flatMap(splitHunk)) {
         out.push(hunkHeader(hunk), ...hunk.lines);
     }
-    return out.join('\n') + '\n\n';
+    return out.join("\n") + "\n\n";
 }
-/** go writes `-0,0` for an empty side and otherwise the 1-based first line, like jsdiff's formatPatch. */
+
 function hunkHeader(h) {
     const oldStart = h.oldLines === 0 ? h.oldStart - 1 : h.oldStart;
     const newStart = h.newLines === 0 ? h.newStart - 1 : h.newStart;
     return `@@ -${Math.max(0, oldStart)},${h.oldLines} +${Math.max(0, newStart)},${h.newLines} @@`;
 }
-/**
- * jsdiff joins two changes separated by up to 2*CONTEXT unchanged lines into one hunk; go joins them only when fewer
- * than 2*CONTEXT lines separate them. Split a hunk at an inner run of exactly 2*CONTEXT unchanged lines.
- */
+
 function splitHunk(hunk) {
     const lines = hunk.lines;
     let run = 0;
     for (let i = 0; i < lines.length; i++) {
-        if (lines[i].startsWith(' ')) {
+        if (lines[i].startsWith(" ")) {
             run++;
             continue;
         }
-        if (lines[i].startsWith('\\'))
-            continue;
+        if (lines[i].startsWith("\\")) continue;
         const runStart = i - run;
         if (run === 2 * CONTEXT && runStart > 0) {
             const cut = runStart + CONTEXT;
@@ -3212,8 +3248,8 @@ function splitHunk(hunk) {
             const first = {
                 oldStart: hunk.oldStart,
                 newStart: hunk.newStart,
-                oldLines: count(head, '-'),
-                newLines: count(head, '+'),
+                oldLines: count(head, "-"),
+                newLines: count(head, "+"),
                 lines: head
             };
             const rest = {
@@ -3223,185 +3259,204 @@ function splitHunk(hunk) {
                 newLines: hunk.newLines - first.newLines,
                 lines: lines.slice(cut)
             };
-            return [first, ...splitHunk(rest)];
+            return [ first, ...splitHunk(rest) ];
         }
         run = 0;
     }
-    return [hunk];
-}
-/** Lines of one side of a hunk: context lines count on both sides. */
-function count(lines, sign) {
-    return lines.filter(l => l.startsWith(' ') || l.startsWith(sign)).length;
+    return [ hunk ];
 }
 
-// Classifies a failed go command from its output, so the action can decide whether retrying makes sense and tell the
-// user what to do. Patterns follow the wording of cmd/go (modfetch, modload, web), net/http, crypto/x509 and git.
-// Order matters: the first rule that matches any line wins. Security and toolchain come first because they
-// must never be retried, even when a transient fault is reported next to them; then the other permanent classes.
-const RULES = [
-    { class: 'security', re: /checksum mismatch/i },
-    { class: 'security', re: /checksum missing from sumdb response/ },
-    { class: 'security', re: /SECURITY ERROR/ },
-    { class: 'security', re: /security error: misbehaving server/ },
-    { class: 'security', re: /malformed record|malformed go\.sum|cannot authenticate record data|downloaded inconsistent tile/ },
-    { class: 'security', re: /verifying .*go\.sum/ },
-    {
-        // golang.org/x/mod/sumdb/note, wrapped by the sumdb client as "reading tree note: ...".
-        class: 'security',
-        re: /reading tree note: |invalid signature for key|note has no verifiable signatures|malformed note/,
-        hint: "The checksum database's signed answer does not verify with the key in GOSUMDB: something on the way altered " +
-            'it, or GOSUMDB names the wrong key. Do not turn verification off to make this pass.'
-    },
-    { class: 'toolchain', re: /requires go >= \S+ \(running go / },
-    { class: 'toolchain', re: /go\.mod requires go\b/ },
-    { class: 'toolchain', re: /invalid go version '[^']*': must match format|unknown directive: toolchain|note: module requires Go / },
-    { class: 'auth', re: /\b40[13] (Unauthorized|Forbidden)\b/ },
-    {
-        class: 'auth',
-        re: /refusing to pass credentials to insecure URL/,
-        hint: 'go sends credentials only over https: use an https:// proxy URL, or give the credential through the `token` input.'
-    },
-    { class: 'auth', re: /terminal prompts disabled|could not read (Username|Password)|Authentication failed|Access denied/i },
-    { class: 'auth', re: /Permission denied \(publickey/ },
-    { class: 'not-found', re: /\b(404 Not Found|410 Gone)\b/ },
-    { class: 'not-found', re: /unknown revision|no matching versions|cannot find module providing package/ },
-    { class: 'not-found', re: /reading file:\/\/\S+: no such file or directory/ },
-    { class: 'not-found', re: /\b(module|repository)\b.*\bnot found\b/i },
-    { class: 'network', re: /x509: |tls: failed to verify certificate|SSL certificate problem|server certificate verification failed/, tls: true },
-    { class: 'network', re: /dial tcp|connection refused|i\/o timeout|TLS handshake timeout|no such host|server misbehaving/ },
-    { class: 'network', re: /connection reset|broken pipe|unexpected EOF|: EOF$|network is unreachable|no route to host/ },
-    { class: 'network', re: /timeout awaiting response headers|Client\.Timeout exceeded|context deadline exceeded/ },
-    { class: 'network', re: /\b(429 Too Many Requests|500 Internal Server Error|502 Bad Gateway|503 Service Unavailable|504 Gateway Timeout)\b/ },
-    { class: 'network', re: /http2: |stream error: |Could not resolve host|Failed to connect to|RPC failed|early EOF|remote end hung up/ }
-];
+function count(lines, sign) {
+    return lines.filter(l => l.startsWith(" ") || l.startsWith(sign)).length;
+}
+
+const RULES = [ {
+    class: "security",
+    re: /checksum mismatch/i
+}, {
+    class: "security",
+    re: /checksum missing from sumdb response/
+}, {
+    class: "security",
+    re: /SECURITY ERROR/
+}, {
+    class: "security",
+    re: /security error: misbehaving server/
+}, {
+    class: "security",
+    re: /malformed record|malformed go\.sum|cannot authenticate record data|downloaded inconsistent tile/
+}, {
+    class: "security",
+    re: /verifying .*go\.sum/
+}, {
+    class: "security",
+    re: /reading tree note: |invalid signature for key|note has no verifiable signatures|malformed note/,
+    hint: "The checksum database's signed answer does not verify with the key in GOSUMDB: something on the way altered " + "it, or GOSUMDB names the wrong key. Do not turn verification off to make this pass."
+}, {
+    class: "toolchain",
+    re: /requires go >= \S+ \(running go /
+}, {
+    class: "toolchain",
+    re: /go\.mod requires go\b/
+}, {
+    class: "toolchain",
+    re: /invalid go version '[^']*': must match format|unknown directive: toolchain|note: module requires Go /
+}, {
+    class: "auth",
+    re: /\b40[13] (Unauthorized|Forbidden)\b/
+}, {
+    class: "auth",
+    re: /refusing to pass credentials to insecure URL/,
+    hint: "go sends credentials only over https: use an https:// proxy URL, or give the credential through the `token` input."
+}, {
+    class: "auth",
+    re: /terminal prompts disabled|could not read (Username|Password)|Authentication failed|Access denied/i
+}, {
+    class: "auth",
+    re: /Permission denied \(publickey/
+}, {
+    class: "not-found",
+    re: /\b(404 Not Found|410 Gone)\b/
+}, {
+    class: "not-found",
+    re: /unknown revision|no matching versions|cannot find module providing package/
+}, {
+    class: "not-found",
+    re: /reading file:\/\/\S+: no such file or directory/
+}, {
+    class: "not-found",
+    re: /\b(module|repository)\b.*\bnot found\b/i
+}, {
+    class: "network",
+    re: /x509: |tls: failed to verify certificate|SSL certificate problem|server certificate verification failed/,
+    tls: true
+}, {
+    class: "network",
+    re: /dial tcp|connection refused|i\/o timeout|TLS handshake timeout|no such host|server misbehaving/
+}, {
+    class: "network",
+    re: /connection reset|broken pipe|unexpected EOF|: EOF$|network is unreachable|no route to host/
+}, {
+    class: "network",
+    re: /timeout awaiting response headers|Client\.Timeout exceeded|context deadline exceeded/
+}, {
+    class: "network",
+    re: /\b(429 Too Many Requests|500 Internal Server Error|502 Bad Gateway|503 Service Unavailable|504 Gateway Timeout)\b/
+}, {
+    class: "network",
+    re: /http2: |stream error: |Could not resolve host|Failed to connect to|RPC failed|early EOF|remote end hung up/
+} ];
+
 const HINTS = {
-    security: 'What was downloaded does not match go.sum or the checksum database: do not edit go.sum to make this pass; ' +
-        "find out which proxy served the changed content (see 'go help module-auth').",
-    auth: 'The module host refused the request: pass a credential with access through the `token` input and list ' +
-        'private module paths in `goprivate`.',
-    toolchain: 'The installed Go is older than a go.mod requires: install a newer Go before this step, e.g. actions/setup-go ' +
-        'with `go-version-file: go.mod`.',
-    'not-found': 'A module or version does not exist on the configured proxies: check the path and version in go.mod, and list ' +
-        'private modules in `goprivate`.',
-    network: 'go could not reach a module proxy or VCS host: check the preflight results, or add a working mirror to the ' +
-        '`goproxy` input.',
+    security: "What was downloaded does not match go.sum or the checksum database: do not edit go.sum to make this pass; " + "find out which proxy served the changed content (see 'go help module-auth').",
+    auth: "The module host refused the request: pass a credential with access through the `token` input and list " + "private module paths in `goprivate`.",
+    toolchain: "The installed Go is older than a go.mod requires: install a newer Go before this step, e.g. actions/setup-go " + "with `go-version-file: go.mod`.",
+    "not-found": "A module or version does not exist on the configured proxies: check the path and version in go.mod, and list " + "private modules in `goprivate`.",
+    network: "go could not reach a module proxy or VCS host: check the preflight results, or add a working mirror to the " + "`goproxy` input.",
     other: "See go's full output in the log."
 };
-const TLS_HINT = "The server's TLS certificate is not trusted: if a TLS-intercepting proxy sits in between, give its CA " +
-    'certificate (PEM text or a file path) in the `ca-certificates` input.';
-/** Lines go wrote, without `server response:` bodies: those are the server's words, not go's. */
+
+const TLS_HINT = "The server's TLS certificate is not trusted: if a TLS-intercepting proxy sits in between, give its CA " + "certificate (PEM text or a file path) in the `ca-certificates` input.";
+
 function goLines(stderr) {
     const out = [];
     let inResponse = false;
-    for (const raw of stderr.replace(/\r\n/g, '\n').split('\n')) {
+    for (const raw of stderr.replace(/\r\n/g, "\n").split("\n")) {
         const line = raw.trim();
-        if (!line)
-            continue;
-        if (line.startsWith('server response:')) {
+        if (!line) continue;
+        if (line.startsWith("server response:")) {
             inResponse = true;
             continue;
         }
-        // go indents the rest of the body under `server response:`; a line at column 0 is go's again.
-        if (inResponse && /^\s/.test(raw))
-            continue;
+        if (inResponse && /^\s/.test(raw)) continue;
         inResponse = false;
         out.push(line);
     }
     return out;
 }
-/** Classifies a failed go command by its stderr; `exitCode` is only used when the output says nothing. */
+
 function classifyGoError(stderr, exitCode) {
     const lines = goLines(stderr);
     for (const rule of RULES) {
         const line = lines.find(l => rule.re.test(l));
-        if (!line)
-            continue;
+        if (!line) continue;
         return {
             class: rule.class,
-            transient: rule.class === 'network' && !rule.tls,
+            transient: rule.class === "network" && !rule.tls,
             message: redact(line),
             hint: rule.hint ?? (rule.tls ? TLS_HINT : HINTS[rule.class])
         };
     }
-    // Prefer go's own error line (`go: ...`) over progress lines such as `go: downloading ...`.
-    const errorLine = [...lines].reverse().find(l => !/^go: (downloading|finding|found|extracting) /.test(l)) ?? `go exited with code ${exitCode}`;
-    return { class: 'other', transient: false, message: redact(errorLine), hint: HINTS.other };
+    const errorLine = [ ...lines ].reverse().find(l => !/^go: (downloading|finding|found|extracting) /.test(l)) ?? `go exited with code ${exitCode}`;
+    return {
+        class: "other",
+        transient: false,
+        message: redact(errorLine),
+        hint: HINTS.other
+    };
 }
 
-// Hints for authentication failures in go's output, each naming the input that fixes it. classify.ts decides
-// *that* a failure is `auth`; this decides *which* credential is missing: git's (token, private-hosts) or a
-// proxy's (credentials in goproxy, netrc).
-// git, asked for a password it may not prompt for: "fatal: could not read Username for 'https://host': terminal
-// prompts disabled". Also a plain "Authentication failed for 'https://host/repo/'".
 const GIT_PROMPT = /could not read (?:Username|Password) for '([a-z]+:\/\/[^']+)'|terminal prompts disabled/i;
+
 const GIT_FAILED = /Authentication failed for '([a-z]+:\/\/[^']+)'/i;
-// go's HTTP client: "reading https://host/path/@v/list: 401 Unauthorized" (also 403 Forbidden).
+
 const HTTP_DENIED = /reading (https?:\/\/\S+?):? (40[13]) (?:Unauthorized|Forbidden)/;
+
 function hostOf(url) {
-    if (!url)
-        return undefined;
+    if (!url) return undefined;
     try {
         return new URL(url).host.toLowerCase();
-    }
-    catch {
+    } catch {
         return undefined;
     }
 }
-/** A hint naming the input that fixes the auth failure in `output`, or undefined when it is not one we know. */
+
 function authHint(output, ctx) {
     const git = GIT_PROMPT.exec(output) ?? GIT_FAILED.exec(output);
-    if (git)
-        return redact(gitHint(hostOf(git[1]), ctx));
+    if (git) return redact(gitHint(hostOf(git[1]), ctx));
     const http = HTTP_DENIED.exec(output);
     if (http && ctx.relayUrl && http[1].startsWith(ctx.relayUrl)) {
-        return redact(`An upstream proxy answered ${http[2]}: check the credentials in the \`goproxy\` URLs and the \`netrc\` input ` +
-            '(see the proxy statistics for which upstream).');
+        return redact(`An upstream proxy answered ${http[2]}: check the credentials in the \`goproxy\` URLs and the \`netrc\` input ` + "(see the proxy statistics for which upstream).");
     }
-    if (http)
-        return redact(proxyHint(http[1], http[2], ctx));
+    if (http) return redact(proxyHint(http[1], http[2], ctx));
     return undefined;
 }
+
 function gitHint(host, ctx) {
-    const where = host ? `https://${host}` : 'the module host';
+    const where = host ? `https://${host}` : "the module host";
     if (!ctx.tokenSet) {
-        return (`git needs credentials for ${where}: pass a token with read access to the private repositories in the ` +
-            '`token` input' + (host ? ` and make sure \`private-hosts\` includes ${host}.` : '.'));
+        return `git needs credentials for ${where}: pass a token with read access to the private repositories in the ` + "`token` input" + (host ? ` and make sure \`private-hosts\` includes ${host}.` : ".");
     }
     if (host && !ctx.privateHosts.includes(host)) {
-        return (`The token is only sent to ${ctx.privateHosts.join(', ') || 'no host'}; add ${host} to the \`private-hosts\` ` +
-            'input so git uses it there.');
+        return `The token is only sent to ${ctx.privateHosts.join(", ") || "no host"}; add ${host} to the \`private-hosts\` ` + "input so git uses it there.";
     }
     return `${where} refused the \`token\`: give a token that can read the private repositories (it needs at least read access to their contents).`;
 }
+
 function proxyHint(url, status, ctx) {
     const host = hostOf(url);
-    const display = host ?? 'the proxy';
-    const hasNetrc = host !== undefined && ctx.netrcHosts.some((m) => m === host || m.split('/')[0] === host);
-    if (status === '403') {
-        return (`${display} answered 403 Forbidden: the credentials were accepted but lack access; check the user in the ` +
-            '`goproxy` URL or the `netrc` entry for this host.');
+    const display = host ?? "the proxy";
+    const hasNetrc = host !== undefined && ctx.netrcHosts.some(m => m === host || m.split("/")[0] === host);
+    if (status === "403") {
+        return `${display} answered 403 Forbidden: the credentials were accepted but lack access; check the user in the ` + "`goproxy` URL or the `netrc` entry for this host.";
     }
-    if (url.startsWith('http:')) {
-        return (`${display} answered 401 over plain http: go never sends netrc credentials over http; use an https proxy URL, ` +
-            'or put the credentials into the `goproxy` URL (https://USER:PASSWORD@host/path).');
+    if (url.startsWith("http:")) {
+        return `${display} answered 401 over plain http: go never sends netrc credentials over http; use an https proxy URL, ` + "or put the credentials into the `goproxy` URL (https://USER:PASSWORD@host/path).";
     }
     if (hasNetrc) {
         return `${display} rejected the credentials from the \`netrc\` input: check its login and password for this host.`;
     }
-    return (`${display} requires credentials: add a \`netrc\` line "machine ${host ?? 'HOST'} login USER password SECRET" ` +
-        '(use host:port when the port is not 443), or put them into the `goproxy` URL.');
+    return `${display} requires credentials: add a \`netrc\` line "machine ${host ?? "HOST"} login USER password SECRET" ` + "(use host:port when the port is not 443), or put them into the `goproxy` URL.";
 }
 
-// Runs `go mod tidy` for one module and turns the outcome into a TidyResult.
-// Check mode never writes: `-diff` on Go 1.23+, else snapshot, tidy, compare and restore byte for byte.
-const FILES = ['go.mod', 'go.sum'];
+const FILES = [ "go.mod", "go.sum" ];
+
 async function tidyModules(modules, o) {
     const results = [];
-    // Sequential on purpose: modules share the module cache and often the same downloads.
-    for (const m of modules)
-        results.push(await tidyWithRetries(m, o));
+    for (const m of modules) results.push(await tidyWithRetries(m, o));
     return results;
 }
+
 async function tidyWithRetries(module, o) {
     const started = Date.now();
     let attempts = 0;
@@ -3410,96 +3465,120 @@ async function tidyWithRetries(module, o) {
         const outcome = await tidyOnce(module, o);
         const err = outcome.error;
         const retry = err?.transient && attempts <= o.retries && (o.mayRetry?.() ?? true);
-        if (!retry)
-            return finish(module, o.mode, outcome, attempts, Date.now() - started);
+        if (!retry) return finish(module, o.mode, outcome, attempts, Date.now() - started);
     }
 }
+
 async function tidyOnce(module, o) {
-    // No await before go starts: preflight's pending work would run first and delay go by its length.
     const before = readFiles(module.dir);
-    if (o.mode === 'check' && supportsTidyDiff(o.go.version)) {
-        const r = await runGo(o.go, ['mod', 'tidy', '-diff', ...o.tidyArgs], { cwd: module.dir, env: o.env });
+    if (o.mode === "check" && supportsTidyDiff(o.go.version)) {
+        const r = await runGo(o.go, [ "mod", "tidy", "-diff", ...o.tidyArgs ], {
+            cwd: module.dir,
+            env: o.env
+        });
         const reported = parseTidyDiff(r.stdout);
-        if (r.exitCode === 0 || (reported.length > 0 && !hasError(r))) {
-            return { diffs: reported.filter((d) => !onlyLineEndings(d)), before };
+        if (r.exitCode === 0 || reported.length > 0 && !hasError(r)) {
+            return {
+                diffs: reported.filter(d => !onlyLineEndings(d)),
+                before: before
+            };
         }
-        return { diffs: [], before, error: explain(r, o) };
+        return {
+            diffs: [],
+            before: before,
+            error: explain(r, o)
+        };
     }
-    const r = await runGo(o.go, ['mod', 'tidy', ...o.tidyArgs], { cwd: module.dir, env: o.env });
+    const r = await runGo(o.go, [ "mod", "tidy", ...o.tidyArgs ], {
+        cwd: module.dir,
+        env: o.env
+    });
     const after = readFiles(module.dir);
-    if (o.mode === 'check')
-        await restoreFiles(module.dir, before, after);
+    if (o.mode === "check") await restoreFiles(module.dir, before, after);
     if (r.exitCode !== 0) {
-        // A failed tidy may have written partial files; fix mode must not leave them either.
-        if (o.mode === 'fix')
-            await restoreFiles(module.dir, before, after);
-        return { diffs: [], before, error: explain(r, o) };
+        if (o.mode === "fix") await restoreFiles(module.dir, before, after);
+        return {
+            diffs: [],
+            before: before,
+            error: explain(r, o)
+        };
     }
-    const patch = FILES.map((f) => tidyDiff(f, text(before[f]), text(after[f]))).join('');
-    return { diffs: parseTidyDiff(patch), before };
+    const patch = FILES.map(f => tidyDiff(f, text(before[f]), text(after[f]))).join("");
+    return {
+        diffs: parseTidyDiff(patch),
+        before: before
+    };
 }
+
 function explain(r, o) {
     const e = classifyGoError(r.stderr, r.exitCode);
-    const hint = e.class === 'auth' && o.auth ? (authHint(r.stderr, o.auth) ?? e.hint) : e.hint;
-    const output = redact(r.stderr.trimEnd().split('\n').slice(-40).join('\n'));
-    return { ...e, hint, output };
+    const hint = e.class === "auth" && o.auth ? authHint(r.stderr, o.auth) ?? e.hint : e.hint;
+    const output = redact(r.stderr.trimEnd().split("\n").slice(-40).join("\n"));
+    return {
+        ...e,
+        hint: hint,
+        output: output
+    };
 }
-/**
- * `go mod tidy -diff` reports a go.sum that differs only in line endings (a CRLF checkout) although
- * `go mod tidy` itself leaves such a go.sum as it is: that is not drift.
- */
+
 function onlyLineEndings(d) {
-    if (d.file !== 'go.sum')
-        return false;
-    const text = (lines) => lines.map((l) => l.text.replace(/\r$/, '')).join('\n');
+    if (d.file !== "go.sum") return false;
+    const text = lines => lines.map(l => l.text.replace(/\r$/, "")).join("\n");
     return text(d.removed) === text(d.added);
 }
-/** `-diff` exits 1 both for drift and for errors; go reports errors on stderr with a "go: " prefix. */
+
 function hasError(r) {
     return /^go: /m.test(r.stderr) && !/^diff /m.test(r.stdout);
 }
+
 function finish(module, mode, out, attempts, durationMs) {
     const changed = out.diffs.length > 0;
-    const base = { module, attempts, durationMs };
-    if (out.error)
-        return { ...base, status: 'error', diff: '', changedFiles: [], annotations: [], error: out.error };
-    const prefix = module.rel === '.' ? '' : module.rel + '/';
+    const base = {
+        module: module,
+        attempts: attempts,
+        durationMs: durationMs
+    };
+    if (out.error) return {
+        ...base,
+        status: "error",
+        diff: "",
+        changedFiles: [],
+        annotations: [],
+        error: out.error
+    };
+    const prefix = module.rel === "." ? "" : module.rel + "/";
     return {
         ...base,
-        status: !changed ? 'tidy' : mode === 'fix' ? 'fixed' : 'drift',
-        diff: changed ? relabelDiff(out.diffs, module.rel) : '',
-        changedFiles: out.diffs.map((d) => prefix + d.file),
-        annotations: changed
-            ? driftAnnotations(module.rel, module.path, out.diffs, text(out.before['go.mod']), text(out.before['go.sum']))
-            : []
+        status: !changed ? "tidy" : mode === "fix" ? "fixed" : "drift",
+        diff: changed ? relabelDiff(out.diffs, module.rel) : "",
+        changedFiles: out.diffs.map(d => prefix + d.file),
+        annotations: changed ? driftAnnotations(module.rel, module.path, out.diffs, text(out.before["go.mod"]), text(out.before["go.sum"])) : []
     };
 }
+
 function text(b) {
-    return b ? b.toString('utf8') : '';
+    return b ? b.toString("utf8") : "";
 }
-/** Synchronous on purpose: two small files, and no turn of the event loop before go starts (see tidyOnce). */
+
 function readFiles(dir) {
     const out = {};
     for (const f of FILES) {
         try {
             out[f] = readFileSync(path.join(dir, f));
-        }
-        catch {
-            /* absent */
-        }
+        } catch {}
     }
     return out;
 }
-/** Puts go.mod/go.sum back byte for byte, removing files that tidy created. */
+
 async function restoreFiles(dir, before, after) {
     for (const f of FILES) {
         const p = path.join(dir, f);
         const was = before[f];
         if (was === undefined) {
-            if (after[f] !== undefined)
-                await fs$1.rm(p, { force: true });
-        }
-        else if (!after[f] || !was.equals(after[f])) {
+            if (after[f] !== undefined) await fs$1.rm(p, {
+                force: true
+            });
+        } else if (!after[f] || !was.equals(after[f])) {
             await fs$1.writeFile(p, was);
         }
     }
@@ -3509,17 +3588,21 @@ async function restoreModuleCache(o) {
     let report;
     try {
         report = await restore(o);
-    }
-    catch (e) {
-        report = { restore: 'failed', note: `module cache not restored: ${cleanMessage(e instanceof Error ? e.message : String(e))}` };
+    } catch (e) {
+        report = {
+            restore: "failed",
+            note: `module cache not restored: ${cleanMessage(e instanceof Error ? e.message : String(e))}`
+        };
     }
     return report;
 }
+
 async function restore(o) {
-    if (o.mode === 'false')
-        return { restore: 'disabled' };
+    if (o.mode === "false") return {
+        restore: "disabled"
+    };
     const started = Date.now();
-    const { key, restoreKeys } = cacheKeys({
+    const {key: key, restoreKeys: restoreKeys} = cacheKeys({
         os: process.env.RUNNER_OS || process.platform,
         arch: process.env.RUNNER_ARCH || process.arch,
         goVersion: o.goVersion,
@@ -3529,413 +3612,377 @@ async function restore(o) {
         mode: o.mode,
         gomodcache: o.gomodcache,
         goVersion: o.goVersion,
-        key,
-        restore: 'miss',
-        modules: o.modules.map((m) => ({ dir: m.dir, rel: m.rel }))
+        key: key,
+        restore: "miss",
+        modules: o.modules.map(m => ({
+            dir: m.dir,
+            rel: m.rel
+        }))
     };
-    const done = (report) => {
+    const done = report => {
         state.restore = report.restore;
         state.matchedKey = report.matchedKey;
         saveCacheState(state);
-        return { key, ...report };
+        return {
+            key: key,
+            ...report
+        };
     };
-    if (!o.gomodcache)
-        return done({ restore: 'failed', note: '`go env GOMODCACHE` is empty; module cache not restored' });
+    if (!o.gomodcache) return done({
+        restore: "failed",
+        note: "`go env GOMODCACHE` is empty; module cache not restored"
+    });
     if (holdsModules(o.gomodcache)) {
-        // Unpacking over another cache (e.g. actions/setup-go's) would mix two caches' files; that step owns it.
-        const note = 'GOMODCACHE already holds modules (restored by an earlier step?): not restoring over it, and not saving it';
-        return done({ restore: 'skipped', note });
+        const note = "GOMODCACHE already holds modules (restored by an earlier step?): not restoring over it, and not saving it";
+        return done({
+            restore: "skipped",
+            note: note
+        });
     }
-    const cache = await import('./shared/cache-service.js');
+    const cache = await (import("./shared/cache-service.js"));
     if (!cache.isFeatureAvailable()) {
         state.noService = true;
-        return done({ restore: 'failed', note: 'the Actions cache service is not available to this step; module cache not restored' });
+        return done({
+            restore: "failed",
+            note: "the Actions cache service is not available to this step; module cache not restored"
+        });
     }
     const paths = cachePaths(o.gomodcache);
-    const outcome = await withTimeout(watchCacheLog(() => cache.restoreCache(paths, key, restoreKeys)), o.timeoutMs ?? 5 * 60_000);
+    const outcome = await withTimeout(watchCacheLog(() => cache.restoreCache(paths, key, restoreKeys)), o.timeoutMs ?? 5 * 6e4);
     const durationMs = Date.now() - started;
     if (!outcome) {
-        const s = Math.round((o.timeoutMs ?? 5 * 60_000) / 1000);
-        return done({ restore: 'failed', durationMs, note: `the cache service did not answer within ${s} s; continuing without the module cache` });
+        const s = Math.round((o.timeoutMs ?? 5 * 6e4) / 1e3);
+        return done({
+            restore: "failed",
+            durationMs: durationMs,
+            note: `the cache service did not answer within ${s} s; continuing without the module cache`
+        });
     }
-    const { value: matchedKey, failure } = outcome.value;
+    const {value: matchedKey, failure: failure} = outcome.value;
     if (failure) {
-        // GOMODCACHE held no modules before, so whatever is there now is a half-extracted archive: go would trust
-        // its extracted directories as complete. The library already logged the failure; the summary names it too.
         removeModules(o.gomodcache);
-        return done({ restore: 'failed', durationMs, note: failure.message });
+        return done({
+            restore: "failed",
+            durationMs: durationMs,
+            note: failure.message
+        });
     }
-    if (!matchedKey)
-        return done({ restore: 'miss', durationMs });
+    if (!matchedKey) return done({
+        restore: "miss",
+        durationMs: durationMs
+    });
     return done({
-        restore: matchedKey === key ? 'hit' : 'partial',
-        matchedKey,
-        durationMs,
+        restore: matchedKey === key ? "hit" : "partial",
+        matchedKey: matchedKey,
+        durationMs: durationMs,
         sizeBytes: downloadBytes(o.gomodcache)
     });
 }
 
 function securityReview(s) {
     const out = [];
-    if (s.GOSUMDB.trim() === 'off') {
+    if (s.GOSUMDB.trim() === "off") {
         out.push({
-            title: 'Checksum database disabled',
-            message: 'GOSUMDB=off: modules missing from go.sum are accepted without verification against the checksum database.'
+            title: "Checksum database disabled",
+            message: "GOSUMDB=off: modules missing from go.sum are accepted without verification against the checksum database."
         });
     }
-    if (s.GOINSECURE.trim() !== '') {
+    if (s.GOINSECURE.trim() !== "") {
         out.push({
-            title: 'Insecure module fetches allowed',
+            title: "Insecure module fetches allowed",
             message: `GOINSECURE=${s.GOINSECURE.trim()}: modules matching these patterns may be fetched over plain http or with unverified TLS certificates.`
         });
     }
     if (/(^|\s)--?insecure(=(true|1|t|TRUE|True|T))?(?=\s|$)/.test(s.GOFLAGS)) {
         out.push({
-            title: 'GOFLAGS contains -insecure',
-            message: 'GOFLAGS sets -insecure: go may fetch over plain http and skip TLS verification.'
+            title: "GOFLAGS contains -insecure",
+            message: "GOFLAGS sets -insecure: go may fetch over plain http and skip TLS verification."
         });
     }
-    const broad = s.GONOSUMDB.split(',')
-        .map((p) => p.trim())
-        .filter((p) => p !== '' && !coveredBy(p, s.GOPRIVATE));
+    const broad = s.GONOSUMDB.split(",").map(p => p.trim()).filter(p => p !== "" && !coveredBy(p, s.GOPRIVATE));
     if (broad.length > 0) {
         out.push({
-            title: 'GONOSUMDB broader than GOPRIVATE',
-            message: `GONOSUMDB pattern(s) ${broad.join(', ')} are not covered by GOPRIVATE (${s.GOPRIVATE || 'empty'}): ` +
-                'public modules under them skip the checksum database.'
+            title: "GONOSUMDB broader than GOPRIVATE",
+            message: `GONOSUMDB pattern(s) ${broad.join(", ")} are not covered by GOPRIVATE (${s.GOPRIVATE || "empty"}): ` + "public modules under them skip the checksum database."
         });
     }
     out.push(...plainHttpCredentials(s.proxies, s.netrcHosts));
     const leak = privateToPublic(s.proxies, s.netrcHosts, s.GOPRIVATE);
-    if (leak)
-        out.push(leak);
-    return out.map((f) => ({ title: f.title, message: redact(f.message) }));
+    if (leak) out.push(leak);
+    return out.map(f => ({
+        title: f.title,
+        message: redact(f.message)
+    }));
 }
-/** True when the go-style pattern `p` only matches paths that some GOPRIVATE pattern matches too. */
+
 function coveredBy(p, goprivate) {
-    const trimmed = p.replace(/\/+$/, '');
-    const privates = goprivate.split(',').map((g) => g.trim().replace(/\/+$/, ''));
-    // Identical text covers itself even where glob syntax (character classes) does not match its own text.
-    if (privates.includes(trimmed))
-        return true;
-    // Reading the pattern's text as a module path is exact for literal patterns and for `*`/`?`, which match
-    // themselves; a GOPRIVATE glob that matches that text matches everything the pattern can.
+    const trimmed = p.replace(/\/+$/, "");
+    const privates = goprivate.split(",").map(g => g.trim().replace(/\/+$/, ""));
+    if (privates.includes(trimmed)) return true;
     return matchPrefixPatterns(goprivate, trimmed);
 }
-/** go's module.MatchPrefixPatterns: does any comma-separated glob match a leading run of path elements? */
+
 function matchPrefixPatterns(globs, target) {
-    for (let glob of globs.split(',')) {
-        glob = glob.trim().replace(/\/$/, '');
-        if (glob === '')
-            continue;
-        let n = glob.split('/').length - 1;
+    for (let glob of globs.split(",")) {
+        glob = glob.trim().replace(/\/$/, "");
+        if (glob === "") continue;
+        let n = glob.split("/").length - 1;
         let prefix = target;
         for (let i = 0; i < target.length; i++) {
-            if (target[i] !== '/')
-                continue;
+            if (target[i] !== "/") continue;
             if (n === 0) {
                 prefix = target.slice(0, i);
                 break;
             }
             n--;
         }
-        if (n > 0)
-            continue;
-        if (pathMatch(glob, prefix))
-            return true;
+        if (n > 0) continue;
+        if (pathMatch(glob, prefix)) return true;
     }
     return false;
 }
-/** go's path.Match (`*`, `?`, `[...]` with ranges and `^`, `\` escapes); a malformed pattern matches nothing. */
+
 function pathMatch(pattern, name) {
-    let re = '^';
+    let re = "^";
     for (let i = 0; i < pattern.length; i++) {
         const c = pattern[i];
-        if (c === '*')
-            re += '[^/]*';
-        else if (c === '?')
-            re += '[^/]';
-        else if (c === '\\') {
-            if (++i >= pattern.length)
-                return false;
+        if (c === "*") re += "[^/]*"; else if (c === "?") re += "[^/]"; else if (c === "\\") {
+            if (++i >= pattern.length) return false;
             re += escapeRe(pattern[i]);
-        }
-        else if (c === '[') {
+        } else if (c === "[") {
             const end = classEnd(pattern, i + 1);
-            if (end < 0)
-                return false;
+            if (end < 0) return false;
             let body = pattern.slice(i + 1, end);
-            const negated = body.startsWith('^');
-            if (negated)
-                body = body.slice(1);
-            let items = '';
+            const negated = body.startsWith("^");
+            if (negated) body = body.slice(1);
+            let items = "";
             for (let j = 0; j < body.length; j++) {
-                // An escaped character is literal (even '-'); an unescaped '-' keeps its range meaning.
-                const lit = body[j] === '\\' ? body[++j] ?? '' : body[j];
-                items += /[\]^\\[]/.test(lit) || (lit === '-' && body[j - 1] === '\\') ? '\\' + lit : lit;
+                const lit = body[j] === "\\" ? body[++j] ?? "" : body[j];
+                items += /[\]^\\[]/.test(lit) || lit === "-" && body[j - 1] === "\\" ? "\\" + lit : lit;
             }
             re += negated ? `[^${items}]` : `[${items}]`;
             i = end;
-        }
-        else
-            re += escapeRe(c);
+        } else re += escapeRe(c);
     }
     try {
-        return new RegExp(re + '$').test(name);
-    }
-    catch {
+        return new RegExp(re + "$").test(name);
+    } catch {
         return false;
     }
 }
+
 function classEnd(p, from) {
     let i = from;
-    if (p[i] === '^')
-        i++;
-    if (p[i] === ']')
-        return -1; // go rejects an empty class
-    for (; i < p.length; i++) {
-        if (p[i] === '\\')
-            i++;
-        else if (p[i] === ']')
-            return i;
+    if (p[i] === "^") i++;
+    if (p[i] === "]") return -1;
+    for (;i < p.length; i++) {
+        if (p[i] === "\\") i++; else if (p[i] === "]") return i;
     }
     return -1;
 }
+
 function escapeRe(c) {
-    return /[\\^$.*+?()[\]{}|/-]/.test(c) ? '\\' + c : c;
+    return /[\\^$.*+?()[\]{}|/-]/.test(c) ? "\\" + c : c;
 }
+
 function isLoopbackHost(host) {
-    const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-    return h === 'localhost' || h === '::1' || /^127\./.test(h);
+    const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+    return h === "localhost" || h === "::1" || /^127\./.test(h);
 }
+
 function proxyUrl(p) {
-    if (p.kind !== 'url')
-        return undefined;
+    if (p.kind !== "url") return undefined;
     try {
         return new URL(p.url);
-    }
-    catch {
+    } catch {
         return undefined;
     }
 }
-/** Does a netrc machine (host, host:port, or a host/path prefix) apply to this URL? */
+
 function netrcApplies(u, machines) {
-    const full = (u.host + u.pathname).replace(/\/+$/, '');
-    return machines.some((m) => m === u.host || m === u.hostname || full === m || full.startsWith(m + '/'));
+    const full = (u.host + u.pathname).replace(/\/+$/, "");
+    return machines.some(m => m === u.host || m === u.hostname || full === m || full.startsWith(m + "/"));
 }
+
 function hasCredentials(p, machines) {
     const u = proxyUrl(p);
-    return !!u && (u.username !== '' || u.password !== '' || netrcApplies(u, machines));
+    return !!u && (u.username !== "" || u.password !== "" || netrcApplies(u, machines));
 }
+
 function plainHttpCredentials(proxies, machines) {
-    return proxies
-        .filter((p) => {
+    return proxies.filter(p => {
         const u = proxyUrl(p);
-        return u?.protocol === 'http:' && !isLoopbackHost(u.hostname) && hasCredentials(p, machines);
-    })
-        .map((p) => ({
-        title: 'Credentials over plain http',
+        return u?.protocol === "http:" && !isLoopbackHost(u.hostname) && hasCredentials(p, machines);
+    }).map(p => ({
+        title: "Credentials over plain http",
         message: `${p.display} is reached over plain http with credentials: anyone on the network path can read them. Use https.`
     }));
 }
+
 function privateToPublic(proxies, machines, goprivate) {
-    if (goprivate.trim() !== '')
-        return undefined;
-    const first = proxies.findIndex((p) => hasCredentials(p, machines));
-    if (first < 0)
-        return undefined;
-    const pub = proxies.slice(first + 1).find((p) => {
+    if (goprivate.trim() !== "") return undefined;
+    const first = proxies.findIndex(p => hasCredentials(p, machines));
+    if (first < 0) return undefined;
+    const pub = proxies.slice(first + 1).find(p => {
         const u = proxyUrl(p);
         return !!u && /^https?:$/.test(u.protocol) && !isLoopbackHost(u.hostname) && !hasCredentials(p, machines);
     });
-    if (!pub)
-        return undefined;
+    if (!pub) return undefined;
     return {
-        title: 'Private proxy fails over to a public one',
-        message: `${proxies[first].display} needs credentials (a private proxy) and ${pub.display} follows it without ` +
-            'credentials while GOPRIVATE is empty: when the private proxy fails or lacks a module, the paths of private ' +
-            'modules are sent to the public proxy. List them in `goprivate`.'
+        title: "Private proxy fails over to a public one",
+        message: `${proxies[first].display} needs credentials (a private proxy) and ${pub.display} follows it without ` + "credentials while GOPRIVATE is empty: when the private proxy fails or lacks a module, the paths of private " + "modules are sent to the public proxy. List them in `goprivate`."
     };
 }
 
 const STATUS = {
-    tidy: '✅ tidy',
-    drift: '❌ drift',
-    fixed: '🔧 fixed',
-    error: '💥 error'
+    tidy: "\u2705 tidy",
+    drift: "\u274c drift",
+    fixed: "\ud83d\udd27 fixed",
+    error: "\ud83d\udca5 error"
 };
+
 function renderSummary(r) {
-    const parts = [`## go-tidy-guard (${r.mode})`, ''];
-    const facts = [
-        r.goVersion && `**Go** ${r.goVersion}`,
-        r.goproxy !== undefined && `**GOPROXY** \`${r.goproxy}\``,
-        r.egressProxy && `**Egress proxy** \`${r.egressProxy}\``
-    ].filter(Boolean);
-    if (facts.length)
-        parts.push(facts.join(' · '), '');
-    if (r.fatal)
-        parts.push(`> [!CAUTION]\n> ${r.fatal.replace(/\n/g, '\n> ')}`, '');
-    if (r.modules.length)
-        parts.push(modulesTable(r.modules), '');
-    for (const m of r.modules)
-        parts.push(...moduleDetails(m));
-    if (r.preflight?.length)
-        parts.push('### Preflight', '', preflightTable(r.preflight), '');
-    if (r.relay?.length)
-        parts.push('### Relay', '', relayTable(r.relay), '');
-    if (r.cache)
-        parts.push('### Module cache', '', cacheLine(r), '');
+    const parts = [ `## go-tidy-guard (${r.mode})`, "" ];
+    const facts = [ r.goVersion && `**Go** ${r.goVersion}`, r.goproxy !== undefined && `**GOPROXY** \`${r.goproxy}\``, r.egressProxy && `**Egress proxy** \`${r.egressProxy}\`` ].filter(Boolean);
+    if (facts.length) parts.push(facts.join(" \xb7 "), "");
+    if (r.fatal) parts.push(`> [!CAUTION]\n> ${r.fatal.replace(/\n/g, "\n> ")}`, "");
+    if (r.modules.length) parts.push(modulesTable(r.modules), "");
+    for (const m of r.modules) parts.push(...moduleDetails(m));
+    if (r.preflight?.length) parts.push("### Preflight", "", preflightTable(r.preflight), "");
+    if (r.relay?.length) parts.push("### Relay", "", relayTable(r.relay), "");
+    if (r.cache) parts.push("### Module cache", "", cacheLine(r), "");
     if (r.security?.length) {
-        parts.push('### Security review', '', ...r.security.map((s) => `- ⚠️ **${s.title}**: ${s.message}`), '');
+        parts.push("### Security review", "", ...r.security.map(s => `- \u26a0\ufe0f **${s.title}**: ${s.message}`), "");
     }
-    return parts.join('\n');
-}
-function table(head, rows) {
-    const esc = (c) => c.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-    return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.map(esc).join(' | ')} |`).join('\n');
-}
-function seconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
-}
-function modulesTable(mods) {
-    return table(['Module', 'Directory', 'Status', 'Time', 'Attempts'], mods.map((m) => [m.module.path || '?', m.module.rel, STATUS[m.status], seconds(m.durationMs), String(m.attempts)]));
-}
-function moduleDetails(m) {
-    if (m.error) {
-        const out = m.error.output ? ['<details><summary>go output</summary>', '', '```', m.error.output, '```', '', '</details>', ''] : [];
-        return [`**${m.module.rel}**: ${m.error.class} error`, '', '```', m.error.message, '```', '', `💡 ${m.error.hint}`, '', ...out];
-    }
-    if (!m.diff)
-        return [];
-    return [`<details open><summary><b>${m.module.rel}</b>: ${m.changedFiles.join(', ')}</summary>`, '', '```diff', m.diff.trimEnd(), '```', '', '</details>', ''];
-}
-function preflightTable(rows) {
-    const ms = (n) => (n === undefined ? '–' : `${Math.round(n)} ms`);
-    return table(['Endpoint', 'Role', 'Verdict', 'DNS', 'TCP', 'TLS', 'HTTP', 'Hint'], rows.map((p) => [
-        `\`${p.endpoint}\``,
-        p.role,
-        p.verdict === 'ok' ? '✅ ok' : `❌ ${p.verdict}`,
-        ms(p.timings.dns),
-        ms(p.timings.tcp),
-        ms(p.timings.tls),
-        ms(p.timings.http),
-        p.hint + (p.certificate ? ` (subject: ${p.certificate.subject}; issuer: ${p.certificate.issuer})` : '')
-    ]));
-}
-function relayTable(rows) {
-    return table(['Upstream', 'Requests', 'Bytes', 'Retries', 'Hedged', 'Failures', 'Median latency', 'State'], rows.map((u) => [
-        `\`${u.upstream}\``,
-        String(u.requests),
-        String(u.bytes),
-        String(u.retries),
-        String(u.hedges ?? 0),
-        String(u.failures),
-        `${Math.round(u.latencyMs)} ms`,
-        u.tripped ? '⛔ stopped (circuit breaker)' : u.demoted ? '⚠️ demoted (stalled or silent)' : 'in use'
-    ]));
-}
-function cacheLine(r) {
-    const c = r.cache;
-    const bits = [`restore: **${c.restore}**`];
-    if (c.matchedKey)
-        bits.push(`key \`${c.matchedKey}\``);
-    else if (c.key)
-        bits.push(`key \`${c.key}\``);
-    if (c.sizeBytes !== undefined)
-        bits.push(`${(c.sizeBytes / 1048576).toFixed(1)} MB`);
-    if (c.durationMs !== undefined)
-        bits.push(seconds(c.durationMs));
-    if (c.note)
-        bits.push(c.note);
-    return bits.join(' · ');
+    return parts.join("\n");
 }
 
-// Reporting reads one RunResult and writes annotations, outputs and the job summary. Nothing else logs ad hoc.
-// Fail-soft: a reporting problem is a warning, never the reason a step fails.
-function reportOutputs(r) {
-    const drifted = r.modules.filter((m) => m.status === 'drift' || m.status === 'fixed');
-    setOutput('drift', drifted.length > 0 ? 'true' : 'false');
-    setOutput('diff', redact(drifted.map((m) => m.diff).join('')));
-    setOutput('changed-files', r.modules.flatMap((m) => m.changedFiles).join('\n'));
-    setOutput('modules', JSON.stringify(r.modules.map((m) => m.module.rel)));
-    if (r.goproxy !== undefined)
-        setOutput('goproxy', redact(r.goproxy));
-    if (r.preflight)
-        setOutput('preflight', redact(JSON.stringify(r.preflight)));
-    if (r.cache)
-        setOutput('cache-hit', r.cache.restore === 'hit' ? 'true' : 'false');
+function table(head, rows) {
+    const esc = c => c.replace(/\|/g, "\\|").replace(/\n/g, " ");
+    return [ head, head.map(() => "---"), ...rows ].map(r => `| ${r.map(esc).join(" | ")} |`).join("\n");
 }
+
+function seconds(ms) {
+    return `${(ms / 1e3).toFixed(1)} s`;
+}
+
+function modulesTable(mods) {
+    return table([ "Module", "Directory", "Status", "Time", "Attempts" ], mods.map(m => [ m.module.path || "?", m.module.rel, STATUS[m.status], seconds(m.durationMs), String(m.attempts) ]));
+}
+
+function moduleDetails(m) {
+    if (m.error) {
+        const out = m.error.output ? [ "<details><summary>go output</summary>", "", "```", m.error.output, "```", "", "</details>", "" ] : [];
+        return [ `**${m.module.rel}**: ${m.error.class} error`, "", "```", m.error.message, "```", "", `\ud83d\udca1 ${m.error.hint}`, "", ...out ];
+    }
+    if (!m.diff) return [];
+    return [ `<details open><summary><b>${m.module.rel}</b>: ${m.changedFiles.join(", ")}</summary>`, "", "```diff", m.diff.trimEnd(), "```", "", "</details>", "" ];
+}
+
+function preflightTable(rows) {
+    const ms = n => n === undefined ? "\u2013" : `${Math.round(n)} ms`;
+    return table([ "Endpoint", "Role", "Verdict", "DNS", "TCP", "TLS", "HTTP", "Hint" ], rows.map(p => [ `\`${p.endpoint}\``, p.role, p.verdict === "ok" ? "\u2705 ok" : `\u274c ${p.verdict}`, ms(p.timings.dns), ms(p.timings.tcp), ms(p.timings.tls), ms(p.timings.http), p.hint + (p.certificate ? ` (subject: ${p.certificate.subject}; issuer: ${p.certificate.issuer})` : "") ]));
+}
+
+function relayTable(rows) {
+    return table([ "Upstream", "Requests", "Bytes", "Retries", "Hedged", "Failures", "Median latency", "State" ], rows.map(u => [ `\`${u.upstream}\``, String(u.requests), String(u.bytes), String(u.retries), String(u.hedges ?? 0), String(u.failures), `${Math.round(u.latencyMs)} ms`, u.tripped ? "\u26d4 stopped (circuit breaker)" : u.demoted ? "\u26a0\ufe0f demoted (stalled or silent)" : "in use" ]));
+}
+
+function cacheLine(r) {
+    const c = r.cache;
+    const bits = [ `restore: **${c.restore}**` ];
+    if (c.matchedKey) bits.push(`key \`${c.matchedKey}\``); else if (c.key) bits.push(`key \`${c.key}\``);
+    if (c.sizeBytes !== undefined) bits.push(`${(c.sizeBytes / 1048576).toFixed(1)} MB`);
+    if (c.durationMs !== undefined) bits.push(seconds(c.durationMs));
+    if (c.note) bits.push(c.note);
+    return bits.join(" \xb7 ");
+}
+
+function reportOutputs(r) {
+    const drifted = r.modules.filter(m => m.status === "drift" || m.status === "fixed");
+    setOutput("drift", drifted.length > 0 ? "true" : "false");
+    setOutput("diff", redact(drifted.map(m => m.diff).join("")));
+    setOutput("changed-files", r.modules.flatMap(m => m.changedFiles).join("\n"));
+    setOutput("modules", JSON.stringify(r.modules.map(m => m.module.rel)));
+    if (r.goproxy !== undefined) setOutput("goproxy", redact(r.goproxy));
+    if (r.preflight) setOutput("preflight", redact(JSON.stringify(r.preflight)));
+    if (r.cache) setOutput("cache-hit", r.cache.restore === "hit" ? "true" : "false");
+}
+
 function reportAnnotations(r) {
-    const level = r.mode === 'fix' ? notice : error;
+    const level = r.mode === "fix" ? notice : error;
     for (const m of r.modules) {
         for (const a of m.annotations) {
-            level(redact(a.message), { title: a.title, file: a.file, startLine: a.startLine });
+            level(redact(a.message), {
+                title: a.title,
+                file: a.file,
+                startLine: a.startLine
+            });
         }
         if (m.error) {
             error(redact(`${m.error.message}\n${m.error.hint}`), {
                 title: `go mod tidy failed in ${m.module.rel} (${m.error.class})`,
-                file: m.module.rel === '.' ? 'go.mod' : `${m.module.rel}/go.mod`
+                file: m.module.rel === "." ? "go.mod" : `${m.module.rel}/go.mod`
             });
         }
     }
-    for (const s of r.security ?? [])
-        warning(redact(s.message), { title: s.title });
-    // Caching is fail-soft: a failed restore is a warning, a deliberate skip a notice.
-    if (r.cache?.note)
-        (r.cache.restore === 'failed' ? warning : notice)(redact(r.cache.note), { title: 'Module cache' });
+    for (const s of r.security ?? []) warning(redact(s.message), {
+        title: s.title
+    });
+    if (r.cache?.note) (r.cache.restore === "failed" ? warning : notice)(redact(r.cache.note), {
+        title: "Module cache"
+    });
     for (const p of r.preflight ?? []) {
-        if (p.verdict !== 'ok')
-            warning(redact(`${p.endpoint}: ${p.verdict}. ${p.hint}`), { title: 'Preflight' });
+        if (p.verdict !== "ok") warning(redact(`${p.endpoint}: ${p.verdict}. ${p.hint}`), {
+            title: "Preflight"
+        });
     }
 }
-/** go's own output for failed modules, folded into a group per module. */
+
 function reportLog(r) {
     for (const m of r.modules) {
-        if (!m.error?.output)
-            continue;
+        if (!m.error?.output) continue;
         startGroup(`go output for ${m.module.rel}`);
         info(redact(m.error.output));
         endGroup();
     }
 }
-/** One line that says why the step fails, or undefined when it passes. */
+
 function failureMessage(r) {
-    if (r.fatal)
-        return redact(r.fatal);
-    const errors = r.modules.filter((m) => m.status === 'error');
+    if (r.fatal) return redact(r.fatal);
+    const errors = r.modules.filter(m => m.status === "error");
     if (errors.length > 0) {
         const first = errors[0].error;
-        const list = errors.map((m) => `${m.module.rel} (${m.error?.class})`).join(', ');
-        return redact(`go mod tidy failed for ${list}: ${first?.message ?? ''}`);
+        const list = errors.map(m => `${m.module.rel} (${m.error?.class})`).join(", ");
+        return redact(`go mod tidy failed for ${list}: ${first?.message ?? ""}`);
     }
-    const drifted = r.modules.filter((m) => m.status === 'drift');
-    if (r.mode === 'check' && drifted.length > 0) {
-        return `go.mod/go.sum are not tidy in: ${drifted.map((m) => m.module.rel).join(', ')} (run \`go mod tidy\`)`;
+    const drifted = r.modules.filter(m => m.status === "drift");
+    if (r.mode === "check" && drifted.length > 0) {
+        return `go.mod/go.sum are not tidy in: ${drifted.map(m => m.module.rel).join(", ")} (run \`go mod tidy\`)`;
     }
     return undefined;
 }
-/** Writes everything; each part is fail-soft. */
+
 async function report(r) {
-    for (const part of [reportOutputs, reportLog, reportAnnotations]) {
+    for (const part of [ reportOutputs, reportLog, reportAnnotations ]) {
         try {
             part(r);
-        }
-        catch (e) {
+        } catch (e) {
             warning(`go-tidy-guard could not write ${part.name}: ${redact(String(e))}`);
         }
     }
     try {
         await summary.addRaw(redact(renderSummary(r)), true).write();
-    }
-    catch (e) {
+    } catch (e) {
         warning(`go-tidy-guard could not write the job summary: ${redact(String(e))}`);
     }
 }
 
-// Orchestrates the stages; see DEVELOPERS.md for the data flow. Every outcome lands in one RunResult,
-// which reporting writes in `finally` so the summary exists even when the step fails.
 async function run() {
-    const result = { mode: 'check', modules: [] };
+    const result = {
+        mode: "check",
+        modules: []
+    };
     let network;
     let access;
     let inputs;
@@ -3948,54 +3995,70 @@ async function run() {
         result.goproxy = formatProxyList(settings.proxies, undefined, true);
         result.egressProxy = egressProxySummary(process.env);
         access = await prepareAccess(inputs, process.env.RUNNER_TEMP || os.tmpdir(), stringEnv(process.env));
-        if (access.netrcFile)
-            saveState('netrc-file', access.netrcFile);
-        const netrcHosts = access.netrc.map((e) => e.machine);
-        result.security = securityReview({ ...settings, GOINSECURE: go.env.GOINSECURE ?? '', GOFLAGS: go.env.GOFLAGS ?? '', netrcHosts });
-        const env = { ...goEnv(settings), ...access.env };
-        const modules = await discoverModules({ go, env, workspace: inputs.workspace, workingDirectory: inputs.workingDirectory, patterns: inputs.modules });
-        const [cache, net] = await Promise.all([
-            restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
-            startNetwork(inputs, settings, access).catch((e) => {
-                if (e instanceof PreflightFailed)
-                    result.preflight = e.results;
-                throw e;
-            })
-        ]);
+        if (access.netrcFile) saveState("netrc-file", access.netrcFile);
+        const netrcHosts = access.netrc.map(e => e.machine);
+        result.security = securityReview({
+            ...settings,
+            GOINSECURE: go.env.GOINSECURE ?? "",
+            GOFLAGS: go.env.GOFLAGS ?? "",
+            netrcHosts: netrcHosts
+        });
+        const env = {
+            ...goEnv(settings),
+            ...access.env
+        };
+        const modules = await discoverModules({
+            go: go,
+            env: env,
+            workspace: inputs.workspace,
+            workingDirectory: inputs.workingDirectory,
+            patterns: inputs.modules
+        });
+        const [cache, net] = await Promise.all([ restoreModuleCache({
+            mode: inputs.cache,
+            gomodcache: go.env.GOMODCACHE,
+            goVersion: go.version,
+            modules: modules
+        }), startNetwork(inputs, settings, access).catch(e => {
+            if (e instanceof PreflightFailed) result.preflight = e.results;
+            throw e;
+        }) ]);
         network = net;
         result.cache = cache;
         result.modules = await tidyModules(modules, {
-            go,
-            env: { ...env, GOPROXY: net.goproxy },
+            go: go,
+            env: {
+                ...env,
+                GOPROXY: net.goproxy
+            },
             mode: inputs.mode,
             tidyArgs: inputs.tidyArgs,
             retries: inputs.retries,
             mayRetry: () => !net.allDown(),
-            auth: { tokenSet: inputs.token !== '', privateHosts: inputs.privateHosts, netrcHosts, relayUrl: net.relayUrl }
+            auth: {
+                tokenSet: inputs.token !== "",
+                privateHosts: inputs.privateHosts,
+                netrcHosts: netrcHosts,
+                relayUrl: net.relayUrl
+            }
         });
-        // After tidy, so that the healthy-first order has every verdict that arrived meanwhile.
-        if (inputs.exportEnv)
-            exportEnv(settings, net.exportGoproxy(), access.env);
-    }
-    catch (e) {
+        if (inputs.exportEnv) exportEnv(settings, net.exportGoproxy(), access.env);
+    } catch (e) {
         result.fatal = e instanceof Error ? e.message : String(e);
         debug(redact(String(e?.stack ?? e)));
-    }
-    finally {
+    } finally {
         if (network) {
             result.preflight = await network.finishPreflight();
             result.relay = network.stats();
             await network.close();
         }
-        // Later steps need the netrc file only through exported env; otherwise it goes now (post removes it too).
-        if (access?.netrcFile && !inputs?.exportEnv)
-            await removeCredentialFile(access.netrcFile);
+        if (access?.netrcFile && !inputs?.exportEnv) await removeCredentialFile(access.netrcFile);
         await report(result);
     }
     const failure = failureMessage(result);
-    if (failure)
-        setFailed(failure);
+    if (failure) setFailed(failure);
 }
+
 function goEnv(s) {
     return {
         ...stringEnv(process.env),
@@ -4006,16 +4069,13 @@ function goEnv(s) {
         GOSUMDB: s.GOSUMDB
     };
 }
+
 function exportEnv(s, goproxy, extra) {
-    exportVariable('GOPROXY', goproxy);
-    for (const name of ['GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB'])
-        exportVariable(name, s[name]);
-    for (const [name, value] of Object.entries(extra))
-        exportVariable(name, value);
+    exportVariable("GOPROXY", goproxy);
+    for (const name of [ "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB" ]) exportVariable(name, s[name]);
+    for (const [name, value] of Object.entries(extra)) exportVariable(name, value);
 }
 
-// Entry point of the main step (runs.main in action.yml).
 await run();
-// A cache service that accepted a connection and never answered would keep the process alive after the
-// (timed-out) restore; the step is over once run() returns, with process.exitCode set by core.setFailed.
+
 process.exit();

@@ -1,89 +1,56 @@
-import { setFlagsFromString } from 'node:v8';
-import { randomUUID, X509Certificate, createHash } from 'node:crypto';
-import { promises, readFileSync, existsSync, readdirSync, lstatSync, rmSync, chmodSync, writeFileSync, rmdirSync } from 'node:fs';
-import * as path from 'node:path';
-import { join, sep, relative } from 'node:path';
-import { o as setSecret, h as saveState, m as getState } from './core.js';
+import { setFlagsFromString } from "node:v8";
 
-// Imported first by both entry points, before undici can compile its HTTP parser.
-// undici parses HTTP with llhttp compiled to WebAssembly. V8 compiles it with Liftoff, then recompiles the whole
-// module with TurboFan on a background thread: about half a second of one core, measured on Node 20. Node's exit
-// waits for that job, so any step that made one request ended about 200 ms late, and on a 2-core runner the job
-// competes with go for CPU. Liftoff's code parses the few hundred header bytes of a response just as well; the
-// bodies we relay pass through the parser as spans, not byte by byte.
-setFlagsFromString('--liftoff-only');
+import { randomUUID, X509Certificate, createHash } from "node:crypto";
 
-// Secrets registry: every credential the action learns is masked for the runner (core.setSecret)
-// and scrubbed from any text we print, summarise or output.
-const secrets = new Set();
-/** Registers a secret with the runner and with `redact`. Empty and very short values are ignored. */
+import { promises, readFileSync, existsSync, readdirSync, lstatSync, rmSync, chmodSync, writeFileSync, rmdirSync } from "node:fs";
+
+import * as path from "node:path";
+
+import { join, sep, relative } from "node:path";
+
+import { o as setSecret, h as saveState, m as getState } from "./core.js";
+
+setFlagsFromString("--liftoff-only");
+
+const secrets = new Set;
+
 function addSecret(value) {
-    if (!value || value.length < 3)
-        return;
-    // URL credentials may also be seen percent-encoded or decoded.
+    if (!value || value.length < 3) return;
     let decoded = value;
     try {
         decoded = decodeURIComponent(value);
-    }
-    catch {
-        /* not encoded */
-    }
-    for (const v of new Set([value, decoded, encodeURIComponent(decoded)])) {
-        if (secrets.has(v))
-            continue;
+    } catch {}
+    for (const v of new Set([ value, decoded, encodeURIComponent(decoded) ])) {
+        if (secrets.has(v)) continue;
         secrets.add(v);
         setSecret(v);
     }
 }
-/** Registers the userinfo of a URL (user:password@) as secrets; returns the URL with it shown as `***`. */
+
 function redactUrl(url) {
     const m = /^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@/i.exec(url);
-    if (!m)
-        return url;
+    if (!m) return url;
     const userinfo = m[2];
     addSecret(userinfo);
-    const colon = userinfo.indexOf(':');
-    if (colon >= 0)
-        addSecret(userinfo.slice(colon + 1));
-    return m[1] + '***@' + url.slice(m[0].length);
+    const colon = userinfo.indexOf(":");
+    if (colon >= 0) addSecret(userinfo.slice(colon + 1));
+    return m[1] + "***@" + url.slice(m[0].length);
 }
-/** Replaces every registered secret, and any URL userinfo, in free text. */
+
 function redact(text) {
-    let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^@/\s?#"'<>]*@/gi, '$1***@');
-    for (const s of [...secrets].sort((a, b) => b.length - a.length))
-        out = out.split(s).join('***');
+    let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^@/\s?#"'<>]*@/gi, "$1***@");
+    for (const s of [ ...secrets ].sort((a, b) => b.length - a.length)) out = out.split(s).join("***");
     return out;
 }
 
-// The error for bad input: its message names the input and the accepted form. A module of its own so that
-// stages validating their part of the inputs need not import inputs.ts (no cycles).
-class InputError extends Error {
-}
+class InputError extends Error {}
 
-// Credentials for private modules and enterprise networks: the git token, netrc and extra CA certificates,
-// turned into the environment that go (and the git it runs) reads. Nothing here touches a git config file or
-// the user's HOME: everything lives in environment variables and files under RUNNER_TEMP.
-/**
- * git configuration through GIT_CONFIG_COUNT / GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n (git 2.31+) that sends the
- * token to `https://<host>/` for every host. Entries are appended after any GIT_CONFIG_COUNT already in `baseEnv`.
- *
- * Why `http.<url>.extraHeader` and not a `url.<https://x-access-token:TOKEN@host/>.insteadOf` rewrite:
- * - go runs `git ls-remote`/`git fetch` with the plain `https://host/...` remote it derived; a header keeps that
- *   URL as is, while a rewrite puts the token into the URL git works with, and git prints that URL in some
- *   errors and traces (go then copies git's output into its own error).
- * - The header is sent on the first request, so there is no 401 round trip, and it is scoped by git's URL
- *   matching to exactly that scheme and host; an insteadOf rule would also compete with any insteadOf the
- *   user already has for the same prefix (the longest match wins).
- * - It is the form actions/checkout uses for the same token, so hosts that accept one accept the other.
- */
 function gitTokenEnv(token, hosts, baseEnv) {
-    if (!token || hosts.length === 0)
-        return {};
+    if (!token || hosts.length === 0) return {};
     addSecret(token);
-    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+    const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
     addSecret(basic);
-    const existing = Number(baseEnv.GIT_CONFIG_COUNT ?? '');
-    // git rejects a bogus count ("bogus count in GIT_CONFIG_COUNT"); an unusable value is replaced, not extended.
+    const existing = Number(baseEnv.GIT_CONFIG_COUNT ?? "");
     let n = Number.isInteger(existing) && existing > 0 ? existing : 0;
     const out = {};
     for (const host of hosts) {
@@ -94,89 +61,83 @@ function gitTokenEnv(token, hosts, baseEnv) {
     out.GIT_CONFIG_COUNT = String(n);
     return out;
 }
-const HOST_FORM = 'give comma- or newline-separated host names such as github.example.com or git.corp.example:8443';
-/** Input `private-hosts`: hosts (optionally host:port) that get the token; default the host of GITHUB_SERVER_URL. */
+
+const HOST_FORM = "give comma- or newline-separated host names such as github.example.com or git.corp.example:8443";
+
 function privateHosts(input, serverUrl = process.env.GITHUB_SERVER_URL) {
-    const items = input
-        .split(/[,\n]/)
-        .map((h) => h.trim())
-        .filter((h) => h !== '');
+    const items = input.split(/[,\n]/).map(h => h.trim()).filter(h => h !== "");
     if (items.length === 0) {
-        if (!serverUrl)
-            return [];
+        if (!serverUrl) return [];
         try {
             const host = new URL(serverUrl).host.toLowerCase();
-            return host ? [host] : [];
-        }
-        catch {
+            return host ? [ host ] : [];
+        } catch {
             return [];
         }
     }
     const hosts = [];
     for (const item of items) {
-        // A bare host or host:port: paths, schemes and userinfo would change what git's URL matching means.
         if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(item)) {
             throw new InputError(`private-hosts: "${item}" is not a host name; ${HOST_FORM}`);
         }
         const host = item.toLowerCase();
-        if (!hosts.includes(host))
-            hosts.push(host);
+        if (!hosts.includes(host)) hosts.push(host);
     }
     return hosts;
 }
+
 const NETRC_FORM = 'give netrc lines such as "machine proxy.example.com login USER password SECRET"';
-const NETRC_KEYWORDS = new Set(['machine', 'default', 'login', 'password', 'account', 'macdef']);
-/**
- * Parses netrc text exactly as go does (cmd/go/internal/auth/netrc.go): keyword/value pairs within a line, an
- * entry is complete once machine, login and password are known, `default` ends the file, `macdef` bodies skipped.
- */
+
+const NETRC_KEYWORDS = new Set([ "machine", "default", "login", "password", "account", "macdef" ]);
+
 function parseNetrc(text) {
     const out = [];
-    let cur = { machine: '', login: '', password: '' };
+    let cur = {
+        machine: "",
+        login: "",
+        password: ""
+    };
     let inMacro = false;
-    for (const line of text.replace(/\r/g, '').split('\n')) {
+    for (const line of text.replace(/\r/g, "").split("\n")) {
         if (inMacro) {
-            if (line === '')
-                inMacro = false;
+            if (line === "") inMacro = false;
             continue;
         }
-        const f = line.split(/\s+/).filter((t) => t !== '');
+        const f = line.split(/\s+/).filter(t => t !== "");
         let i = 0;
-        for (; i < f.length - 1; i += 2) {
-            const [k, v] = [f[i], f[i + 1]];
-            if (k === 'machine')
-                cur = { machine: v, login: '', password: '' };
-            else if (k === 'login')
-                cur.login = v;
-            else if (k === 'password')
-                cur.password = v;
-            else if (k === 'macdef')
-                inMacro = true;
+        for (;i < f.length - 1; i += 2) {
+            const [k, v] = [ f[i], f[i + 1] ];
+            if (k === "machine") cur = {
+                machine: v,
+                login: "",
+                password: ""
+            }; else if (k === "login") cur.login = v; else if (k === "password") cur.password = v; else if (k === "macdef") inMacro = true;
             if (cur.machine && cur.login && cur.password) {
                 out.push(cur);
-                cur = { machine: '', login: '', password: '' };
+                cur = {
+                    machine: "",
+                    login: "",
+                    password: ""
+                };
             }
         }
-        if (i < f.length && f[i] === 'default')
-            break;
+        if (i < f.length && f[i] === "default") break;
     }
     return out;
 }
-/** Checks netrc text loosely, naming lines but never their values (a misplaced token may be a password). */
+
 function checkNetrc(text) {
-    const lines = text.replace(/\r/g, '').split('\n');
+    const lines = text.replace(/\r/g, "").split("\n");
     let inMacro = false;
     lines.forEach((line, idx) => {
         if (inMacro) {
-            inMacro = line !== '';
+            inMacro = line !== "";
             return;
         }
-        const f = line.split(/\s+/).filter((t) => t !== '');
-        if (f.length === 0 || f[0].startsWith('#'))
-            return;
+        const f = line.split(/\s+/).filter(t => t !== "");
+        if (f.length === 0 || f[0].startsWith("#")) return;
         for (let i = 0; i < f.length; i += 2) {
-            // `default` takes no value in netrc; go reads keyword pairs per line and simply finds nothing there.
-            if (f[i] === 'default') {
+            if (f[i] === "default") {
                 i--;
                 continue;
             }
@@ -186,263 +147,215 @@ function checkNetrc(text) {
             if (i + 1 >= f.length) {
                 throw new InputError(`netrc: line ${idx + 1}: "${f[i]}" has no value on the same line (go reads keyword and value from one line); ${NETRC_FORM}`);
             }
-            if (f[i] === 'macdef')
-                inMacro = true;
-            if (f[i] === 'machine' && /[/@]/.test(f[i + 1])) {
+            if (f[i] === "macdef") inMacro = true;
+            if (f[i] === "machine" && /[/@]/.test(f[i + 1])) {
                 throw new InputError(`netrc: line ${idx + 1}: machine "${f[i + 1]}" must be a host name (with :port when not 443), not a URL; ${NETRC_FORM}`);
             }
         }
     });
     const entries = parseNetrc(text);
-    if (entries.length === 0)
-        throw new InputError(`netrc: no complete entry with machine, login and password; ${NETRC_FORM}`);
+    if (entries.length === 0) throw new InputError(`netrc: no complete entry with machine, login and password; ${NETRC_FORM}`);
     return entries;
 }
-/** Registers every password of netrc text as a secret, then validates it; throws InputError naming `netrc`. */
+
 function validateNetrc(text) {
-    // Secrets first: a validation error must not be the first place a password shows up unmasked.
-    for (const m of text.matchAll(/\bpassword\s+(\S+)/g))
-        addSecret(m[1]);
-    for (const e of parseNetrc(text))
-        addSecret(e.password);
+    for (const m of text.matchAll(/\bpassword\s+(\S+)/g)) addSecret(m[1]);
+    for (const e of parseNetrc(text)) addSecret(e.password);
     return checkNetrc(text);
 }
-/**
- * Input `netrc`: validates, and writes the text to a new 0600 file under RUNNER_TEMP for go's NETRC.
- * Returns the file's path (the post step deletes it with `removeCredentialFile`).
- */
+
 async function writeNetrc(text, runnerTemp) {
     validateNetrc(text);
     const file = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}.netrc`);
-    // 'wx': never follow or reuse an existing path; mode applies at creation, before any byte is written.
-    await promises.writeFile(file, text.endsWith('\n') ? text : text + '\n', { mode: 0o600, flag: 'wx' });
-    await promises.chmod(file, 0o600); // umask cannot widen it, but make the intent explicit on every platform
+    await promises.writeFile(file, text.endsWith("\n") ? text : text + "\n", {
+        mode: 384,
+        flag: "wx"
+    });
+    await promises.chmod(file, 384);
     return file;
 }
-/** Deletes a credentials file written by this module; missing files are fine (post may run twice). */
+
 async function removeCredentialFile(file) {
-    if (file)
-        await promises.rm(file, { force: true });
+    if (file) await promises.rm(file, {
+        force: true
+    });
 }
-/**
- * The netrc credential go would use for `url` (Go 1.24+ GOAUTH=netrc): only for https, matching the machine
- * against `host[:port]/path` and its parent prefixes; the earliest line for a machine wins.
- */
+
 function netrcCredentialFor(entries, url) {
     let u;
     try {
         u = new URL(url);
-    }
-    catch {
+    } catch {
         return undefined;
     }
-    if (u.protocol !== 'https:')
-        return undefined;
-    let prefix = (u.host + u.pathname).replace(/\/+$/, '');
+    if (u.protocol !== "https:") return undefined;
+    let prefix = (u.host + u.pathname).replace(/\/+$/, "");
     for (;;) {
-        const hit = entries.find((e) => e.machine === prefix);
-        if (hit)
-            return hit;
-        const slash = prefix.lastIndexOf('/');
-        if (slash < 0)
-            return undefined;
+        const hit = entries.find(e => e.machine === prefix);
+        if (hit) return hit;
+        const slash = prefix.lastIndexOf("/");
+        if (slash < 0) return undefined;
         prefix = prefix.slice(0, slash);
     }
 }
-// Where go's crypto/x509 looks on Linux (root_linux.go certFiles), in its order; the first readable one wins.
-const LINUX_BUNDLES = [
-    '/etc/ssl/certs/ca-certificates.crt', // Debian/Ubuntu/Gentoo etc.
-    '/etc/pki/tls/certs/ca-bundle.crt', // Fedora/RHEL 6
-    '/etc/ssl/ca-bundle.pem', // OpenSUSE
-    '/etc/pki/tls/cacert.pem', // OpenELEC
-    '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', // CentOS/RHEL 7
-    '/etc/ssl/cert.pem' // Alpine Linux
-];
-/**
- * The bundle go treats as the system roots: SSL_CERT_FILE when set, else the Linux list. On macOS go uses the
- * platform verifier and Windows its own store (neither reads SSL_CERT_FILE), so only git reads our bundle
- * there: macOS' /etc/ssl/cert.pem keeps git's public roots; Windows gets the extra certificates alone.
- */
+
+const LINUX_BUNDLES = [ "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem" ];
+
 function systemBundleFile(env = process.env, platform = process.platform) {
-    const candidates = platform === 'win32' ? [] : platform === 'darwin' ? ['/etc/ssl/cert.pem'] : LINUX_BUNDLES;
-    for (const file of env.SSL_CERT_FILE ? [env.SSL_CERT_FILE] : candidates) {
+    const candidates = platform === "win32" ? [] : platform === "darwin" ? [ "/etc/ssl/cert.pem" ] : LINUX_BUNDLES;
+    for (const file of env.SSL_CERT_FILE ? [ env.SSL_CERT_FILE ] : candidates) {
         try {
-            if (readFileSync(file, 'utf8').includes('-----BEGIN CERTIFICATE-----'))
-                return file;
-        }
-        catch {
-            // go moves on to the next candidate too
-        }
+            if (readFileSync(file, "utf8").includes("-----BEGIN CERTIFICATE-----")) return file;
+        } catch {}
     }
     return undefined;
 }
-const CA_FORM = 'give a path relative to the workspace to a PEM bundle, or the PEM text itself (-----BEGIN CERTIFICATE----- ...)';
-/** Each certificate of a PEM text, validated with node:crypto; throws InputError naming `ca-certificates`. */
+
+const CA_FORM = "give a path relative to the workspace to a PEM bundle, or the PEM text itself (-----BEGIN CERTIFICATE----- ...)";
+
 function parseCertificates(text, source) {
     const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-    if (blocks.length === 0)
-        throw new InputError(`ca-certificates: ${source} holds no PEM certificate; ${CA_FORM}`);
+    if (blocks.length === 0) throw new InputError(`ca-certificates: ${source} holds no PEM certificate; ${CA_FORM}`);
     return blocks.map((pem, i) => {
         try {
             new X509Certificate(pem);
-        }
-        catch (e) {
+        } catch (e) {
             throw new InputError(`ca-certificates: certificate ${i + 1} in ${source} does not parse (${e.message}); ${CA_FORM}`);
         }
-        return pem + '\n';
+        return pem + "\n";
     });
 }
-/** Input `ca-certificates`: a path (relative to the workspace) to a PEM bundle, or the PEM text; validated PEMs. */
+
 function loadCaInput(input, workspace) {
     const value = input.trim();
-    if (value === '')
-        return undefined;
-    if (value.includes('-----BEGIN'))
-        return parseCertificates(value, 'the input text');
+    if (value === "") return undefined;
+    if (value.includes("-----BEGIN")) return parseCertificates(value, "the input text");
     const source = `"${value}"`;
     let text;
     try {
-        text = readFileSync(path.resolve(workspace, value), 'utf8');
-    }
-    catch (e) {
-        throw new InputError(`ca-certificates: cannot read ${source} (${e.code ?? 'error'}); ${CA_FORM}`);
+        text = readFileSync(path.resolve(workspace, value), "utf8");
+    } catch (e) {
+        throw new InputError(`ca-certificates: cannot read ${source} (${e.code ?? "error"}); ${CA_FORM}`);
     }
     return parseCertificates(text, source);
 }
-/**
- * Writes the system bundle plus `pems` under RUNNER_TEMP, for SSL_CERT_FILE and GIT_SSL_CAINFO, so that public
- * hosts still verify while the extra CAs are trusted too.
- */
+
 async function writeCaBundle(pems, runnerTemp, env = process.env, platform = process.platform) {
     const systemBundle = systemBundleFile(env, platform);
-    const system = systemBundle ? readFileSync(systemBundle, 'utf8') : '';
+    const system = systemBundle ? readFileSync(systemBundle, "utf8") : "";
     const bundleFile = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}-ca.pem`);
-    const sep = system === '' || system.endsWith('\n') ? '' : '\n';
-    await promises.writeFile(bundleFile, system + sep + pems.join(''), { mode: 0o644, flag: 'wx' });
-    return { pems, bundleFile, systemBundle };
+    const sep = system === "" || system.endsWith("\n") ? "" : "\n";
+    await promises.writeFile(bundleFile, system + sep + pems.join(""), {
+        mode: 420,
+        flag: "wx"
+    });
+    return {
+        pems: pems,
+        bundleFile: bundleFile,
+        systemBundle: systemBundle
+    };
 }
-/** The variables to add to every go process's environment (and to export, when export-env is on). */
+
 function credentialEnv(o) {
     const out = {};
     if (o.netrcFile) {
         out.NETRC = o.netrcFile;
-        // Go 1.24+ reads netrc only through GOAUTH; unset means "netrc". A user's own commands keep their place.
-        const goauth = (o.baseEnv.GOAUTH ?? '').trim();
-        if (goauth !== '' && goauth !== 'off' && !goauth.split(';').some((c) => c.trim() === 'netrc')) {
+        const goauth = (o.baseEnv.GOAUTH ?? "").trim();
+        if (goauth !== "" && goauth !== "off" && !goauth.split(";").some(c => c.trim() === "netrc")) {
             out.GOAUTH = `${goauth};netrc`;
         }
     }
     if (o.caBundleFile) {
         out.SSL_CERT_FILE = o.caBundleFile;
-        // git uses curl's own CA file, not SSL_CERT_FILE, on most builds.
         out.GIT_SSL_CAINFO = o.caBundleFile;
     }
-    if (o.token)
-        Object.assign(out, gitTokenEnv(o.token, o.hosts ?? [], o.baseEnv));
+    if (o.token) Object.assign(out, gitTokenEnv(o.token, o.hosts ?? [], o.baseEnv));
     return out;
 }
 
-// Module cache keys and saved paths. Pure: no I/O, so main (restore) and post (save) agree by construction.
-const CACHE_KEY_PREFIX = 'go-tidy-guard';
-/** Keys may not hold commas (the cache service splits on them); keep them to a tame character set. */
+const CACHE_KEY_PREFIX = "go-tidy-guard";
+
 function keyPart(s) {
-    return s.replace(/[^A-Za-z0-9._+-]+/g, '_');
+    return s.replace(/[^A-Za-z0-9._+-]+/g, "_");
 }
-/**
- * `go-tidy-guard-<RUNNER_OS>-<RUNNER_ARCH>-go<version>-<sha256 of every checked module's go.mod and go.sum>`; the
- * restore key is the same without the hash, so any earlier cache of this toolchain and platform is a partial hit.
- */
+
 function cacheKeys(o) {
-    const h = createHash('sha256');
-    const files = [...o.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const h = createHash("sha256");
+    const files = [ ...o.files ].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
     for (const f of files) {
-        // Name and length before the bytes, so moving text between files changes the hash.
         h.update(`${f.path}\0${f.content.length}\0`);
         h.update(f.content);
     }
     const prefix = `${CACHE_KEY_PREFIX}-${keyPart(o.os)}-${keyPart(o.arch)}-go${keyPart(o.goVersion)}-`;
-    return { key: prefix + h.digest('hex'), restoreKeys: [prefix] };
-}
-/**
- * The glob patterns given to @actions/cache. They are part of the cache "version", so they depend only on
- * GOMODCACHE. Everything in the module cache except `cache/vcs` (full VCS clones from direct fetches, large and
- * not needed once the module zip is in cache/download) and `cache/download/sumdb` (checksum-database tiles:
- * they grow without bound, go fetches the few it needs, and go.sum already covers every module tidy checks).
- * Exclusions must name whole top-level entries: tar adds an included directory with all its descendants.
- */
-function cachePaths(gomodcache) {
-    return [
-        join(gomodcache, '*'),
-        '!' + join(gomodcache, 'cache'),
-        join(gomodcache, 'cache', 'download', '*'),
-        '!' + join(gomodcache, 'cache', 'download', 'sumdb')
-    ];
-}
-/** Pull-request events run untrusted changes against the base branch's cache scope: restore only. */
-function isPullRequestEvent(eventName) {
-    return eventName === 'pull_request' || eventName === 'pull_request_target';
+    return {
+        key: prefix + h.digest("hex"),
+        restoreKeys: [ prefix ]
+    };
 }
 
-// Prunes the module cache to what the checked modules need, so a cache that is restored, extended and saved again
-// does not grow run after run. Runs in post, which only runs on success: each checked module's go.sum is tidy,
-// so it lists exactly the module versions (zip) and go.mod files that module needs.
-/** Reads go.sum texts: `<path> <version> h1:` needs the zip, `<path> <version>/go.mod h1:` the go.mod. */
+function cachePaths(gomodcache) {
+    return [ join(gomodcache, "*"), "!" + join(gomodcache, "cache"), join(gomodcache, "cache", "download", "*"), "!" + join(gomodcache, "cache", "download", "sumdb") ];
+}
+
+function isPullRequestEvent(eventName) {
+    return eventName === "pull_request" || eventName === "pull_request_target";
+}
+
 function neededFromGoSum(texts) {
-    const needed = new Map();
+    const needed = new Map;
     for (const text of texts) {
         for (const line of text.split(/\r?\n/)) {
             const f = line.trim().split(/\s+/);
-            if (f.length !== 3 || !f[2].includes(':'))
-                continue;
-            const modOnly = f[1].endsWith('/go.mod');
-            const version = modOnly ? f[1].slice(0, -'/go.mod'.length) : f[1];
-            const versions = needed.get(f[0]) ?? new Map();
-            if (!modOnly)
-                versions.set(version, 'zip');
-            else if (!versions.has(version))
-                versions.set(version, 'mod');
+            if (f.length !== 3 || !f[2].includes(":")) continue;
+            const modOnly = f[1].endsWith("/go.mod");
+            const version = modOnly ? f[1].slice(0, -"/go.mod".length) : f[1];
+            const versions = needed.get(f[0]) ?? new Map;
+            if (!modOnly) versions.set(version, "zip"); else if (!versions.has(version)) versions.set(version, "mod");
             needed.set(f[0], versions);
         }
     }
     return needed;
 }
+
 function readNeeded(moduleDirs) {
     const texts = [];
     for (const d of moduleDirs) {
-        const file = join(d, 'go.sum');
-        if (existsSync(file))
-            texts.push(readFileSync(file, 'utf8'));
+        const file = join(d, "go.sum");
+        if (existsSync(file)) texts.push(readFileSync(file, "utf8"));
     }
     return neededFromGoSum(texts);
 }
-/** GOMODCACHE's case encoding: `!x` stands for `X` in module paths and versions. */
+
 function unescapeCachePath(s) {
     return s.replace(/!([a-z])/g, (_, c) => c.toUpperCase());
 }
+
 const DOWNLOAD_FILE = /^(.+)\.(zip|ziphash|mod|info|lock|partial)$/;
-const ZIP_ONLY = new Set(['zip', 'ziphash', 'partial']);
+
+const ZIP_ONLY = new Set([ "zip", "ziphash", "partial" ]);
+
 function pruneModuleCache(gomodcache, needed) {
-    const removed = new Set();
-    const stats = { removedVersions: 0, removedBytes: 0 };
-    const download = join(gomodcache, 'cache', 'download');
-    for (const vdir of findDirs(download, (name, rel) => name === '@v' || (rel === '' && name === 'sumdb'))) {
-        if (!vdir.endsWith(`${sep}@v`))
-            continue;
-        const modPath = unescapeCachePath(relative(download, vdir).split(sep).slice(0, -1).join('/'));
+    const removed = new Set;
+    const stats = {
+        removedVersions: 0,
+        removedBytes: 0
+    };
+    const download = join(gomodcache, "cache", "download");
+    for (const vdir of findDirs(download, (name, rel) => name === "@v" || rel === "" && name === "sumdb")) {
+        if (!vdir.endsWith(`${sep}@v`)) continue;
+        const modPath = unescapeCachePath(relative(download, vdir).split(sep).slice(0, -1).join("/"));
         pruneVersionDir(vdir, needed.get(modPath), (version, bytes) => {
             removed.add(`${modPath}@${version}`);
             stats.removedBytes += bytes;
         });
     }
-    for (const dir of findDirs(gomodcache, (name, rel) => name.includes('@') || (rel === '' && name === 'cache'))) {
-        const rel = relative(gomodcache, dir).split(sep).join('/');
-        const at = rel.lastIndexOf('@');
-        if (at < 0 || rel.startsWith('cache/'))
-            continue;
+    for (const dir of findDirs(gomodcache, (name, rel) => name.includes("@") || rel === "" && name === "cache")) {
+        const rel = relative(gomodcache, dir).split(sep).join("/");
+        const at = rel.lastIndexOf("@");
+        if (at < 0 || rel.startsWith("cache/")) continue;
         const modPath = unescapeCachePath(rel.slice(0, at));
         const version = unescapeCachePath(rel.slice(at + 1));
-        if (needed.get(modPath)?.get(version) === 'zip')
-            continue;
+        if (needed.get(modPath)?.get(version) === "zip") continue;
         stats.removedBytes += treeBytes(dir);
         removeTree(dir);
         removed.add(`${modPath}@${version}`);
@@ -451,64 +364,60 @@ function pruneModuleCache(gomodcache, needed) {
     stats.removedVersions = removed.size;
     return stats;
 }
-/** One `@v` directory: drop the files of versions nobody needs (or their zips when only go.mod is needed). */
+
 function pruneVersionDir(vdir, versions, onRemove) {
-    const kept = new Set();
+    const kept = new Set;
     for (const name of readdirSync(vdir)) {
         const m = DOWNLOAD_FILE.exec(name);
-        if (!m)
-            continue;
+        if (!m) continue;
         const version = unescapeCachePath(m[1]);
         const need = versions?.get(version);
-        if (need === 'zip' || (need === 'mod' && !ZIP_ONLY.has(m[2]))) {
+        if (need === "zip" || need === "mod" && !ZIP_ONLY.has(m[2])) {
             kept.add(m[1]);
             continue;
         }
         const file = join(vdir, name);
         const bytes = lstatSync(file).size;
         makeWritable(vdir);
-        rmSync(file, { force: true });
+        rmSync(file, {
+            force: true
+        });
         onRemove(version, bytes);
     }
-    // `list` records the versions this cache holds (go serves it when GOMODCACHE/cache/download is used as a proxy).
-    const list = join(vdir, 'list');
+    const list = join(vdir, "list");
     if (existsSync(list)) {
-        const lines = readFileSync(list, 'utf8').split('\n').filter((l) => l.trim() !== '');
-        const keep = lines.filter((v) => kept.has(v.trim()));
-        if (keep.length === 0)
-            rmSync(list, { force: true });
-        else if (keep.length !== lines.length)
-            writeFileSync(list, keep.map((v) => v + '\n').join(''));
+        const lines = readFileSync(list, "utf8").split("\n").filter(l => l.trim() !== "");
+        const keep = lines.filter(v => kept.has(v.trim()));
+        if (keep.length === 0) rmSync(list, {
+            force: true
+        }); else if (keep.length !== lines.length) writeFileSync(list, keep.map(v => v + "\n").join(""));
     }
-    if (kept.size === 0)
-        for (const f of readdirSync(vdir))
-            if (f === 'list.lock')
-                rmSync(join(vdir, f), { force: true });
+    if (kept.size === 0) for (const f of readdirSync(vdir)) if (f === "list.lock") rmSync(join(vdir, f), {
+        force: true
+    });
 }
-/** Directories below `root` for which `stop(name, parentRel)` is true; those are not descended into. */
+
 function findDirs(root, stop) {
     const out = [];
     const walk = (dir, rel) => {
         let names;
         try {
             names = readdirSync(dir);
-        }
-        catch {
+        } catch {
             return;
         }
         for (const name of names) {
             const p = join(dir, name);
-            if (!lstatSync(p, { throwIfNoEntry: false })?.isDirectory())
-                continue;
-            if (stop(name, rel))
-                out.push(p);
-            else
-                walk(p, rel === '' ? name : `${rel}/${name}`);
+            if (!lstatSync(p, {
+                throwIfNoEntry: false
+            })?.isDirectory()) continue;
+            if (stop(name, rel)) out.push(p); else walk(p, rel === "" ? name : `${rel}/${name}`);
         }
     };
-    walk(root, '');
+    walk(root, "");
     return out;
 }
+
 function treeBytes(dir) {
     let total = 0;
     for (const name of readdirSync(dir)) {
@@ -517,186 +426,170 @@ function treeBytes(dir) {
     }
     return total;
 }
+
 function makeWritable(dir) {
     try {
-        chmodSync(dir, 0o755);
-    }
-    catch {
-        // rm reports what it cannot remove.
-    }
+        chmodSync(dir, 493);
+    } catch {}
 }
-/** go makes extracted modules read-only; directories must be writable for their entries to be removed. */
+
 function removeTree(dir) {
-    const st = lstatSync(dir, { throwIfNoEntry: false });
-    if (!st)
-        return;
+    const st = lstatSync(dir, {
+        throwIfNoEntry: false
+    });
+    if (!st) return;
     if (st.isDirectory()) {
         makeWritable(dir);
         for (const name of readdirSync(dir)) {
-            if (lstatSync(join(dir, name)).isDirectory())
-                removeTree(join(dir, name));
+            if (lstatSync(join(dir, name)).isDirectory()) removeTree(join(dir, name));
         }
     }
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, {
+        recursive: true,
+        force: true
+    });
 }
-/** Removes the directories pruning left empty, in the saved part of the cache only (VCS clones keep theirs). */
+
 function removeEmptyDirs(gomodcache) {
-    // True when `dir` ended up empty and was removed. Extracted modules (`name@version`) are never descended into.
-    const sweep = (dir) => {
+    const sweep = dir => {
         let left = 0;
         for (const name of readdirSync(dir)) {
             const p = join(dir, name);
             const isDir = lstatSync(p).isDirectory();
-            const gone = isDir && (name.includes('@') ? removeIfEmptyVersionDir(p, name) : sweep(p));
-            if (!gone)
-                left++;
+            const gone = isDir && (name.includes("@") ? removeIfEmptyVersionDir(p, name) : sweep(p));
+            if (!gone) left++;
         }
-        if (left > 0)
-            return false;
+        if (left > 0) return false;
         rmdirSync(dir);
         return true;
     };
-    const roots = [
-        ...subdirs(gomodcache).filter((n) => n !== 'cache').map((n) => join(gomodcache, n)),
-        ...subdirs(join(gomodcache, 'cache', 'download')).filter((n) => n !== 'sumdb').map((n) => join(gomodcache, 'cache', 'download', n))
-    ];
-    for (const r of roots)
-        sweep(r);
+    const roots = [ ...subdirs(gomodcache).filter(n => n !== "cache").map(n => join(gomodcache, n)), ...subdirs(join(gomodcache, "cache", "download")).filter(n => n !== "sumdb").map(n => join(gomodcache, "cache", "download", n)) ];
+    for (const r of roots) sweep(r);
 }
+
 function removeIfEmptyVersionDir(p, name) {
-    if (name !== '@v' || readdirSync(p).length > 0)
-        return false;
+    if (name !== "@v" || readdirSync(p).length > 0) return false;
     rmdirSync(p);
     return true;
 }
+
 function subdirs(dir) {
-    if (!existsSync(dir))
-        return [];
-    return readdirSync(dir).filter((n) => lstatSync(join(dir, n)).isDirectory());
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir).filter(n => lstatSync(join(dir, n)).isDirectory());
 }
-/** Removes every module from GOMODCACHE (a half-extracted restore), keeping checksum tiles and VCS clones. */
+
 function removeModules(gomodcache) {
     for (const name of existsSync(gomodcache) ? readdirSync(gomodcache) : []) {
-        if (name !== 'cache')
-            removeTree(join(gomodcache, name));
+        if (name !== "cache") removeTree(join(gomodcache, name));
     }
-    const download = join(gomodcache, 'cache', 'download');
+    const download = join(gomodcache, "cache", "download");
     for (const name of existsSync(download) ? readdirSync(download) : []) {
-        if (name !== 'sumdb')
-            removeTree(join(download, name));
+        if (name !== "sumdb") removeTree(join(download, name));
     }
 }
 
-// What main's cache restore hands to the post step, and small I/O helpers both sides share.
-const STATE_NAME = 'gtg-cache';
+const STATE_NAME = "gtg-cache";
+
 function saveCacheState(s) {
     saveState(STATE_NAME, JSON.stringify(s));
 }
-/** The state main saved, or undefined when main never got that far (or cache is `false`). */
+
 function loadCacheState() {
     const raw = getState(STATE_NAME);
-    if (!raw)
-        return undefined;
+    if (!raw) return undefined;
     try {
         const s = JSON.parse(raw);
-        return typeof s.gomodcache === 'string' && typeof s.key === 'string' && Array.isArray(s.modules) ? s : undefined;
-    }
-    catch {
+        return typeof s.gomodcache === "string" && typeof s.key === "string" && Array.isArray(s.modules) ? s : undefined;
+    } catch {
         return undefined;
     }
 }
-/** go.mod and go.sum of each module, named relative to the workspace; missing files are left out. */
+
 function readKeyFiles(modules) {
     const out = [];
     for (const m of modules) {
-        for (const name of ['go.mod', 'go.sum']) {
+        for (const name of [ "go.mod", "go.sum" ]) {
             const file = join(m.dir, name);
-            if (existsSync(file))
-                out.push({ path: m.rel === '.' ? name : `${m.rel}/${name}`, content: readFileSync(file) });
+            if (existsSync(file)) out.push({
+                path: m.rel === "." ? name : `${m.rel}/${name}`,
+                content: readFileSync(file)
+            });
         }
     }
     return out;
 }
+
 function entries(dir) {
     try {
         return readdirSync(dir);
-    }
-    catch {
+    } catch {
         return [];
     }
 }
-/** True when GOMODCACHE holds any module (extracted or downloaded); checksum tiles and VCS clones do not count. */
+
 function holdsModules(gomodcache) {
-    if (entries(gomodcache).some((e) => e !== 'cache'))
-        return true;
-    return entries(join(gomodcache, 'cache', 'download')).some((e) => e !== 'sumdb');
+    if (entries(gomodcache).some(e => e !== "cache")) return true;
+    return entries(join(gomodcache, "cache", "download")).some(e => e !== "sumdb");
 }
-/** Bytes of the downloaded modules (cache/download without sumdb): the size users recognise, and cheap to walk. */
+
 function downloadBytes(gomodcache) {
-    const root = join(gomodcache, 'cache', 'download');
+    const root = join(gomodcache, "cache", "download");
     let total = 0;
-    const walk = (dir) => {
+    const walk = dir => {
         for (const e of entries(dir)) {
             const p = join(dir, e);
-            const st = lstatSync(p, { throwIfNoEntry: false });
-            if (!st)
-                continue;
-            if (st.isDirectory())
-                walk(p);
-            else
-                total += st.size;
+            const st = lstatSync(p, {
+                throwIfNoEntry: false
+            });
+            if (!st) continue;
+            if (st.isDirectory()) walk(p); else total += st.size;
         }
     };
-    for (const e of entries(root))
-        if (e !== 'sumdb')
-            walk(join(root, e));
+    for (const e of entries(root)) if (e !== "sumdb") walk(join(root, e));
     return total;
 }
-/** Text safe for a summary or annotation: registered secrets and signed-URL queries removed, one line. */
+
 function cleanMessage(text) {
-    return redact(text)
-        .replace(/(https?:\/\/[^\s?]+)\?\S*/g, '$1?…')
-        .replace(/%0A|%0D|\r?\n/g, ' ')
-        .replace(/%25/g, '%')
-        .trim();
+    return redact(text).replace(/(https?:\/\/[^\s?]+)\?\S*/g, "$1?\u2026").replace(/%0A|%0D|\r?\n/g, " ").replace(/%25/g, "%").trim();
 }
-/**
- * Runs an @actions/cache call and reports the failure it logged, if any. The library swallows every service error
- * (it logs "Failed to restore/save: …" and returns a miss or -1), so its log line is the only way to tell a miss
- * from an outage, or a save conflict (logged as info) from success.
- */
+
 async function watchCacheLog(fn) {
     let failure;
     const original = process.stdout.write;
-    const watcher = function (chunk, ...rest) {
+    const watcher = function(chunk, ...rest) {
         if (!failure) {
             const m = /^(?:::(warning|error)(?: [^:]*)?::)?(Failed to (?:restore|save): .*)$/m.exec(String(chunk));
-            if (m)
-                failure = { level: m[1] ?? 'info', message: cleanMessage(m[2]) };
+            if (m) failure = {
+                level: m[1] ?? "info",
+                message: cleanMessage(m[2])
+            };
         }
         return original.call(this, chunk, ...rest);
     };
     process.stdout.write = watcher;
     try {
         const value = await fn();
-        return { value, failure };
-    }
-    finally {
-        if (process.stdout.write === watcher)
-            process.stdout.write = original;
+        return {
+            value: value,
+            failure: failure
+        };
+    } finally {
+        if (process.stdout.write === watcher) process.stdout.write = original;
     }
 }
-/** Resolves to `undefined` after `ms` (the work itself cannot be cancelled; see the callers). */
+
 function withTimeout(p, ms) {
     let timer;
-    const timeout = new Promise((resolve) => {
+    const timeout = new Promise(resolve => {
         timer = setTimeout(() => resolve(undefined), ms);
     });
-    return Promise.race([p.then((value) => ({ value })), timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([ p.then(value => ({
+        value: value
+    })), timeout ]).finally(() => clearTimeout(timer));
 }
+
 function formatBytes(n) {
-    if (n < 1024 * 1024)
-        return `${(n / 1024).toFixed(1)} KiB`;
+    if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
     return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
