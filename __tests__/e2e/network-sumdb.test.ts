@@ -7,7 +7,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { goSumLines, wrongHash } from '../helpers/modzip.js'
 import { startSumdb, type Sumdb } from '../helpers/sumdb.js'
-import { closeAll, errors, greeting, lib, makeTidyTemplate, onClose, proxy, relayRow, runNet, tidyAttempts, workspaceFrom } from './network-world.js'
+import {
+  closeAll, errors, greeting, lib, makeTidyTemplate, onClose, preflightOf, proxy, relayRow, runNet, tidyAttempts, workspaceFrom
+} from './network-world.js'
 
 const NAME = 'sum.example.invalid'
 const TRUE_LINES = [...goSumLines(greeting), ...goSumLines(lib)]
@@ -27,7 +29,8 @@ function withoutGoSum(): string {
   return ws
 }
 
-const sumdbEnv = (db: Sumdb) => ({ GOSUMDB: db.key, GONOSUMDB: '', GONOSUMCHECK: '', GOFLAGS: '-mod=mod' })
+// makeGoEnv already clears GONOSUMDB/GOPRIVATE and sets GOFLAGS=-mod=mod: only the database itself differs.
+const sumdbEnv = (db: Sumdb) => ({ GOSUMDB: db.key })
 const lookups = (db: Sumdb) => db.requests.filter((r) => r.includes(`/sumdb/${NAME}/lookup/`))
 
 test('go verifies the signed checksum database through the relay; the missing go.sum lines are the drift', async () => {
@@ -47,8 +50,7 @@ test('go verifies the signed checksum database through the relay; the missing go
   expect(existsSync(join(r.gomodcache, 'cache', 'download', 'sumdb', NAME, 'lookup'))).toBe(true)
   // The relay carried it: the database answered through the relay, as the second upstream.
   expect(relayRow(r, db.url).requests).toBeGreaterThanOrEqual(3) // supported, two lookups (and tiles)
-  const sumdbVerdict = JSON.parse(r.outputs.preflight ?? '[]').find((p: { role: string }) => p.role === 'sumdb')
-  expect(sumdbVerdict?.verdict).toBe('ok')
+  expect(preflightOf(r).find((p) => p.role === 'sumdb')?.verdict).toBe('ok')
 })
 
 test('a checksum database that disagrees with the proxy fails as a security error, with no second proxy asked', async () => {

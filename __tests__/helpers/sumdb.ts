@@ -27,8 +27,9 @@ let built: Promise<string> | undefined
 function buildServer(): Promise<string> {
   built ??= (async () => {
     const env = makeGoEnv('off')
-    const goroot = (await runGo(['env', 'GOROOT'], { cwd: env.dir, env: env.env })).stdout.trim()
-    const version = (await runGo(['env', 'GOVERSION'], { cwd: env.dir, env: env.env })).stdout.trim()
+    const { GOROOT: goroot, GOVERSION: version } = JSON.parse(
+      (await runGo(['env', '-json', 'GOROOT', 'GOVERSION'], { cwd: env.dir, env: env.env })).stdout
+    ) as Record<'GOROOT' | 'GOVERSION', string>
     const goLine = /^go(\d+\.\d+)/.exec(version)?.[1] ?? '1.22'
     const dir = makeTempDir('gtg-sumdb-build-')
     cpSync(join(goroot, 'src', 'cmd', 'vendor', 'golang.org', 'x', 'mod'), join(dir, 'xmod'), { recursive: true })
