@@ -29,12 +29,28 @@ export class Servers {
 
 const passed = (s: Series): boolean => s.samples.every((x) => x.ok && !x.killed)
 
+/** "1.24× healthy": the case's median over a healthy reference; a lower bound ("≥") when a sample was killed. */
+function healthyRatio(s: Series, refMs: number): string {
+  return `${s.samples.some((x) => x.killed) ? '≥ ' : ''}${(seriesMedian(s) / refMs).toFixed(2)}× healthy`
+}
+
+/** A case whose target is that the step passes; its time is shown against the healthy cold-cache reference. */
+function stepPasses(name: string, r: { action: Series; go: Series }, refMs: number, relayNote: string): CaseResult {
+  return {
+    name,
+    ...r,
+    target: 'step passes',
+    result: passed(r.action) ? 'PASS' : 'FAIL',
+    notes: [healthyRatio(r.action, refMs), relayNote].filter(Boolean).join('; ')
+  }
+}
+
 /** ≤ factor × the healthy action measured alongside (r.reference), and every step passed. */
 function withinFactor(name: string, r: { action: Series; go: Series; reference?: Series }, factor: number, notes = ''): CaseResult {
   const m = seriesMedian(r.action)
   const refMs = r.reference ? seriesMedian(r.reference) : NaN
   const ok = passed(r.action) && r.reference !== undefined && passed(r.reference) && m <= factor * refMs
-  const got = `${r.action.samples.some((x) => x.killed) ? '≥ ' : ''}${(m / refMs).toFixed(2)}× healthy (${secs(refMs)} alongside)`
+  const got = `${healthyRatio(r.action, refMs)} (${secs(refMs)} alongside)`
   return {
     name,
     action: r.action,
@@ -114,14 +130,7 @@ export async function flakyAlone(fx: BenchFixture, cfg: BenchConfig, sv: Servers
     before: () => flaky.setFaults(flakyFaults()),
     inspect: (run) => (relayNote = attemptsNote(run))
   })
-  const ok = passed(r.action)
-  return {
-    name: 'one flaky proxy alone (8 × 503, 6 resets)',
-    ...r,
-    target: 'step passes',
-    result: ok ? 'PASS' : 'FAIL',
-    notes: [`${(seriesMedian(r.action) / refMs).toFixed(2)}× healthy`, relayNote].filter(Boolean).join('; ')
-  }
+  return stepPasses('one flaky proxy alone (8 × 503, 6 resets)', r, refMs, relayNote)
 }
 
 /** Five dead endpoints (refused, blackhole, unresolvable, 503, stall), then five healthy proxies, `|`-separated. */
@@ -140,16 +149,7 @@ export async function tenEndpoints(fx: BenchFixture, sv: Servers): Promise<strin
 export async function tenWithFiveDead(fx: BenchFixture, cfg: BenchConfig, goproxy: string, refMs: number): Promise<CaseResult> {
   let relayNote = ''
   const r = await actionVsGo(fx, cfg, { goproxy }, { inspect: (run) => (relayNote = attemptsNote(run)) })
-  const ok = passed(r.action)
-  return {
-    name: 'ten endpoints, five dead (`|`)',
-    ...r,
-    target: 'step passes',
-    result: ok ? 'PASS' : 'FAIL',
-    notes: [`${r.action.samples.some((x) => x.killed) ? '≥ ' : ''}${(seriesMedian(r.action) / refMs).toFixed(2)}× healthy`, relayNote]
-      .filter(Boolean)
-      .join('; ')
-  }
+  return stepPasses('ten endpoints, five dead (`|`)', r, refMs, relayNote)
 }
 
 interface ProbeOut {
