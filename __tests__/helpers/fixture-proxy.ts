@@ -7,7 +7,9 @@ import {
   buildModuleZip, compareVersions, isPseudoVersion, isReleaseVersion, moduleGoMod, unescapeModulePath, DEFAULT_MODULE_TIME,
   type FixtureModule
 } from './modzip.js'
+import { refusal, type ProxyFilter } from './proxy-filter.js'
 
+export type { ProxyFilter } from './proxy-filter.js'
 export { escapeModulePath, unescapeModulePath } from './modzip.js'
 // Kept importable from here: tests and scripts take every fake endpoint from this module.
 export { refusedUrl, startBlackhole, type Blackhole } from './blackhole.js'
@@ -55,6 +57,8 @@ export interface FixtureProxyOptions {
   basePath?: string
   /** Host name used in `url` (the server always listens on 127.0.0.1). Default 127.0.0.1. */
   hostname?: string
+  /** Filtering mirror: module requests outside `allow` get 403 (or 400) and a text/plain body (proxy-filter.ts). */
+  filter?: ProxyFilter
 }
 
 export interface FixtureProxy {
@@ -257,7 +261,8 @@ class ProxyServer {
     if (base && !(path === base || path.startsWith(base + '/'))) {
       return reply(res, entry, req.method, text(404, `not found: ${path}`))
     }
-    const r = route(this.store, path.slice(base.length), req.headers.range)
+    const denied = refusal(this.opts.filter, path.slice(base.length))
+    const r = denied ? text(denied.status, denied.body) : route(this.store, path.slice(base.length), req.headers.range)
     if (fault?.kind === 'reset' || fault?.kind === 'stall') return partial(res, entry, r, fault, this.later)
     reply(res, entry, req.method, r)
   }
