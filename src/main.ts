@@ -11,6 +11,7 @@ import { formatProxyList } from './proxylist.js'
 import { prepareAccess, type Access } from './access.js'
 import { startNetwork, PreflightFailed, type Network } from './network.js'
 import { tidyModules } from './tidy.js'
+import { pickProbeModule } from './preflight-target.js'
 import { restoreModuleCache } from './cache-restore.js'
 import { securityReview } from './security.js'
 import { removeCredentialFile } from './credentials.js'
@@ -39,7 +40,7 @@ export async function run(): Promise<void> {
     const modules = await discoverModules({ go, env, workspace: inputs.workspace, workingDirectory: inputs.workingDirectory, patterns: inputs.modules })
     const [cache, net] = await Promise.all([
       restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
-      startNetwork(inputs, settings, access).catch((e: unknown) => {
+      startNetwork(inputs, settings, access, pickProbeModule(modules, settings.GONOPROXY)).catch((e: unknown) => {
         if (e instanceof PreflightFailed) result.preflight = e.results
         throw e
       })

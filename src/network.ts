@@ -10,6 +10,7 @@ import { createDispatcher } from './http.js'
 import { redactUrl } from './redact.js'
 import { withNetrc } from './access.js'
 import type { NetrcEntry } from './credentials.js'
+import type { ProbeModule } from './preflight-target.js'
 
 export class PreflightFailed extends Error {
   constructor(readonly results: ProbeResult[]) {
@@ -44,7 +45,8 @@ export interface Trust {
   netrc: NetrcEntry[]
 }
 
-export async function startNetwork(inputs: NetInputs, settings: Settings, trust: Trust): Promise<Network> {
+/** `probeModule`: a module the run needs, which preflight asks every proxy for (see preflight-target.ts). */
+export async function startNetwork(inputs: NetInputs, settings: Settings, trust: Trust, probeModule?: ProbeModule): Promise<Network> {
   // Credentials ride in each upstream's URL from here on; `display` stays redacted for every report.
   const proxies = withNetrc(settings.proxies, trust.netrc)
   const upstreams = networkProxies(proxies)
@@ -53,7 +55,8 @@ export async function startNetwork(inputs: NetInputs, settings: Settings, trust:
     proxies,
     gosumdb: settings.GOSUMDB,
     timeoutMs: inputs.preflightTimeoutMs,
-    extraCa: trust.extraCa
+    extraCa: trust.extraCa,
+    probeModule
   })
   const seen: ProbeResult[] = []
   pre?.onResult((r) => seen.push(r))
@@ -94,7 +97,7 @@ function follow(pre: Preflight | undefined, relay: Relay, seen: ProbeResult[], u
   const apply = (r: ProbeResult): void => {
     // Preflight names endpoints by their redacted URL, netrc credentials (see withNetrc) included.
     const entry = upstreams.find((u) => redactUrl(u.url) === r.endpoint)
-    if (entry && r.role === 'proxy') relay.setHealthy(entry.url, r.verdict === 'ok')
+    if (entry && r.role === 'proxy' && r.verdict !== 'unfinished') relay.setHealthy(entry.url, r.verdict === 'ok')
   }
   seen.forEach(apply)
   pre?.onResult(apply)

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { hintFor, verdictOf, type RequestKind } from './preflight-hints.js'
 import { probeUrl, type ProbeOutcome } from './probe.js'
+import { infoPath, type ProbeModule } from './preflight-target.js'
 import { redact, redactUrl } from './redact.js'
 import { joinUrl, supportedUrl, type SupportedAnswer } from './sumdb-endpoint.js'
 import type { ProbeResult } from './types.js'
@@ -12,13 +13,15 @@ import type { ProbeResult } from './types.js'
 export type PreflightResult = ProbeResult & { via?: string }
 
 export interface CheckContext {
+  /** A module this run needs: proxies are asked for its `.info` (see preflight-target.ts). */
+  probeModule?: ProbeModule
   signal: AbortSignal
   timeoutMs: number
   extraCa?: string[]
   env?: NodeJS.ProcessEnv
 }
 
-/** A request for which no version can exist: any proxy answers it cheaply with 404/410. */
+/** Asked when no module is known to be needed: no version of it can exist, so proxies answer 404/410 (or refuse it). */
 export const PROBE_PATH = 'example.com/go-tidy-guard-probe/@v/list'
 
 /** go's reading of a GOPROXY entry: a bare host[/path] means https://. */
@@ -45,16 +48,18 @@ export function toResult(
   ctx: CheckContext,
   requestUrl: string
 ): PreflightResult {
-  const verdict = verdictOf(o, kind)
+  const target = new URL(requestUrl)
+  const verdict = verdictOf(o, kind, target.username !== '' || target.password !== '')
+  const module = kind === 'proxy-module' && ctx.probeModule ? `${ctx.probeModule.path}@${ctx.probeModule.version}` : undefined
   const r: PreflightResult = {
     endpoint,
     role,
     verdict,
-    hint: hintFor(verdict, { role, host: hostOf(requestUrl), timeoutMs: ctx.timeoutMs, outcome: o }),
+    hint: hintFor(verdict, { role, module, host: hostOf(requestUrl), timeoutMs: ctx.timeoutMs, outcome: o }),
     timings: o.timings
   }
   if (o.certificate) r.certificate = o.certificate
-  const path = redact(new URL(requestUrl).pathname)
+  const path = redact(target.pathname)
   r.detail = o.failure ? redact(o.failure.message) : `HTTP ${o.status} for GET ${path}`
   if (o.via) r.via = o.via
   return r
@@ -77,7 +82,7 @@ async function run(url: string, ctx: CheckContext): Promise<ProbeOutcome> {
   return probeUrl({ url, signal: ctx.signal, extraCa: ctx.extraCa, env: ctx.env })
 }
 
-/** Probes one module proxy with a protocol request that any proxy answers cheaply. */
+/** Probes one module proxy with a protocol request: a module the run needs, else one that no proxy has. */
 export async function checkProxy(url: string, ctx: CheckContext): Promise<PreflightResult> {
   const base = normalizeProxyUrl(url)
   const endpoint = redactUrl(url)
@@ -90,6 +95,10 @@ export async function checkProxy(url: string, ctx: CheckContext): Promise<Prefli
       r.hint = `The directory of this file:// proxy cannot be read: check the path in GOPROXY.`
     }
     return r
+  }
+  if (ctx.probeModule) {
+    const target = joinUrl(base, infoPath(ctx.probeModule))
+    return toResult(endpoint, 'proxy', await run(target, ctx), 'proxy-module', ctx, target)
   }
   const target = joinUrl(base, PROBE_PATH)
   return toResult(endpoint, 'proxy', await run(target, ctx), 'proxy-list', ctx, target)

@@ -2,30 +2,67 @@
 import type { ProbeOutcome } from './probe.js'
 import type { ProbeResult, Verdict } from './types.js'
 
-/** What the HTTP request of a probe was. */
-export type RequestKind = 'proxy-list' | 'sumdb-supported' | 'sumdb-latest'
+/** What the HTTP request of a probe was: a module's `.info`, a version list, or a checksum database's. */
+export type RequestKind = 'proxy-module' | 'proxy-list' | 'sumdb-supported' | 'sumdb-latest'
 
-/** The verdict for an outcome. A sumdb-supported 404/410 is judged by the sumdb route, not here. */
-export function verdictOf(o: ProbeOutcome, kind: RequestKind): Verdict {
+/**
+ * The verdict for an outcome. A sumdb-supported 404/410 is judged by the sumdb route, not here. `credentialed`:
+ * the request carried credentials (URL userinfo or netrc), so a 403 is about them.
+ */
+export function verdictOf(o: ProbeOutcome, kind: RequestKind, credentialed = false): Verdict {
   const f = o.failure
   if (f) {
     if (f.kind !== 'egress') return f.kind
     return f.status === 407 ? 'auth' : `http-${f.status ?? 0}`
   }
   const s = o.status ?? 0
+  if (kind === 'proxy-module' || kind === 'proxy-list') return proxyVerdict(s, kind === 'proxy-list' || isInfo(o.body), credentialed)
   if (s === 200) return 'ok'
-  if (kind === 'proxy-list' && (s === 404 || s === 410)) return 'ok' // the proxy speaks the protocol
   if (s === 401 || s === 403) return 'auth'
   return `http-${s}`
 }
 
+/**
+ * A module proxy is judged by whether it speaks the protocol, not by whether it has or allows one module: "not
+ * found" (404/410) and a filtering mirror's policy refusal (400, or 403 without credentials) are protocol answers.
+ */
+function proxyVerdict(s: number, protocolBody: boolean, credentialed: boolean): Verdict {
+  if (s === 200) return protocolBody ? 'ok' : 'http-200'
+  if (s === 404 || s === 410 || s === 400) return 'ok'
+  if (s === 403) return credentialed ? 'auth' : 'ok'
+  if (s === 401) return 'auth'
+  return `http-${s}`
+}
+
+/** A `.info` answer: JSON with a Version string (a captive portal's or login page's 200 is not one). */
+function isInfo(body: string | undefined): boolean {
+  try {
+    const v = JSON.parse(body ?? '') as { Version?: unknown }
+    return typeof v?.Version === 'string'
+  } catch {
+    return false
+  }
+}
+
+/** The first line of a server's text, reduced to plain characters that cannot render as Markdown or HTML. */
+export function quoteServerText(body: string | undefined, max = 100): string {
+  const line = (body ?? '').split('\n').find((l) => l.trim() !== '') ?? ''
+  const plain = line.replace(/[^A-Za-z0-9 .,:;'()/@+=!?-]/g, ' ').replace(/\s+/g, ' ').trim()
+  return plain.length > max ? plain.slice(0, max) + '…' : plain
+}
+
 export interface HintContext {
   role: ProbeResult['role']
+  /** `path@version` of the module a proxy probe asked for, when it asked for a real one. */
+  module?: string
   /** host[:port] of the endpoint. */
   host: string
   timeoutMs: number
   outcome: ProbeOutcome
 }
+
+export const UNFINISHED_HINT =
+  'Not finished: tidy completed before this probe did, so it was stopped; nothing is known to be wrong with it.'
 
 /** One sentence the user can act on. */
 export function hintFor(verdict: Verdict, c: HintContext): string {
@@ -36,8 +73,10 @@ export function hintFor(verdict: Verdict, c: HintContext): string {
   const atEgress = via !== undefined && f !== undefined && (f.stage === 'dns' || f.stage === 'tcp')
   const egressWhat = `the egress proxy ${via ?? ''} (HTTPS_PROXY/HTTP_PROXY)`
   switch (verdict) {
+    case 'unfinished':
+      return UNFINISHED_HINT
     case 'ok':
-      return via ? `The ${what} answers, through the egress proxy ${via}.` : `The ${what} answers.`
+      return okHint(c, what)
     case 'dns':
       return atEgress
         ? `The host of ${egressWhat} does not resolve: check that variable and the runner's DNS.`
@@ -75,6 +114,21 @@ export function hintFor(verdict: Verdict, c: HintContext): string {
   }
 }
 
+function okHint(c: HintContext, what: string): string {
+  const s = c.outcome.status
+  const through = c.outcome.via ? `, through the egress proxy ${c.outcome.via}` : ''
+  const asked = c.module ?? 'the probed module'
+  if (c.role === 'proxy' && (s === 400 || s === 403)) {
+    const said = quoteServerText(c.outcome.body)
+    return (
+      `The ${what} answers${through}, but its policy refuses ${asked} (HTTP ${s}${said ? `: "${said}"` : ''}): if that ` +
+      "module is private, list it in `goprivate`; otherwise ask the mirror's owners to allow it."
+    )
+  }
+  if (c.role === 'proxy' && (s === 404 || s === 410) && c.module) return `The ${what} answers${through}; it does not have ${asked} (HTTP ${s}).`
+  return `The ${what} answers${through}.`
+}
+
 function httpHint(verdict: Verdict, c: HintContext, what: string, egressWhat: string): string {
   const status = Number(verdict.slice('http-'.length))
   if (c.outcome.failure?.kind === 'egress') {
@@ -86,5 +140,8 @@ function httpHint(verdict: Verdict, c: HintContext, what: string, egressWhat: st
     return `${c.host} redirects (HTTP ${status}${c.outcome.location ? ` to ${c.outcome.location}` : ''}): point the URL at the final location.`
   }
   if (c.role === 'sumdb') return `${c.host} does not serve a checksum database at this URL (HTTP ${status}): check GOSUMDB.`
+  if (status === 200) {
+    return `${c.host} answers HTTP 200, but not with a module proxy's answer (a login page or captive portal?): check that the URL is a Go module proxy.`
+  }
   return `${c.host} answers HTTP ${status} to a module request: check that the URL is a Go module proxy (GOPROXY protocol) and its path is complete.`
 }

@@ -6,7 +6,24 @@ import * as tls from 'node:tls'
 import { trustedContext } from './http.js'
 
 export type Stage = 'dns' | 'tcp' | 'tls' | 'http'
-export type FailureKind = 'dns' | 'refused' | 'timeout' | 'tls-untrusted' | 'tls-other' | 'unreachable' | 'egress'
+export type FailureKind =
+  | 'dns'
+  | 'refused'
+  | 'timeout'
+  | 'tls-untrusted'
+  | 'tls-other'
+  | 'unreachable'
+  | 'egress'
+  /** Preflight was ended early on purpose (tidy finished): not a failure of the endpoint. */
+  | 'unfinished'
+
+/** The abort reason preflight gives its probes when it ends them early on purpose (see Preflight.finish). */
+export class CutShort extends Error {
+  constructor() {
+    super('preflight ended early: tidy had finished')
+    this.name = 'CutShort'
+  }
+}
 
 /** A probe failure: what kind, in which stage. `message` is low-level text, redacted by the prober. */
 export class StageError extends Error {

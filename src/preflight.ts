@@ -10,7 +10,10 @@ import {
   type PreflightResult,
   type SupportedCheck
 } from './preflight-checks.js'
+import { CutShort } from './preflight-net.js'
+import type { ProbeModule } from './preflight-target.js'
 import { redact, redactUrl } from './redact.js'
+import { UNFINISHED_HINT } from './preflight-hints.js'
 import { parseGosumdb, resolveSumdbRoute, type SumdbConfig } from './sumdb-endpoint.js'
 import type { ProbeResult, ProxyEntry } from './types.js'
 
@@ -27,6 +30,8 @@ export interface PreflightOptions {
   extraCa?: string[]
   /** For HTTP_PROXY / HTTPS_PROXY / NO_PROXY (default process.env). */
   env?: NodeJS.ProcessEnv
+  /** A module the run needs, asked of each proxy (see preflight-target.ts). */
+  probeModule?: ProbeModule
 }
 
 export interface Preflight {
@@ -41,8 +46,8 @@ export interface Preflight {
    */
   onResult(cb: (r: ProbeResult, entry?: ProxyEntry) => void): void
   /**
-   * Ends the probes still running now, as `timeout` after the time they had: once tidy is done, waiting out a
-   * dead endpoint's full preflight-timeout would only make the step slower.
+   * Ends the probes still running now, as `unfinished` (not a failure: nothing is known about them): once tidy
+   * is done, waiting out a dead endpoint's full preflight-timeout would only make the step slower.
    */
   finish(): Promise<ProbeResult[]>
 }
@@ -53,7 +58,7 @@ export function startPreflight(opts: PreflightOptions): Preflight {
   const timer = setTimeout(() => ac.abort(), Math.max(0, opts.timeoutMs))
   timer.unref()
   const started = Date.now()
-  const ctx: CheckContext = { signal: ac.signal, timeoutMs: opts.timeoutMs, extraCa: opts.extraCa, env: opts.env }
+  const ctx: CheckContext = { signal: ac.signal, timeoutMs: opts.timeoutMs, extraCa: opts.extraCa, env: opts.env, probeModule: opts.probeModule }
 
   const arrived: Array<[ProbeResult, ProxyEntry | undefined]> = []
   const listeners: Array<(r: ProbeResult, entry?: ProxyEntry) => void> = []
@@ -93,7 +98,7 @@ export function startPreflight(opts: PreflightOptions): Preflight {
     finish() {
       if (!ac.signal.aborted) {
         ctx.timeoutMs = Math.min(opts.timeoutMs, Date.now() - started) // what the hints say they waited
-        ac.abort()
+        ac.abort(new CutShort())
       }
       return results
     }
@@ -142,7 +147,7 @@ async function checkSumdbRoute(opts: PreflightOptions, ctx: CheckContext): Promi
       return { ...r, hint: `go reaches the checksum database through this proxy (GOSUMDB has no URL) and it failed: ${r.hint}` }
     }
     default:
-      if (ctx.signal.aborted) return lateSumdb(route.base, name)
+      if (ctx.signal.aborted) return lateSumdb(route.base, name, ctx.signal.reason instanceof CutShort)
       return safely(checkSumdb(route.base, ctx), route.base, 'sumdb')
   }
 }
@@ -164,13 +169,15 @@ function invalidGosumdb(gosumdb: string, e: unknown): PreflightResult {
   }
 }
 
-function lateSumdb(base: string, name: string): PreflightResult {
+function lateSumdb(base: string, name: string, cutShort: boolean): PreflightResult {
+  const r = { endpoint: redactUrl(base), role: 'sumdb' as const, timings: { total: 0 } }
+  if (cutShort) {
+    return { ...r, verdict: 'unfinished', hint: UNFINISHED_HINT, detail: 'tidy finished before the probe started' }
+  }
   return {
-    endpoint: redactUrl(base),
-    role: 'sumdb',
+    ...r,
     verdict: 'timeout',
     hint: `The deadline passed before the checksum database could be probed: a proxy answered /sumdb/${name}/supported too late.`,
-    timings: { total: 0 },
     detail: 'deadline reached before the probe started'
   }
 }
@@ -186,7 +193,7 @@ export function orderHealthyFirst(proxies: ProxyEntry[], results: ProbeResult[])
   const rank = (e: ProxyEntry): number => {
     const endpoint = redactUrl(e.url)
     const r = results.find((x) => x.role === 'proxy' && x.endpoint === endpoint)
-    return !r ? 1 : r.verdict === 'ok' ? 0 : 2
+    return !r || r.verdict === 'unfinished' ? 1 : r.verdict === 'ok' ? 0 : 2
   }
   const sorted = head
     .map((e, i) => ({ e, i, k: rank(e) }))

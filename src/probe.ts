@@ -7,7 +7,7 @@ import { isIP, connect as netConnect, type Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { Client } from 'undici'
 import { egressProxyFor } from './preflight-egress.js'
-import { basicAuth, openTunnel, StageError, tlsHandshake, type Stage } from './preflight-net.js'
+import { basicAuth, CutShort, openTunnel, StageError, tlsHandshake, type Stage } from './preflight-net.js'
 import { redact, redactUrl } from './redact.js'
 import type { ProbeResult } from './types.js'
 
@@ -29,6 +29,8 @@ export interface ProbeOutcome {
   status?: number
   /** Redacted Location header of a redirect. */
   location?: string
+  /** The first bytes of the answer's body (up to 4 KiB), as text: to tell a module proxy's answer from a portal's. */
+  body?: string
   failure?: StageError
   timings: ProbeResult['timings']
   /** Certificate presented when TLS verification failed. */
@@ -83,6 +85,7 @@ export async function probeUrl(req: ProbeRequest): Promise<ProbeOutcome> {
     }
     const res = await run('http', () => httpGet(socket, target, egress, req.signal))
     out.status = res.status
+    out.body = res.body
     if (res.location) out.location = redact(res.location)
   } catch (e) {
     out.failure = toStageError(e, stage)
@@ -101,7 +104,10 @@ function unbracket(h: string): string {
 // Settles as soon as the deadline passes, whatever the stage is waiting on (dns.lookup cannot be
 // cancelled at all, sockets are destroyed by the caller).
 function abortable<T>(p: Promise<T>, signal: AbortSignal, stage: Stage): Promise<T> {
-  const timeout = (): StageError => new StageError('timeout', stage, `deadline reached during the ${stage} stage`)
+  const timeout = (): StageError =>
+    signal.reason instanceof CutShort
+      ? new StageError('unfinished', stage, `stopped during the ${stage} stage: tidy had finished`)
+      : new StageError('timeout', stage, `deadline reached during the ${stage} stage`)
   if (signal.aborted) {
     p.catch(() => {})
     return Promise.reject(timeout())
@@ -164,9 +170,12 @@ async function throughEgress(
 
 const PROBE_BODY_LIMIT = 64 * 1024
 
+const PROBE_BODY_KEPT = 4 * 1024
+
 interface HttpAnswer {
   status: number
   location?: string
+  body: string
 }
 
 async function httpGet(socket: Socket, target: URL, egress: URL | undefined, signal: AbortSignal): Promise<HttpAnswer> {
@@ -199,13 +208,16 @@ async function httpGet(socket: Socket, target: URL, egress: URL | undefined, sig
     // Read what a small answer holds (up to 64 KiB) under the same deadline: a proxy that sends headers and then
     // stalls would otherwise pass as ok, and the relay would prefer it.
     let seen = 0
+    const kept: Buffer[] = []
     for await (const chunk of res.body) {
+      if (seen < PROBE_BODY_KEPT) kept.push(chunk as Buffer)
       seen += (chunk as Buffer).length
       if (seen > PROBE_BODY_LIMIT) break
     }
     res.body.destroy()
     const loc = res.headers.location
-    return { status: res.statusCode, location: Array.isArray(loc) ? loc[0] : loc }
+    const body = Buffer.concat(kept).subarray(0, PROBE_BODY_KEPT).toString('utf8')
+    return { status: res.statusCode, location: Array.isArray(loc) ? loc[0] : loc, body }
   } catch (e) {
     const err = e as NodeJS.ErrnoException
     throw new StageError('unreachable', 'http', `${err.code ?? 'error'}: ${err.message}`, err.code)

@@ -33,7 +33,7 @@ export function reportAnnotations(r: RunResult): void {
   // Caching is fail-soft: a failed restore is a warning, a deliberate skip a notice.
   if (r.cache?.note) (r.cache.restore === 'failed' ? core.warning : core.notice)(redact(r.cache.note), { title: 'Module cache' })
   for (const p of r.preflight ?? []) {
-    if (p.verdict !== 'ok') core.warning(redact(`${p.endpoint}: ${p.verdict}. ${p.hint}`), { title: 'Preflight' })
+    if (p.verdict !== 'ok' && p.verdict !== 'unfinished') core.warning(redact(`${p.endpoint}: ${p.verdict}. ${p.hint}`), { title: 'Preflight' })
   }
 }
 

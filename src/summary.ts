@@ -60,7 +60,7 @@ function preflightTable(rows: ProbeResult[]): string {
     rows.map((p) => [
       `\`${p.endpoint}\``,
       p.role,
-      p.verdict === 'ok' ? '✅ ok' : `❌ ${p.verdict}`,
+      p.verdict === 'ok' ? '✅ ok' : p.verdict === 'unfinished' ? '⏸️ not finished' : `❌ ${p.verdict}`,
       ms(p.timings.dns),
       ms(p.timings.tcp),
       ms(p.timings.tls),

@@ -90,6 +90,8 @@ export type Verdict =
   | 'tls-other'
   | 'auth'
   | 'unreachable'
+  /** Cut short because tidy finished first: nothing is known to be wrong (shown neutrally, never a warning). */
+  | 'unfinished'
   | `http-${number}`
 
 export interface ProbeResult {
