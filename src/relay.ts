@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { interceptors, type Dispatcher } from 'undici'
 import { UpstreamPool, type RelayUpstreamStats } from './breaker.js'
 import { createDispatcher } from './http.js'
+import { pathEscape, unescapePath, unescapeVersion } from './modpath.js'
 import { redactUrl } from './redact.js'
 import { parseUpstream } from './relay-fetch.js'
 import { serve, type ServeConfig } from './relay-serve.js'
@@ -68,29 +69,86 @@ const DEFAULTS = {
 }
 const BACKOFF_CAP_MS = 8_000
 
-// The go module proxy protocol and the checksum database as a proxy relays it. Characters are those of
-// escaped module paths and versions; anything else never leaves the machine.
-const PROTOCOL_PATHS = [
-  /^\/sumdb\/[^/]+\/(supported|lookup\/.+|tile\/.+)$/,
-  /^\/.+\/@v\/list$/,
-  /^\/.+\/@v\/[^/]+\.(info|mod|zip)$/,
-  /^\/.+\/@latest$/
-]
+// The go module proxy protocol, and the checksum database as a proxy relays it (cmd/go's modfetch/proxy.go and
+// sumdb.go, x/mod's sumdb/client.go and tlog/tile.go). A request is percent-decoded segment by segment, must
+// have one of these shapes with module paths and versions in go's escaped form (modpath.ts), and is forwarded
+// re-escaped as go escapes it; anything else never leaves the machine.
 
-export function isProtocolPath(path: string): boolean {
-  if (!/^[A-Za-z0-9._~!+@/-]+$/.test(path)) return false
-  if (path.split('/').some((seg, i) => i > 0 && (seg === '' || seg === '.' || seg === '..'))) return false
-  return PROTOCOL_PATHS.some((re) => re.test(path))
+/** Decoded `/`-separated segments, or undefined for an encoded `/`, a control character or bad percent-encoding. */
+function decodeSegments(path: string): string[] | undefined {
+  const segs: string[] = []
+  for (const raw of path.split('/')) {
+    let seg: string
+    try {
+      seg = decodeURIComponent(raw)
+    } catch {
+      return undefined
+    }
+    if (seg.includes('/') || /[\x00-\x1f\x7f]/.test(seg)) return undefined
+    segs.push(seg)
+  }
+  return segs
 }
 
-/** The protocol path under our prefix, or undefined for anything else. */
+/** `<mod>/@v/list`, `<mod>/@v/<version>.info|.mod|.zip`, `<mod>/@latest`. */
+function isModuleRequest(segs: string[]): boolean {
+  const at = segs.findIndex((s) => s.startsWith('@'))
+  if (at < 1 || unescapePath(segs.slice(0, at).join('/')) === undefined) return false
+  const tail = segs.slice(at)
+  if (tail.length === 1) return tail[0] === '@latest'
+  if (tail.length !== 2 || tail[0] !== '@v') return false
+  if (tail[1] === 'list') return true
+  const m = /^(.+)\.(?:info|mod|zip)$/.exec(tail[1])
+  return m !== null && unescapeVersion(m[1]) !== undefined
+}
+
+/** `tile/<H>/<L or data>/[x<NNN>/...]<NNN>[.p/<W>]` in tlog's canonical form. */
+function isTile(t: string[]): boolean {
+  if (t.length < 3 || !/^[1-9][0-9]?$/.test(t[0]) || Number(t[0]) > 30) return false
+  if (t[1] !== 'data' && !/^(?:0|[1-9][0-9]{0,8})$/.test(t[1])) return false
+  let n = t.slice(2)
+  const partial = n.length >= 2 && n[n.length - 2].endsWith('.p')
+  if (partial) {
+    const w = n[n.length - 1]
+    if (!/^[1-9][0-9]{0,9}$/.test(w) || Number(w) >= 2 ** Number(t[0])) return false
+    n = [...n.slice(0, -2), n[n.length - 2].slice(0, -2)]
+  }
+  if (n.length > 1 && n[0] === 'x000') return false
+  return n.every((s, i) => (i === n.length - 1 ? /^[0-9]{3}$/ : /^x[0-9]{3}$/).test(s))
+}
+
+/** `sumdb/<name>/supported`, `sumdb/<name>/lookup/<mod>@<version>`, `sumdb/<name>/tile/...`; name is host[:port][/path]. */
+function isSumdbRequest(segs: string[]): boolean {
+  const k = segs.findIndex((s, i) => i > 0 && (s === 'supported' || s === 'lookup' || s === 'tile'))
+  if (k < 1 || !segs.slice(0, k).every((s) => /^[A-Za-z0-9._~:-]+$/.test(s))) return false
+  const tail = segs.slice(k + 1)
+  if (segs[k] === 'supported') return tail.length === 0
+  if (segs[k] === 'tile') return isTile(tail)
+  const lookup = tail.join('/')
+  const at = lookup.indexOf('@')
+  return at > 0 && unescapePath(lookup.slice(0, at)) !== undefined && unescapeVersion(lookup.slice(at + 1)) !== undefined
+}
+
+/**
+ * A request path (after the relay's prefix) in the form go sends the upstream: the path go would have requested
+ * from that upstream directly, or undefined when it is not a module proxy protocol request.
+ */
+export function protocolPath(path: string): string | undefined {
+  const segs = decodeSegments(path)
+  if (!segs || segs[0] !== '' || segs.length < 3) return undefined
+  const rest = segs.slice(1)
+  if (rest.some((s) => s === '' || s === '.' || s === '..')) return undefined
+  const ok = rest[0] === 'sumdb' ? isSumdbRequest(rest.slice(1)) : isModuleRequest(rest)
+  return ok ? '/' + rest.map(pathEscape).join('/') : undefined
+}
+
+/** The protocol path under our prefix, re-escaped, or undefined for anything else. */
 function route(prefix: string, rawUrl: string): string | undefined {
   const path = rawUrl.split('?')[0]
   const given = Buffer.from(path.slice(1, 1 + prefix.length))
   const want = Buffer.from(prefix)
   if (given.length !== want.length || !timingSafeEqual(given, want) || path[prefix.length + 1] !== '/') return undefined
-  const rest = path.slice(prefix.length + 1)
-  return isProtocolPath(rest) ? rest : undefined
+  return protocolPath(path.slice(prefix.length + 1))
 }
 
 function plain(res: ServerResponse, status: number, text: string): void {
