@@ -3,10 +3,8 @@
 import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
-import {
-  buildModuleZip, compareVersions, isPseudoVersion, isReleaseVersion, moduleGoMod, unescapeModulePath, DEFAULT_MODULE_TIME,
-  type FixtureModule
-} from './modzip.js'
+import type { FixtureModule } from './modzip.js'
+import { route, text, type Entry, type Reply } from './fixture-routes.js'
 import { refusal, type ProxyFilter } from './proxy-filter.js'
 
 export type { ProxyFilter } from './proxy-filter.js'
@@ -38,6 +36,8 @@ export interface LogEntry {
   method: string
   /** Request path, percent-decoded but still `!`-case-encoded (`/example.com/!foo/@v/list`), query removed. */
   path: string
+  /** The request path exactly as received, still percent-encoded (`/example.com/%21foo/@v/list`), query removed. */
+  raw: string
   /** 0 while unanswered (blackhole) or if the socket died before headers. */
   status: number
   headers: IncomingHttpHeaders
@@ -77,60 +77,6 @@ export interface FixtureProxy {
   bytesServed(): number
   /** Destroys every socket (hung ones included) and stops listening. */
   close(): Promise<void>
-}
-
-type Entry = { mod: FixtureModule; zip?: Buffer }
-type Reply = { status: number; type: string; body: Buffer; headers?: Record<string, string> }
-
-const text = (status: number, body: string): Reply => ({ status, type: 'text/plain; charset=utf-8', body: Buffer.from(body) })
-
-function latestOf(entries: Entry[]): Entry | undefined {
-  const sorted = [...entries].sort((a, b) => compareVersions(a.mod.version, b.mod.version))
-  const release = sorted.filter((e) => isReleaseVersion(e.mod.version))
-  return release.at(-1) ?? sorted.filter((e) => !isPseudoVersion(e.mod.version)).at(-1) ?? sorted.at(-1)
-}
-
-function info(e: Entry): Reply {
-  const body = JSON.stringify({ Version: e.mod.version, Time: e.mod.time ?? DEFAULT_MODULE_TIME })
-  return { status: 200, type: 'application/json', body: Buffer.from(body) }
-}
-
-/** Answers one GOPROXY-protocol path (basePath already removed). */
-function route(store: Map<string, Map<string, Entry>>, path: string, range: string | undefined): Reply {
-  const m = /^\/(.+?)\/(@latest|@v\/list|@v\/(.+)\.(info|mod|zip))$/.exec(path)
-  if (!m) return text(404, `not found: ${path}`)
-  const modPath = unescapeModulePath(m[1])
-  const versions = modPath === null ? undefined : store.get(modPath)
-  if (!versions || versions.size === 0) return text(404, `not found: module ${modPath ?? m[1]}: no such module`)
-  if (m[2] === '@v/list') {
-    const list = [...versions.keys()].filter((v) => !isPseudoVersion(v)).sort(compareVersions)
-    return text(200, list.map((v) => v + '\n').join(''))
-  }
-  if (m[2] === '@latest') return info(latestOf([...versions.values()])!)
-  const version = unescapeModulePath(m[3])
-  const e = version === null ? undefined : versions.get(version)
-  if (!e) return text(404, `not found: ${modPath}@${version ?? m[3]}: invalid version: unknown revision ${version ?? m[3]}`)
-  if (m[4] === 'info') return info(e)
-  if (m[4] === 'mod') return text(200, moduleGoMod(e.mod))
-  e.zip ??= buildModuleZip(e.mod)
-  return zipReply(e.zip, range)
-}
-
-function zipReply(zip: Buffer, range: string | undefined): Reply {
-  const base = { type: 'application/zip', headers: { 'Accept-Ranges': 'bytes' } }
-  const r = range ? /^bytes=(\d+)-(\d*)$/.exec(range.trim()) : null
-  if (!r) return { ...base, status: 200, body: zip }
-  const start = Number(r[1])
-  const end = r[2] ? Math.min(Number(r[2]), zip.length - 1) : zip.length - 1
-  if (start >= zip.length || end < start) {
-    return { ...base, status: 416, body: Buffer.alloc(0), headers: { 'Content-Range': `bytes */${zip.length}` } }
-  }
-  return {
-    ...base,
-    status: 206,
-    body: zip.subarray(start, end + 1),
-    headers: { ...base.headers, 'Content-Range': `bytes ${start}-${end}/${zip.length}` }
-  }
 }
 
 /** go percent-encodes `!` (as %21); the log and routing use the decoded path. */
@@ -237,8 +183,8 @@ class ProxyServer {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const path = percentDecode((req.url ?? '/').split('?')[0])
-    const entry: LogEntry = { method: req.method ?? 'GET', path, status: 0, headers: req.headers, bytes: 0 }
+    const raw = (req.url ?? '/').split('?')[0]
+    const entry: LogEntry = { method: req.method ?? 'GET', path: percentDecode(raw), raw, status: 0, headers: req.headers, bytes: 0 }
     this.log.push(entry)
     const fault = this.pickFault(entry.path)
     if (fault) entry.fault = fault.kind

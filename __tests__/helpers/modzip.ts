@@ -18,6 +18,11 @@ export interface FixtureModule {
   time?: string
   /** How the zip stores its entries. Default: deflate (what real proxies serve). */
   compression?: ZipCompression
+  /**
+   * A module from before modules (e.g. a `+incompatible` version): its zip has no go.mod, and the proxy serves
+   * what go synthesizes for it, `module <path>\n`, as the `.mod` (`gomod` is ignored).
+   */
+  legacy?: boolean
 }
 
 export type ZipCompression = 'store' | 'deflate'
@@ -41,10 +46,11 @@ export function packageName(path: string): string {
 
 /** The go.mod of a module as served and zipped. */
 export function moduleGoMod(mod: FixtureModule): string {
+  if (mod.legacy) return `module ${mod.path}\n`
   return mod.gomod ?? defaultGoMod(mod.path)
 }
 
-/** Every file of the module's zip, relative to the module root, go.mod included. */
+/** Every file of the module's zip, relative to the module root, go.mod included (unless legacy). */
 export function moduleFiles(mod: FixtureModule): Record<string, Buffer> {
   const out: Record<string, Buffer> = {}
   const files = mod.files ?? {
@@ -53,7 +59,7 @@ export function moduleFiles(mod: FixtureModule): Record<string, Buffer> {
       `// Version identifies the fixture.\nfunc Version() string { return "${mod.path}@${mod.version}" }\n`
   }
   for (const [name, data] of Object.entries(files)) out[name] = toBuffer(data)
-  out['go.mod'] = Buffer.from(moduleGoMod(mod))
+  if (!mod.legacy) out['go.mod'] = Buffer.from(moduleGoMod(mod))
   return out
 }
 
