@@ -1,13 +1,16 @@
 // The relay with big bodies and with the real go command.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, statSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync, statSync } from 'node:fs'
 import { get } from 'node:http'
+import { join } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { startRelay, type Relay } from '../src/relay.js'
-import { makeGoEnv, makeTempDir, runGo } from './helpers/gotest-env.js'
-import { buildModuleZip, hashZip, moduleGoMod, type FixtureModule } from './helpers/modzip.js'
+import { startFixtureProxy, type FixtureProxy } from './helpers/fixture-proxy.js'
+import { makeGoEnv, makeTempDir, runGo, writeModule } from './helpers/gotest-env.js'
+import { buildModuleZip, goSumLines, hashGoMod, hashZip, moduleGoMod, type FixtureModule } from './helpers/modzip.js'
+import { bigCorp, downloadArgs, goModOnly, REAL_SHAPES, SHAPE_IMPORTS, SHAPES } from './helpers/real-shapes.js'
 import {
   entry,
   eventually,
@@ -209,5 +212,61 @@ describe('relay with the real go command', () => {
     expect(s).toMatchObject({ demoted: true, tripped: false })
     expect(h.hedges).toBe(1)
     expect(healthy.hits.map((x) => x.path)).toContain(`/${mod.path}/@v/${mod.version}.zip`)
+  })
+})
+
+/** The distinct raw (still percent-encoded) paths a fixture proxy was asked, without its base path. */
+const asked = (p: FixtureProxy, base = ''): string[] => [...new Set(p.log.map((e) => e.raw.slice(base.length)))].sort()
+
+describe('relay with the real go and real-shaped modules', () => {
+  // The same modules behind two fixture proxies: one go asks directly, one it asks through the relay.
+  let direct: FixtureProxy
+  let behind: FixtureProxy
+  let relay: Relay
+  beforeAll(async () => {
+    direct = await startFixtureProxy({ modules: REAL_SHAPES })
+    behind = await startFixtureProxy({ modules: REAL_SHAPES, basePath: '/goproxy' })
+    relay = await startRelay({ upstreams: [entry(behind.url)], retries: 1, backoffBaseMs: 5 })
+  })
+  afterAll(async () => {
+    await relay?.close()
+    await direct?.close()
+    await behind?.close()
+  })
+
+  it('go mod tidy and go mod download fetch upper-case paths and versions, +incompatible, pseudo-versions, .v3 and /vN', async () => {
+    const app = makeTempDir('gtg-relay-shapes-')
+    const required = SHAPES.filter((m) => m !== goModOnly && m !== bigCorp)
+    writeModule(join(app, 'direct'), { path: 'example.com/app', requires: required, imports: SHAPE_IMPORTS })
+    cpSync(join(app, 'direct'), join(app, 'relayed'), { recursive: true })
+    const viaRelay = makeGoEnv(relay.url)
+    const viaDirect = makeGoEnv(direct.url)
+    try {
+      for (const [dir, g] of [['direct', viaDirect], ['relayed', viaRelay]] as const) {
+        const r = await runGo(['mod', 'tidy'], { cwd: join(app, dir), env: g.env })
+        expect([dir, r.code, r.stderr.replace(/^go: downloading .*\n/gm, '')]).toEqual([dir, 0, ''])
+      }
+      const read = (dir: string, f: string): string => readFileSync(join(app, dir, f), 'utf8')
+      expect(read('relayed', 'go.mod')).toBe(read('direct', 'go.mod'))
+      expect(read('relayed', 'go.sum')).toBe(read('direct', 'go.sum'))
+      const sums = read('relayed', 'go.sum').trim().split('\n')
+      expect(sums).toEqual(expect.arrayContaining(required.map((m) => goSumLines(m)[0])))
+      expect(REAL_SHAPES.flatMap(goSumLines)).toEqual(expect.arrayContaining(sums))
+      // The upstream behind the relay was asked exactly what go asked the other proxy directly, byte for byte.
+      expect(asked(behind, '/goproxy')).toEqual(asked(direct))
+      expect(asked(direct)).toContain('/example.com/%21big%21corp/%21lib/@v/v1.1.0-%21r%21c.1.zip')
+
+      const d = await runGo(['mod', 'download', '-json', ...downloadArgs(SHAPES)], { cwd: join(app, 'relayed'), env: viaRelay.env })
+      expect([d.code, d.stderr]).toEqual([0, ''])
+      const got = d.stdout.split(/\n(?=\{)/).map((j) => JSON.parse(j) as { Path: string; Version: string; Sum: string; GoModSum: string })
+      expect(got.map((x) => [x.Path, x.Version, x.Sum, x.GoModSum]).sort()).toEqual(
+        SHAPES.map((m) => [m.path, m.version, hashZip(m), hashGoMod(moduleGoMod(m))]).sort()
+      )
+    } finally {
+      viaRelay.cleanup()
+      viaDirect.cleanup()
+    }
+    expect(asked(behind, '/goproxy')).toContain('/example.com/%21big%21corp/%21lib/@v/v1.0.0.zip')
+    expect(behind.log.filter((e) => e.status !== 200)).toEqual([])
   })
 })
