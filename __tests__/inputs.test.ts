@@ -17,6 +17,7 @@ const defaults: Record<string, string> = {
   gosumdb: '',
   preflight: 'true',
   'preflight-timeout': '5',
+  'stall-timeout': '60',
   retries: '3',
   relay: 'true',
   cache: 'true',
@@ -34,6 +35,12 @@ describe('readInputs', () => {
     expect(i).toMatchObject({ workingDirectory: ws, modules: [], preflight: 'true', preflightTimeoutMs: 5000, retries: 3, relay: true, cache: 'true', mode: 'check', tidyArgs: [], exportEnv: true })
     expect(i.goproxy).toBeUndefined()
     expect(i.goprivate).toBeUndefined()
+    expect(i.stallTimeoutMs).toBe(60_000)
+  })
+  test('stall-timeout: 0 turns the watchdog off; anything but seconds is refused, naming the input', () => {
+    expect(read({ 'stall-timeout': '0' }).stallTimeoutMs).toBe(0)
+    expect(read({ 'stall-timeout': '1.5' }).stallTimeoutMs).toBe(1500)
+    for (const bad of ['-1', 'soon', '']) expect(() => read({ 'stall-timeout': bad })).toThrow(/^stall-timeout: /)
   })
   test('valid values are normalised', () => {
     const i = read({ 'preflight-timeout': '2.5', retries: '0', mode: 'FIX', 'tidy-args': '-e  -compat=1.21 -go=1.22.3', goprivate: 'a.example.com/x\n*.corp.example.com, b', modules: 'svc/*\n# comment\nlib' })

@@ -20,6 +20,8 @@ export interface Inputs {
   gosumdb?: string
   preflight: 'true' | 'false' | 'strict'
   preflightTimeoutMs: number
+  /** How long a go request may make no progress before go is stopped (0: never). */
+  stallTimeoutMs: number
   retries: number
   relay: boolean
   cache: 'true' | 'false' | 'restore-only'
@@ -65,6 +67,7 @@ export function readInputs(get: Getter = defaultGetter, workspace = process.env.
     gosumdb: gosumdb(get('gosumdb')),
     preflight: oneOf('preflight', get('preflight'), ['true', 'false', 'strict'] as const),
     preflightTimeoutMs: seconds('preflight-timeout', get('preflight-timeout')),
+    stallTimeoutMs: get('stall-timeout').trim() === '0' ? 0 : seconds('stall-timeout', get('stall-timeout')),
     retries: wholeNumber('retries', get('retries'), 0, 10),
     relay: bool('relay', get('relay')),
     cache: oneOf('cache', get('cache'), ['true', 'false', 'restore-only'] as const),

@@ -54,6 +54,8 @@ export async function run(): Promise<void> {
       tidyArgs: inputs.tidyArgs,
       retries: inputs.retries,
       mayRetry: () => !net.allDown(),
+      stallMs: inputs.stallTimeoutMs,
+      gomodcache: go.env.GOMODCACHE,
       auth: { tokenSet: inputs.token !== '', privateHosts: inputs.privateHosts, netrcHosts, relayUrl: net.relayUrl }
     })
     // After tidy, so that the healthy-first order has every verdict that arrived meanwhile.

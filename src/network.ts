@@ -4,7 +4,7 @@ import type { ProbeResult, ProxyEntry, UpstreamStats } from './types.js'
 import type { Inputs } from './inputs.js'
 import type { Settings } from './settings.js'
 import { formatProxyList, networkProxies } from './proxylist.js'
-import { orderHealthyFirst, startPreflight, type Preflight } from './preflight.js'
+import { orderHealthyFirst, startPreflight, withoutUnreachable, type Preflight } from './preflight.js'
 import { startRelay, type Relay } from './relay.js'
 import { createDispatcher } from './http.js'
 import { redactUrl } from './redact.js'
@@ -64,15 +64,17 @@ export async function startNetwork(inputs: NetInputs, settings: Settings, trust:
     const all = await pre.results
     if (all.some((r) => r.verdict !== 'ok')) throw new PreflightFailed(all)
   } else if (pre && upstreams.length > 0 && !inputs.relay) {
-    // Without the relay go gets a fixed healthy-first list: wait for the first upstream that answers ok.
-    // With the relay go starts at once and the relay holds requests until then (see `ready` below).
-    await pre.firstOk
+    // Without the relay go gets a fixed list and has no timeout for a silent proxy: wait for every proxy's verdict
+    // (within preflight-timeout) and leave out those that could not be talked to at all.
+    // With the relay go starts at once and the relay holds requests until the first ok (see `ready` below).
+    await pre.proxies
   }
   const ordered = orderHealthyFirst(upstreams, seen)
   const exportGoproxy = (): string => formatProxyList([...orderHealthyFirst(upstreams, seen), ...rest], '|')
   const finishPreflight = async (): Promise<ProbeResult[] | undefined> => pre?.finish()
   if (!inputs.relay || upstreams.length === 0) {
-    return { goproxy: exportGoproxy(), exportGoproxy, finishPreflight, stats: () => [], allDown: () => false, close: async () => {} }
+    const goproxy = formatProxyList([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest], '|')
+    return { goproxy, exportGoproxy, finishPreflight, stats: () => [], allDown: () => false, close: async () => {} }
   }
   const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS })
   const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready: pre?.firstOk })

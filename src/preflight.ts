@@ -39,6 +39,8 @@ export interface Preflight {
   results: Promise<ProbeResult[]>
   /** The first proxy verdict that is 'ok', as soon as it arrives; undefined when none is. */
   firstOk: Promise<ProbeResult | undefined>
+  /** Every proxy's verdict (not the checksum database's), within the deadline. Never rejects. */
+  proxies: Promise<ProbeResult[]>
   /**
    * Calls `cb` for each verdict as it arrives (`entry` is set for proxies). Verdicts that arrived
    * before the call are replayed at once, so a late subscriber misses none. Errors thrown by
@@ -91,6 +93,7 @@ export function startPreflight(opts: PreflightOptions): Preflight {
   return {
     results,
     firstOk,
+    proxies: Promise.all(proxyChecks),
     onResult(cb) {
       listeners.push(cb)
       for (const [r, e] of arrived) deliver(cb, r, e)
@@ -180,6 +183,22 @@ function lateSumdb(base: string, name: string, cutShort: boolean): PreflightResu
     hint: `The deadline passed before the checksum database could be probed: a proxy answered /sumdb/${name}/supported too late.`,
     detail: 'deadline reached before the probe started'
   }
+}
+
+/** Verdicts that mean the endpoint could not be talked to at all (as opposed to an HTTP answer). */
+const TRANSPORT_FAILURES: ReadonlySet<string> = new Set(['dns', 'refused', 'timeout', 'tls-untrusted', 'tls-other', 'unreachable'])
+
+/**
+ * For go without the relay, which has no timeout for a silent proxy: the network proxies (healthy first) without
+ * those preflight could not talk to at all, keeping at least the first one.
+ */
+export function withoutUnreachable(ordered: ProxyEntry[], results: ProbeResult[]): ProxyEntry[] {
+  const failed = (e: ProxyEntry): boolean => {
+    const r = results.find((x) => x.role === 'proxy' && x.endpoint === redactUrl(e.url))
+    return e.kind === 'url' && r !== undefined && TRANSPORT_FAILURES.has(r.verdict)
+  }
+  const kept = ordered.filter((e) => !failed(e))
+  return kept.length > 0 ? kept : ordered.slice(0, 1)
 }
 
 /**

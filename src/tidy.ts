@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import type { ClassifiedError, GoModule, GoToolchain, TidyResult } from './types.js'
-import { runGo, type GoRun } from './go.js'
+import { runGoWatched, withoutTrace, type WatchedRun } from './go-watch.js'
 import { driftAnnotations, parseTidyDiff, relabelDiff, type FileDiff } from './drift.js'
 import { tidyDiff } from './unified-diff.js'
 import { classifyGoError } from './classify.js'
@@ -22,6 +22,10 @@ export interface TidyOptions {
   mayRetry?: () => boolean
   /** What is configured for authentication, so that auth failures get a hint naming the input that fixes them. */
   auth?: AuthContext
+  /** go is stopped when a request makes no progress for this long (see go-watch.ts); 0 or absent: never. */
+  stallMs?: number
+  /** GOMODCACHE, where the watchdog sees a zip download grow. */
+  gomodcache?: string
 }
 
 const FILES = ['go.mod', 'go.sum'] as const
@@ -56,18 +60,19 @@ type Files = Partial<Record<(typeof FILES)[number], Buffer>>
 async function tidyOnce(module: GoModule, o: TidyOptions): Promise<Outcome> {
   // No await before go starts: preflight's pending work would run first and delay go by its length.
   const before = readFiles(module.dir)
+  const watch = { cwd: module.dir, env: o.env, stallMs: o.stallMs ?? 0, gomodcache: o.gomodcache }
   if (o.mode === 'check' && supportsTidyDiff(o.go.version)) {
-    const r = await runGo(o.go, ['mod', 'tidy', '-diff', ...o.tidyArgs], { cwd: module.dir, env: o.env })
+    const r = await runGoWatched(o.go, ['mod', 'tidy'], ['-diff', ...o.tidyArgs], watch)
     const reported = parseTidyDiff(r.stdout)
-    if (r.exitCode === 0 || (reported.length > 0 && !hasError(r))) {
+    if (!r.stalled && (r.exitCode === 0 || (reported.length > 0 && !hasError(r)))) {
       return { diffs: reported.filter((d) => !onlyLineEndings(d)), before }
     }
     return { diffs: [], before, error: explain(r, o) }
   }
-  const r = await runGo(o.go, ['mod', 'tidy', ...o.tidyArgs], { cwd: module.dir, env: o.env })
+  const r = await runGoWatched(o.go, ['mod', 'tidy'], o.tidyArgs, watch)
   const after = readFiles(module.dir)
   if (o.mode === 'check') await restoreFiles(module.dir, before, after)
-  if (r.exitCode !== 0) {
+  if (r.exitCode !== 0 || r.stalled) {
     // A failed tidy may have written partial files; fix mode must not leave them either.
     if (o.mode === 'fix') await restoreFiles(module.dir, before, after)
     return { diffs: [], before, error: explain(r, o) }
@@ -78,11 +83,34 @@ async function tidyOnce(module: GoModule, o: TidyOptions): Promise<Outcome> {
 
 const OUTPUT_LINES = 40
 
-function explain(r: GoRun, o: TidyOptions): ClassifiedError {
-  const e = classifyGoError(r.stderr, r.exitCode)
-  const hint = e.class === 'auth' && o.auth ? (authHint(r.stderr, o.auth) ?? e.hint) : e.hint
-  const output = redact(r.stderr.trimEnd().split('\n').slice(-OUTPUT_LINES).join('\n'))
+function explain(r: WatchedRun, o: TidyOptions): ClassifiedError {
+  // The `# get` trace is ours (the watchdog's): it would read as go's errors (a 404 while go probes path prefixes).
+  const stderr = withoutTrace(r.stderr)
+  const shown = o.tidyArgs.some((a) => a === '-x' || a === '--x') ? r.stderr : stderr
+  const output = redact(shown.trimEnd().split('\n').slice(-OUTPUT_LINES).join('\n'))
+  if (r.stalled) return { ...stalledError(r.stalled), output }
+  const e = classifyGoError(stderr, r.exitCode)
+  const hint = e.class === 'auth' && o.auth ? (authHint(stderr, o.auth) ?? e.hint) : e.hint
   return { ...e, hint, output }
+}
+
+/** go waited on one request with no progress until the watchdog stopped it. Retrying the same list cannot help. */
+function stalledError(s: { url: string; ms: number }): ClassifiedError {
+  let host = 'the server'
+  try {
+    host = new URL(s.url).host
+  } catch {
+    /* keep the generic name */
+  }
+  return {
+    class: 'network',
+    transient: false,
+    message: redact(`go made no progress for ${Math.floor(s.ms / 1000)} s waiting for ${s.url}`),
+    hint: redact(
+      `${host} accepted the request but sent nothing (a silent proxy or a firewall that drops the traffic): take it out of ` +
+        '`goproxy` or put a working mirror before it, and keep `relay: true`, which hedges and fails over; `stall-timeout` sets this bound.'
+    )
+  }
 }
 
 /**
@@ -96,7 +124,7 @@ function onlyLineEndings(d: FileDiff): boolean {
 }
 
 /** `-diff` exits 1 both for drift and for errors; go reports errors on stderr with a "go: " prefix. */
-function hasError(r: GoRun): boolean {
+function hasError(r: WatchedRun): boolean {
   return /^go: /m.test(r.stderr) && !/^diff /m.test(r.stdout)
 }
 
