@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { scanGoMod } from './gomod.js'
+import { escapePath, escapeVersion, pathEscape } from './modpath.js'
 import { matchPrefixPatterns } from './security.js'
 import type { GoModule } from './types.js'
 
@@ -25,7 +26,7 @@ export function pickProbeModule(modules: readonly GoModule[], gonoproxy: string)
       continue // tidy reports an unreadable go.mod
     }
     for (const r of scanGoMod(text).requires) {
-      if (!escapeModulePath(r.path) || !escapeVersion(r.version)) continue
+      if (escapePath(r.path) === undefined || escapeVersion(r.version) === undefined) continue
       if (!matchPrefixPatterns(gonoproxy, r.path)) return { path: r.path, version: r.version }
     }
   }
@@ -34,17 +35,6 @@ export function pickProbeModule(modules: readonly GoModule[], gonoproxy: string)
 
 /** The proxy-relative request path for the module's `.info`, escaped exactly as go sends it. */
 export function infoPath(m: ProbeModule): string {
-  return urlPathEscape(`${escapeModulePath(m.path)}/@v/${escapeVersion(m.version)}.info`)
+  return pathEscape(`${escapePath(m.path)!}/@v/${escapeVersion(m.version)!}.info`)
 }
 
-// TEMPORARY: replaced by the shared module path rules (modpath.ts) once they land.
-function escapeModulePath(p: string): string {
-  return p.replace(/[A-Z]/g, (c) => '!' + c.toLowerCase())
-}
-const escapeVersion = escapeModulePath
-function urlPathEscape(p: string): string {
-  return p
-    .split('/')
-    .map((seg) => seg.replace(/[^A-Za-z0-9\-_.~$&+:=@]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')))
-    .join('/')
-}
