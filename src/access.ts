@@ -63,3 +63,16 @@ export function withNetrc(entries: ProxyEntry[], netrc: NetrcEntry[]): ProxyEntr
     return { ...e, url: u.href.replace(/\/$/, e.url.endsWith('/') ? '/' : '') }
   })
 }
+
+/** Hosts (host[:port], lower case) of the proxies that get credentials, from their URL or from netrc. */
+export function proxyCredentialHosts(entries: ProxyEntry[], netrc: NetrcEntry[]): string[] {
+  return withNetrc(entries, netrc).flatMap((e) => {
+    if (e.kind !== 'url') return []
+    try {
+      const u = new URL(e.url)
+      return u.username || u.password ? [u.host.toLowerCase()] : []
+    } catch {
+      return []
+    }
+  })
+}

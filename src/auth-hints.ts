@@ -1,7 +1,10 @@
 // Hints for authentication failures in go's output, each naming the input that fixes it. classify.ts decides
 // *that* a failure is `auth`; this decides *which* credential is missing: git's (token, private-hosts) or a
 // proxy's (credentials in goproxy, netrc).
+import { quoteServerText } from './preflight-hints.js'
+import { moduleOfProxyPath } from './proxy-request.js'
 import { redact } from './redact.js'
+import type { ClassifiedError } from './types.js'
 
 export interface AuthContext {
   /** A token was given (input `token`). */
@@ -12,6 +15,8 @@ export interface AuthContext {
   netrcHosts: string[]
   /** The relay's base URL when go talks to the relay: its 401/403 come from an upstream, not from plain http. */
   relayUrl?: string
+  /** Hosts (host[:port], lower case) of the module proxies that get credentials: URL userinfo or netrc. */
+  proxyCredentialHosts?: string[]
 }
 
 // git, asked for a password it may not prompt for: "fatal: could not read Username for 'https://host': terminal
@@ -42,6 +47,47 @@ export function authHint(output: string, ctx: AuthContext): string | undefined {
     )
   }
   if (http) return redact(proxyHint(http[1], http[2], ctx))
+  return undefined
+}
+
+/**
+ * A 403 from a module proxy that was sent no credentials is the mirror's policy refusing that module or version (an
+ * allow-list, "this module version is not available"), not an authentication problem: said so, naming the module.
+ */
+export function policyRefusal(output: string, ctx: AuthContext): ClassifiedError | undefined {
+  const http = HTTP_DENIED.exec(output)
+  if (!http || http[2] !== '403') return undefined
+  const url = http[1]
+  const viaRelay = ctx.relayUrl !== undefined && url.startsWith(ctx.relayUrl)
+  const creds = ctx.proxyCredentialHosts ?? []
+  const host = hostOf(url)
+  if (viaRelay ? creds.length > 0 : host === undefined || creds.includes(host) || ctx.netrcHosts.includes(host)) return undefined
+  const asked = moduleOfUrl(url, viaRelay ? ctx.relayUrl : undefined) ?? 'a module'
+  const who = viaRelay ? 'An upstream module proxy' : `The module proxy ${host}`
+  const said = quoteServerText(/server response:\s*(.*)/.exec(output)?.[1])
+  return {
+    class: 'policy',
+    transient: false,
+    message: redact(`${who} refused ${asked} with 403 Forbidden${said ? ` ("${said}")` : ''}, and no credentials were configured for it`),
+    hint:
+      `No credentials go to this proxy, so its 403 is its policy refusing ${asked}: if that module is private, list it ` +
+      "in `goprivate` (go then fetches it directly, with the `token` input); otherwise ask the mirror's owners to allow it."
+  }
+}
+
+/** The module@version a proxy URL asks for, trying the path after the relay's base or after the proxy's own base. */
+function moduleOfUrl(url: string, base: string | undefined): string | undefined {
+  let path: string
+  try {
+    path = base ? url.slice(base.length) : new URL(url).pathname
+  } catch {
+    return undefined
+  }
+  const segments = path.split('/').filter(Boolean)
+  for (let i = 0; i < segments.length; i++) {
+    const m = moduleOfProxyPath(segments.slice(i).join('/'))
+    if (m) return m
+  }
   return undefined
 }
 

@@ -59,6 +59,9 @@ const HINTS: Record<ErrorClass, string> = {
   auth:
     'The module host refused the request: pass a credential with access through the `token` input and list ' +
     'private module paths in `goprivate`.',
+  policy:
+    "A module proxy's policy refused a module or version: list private modules in `goprivate`, or ask the mirror's " +
+    'owners to allow it.',
   toolchain:
     'The installed Go is older than a go.mod requires: install a newer Go before this step, e.g. actions/setup-go ' +
     'with `go-version-file: go.mod`.',

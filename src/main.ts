@@ -8,7 +8,7 @@ import { findGo, stringEnv } from './toolchain.js'
 import { effectiveSettings, type Settings } from './settings.js'
 import { discoverModules } from './modules.js'
 import { formatProxyList } from './proxylist.js'
-import { prepareAccess, type Access } from './access.js'
+import { prepareAccess, proxyCredentialHosts, type Access } from './access.js'
 import { startNetwork, PreflightFailed, type Network } from './network.js'
 import { tidyModules } from './tidy.js'
 import { pickProbeModule } from './preflight-target.js'
@@ -56,7 +56,13 @@ export async function run(): Promise<void> {
       mayRetry: () => !net.allDown(),
       stallMs: inputs.stallTimeoutMs,
       gomodcache: go.env.GOMODCACHE,
-      auth: { tokenSet: inputs.token !== '', privateHosts: inputs.privateHosts, netrcHosts, relayUrl: net.relayUrl }
+      auth: {
+        tokenSet: inputs.token !== '',
+        privateHosts: inputs.privateHosts,
+        netrcHosts,
+        relayUrl: net.relayUrl,
+        proxyCredentialHosts: proxyCredentialHosts(settings.proxies, access.netrc)
+      }
     })
     // After tidy, so that the healthy-first order has every verdict that arrived meanwhile.
     if (inputs.exportEnv) exportEnv(settings, net.exportGoproxy(), access.env)

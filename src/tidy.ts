@@ -9,7 +9,8 @@ import { driftAnnotations, parseTidyDiff, relabelDiff, type FileDiff } from './d
 import { tidyDiff } from './unified-diff.js'
 import { classifyGoError } from './classify.js'
 import { supportsTidyDiff } from './toolchain.js'
-import { authHint, type AuthContext } from './auth-hints.js'
+import { authHint, policyRefusal, type AuthContext } from './auth-hints.js'
+import { describeRelayUrls } from './proxy-request.js'
 import { redact } from './redact.js'
 
 export interface TidyOptions {
@@ -88,10 +89,20 @@ function explain(r: WatchedRun, o: TidyOptions): ClassifiedError {
   const stderr = withoutTrace(r.stderr)
   const shown = o.tidyArgs.some((a) => a === '-x' || a === '--x') ? r.stderr : stderr
   const output = redact(shown.trimEnd().split('\n').slice(-OUTPUT_LINES).join('\n'))
-  if (r.stalled) return { ...stalledError(r.stalled), output }
-  const e = classifyGoError(stderr, r.exitCode)
-  const hint = e.class === 'auth' && o.auth ? (authHint(stderr, o.auth) ?? e.hint) : e.hint
-  return { ...e, hint, output }
+  const e = r.stalled ? stalledError(r.stalled) : explainAuth(classifyGoError(stderr, r.exitCode), stderr, o.auth)
+  // The relay's address means nothing to the user: say which module and version go asked for instead.
+  const relay = o.auth?.relayUrl
+  return {
+    ...e,
+    message: describeRelayUrls(e.message, relay),
+    hint: describeRelayUrls(e.hint, relay),
+    output: describeRelayUrls(output, relay)
+  }
+}
+
+function explainAuth(e: ClassifiedError, stderr: string, auth: AuthContext | undefined): ClassifiedError {
+  if (e.class !== 'auth' || !auth) return e
+  return policyRefusal(stderr, auth) ?? { ...e, hint: authHint(stderr, auth) ?? e.hint }
 }
 
 /** go waited on one request with no progress until the watchdog stopped it. Retrying the same list cannot help. */

@@ -43,7 +43,8 @@ export interface GoModule {
   path: string
 }
 
-export type ErrorClass = 'network' | 'not-found' | 'security' | 'auth' | 'toolchain' | 'other'
+/** `policy`: a module proxy refused a module or version by its own rules (an allow-list), not for credentials. */
+export type ErrorClass = 'network' | 'not-found' | 'security' | 'auth' | 'policy' | 'toolchain' | 'other'
 
 export interface ClassifiedError {
   class: ErrorClass
