@@ -87,7 +87,7 @@ describe('hedging', () => {
     expect(Date.now() - started).toBeLessThan(STALL_MS)
     expect(got.body.toString()).toBe(INFO_JSON)
     // Beaten by the hedge: demoted, but not a breaker failure.
-    expect(r.stats()[0]).toMatchObject({ demoted: true, failures: 0, tripped: false })
+    expect(r.stats()[0]).toMatchObject({ demoted: true, demotedFor: 'silent', failures: 0, unanswered: 1, answers: 0, tripped: false })
     expect(r.stats()[1]).toMatchObject({ hedges: 1, retries: 0 })
   })
 

@@ -41,6 +41,14 @@ describe('renderSummary', () => {
     expect(md).toMatch(/\| 3 \| 2048 \| 1 \| 0 \| 1 \| 12 ms \| ⛔ stopped/)
   })
 
+  test('a demoted upstream says what happened: never answered, how many requests it left unanswered, or a stall', () => {
+    const silent = { upstream: 'http://silent.invalid', requests: 3, bytes: 0, retries: 0, failures: 0, latencyMs: 0, answers: 0, unanswered: 3, tripped: false, demoted: true, demotedFor: 'silent' as const }
+    const stalled = { ...silent, upstream: 'http://stall.invalid', answers: 2, latencyMs: 40, unanswered: 0, demotedFor: 'stalled' as const }
+    const md = renderSummary({ mode: 'check', modules: [], relay: [silent, stalled] })
+    expect(md).toContain('| `http://silent.invalid` | 3 | 0 | 0 | 0 | 0 | – (never answered) | ⚠️ demoted: silent, 3 requests left unanswered |')
+    expect(md).toContain('| 40 ms | ⚠️ demoted: a body stalled mid-way |')
+  })
+
   test('a table cell never breaks the table', () => {
     const md = renderSummary({ mode: 'check', modules: [mod('a|b')] })
     expect(md).toContain('a\\|b')

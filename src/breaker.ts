@@ -34,10 +34,13 @@ export class Upstream {
    * breaker trip: it stays in service (and is promoted again when it wins a race).
    */
   demoted = false
+  /** Why it was last demoted, for the summary. */
+  demotedFor?: 'silent' | 'stalled'
   private consecutive = 0
   private alive = false
   private readonly ttfb: number[] = []
-  readonly counts = { requests: 0, bytes: 0, retries: 0, failures: 0, hedges: 0 }
+  /** `unanswered`: requests it sat silent on until another upstream served them (not failures: they were cut off). */
+  readonly counts = { requests: 0, bytes: 0, retries: 0, failures: 0, hedges: 0, unanswered: 0 }
   /** Attempts waiting for response headers; aborted when preflight demotes this upstream. */
   readonly waiting = new Set<AbortController>()
 
@@ -61,6 +64,23 @@ export class Upstream {
     }
   }
 
+  /** Behind the others for later requests: it went silent (no headers in time, or a hedge beat it) or stalled mid-body. */
+  demote(why: 'silent' | 'stalled'): void {
+    this.demoted = true
+    this.demotedFor = why
+  }
+
+  /** Won a race: in front again. */
+  promote(): void {
+    this.demoted = false
+  }
+
+  /** Sat silent on a request until another upstream delivered it. */
+  outrun(): void {
+    this.counts.unanswered++
+    this.demote('silent')
+  }
+
   failed(): void {
     this.counts.failures++
     this.consecutive++
@@ -77,8 +97,10 @@ export class Upstream {
       upstream: this.display,
       ...this.counts,
       latencyMs: median(this.ttfb),
+      answers: this.ttfb.length,
       tripped: this.tripped,
-      demoted: this.demoted
+      demoted: this.demoted,
+      ...(this.demotedFor ? { demotedFor: this.demotedFor } : {})
     }
   }
 }

@@ -96,9 +96,9 @@ class Race {
 
   /** The winner is promoted; losers whose silence started a hedge are demoted for later requests. */
   settle(winner: Upstream): void {
-    winner.demoted = false
+    winner.promote()
     for (const lane of this.running.values()) {
-      if (lane.stuck) lane.up.demoted = true
+      if (lane.stuck) lane.up.outrun()
       lane.cancel('another upstream delivered first')
     }
     this.running.clear()

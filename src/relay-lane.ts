@@ -138,7 +138,7 @@ export class Lane {
     if (r.type === 'failure') {
       this.up.failed()
       // Silent until a timeout: behind the others for later requests, at once.
-      if (r.failure.kind === 'first-byte-timeout' || r.failure.kind === 'connect-timeout') this.up.demoted = true
+      if (r.failure.kind === 'first-byte-timeout' || r.failure.kind === 'connect-timeout') this.up.demote('silent')
     } else this.up.answered(r.type === 'ok' ? r.ttfbMs : undefined)
     return r
   }
@@ -158,7 +158,7 @@ export class Lane {
         err === undefined ? { kind: 'reset', detail: `body ended after ${spool.size} of ${meta.total} bytes` } : bodyFailure(err)
       this.up.failed()
       // Stalled mid-body: whatever happens to this request, later ones try the others first.
-      if (failure.kind === 'stall') this.up.demoted = true
+      if (failure.kind === 'stall') this.up.demote('stalled')
       const next = await this.resume(spool, meta)
       if (next.type === 'failure') return { type: 'failure', failure: next.failure ?? failure }
       body = next.body

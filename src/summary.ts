@@ -80,10 +80,18 @@ function relayTable(rows: UpstreamStats[]): string {
       String(u.retries),
       String(u.hedges ?? 0),
       String(u.failures),
-      `${Math.round(u.latencyMs)} ms`,
-      u.tripped ? '⛔ stopped (circuit breaker)' : u.demoted ? '⚠️ demoted (stalled or silent)' : 'in use'
+      u.answers === 0 ? '– (never answered)' : `${Math.round(u.latencyMs)} ms`,
+      relayState(u)
     ])
   )
+}
+
+function relayState(u: UpstreamStats): string {
+  if (u.tripped) return '⛔ stopped (circuit breaker)'
+  if (!u.demoted) return 'in use'
+  if (u.demotedFor === 'stalled') return '⚠️ demoted: a body stalled mid-way'
+  const left = u.unanswered ? `, ${u.unanswered} request${u.unanswered === 1 ? '' : 's'} left unanswered` : ''
+  return `⚠️ demoted: silent${left}`
 }
 
 function cacheLine(r: RunResult): string {

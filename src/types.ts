@@ -118,14 +118,19 @@ export interface UpstreamStats {
   bytes: number
   retries: number
   failures: number
-  /** Median time to first byte of successful responses, ms. */
+  /** Median time to first byte of successful responses, ms (0 when there were none: see `answers`). */
   latencyMs: number
+  /** Answers the median is taken over; 0 means the upstream never answered. */
+  answers?: number
+  /** Requests it sat silent on until another upstream served them. */
+  unanswered?: number
   /** True once the circuit breaker stopped using this upstream. */
   tripped: boolean
   /** Requests also sent to another upstream because this one went silent (hedged requests). */
   hedges?: number
   /** Moved behind the other upstreams for stalling or going silent (not tripped: still usable). */
   demoted?: boolean
+  demotedFor?: 'silent' | 'stalled'
 }
 
 export interface CacheReport {
