@@ -115,3 +115,25 @@ export function classifyGoError(stderr: string, exitCode: number): ClassifiedErr
     [...lines].reverse().find(l => !/^go: (downloading|finding|found|extracting) /.test(l)) ?? `go exited with code ${exitCode}`
   return { class: 'other', transient: false, message: redact(errorLine), hint: HINTS.other }
 }
+
+/**
+ * For a dependency that needs a newer Go than go.mod's own `go` line: `go-version-file: go.mod` would install that
+ * older Go again, so the hint names the version the dependency needs. Undefined when that is not the case.
+ */
+export function toolchainHint(stderr: string, goLine: string | undefined): string | undefined {
+  const need = /requires go >= (\d+\.\d+(?:\.\d+)?)/.exec(stderr)?.[1]
+  if (!need || !goLine || compareGo(goLine, need) >= 0) return undefined
+  return (
+    `A dependency needs Go ${need} or newer, but go.mod says \`go ${goLine}\`: install Go ${need} or newer before this step ` +
+    `(actions/setup-go with \`go-version: '${need}'\`; \`go-version-file: go.mod\` would install ${goLine} again). ` +
+    'go mod tidy then raises the go line.'
+  )
+}
+
+/** Orders Go versions by their numbers (1.21 < 1.21.3 < 1.22); pre-release suffixes are ignored. */
+function compareGo(a: string, b: string): number {
+  const nums = (v: string): number[] => (/^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v) ?? []).slice(1).map((n) => Number(n ?? 0))
+  const [x, y] = [nums(a), nums(b)]
+  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0)
+  return 0
+}

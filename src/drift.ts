@@ -88,10 +88,17 @@ export function driftAnnotations(
   modulePath: string,
   diffs: FileDiff[],
   gomodText: string,
-  gosumText: string
+  gosumText: string,
+  mode: 'check' | 'fix' = 'check'
 ): Annotation[] {
   const where = workspacePath(moduleRel, '').replace(/\/$/, '')
-  const run = where ? `run \`go mod tidy\` in ${where} and commit the result` : 'run `go mod tidy` and commit the result'
+  const run =
+    mode === 'fix'
+      ? 'the tidy file is left in place for a later step to commit'
+      : where
+        ? `run \`go mod tidy\` in ${where} and commit the result`
+        : 'run `go mod tidy` and commit the result'
+  const verb = mode === 'fix' ? 'changed' : 'changes'
   return diffs
     .filter(d => d.removed.length > 0 || d.added.length > 0)
     .map(d => {
@@ -99,8 +106,8 @@ export function driftAnnotations(
       return {
         file: workspacePath(moduleRel, d.file),
         startLine: line,
-        title: `${d.file} is not tidy`,
-        message: `go mod tidy changes ${d.file} of ${modulePath}: ${changes}; ${run}.`
+        title: mode === 'fix' ? `${d.file} was tidied` : `${d.file} is not tidy`,
+        message: `go mod tidy ${verb} ${d.file} of ${modulePath}: ${changes}; ${run}.`
       }
     })
 }

@@ -7,7 +7,8 @@ import type { ClassifiedError, GoModule, GoToolchain, TidyResult } from './types
 import { runGoWatched, withoutTrace, type WatchedRun } from './go-watch.js'
 import { driftAnnotations, parseTidyDiff, relabelDiff, type FileDiff } from './drift.js'
 import { tidyDiff } from './unified-diff.js'
-import { classifyGoError } from './classify.js'
+import { classifyGoError, toolchainHint } from './classify.js'
+import { scanGoMod } from './gomod.js'
 import { supportsTidyDiff } from './toolchain.js'
 import { authHint, policyRefusal, type AuthContext } from './auth-hints.js'
 import { describeRelayUrls } from './proxy-request.js'
@@ -68,7 +69,7 @@ async function tidyOnce(module: GoModule, o: TidyOptions): Promise<Outcome> {
     if (!r.stalled && (r.exitCode === 0 || (reported.length > 0 && !hasError(r)))) {
       return { diffs: reported.filter((d) => !onlyLineEndings(d)), before }
     }
-    return { diffs: [], before, error: explain(r, o) }
+    return { diffs: [], before, error: explain(r, o, before['go.mod']) }
   }
   const r = await runGoWatched(o.go, ['mod', 'tidy'], o.tidyArgs, watch)
   const after = readFiles(module.dir)
@@ -76,7 +77,7 @@ async function tidyOnce(module: GoModule, o: TidyOptions): Promise<Outcome> {
   if (r.exitCode !== 0 || r.stalled) {
     // A failed tidy may have written partial files; fix mode must not leave them either.
     if (o.mode === 'fix') await restoreFiles(module.dir, before, after)
-    return { diffs: [], before, error: explain(r, o) }
+    return { diffs: [], before, error: explain(r, o, before['go.mod']) }
   }
   const patch = FILES.map((f) => tidyDiff(f, text(before[f]), text(after[f]))).join('')
   return { diffs: parseTidyDiff(patch), before }
@@ -84,12 +85,13 @@ async function tidyOnce(module: GoModule, o: TidyOptions): Promise<Outcome> {
 
 const OUTPUT_LINES = 40
 
-function explain(r: WatchedRun, o: TidyOptions): ClassifiedError {
+function explain(r: WatchedRun, o: TidyOptions, gomod: Buffer | undefined): ClassifiedError {
   // The `# get` trace is ours (the watchdog's): it would read as go's errors (a 404 while go probes path prefixes).
   const stderr = withoutTrace(r.stderr)
   const shown = o.tidyArgs.some((a) => a === '-x' || a === '--x') ? r.stderr : stderr
   const output = redact(shown.trimEnd().split('\n').slice(-OUTPUT_LINES).join('\n'))
-  const e = r.stalled ? stalledError(r.stalled) : explainAuth(classifyGoError(stderr, r.exitCode), stderr, o.auth)
+  const goLine = gomod ? scanGoMod(text(gomod)).go?.version : undefined
+  const e = r.stalled ? stalledError(r.stalled) : refineHint(classifyGoError(stderr, r.exitCode), stderr, o.auth, goLine)
   // The relay's address means nothing to the user: say which module and version go asked for instead.
   const relay = o.auth?.relayUrl
   return {
@@ -100,7 +102,8 @@ function explain(r: WatchedRun, o: TidyOptions): ClassifiedError {
   }
 }
 
-function explainAuth(e: ClassifiedError, stderr: string, auth: AuthContext | undefined): ClassifiedError {
+function refineHint(e: ClassifiedError, stderr: string, auth: AuthContext | undefined, goLine?: string): ClassifiedError {
+  if (e.class === 'toolchain') return { ...e, hint: toolchainHint(stderr, goLine) ?? e.hint }
   if (e.class !== 'auth' || !auth) return e
   return policyRefusal(stderr, auth) ?? { ...e, hint: authHint(stderr, auth) ?? e.hint }
 }
@@ -150,7 +153,7 @@ function finish(module: GoModule, mode: 'check' | 'fix', out: Outcome, attempts:
     diff: changed ? relabelDiff(out.diffs, module.rel) : '',
     changedFiles: out.diffs.map((d) => prefix + d.file),
     annotations: changed
-      ? driftAnnotations(module.rel, module.path, out.diffs, text(out.before['go.mod']), text(out.before['go.sum']))
+      ? driftAnnotations(module.rel, module.path, out.diffs, text(out.before['go.mod']), text(out.before['go.sum']), mode)
       : []
   }
 }

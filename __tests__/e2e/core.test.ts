@@ -139,6 +139,12 @@ describe('fix mode', () => {
     expect(readFileSync(join(ws, 'go.mod'), 'utf8')).not.toContain('example.com/unused')
     expect(readFileSync(join(ws, 'go.sum'), 'utf8')).toBe(tidySum)
     expect(errors(r)).toEqual([])
+    // The notices say what was done, not to run go mod tidy and commit.
+    const notices = r.annotations.filter((a) => a.level === 'notice' && a.file === 'go.mod')
+    expect(notices.map((n) => n.title)).toEqual(['go.mod was tidied'])
+    expect(notices[0].message).toContain('go mod tidy changed go.mod of example.com/app')
+    expect(notices[0].message).toContain('left in place for a later step to commit')
+    expect(r.annotations.map((a) => a.message).join('\n')).not.toContain('and commit the result')
   })
 })
 
