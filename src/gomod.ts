@@ -29,6 +29,8 @@ export interface GoModScan {
   go?: { version: string; line: number }
   /** The `toolchain` directive, when present. */
   toolchain?: { name: string; line: number }
+  /** `ignore` directives (Go 1.25): directories go leaves out, `./x` at the module root or `x` at any depth. */
+  ignores: string[]
 }
 
 /** Splits a go.mod line into its tokens and its trailing `//` comment (go.mod has no other comment form). */
@@ -92,7 +94,7 @@ export function parseRequireText(
 
 /** Scans go.mod text for requirements, require blocks and the module/go/toolchain directives. */
 export function scanGoMod(text: string): GoModScan {
-  const scan: GoModScan = { requires: [], blocks: [], moduleLine: 0 }
+  const scan: GoModScan = { requires: [], blocks: [], moduleLine: 0, ignores: [] }
   const lines = text.split('\n')
   // The verb of the block we are in (`require`, `replace`, ...), and where it started.
   let block: { verb: string; start: number; first: number } | undefined
@@ -109,6 +111,8 @@ export function scanGoMod(text: string): GoModScan {
         if (r) scan.requires.push({ ...r, line: n })
       } else if (block.verb === 'module' && scan.modulePath === undefined) {
         scan.modulePath = unquote(tokens(body)[0])
+      } else if (block.verb === 'ignore') {
+        scan.ignores.push(unquote(tokens(body)[0]))
       }
       continue
     }
@@ -130,6 +134,7 @@ function directive(scan: GoModScan, raw: string, body: string, n: number): void 
     if (t.length === 2) scan.modulePath = unquote(t[1])
   } else if (t[0] === 'go' && t.length === 2) scan.go = { version: t[1], line: n }
   else if (t[0] === 'toolchain' && t.length === 2) scan.toolchain = { name: t[1], line: n }
+  else if (t[0] === 'ignore' && t.length === 2) scan.ignores.push(unquote(t[1]))
   else if (t[0] === 'require') {
     const r = parseRequireText(raw, false)
     if (!r) return

@@ -6,7 +6,7 @@ import type { RunResult } from './types.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { findGo, stringEnv } from './toolchain.js'
 import { effectiveSettings, type Settings } from './settings.js'
-import { discoverModules } from './modules.js'
+import { discoverModules, rel } from './modules.js'
 import { formatProxyList } from './proxylist.js'
 import { prepareAccess, proxyCredentialHosts, type Access } from './access.js'
 import { startNetwork, PreflightFailed, type Network } from './network.js'
@@ -37,7 +37,8 @@ export async function run(): Promise<void> {
     const netrcHosts = access.netrc.map((e) => e.machine)
     result.security = securityReview({ ...settings, GOINSECURE: go.env.GOINSECURE ?? '', GOFLAGS: go.env.GOFLAGS ?? '', netrcHosts })
     const env = { ...goEnv(settings), ...access.env }
-    const modules = await discoverModules({ go, env, workspace: inputs.workspace, workingDirectory: inputs.workingDirectory, patterns: inputs.modules })
+    const { modules, found } = await discoverModules({ go, env, workspace: inputs.workspace, workingDirectory: inputs.workingDirectory, patterns: inputs.modules })
+    result.discovery = { found, checked: modules.length, workingDirectory: rel(inputs.workspace, inputs.workingDirectory) }
     const [cache, net] = await Promise.all([
       restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
       startNetwork(inputs, settings, access, pickProbeModule(modules, settings.GONOPROXY)).catch((e: unknown) => {

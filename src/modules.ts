@@ -1,5 +1,6 @@
-// Finds the modules to check: the `modules` input, else go.work's `use` directories, else go.mod in
-// working-directory, else every go.mod below it. go reads go.work; a go.mod's module path comes from gomod.ts.
+// Finds the modules to check: every module below working-directory (go.work's `use` directories and every go.mod,
+// skipping what go skips: testdata, vendor, directories named `.*` or `_*`, and those a go.mod's `ignore` directive
+// leaves out), narrowed by the `modules` input when given. go reads go.work; module paths come from gomod.ts.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { GoModule, GoToolchain } from './types.js'
@@ -16,15 +17,27 @@ export interface DiscoverOptions {
   patterns: string[]
 }
 
-export async function discoverModules(o: DiscoverOptions): Promise<GoModule[]> {
-  const dirs = o.patterns.length > 0 ? await fromPatterns(o) : await autoDirs(o)
+export interface Discovery {
+  /** The modules to check, by directory. */
+  modules: GoModule[]
+  /** How many modules there are below working-directory (go.work members included), before `modules` narrows them. */
+  found: number
+}
+
+export async function discoverModules(o: DiscoverOptions): Promise<Discovery> {
+  const all = unique(await autoDirs(o))
+  const dirs = o.patterns.length > 0 ? unique(await fromPatterns(o)) : all
   if (dirs.length === 0) {
     throw new ModulesError(
       `no go.mod found in or below working-directory "${rel(o.workspace, o.workingDirectory)}"; set working-directory or modules`
     )
   }
-  const unique = [...new Set(dirs.map((d) => path.resolve(d)))].sort()
-  return Promise.all(unique.map((dir) => readModule(o, dir)))
+  const modules = await Promise.all(dirs.map((dir) => readModule(o, dir)))
+  return { modules, found: new Set([...all, ...dirs]).size }
+}
+
+function unique(dirs: string[]): string[] {
+  return [...new Set(dirs.map((d) => path.resolve(d)))].sort()
 }
 
 async function fromPatterns(o: DiscoverOptions): Promise<string[]> {
@@ -49,27 +62,62 @@ async function fromPatterns(o: DiscoverOptions): Promise<string[]> {
 
 async function autoDirs(o: DiscoverOptions): Promise<string[]> {
   const wd = o.workingDirectory
+  const dirs = walk(wd, [])
   if (fs.existsSync(path.join(wd, 'go.work'))) {
     const r = await runGo(o.go, ['work', 'edit', '-json'], { cwd: wd, env: o.env })
     if (r.exitCode !== 0) throw new ModulesError(`go.work in "${rel(o.workspace, wd)}": ${firstLine(r.stderr)}`)
     const work = JSON.parse(r.stdout) as { Use?: { DiskPath: string }[] }
-    return (work.Use ?? []).map((u) => path.resolve(wd, u.DiskPath))
+    dirs.push(...(work.Use ?? []).map((u) => path.resolve(wd, u.DiskPath)))
   }
-  if (fs.existsSync(path.join(wd, 'go.mod'))) return [wd]
-  return walk(wd)
+  return dirs
 }
 
+// What go itself never treats as part of a module tree (plus node_modules, which holds no Go modules of the repo).
 const SKIP = new Set(['vendor', 'testdata', 'node_modules'])
 
-function walk(dir: string): string[] {
+/** A module root and its go.mod's `ignore` directives (go's search.IgnorePatterns). */
+interface Ignores {
+  root: string
+  /** `./x`: `/x/` at the module root, as a prefix of the directory relative to it. */
+  relative: string[]
+  /** `x`: `/x/` anywhere in it. */
+  any: string[]
+}
+
+function walk(dir: string, ignores: Ignores[]): string[] {
   const out: string[] = []
   const entries = fs.readdirSync(dir, { withFileTypes: true })
-  if (entries.some((e) => e.isFile() && e.name === 'go.mod')) out.push(dir)
+  if (entries.some((e) => e.isFile() && e.name === 'go.mod')) {
+    out.push(dir)
+    ignores = [...ignores, ignoresOf(dir)]
+  }
   for (const e of entries) {
-    if (!e.isDirectory() || SKIP.has(e.name) || e.name.startsWith('.')) continue
-    out.push(...walk(path.join(dir, e.name)))
+    if (!e.isDirectory() || SKIP.has(e.name) || e.name.startsWith('.') || e.name.startsWith('_')) continue
+    const sub = path.join(dir, e.name)
+    if (ignores.some((i) => ignored(i, sub))) continue
+    out.push(...walk(sub, ignores))
   }
   return out
+}
+
+function ignoresOf(root: string): Ignores {
+  let list: string[] = []
+  try {
+    list = scanGoMod(fs.readFileSync(path.join(root, 'go.mod'), 'utf8')).ignores
+  } catch {
+    // tidy reports an unreadable go.mod
+  }
+  const slashed = (p: string): string => `/${p.replace(/^\/+|\/+$/g, '')}/`
+  return {
+    root,
+    relative: list.filter((p) => p.startsWith('./')).map((p) => slashed(p.slice(2))),
+    any: list.filter((p) => !p.startsWith('./')).map(slashed)
+  }
+}
+
+function ignored(i: Ignores, dir: string): boolean {
+  const r = `/${path.relative(i.root, dir).split(path.sep).join('/')}/`
+  return i.relative.some((p) => r.startsWith(p)) || i.any.some((p) => r.includes(p))
 }
 
 async function readModule(o: DiscoverOptions, dir: string): Promise<GoModule> {

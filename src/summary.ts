@@ -17,6 +17,7 @@ export function renderSummary(r: RunResult): string {
   ].filter(Boolean)
   if (facts.length) parts.push(facts.join(' · '), '')
   if (r.fatal) parts.push(`> [!CAUTION]\n> ${r.fatal.replace(/\n/g, '\n> ')}`, '')
+  if (r.discovery) parts.push(discoveryLine(r.discovery), '')
   if (r.modules.length) parts.push(modulesTable(r.modules), '')
   for (const m of r.modules) parts.push(...moduleDetails(m))
   if (r.preflight?.length) parts.push('### Preflight', '', preflightTable(r.preflight), '')
@@ -35,6 +36,13 @@ function table(head: string[], rows: string[][]): string {
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
+}
+
+function discoveryLine(d: NonNullable<RunResult['discovery']>): string {
+  const plural = (n: number): string => `${n} module${n === 1 ? '' : 's'}`
+  const where = `below \`${d.workingDirectory}\``
+  if (d.checked === d.found) return `Checked all ${plural(d.found)} found ${where} (go.work members and every go.mod).`
+  return `Checked ${d.checked} of the ${plural(d.found)} found ${where}, as the \`modules\` input selects.`
 }
 
 function modulesTable(mods: TidyResult[]): string {

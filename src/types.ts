@@ -156,6 +156,8 @@ export interface RunResult {
   goproxy?: string
   egressProxy?: string
   modules: TidyResult[]
+  /** How many modules discovery found below working-directory, and how many of them were checked. */
+  discovery?: { found: number; checked: number; workingDirectory: string }
   preflight?: ProbeResult[]
   relay?: UpstreamStats[]
   cache?: CacheReport

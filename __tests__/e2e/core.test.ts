@@ -163,6 +163,39 @@ describe('workspaces', () => {
   })
 })
 
+describe('discovery', () => {
+  /** A root module with nested modules, and go.mod files in every place go itself leaves out. */
+  function monorepo(): string {
+    const ws = makeWorkspace()
+    const plain = (dir: string, path: string, extra = ''): void => {
+      writeModule(join(ws, dir), { path, goVersion: '1.25' })
+      writeFileSync(join(ws, dir, 'go.mod'), `module ${path}\n\ngo 1.25\n${extra}`)
+    }
+    plain('.', 'example.com/app', '\nignore (\n\t./generated\n\tstatic\n)\n')
+    plain('tools', 'example.com/app/tools')
+    writeModule(join(ws, 'svc'), { path: 'example.com/app/svc', requires: { 'example.com/unused': 'v1.0.0' }, gosum: goSumLines(unused).join('\n') + '\n' })
+    for (const skipped of ['testdata/x', 'vendor/y', '.hidden', '_old', 'generated/z', 'tools/web/static/w']) {
+      plain(skipped, `example.com/skipped/${skipped.replace(/[^a-z]/g, '')}`)
+    }
+    return ws
+  }
+
+  test('with a root go.mod, every nested module is checked; what go skips is skipped; the summary counts them', async () => {
+    const r = await run(monorepo(), {}, { GOFLAGS: undefined })
+    expect(JSON.parse(r.outputs.modules)).toEqual(['.', 'svc', 'tools'])
+    expect(r.exitCode).toBe(1)
+    expect(r.outputs['changed-files']).toBe('svc/go.mod\nsvc/go.sum')
+    expect(r.summary).toContain('Checked all 3 modules found below `.` (go.work members and every go.mod).')
+  })
+
+  test('the modules input narrows the set, and the summary says how many were left out', async () => {
+    const r = await run(monorepo(), { modules: 'tools' }, { GOFLAGS: undefined })
+    expect(r.exitCode).toBe(0)
+    expect(JSON.parse(r.outputs.modules)).toEqual(['tools'])
+    expect(r.summary).toContain('Checked 1 of the 3 modules found below `.`, as the `modules` input selects.')
+  })
+})
+
 describe('bad input', () => {
   const cases: [string, string, RegExp][] = [
     ['mode', 'repair', /mode.*check, fix/],
