@@ -127,10 +127,18 @@ describe('scanGoMod', () => {
       blocks: [],
       moduleLine: 1,
       modulePath: 'example.com/app',
-      go: { version: '1.22', line: 3 }
+      go: { version: '1.22', line: 3 },
+      ignores: []
     })
     expect(goRequires(text)).toEqual([])
     expect(scanGoMod('').moduleLine).toBe(0)
+  })
+
+  test('ignore directives, single-line and in a block, quoted and commented, as go reads them', () => {
+    const text = 'module example.com/app\n\ngo 1.25\n\nignore ./gen\nignore (\n\tstatic // assets\n\t"./a b"\n)\n'
+    const go = (goModJson(text) as { Ignore?: { Path: string }[] }).Ignore ?? []
+    expect(go.map((i) => i.Path)).toEqual(['./gen', 'static', './a b'])
+    expect(scanGoMod(text).ignores).toEqual(go.map((i) => i.Path))
   })
 })
 

@@ -74,7 +74,7 @@ export function hintFor(verdict: Verdict, c: HintContext): string {
   const egressWhat = `the egress proxy ${via ?? ''} (HTTPS_PROXY/HTTP_PROXY)`
   switch (verdict) {
     case 'unfinished':
-      return UNFINISHED_HINT
+      return `Not finished: no answer yet after ${(c.timeoutMs / 1000).toFixed(1)} s (${f?.stage ?? 'http'} stage) when tidy completed, so it was stopped; nothing is known to be wrong with it.`
     case 'ok':
       return okHint(c, what)
     case 'dns':

@@ -4,7 +4,7 @@
 import { copyFileSync, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ProbeResult } from '../../src/types.js'
-import { startFixtureProxy, type Fault, type FixtureProxy, type FixtureProxyOptions } from '../helpers/fixture-proxy.js'
+import { startFixtureProxy, type Fault, type FixtureProxy, type FixtureProxyOptions, type LogEntry } from '../helpers/fixture-proxy.js'
 import { buildModuleZip, goSumLines, incompressibleBytes, type FixtureModule } from '../helpers/modzip.js'
 import { makeGoEnv, makeTempDir, runGo, writeModule, type GoEnv } from '../helpers/gotest-env.js'
 import { makeWorkspace, runAction, type ActionRun } from '../helpers/runner.js'
@@ -131,9 +131,12 @@ export function preflightLine(r: ActionRun, endpoint: string): string {
   return line
 }
 
+/** Not preflight's probe (which asks for a module the run needs): a request of go's, direct or through the relay. */
+export const notPreflight = (e: LogEntry): boolean => e.headers['user-agent'] !== 'go-tidy-guard-preflight'
+
 /** Requests for module files (not preflight's probe) that `p` answered in full with 200/206. */
 export function served(p: FixtureProxy, suffix: '.zip' | '.mod' | '.info' | '' = ''): number {
-  return p.log.filter((e) => e.path.startsWith('/example.com/') && !e.path.includes('go-tidy-guard-probe'))
+  return p.log.filter((e) => e.path.startsWith('/example.com/') && notPreflight(e))
     .filter((e) => e.path.endsWith(suffix) && (e.status === 200 || e.status === 206) && !e.fault).length
 }
 
