@@ -8,13 +8,13 @@ import { tmpdir } from "node:os";
 
 import * as fs from "node:fs";
 
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 
 import * as path from "node:path";
 
 import { join } from "node:path";
 
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 
 import { setMaxListeners } from "node:events";
 
@@ -156,6 +156,7 @@ function readInputs(get = defaultGetter, workspace = process.env.GITHUB_WORKSPAC
         gosumdb: gosumdb(get("gosumdb")),
         preflight: oneOf("preflight", get("preflight"), [ "true", "false", "strict" ]),
         preflightTimeoutMs: seconds$1("preflight-timeout", get("preflight-timeout")),
+        stallTimeoutMs: get("stall-timeout").trim() === "0" ? 0 : seconds$1("stall-timeout", get("stall-timeout")),
         retries: wholeNumber("retries", get("retries"), 0, 10),
         relay: bool("relay", get("relay")),
         cache: oneOf("cache", get("cache"), [ "true", "false", "restore-only" ]),
@@ -403,7 +404,8 @@ function scanGoMod(text) {
     const scan = {
         requires: [],
         blocks: [],
-        moduleLine: 0
+        moduleLine: 0,
+        ignores: []
     };
     const lines = text.split("\n");
     let block;
@@ -423,6 +425,8 @@ function scanGoMod(text) {
                 });
             } else if (block.verb === "module" && scan.modulePath === undefined) {
                 scan.modulePath = unquote(tokens(body)[0]);
+            } else if (block.verb === "ignore") {
+                scan.ignores.push(unquote(tokens(body)[0]));
             }
             continue;
         }
@@ -452,7 +456,7 @@ function directive(scan, raw, body, n) {
     }; else if (t[0] === "toolchain" && t.length === 2) scan.toolchain = {
         name: t[1],
         line: n
-    }; else if (t[0] === "require") {
+    }; else if (t[0] === "ignore" && t.length === 2) scan.ignores.push(unquote(t[1])); else if (t[0] === "require") {
         const r = parseRequireText(raw, false);
         if (!r) return;
         scan.requires.push({
@@ -479,12 +483,20 @@ function closeBlock(scan, start, end, first) {
 class ModulesError extends Error {}
 
 async function discoverModules(o) {
-    const dirs = o.patterns.length > 0 ? await fromPatterns(o) : await autoDirs(o);
+    const all = unique(await autoDirs(o));
+    const dirs = o.patterns.length > 0 ? unique(await fromPatterns(o)) : all;
     if (dirs.length === 0) {
         throw new ModulesError(`no go.mod found in or below working-directory "${rel(o.workspace, o.workingDirectory)}"; set working-directory or modules`);
     }
-    const unique = [ ...new Set(dirs.map(d => path.resolve(d))) ].sort();
-    return Promise.all(unique.map(dir => readModule(o, dir)));
+    const modules = await Promise.all(dirs.map(dir => readModule(o, dir)));
+    return {
+        modules: modules,
+        found: new Set([ ...all, ...dirs ]).size
+    };
+}
+
+function unique(dirs) {
+    return [ ...new Set(dirs.map(d => path.resolve(d))) ].sort();
 }
 
 async function fromPatterns(o) {
@@ -507,6 +519,7 @@ async function fromPatterns(o) {
 
 async function autoDirs(o) {
     const wd = o.workingDirectory;
+    const dirs = walk(wd, []);
     if (fs.existsSync(path.join(wd, "go.work"))) {
         const r = await runGo(o.go, [ "work", "edit", "-json" ], {
             cwd: wd,
@@ -514,25 +527,47 @@ async function autoDirs(o) {
         });
         if (r.exitCode !== 0) throw new ModulesError(`go.work in "${rel(o.workspace, wd)}": ${firstLine(r.stderr)}`);
         const work = JSON.parse(r.stdout);
-        return (work.Use ?? []).map(u => path.resolve(wd, u.DiskPath));
+        dirs.push(...(work.Use ?? []).map(u => path.resolve(wd, u.DiskPath)));
     }
-    if (fs.existsSync(path.join(wd, "go.mod"))) return [ wd ];
-    return walk(wd);
+    return dirs;
 }
 
 const SKIP = new Set([ "vendor", "testdata", "node_modules" ]);
 
-function walk(dir) {
+function walk(dir, ignores) {
     const out = [];
     const entries = fs.readdirSync(dir, {
         withFileTypes: true
     });
-    if (entries.some(e => e.isFile() && e.name === "go.mod")) out.push(dir);
+    if (entries.some(e => e.isFile() && e.name === "go.mod")) {
+        out.push(dir);
+        ignores = [ ...ignores, ignoresOf(dir) ];
+    }
     for (const e of entries) {
-        if (!e.isDirectory() || SKIP.has(e.name) || e.name.startsWith(".")) continue;
-        out.push(...walk(path.join(dir, e.name)));
+        if (!e.isDirectory() || SKIP.has(e.name) || e.name.startsWith(".") || e.name.startsWith("_")) continue;
+        const sub = path.join(dir, e.name);
+        if (ignores.some(i => ignored(i, sub))) continue;
+        out.push(...walk(sub, ignores));
     }
     return out;
+}
+
+function ignoresOf(root) {
+    let list = [];
+    try {
+        list = scanGoMod(fs.readFileSync(path.join(root, "go.mod"), "utf8")).ignores;
+    } catch {}
+    const slashed = p => `/${p.replace(/^\/+|\/+$/g, "")}/`;
+    return {
+        root: root,
+        relative: list.filter(p => p.startsWith("./")).map(p => slashed(p.slice(2))),
+        any: list.filter(p => !p.startsWith("./")).map(slashed)
+    };
+}
+
+function ignored(i, dir) {
+    const r = `/${path.relative(i.root, dir).split(path.sep).join("/")}/`;
+    return i.relative.some(p => r.startsWith(p)) || i.any.some(p => r.includes(p));
 }
 
 async function readModule(o, dir) {
@@ -604,18 +639,55 @@ function withNetrc(entries, netrc) {
     });
 }
 
-function verdictOf(o, kind) {
+function proxyCredentialHosts(entries, netrc) {
+    return withNetrc(entries, netrc).flatMap(e => {
+        if (e.kind !== "url") return [];
+        try {
+            const u = new URL(e.url);
+            return u.username || u.password ? [ u.host.toLowerCase() ] : [];
+        } catch {
+            return [];
+        }
+    });
+}
+
+function verdictOf(o, kind, credentialed = false) {
     const f = o.failure;
     if (f) {
         if (f.kind !== "egress") return f.kind;
         return f.status === 407 ? "auth" : `http-${f.status ?? 0}`;
     }
     const s = o.status ?? 0;
+    if (kind === "proxy-module" || kind === "proxy-list") return proxyVerdict(s, kind === "proxy-list" || isInfo(o.body), credentialed);
     if (s === 200) return "ok";
-    if (kind === "proxy-list" && (s === 404 || s === 410)) return "ok";
     if (s === 401 || s === 403) return "auth";
     return `http-${s}`;
 }
+
+function proxyVerdict(s, protocolBody, credentialed) {
+    if (s === 200) return protocolBody ? "ok" : "http-200";
+    if (s === 404 || s === 410 || s === 400) return "ok";
+    if (s === 403) return credentialed ? "auth" : "ok";
+    if (s === 401) return "auth";
+    return `http-${s}`;
+}
+
+function isInfo(body) {
+    try {
+        const v = JSON.parse(body ?? "");
+        return typeof v?.Version === "string";
+    } catch {
+        return false;
+    }
+}
+
+function quoteServerText(body, max = 100) {
+    const line = (body ?? "").split("\n").find(l => l.trim() !== "") ?? "";
+    const plain = line.replace(/[^A-Za-z0-9 .,:;'()/@+=!?-]/g, " ").replace(/\s+/g, " ").trim();
+    return plain.length > max ? plain.slice(0, max) + "\u2026" : plain;
+}
+
+const UNFINISHED_HINT = "Not finished: tidy completed before this probe did, so it was stopped; nothing is known to be wrong with it.";
 
 function hintFor(verdict, c) {
     const what = c.role === "proxy" ? "module proxy" : "checksum database";
@@ -624,8 +696,11 @@ function hintFor(verdict, c) {
     const atEgress = via !== undefined && f !== undefined && (f.stage === "dns" || f.stage === "tcp");
     const egressWhat = `the egress proxy ${via ?? ""} (HTTPS_PROXY/HTTP_PROXY)`;
     switch (verdict) {
+      case "unfinished":
+        return `Not finished: no answer yet after ${(c.timeoutMs / 1e3).toFixed(1)} s (${f?.stage ?? "http"} stage) when tidy completed, so it was stopped; nothing is known to be wrong with it.`;
+
       case "ok":
-        return via ? `The ${what} answers, through the egress proxy ${via}.` : `The ${what} answers.`;
+        return okHint(c, what);
 
       case "dns":
         return atEgress ? `The host of ${egressWhat} does not resolve: check that variable and the runner's DNS.` : `${c.host} does not resolve: check the host name in the URL and the runner's DNS (a private host needs a runner inside that network).`;
@@ -659,6 +734,18 @@ function hintFor(verdict, c) {
     }
 }
 
+function okHint(c, what) {
+    const s = c.outcome.status;
+    const through = c.outcome.via ? `, through the egress proxy ${c.outcome.via}` : "";
+    const asked = c.module ?? "the probed module";
+    if (c.role === "proxy" && (s === 400 || s === 403)) {
+        const said = quoteServerText(c.outcome.body);
+        return `The ${what} answers${through}, but its policy refuses ${asked} (HTTP ${s}${said ? `: "${said}"` : ""}): if that ` + "module is private, list it in `goprivate`; otherwise ask the mirror's owners to allow it.";
+    }
+    if (c.role === "proxy" && (s === 404 || s === 410) && c.module) return `The ${what} answers${through}; it does not have ${asked} (HTTP ${s}).`;
+    return `The ${what} answers${through}.`;
+}
+
 function httpHint(verdict, c, what, egressWhat) {
     const status = Number(verdict.slice("http-".length));
     if (c.outcome.failure?.kind === "egress") {
@@ -670,6 +757,9 @@ function httpHint(verdict, c, what, egressWhat) {
         return `${c.host} redirects (HTTP ${status}${c.outcome.location ? ` to ${c.outcome.location}` : ""}): point the URL at the final location.`;
     }
     if (c.role === "sumdb") return `${c.host} does not serve a checksum database at this URL (HTTP ${status}): check GOSUMDB.`;
+    if (status === 200) {
+        return `${c.host} answers HTTP 200, but not with a module proxy's answer (a login page or captive portal?): check that the URL is a Go module proxy.`;
+    }
     return `${c.host} answers HTTP ${status} to a module request: check that the URL is a Go module proxy (GOPROXY protocol) and its path is complete.`;
 }
 
@@ -868,6 +958,13 @@ function createDispatcher(opts) {
     });
 }
 
+class CutShort extends Error {
+    constructor() {
+        super("preflight ended early: tidy had finished");
+        this.name = "CutShort";
+    }
+}
+
 class StageError extends Error {
     kind;
     stage;
@@ -1016,6 +1113,7 @@ async function probeUrl(req) {
         }
         const res = await run("http", () => httpGet(socket, target, egress, req.signal));
         out.status = res.status;
+        out.body = res.body;
         if (res.location) out.location = redact(res.location);
     } catch (e) {
         out.failure = toStageError(e, stage);
@@ -1031,7 +1129,7 @@ function unbracket(h) {
 }
 
 function abortable(p, signal, stage) {
-    const timeout = () => new StageError("timeout", stage, `deadline reached during the ${stage} stage`);
+    const timeout = () => signal.reason instanceof CutShort ? new StageError("unfinished", stage, `stopped during the ${stage} stage: tidy had finished`) : new StageError("timeout", stage, `deadline reached during the ${stage} stage`);
     if (signal.aborted) {
         p.catch(() => {});
         return Promise.reject(timeout());
@@ -1088,6 +1186,8 @@ async function throughEgress(socket, egress, target, extraCa, track) {
 
 const PROBE_BODY_LIMIT = 64 * 1024;
 
+const PROBE_BODY_KEPT = 4 * 1024;
+
 async function httpGet(socket, target, egress, signal) {
     let handedOut = false;
     const client = new undiciSubsetExports.Client(target.origin, {
@@ -1117,15 +1217,19 @@ async function httpGet(socket, target, egress, signal) {
         });
         res.body.on("error", () => {});
         let seen = 0;
+        const kept = [];
         for await (const chunk of res.body) {
+            if (seen < PROBE_BODY_KEPT) kept.push(chunk);
             seen += chunk.length;
             if (seen > PROBE_BODY_LIMIT) break;
         }
         res.body.destroy();
         const loc = res.headers.location;
+        const body = Buffer.concat(kept).subarray(0, PROBE_BODY_KEPT).toString("utf8");
         return {
             status: res.statusCode,
-            location: Array.isArray(loc) ? loc[0] : loc
+            location: Array.isArray(loc) ? loc[0] : loc,
+            body: body
         };
     } catch (e) {
         const err = e;
@@ -1139,6 +1243,314 @@ function toStageError(e, stage) {
     if (e instanceof StageError) return new StageError(e.kind, e.stage, redact(e.message), e.code, e.status);
     const err = e;
     return new StageError("unreachable", stage, redact(`${err?.code ?? "error"}: ${err?.message ?? String(e)}`), err?.code);
+}
+
+const FILE_NAME_PUNCT = new Set("!#$%&()+,-.=@[]^_{}~ ");
+
+const WINDOWS_NAMES = new Set([ "con", "prn", "aux", "nul", ...[ 1, 2, 3, 4, 5, 6, 7, 8, 9 ].flatMap(i => [ `com${i}`, `lpt${i}` ]) ]);
+
+const isDigit = c => c >= "0" && c <= "9";
+
+const isLower = c => c >= "a" && c <= "z";
+
+const isUpper = c => c >= "A" && c <= "Z";
+
+const isAlnum = c => isDigit(c) || isLower(c) || isUpper(c);
+
+const modPathOK = c => isAlnum(c) || c === "-" || c === "." || c === "_" || c === "~";
+
+const firstPathOK = c => isDigit(c) || isLower(c) || c === "-" || c === ".";
+
+const fileNameOK = c => isAlnum(c) || FILE_NAME_PUNCT.has(c) || c > "\x7f" && /^\p{L}$/u.test(c);
+
+function checkElem(elem, kind) {
+    if (elem === "") return "empty path element";
+    let dots = 0;
+    for (const c of elem) {
+        if (c === ".") dots++;
+        if (!(kind === "module" ? modPathOK(c) : fileNameOK(c))) return `invalid char ${JSON.stringify(c)}`;
+    }
+    if (dots === elem.length) return `invalid path element ${JSON.stringify(elem)}`;
+    if (kind === "module" && elem.startsWith(".")) return "leading dot in path element";
+    if (elem.endsWith(".")) return "trailing dot in path element";
+    const dot = elem.indexOf(".");
+    const short = dot < 0 ? elem : elem.slice(0, dot);
+    if (WINDOWS_NAMES.has(short.toLowerCase())) return `${JSON.stringify(short)} disallowed as path element component on Windows`;
+    const tilde = short.lastIndexOf("~");
+    if (kind === "module" && tilde >= 0 && tilde < short.length - 1 && [ ...short.slice(tilde + 1) ].every(isDigit)) {
+        return "trailing tilde and digits in path element";
+    }
+    return undefined;
+}
+
+function majorSuffixOK(path) {
+    if (path.startsWith("gopkg.in/")) {
+        let i = path.endsWith("-unstable") ? path.length - "-unstable".length : path.length;
+        while (i > 0 && isDigit(path[i - 1])) i--;
+        if (i <= 1 || path[i - 1] !== "v" || path[i - 2] !== "." || i === path.length) return false;
+        return path[i] !== "0" || path.slice(i - 2) === ".v0";
+    }
+    let i = path.length;
+    let dot = false;
+    while (i > 0 && (isDigit(path[i - 1]) || path[i - 1] === ".")) {
+        if (path[i - 1] === ".") dot = true;
+        i--;
+    }
+    if (i <= 1 || i === path.length || path[i - 1] !== "v" || path[i - 2] !== "/") return true;
+    return !dot && path[i] !== "0" && path.slice(i) !== "1";
+}
+
+function checkModulePath(path) {
+    if (path === "") return "empty string";
+    if (path.startsWith("-")) return "leading dash";
+    if (path.includes("//")) return "double slash";
+    if (path.endsWith("/")) return "trailing slash";
+    const elems = path.split("/");
+    for (const e of elems) {
+        const bad = checkElem(e, "module");
+        if (bad) return bad;
+    }
+    const first = elems[0];
+    if (!first.includes(".")) return "missing dot in first path element";
+    const c = [ ...first ].find(ch => !firstPathOK(ch));
+    if (c !== undefined) return `invalid char ${JSON.stringify(c)} in first path element`;
+    return majorSuffixOK(path) ? undefined : "invalid version";
+}
+
+function checkVersion(v) {
+    if (v.includes("!")) return "disallowed version string";
+    const bad = checkElem(v, "file");
+    return bad && `disallowed version string: ${bad}`;
+}
+
+function escapeString(s) {
+    let out = "";
+    for (const c of s) {
+        if (c === "!" || c > "\x7f") return undefined;
+        out += isUpper(c) ? "!" + c.toLowerCase() : c;
+    }
+    return out;
+}
+
+function unescapeString(escaped) {
+    let out = "";
+    let bang = false;
+    for (const c of escaped) {
+        if (c > "\x7f") return undefined;
+        if (bang) {
+            if (!isLower(c)) return undefined;
+            out += c.toUpperCase();
+            bang = false;
+        } else if (c === "!") bang = true; else if (isUpper(c)) return undefined; else out += c;
+    }
+    return bang ? undefined : out;
+}
+
+function escapePath(path) {
+    return checkModulePath(path) === undefined ? escapeString(path) : undefined;
+}
+
+function unescapePath(escaped) {
+    const path = unescapeString(escaped);
+    return path !== undefined && checkModulePath(path) === undefined ? path : undefined;
+}
+
+function escapeVersion(v) {
+    return checkVersion(v) === undefined ? escapeString(v) : undefined;
+}
+
+function unescapeVersion(escaped) {
+    const v = unescapeString(escaped);
+    return v !== undefined && checkElem(v, "file") === undefined ? v : undefined;
+}
+
+const PATH_SAFE = new Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~$&+:=@/");
+
+function pathEscape(s) {
+    let out = "";
+    for (const byte of Buffer.from(s, "utf8")) {
+        const c = String.fromCharCode(byte);
+        out += PATH_SAFE.has(c) ? c : "%" + byte.toString(16).toUpperCase().padStart(2, "0");
+    }
+    return out;
+}
+
+function securityReview(s) {
+    const out = [];
+    if (s.GOSUMDB.trim() === "off") {
+        out.push({
+            title: "Checksum database disabled",
+            message: "GOSUMDB=off: modules missing from go.sum are accepted without verification against the checksum database."
+        });
+    }
+    if (s.GOINSECURE.trim() !== "") {
+        out.push({
+            title: "Insecure module fetches allowed",
+            message: `GOINSECURE=${s.GOINSECURE.trim()}: modules matching these patterns may be fetched over plain http or with unverified TLS certificates.`
+        });
+    }
+    if (/(^|\s)--?insecure(=(true|1|t|TRUE|True|T))?(?=\s|$)/.test(s.GOFLAGS)) {
+        out.push({
+            title: "GOFLAGS contains -insecure",
+            message: "GOFLAGS sets -insecure: go may fetch over plain http and skip TLS verification."
+        });
+    }
+    const broad = s.GONOSUMDB.split(",").map(p => p.trim()).filter(p => p !== "" && !coveredBy(p, s.GOPRIVATE));
+    if (broad.length > 0) {
+        out.push({
+            title: "GONOSUMDB broader than GOPRIVATE",
+            message: `GONOSUMDB pattern(s) ${broad.join(", ")} are not covered by GOPRIVATE (${s.GOPRIVATE || "empty"}): ` + "public modules under them skip the checksum database."
+        });
+    }
+    out.push(...plainHttpCredentials(s.proxies, s.netrcHosts));
+    const leak = privateToPublic(s.proxies, s.netrcHosts, s.GOPRIVATE);
+    if (leak) out.push(leak);
+    return out.map(f => ({
+        title: f.title,
+        message: redact(f.message)
+    }));
+}
+
+function coveredBy(p, goprivate) {
+    const trimmed = p.replace(/\/+$/, "");
+    const privates = goprivate.split(",").map(g => g.trim().replace(/\/+$/, ""));
+    if (privates.includes(trimmed)) return true;
+    return matchPrefixPatterns(goprivate, trimmed);
+}
+
+function matchPrefixPatterns(globs, target) {
+    for (let glob of globs.split(",")) {
+        glob = glob.trim().replace(/\/$/, "");
+        if (glob === "") continue;
+        let n = glob.split("/").length - 1;
+        let prefix = target;
+        for (let i = 0; i < target.length; i++) {
+            if (target[i] !== "/") continue;
+            if (n === 0) {
+                prefix = target.slice(0, i);
+                break;
+            }
+            n--;
+        }
+        if (n > 0) continue;
+        if (pathMatch(glob, prefix)) return true;
+    }
+    return false;
+}
+
+function pathMatch(pattern, name) {
+    let re = "^";
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === "*") re += "[^/]*"; else if (c === "?") re += "[^/]"; else if (c === "\\") {
+            if (++i >= pattern.length) return false;
+            re += escapeRe(pattern[i]);
+        } else if (c === "[") {
+            const end = classEnd(pattern, i + 1);
+            if (end < 0) return false;
+            let body = pattern.slice(i + 1, end);
+            const negated = body.startsWith("^");
+            if (negated) body = body.slice(1);
+            let items = "";
+            for (let j = 0; j < body.length; j++) {
+                const lit = body[j] === "\\" ? body[++j] ?? "" : body[j];
+                items += /[\]^\\[]/.test(lit) || lit === "-" && body[j - 1] === "\\" ? "\\" + lit : lit;
+            }
+            re += negated ? `[^${items}]` : `[${items}]`;
+            i = end;
+        } else re += escapeRe(c);
+    }
+    try {
+        return new RegExp(re + "$").test(name);
+    } catch {
+        return false;
+    }
+}
+
+function classEnd(p, from) {
+    let i = from;
+    if (p[i] === "^") i++;
+    if (p[i] === "]") return -1;
+    for (;i < p.length; i++) {
+        if (p[i] === "\\") i++; else if (p[i] === "]") return i;
+    }
+    return -1;
+}
+
+function escapeRe(c) {
+    return /[\\^$.*+?()[\]{}|/-]/.test(c) ? "\\" + c : c;
+}
+
+function isLoopbackHost(host) {
+    const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+    return h === "localhost" || h === "::1" || /^127\./.test(h);
+}
+
+function proxyUrl(p) {
+    if (p.kind !== "url") return undefined;
+    try {
+        return new URL(p.url);
+    } catch {
+        return undefined;
+    }
+}
+
+function netrcApplies(u, machines) {
+    const full = (u.host + u.pathname).replace(/\/+$/, "");
+    return machines.some(m => m === u.host || m === u.hostname || full === m || full.startsWith(m + "/"));
+}
+
+function hasCredentials(p, machines) {
+    const u = proxyUrl(p);
+    return !!u && (u.username !== "" || u.password !== "" || netrcApplies(u, machines));
+}
+
+function plainHttpCredentials(proxies, machines) {
+    return proxies.filter(p => {
+        const u = proxyUrl(p);
+        return u?.protocol === "http:" && !isLoopbackHost(u.hostname) && hasCredentials(p, machines);
+    }).map(p => ({
+        title: "Credentials over plain http",
+        message: `${p.display} is reached over plain http with credentials: anyone on the network path can read them. Use https.`
+    }));
+}
+
+function privateToPublic(proxies, machines, goprivate) {
+    if (goprivate.trim() !== "") return undefined;
+    const first = proxies.findIndex(p => hasCredentials(p, machines));
+    if (first < 0) return undefined;
+    const pub = proxies.slice(first + 1).find(p => {
+        const u = proxyUrl(p);
+        return !!u && /^https?:$/.test(u.protocol) && !isLoopbackHost(u.hostname) && !hasCredentials(p, machines);
+    });
+    if (!pub) return undefined;
+    return {
+        title: "Private proxy fails over to a public one",
+        message: `${proxies[first].display} needs credentials (a private proxy) and ${pub.display} follows it without ` + "credentials while GOPRIVATE is empty: when the private proxy fails or lacks a module, the paths of private " + "modules are sent to the public proxy. List them in `goprivate`."
+    };
+}
+
+function pickProbeModule(modules, gonoproxy) {
+    for (const m of modules) {
+        let text;
+        try {
+            text = readFileSync(join(m.dir, "go.mod"), "utf8");
+        } catch {
+            continue;
+        }
+        for (const r of scanGoMod(text).requires) {
+            if (escapePath(r.path) === undefined || escapeVersion(r.version) === undefined) continue;
+            if (!matchPrefixPatterns(gonoproxy, r.path)) return {
+                path: r.path,
+                version: r.version
+            };
+        }
+    }
+    return undefined;
+}
+
+function infoPath(m) {
+    return pathEscape(`${escapePath(m.path)}/@v/${escapeVersion(m.version)}.info`);
 }
 
 function parseGosumdb(gosumdb) {
@@ -1233,13 +1645,16 @@ function hostOf$1(url) {
 }
 
 function toResult(endpoint, role, o, kind, ctx, requestUrl) {
-    const verdict = verdictOf(o, kind);
+    const target = new URL(requestUrl);
+    const verdict = verdictOf(o, kind, target.username !== "" || target.password !== "");
+    const module = kind === "proxy-module" && ctx.probeModule ? `${ctx.probeModule.path}@${ctx.probeModule.version}` : undefined;
     const r = {
         endpoint: endpoint,
         role: role,
         verdict: verdict,
         hint: hintFor(verdict, {
             role: role,
+            module: module,
             host: hostOf$1(requestUrl),
             timeoutMs: ctx.timeoutMs,
             outcome: o
@@ -1247,7 +1662,7 @@ function toResult(endpoint, role, o, kind, ctx, requestUrl) {
         timings: o.timings
     };
     if (o.certificate) r.certificate = o.certificate;
-    const path = redact(new URL(requestUrl).pathname);
+    const path = redact(target.pathname);
     r.detail = o.failure ? redact(o.failure.message) : `HTTP ${o.status} for GET ${path}`;
     if (o.via) r.via = o.via;
     return r;
@@ -1297,6 +1712,10 @@ async function checkProxy(url, ctx) {
         }
         return r;
     }
+    if (ctx.probeModule) {
+        const target = joinUrl(base, infoPath(ctx.probeModule));
+        return toResult(endpoint, "proxy", await run$1(target, ctx), "proxy-module", ctx, target);
+    }
     const target = joinUrl(base, PROBE_PATH);
     return toResult(endpoint, "proxy", await run$1(target, ctx), "proxy-list", ctx, target);
 }
@@ -1339,7 +1758,8 @@ function startPreflight(opts) {
         signal: ac.signal,
         timeoutMs: opts.timeoutMs,
         extraCa: opts.extraCa,
-        env: opts.env
+        env: opts.env,
+        probeModule: opts.probeModule
     };
     const arrived = [];
     const listeners = [];
@@ -1368,6 +1788,7 @@ function startPreflight(opts) {
     return {
         results: results,
         firstOk: firstOk,
+        proxies: Promise.all(proxyChecks),
         onResult(cb) {
             listeners.push(cb);
             for (const [r, e] of arrived) deliver(cb, r, e);
@@ -1375,7 +1796,7 @@ function startPreflight(opts) {
         finish() {
             if (!ac.signal.aborted) {
                 ctx.timeoutMs = Math.min(opts.timeoutMs, Date.now() - started);
-                ac.abort();
+                ac.abort(new CutShort);
             }
             return results;
         }
@@ -1436,7 +1857,7 @@ async function checkSumdbRoute(opts, ctx) {
         }
 
       default:
-        if (ctx.signal.aborted) return lateSumdb(route.base, name);
+        if (ctx.signal.aborted) return lateSumdb(route.base, name, ctx.signal.reason instanceof CutShort);
         return safely(checkSumdb(route.base, ctx), route.base, "sumdb");
     }
 }
@@ -1459,17 +1880,39 @@ function invalidGosumdb(gosumdb, e) {
     };
 }
 
-function lateSumdb(base, name) {
-    return {
+function lateSumdb(base, name, cutShort) {
+    const r = {
         endpoint: redactUrl(base),
         role: "sumdb",
-        verdict: "timeout",
-        hint: `The deadline passed before the checksum database could be probed: a proxy answered /sumdb/${name}/supported too late.`,
         timings: {
             total: 0
-        },
+        }
+    };
+    if (cutShort) {
+        return {
+            ...r,
+            verdict: "unfinished",
+            hint: UNFINISHED_HINT,
+            detail: "tidy finished before the probe started"
+        };
+    }
+    return {
+        ...r,
+        verdict: "timeout",
+        hint: `The deadline passed before the checksum database could be probed: a proxy answered /sumdb/${name}/supported too late.`,
         detail: "deadline reached before the probe started"
     };
+}
+
+const TRANSPORT_FAILURES = new Set([ "dns", "refused", "timeout", "tls-untrusted", "tls-other", "unreachable" ]);
+
+function withoutUnreachable(ordered, results) {
+    const failed = e => {
+        const r = results.find(x => x.role === "proxy" && x.endpoint === redactUrl(e.url));
+        return e.kind === "url" && r !== undefined && TRANSPORT_FAILURES.has(r.verdict);
+    };
+    const kept = ordered.filter(e => !failed(e));
+    return kept.length > 0 ? kept : ordered.slice(0, 1);
 }
 
 function orderHealthyFirst(proxies, results) {
@@ -1477,7 +1920,7 @@ function orderHealthyFirst(proxies, results) {
     const rank = e => {
         const endpoint = redactUrl(e.url);
         const r = results.find(x => x.role === "proxy" && x.endpoint === endpoint);
-        return !r ? 1 : r.verdict === "ok" ? 0 : 2;
+        return !r || r.verdict === "unfinished" ? 1 : r.verdict === "ok" ? 0 : 2;
     };
     const sorted = head.map((e, i) => ({
         e: e,
@@ -1505,6 +1948,7 @@ class Upstream {
     healthy=undefined;
     tripped=false;
     demoted=false;
+    demotedFor;
     consecutive=0;
     alive=false;
     ttfb=[];
@@ -1513,7 +1957,8 @@ class Upstream {
         bytes: 0,
         retries: 0,
         failures: 0,
-        hedges: 0
+        hedges: 0,
+        unanswered: 0
     };
     waiting=new Set;
     constructor(url, display, index, opts) {
@@ -1530,6 +1975,17 @@ class Upstream {
             this.ttfb.push(ttfbMs);
         }
     }
+    demote(why) {
+        this.demoted = true;
+        this.demotedFor = why;
+    }
+    promote() {
+        this.demoted = false;
+    }
+    outrun() {
+        this.counts.unanswered++;
+        this.demote("silent");
+    }
     failed() {
         this.counts.failures++;
         this.consecutive++;
@@ -1543,8 +1999,12 @@ class Upstream {
             upstream: this.display,
             ...this.counts,
             latencyMs: median(this.ttfb),
+            answers: this.ttfb.length,
             tripped: this.tripped,
-            demoted: this.demoted
+            demoted: this.demoted,
+            ...this.demotedFor ? {
+                demotedFor: this.demotedFor
+            } : {}
         };
     }
 }
@@ -2074,7 +2534,7 @@ class Lane {
         }
         if (r.type === "failure") {
             this.up.failed();
-            if (r.failure.kind === "first-byte-timeout" || r.failure.kind === "connect-timeout") this.up.demoted = true;
+            if (r.failure.kind === "first-byte-timeout" || r.failure.kind === "connect-timeout") this.up.demote("silent");
         } else this.up.answered(r.type === "ok" ? r.ttfbMs : undefined);
         return r;
     }
@@ -2104,7 +2564,7 @@ class Lane {
                 detail: `body ended after ${spool.size} of ${meta.total} bytes`
             } : bodyFailure(err);
             this.up.failed();
-            if (failure.kind === "stall") this.up.demoted = true;
+            if (failure.kind === "stall") this.up.demote("stalled");
             const next = await this.resume(spool, meta);
             if (next.type === "failure") return {
                 type: "failure",
@@ -2284,9 +2744,9 @@ class Race {
         });
     }
     settle(winner) {
-        winner.demoted = false;
+        winner.promote();
         for (const lane of this.running.values()) {
-            if (lane.stuck) lane.up.demoted = true;
+            if (lane.stuck) lane.up.outrun();
             lane.cancel("another upstream delivered first");
         }
         this.running.clear();
@@ -2401,12 +2861,64 @@ const DEFAULTS = {
 
 const BACKOFF_CAP_MS = 8e3;
 
-const PROTOCOL_PATHS = [ /^\/sumdb\/[^/]+\/(supported|lookup\/.+|tile\/.+)$/, /^\/.+\/@v\/list$/, /^\/.+\/@v\/[^/]+\.(info|mod|zip)$/, /^\/.+\/@latest$/ ];
+function decodeSegments(path) {
+    const segs = [];
+    for (const raw of path.split("/")) {
+        let seg;
+        try {
+            seg = decodeURIComponent(raw);
+        } catch {
+            return undefined;
+        }
+        if (seg.includes("/") || /[\x00-\x1f\x7f]/.test(seg)) return undefined;
+        segs.push(seg);
+    }
+    return segs;
+}
 
-function isProtocolPath(path) {
-    if (!/^[A-Za-z0-9._~!+@/-]+$/.test(path)) return false;
-    if (path.split("/").some((seg, i) => i > 0 && (seg === "" || seg === "." || seg === ".."))) return false;
-    return PROTOCOL_PATHS.some(re => re.test(path));
+function isModuleRequest(segs) {
+    const at = segs.findIndex(s => s.startsWith("@"));
+    if (at < 1 || unescapePath(segs.slice(0, at).join("/")) === undefined) return false;
+    const tail = segs.slice(at);
+    if (tail.length === 1) return tail[0] === "@latest";
+    if (tail.length !== 2 || tail[0] !== "@v") return false;
+    if (tail[1] === "list") return true;
+    const m = /^(.+)\.(?:info|mod|zip)$/.exec(tail[1]);
+    return m !== null && unescapeVersion(m[1]) !== undefined;
+}
+
+function isTile(t) {
+    if (t.length < 3 || !/^[1-9][0-9]?$/.test(t[0]) || Number(t[0]) > 30) return false;
+    if (t[1] !== "data" && !/^(?:0|[1-9][0-9]{0,8})$/.test(t[1])) return false;
+    let n = t.slice(2);
+    const partial = n.length >= 2 && n[n.length - 2].endsWith(".p");
+    if (partial) {
+        const w = n[n.length - 1];
+        if (!/^[1-9][0-9]{0,9}$/.test(w) || Number(w) >= 2 ** Number(t[0])) return false;
+        n = [ ...n.slice(0, -2), n[n.length - 2].slice(0, -2) ];
+    }
+    if (n.length > 1 && n[0] === "x000") return false;
+    return n.every((s, i) => (i === n.length - 1 ? /^[0-9]{3}$/ : /^x[0-9]{3}$/).test(s));
+}
+
+function isSumdbRequest(segs) {
+    const k = segs.findIndex((s, i) => i > 0 && (s === "supported" || s === "lookup" || s === "tile"));
+    if (k < 1 || !segs.slice(0, k).every(s => /^[A-Za-z0-9._~:-]+$/.test(s))) return false;
+    const tail = segs.slice(k + 1);
+    if (segs[k] === "supported") return tail.length === 0;
+    if (segs[k] === "tile") return isTile(tail);
+    const lookup = tail.join("/");
+    const at = lookup.indexOf("@");
+    return at > 0 && unescapePath(lookup.slice(0, at)) !== undefined && unescapeVersion(lookup.slice(at + 1)) !== undefined;
+}
+
+function protocolPath(path) {
+    const segs = decodeSegments(path);
+    if (!segs || segs[0] !== "" || segs.length < 3) return undefined;
+    const rest = segs.slice(1);
+    if (rest.some(s => s === "" || s === "." || s === "..")) return undefined;
+    const ok = rest[0] === "sumdb" ? isSumdbRequest(rest.slice(1)) : isModuleRequest(rest);
+    return ok ? "/" + rest.map(pathEscape).join("/") : undefined;
 }
 
 function route(prefix, rawUrl) {
@@ -2414,8 +2926,7 @@ function route(prefix, rawUrl) {
     const given = Buffer.from(path.slice(1, 1 + prefix.length));
     const want = Buffer.from(prefix);
     if (given.length !== want.length || !timingSafeEqual(given, want) || path[prefix.length + 1] !== "/") return undefined;
-    const rest = path.slice(prefix.length + 1);
-    return isProtocolPath(rest) ? rest : undefined;
+    return protocolPath(path.slice(prefix.length + 1));
 }
 
 function plain(res, status, text) {
@@ -2522,7 +3033,7 @@ class PreflightFailed extends Error {
 
 const RELAY_CONNECT_TIMEOUT_MS = 1e4;
 
-async function startNetwork(inputs, settings, trust) {
+async function startNetwork(inputs, settings, trust, probeModule) {
     const proxies = withNetrc(settings.proxies, trust.netrc);
     const upstreams = networkProxies(proxies);
     const rest = proxies.filter(p => !upstreams.includes(p));
@@ -2530,7 +3041,8 @@ async function startNetwork(inputs, settings, trust) {
         proxies: proxies,
         gosumdb: settings.GOSUMDB,
         timeoutMs: inputs.preflightTimeoutMs,
-        extraCa: trust.extraCa
+        extraCa: trust.extraCa,
+        probeModule: probeModule
     });
     const seen = [];
     pre?.onResult(r => seen.push(r));
@@ -2538,14 +3050,15 @@ async function startNetwork(inputs, settings, trust) {
         const all = await pre.results;
         if (all.some(r => r.verdict !== "ok")) throw new PreflightFailed(all);
     } else if (pre && upstreams.length > 0 && !inputs.relay) {
-        await pre.firstOk;
+        await pre.proxies;
     }
     const ordered = orderHealthyFirst(upstreams, seen);
     const exportGoproxy = () => formatProxyList([ ...orderHealthyFirst(upstreams, seen), ...rest ], "|");
     const finishPreflight = async () => pre?.finish();
     if (!inputs.relay || upstreams.length === 0) {
+        const goproxy = formatProxyList([ ...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest ], "|");
         return {
-            goproxy: exportGoproxy(),
+            goproxy: goproxy,
             exportGoproxy: exportGoproxy,
             finishPreflight: finishPreflight,
             stats: () => [],
@@ -2583,10 +3096,132 @@ async function startNetwork(inputs, settings, trust) {
 function follow(pre, relay, seen, upstreams) {
     const apply = r => {
         const entry = upstreams.find(u => redactUrl(u.url) === r.endpoint);
-        if (entry && r.role === "proxy") relay.setHealthy(entry.url, r.verdict === "ok");
+        if (entry && r.role === "proxy" && r.verdict !== "unfinished") relay.setHealthy(entry.url, r.verdict === "ok");
     };
     seen.forEach(apply);
     pre?.onResult(apply);
+}
+
+const GET = /^# get (\S+)(: .*)?$/;
+
+const KILL_GRACE_MS = 2e3;
+
+function runGoWatched(go, verbs, args, o) {
+    const argv = [ ...verbs, ...args.some(a => a === "-x" || a === "--x") ? [] : [ "-x" ], ...args ];
+    return new Promise((resolve, reject) => {
+        const child = spawn(go.bin, argv, {
+            cwd: o.cwd,
+            env: o.env,
+            windowsHide: true
+        });
+        const out = [];
+        let err = "";
+        let partial = "";
+        const active = {
+            headers: new Set,
+            bodies: new Set
+        };
+        let last = {
+            at: Date.now(),
+            bytes: 0
+        };
+        let stalled;
+        child.stdout.on("data", b => out.push(b));
+        child.stderr.setEncoding("utf8");
+        child.stderr.on("data", s => {
+            err += s;
+            last = {
+                at: Date.now(),
+                bytes: last.bytes
+            };
+            const lines = (partial + s).split("\n");
+            partial = lines.pop() ?? "";
+            for (const line of lines) track(active, line);
+        });
+        const timer = o.stallMs > 0 ? setInterval(() => {
+            if (stalled) return;
+            let bytes = 0;
+            for (const url of active.bodies) {
+                const n = downloading(o.gomodcache, url);
+                if (n === undefined) active.bodies.delete(url); else bytes += n;
+            }
+            const url = [ ...active.headers, ...active.bodies ].at(-1);
+            if (url === undefined) return void (last = {
+                at: Date.now(),
+                bytes: 0
+            });
+            if (bytes !== last.bytes) last = {
+                at: Date.now(),
+                bytes: bytes
+            };
+            const idle = Date.now() - last.at;
+            if (idle < o.stallMs) return;
+            stalled = {
+                url: url,
+                ms: idle
+            };
+            child.kill("SIGTERM");
+            setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS).unref();
+        }, Math.min(1e3, Math.max(50, o.stallMs / 4))) : undefined;
+        child.once("error", e => {
+            if (timer) clearInterval(timer);
+            reject(new Error(`cannot run ${go.bin}: ${e.message}`));
+        });
+        child.once("close", (code, signal) => {
+            if (timer) clearInterval(timer);
+            const stderr = signal && !stalled ? `${err}\ngo was killed by ${signal}` : err;
+            resolve({
+                exitCode: code ?? 1,
+                stdout: Buffer.concat(out).toString("utf8"),
+                stderr: stderr,
+                stalled: stalled
+            });
+        });
+    });
+}
+
+function track(active, line) {
+    const m = GET.exec(line.trimEnd());
+    if (!m) return;
+    if (m[2] === undefined) return void active.headers.add(m[1]);
+    active.headers.delete(m[1]);
+    if (/^: 2\d\d /.test(m[2]) && m[1].endsWith(".zip")) active.bodies.add(m[1]);
+}
+
+function downloading(gomodcache, url) {
+    const m = /^[a-z]+:\/\/[^/]+\/(.+)\/@v\/([^/]+\.zip)$/.exec(url);
+    if (!gomodcache || !m) return undefined;
+    let segments;
+    try {
+        segments = m[1].split("/").map(decodeURIComponent);
+    } catch {
+        return undefined;
+    }
+    const zip = decodeURIComponent(m[2]);
+    for (let i = 0; i < segments.length; i++) {
+        const dir = join(gomodcache, "cache", "download", ...segments.slice(i), "@v");
+        let names;
+        try {
+            names = readdirSync(dir);
+        } catch {
+            continue;
+        }
+        const tmp = names.filter(n => n.startsWith(zip) && n.endsWith(".tmp"));
+        return tmp.length === 0 ? undefined : tmp.reduce((sum, n) => sum + statSafe(join(dir, n)), 0);
+    }
+    return undefined;
+}
+
+function statSafe(p) {
+    try {
+        return statSync(p).size;
+    } catch {
+        return 0;
+    }
+}
+
+function withoutTrace(stderr) {
+    return stderr.split("\n").filter(l => !GET.test(l.trimEnd())).join("\n");
 }
 
 const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
@@ -2662,16 +3297,17 @@ function relabelDiff(d, moduleRel) {
     }).join("");
 }
 
-function driftAnnotations(moduleRel, modulePath, diffs, gomodText, gosumText) {
+function driftAnnotations(moduleRel, modulePath, diffs, gomodText, gosumText, mode = "check") {
     const where = workspacePath(moduleRel, "").replace(/\/$/, "");
-    const run = where ? `run \`go mod tidy\` in ${where} and commit the result` : "run `go mod tidy` and commit the result";
+    const run = mode === "fix" ? "the tidy file is left in place for a later step to commit" : where ? `run \`go mod tidy\` in ${where} and commit the result` : "run `go mod tidy` and commit the result";
+    const verb = mode === "fix" ? "changed" : "changes";
     return diffs.filter(d => d.removed.length > 0 || d.added.length > 0).map(d => {
         const {line: line, changes: changes} = d.file === "go.mod" ? describeGoMod(d, gomodText) : describeGoSum(d, gosumText);
         return {
             file: workspacePath(moduleRel, d.file),
             startLine: line,
-            title: `${d.file} is not tidy`,
-            message: `go mod tidy changes ${d.file} of ${modulePath}: ${changes}; ${run}.`
+            title: mode === "fix" ? `${d.file} was tidied` : `${d.file} is not tidy`,
+            message: `go mod tidy ${verb} ${d.file} of ${modulePath}: ${changes}; ${run}.`
         };
     });
 }
@@ -3350,6 +3986,7 @@ const RULES = [ {
 const HINTS = {
     security: "What was downloaded does not match go.sum or the checksum database: do not edit go.sum to make this pass; " + "find out which proxy served the changed content (see 'go help module-auth').",
     auth: "The module host refused the request: pass a credential with access through the `token` input and list " + "private module paths in `goprivate`.",
+    policy: "A module proxy's policy refused a module or version: list private modules in `goprivate`, or ask the mirror's " + "owners to allow it.",
     toolchain: "The installed Go is older than a go.mod requires: install a newer Go before this step, e.g. actions/setup-go " + "with `go-version-file: go.mod`.",
     "not-found": "A module or version does not exist on the configured proxies: check the path and version in go.mod, and list " + "private modules in `goprivate`.",
     network: "go could not reach a module proxy or VCS host: check the preflight results, or add a working mirror to the " + "`goproxy` input.",
@@ -3396,6 +4033,57 @@ function classifyGoError(stderr, exitCode) {
     };
 }
 
+function toolchainHint(stderr, goLine) {
+    const need = /requires go >= (\d+\.\d+(?:\.\d+)?)/.exec(stderr)?.[1];
+    if (!need || !goLine || compareGo(goLine, need) >= 0) return undefined;
+    return `A dependency needs Go ${need} or newer, but go.mod says \`go ${goLine}\`: install Go ${need} or newer before this step ` + `(actions/setup-go with \`go-version: '${need}'\`; \`go-version-file: go.mod\` would install ${goLine} again). ` + "go mod tidy then raises the go line.";
+}
+
+function compareGo(a, b) {
+    const nums = v => (/^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v) ?? []).slice(1).map(n => Number(n ?? 0));
+    const [x, y] = [ nums(a), nums(b) ];
+    for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+    return 0;
+}
+
+function describeProxyPath(path) {
+    let p;
+    try {
+        p = decodeURIComponent(path.replace(/^\/+/, ""));
+    } catch {
+        return undefined;
+    }
+    const sumdb = /^sumdb\/([^/]+)\/(.*)$/.exec(p);
+    if (sumdb) return `the checksum database ${sumdb[1]} (${sumdb[2]})`;
+    const at = p.lastIndexOf("/@");
+    if (at < 0) return undefined;
+    const mod = unescapePath(p.slice(0, at));
+    const rest = p.slice(at + 1);
+    if (mod === undefined) return undefined;
+    if (rest === "@latest") return `${mod}@latest`;
+    if (rest === "@v/list") return `the version list of ${mod}`;
+    const file = /^@v\/(.+)\.(info|mod|zip)$/.exec(rest);
+    const version = file ? unescapeVersion(file[1]) : undefined;
+    return version === undefined ? undefined : `${mod}@${version} (.${file[2]})`;
+}
+
+function moduleOfProxyPath(path) {
+    return describeProxyPath(path)?.replace(/ \(\.(info|mod|zip)\)$/, "");
+}
+
+function describeRelayUrls(text, relayUrl) {
+    if (!relayUrl) return text;
+    const parts = text.split(relayUrl);
+    let out = parts[0];
+    for (const part of parts.slice(1)) {
+        let end = 0;
+        while (end < part.length && !/[\s"':]/.test(part[end])) end++;
+        const what = describeProxyPath(part.slice(0, end));
+        out += (what ? `${what} through the relay` : "the relay") + part.slice(end);
+    }
+    return out;
+}
+
 const GIT_PROMPT = /could not read (?:Username|Password) for '([a-z]+:\/\/[^']+)'|terminal prompts disabled/i;
 
 const GIT_FAILED = /Authentication failed for '([a-z]+:\/\/[^']+)'/i;
@@ -3419,6 +4107,40 @@ function authHint(output, ctx) {
         return redact(`An upstream proxy answered ${http[2]}: check the credentials in the \`goproxy\` URLs and the \`netrc\` input ` + "(see the proxy statistics for which upstream).");
     }
     if (http) return redact(proxyHint(http[1], http[2], ctx));
+    return undefined;
+}
+
+function policyRefusal(output, ctx) {
+    const http = HTTP_DENIED.exec(output);
+    if (!http || http[2] !== "403") return undefined;
+    const url = http[1];
+    const viaRelay = ctx.relayUrl !== undefined && url.startsWith(ctx.relayUrl);
+    const creds = ctx.proxyCredentialHosts ?? [];
+    const host = hostOf(url);
+    if (viaRelay ? creds.length > 0 : host === undefined || creds.includes(host) || ctx.netrcHosts.includes(host)) return undefined;
+    const asked = moduleOfUrl(url, viaRelay ? ctx.relayUrl : undefined) ?? "a module";
+    const who = viaRelay ? "An upstream module proxy" : `The module proxy ${host}`;
+    const said = quoteServerText(/server response:\s*(.*)/.exec(output)?.[1]);
+    return {
+        class: "policy",
+        transient: false,
+        message: redact(`${who} refused ${asked} with 403 Forbidden${said ? ` ("${said}")` : ""}, and no credentials were configured for it`),
+        hint: `No credentials go to this proxy, so its 403 is its policy refusing ${asked}: if that module is private, list it ` + "in `goprivate` (go then fetches it directly, with the `token` input); otherwise ask the mirror's owners to allow it."
+    };
+}
+
+function moduleOfUrl(url, base) {
+    let path;
+    try {
+        path = base ? url.slice(base.length) : new URL(url).pathname;
+    } catch {
+        return undefined;
+    }
+    const segments = path.split("/").filter(Boolean);
+    for (let i = 0; i < segments.length; i++) {
+        const m = moduleOfProxyPath(segments.slice(i).join("/"));
+        if (m) return m;
+    }
     return undefined;
 }
 
@@ -3471,13 +4193,16 @@ async function tidyWithRetries(module, o) {
 
 async function tidyOnce(module, o) {
     const before = readFiles(module.dir);
+    const watch = {
+        cwd: module.dir,
+        env: o.env,
+        stallMs: o.stallMs ?? 0,
+        gomodcache: o.gomodcache
+    };
     if (o.mode === "check" && supportsTidyDiff(o.go.version)) {
-        const r = await runGo(o.go, [ "mod", "tidy", "-diff", ...o.tidyArgs ], {
-            cwd: module.dir,
-            env: o.env
-        });
+        const r = await runGoWatched(o.go, [ "mod", "tidy" ], [ "-diff", ...o.tidyArgs ], watch);
         const reported = parseTidyDiff(r.stdout);
-        if (r.exitCode === 0 || reported.length > 0 && !hasError(r)) {
+        if (!r.stalled && (r.exitCode === 0 || reported.length > 0 && !hasError(r))) {
             return {
                 diffs: reported.filter(d => !onlyLineEndings(d)),
                 before: before
@@ -3486,21 +4211,18 @@ async function tidyOnce(module, o) {
         return {
             diffs: [],
             before: before,
-            error: explain(r, o)
+            error: explain(r, o, before["go.mod"])
         };
     }
-    const r = await runGo(o.go, [ "mod", "tidy", ...o.tidyArgs ], {
-        cwd: module.dir,
-        env: o.env
-    });
+    const r = await runGoWatched(o.go, [ "mod", "tidy" ], o.tidyArgs, watch);
     const after = readFiles(module.dir);
     if (o.mode === "check") await restoreFiles(module.dir, before, after);
-    if (r.exitCode !== 0) {
+    if (r.exitCode !== 0 || r.stalled) {
         if (o.mode === "fix") await restoreFiles(module.dir, before, after);
         return {
             diffs: [],
             before: before,
-            error: explain(r, o)
+            error: explain(r, o, before["go.mod"])
         };
     }
     const patch = FILES.map(f => tidyDiff(f, text(before[f]), text(after[f]))).join("");
@@ -3510,14 +4232,43 @@ async function tidyOnce(module, o) {
     };
 }
 
-function explain(r, o) {
-    const e = classifyGoError(r.stderr, r.exitCode);
-    const hint = e.class === "auth" && o.auth ? authHint(r.stderr, o.auth) ?? e.hint : e.hint;
-    const output = redact(r.stderr.trimEnd().split("\n").slice(-40).join("\n"));
+function explain(r, o, gomod) {
+    const stderr = withoutTrace(r.stderr);
+    const shown = o.tidyArgs.some(a => a === "-x" || a === "--x") ? r.stderr : stderr;
+    const output = redact(shown.trimEnd().split("\n").slice(-40).join("\n"));
+    const goLine = gomod ? scanGoMod(text(gomod)).go?.version : undefined;
+    const e = r.stalled ? stalledError(r.stalled) : refineHint(classifyGoError(stderr, r.exitCode), stderr, o.auth, goLine);
+    const relay = o.auth?.relayUrl;
     return {
         ...e,
-        hint: hint,
-        output: output
+        message: describeRelayUrls(e.message, relay),
+        hint: describeRelayUrls(e.hint, relay),
+        output: describeRelayUrls(output, relay)
+    };
+}
+
+function refineHint(e, stderr, auth, goLine) {
+    if (e.class === "toolchain") return {
+        ...e,
+        hint: toolchainHint(stderr, goLine) ?? e.hint
+    };
+    if (e.class !== "auth" || !auth) return e;
+    return policyRefusal(stderr, auth) ?? {
+        ...e,
+        hint: authHint(stderr, auth) ?? e.hint
+    };
+}
+
+function stalledError(s) {
+    let host = "the server";
+    try {
+        host = new URL(s.url).host;
+    } catch {}
+    return {
+        class: "network",
+        transient: false,
+        message: redact(`go made no progress for ${Math.floor(s.ms / 1e3)} s waiting for ${s.url}`),
+        hint: redact(`${host} accepted the request but sent nothing (a silent proxy or a firewall that drops the traffic): take it out of ` + "`goproxy` or put a working mirror before it, and keep `relay: true`, which hedges and fails over; `stall-timeout` sets this bound.")
     };
 }
 
@@ -3552,7 +4303,7 @@ function finish(module, mode, out, attempts, durationMs) {
         status: !changed ? "tidy" : mode === "fix" ? "fixed" : "drift",
         diff: changed ? relabelDiff(out.diffs, module.rel) : "",
         changedFiles: out.diffs.map(d => prefix + d.file),
-        annotations: changed ? driftAnnotations(module.rel, module.path, out.diffs, text(out.before["go.mod"]), text(out.before["go.sum"])) : []
+        annotations: changed ? driftAnnotations(module.rel, module.path, out.diffs, text(out.before["go.mod"]), text(out.before["go.sum"]), mode) : []
     };
 }
 
@@ -3679,161 +4430,6 @@ async function restore(o) {
     });
 }
 
-function securityReview(s) {
-    const out = [];
-    if (s.GOSUMDB.trim() === "off") {
-        out.push({
-            title: "Checksum database disabled",
-            message: "GOSUMDB=off: modules missing from go.sum are accepted without verification against the checksum database."
-        });
-    }
-    if (s.GOINSECURE.trim() !== "") {
-        out.push({
-            title: "Insecure module fetches allowed",
-            message: `GOINSECURE=${s.GOINSECURE.trim()}: modules matching these patterns may be fetched over plain http or with unverified TLS certificates.`
-        });
-    }
-    if (/(^|\s)--?insecure(=(true|1|t|TRUE|True|T))?(?=\s|$)/.test(s.GOFLAGS)) {
-        out.push({
-            title: "GOFLAGS contains -insecure",
-            message: "GOFLAGS sets -insecure: go may fetch over plain http and skip TLS verification."
-        });
-    }
-    const broad = s.GONOSUMDB.split(",").map(p => p.trim()).filter(p => p !== "" && !coveredBy(p, s.GOPRIVATE));
-    if (broad.length > 0) {
-        out.push({
-            title: "GONOSUMDB broader than GOPRIVATE",
-            message: `GONOSUMDB pattern(s) ${broad.join(", ")} are not covered by GOPRIVATE (${s.GOPRIVATE || "empty"}): ` + "public modules under them skip the checksum database."
-        });
-    }
-    out.push(...plainHttpCredentials(s.proxies, s.netrcHosts));
-    const leak = privateToPublic(s.proxies, s.netrcHosts, s.GOPRIVATE);
-    if (leak) out.push(leak);
-    return out.map(f => ({
-        title: f.title,
-        message: redact(f.message)
-    }));
-}
-
-function coveredBy(p, goprivate) {
-    const trimmed = p.replace(/\/+$/, "");
-    const privates = goprivate.split(",").map(g => g.trim().replace(/\/+$/, ""));
-    if (privates.includes(trimmed)) return true;
-    return matchPrefixPatterns(goprivate, trimmed);
-}
-
-function matchPrefixPatterns(globs, target) {
-    for (let glob of globs.split(",")) {
-        glob = glob.trim().replace(/\/$/, "");
-        if (glob === "") continue;
-        let n = glob.split("/").length - 1;
-        let prefix = target;
-        for (let i = 0; i < target.length; i++) {
-            if (target[i] !== "/") continue;
-            if (n === 0) {
-                prefix = target.slice(0, i);
-                break;
-            }
-            n--;
-        }
-        if (n > 0) continue;
-        if (pathMatch(glob, prefix)) return true;
-    }
-    return false;
-}
-
-function pathMatch(pattern, name) {
-    let re = "^";
-    for (let i = 0; i < pattern.length; i++) {
-        const c = pattern[i];
-        if (c === "*") re += "[^/]*"; else if (c === "?") re += "[^/]"; else if (c === "\\") {
-            if (++i >= pattern.length) return false;
-            re += escapeRe(pattern[i]);
-        } else if (c === "[") {
-            const end = classEnd(pattern, i + 1);
-            if (end < 0) return false;
-            let body = pattern.slice(i + 1, end);
-            const negated = body.startsWith("^");
-            if (negated) body = body.slice(1);
-            let items = "";
-            for (let j = 0; j < body.length; j++) {
-                const lit = body[j] === "\\" ? body[++j] ?? "" : body[j];
-                items += /[\]^\\[]/.test(lit) || lit === "-" && body[j - 1] === "\\" ? "\\" + lit : lit;
-            }
-            re += negated ? `[^${items}]` : `[${items}]`;
-            i = end;
-        } else re += escapeRe(c);
-    }
-    try {
-        return new RegExp(re + "$").test(name);
-    } catch {
-        return false;
-    }
-}
-
-function classEnd(p, from) {
-    let i = from;
-    if (p[i] === "^") i++;
-    if (p[i] === "]") return -1;
-    for (;i < p.length; i++) {
-        if (p[i] === "\\") i++; else if (p[i] === "]") return i;
-    }
-    return -1;
-}
-
-function escapeRe(c) {
-    return /[\\^$.*+?()[\]{}|/-]/.test(c) ? "\\" + c : c;
-}
-
-function isLoopbackHost(host) {
-    const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-    return h === "localhost" || h === "::1" || /^127\./.test(h);
-}
-
-function proxyUrl(p) {
-    if (p.kind !== "url") return undefined;
-    try {
-        return new URL(p.url);
-    } catch {
-        return undefined;
-    }
-}
-
-function netrcApplies(u, machines) {
-    const full = (u.host + u.pathname).replace(/\/+$/, "");
-    return machines.some(m => m === u.host || m === u.hostname || full === m || full.startsWith(m + "/"));
-}
-
-function hasCredentials(p, machines) {
-    const u = proxyUrl(p);
-    return !!u && (u.username !== "" || u.password !== "" || netrcApplies(u, machines));
-}
-
-function plainHttpCredentials(proxies, machines) {
-    return proxies.filter(p => {
-        const u = proxyUrl(p);
-        return u?.protocol === "http:" && !isLoopbackHost(u.hostname) && hasCredentials(p, machines);
-    }).map(p => ({
-        title: "Credentials over plain http",
-        message: `${p.display} is reached over plain http with credentials: anyone on the network path can read them. Use https.`
-    }));
-}
-
-function privateToPublic(proxies, machines, goprivate) {
-    if (goprivate.trim() !== "") return undefined;
-    const first = proxies.findIndex(p => hasCredentials(p, machines));
-    if (first < 0) return undefined;
-    const pub = proxies.slice(first + 1).find(p => {
-        const u = proxyUrl(p);
-        return !!u && /^https?:$/.test(u.protocol) && !isLoopbackHost(u.hostname) && !hasCredentials(p, machines);
-    });
-    if (!pub) return undefined;
-    return {
-        title: "Private proxy fails over to a public one",
-        message: `${proxies[first].display} needs credentials (a private proxy) and ${pub.display} follows it without ` + "credentials while GOPRIVATE is empty: when the private proxy fails or lacks a module, the paths of private " + "modules are sent to the public proxy. List them in `goprivate`."
-    };
-}
-
 const STATUS = {
     tidy: "\u2705 tidy",
     drift: "\u274c drift",
@@ -3846,6 +4442,7 @@ function renderSummary(r) {
     const facts = [ r.goVersion && `**Go** ${r.goVersion}`, r.goproxy !== undefined && `**GOPROXY** \`${r.goproxy}\``, r.egressProxy && `**Egress proxy** \`${r.egressProxy}\`` ].filter(Boolean);
     if (facts.length) parts.push(facts.join(" \xb7 "), "");
     if (r.fatal) parts.push(`> [!CAUTION]\n> ${r.fatal.replace(/\n/g, "\n> ")}`, "");
+    if (r.discovery) parts.push(discoveryLine(r.discovery), "");
     if (r.modules.length) parts.push(modulesTable(r.modules), "");
     for (const m of r.modules) parts.push(...moduleDetails(m));
     if (r.preflight?.length) parts.push("### Preflight", "", preflightTable(r.preflight), "");
@@ -3866,6 +4463,13 @@ function seconds(ms) {
     return `${(ms / 1e3).toFixed(1)} s`;
 }
 
+function discoveryLine(d) {
+    const plural = n => `${n} module${n === 1 ? "" : "s"}`;
+    const where = `below \`${d.workingDirectory}\``;
+    if (d.checked === d.found) return `Checked all ${plural(d.found)} found ${where} (go.work members and every go.mod).`;
+    return `Checked ${d.checked} of the ${plural(d.found)} found ${where}, as the \`modules\` input selects.`;
+}
+
 function modulesTable(mods) {
     return table([ "Module", "Directory", "Status", "Time", "Attempts" ], mods.map(m => [ m.module.path || "?", m.module.rel, STATUS[m.status], seconds(m.durationMs), String(m.attempts) ]));
 }
@@ -3881,11 +4485,19 @@ function moduleDetails(m) {
 
 function preflightTable(rows) {
     const ms = n => n === undefined ? "\u2013" : `${Math.round(n)} ms`;
-    return table([ "Endpoint", "Role", "Verdict", "DNS", "TCP", "TLS", "HTTP", "Hint" ], rows.map(p => [ `\`${p.endpoint}\``, p.role, p.verdict === "ok" ? "\u2705 ok" : `\u274c ${p.verdict}`, ms(p.timings.dns), ms(p.timings.tcp), ms(p.timings.tls), ms(p.timings.http), p.hint + (p.certificate ? ` (subject: ${p.certificate.subject}; issuer: ${p.certificate.issuer})` : "") ]));
+    return table([ "Endpoint", "Role", "Verdict", "DNS", "TCP", "TLS", "HTTP", "Hint" ], rows.map(p => [ `\`${p.endpoint}\``, p.role, p.verdict === "ok" ? "\u2705 ok" : p.verdict === "unfinished" ? "\u23f8\ufe0f not finished" : `\u274c ${p.verdict}`, ms(p.timings.dns), ms(p.timings.tcp), ms(p.timings.tls), ms(p.timings.http), p.hint + (p.certificate ? ` (subject: ${p.certificate.subject}; issuer: ${p.certificate.issuer})` : "") ]));
 }
 
 function relayTable(rows) {
-    return table([ "Upstream", "Requests", "Bytes", "Retries", "Hedged", "Failures", "Median latency", "State" ], rows.map(u => [ `\`${u.upstream}\``, String(u.requests), String(u.bytes), String(u.retries), String(u.hedges ?? 0), String(u.failures), `${Math.round(u.latencyMs)} ms`, u.tripped ? "\u26d4 stopped (circuit breaker)" : u.demoted ? "\u26a0\ufe0f demoted (stalled or silent)" : "in use" ]));
+    return table([ "Upstream", "Requests", "Bytes", "Retries", "Hedged", "Failures", "Median latency", "State" ], rows.map(u => [ `\`${u.upstream}\``, String(u.requests), String(u.bytes), String(u.retries), String(u.hedges ?? 0), String(u.failures), u.answers === 0 ? "\u2013 (never answered)" : `${Math.round(u.latencyMs)} ms`, relayState(u) ]));
+}
+
+function relayState(u) {
+    if (u.tripped) return "\u26d4 stopped (circuit breaker)";
+    if (!u.demoted) return "in use";
+    if (u.demotedFor === "stalled") return "\u26a0\ufe0f demoted: a body stalled mid-way";
+    const left = u.unanswered ? `, ${u.unanswered} request${u.unanswered === 1 ? "" : "s"} left unanswered` : "";
+    return `\u26a0\ufe0f demoted: silent${left}`;
 }
 
 function cacheLine(r) {
@@ -3933,7 +4545,7 @@ function reportAnnotations(r) {
         title: "Module cache"
     });
     for (const p of r.preflight ?? []) {
-        if (p.verdict !== "ok") warning(redact(`${p.endpoint}: ${p.verdict}. ${p.hint}`), {
+        if (p.verdict !== "ok" && p.verdict !== "unfinished") warning(redact(`${p.endpoint}: ${p.verdict}. ${p.hint}`), {
             title: "Preflight"
         });
     }
@@ -4007,19 +4619,24 @@ async function run() {
             ...goEnv(settings),
             ...access.env
         };
-        const modules = await discoverModules({
+        const {modules: modules, found: found} = await discoverModules({
             go: go,
             env: env,
             workspace: inputs.workspace,
             workingDirectory: inputs.workingDirectory,
             patterns: inputs.modules
         });
+        result.discovery = {
+            found: found,
+            checked: modules.length,
+            workingDirectory: rel(inputs.workspace, inputs.workingDirectory)
+        };
         const [cache, net] = await Promise.all([ restoreModuleCache({
             mode: inputs.cache,
             gomodcache: go.env.GOMODCACHE,
             goVersion: go.version,
             modules: modules
-        }), startNetwork(inputs, settings, access).catch(e => {
+        }), startNetwork(inputs, settings, access, pickProbeModule(modules, settings.GONOPROXY)).catch(e => {
             if (e instanceof PreflightFailed) result.preflight = e.results;
             throw e;
         }) ]);
@@ -4035,11 +4652,14 @@ async function run() {
             tidyArgs: inputs.tidyArgs,
             retries: inputs.retries,
             mayRetry: () => !net.allDown(),
+            stallMs: inputs.stallTimeoutMs,
+            gomodcache: go.env.GOMODCACHE,
             auth: {
                 tokenSet: inputs.token !== "",
                 privateHosts: inputs.privateHosts,
                 netrcHosts: netrcHosts,
-                relayUrl: net.relayUrl
+                relayUrl: net.relayUrl,
+                proxyCredentialHosts: proxyCredentialHosts(settings.proxies, access.netrc)
             }
         });
         if (inputs.exportEnv) exportEnv(settings, net.exportGoproxy(), access.env);
