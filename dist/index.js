@@ -3035,6 +3035,11 @@ const RELAY_CONNECT_TIMEOUT_MS = 1e4;
 
 async function startNetwork(inputs, settings, trust, probeModule) {
     const proxies = withNetrc(settings.proxies, trust.netrc);
+    const written = new Map(proxies.map((p, i) => [ p.url, settings.proxies[i] ]));
+    const asWritten = list => list.map(e => ({
+        ...written.get(e.url) ?? e,
+        separator: e.separator
+    }));
     const upstreams = networkProxies(proxies);
     const rest = proxies.filter(p => !upstreams.includes(p));
     const pre = inputs.preflight === "false" ? undefined : startPreflight({
@@ -3053,10 +3058,10 @@ async function startNetwork(inputs, settings, trust, probeModule) {
         await pre.proxies;
     }
     const ordered = orderHealthyFirst(upstreams, seen);
-    const exportGoproxy = () => formatProxyList([ ...orderHealthyFirst(upstreams, seen), ...rest ], "|");
+    const exportGoproxy = () => formatProxyList(asWritten([ ...orderHealthyFirst(upstreams, seen), ...rest ]), "|");
     const finishPreflight = async () => pre?.finish();
     if (!inputs.relay || upstreams.length === 0) {
-        const goproxy = formatProxyList([ ...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest ], "|");
+        const goproxy = formatProxyList(asWritten([ ...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest ]), "|");
         return {
             goproxy: goproxy,
             exportGoproxy: exportGoproxy,

@@ -47,8 +47,11 @@ export interface Trust {
 
 /** `probeModule`: a module the run needs, which preflight asks every proxy for (see preflight-target.ts). */
 export async function startNetwork(inputs: NetInputs, settings: Settings, trust: Trust, probeModule?: ProbeModule): Promise<Network> {
-  // Credentials ride in each upstream's URL from here on; `display` stays redacted for every report.
+  // Credentials ride in each upstream's URL from here on (for preflight and the relay); `display` stays redacted
+  // for every report. What go and later steps get is what the user wrote: go reads netrc credentials itself.
   const proxies = withNetrc(settings.proxies, trust.netrc)
+  const written = new Map(proxies.map((p, i) => [p.url, settings.proxies[i]]))
+  const asWritten = (list: ProxyEntry[]): ProxyEntry[] => list.map((e) => ({ ...(written.get(e.url) ?? e), separator: e.separator }))
   const upstreams = networkProxies(proxies)
   const rest = proxies.filter((p) => !upstreams.includes(p))
   const pre = inputs.preflight === 'false' ? undefined : startPreflight({
@@ -70,10 +73,10 @@ export async function startNetwork(inputs: NetInputs, settings: Settings, trust:
     await pre.proxies
   }
   const ordered = orderHealthyFirst(upstreams, seen)
-  const exportGoproxy = (): string => formatProxyList([...orderHealthyFirst(upstreams, seen), ...rest], '|')
+  const exportGoproxy = (): string => formatProxyList(asWritten([...orderHealthyFirst(upstreams, seen), ...rest]), '|')
   const finishPreflight = async (): Promise<ProbeResult[] | undefined> => pre?.finish()
   if (!inputs.relay || upstreams.length === 0) {
-    const goproxy = formatProxyList([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest], '|')
+    const goproxy = formatProxyList(asWritten([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest]), '|')
     return { goproxy, exportGoproxy, finishPreflight, stats: () => [], allDown: () => false, close: async () => {} }
   }
   const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS })

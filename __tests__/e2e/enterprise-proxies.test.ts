@@ -56,6 +56,7 @@ describe('a module proxy behind Basic auth, credentials from `netrc`', () => {
     expect(existsSync(file)).toBe(true)
     expect(statSync(file).mode & 0o777).toBe(0o600)
     expect(r.env.NETRC).toBe(file) // later steps' go reads the same file
+    expect(r.env.GOPROXY).toBe(secured.url) // what the user wrote: the credentials stay in the netrc file
     expect(exposures(r, [PASS, BASIC])).toEqual([])
     expect(r.masks).toContain(PASS)
 

@@ -124,7 +124,9 @@ export function exposures(r: ActionRun, secrets: string[]): string[] {
     summary: r.summary,
     outputs: JSON.stringify(r.outputs),
     annotations: JSON.stringify(r.annotations),
-    state: JSON.stringify(r.state)
+    state: JSON.stringify(r.state),
+    // GITHUB_ENV: what later steps of the job get.
+    env: JSON.stringify(r.env)
   }
   const out: string[] = []
   for (const [where, text] of Object.entries(places)) {
