@@ -1,7 +1,7 @@
 // The tidy stage on its own, with the real go: the -diff path (Go 1.23+) and the snapshot path that older Go
 // needs (forced here by declaring an older version), which must restore the user's files byte for byte.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startFixtureProxy, type FixtureProxy } from './helpers/fixture-proxy.js'
 import { goSumLines } from './helpers/modzip.js'
@@ -36,7 +36,7 @@ const files = (dir: string): (Buffer | undefined)[] =>
 
 describe.each([
   ['1.26.8', '-diff'],
-  ['1.22.5', 'snapshot and restore']
+  ['1.22.5', 'a copy of go.mod and go.sum (-modfile)']
 ])('go %s (%s)', (version) => {
   const go = { bin: GO_BIN, version }
 
@@ -50,6 +50,16 @@ describe.each([
     expect(r.diff).toMatch(/^-\texample\.com\/unused v1\.0\.0$/m)
     expect(files(m.dir)).toEqual(before)
     expect(r.annotations.map((a) => a.file)).toEqual(['app/go.mod', 'app/go.sum'])
+  })
+
+  test('check mode never writes go.mod or go.sum, not even to put them back', async () => {
+    const m = await driftedModule()
+    const stamps = (): number[] => ['go.mod', 'go.sum'].flatMap((f) => [statSync(join(m.dir, f)).mtimeMs, statSync(join(m.dir, f)).ctimeMs])
+    const before = stamps()
+    await new Promise((resolve) => setTimeout(resolve, 20)) // a write now would show in the time stamps
+    const r = await tidyWithRetries(m, { go, env: goenv.env, mode: 'check', tidyArgs: [], retries: 0 })
+    expect(r.status).toBe('drift')
+    expect(stamps()).toEqual(before)
   })
 
   test('fix mode writes the tidy files', async () => {

@@ -4,7 +4,7 @@
 // While a request waits for headers or a zip body is still being written, and go shows no progress (no output, no
 // growth of those files) for `stallMs`, go is stopped and the run says which URL it was waiting for. go's own
 // work between requests (loading packages, running git) is never timed.
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { GoRun } from './go.js'
@@ -27,11 +27,26 @@ export interface WatchedRun extends GoRun {
 const GET = /^# get (\S+)(: .*)?$/
 const KILL_GRACE_MS = 2000
 
+/** go processes running now, and whether the step was cancelled (then no new one starts). */
+const live = new Set<ChildProcess>()
+let cancelled: NodeJS.Signals | undefined
+
+/**
+ * The job is being cancelled: pass the signal on to every go (and so its git children, which go stops), and start no
+ * new one. The step then reports what it has and exits.
+ */
+export function cancelGo(signal: NodeJS.Signals): void {
+  cancelled = signal
+  for (const child of live) child.kill(signal)
+}
+
 /** Runs go with `-x` added to `args` (after the subcommand words given in `verbs`), under the watchdog. */
 export function runGoWatched(go: Pick<GoToolchain, 'bin'>, verbs: string[], args: string[], o: WatchOptions): Promise<WatchedRun> {
   const argv = [...verbs, ...(args.some((a) => a === '-x' || a === '--x') ? [] : ['-x']), ...args]
+  if (cancelled) return Promise.reject(new Error(`the step was cancelled (${cancelled}): go mod tidy did not run`))
   return new Promise((resolve, reject) => {
     const child = spawn(go.bin, argv, { cwd: o.cwd, env: o.env, windowsHide: true })
+    live.add(child)
     const out: Buffer[] = []
     let err = ''
     let partial = ''
@@ -68,10 +83,12 @@ export function runGoWatched(go: Pick<GoToolchain, 'bin'>, verbs: string[], args
           }, Math.min(1000, Math.max(50, o.stallMs / 4)))
         : undefined
     child.once('error', (e) => {
+      live.delete(child)
       if (timer) clearInterval(timer)
       reject(new Error(`cannot run ${go.bin}: ${e.message}`))
     })
     child.once('close', (code, signal) => {
+      live.delete(child)
       if (timer) clearInterval(timer)
       const stderr = signal && !stalled ? `${err}\ngo was killed by ${signal}` : err
       resolve({ exitCode: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr, stalled })

@@ -1,10 +1,11 @@
 // Runs `go mod tidy` for one module and turns the outcome into a TidyResult.
 // Check mode never writes: `-diff` on Go 1.23+, else snapshot, tidy, compare and restore byte for byte.
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import type { ClassifiedError, GoModule, GoToolchain, TidyResult } from './types.js'
-import { runGoWatched, withoutTrace, type WatchedRun } from './go-watch.js'
+import { runGoWatched, withoutTrace, type WatchOptions, type WatchedRun } from './go-watch.js'
 import { driftAnnotations, parseTidyDiff, relabelDiff, type FileDiff } from './drift.js'
 import { tidyDiff } from './unified-diff.js'
 import { classifyGoError, toolchainHint } from './classify.js'
@@ -28,6 +29,8 @@ export interface TidyOptions {
   stallMs?: number
   /** GOMODCACHE, where the watchdog sees a zip download grow. */
   gomodcache?: string
+  /** Where check mode on Go < 1.23 puts the copy of go.mod/go.sum that go tidies (default: the OS temp dir). */
+  scratchDir?: string
 }
 
 const FILES = ['go.mod', 'go.sum'] as const
@@ -71,16 +74,35 @@ async function tidyOnce(module: GoModule, o: TidyOptions): Promise<Outcome> {
     }
     return { diffs: [], before, error: explain(r, o, before['go.mod']) }
   }
+  if (o.mode === 'check') return tidyCopy(module, o, before, watch)
   const r = await runGoWatched(o.go, ['mod', 'tidy'], o.tidyArgs, watch)
   const after = readFiles(module.dir)
-  if (o.mode === 'check') await restoreFiles(module.dir, before, after)
   if (r.exitCode !== 0 || r.stalled) {
-    // A failed tidy may have written partial files; fix mode must not leave them either.
-    if (o.mode === 'fix') await restoreFiles(module.dir, before, after)
+    // A failed tidy may have written partial files: fix mode must not leave them.
+    await restoreFiles(module.dir, before, after)
     return { diffs: [], before, error: explain(r, o, before['go.mod']) }
   }
-  const patch = FILES.map((f) => tidyDiff(f, text(before[f]), text(after[f]))).join('')
-  return { diffs: parseTidyDiff(patch), before }
+  return { diffs: diffFiles(before, after), before }
+}
+
+/**
+ * Check mode without `-diff` (Go < 1.23): go tidies a copy of go.mod/go.sum (`-modfile`; go.sum is the file beside
+ * it), so the user's files are never written, not even when the job is cancelled while go runs.
+ */
+async function tidyCopy(module: GoModule, o: TidyOptions, before: Files, watch: WatchOptions): Promise<Outcome> {
+  const copy = mkdtempSync(path.join(o.scratchDir ?? tmpdir(), 'gtg-tidy-'))
+  try {
+    for (const f of FILES) if (before[f]) writeFileSync(path.join(copy, f), before[f])
+    const r = await runGoWatched(o.go, ['mod', 'tidy'], [`-modfile=${path.join(copy, 'go.mod')}`, ...o.tidyArgs], watch)
+    if (r.exitCode !== 0 || r.stalled) return { diffs: [], before, error: explain(r, o, before['go.mod']) }
+    return { diffs: diffFiles(before, readFiles(copy)), before }
+  } finally {
+    await fs.rm(copy, { recursive: true, force: true })
+  }
+}
+
+function diffFiles(before: Files, after: Files): FileDiff[] {
+  return parseTidyDiff(FILES.map((f) => tidyDiff(f, text(before[f]), text(after[f]))).join(''))
 }
 
 const OUTPUT_LINES = 40
