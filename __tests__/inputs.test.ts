@@ -55,10 +55,16 @@ describe('readInputs', () => {
     ['retries', '-1'], ['retries', '2.5'], ['retries', 'three'], ['preflight-timeout', '-3'], ['preflight-timeout', 'abc'],
     ['mode', 'dry-run'], ['relay', 'on'], ['tidy-args', '-diff'], ['tidy-args', '-go=latest'], ['goproxy', 'proxy'],
     ['goproxy', 'gopher://x.invalid'], ['gosumdb', 'name+key ftp://x.invalid'], ['goprivate', 'https://x.invalid/a'],
-    ['working-directory', 'missing'], ['modules', '/abs']
+    ['working-directory', 'missing'], ['modules', '/abs'], ['preflight-timeout', '0.0001'], ['tidy-args', '-go=1.21.07'],
+    ['gosumdb', '::error::x'], ['gosumdb', 'sum.example.invalid+0123abcd'], ['gosumdb', 'sum.example.invalid https://x.invalid']
   ])('%s=%s throws an InputError naming the input', (name, value) => {
     expect(() => read({ [name]: value })).toThrow(InputError)
     expect(() => read({ [name]: value })).toThrow(new RegExp(`^${name}: `))
+  })
+  test('every form of gosumdb that go accepts passes', () => {
+    for (const v of ['off', 'sum.example.invalid', 'sum.example.invalid:8443', 'sum.example.invalid+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ba18I7/Ci8/RJmQ1', 'sum.example.invalid+033de0ae+Ac4zctda0e5eza https://sum.example.invalid/db']) {
+      expect(read({ gosumdb: v }).gosumdb).toBe(v)
+    }
   })
   test('the token is masked', () => {
     read({ token: 'ghp_supersecret' })

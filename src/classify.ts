@@ -1,6 +1,7 @@
 // Classifies a failed go command from its output, so the action can decide whether retrying makes sense and tell the
 // user what to do. Patterns follow the wording of cmd/go (modfetch, modload, web), net/http, crypto/x509 and git.
 import { redact } from './redact.js'
+import { compareGoVersions } from './toolchain.js'
 import type { ClassifiedError, ErrorClass } from './types.js'
 
 interface Rule {
@@ -122,7 +123,7 @@ export function classifyGoError(stderr: string, exitCode: number): ClassifiedErr
  */
 export function toolchainHint(stderr: string, goLine: string | undefined): string | undefined {
   const need = /requires go >= (\d+\.\d+(?:\.\d+)?)/.exec(stderr)?.[1]
-  if (!need || !goLine || compareGo(goLine, need) >= 0) return undefined
+  if (!need || !goLine || compareGoVersions(goLine, need) >= 0) return undefined
   return (
     `A dependency needs Go ${need} or newer, but go.mod says \`go ${goLine}\`: install Go ${need} or newer before this step ` +
     `(actions/setup-go with \`go-version: '${need}'\`; \`go-version-file: go.mod\` would install ${goLine} again). ` +
@@ -130,10 +131,3 @@ export function toolchainHint(stderr: string, goLine: string | undefined): strin
   )
 }
 
-/** Orders Go versions by their numbers (1.21 < 1.21.3 < 1.22); pre-release suffixes are ignored. */
-function compareGo(a: string, b: string): number {
-  const nums = (v: string): number[] => (/^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v) ?? []).slice(1).map((n) => Number(n ?? 0))
-  const [x, y] = [nums(a), nums(b)]
-  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0)
-  return 0
-}

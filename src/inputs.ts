@@ -130,13 +130,27 @@ function patterns(name: string, text: string): string | undefined {
   return items.join(',')
 }
 
+/**
+ * The forms go accepts: `off`, a database name (a host name, maybe with a port), or its verifier key
+ * (`name+hash+key`: eight hex digits and base64) optionally followed by the database's http(s) URL.
+ */
 function gosumdb(text: string): string | undefined {
   const v = text.trim()
-  if (v === '') return undefined
-  if (v === 'off') return v
-  const m = /^([^\s+]+)(\+\S+)?(?:\s+(\S+))?$/.exec(v)
-  if (!m || (m[3] !== undefined && !/^https?:\/\/[^\s]+$/i.test(m[3]))) {
-    throw new InputError(`gosumdb: "${v}" is not valid; accepted: "off", "name", "name+key" or "name+key https://url"`)
+  if (v === '' || v === 'off') return v || undefined
+  const [key, url, ...more] = v.split(/\s+/)
+  const plus = key.indexOf('+')
+  const name = plus < 0 ? key : key.slice(0, plus)
+  const verifier = plus < 0 ? undefined : key.slice(plus + 1) // hash+data; base64 data may hold `+` itself
+  const ok =
+    more.length === 0 &&
+    /^[A-Za-z0-9][A-Za-z0-9.-]*(:\d{1,5})?$/.test(name) &&
+    (verifier === undefined || /^[0-9a-f]{8}\+[A-Za-z0-9/+=]+$/.test(verifier)) &&
+    (url === undefined || (verifier !== undefined && /^https?:\/\/[^\s]+$/i.test(url)))
+  if (!ok) {
+    throw new InputError(
+      `gosumdb: "${v}" is not valid; accepted: "off", a database name ("sum.example.com"), its key ("name+hash+key"), ` +
+        'or its key and URL ("name+hash+key https://url")'
+    )
   }
   return v
 }
@@ -154,8 +168,9 @@ function bool(name: string, value: string): boolean {
 function seconds(name: string, value: string): number {
   const v = value.trim()
   const n = Number(v)
-  if (v === '' || !/^\d*\.?\d+$/.test(v) || !Number.isFinite(n) || n <= 0 || n > 600) {
-    throw new InputError(`${name}: "${value}" is not accepted; give a positive number of seconds up to 600, such as 5 or 2.5`)
+  // Below a tenth of a second nothing can answer: such a value is a mistake, not a deadline.
+  if (v === '' || !/^\d*\.?\d+$/.test(v) || !Number.isFinite(n) || n < 0.1 || n > 600) {
+    throw new InputError(`${name}: "${value}" is not accepted; give a number of seconds from 0.1 to 600, such as 5 or 2.5`)
   }
   return Math.round(n * 1000)
 }
@@ -168,7 +183,9 @@ function wholeNumber(name: string, value: string, min: number, max: number): num
   return Number(v)
 }
 
-const TIDY_FLAG = /^-(e|v|x|compat=\d+\.\d+(\.\d+)?|go=\d+\.\d+(\.\d+)?((rc|beta)\d+)?)$/
+// Go versions as go.mod's go line takes them (modfile.GoVersionRE): 1.N, 1.N.P, 1.NrcK, 1.NbetaK, no leading zeros.
+const GO_VERSION = '(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:\\.(?:0|[1-9]\\d*)|(?:rc|beta)[1-9]\\d*)?'
+const TIDY_FLAG = new RegExp(`^-(e|v|x|compat=${GO_VERSION}|go=${GO_VERSION})$`)
 
 function tidyArgs(text: string): string[] {
   const args = text.split(/\s+/).filter((a) => a !== '')

@@ -4,7 +4,7 @@ import * as core from '@actions/core'
 import * as os from 'node:os'
 import type { RunResult } from './types.js'
 import { readInputs, type Inputs } from './inputs.js'
-import { findGo, stringEnv } from './toolchain.js'
+import { checkTidyGoVersions, findGo, stringEnv } from './toolchain.js'
 import { effectiveSettings, type Settings } from './settings.js'
 import { discoverModules, rel } from './modules.js'
 import { formatProxyList } from './proxylist.js'
@@ -29,6 +29,7 @@ export async function run(): Promise<void> {
     result.mode = inputs.mode
     const go = await findGo()
     result.goVersion = go.version
+    checkTidyGoVersions(inputs.tidyArgs, go.version)
     const settings = effectiveSettings(inputs, go.env)
     result.goproxy = formatProxyList(settings.proxies, undefined, true)
     result.egressProxy = egressProxySummary(process.env)

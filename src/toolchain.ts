@@ -3,6 +3,7 @@ import * as io from '@actions/io'
 import * as path from 'node:path'
 import type { GoToolchain } from './types.js'
 import { runGo } from './go.js'
+import { InputError } from './input-error.js'
 
 export class ToolchainError extends Error {}
 
@@ -40,6 +41,29 @@ export function supportsTidyDiff(version: string): boolean {
   const m = /^(\d+)\.(\d+)/.exec(version)
   if (!m) return true
   return Number(m[1]) > 1 || Number(m[2]) >= 23
+}
+
+/** Orders Go versions by their numbers (1.21 < 1.21.3 < 1.22); pre-release suffixes are ignored. */
+export function compareGoVersions(a: string, b: string): number {
+  const nums = (v: string): number[] => (/^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v) ?? []).slice(1).map((n) => Number(n ?? 0))
+  const [x, y] = [nums(a), nums(b)]
+  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0)
+  return 0
+}
+
+/**
+ * tidy-args' `-go=` and `-compat=` must name a Go this toolchain knows: go cannot write a go line newer than itself
+ * (with GOTOOLCHAIN=local it fails with a generic error). Checked before anything is downloaded.
+ */
+export function checkTidyGoVersions(tidyArgs: string[], goVersion: string): void {
+  for (const a of tidyArgs) {
+    const m = /^--?(go|compat)=(.+)$/.exec(a)
+    if (m && /^\d/.test(goVersion) && compareGoVersions(m[2], goVersion) > 0) {
+      throw new InputError(
+        `tidy-args: "${a}" names Go ${m[2]}, newer than the installed Go ${goVersion}; give a version up to ${goVersion}, or install a newer Go before this step`
+      )
+    }
+  }
 }
 
 export function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -200,7 +200,12 @@ describe('bad input', () => {
   const cases: [string, string, RegExp][] = [
     ['mode', 'repair', /mode.*check, fix/],
     ['retries', '11', /retries.*0 to 10/],
-    ['preflight-timeout', '0', /preflight-timeout.*positive/],
+    ['preflight-timeout', '0', /preflight-timeout.*from 0\.1 to 600/],
+    ['preflight-timeout', '0.0001', /preflight-timeout.*from 0\.1 to 600/],
+    ['tidy-args', '-go=1.999', /tidy-args: "-go=1\.999" names Go 1\.999, newer than the installed Go/],
+    ['tidy-args', '-compat=1.21.07', /tidy-args.*-compat/],
+    ['gosumdb', '::error::x', /gosumdb: .*not valid/],
+    ['gosumdb', 'sum.example.invalid+zz+key', /gosumdb: .*not valid/],
     ['preflight', 'maybe', /preflight.*true, false, strict/],
     ['cache', 'sometimes', /cache.*true, false, restore-only/],
     ['export-env', 'yes', /export-env.*true, false/],
