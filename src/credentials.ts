@@ -2,9 +2,10 @@
 // turned into the environment that go (and the git it runs) reads. Nothing here touches a git config file or
 // the user's HOME: everything lives in environment variables and files under RUNNER_TEMP.
 import { X509Certificate, randomUUID } from 'node:crypto'
-import { promises as fsp, readFileSync } from 'node:fs'
+import { promises as fsp, readFileSync, statSync } from 'node:fs'
 import * as path from 'node:path'
 import { InputError } from './input-error.js'
+import { insideWorkspace } from './paths.js'
 import { addSecret } from './redact.js'
 
 /**
@@ -238,9 +239,18 @@ export function loadCaInput(input: string, workspace: string): string[] | undefi
   if (value === '') return undefined
   if (value.includes('-----BEGIN')) return parseCertificates(value, 'the input text')
   const source = `"${value}"`
+  const file = path.resolve(workspace, value)
+  // A path into the workspace may not lead out of it; an absolute path elsewhere (a CA bundle the runner image
+  // ships) may, but only to a regular file.
+  const outside = !insideWorkspace(workspace, file)
+  if (outside && (!path.isAbsolute(value) || !isRegularFile(file))) {
+    throw new InputError(
+      `ca-certificates: ${source} leads outside the workspace; ${CA_FORM} (an absolute path outside the workspace must be a readable regular file)`
+    )
+  }
   let text: string
   try {
-    text = readFileSync(path.resolve(workspace, value), 'utf8')
+    text = readFileSync(file, 'utf8')
   } catch (e) {
     throw new InputError(`ca-certificates: cannot read ${source} (${(e as NodeJS.ErrnoException).code ?? 'error'}); ${CA_FORM}`)
   }
@@ -263,6 +273,14 @@ export async function writeCaBundle(
   const sep = system === '' || system.endsWith('\n') ? '' : '\n'
   await fsp.writeFile(bundleFile, system + sep + pems.join(''), { mode: 0o644, flag: 'wx' })
   return { pems, bundleFile, systemBundle }
+}
+
+function isRegularFile(p: string): boolean {
+  try {
+    return statSync(p).isFile()
+  } catch {
+    return false
+  }
 }
 
 /** loadCaInput then writeCaBundle; undefined when the input is empty. */

@@ -6,6 +6,7 @@ import type { ProxyEntry } from './types.js'
 import { parseProxyList, ProxyListError } from './proxylist.js'
 import { addSecret } from './redact.js'
 import { InputError } from './input-error.js'
+import { insideWorkspace } from './paths.js'
 import { loadCaInput, privateHosts, validateNetrc } from './credentials.js'
 
 export interface Inputs {
@@ -100,6 +101,11 @@ function workingDirectory(value: string, workspace: string): string {
   if (!isDir) {
     throw new InputError(
       `working-directory: "${rel}" is not a directory; give a directory relative to the workspace (default ".")`
+    )
+  }
+  if (!insideWorkspace(workspace, abs)) {
+    throw new InputError(
+      `working-directory: "${rel}" is outside the workspace (GITHUB_WORKSPACE), directly or through a symlink; give a directory inside it, relative to it`
     )
   }
   return abs

@@ -6,6 +6,7 @@ import * as path from 'node:path'
 import type { GoModule, GoToolchain } from './types.js'
 import { runGo } from './go.js'
 import { scanGoMod } from './gomod.js'
+import { moduleOutsideWorkspace } from './paths.js'
 
 export class ModulesError extends Error {}
 
@@ -31,6 +32,11 @@ export async function discoverModules(o: DiscoverOptions): Promise<Discovery> {
     throw new ModulesError(
       `no go.mod found in or below working-directory "${rel(o.workspace, o.workingDirectory)}"; set working-directory or modules`
     )
+  }
+  for (const dir of dirs) {
+    const why = moduleOutsideWorkspace(o.workspace, dir)
+    const input = o.patterns.length > 0 ? 'modules' : 'working-directory'
+    if (why) throw new ModulesError(`${input}: the module in "${rel(o.workspace, dir)}" cannot be checked: ${why}`)
   }
   const modules = await Promise.all(dirs.map((dir) => readModule(o, dir)))
   return { modules, found: new Set([...all, ...dirs]).size }
@@ -87,7 +93,7 @@ interface Ignores {
 function walk(dir: string, ignores: Ignores[]): string[] {
   const out: string[] = []
   const entries = fs.readdirSync(dir, { withFileTypes: true })
-  if (entries.some((e) => e.isFile() && e.name === 'go.mod')) {
+  if (entries.some((e) => (e.isFile() || e.isSymbolicLink()) && e.name === 'go.mod')) {
     out.push(dir)
     ignores = [...ignores, ignoresOf(dir)]
   }
