@@ -25,6 +25,13 @@ export const DEFAULT_BREAKER: BreakerOptions = { tripAfter: 3, tripAfterIfAlive:
 
 const MAX_SAMPLES = 1000
 
+/**
+ * How long an attempt on a last resort (an upstream preflight found down, tried because nothing better is in
+ * service) waits for response headers, connect included. Preflight already gave it preflight-timeout to
+ * answer; waiting the full first-byte timeout again would make "every upstream down" take half a minute.
+ */
+export const LAST_RESORT_WAIT_MS = 2_000
+
 export class Upstream {
   /** Preflight's verdict: true ok, false not ok, undefined not known (yet). */
   healthy: boolean | undefined = undefined
@@ -85,6 +92,11 @@ export class Upstream {
     this.counts.failures++
     this.consecutive++
     if (this.consecutive >= (this.alive ? this.opts.tripAfterIfAlive : this.opts.tripAfter)) this.tripped = true
+  }
+
+  /** How long an attempt may wait for response headers: the first-byte timeout, or less for a last resort. */
+  headersWaitMs(firstByteTimeoutMs: number): number {
+    return this.healthy === false ? Math.min(firstByteTimeoutMs, LAST_RESORT_WAIT_MS) : firstByteTimeoutMs
   }
 
   /** Median time to first byte of its answers so far, ms; 0 before the first. */

@@ -118,6 +118,11 @@ export class Lane {
     const waiting = new AbortController()
     this.up.counts.requests++
     this.up.waiting.add(waiting)
+    const waitMs = this.up.headersWaitMs(cfg.firstByteTimeoutMs)
+    // A last resort's wait covers the connect too: an address that drops packets must not cost the connect timeout.
+    const cut = waitMs < cfg.firstByteTimeoutMs
+      ? setTimeout(() => waiting.abort(new Error(`no answer within ${waitMs / 1000} s; preflight had found it down`)), waitMs)
+      : undefined
     let r: AttemptResult
     try {
       r = await attempt(cfg.targets.get(this.up)!, this.req.path, {
@@ -129,6 +134,7 @@ export class Lane {
         userAgent: this.req.userAgent
       })
     } finally {
+      clearTimeout(cut)
       this.up.waiting.delete(waiting)
     }
     if (this.signal.aborted) {
