@@ -6,6 +6,7 @@ import type { Settings } from './settings.js'
 import { formatProxyList, networkProxies } from './proxylist.js'
 import { orderHealthyFirst, startPreflight, withoutUnreachable, type Preflight } from './preflight.js'
 import { startRelay, type Relay } from './relay.js'
+import type { RelayUpstreamStats } from './breaker.js'
 import { createDispatcher } from './http.js'
 import { redactUrl } from './redact.js'
 import { withNetrc } from './access.js'
@@ -31,6 +32,8 @@ export interface Network {
   stats(): UpstreamStats[]
   /** True when retrying whole runs cannot help: every upstream is known down. */
   allDown(): boolean
+  /** When every upstream is known down: says so, naming each with what preflight and the relay found; else undefined. */
+  downReport(): string | undefined
   close(): Promise<void>
 }
 
@@ -77,7 +80,8 @@ export async function startNetwork(inputs: NetInputs, settings: Settings, trust:
   const finishPreflight = async (): Promise<ProbeResult[] | undefined> => pre?.finish()
   if (!inputs.relay || upstreams.length === 0) {
     const goproxy = formatProxyList(asWritten([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest]), '|')
-    return { goproxy, exportGoproxy, finishPreflight, stats: () => [], allDown: () => false, close: async () => {} }
+    const none = { stats: () => [], allDown: () => false, downReport: () => undefined }
+    return { goproxy, exportGoproxy, finishPreflight, ...none, close: async () => {} }
   }
   const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS })
   const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready: pre?.firstOk })
@@ -91,6 +95,7 @@ export async function startNetwork(inputs: NetInputs, settings: Settings, trust:
     finishPreflight,
     stats: () => relay.stats(),
     allDown: () => relay.allDown(),
+    downReport: () => (relay.allDown() ? downReport(relay.stats(), seen) : undefined),
     close: async () => {
       await relay.close()
       await dispatcher.close()
@@ -106,4 +111,14 @@ function follow(pre: Preflight | undefined, relay: Relay, seen: ProbeResult[], u
   }
   seen.forEach(apply)
   pre?.onResult(apply)
+}
+
+/** "Every module proxy is down: <upstream> (preflight: timeout; relay: out of service after failing), ...". */
+function downReport(stats: RelayUpstreamStats[], seen: ProbeResult[]): string {
+  const each = stats.map((s) => {
+    const verdict = seen.find((r) => r.role === 'proxy' && r.endpoint === s.upstream)?.verdict
+    const found = [verdict && `preflight: ${verdict}`, s.tripped && 'relay: out of service after failing'].filter(Boolean)
+    return `${s.upstream} (${found.join('; ') || 'down'})`
+  })
+  return `Every module proxy is down: ${each.join(', ')}`
 }
