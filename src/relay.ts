@@ -6,12 +6,13 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { interceptors, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { UpstreamPool, type RelayUpstreamStats } from './breaker.js'
 import { createDispatcher } from './http.js'
 import { pathEscape, unescapePath, unescapeVersion } from './modpath.js'
 import { redactUrl } from './redact.js'
 import { parseUpstream } from './relay-fetch.js'
+import { followingRedirects } from './relay-redirect.js'
 import { serve, type ServeConfig } from './relay-serve.js'
 import { SpoolStore } from './relay-spool.js'
 import type { ProxyEntry } from './types.js'
@@ -171,8 +172,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const pool = new UpstreamPool(opts.upstreams.map((e) => ({ url: e.url, display: redactUrl(e.url) })))
   const own = opts.dispatcher === undefined
   const base = opts.dispatcher ?? createDispatcher({ connectTimeoutMs: t.connectTimeoutMs })
-  // Proxies may redirect zips to storage; undici drops the Authorization header on a cross-origin hop, as go does.
-  const dispatcher = base.compose(interceptors.redirect({ maxRedirections: 10 }))
+  // Proxies may redirect zips to storage: followed as go follows them (relay-redirect.ts).
+  const dispatcher = followingRedirects(base)
   const closing = new AbortController()
   const spools = new SpoolStore(opts.spoolDir || process.env.RUNNER_TEMP || tmpdir())
   const cfg: ServeConfig = {
