@@ -31,6 +31,11 @@ const KILL_GRACE_MS = 2000
 const live = new Set<ChildProcess>()
 let cancelled: NodeJS.Signals | undefined
 
+/** How many go processes are running now (the run's concurrency bound is checked against this). */
+export function goProcesses(): number {
+  return live.size
+}
+
 /**
  * The job is being cancelled: pass the signal on to every go (and so its git children, which go stops), and start no
  * new one. The step then reports what it has and exits.

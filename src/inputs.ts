@@ -1,6 +1,7 @@
 // Reads and validates every input before anything runs. Each error names the input and the accepted form.
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
+import { availableParallelism } from 'node:os'
 import * as path from 'node:path'
 import type { ProxyEntry } from './types.js'
 import { parseProxyList, ProxyListError } from './proxylist.js'
@@ -23,6 +24,10 @@ export interface Inputs {
   preflightTimeoutMs: number
   /** How long a go request may make no progress before go is stopped (0: never). */
   stallTimeoutMs: number
+  /** go processes at once (input concurrency; default: the number of CPUs). */
+  concurrency: number
+  /** This job's part of the modules (input shard `K/N`), or undefined for all. */
+  shard?: { index: number; count: number }
   retries: number
   relay: boolean
   cache: 'true' | 'false' | 'restore-only'
@@ -69,6 +74,8 @@ export function readInputs(get: Getter = defaultGetter, workspace = process.env.
     preflight: oneOf('preflight', get('preflight'), ['true', 'false', 'strict'] as const),
     preflightTimeoutMs: seconds('preflight-timeout', get('preflight-timeout')),
     stallTimeoutMs: get('stall-timeout').trim() === '0' ? 0 : seconds('stall-timeout', get('stall-timeout')),
+    concurrency: get('concurrency').trim() === '' ? availableParallelism() : wholeNumber('concurrency', get('concurrency'), 1, 64),
+    shard: shard(get('shard')),
     retries: wholeNumber('retries', get('retries'), 0, 10),
     relay: bool('relay', get('relay')),
     cache: oneOf('cache', get('cache'), ['true', 'false', 'restore-only'] as const),
@@ -179,6 +186,18 @@ function seconds(name: string, value: string): number {
     throw new InputError(`${name}: "${value}" is not accepted; give a number of seconds from 0.1 to 600, such as 5 or 2.5`)
   }
   return Math.round(n * 1000)
+}
+
+function shard(text: string): { index: number; count: number } | undefined {
+  const v = text.trim()
+  if (v === '') return undefined
+  const m = /^(\d{1,4})\/(\d{1,4})$/.exec(v)
+  const index = Number(m?.[1])
+  const count = Number(m?.[2])
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new InputError(`shard: "${text}" is not accepted; give K/N with 1 <= K <= N, such as 2/8 (this job's part of N)`)
+  }
+  return { index, count }
 }
 
 function wholeNumber(name: string, value: string, min: number, max: number): number {

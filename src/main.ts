@@ -10,7 +10,7 @@ import { discoverModules, rel } from './modules.js'
 import { formatProxyList } from './proxylist.js'
 import { prepareAccess, proxyCredentialHosts, type Access } from './access.js'
 import { startNetwork, PreflightFailed, type Network } from './network.js'
-import { tidyModules } from './tidy.js'
+import { readTimings, tidyModules, writeTimings } from './tidy-run.js'
 import { pickProbeModule } from './preflight-target.js'
 import { restoreModuleCache } from './cache-restore.js'
 import { securityReview } from './security.js'
@@ -38,8 +38,14 @@ export async function run(): Promise<void> {
     const netrcHosts = access.netrc.map((e) => e.machine)
     result.security = securityReview({ ...settings, GOINSECURE: go.env.GOINSECURE ?? '', GOFLAGS: go.env.GOFLAGS ?? '', netrcHosts })
     const env = { ...goEnv(settings), ...access.env }
-    const { modules, found } = await discoverModules({ go, env, workspace: inputs.workspace, workingDirectory: inputs.workingDirectory, patterns: inputs.modules })
-    result.discovery = { found, checked: modules.length, workingDirectory: rel(inputs.workspace, inputs.workingDirectory) }
+    const { workspace, workingDirectory, shard } = inputs
+    const { modules, found } = await discoverModules({ go, env, workspace, workingDirectory, patterns: inputs.modules, shard })
+    result.discovery = {
+      found,
+      checked: modules.length,
+      workingDirectory: rel(workspace, workingDirectory),
+      shard: shard && `${shard.index}/${shard.count}`
+    }
     const [cache, net] = await Promise.all([
       restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
       startNetwork(inputs, settings, access, pickProbeModule(modules, settings.GONOPROXY)).catch((e: unknown) => {
@@ -50,6 +56,8 @@ export async function run(): Promise<void> {
     network = net
     result.cache = cache
     result.modules = await tidyModules(modules, {
+      concurrency: inputs.concurrency,
+      timings: readTimings(go.env.GOMODCACHE),
       go,
       env: { ...env, GOPROXY: net.goproxy },
       mode: inputs.mode,
@@ -66,6 +74,7 @@ export async function run(): Promise<void> {
         proxyCredentialHosts: proxyCredentialHosts(settings.proxies, access.netrc)
       }
     })
+    writeTimings(go.env.GOMODCACHE, result.modules)
     // After tidy, so that the healthy-first order has every verdict that arrived meanwhile.
     if (inputs.exportEnv) exportEnv(settings, net.exportGoproxy(), access.env)
   } catch (e) {

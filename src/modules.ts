@@ -16,6 +16,8 @@ export interface DiscoverOptions {
   workspace: string
   workingDirectory: string
   patterns: string[]
+  /** This job's part (K of N, 1-based) of the modules selected, for a matrix of jobs. */
+  shard?: { index: number; count: number }
 }
 
 export interface Discovery {
@@ -38,8 +40,19 @@ export async function discoverModules(o: DiscoverOptions): Promise<Discovery> {
     const input = o.patterns.length > 0 ? 'modules' : 'working-directory'
     if (why) throw new ModulesError(`${input}: the module in "${rel(o.workspace, dir)}" cannot be checked: ${why}`)
   }
-  const modules = await Promise.all(dirs.map((dir) => readModule(o, dir)))
+  const mine = o.shard ? dirs.filter((d) => inShard(rel(o.workspace, d), o.shard!)) : dirs
+  const modules = await Promise.all(mine.map((dir) => readModule(o, dir)))
   return { modules, found: new Set([...all, ...dirs]).size }
+}
+
+/**
+ * Whether a module directory belongs to shard K of N: FNV-1a of its workspace-relative path, so every job of a
+ * matrix computes the same split, whatever order or machine, and a module keeps its shard as others come and go.
+ */
+export function inShard(relDir: string, shard: { index: number; count: number }): boolean {
+  let h = 0x811c9dc5
+  for (const byte of Buffer.from(relDir, 'utf8')) h = Math.imul(h ^ byte, 0x01000193) >>> 0
+  return h % shard.count === shard.index - 1
 }
 
 function unique(dirs: string[]): string[] {

@@ -41,6 +41,7 @@ function seconds(ms: number): string {
 function discoveryLine(d: NonNullable<RunResult['discovery']>): string {
   const plural = (n: number): string => `${n} module${n === 1 ? '' : 's'}`
   const where = `below \`${d.workingDirectory}\``
+  if (d.shard) return `Checked ${d.checked} of the ${plural(d.found)} found ${where}: shard ${d.shard} of those selected.`
   if (d.checked === d.found) return `Checked all ${plural(d.found)} found ${where} (go.work members and every go.mod).`
   return `Checked ${d.checked} of the ${plural(d.found)} found ${where}, as the \`modules\` input selects.`
 }

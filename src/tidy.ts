@@ -35,22 +35,23 @@ export interface TidyOptions {
 
 const FILES = ['go.mod', 'go.sum'] as const
 
-export async function tidyModules(modules: GoModule[], o: TidyOptions): Promise<TidyResult[]> {
-  const results: TidyResult[] = []
-  // Sequential on purpose: modules share the module cache and often the same downloads.
-  for (const m of modules) results.push(await tidyWithRetries(m, o))
-  return results
+/** Whole-module retries shared by a run (see tidy-run.ts): asked before each retry, told when a module gave up. */
+export interface RetryGate {
+  mayRetry(e: ClassifiedError): boolean
+  gaveUp(e: ClassifiedError): void
 }
 
-export async function tidyWithRetries(module: GoModule, o: TidyOptions): Promise<TidyResult> {
+export async function tidyWithRetries(module: GoModule, o: TidyOptions, gate?: RetryGate): Promise<TidyResult> {
   const started = Date.now()
   let attempts = 0
   for (;;) {
     attempts++
     const outcome = await tidyOnce(module, o)
     const err = outcome.error
-    const retry = err?.transient && attempts <= o.retries && (o.mayRetry?.() ?? true)
-    if (!retry) return finish(module, o.mode, outcome, attempts, Date.now() - started)
+    const retry = err?.transient && attempts <= o.retries && (o.mayRetry?.() ?? true) && (gate?.mayRetry(err) ?? true)
+    if (retry) continue
+    if (err) gate?.gaveUp(err)
+    return finish(module, o.mode, outcome, attempts, Date.now() - started)
   }
 }
 

@@ -157,7 +157,7 @@ export interface RunResult {
   egressProxy?: string
   modules: TidyResult[]
   /** How many modules discovery found below working-directory, and how many of them were checked. */
-  discovery?: { found: number; checked: number; workingDirectory: string }
+  discovery?: { found: number; checked: number; workingDirectory: string; shard?: string }
   preflight?: ProbeResult[]
   relay?: UpstreamStats[]
   cache?: CacheReport
