@@ -29,7 +29,7 @@ export interface Discovery {
 
 export async function discoverModules(o: DiscoverOptions): Promise<Discovery> {
   const all = unique(await autoDirs(o))
-  const dirs = o.patterns.length > 0 ? unique(await fromPatterns(o)) : all
+  const dirs = o.patterns.length > 0 ? unique(await fromPatterns(o, new Set(all))) : all
   if (dirs.length === 0) {
     throw new ModulesError(
       `no go.mod found in or below working-directory "${rel(o.workspace, o.workingDirectory)}"; set working-directory or modules`
@@ -59,7 +59,11 @@ function unique(dirs: string[]): string[] {
   return [...new Set(dirs.map((d) => path.resolve(d)))].sort()
 }
 
-async function fromPatterns(o: DiscoverOptions): Promise<string[]> {
+/**
+ * The module directories the patterns match. A `**` does not reach into what discovery skips (testdata, vendor, `.*`,
+ * `_*`, ignore directives: `discovered` is discovery's set) unless the pattern names such a directory itself.
+ */
+async function fromPatterns(o: DiscoverOptions, discovered: ReadonlySet<string>): Promise<string[]> {
   const glob = await import('@actions/glob') // only needed for the modules input
   const out: string[] = []
   for (const pattern of o.patterns) {
@@ -68,7 +72,9 @@ async function fromPatterns(o: DiscoverOptions): Promise<string[]> {
       implicitDescendants: false,
       followSymbolicLinks: false
     })
-    const found = (await globber.glob()).filter((d) => fs.existsSync(path.join(d, 'go.mod')))
+    const found = (await globber.glob())
+      .filter((d) => fs.existsSync(path.join(d, 'go.mod')))
+      .filter((d) => !pattern.includes('**') || discovered.has(path.resolve(d)) || named(pattern, path.relative(o.workingDirectory, d)))
     if (found.length === 0) {
       throw new ModulesError(
         `modules: "${pattern}" matches no directory with a go.mod; give module directories or globs relative to working-directory`
@@ -93,6 +99,14 @@ async function autoDirs(o: DiscoverOptions): Promise<string[]> {
 
 // What go itself never treats as part of a module tree (plus node_modules, which holds no Go modules of the repo).
 const SKIP = new Set(['vendor', 'testdata', 'node_modules'])
+const skipped = (name: string): boolean => SKIP.has(name) || name.startsWith('.') || name.startsWith('_')
+
+/** On the way to relDir lie directories discovery skips by name, and the pattern names each of them itself. */
+function named(pattern: string, relDir: string): boolean {
+  const elems = new Set(pattern.split('/'))
+  const segs = relDir.split(path.sep)
+  return segs.some(skipped) && segs.every((seg) => !skipped(seg) || elems.has(seg))
+}
 
 /** A module root and its go.mod's `ignore` directives (go's search.IgnorePatterns). */
 interface Ignores {
@@ -111,7 +125,7 @@ function walk(dir: string, ignores: Ignores[]): string[] {
     ignores = [...ignores, ignoresOf(dir)]
   }
   for (const e of entries) {
-    if (!e.isDirectory() || SKIP.has(e.name) || e.name.startsWith('.') || e.name.startsWith('_')) continue
+    if (!e.isDirectory() || skipped(e.name)) continue
     const sub = path.join(dir, e.name)
     if (ignores.some((i) => ignored(i, sub))) continue
     out.push(...walk(sub, ignores))

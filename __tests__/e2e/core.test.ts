@@ -188,6 +188,22 @@ describe('discovery', () => {
     expect(r.summary).toContain('Checked all 3 modules found below `.` (go.work members and every go.mod).')
   })
 
+  test('a ** in modules skips what discovery skips (ignore directives too), unless the pattern names it', async () => {
+    const ws = monorepo()
+    const all = await run(ws, { modules: '**' }, { GOFLAGS: undefined })
+    expect(JSON.parse(all.outputs.modules)).toEqual(['.', 'svc', 'tools'])
+    const named = await run(ws, { modules: 'testdata/**' }, { GOFLAGS: undefined })
+    expect(JSON.parse(named.outputs.modules)).toEqual(['testdata/x'])
+  })
+
+  test('shards of a matrix partition the modules', async () => {
+    const ws = monorepo()
+    const parts = await Promise.all([1, 2].map((k) => run(ws, { shard: `${k}/2` }, { GOFLAGS: undefined })))
+    const got = parts.flatMap((r) => JSON.parse(r.outputs.modules) as string[]).sort()
+    expect(got).toEqual(['.', 'svc', 'tools'])
+    expect(parts[0].summary).toMatch(/Checked \d of the 3 modules found below `.`: shard 1\/2 of those selected\./)
+  })
+
   test('the modules input narrows the set, and the summary says how many were left out', async () => {
     const r = await run(monorepo(), { modules: 'tools' }, { GOFLAGS: undefined })
     expect(r.exitCode).toBe(0)
