@@ -30,7 +30,7 @@ function gitConfig(env: Record<string, string>, args: string[]): string {
 describe('gitTokenEnv', () => {
   it('gives git an Authorization header for exactly the listed hosts, read by real git', () => {
     const env = gitTokenEnv(TOKEN, ['git.corp.test', 'ghe.example.com:8443'], {})
-    expect(env.GIT_CONFIG_COUNT).toBe('2')
+    expect(env.GIT_CONFIG_COUNT).toBe('4') // per host: an empty value (resets git's list), then the header
     const basic = Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
     expect(gitConfig(env, ['--get-urlmatch', 'http.extraheader', 'https://git.corp.test/org/repo.git'])).toBe(`AUTHORIZATION: basic ${basic}`)
     expect(gitConfig(env, ['--get-urlmatch', 'http.extraheader', 'https://ghe.example.com:8443/x'])).toBe(`AUTHORIZATION: basic ${basic}`)
@@ -43,7 +43,7 @@ describe('gitTokenEnv', () => {
     const env = gitTokenEnv(TOKEN, ['git.corp.test'], base)
     expect(env).not.toHaveProperty('GIT_CONFIG_KEY_0')
     expect(env.GIT_CONFIG_KEY_1).toBe('http.https://git.corp.test/.extraheader')
-    expect(env.GIT_CONFIG_COUNT).toBe('2')
+    expect(env.GIT_CONFIG_COUNT).toBe('3')
     const all = { ...base, ...env }
     expect(gitConfig(all, ['--get', 'core.askpass'])).toBe('/bin/false')
     expect(gitConfig(all, ['--get-urlmatch', 'http.extraheader', 'https://git.corp.test/'])).toMatch(/^AUTHORIZATION: basic /)
@@ -208,8 +208,8 @@ describe('credentialEnv', () => {
       NETRC: '/rt/x.netrc',
       SSL_CERT_FILE: '/rt/ca.pem',
       GIT_SSL_CAINFO: '/rt/ca.pem',
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'http.https://git.corp.test/.extraheader'
+      GIT_CONFIG_COUNT: '2',
+      GIT_CONFIG_KEY_1: 'http.https://git.corp.test/.extraheader'
     })
     expect(env).not.toHaveProperty('GOAUTH') // unset GOAUTH means netrc
     expect(credentialEnv({ baseEnv: {} })).toEqual({})

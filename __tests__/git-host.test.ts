@@ -1,7 +1,7 @@
 // Private modules fetched directly by the real go and git: a loopback git host (HTTPS from a test CA, Basic auth)
 // reached only through the test egress proxy, with the token given to git by gitTokenEnv and the CA by caBundle.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { caBundle, credentialEnv, privateHosts } from '../src/credentials.js'
@@ -97,6 +97,25 @@ describe('private git host through the egress proxy', () => {
     expect(r.stderr).not.toContain('ghs_wrongwrongwrong')
     const hint = authHint(r.stderr, { tokenSet: true, privateHosts: ['git.corp.test'], netrcHosts: [] })
     expect(hint).toMatch(/refused the `token`/)
+  })
+
+  // actions/checkout (persist-credentials) configures `http.https://<host>/.extraheader AUTHORIZATION: basic ...`;
+  // a workflow may also set it (or a URL-less http.extraheader) globally. git sends every extraheader it collected.
+  it.each([
+    ['http.https://git.corp.test/.extraheader', '[http "https://git.corp.test/"]'],
+    ['http.extraheader', '[http]']
+  ])('with a checkout-style %s in the git config go\'s git reads, git sends one Authorization: the token\'s', async (_key, section) => {
+    const env = privateEnv({ token: TOKEN })
+    const checkout = Buffer.from('x-access-token:ghs_checkoutsOwnTokenForTheRepo').toString('base64')
+    writeFileSync(join(env.HOME, '.gitconfig'), `${section}\n\textraheader = AUTHORIZATION: basic ${checkout}\n`)
+    const from = git.log.length
+    const r = await runGo(['mod', 'tidy'], { cwd: app(), env })
+    const seen = git.log.slice(from).filter((e) => !e.query.includes('go-get=1'))
+    expect(seen.length).toBeGreaterThan(0)
+    expect(seen.filter((e) => e.authorizations > 1)).toEqual([])
+    expect(r.code).toBe(0)
+    const basic = Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
+    expect(seen.every((e) => e.authorization === `basic ${basic}`)).toBe(true)
   })
 
   it('fails on TLS without the CA bundle (the host is signed by the test CA)', async () => {

@@ -20,6 +20,11 @@ import { addSecret } from './redact.js'
  *   matching to exactly that scheme and host; an insteadOf rule would also compete with any insteadOf the
  *   user already has for the same prefix (the longest match wins).
  * - It is the form actions/checkout uses for the same token, so hosts that accept one accept the other.
+ *
+ * git sends every extraHeader it collected, so with actions/checkout's own `AUTHORIZATION: basic ...` for the same
+ * host in a config git reads (or a URL-less `http.extraheader`) it would send two, and hosts answer 400 "Duplicate
+ * header: Authorization". An empty value empties git's list: each host's header comes after one, read last (the
+ * environment's entries follow every config file), so git sends the token's Authorization alone.
  */
 export function gitTokenEnv(token: string, hosts: string[], baseEnv: Record<string, string>): Record<string, string> {
   if (!token || hosts.length === 0) return {}
@@ -31,9 +36,11 @@ export function gitTokenEnv(token: string, hosts: string[], baseEnv: Record<stri
   let n = Number.isInteger(existing) && existing > 0 ? existing : 0
   const out: Record<string, string> = {}
   for (const host of hosts) {
-    out[`GIT_CONFIG_KEY_${n}`] = `http.https://${host}/.extraheader`
-    out[`GIT_CONFIG_VALUE_${n}`] = `AUTHORIZATION: basic ${basic}`
-    n++
+    for (const value of ['', `AUTHORIZATION: basic ${basic}`]) {
+      out[`GIT_CONFIG_KEY_${n}`] = `http.https://${host}/.extraheader`
+      out[`GIT_CONFIG_VALUE_${n}`] = value
+      n++
+    }
   }
   out.GIT_CONFIG_COUNT = String(n)
   return out

@@ -80,8 +80,10 @@ describe('a private git host behind the egress proxy', () => {
     // Later steps get the same git config, which carries the token: only as values the runner masks.
     expect(r.masks).toEqual(expect.arrayContaining([TOKEN, BASIC]))
     expect(exportedWith(r, SECRETS)).toEqual([expect.stringMatching(/^GIT_CONFIG_VALUE_\d+$/)])
-    expect(r.env.GIT_CONFIG_COUNT).toBe('1')
-    expect(r.env.GIT_CONFIG_KEY_0).toBe('http.https://git.corp.test/.extraheader')
+    // An empty value first: it drops any other extraheader (actions/checkout's) so git sends one Authorization.
+    expect(r.env.GIT_CONFIG_COUNT).toBe('2')
+    expect([r.env.GIT_CONFIG_KEY_0, r.env.GIT_CONFIG_VALUE_0]).toEqual(['http.https://git.corp.test/.extraheader', ''])
+    expect(r.env.GIT_CONFIG_KEY_1).toBe('http.https://git.corp.test/.extraheader')
     expect(r.env.SSL_CERT_FILE).toMatch(/\.pem$/)
   })
 

@@ -32,8 +32,10 @@ export interface GitHostLogEntry {
   path: string
   query: string
   status: number
-  /** The Authorization header as received. */
+  /** The (first) Authorization header as received. */
   authorization?: string
+  /** How many Authorization headers the request carried (git sends every `http.extraHeader` it collected). */
+  authorizations: number
 }
 
 export interface GitHost {
@@ -106,13 +108,17 @@ export async function startGitHost(o: GitHostOptions): Promise<GitHost> {
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const u = new URL(req.url ?? '/', `https://${hostname}`)
-    const e: GitHostLogEntry = { method: req.method ?? 'GET', path: u.pathname, query: u.search, status: 0 }
+    // req.headers keeps only the first Authorization; headersDistinct has every one.
+    const authorizations = req.headersDistinct.authorization ?? []
+    const e: GitHostLogEntry = { method: req.method ?? 'GET', path: u.pathname, query: u.search, status: 0, authorizations: authorizations.length }
     if (req.headers.authorization) e.authorization = req.headers.authorization
     log.push(e)
     const reply = (status: number, headers: Record<string, string>, body: string | Buffer): void => {
       e.status = status
       res.writeHead(status, headers).end(body)
     }
+    // As GitHub answers a request with two (say, actions/checkout's extraheader and another).
+    if (authorizations.length > 1) return reply(400, { 'Content-Type': 'text/plain' }, 'Duplicate header: "Authorization"\n')
     if (u.searchParams.get('go-get') === '1') {
       if (u.pathname === `/${repo}` || u.pathname.startsWith(`/${repo}/`)) {
         return reply(200, { 'Content-Type': 'text/html; charset=utf-8' }, goImportPage(modulePath, repoUrl))
