@@ -64,6 +64,7 @@ export async function run(): Promise<void> {
       tidyArgs: inputs.tidyArgs,
       retries: inputs.retries,
       mayRetry: () => !net.allDown(),
+      downReport: () => net.downReport(),
       stallMs: inputs.stallTimeoutMs,
       gomodcache: go.env.GOMODCACHE,
       auth: {

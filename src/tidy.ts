@@ -23,6 +23,8 @@ export interface TidyOptions {
   retries: number
   /** Asked before a whole-module retry: false when retrying cannot help (every upstream is down). */
   mayRetry?: () => boolean
+  /** Names every upstream when all are known down (see network.ts); prefixed to a network error's hint. */
+  downReport?: () => string | undefined
   /** What is configured for authentication, so that auth failures get a hint naming the input that fixes them. */
   auth?: AuthContext
   /** go is stopped when a request makes no progress for this long (see go-watch.ts); 0 or absent: never. */
@@ -117,10 +119,11 @@ function explain(r: WatchedRun, o: TidyOptions, gomod: Buffer | undefined): Clas
   const e = r.stalled ? stalledError(r.stalled) : refineHint(classifyGoError(stderr, r.exitCode), stderr, o.auth, goLine)
   // The relay's address means nothing to the user: say which module and version go asked for instead.
   const relay = o.auth?.relayUrl
+  const down = e.class === 'network' ? o.downReport?.() : undefined
   return {
     ...e,
     message: describeRelayUrls(e.message, relay),
-    hint: describeRelayUrls(e.hint, relay),
+    hint: describeRelayUrls(down ? `${down}. ${e.hint}` : e.hint, relay),
     output: describeRelayUrls(output, relay)
   }
 }
