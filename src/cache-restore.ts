@@ -3,16 +3,8 @@
 import type { CacheReport, GoModule } from './types.js'
 import { cacheKeys, cachePaths } from './cache-key.js'
 import { removeModules } from './cache-prune.js'
-import {
-  cleanMessage,
-  downloadBytes,
-  holdsModules,
-  readKeyFiles,
-  saveCacheState,
-  watchCacheLog,
-  withTimeout,
-  type CacheState
-} from './cache-state.js'
+import { cacheBounds, callCacheLibrary, type CacheBounds } from './cache-call.js'
+import { cleanMessage, downloadBytes, holdsModules, readKeyFiles, saveCacheState, type CacheState } from './cache-state.js'
 
 export interface RestoreOptions {
   mode: 'true' | 'false' | 'restore-only'
@@ -21,10 +13,10 @@ export interface RestoreOptions {
   goVersion: string
   modules: GoModule[]
   /**
-   * Give up waiting after this long (default 5 min) so a cache service that accepts connections but never answers
-   * cannot hold tidy back. The library call cannot be cancelled; see the report's note.
+   * A cache service that stalls is abandoned (see cache-call.ts) and tidy goes on uncached: by default after 10 s
+   * without progress, or 2 min in all. Tests shorten these.
    */
-  timeoutMs?: number
+  bounds?: Partial<CacheBounds>
 }
 
 export async function restoreModuleCache(o: RestoreOptions): Promise<CacheReport> {
@@ -72,16 +64,16 @@ async function restore(o: RestoreOptions): Promise<CacheReport> {
     return done({ restore: 'failed', note: 'the Actions cache service is not available to this step; module cache not restored' })
   }
   const paths = cachePaths(o.gomodcache)
-  const outcome = await withTimeout(
-    watchCacheLog(() => cache.restoreCache(paths, key, restoreKeys)),
-    o.timeoutMs ?? 5 * 60_000
-  )
+  // Past "Cache Size" the library extracts into GOMODCACHE: that is waited for, never abandoned.
+  const outcome = await callCacheLibrary(() => cache.restoreCache(paths, key, restoreKeys), {
+    ...cacheBounds('restore', o.bounds),
+    busyLine: /^Cache Size: /m
+  })
   const durationMs = Date.now() - started
-  if (!outcome) {
-    const s = Math.round((o.timeoutMs ?? 5 * 60_000) / 1000)
-    return done({ restore: 'failed', durationMs, note: `the cache service did not answer within ${s} s; continuing without the module cache` })
+  if (outcome.abandoned !== undefined) {
+    return done({ restore: 'failed', durationMs, note: `module cache not restored: ${outcome.abandoned}; continuing without it` })
   }
-  const { value: matchedKey, failure } = outcome.value
+  const { value: matchedKey, failure } = outcome
   if (failure) {
     // GOMODCACHE held no modules before, so whatever is there now is a half-extracted archive: go would trust
     // its extracted directories as complete. The library already logged the failure; the summary names it too.

@@ -2,6 +2,7 @@
 import * as core from '@actions/core'
 import { cacheKeys, cachePaths, isPullRequestEvent } from './cache-key.js'
 import { pruneModuleCache, readNeeded, type PruneStats } from './cache-prune.js'
+import { cacheBounds, callCacheLibrary, type CacheBounds } from './cache-call.js'
 import {
   cleanMessage,
   downloadBytes,
@@ -9,8 +10,7 @@ import {
   holdsModules,
   loadCacheState,
   readKeyFiles,
-  watchCacheLog,
-  withTimeout,
+  stepPassed,
   type CacheState
 } from './cache-state.js'
 
@@ -28,17 +28,17 @@ export interface SaveReport {
 }
 
 /** Saves the cache main restored; undefined when main saved no state (cache `false`, or main failed early). */
-export async function saveModuleCache(opts: { timeoutMs?: number } = {}): Promise<SaveReport | undefined> {
+export async function saveModuleCache(opts: { bounds?: Partial<CacheBounds> } = {}): Promise<SaveReport | undefined> {
   const state = loadCacheState()
   if (!state) return undefined
   try {
-    return await save(state, opts.timeoutMs ?? 10 * 60_000)
+    return await save(state, cacheBounds('save', opts.bounds))
   } catch (e) {
     return { saved: false, key: state.key, reason: warn(`module cache not saved: ${cleanMessage(e instanceof Error ? e.message : String(e))}`) }
   }
 }
 
-async function save(state: CacheState, timeoutMs: number): Promise<SaveReport> {
+async function save(state: CacheState, bounds: CacheBounds): Promise<SaveReport> {
   const skip = skipReason(state)
   if (skip) return { saved: false, key: state.key, reason: skip }
   // Key from the go.mod/go.sum as tidy left them (fix mode may have changed them), so the next run's key matches.
@@ -59,16 +59,13 @@ async function save(state: CacheState, timeoutMs: number): Promise<SaveReport> {
     warn(`module cache not fully pruned: ${cleanMessage(e instanceof Error ? e.message : String(e))}`)
   }
   const sizeBytes = downloadBytes(state.gomodcache)
-  const outcome = await withTimeout(
-    watchCacheLog(() => cache.saveCache(cachePaths(state.gomodcache), key)),
-    timeoutMs
-  )
+  const outcome = await callCacheLibrary(() => cache.saveCache(cachePaths(state.gomodcache), key), bounds)
   const durationMs = Date.now() - started
-  if (!outcome) {
-    const reason = warn(`the cache service did not answer within ${Math.round(timeoutMs / 1000)} s; module cache not saved`)
+  if (outcome.abandoned !== undefined) {
+    const reason = warn(`module cache not saved: ${outcome.abandoned}`)
     return { saved: false, key, pruned, durationMs, reason, timedOut: true }
   }
-  const { value: id, failure } = outcome.value
+  const { value: id, failure } = outcome
   if (id === -1 || failure) {
     const why = failure?.message ?? 'the cache service did not accept the entry'
     // A save conflict is only logged as info by the library; everything else it already warned about.
@@ -89,6 +86,7 @@ function keyFor(state: CacheState, files: ReturnType<typeof readKeyFiles>): stri
 }
 
 function skipReason(state: CacheState): string | undefined {
+  if (!stepPassed()) return 'the step did not pass (failed, drifted or cancelled)'
   if (state.mode !== 'true') return '`cache: restore-only`'
   if (isPullRequestEvent(process.env.GITHUB_EVENT_NAME)) return `pull request event (${process.env.GITHUB_EVENT_NAME}): restore only`
   if (state.restore === 'skipped') return 'GOMODCACHE was filled by an earlier step, which owns saving it'

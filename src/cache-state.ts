@@ -7,6 +7,7 @@ import type { KeyFile } from './cache-key.js'
 import { redact } from './redact.js'
 
 const STATE_NAME = 'gtg-cache'
+const PASSED_STATE = 'gtg-passed'
 
 export interface CacheState {
   mode: 'true' | 'restore-only'
@@ -20,6 +21,18 @@ export interface CacheState {
   modules: Array<{ dir: string; rel: string }>
   /** Main already warned that no cache service is reachable; post stays quiet about it. */
   noService?: boolean
+}
+
+/**
+ * Main records that it passed; post saves the cache only then (post runs `always()`, to delete the netrc file, and
+ * a failed, drifted or cancelled step records nothing).
+ */
+export function recordStepPassed(): void {
+  core.saveState(PASSED_STATE, 'true')
+}
+
+export function stepPassed(): boolean {
+  return core.getState(PASSED_STATE) === 'true'
 }
 
 export function saveCacheState(s: CacheState): void {
@@ -88,44 +101,6 @@ export function cleanMessage(text: string): string {
     .replace(/%0A|%0D|\r?\n/g, ' ')
     .replace(/%25/g, '%')
     .trim()
-}
-
-export interface LibraryFailure {
-  level: 'info' | 'warning' | 'error'
-  message: string
-}
-
-/**
- * Runs an @actions/cache call and reports the failure it logged, if any. The library swallows every service error
- * (it logs "Failed to restore/save: …" and returns a miss or -1), so its log line is the only way to tell a miss
- * from an outage, or a save conflict (logged as info) from success.
- */
-export async function watchCacheLog<T>(fn: () => Promise<T>): Promise<{ value: T; failure?: LibraryFailure }> {
-  let failure: LibraryFailure | undefined
-  const original = process.stdout.write
-  const watcher = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
-    if (!failure) {
-      const m = /^(?:::(warning|error)(?: [^:]*)?::)?(Failed to (?:restore|save): .*)$/m.exec(String(chunk))
-      if (m) failure = { level: (m[1] as 'warning' | 'error' | undefined) ?? 'info', message: cleanMessage(m[2]) }
-    }
-    return (original as (...a: unknown[]) => boolean).call(this, chunk, ...rest)
-  }
-  process.stdout.write = watcher as typeof process.stdout.write
-  try {
-    const value = await fn()
-    return { value, failure }
-  } finally {
-    if (process.stdout.write === watcher) process.stdout.write = original
-  }
-}
-
-/** Resolves to `undefined` after `ms` (the work itself cannot be cancelled; see the callers). */
-export function withTimeout<T>(p: Promise<T>, ms: number): Promise<{ value: T } | undefined> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms)
-  })
-  return Promise.race([p.then((value) => ({ value })), timeout]).finally(() => clearTimeout(timer))
 }
 
 export function formatBytes(n: number): string {

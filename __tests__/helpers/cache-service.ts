@@ -22,6 +22,8 @@ export type CacheFault = { target: CacheTarget; /** Then heal; omitted: forever.
   | { kind: 'reset' }
   /** BlobGet only: the stored archive with its second half zeroed (complete length, broken content). */
   | { kind: 'corrupt' }
+  /** GET answers: the headers and the first half of the body, then nothing until `releaseStalled()`. */
+  | { kind: 'stall-body' }
 )
 
 export interface CacheLogEntry {
@@ -69,6 +71,8 @@ export interface CacheService {
   /** The stored archive of an entry (finalized or not). */
   blob(key: string): Buffer | undefined
   setFaults(faults: CacheFault[]): void
+  /** Sends the rest of every body a `stall-body` fault held back (on connections still open). */
+  releaseStalled(): void
   /** Removes every entry (a fresh repository). */
   clear(): void
   /** Destroys every socket (hung ones included) and stops listening. */
@@ -95,6 +99,7 @@ class Emulator implements CacheService {
   private faults: CacheFault[] = []
   private nextId = 1
   private readonly sockets = new Set<Socket>()
+  private stalled: Array<() => void> = []
   private readonly server: Server
 
   constructor(readonly token: string) {
@@ -137,6 +142,10 @@ class Emulator implements CacheService {
     this.faults = f.map((x) => ({ ...x }))
   }
 
+  releaseStalled(): void {
+    for (const finish of this.stalled.splice(0)) finish()
+  }
+
   clear(): void {
     this.store.splice(0)
   }
@@ -171,6 +180,10 @@ class Emulator implements CacheService {
       entry.status = status
       entry.sent = req.method === 'HEAD' ? 0 : buf.length
       res.writeHead(status, { 'content-length': String(buf.length), 'x-ms-request-id': sig(), ...headers })
+      if (fault?.kind === 'stall-body' && req.method === 'GET' && buf.length > 1) {
+        res.write(buf.subarray(0, buf.length >> 1))
+        return void this.stalled.push(() => res.destroyed || res.end(buf.subarray(buf.length >> 1)))
+      }
       res.end(req.method === 'HEAD' ? undefined : buf)
     }
     if (twirpMatch) return this.twirpRequest(twirpMatch[1], req, body, entry, fault, send)

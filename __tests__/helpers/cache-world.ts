@@ -6,6 +6,8 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { restoreModuleCache } from '../../src/cache-restore.js'
 import { runPost } from '../../src/cache-save.js'
+import type { CacheBounds } from '../../src/cache-call.js'
+import { recordStepPassed } from '../../src/cache-state.js'
 import type { CacheReport, GoModule, RunResult } from '../../src/types.js'
 import { reportAnnotations, reportOutputs } from '../../src/report.js'
 import { startCacheService, type CacheService } from './cache-service.js'
@@ -20,7 +22,10 @@ export interface StepVars {
   event?: string
   /** false: none of the cache service variables (a runner without the service). */
   service?: boolean
-  timeoutMs?: number
+  /** Shorter bounds for a stalling cache service. */
+  bounds?: Partial<CacheBounds>
+  /** main passed (default), so post may save; false: main failed, drifted or was cancelled. */
+  passed?: boolean
   extra?: Record<string, string | undefined>
 }
 
@@ -72,12 +77,14 @@ export async function makeCacheWorld(modules: FixtureModule[]): Promise<CacheWor
     },
     async mainStep(v = {}) {
       const step = beginStep(stepVars(v))
-      // As main does: the stage returns its report, reporting turns it into annotations and the cache-hit output.
+      // As main does: the stage returns its report, reporting turns it into annotations and the cache-hit output,
+      // and a step that passed records it for post.
       const run = await captured(async () => {
-        const cache = await restoreModuleCache({ mode: v.mode ?? 'true', gomodcache, goVersion: '1.26.8', modules: [app], timeoutMs: v.timeoutMs })
+        const cache = await restoreModuleCache({ mode: v.mode ?? 'true', gomodcache, goVersion: '1.26.8', modules: [app], bounds: v.bounds })
         const result: RunResult = { mode: 'check', modules: [], cache }
         reportOutputs(result)
         reportAnnotations(result)
+        if (v.passed !== false) recordStepPassed()
         return cache
       })
       return { report: run.value, annotations: run.commands.annotations, outputs: step.outputs(), state: step.state() }
