@@ -1,13 +1,17 @@
 // Issue 4 end to end: the bundled action's main and post steps, run as the runner runs them, against the loopback
 // cache service and fixture proxy with the real go. A "fresh runner" has the same paths (HOME, workspace) as the
 // last one, emptied: the cache's archive paths and version depend on them, as on GitHub's runners.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals'
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { startCacheService, type CacheService } from './helpers/cache-service.js'
 import { startFixtureProxy, type FixtureProxy } from './helpers/fixture-proxy.js'
 import { makeGoEnv, makeTempDir, removeTree, runGo, writeModule, type GoEnv } from './helpers/gotest-env.js'
 import { REPO_ROOT, readActionYml, runAction, type ActionRun } from './helpers/runner.js'
+import { treeDigest } from './helpers/cache-steps.js'
+
+/** The bundle under test: GTG_ACTION_DIR (a bundle of a working tree), else the repository's dist/. */
+const ACTION_DIR = process.env.GTG_ACTION_DIR ?? REPO_ROOT
 
 const MODULES = [
   { path: 'example.com/greeting', version: 'v1.0.0' },
@@ -56,11 +60,17 @@ interface Job {
   post: ActionRun
 }
 
-/** main then post, as the runner runs them (post only after a successful main: `post-if: success()`). */
-async function job(opts: { inputs?: Record<string, string>; service?: boolean; eventName?: string } = {}): Promise<Job> {
-  const env = { ...goenv.env, ...(opts.service === false ? {} : svc.env()) }
+type JobOptions = { inputs?: Record<string, string>; service?: boolean; eventName?: string; env?: Record<string, string> }
+
+function stepOptions(opts: JobOptions) {
+  const env = { ...goenv.env, ...(opts.service === false ? {} : svc.env()), ...opts.env }
   const inputs = { preflight: 'false', ...opts.inputs }
-  const common = { workspace, env, inputs, eventName: opts.eventName, timeoutMs: 60_000 }
+  return { workspace, env, inputs, eventName: opts.eventName, timeoutMs: 60_000, actionDir: ACTION_DIR }
+}
+
+/** main then post, as the runner runs them (post runs `always()`; these mains pass). */
+async function job(opts: JobOptions = {}): Promise<Job> {
+  const common = stepOptions(opts)
   const main = await runAction(common)
   expect(main.failed).toBe(false)
   const post = await runAction({ ...common, entry: 'post', state: main.state })
@@ -78,9 +88,9 @@ const downloads = (mod: string): string[] => {
 }
 
 describe('module cache through main and post', () => {
-  test('action.yml declares the post step, run only after a successful main', () => {
-    expect(readActionYml().post).toBe('dist/post.js')
-    expect(readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8')).toMatch(/^\s+post-if: success\(\)$/m)
+  test('action.yml declares the post step, run always (it deletes the netrc file; it saves only after main passed)', () => {
+    expect(readActionYml(ACTION_DIR).post).toBe('dist/post.js')
+    expect(readFileSync(join(ACTION_DIR, 'action.yml'), 'utf8')).toMatch(/^\s+post-if: always\(\)$/m)
   })
 
   test('run 1 saves in post; run 2 on a fresh runner restores it: cache-hit, and the proxy serves no zip', async () => {
@@ -147,5 +157,68 @@ describe('module cache through main and post', () => {
     expect(none.main.outputs['cache-hit']).toBe('false')
     expect(warnings(none.main)).toEqual([expect.stringContaining('cache service is not available')])
     expect(warnings(none.post)).toEqual([])
+  })
+})
+
+// Issue 10: a cache service that stalls costs a step seconds, not minutes (GTG_CACHE_STALL_SECONDS shortens the
+// 10 s stall bound for these tests), and the warning says what stalled.
+describe('a stalling cache service', () => {
+  const stall = { env: { GTG_CACHE_STALL_SECONDS: '1' } }
+  const timed = async (opts: Parameters<typeof runAction>[0]): Promise<{ run: ActionRun; ms: number }> => {
+    const started = Date.now()
+    const run = await runAction(opts)
+    return { run, ms: Date.now() - started }
+  }
+  afterEach(() => svc.setFaults([]))
+
+  test('main: a lookup that is never answered; tidy runs uncached after the bound, and the warning says why', async () => {
+    await freshRunner('v1.0.0')
+    svc.setFaults([{ target: 'GetCacheEntryDownloadURL', kind: 'hang' }])
+    const { run: main, ms } = await timed(stepOptions(stall))
+    expect(main.timedOut).toBe(false)
+    expect(main.failed).toBe(false)
+    expect(ms).toBeLessThan(20_000)
+    expect(warnings(main)).toEqual([
+      'module cache not restored: GetCacheEntryDownloadURL made no progress for 1 s (no answer from the cache service); continuing without it'
+    ])
+    expect(main.outputs['cache-hit']).toBe('false')
+    expect(downloads('greeting')).toEqual(['v1.0.0.zip']) // from the proxy
+  })
+
+  test('main: an archive that stalls after its headers; nothing arrives in GOMODCACHE after the step went on', async () => {
+    svc.clear()
+    await freshRunner('v1.0.0')
+    await job() // saves an entry
+    await freshRunner('v1.0.0')
+    svc.setFaults([{ target: 'BlobGet', kind: 'stall-body' }])
+    const { run: main, ms } = await timed(stepOptions(stall))
+    expect(main.failed).toBe(false)
+    expect(ms).toBeLessThan(20_000)
+    expect(warnings(main)).toEqual([
+      'module cache not restored: the archive download made no progress for 1 s (the cache service answered, then stopped sending); continuing without it'
+    ])
+    expect(svc.log.filter((l) => l.fault === 'stall-body')).toHaveLength(1)
+    const tidied = treeDigest(goenv.env.GOMODCACHE)
+    svc.releaseStalled()
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    expect(treeDigest(goenv.env.GOMODCACHE)).toEqual(tidied)
+  })
+
+  test.each([
+    ['CreateCacheEntry', 'CreateCacheEntry made no progress for 1 s (no answer from the cache service)'],
+    ['BlobPut', 'the archive upload made no progress for 1 s (no answer from the cache service)']
+  ] as const)('post: %s never answered; post ends after the bound and says why', async (target, why) => {
+    svc.clear()
+    await freshRunner('v1.0.0')
+    const main = await runAction(stepOptions(stall))
+    expect(main.failed).toBe(false)
+    svc.setFaults([{ target, kind: 'hang' }])
+    const { run: post, ms } = await timed({ ...stepOptions(stall), entry: 'post', state: main.state })
+    expect(post.timedOut).toBe(false)
+    expect(post.failed).toBe(false)
+    expect(ms).toBeLessThan(20_000)
+    expect(warnings(post)).toEqual([`module cache not saved: ${why}`])
+    expect(post.summary).toContain(why)
+    expect(svc.entries().filter((e) => e.finalized)).toEqual([])
   })
 })

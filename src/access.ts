@@ -13,6 +13,7 @@ import {
   writeNetrc,
   type NetrcEntry
 } from './credentials.js'
+import { guardCredentialFile } from './credential-file.js'
 import { addSecret } from './redact.js'
 
 export interface Access {
@@ -21,14 +22,15 @@ export interface Access {
   extraCa?: string[]
   /** The netrc entries go would use: the `netrc` input, else NETRC / ~/.netrc (unless GOAUTH=off). */
   netrc: NetrcEntry[]
-  /** The file written for the `netrc` input (deleted in post, or at the end of main without export-env). */
+  /** The file written for the `netrc` input: deleted when main ends unless NETRC was exported, and in post. */
   netrcFile?: string
 }
 
 type AccessInputs = Pick<Inputs, 'token' | 'privateHosts' | 'netrc' | 'caCertificates'>
 
 export async function prepareAccess(i: AccessInputs, runnerTemp: string, baseEnv: Record<string, string>): Promise<Access> {
-  const netrcFile = i.netrc ? await writeNetrc(i.netrc, runnerTemp) : undefined
+  // Deleted however the step ends, unless main hands it over to later steps (credential-file.ts).
+  const netrcFile = i.netrc ? guardCredentialFile(await writeNetrc(i.netrc, runnerTemp)) : undefined
   const ca = i.caCertificates ? await writeCaBundle(i.caCertificates, runnerTemp, baseEnv) : undefined
   const env = credentialEnv({ baseEnv, token: i.token, hosts: i.privateHosts, netrcFile, caBundleFile: ca?.bundleFile })
   return { env, extraCa: i.caCertificates, netrc: netrcEntries(i.netrc, { ...baseEnv, ...env }), netrcFile }

@@ -4,6 +4,7 @@
 import { X509Certificate, randomUUID } from 'node:crypto'
 import { promises as fsp, readFileSync, statSync } from 'node:fs'
 import * as path from 'node:path'
+import { handOverCredentialFile } from './credential-file.js'
 import { InputError } from './input-error.js'
 import { insideWorkspace } from './paths.js'
 import { addSecret } from './redact.js'
@@ -172,7 +173,9 @@ export async function writeNetrc(text: string, runnerTemp: string): Promise<stri
 
 /** Deletes a credentials file written by this module; missing files are fine (post may run twice). */
 export async function removeCredentialFile(file: string | undefined): Promise<void> {
-  if (file) await fsp.rm(file, { force: true })
+  if (!file) return
+  await fsp.rm(file, { force: true })
+  handOverCredentialFile(file) // nothing left to delete at exit
 }
 
 /**

@@ -14,7 +14,8 @@ import { readTimings, tidyModules, writeTimings } from './tidy-run.js'
 import { pickProbeModule } from './preflight-target.js'
 import { restoreModuleCache } from './cache-restore.js'
 import { securityReview } from './security.js'
-import { removeCredentialFile } from './credentials.js'
+import { handOverCredentialFile, removeGuardedCredentialFiles } from './credential-file.js'
+import { recordStepPassed } from './cache-state.js'
 import { egressProxySummary } from './preflight-egress.js'
 import { failureMessage, report } from './report.js'
 import { redact } from './redact.js'
@@ -77,7 +78,10 @@ export async function run(): Promise<void> {
     })
     writeTimings(go.env.GOMODCACHE, result.modules)
     // After tidy, so that the healthy-first order has every verdict that arrived meanwhile.
-    if (inputs.exportEnv) exportEnv(settings, net.exportGoproxy(), access.env)
+    if (inputs.exportEnv) {
+      exportEnv(settings, net.exportGoproxy(), access.env)
+      handOverCredentialFile(access.netrcFile) // later steps read it through NETRC; post deletes it
+    }
   } catch (e) {
     result.fatal = e instanceof Error ? e.message : String(e)
     core.debug(redact(String((e as Error)?.stack ?? e)))
@@ -87,12 +91,13 @@ export async function run(): Promise<void> {
       result.relay = network.stats()
       await network.close()
     }
-    // Later steps need the netrc file only through exported env; otherwise it goes now (post removes it too).
-    if (access?.netrcFile && !inputs?.exportEnv) await removeCredentialFile(access.netrcFile)
+    // The netrc file goes now unless it was handed over with NETRC (post, run always(), removes that one).
+    removeGuardedCredentialFiles()
     await report(result)
   }
   const failure = failureMessage(result)
   if (failure) core.setFailed(failure)
+  else recordStepPassed() // post saves the module cache only then
 }
 
 function goEnv(s: Settings): Record<string, string> {

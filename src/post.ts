@@ -1,5 +1,6 @@
-// Entry point of the post step (runs.post in action.yml): saves the module cache. Caching is fail-soft, so this
-// step never fails: every problem is a warning.
+// Entry point of the post step (runs.post in action.yml, `post-if: always()`): deletes the netrc file, and saves the
+// module cache when main passed (cache-save.ts). Caching is fail-soft, so this step never fails: every problem is
+// a warning.
 import './v8-flags.js'
 import * as core from '@actions/core'
 import { runPost } from './cache-save.js'
@@ -10,7 +11,8 @@ import { removeCredentialFile } from './credentials.js'
 // stream); it must not fail the step.
 process.on('uncaughtException', (e) => core.warning(`module cache: ${cleanMessage(e instanceof Error ? e.message : String(e))}`))
 
-// The netrc file written for the `netrc` input lives until here, for later steps that got NETRC exported.
+// The netrc file written for the `netrc` input lives until here when later steps got NETRC exported; post runs
+// even after a failed or cancelled main, so it is never left behind.
 await removeCredentialFile(core.getState('netrc-file')).catch((e: unknown) => core.warning(`could not delete the netrc file: ${cleanMessage(String(e))}`))
 const report = await runPost()
 // A cache service that never answered leaves a socket open that would keep the step alive until the job's timeout.
