@@ -4,6 +4,7 @@
 //   BENCH_RUNS        repetitions per case (default 5)
 //   BENCH_GO_CAP_S    seconds after which a hanging bare go is killed (default 20)
 //   BENCH_ACTION_DIR  directory holding action.yml and the bundle (default: this repository)
+//   BENCH_ONLY        `monorepo`: only the monorepo cases (bench-monorepo.ts, which has its own variables)
 import { resolve } from 'node:path'
 import { REPO_ROOT } from '../__tests__/helpers/runner.js'
 import { warmRestore } from './bench-cache.js'
@@ -21,6 +22,7 @@ import {
 import { startBenchFixture, type BenchFixture } from './bench-fixture.js'
 import { seriesMedian, type BenchConfig } from './bench-measure.js'
 import { relayMemory } from './bench-memory.js'
+import { monorepoCases, monoRuns } from './bench-monorepo.js'
 import { renderTable, summaryLine, type CaseResult } from './bench-table.js'
 
 const LARGE_MB = 8
@@ -61,8 +63,21 @@ async function guarded(name: string, rows: CaseResult[], fn: () => Promise<CaseR
 
 async function main(): Promise<void> {
   const cfg = config()
+  const only = process.env.BENCH_ONLY ?? ''
+  if (!['', 'monorepo'].includes(only)) throw new Error(`BENCH_ONLY must be empty or "monorepo", got "${only}"`)
   const started = performance.now()
   const rows: CaseResult[] = []
+  if (only !== 'monorepo') await singleModuleCases(cfg, rows)
+  await monorepoCases(cfg, (name, fn) => guarded(name, rows, fn))
+  const total = ((performance.now() - started) / 1000).toFixed(0)
+  const runs = `${only === 'monorepo' ? '' : `${cfg.runs}, `}monorepo cases ${monoRuns(cfg)}`
+  console.log(`\n### go-tidy-guard bench (runs per case: ${runs}; bare go killed at ${cfg.goCapMs / 1000} s; total ${total} s)\n`)
+  console.log(renderTable(rows))
+  console.log(`\n${summaryLine(rows)}`)
+}
+
+/** The cases of issues 3 and 4 on the single-module fixture. */
+async function singleModuleCases(cfg: BenchConfig, rows: CaseResult[]): Promise<void> {
   // First, while this process holds nothing else: its memory is what the relay case samples.
   await guarded('relay memory', rows, () => relayMemory(cfg))
   progress(`fixture: ${LARGE_MB} MB zip plus 33 small module versions, tidy app authored by go`)
@@ -87,10 +102,6 @@ async function main(): Promise<void> {
     await sv.close()
     await fx.close()
   }
-  const total = ((performance.now() - started) / 1000).toFixed(0)
-  console.log(`\n### go-tidy-guard bench (runs per case: ${cfg.runs}; bare go killed at ${cfg.goCapMs / 1000} s; total ${total} s)\n`)
-  console.log(renderTable(rows))
-  console.log(`\n${summaryLine(rows)}`)
 }
 
 // Temp dirs are removed on 'exit' (gotest-env); make Ctrl-C go through it.
