@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
-  caBundle, credentialEnv, gitTokenEnv, netrcCredentialFor, parseNetrc, privateHosts, removeCredentialFile,
-  systemBundleFile, writeNetrc
+  caBundle, credentialEnv, gitTokenConfig, gitTokenEnv, netrcCredentialFor, parseNetrc, privateHosts, removeCredentialFile,
+  systemBundleFile, writeGitTokenConfig, writeNetrc
 } from '../src/credentials.js'
 import { authHint } from '../src/auth-hints.js'
 import { classifyGoError } from '../src/classify.js'
@@ -27,10 +27,16 @@ function gitConfig(env: Record<string, string>, args: string[]): string {
   }
 }
 
-describe('gitTokenEnv', () => {
-  it('gives git an Authorization header for exactly the listed hosts, read by real git', () => {
-    const env = gitTokenEnv(TOKEN, ['git.corp.test', 'ghe.example.com:8443'], {})
-    expect(env.GIT_CONFIG_COUNT).toBe('4') // per host: an empty value (resets git's list), then the header
+describe('the token for git', () => {
+  const tokenEnv = async (hosts: string[], base: Record<string, string> = {}): Promise<{ env: Record<string, string>; file: string }> => {
+    const file = (await writeGitTokenConfig(TOKEN, hosts, makeTempDir('gtg-rt-')))!
+    return { env: gitTokenEnv(file, base), file }
+  }
+
+  it('gives git an Authorization header for exactly the listed hosts, read by real git, from a 0600 file', async () => {
+    const { env, file } = await tokenEnv(['git.corp.test', 'ghe.example.com:8443'])
+    expect(env).toEqual({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'include.path', GIT_CONFIG_VALUE_0: file })
+    expect(statSync(file).mode & 0o777).toBe(0o600)
     const basic = Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
     expect(gitConfig(env, ['--get-urlmatch', 'http.extraheader', 'https://git.corp.test/org/repo.git'])).toBe(`AUTHORIZATION: basic ${basic}`)
     expect(gitConfig(env, ['--get-urlmatch', 'http.extraheader', 'https://ghe.example.com:8443/x'])).toBe(`AUTHORIZATION: basic ${basic}`)
@@ -38,21 +44,29 @@ describe('gitTokenEnv', () => {
     expect(gitConfig(env, ['--get-urlmatch', 'http.extraheader', 'http://git.corp.test/x'])).toBe('')
   })
 
-  it('appends after GIT_CONFIG_COUNT entries already in the environment, keeping them', () => {
+  it('the environment (and so what later steps get) holds only the path, never the token', async () => {
+    const { env } = await tokenEnv(['git.corp.test'])
+    const basic = Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
+    expect(JSON.stringify(env)).not.toContain(TOKEN)
+    expect(JSON.stringify(env)).not.toContain(basic)
+  })
+
+  it('appends after GIT_CONFIG_COUNT entries already in the environment, keeping them', async () => {
     const base = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.askpass', GIT_CONFIG_VALUE_0: '/bin/false' }
-    const env = gitTokenEnv(TOKEN, ['git.corp.test'], base)
+    const { env } = await tokenEnv(['git.corp.test'], base)
     expect(env).not.toHaveProperty('GIT_CONFIG_KEY_0')
-    expect(env.GIT_CONFIG_KEY_1).toBe('http.https://git.corp.test/.extraheader')
-    expect(env.GIT_CONFIG_COUNT).toBe('3')
+    expect(env.GIT_CONFIG_KEY_1).toBe('include.path')
+    expect(env.GIT_CONFIG_COUNT).toBe('2')
     const all = { ...base, ...env }
     expect(gitConfig(all, ['--get', 'core.askpass'])).toBe('/bin/false')
     expect(gitConfig(all, ['--get-urlmatch', 'http.extraheader', 'https://git.corp.test/'])).toMatch(/^AUTHORIZATION: basic /)
   })
 
-  it('adds nothing without a token or hosts, and masks the token and its header form', () => {
-    expect(gitTokenEnv('', ['git.corp.test'], {})).toEqual({})
-    expect(gitTokenEnv(TOKEN, [], {})).toEqual({})
-    gitTokenEnv(TOKEN, ['git.corp.test'], {})
+  it('writes nothing without a token or hosts, and masks the token and its header form', async () => {
+    expect(await writeGitTokenConfig('', ['git.corp.test'], makeTempDir('gtg-rt-'))).toBeUndefined()
+    expect(await writeGitTokenConfig(TOKEN, [], makeTempDir('gtg-rt-'))).toBeUndefined()
+    expect(gitTokenEnv(undefined, {})).toEqual({})
+    gitTokenConfig(TOKEN, ['git.corp.test'])
     const basic = Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
     expect(redact(`a ${TOKEN} b ${basic}`)).toBe('a *** b ***')
   })
@@ -199,8 +213,7 @@ describe('credentialEnv', () => {
   it('composes NETRC, SSL_CERT_FILE, GIT_SSL_CAINFO and the git token config', () => {
     const env = credentialEnv({
       baseEnv: {},
-      token: TOKEN,
-      hosts: ['git.corp.test'],
+      gitConfigFile: '/rt/x.gitconfig',
       netrcFile: '/rt/x.netrc',
       caBundleFile: '/rt/ca.pem'
     })
@@ -208,8 +221,9 @@ describe('credentialEnv', () => {
       NETRC: '/rt/x.netrc',
       SSL_CERT_FILE: '/rt/ca.pem',
       GIT_SSL_CAINFO: '/rt/ca.pem',
-      GIT_CONFIG_COUNT: '2',
-      GIT_CONFIG_KEY_1: 'http.https://git.corp.test/.extraheader'
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'include.path',
+      GIT_CONFIG_VALUE_0: '/rt/x.gitconfig'
     })
     expect(env).not.toHaveProperty('GOAUTH') // unset GOAUTH means netrc
     expect(credentialEnv({ baseEnv: {} })).toEqual({})

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
-import { caBundle, credentialEnv, privateHosts } from '../src/credentials.js'
+import { caBundle, credentialEnv, privateHosts, writeGitTokenConfig } from '../src/credentials.js'
 import { authHint } from '../src/auth-hints.js'
 import { classifyGoError } from '../src/classify.js'
 import { startEgressProxy, type EgressProxy } from './helpers/egress-proxy.js'
@@ -36,17 +36,17 @@ afterAll(async () => {
 })
 
 /** A go env for the private host: only the egress proxy can resolve git.corp.test. */
-function privateEnv(opts: { token?: string; ca?: boolean } = {}): Record<string, string> {
+async function privateEnv(opts: { token?: string; ca?: boolean } = {}): Promise<Record<string, string>> {
   const base = makeGoEnv(proxy.url, {
     GOPRIVATE: 'git.corp.test',
     GOVCS: 'private:git,public:off',
     HTTPS_PROXY: egress.url,
     GIT_TERMINAL_PROMPT: '0'
   }).env
+  const gitConfigFile = await writeGitTokenConfig(opts.token ?? '', privateHosts('', 'https://git.corp.test'), makeTempDir('gtg-rt-'))
   const add = credentialEnv({
     baseEnv: base,
-    token: opts.token,
-    hosts: privateHosts('', 'https://git.corp.test'),
+    gitConfigFile,
     caBundleFile: opts.ca === false ? undefined : bundleFile
   })
   return { ...base, ...add }
@@ -63,7 +63,7 @@ describe('private git host through the egress proxy', () => {
   it('go mod tidy fetches the private module with the token, through the egress proxy, and never prints the token', async () => {
     const dir = app()
     const before = egress.allowed('git.corp.test').length
-    const r = await runGo(['mod', 'tidy', '-x'], { cwd: dir, env: privateEnv({ token: TOKEN }) })
+    const r = await runGo(['mod', 'tidy', '-x'], { cwd: dir, env: await privateEnv({ token: TOKEN }) })
     expect(r.stderr).not.toContain('terminal prompts disabled')
     expect(r.code).toBe(0)
     const gomod = readFileSync(join(dir, 'go.mod'), 'utf8')
@@ -81,7 +81,7 @@ describe('private git host through the egress proxy', () => {
 
   it('fails without the token with git\'s "terminal prompts disabled", classified auth with a hint naming `token`', async () => {
     const denied = git.log.filter((e) => e.status === 401).length
-    const r = await runGo(['mod', 'tidy'], { cwd: app(), env: privateEnv() })
+    const r = await runGo(['mod', 'tidy'], { cwd: app(), env: await privateEnv() })
     expect(r.code).not.toBe(0)
     expect(r.stderr).toMatch(/terminal prompts disabled/)
     expect(git.log.filter((e) => e.status === 401).length).toBeGreaterThan(denied)
@@ -92,7 +92,7 @@ describe('private git host through the egress proxy', () => {
   })
 
   it('fails with a wrong token, and the hint says the token was refused', async () => {
-    const r = await runGo(['mod', 'tidy'], { cwd: app(), env: privateEnv({ token: 'ghs_wrongwrongwrong' }) })
+    const r = await runGo(['mod', 'tidy'], { cwd: app(), env: await privateEnv({ token: 'ghs_wrongwrongwrong' }) })
     expect(r.code).not.toBe(0)
     expect(r.stderr).not.toContain('ghs_wrongwrongwrong')
     const hint = authHint(r.stderr, { tokenSet: true, privateHosts: ['git.corp.test'], netrcHosts: [] })
@@ -105,7 +105,7 @@ describe('private git host through the egress proxy', () => {
     ['http.https://git.corp.test/.extraheader', '[http "https://git.corp.test/"]'],
     ['http.extraheader', '[http]']
   ])('with a checkout-style %s in the git config go\'s git reads, git sends one Authorization: the token\'s', async (_key, section) => {
-    const env = privateEnv({ token: TOKEN })
+    const env = await privateEnv({ token: TOKEN })
     const checkout = Buffer.from('x-access-token:ghs_checkoutsOwnTokenForTheRepo').toString('base64')
     writeFileSync(join(env.HOME, '.gitconfig'), `${section}\n\textraheader = AUTHORIZATION: basic ${checkout}\n`)
     const from = git.log.length
@@ -119,7 +119,7 @@ describe('private git host through the egress proxy', () => {
   })
 
   it('fails on TLS without the CA bundle (the host is signed by the test CA)', async () => {
-    const r = await runGo(['mod', 'tidy'], { cwd: app(), env: privateEnv({ token: TOKEN, ca: false }) })
+    const r = await runGo(['mod', 'tidy'], { cwd: app(), env: await privateEnv({ token: TOKEN, ca: false }) })
     expect(r.code).not.toBe(0)
     expect(r.stderr).toMatch(/x509: certificate signed by unknown authority|certificate is not trusted/)
   })

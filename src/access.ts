@@ -10,6 +10,7 @@ import {
   netrcCredentialFor,
   parseNetrc,
   writeCaBundle,
+  writeGitTokenConfig,
   writeNetrc,
   type NetrcEntry
 } from './credentials.js'
@@ -24,6 +25,8 @@ export interface Access {
   netrc: NetrcEntry[]
   /** The file written for the `netrc` input: deleted when main ends unless NETRC was exported, and in post. */
   netrcFile?: string
+  /** The git config file that carries the token (included through GIT_CONFIG_*): the same life as the netrc file. */
+  gitConfigFile?: string
 }
 
 type AccessInputs = Pick<Inputs, 'token' | 'privateHosts' | 'netrc' | 'caCertificates'>
@@ -32,8 +35,10 @@ export async function prepareAccess(i: AccessInputs, runnerTemp: string, baseEnv
   // Deleted however the step ends, unless main hands it over to later steps (credential-file.ts).
   const netrcFile = i.netrc ? guardCredentialFile(await writeNetrc(i.netrc, runnerTemp)) : undefined
   const ca = i.caCertificates ? await writeCaBundle(i.caCertificates, runnerTemp, baseEnv) : undefined
-  const env = credentialEnv({ baseEnv, token: i.token, hosts: i.privateHosts, netrcFile, caBundleFile: ca?.bundleFile })
-  return { env, extraCa: i.caCertificates, netrc: netrcEntries(i.netrc, { ...baseEnv, ...env }), netrcFile }
+  const token = await writeGitTokenConfig(i.token, i.privateHosts, runnerTemp)
+  const gitConfigFile = token ? guardCredentialFile(token) : undefined
+  const env = credentialEnv({ baseEnv, gitConfigFile, netrcFile, caBundleFile: ca?.bundleFile })
+  return { env, extraCa: i.caCertificates, netrc: netrcEntries(i.netrc, { ...baseEnv, ...env }), netrcFile, gitConfigFile }
 }
 
 function netrcEntries(text: string, env: Record<string, string>): NetrcEntry[] {

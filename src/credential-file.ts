@@ -1,4 +1,4 @@
-// The life of a credentials file the action writes (the netrc file of the `netrc` input). From the moment it
+// The life of a credentials file the action writes (the netrc file, the git config with the token). From the moment it
 // exists until it is deleted or handed over to later steps, it is deleted however main ends: in main's `finally`,
 // which a cancelled job also reaches (index.ts stops go on SIGINT/SIGTERM and lets the step finish), and at exit
 // (index.ts's hard exit after a signal, process.exit, an uncaught exception). A file handed over (NETRC exported)
@@ -26,7 +26,7 @@ export function removeGuardedCredentialFiles(): void {
     try {
       rmSync(file, { force: true })
     } catch (e) {
-      core.warning(`could not delete the netrc file: ${(e as NodeJS.ErrnoException).code ?? 'error'}`)
+      core.warning(`could not delete a credentials file: ${(e as NodeJS.ErrnoException).code ?? 'error'}`)
     }
   }
   guarded.clear()

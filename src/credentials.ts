@@ -10,8 +10,8 @@ import { insideWorkspace } from './paths.js'
 import { addSecret } from './redact.js'
 
 /**
- * git configuration through GIT_CONFIG_COUNT / GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n (git 2.31+) that sends the
- * token to `https://<host>/` for every host. Entries are appended after any GIT_CONFIG_COUNT already in `baseEnv`.
+ * The git configuration that sends the token to `https://<host>/` for every host (a file git includes: see
+ * gitTokenEnv).
  *
  * Why `http.<url>.extraHeader` and not a `url.<https://x-access-token:TOKEN@host/>.insteadOf` rewrite:
  * - go runs `git ls-remote`/`git fetch` with the plain `https://host/...` remote it derived; a header keeps that
@@ -27,24 +27,33 @@ import { addSecret } from './redact.js'
  * header: Authorization". An empty value empties git's list: each host's header comes after one, read last (the
  * environment's entries follow every config file), so git sends the token's Authorization alone.
  */
-export function gitTokenEnv(token: string, hosts: string[], baseEnv: Record<string, string>): Record<string, string> {
-  if (!token || hosts.length === 0) return {}
+export function gitTokenConfig(token: string, hosts: string[]): string {
   addSecret(token)
   const basic = Buffer.from(`x-access-token:${token}`).toString('base64')
   addSecret(basic)
+  // Hosts are validated (privateHosts): no quote or backslash can end the subsection name.
+  return hosts.map((host) => `[http "https://${host}/"]\n\textraheader =\n\textraheader = AUTHORIZATION: basic ${basic}\n`).join('')
+}
+
+/** gitTokenConfig written to a 0600 file under RUNNER_TEMP (deleted like the netrc file); undefined without token or hosts. */
+export async function writeGitTokenConfig(token: string, hosts: string[], runnerTemp: string): Promise<string | undefined> {
+  if (!token || hosts.length === 0) return undefined
+  const file = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}.gitconfig`)
+  await fsp.writeFile(file, gitTokenConfig(token, hosts), { mode: 0o600, flag: 'wx' })
+  await fsp.chmod(file, 0o600)
+  return file
+}
+
+/**
+ * Makes git read `file` (gitTokenConfig) after every config file, through `include.path` in GIT_CONFIG_*: the
+ * environment, and so the variables exported to later steps, hold only the file's path, never the token.
+ */
+export function gitTokenEnv(file: string | undefined, baseEnv: Record<string, string>): Record<string, string> {
+  if (!file) return {}
   const existing = Number(baseEnv.GIT_CONFIG_COUNT ?? '')
   // git rejects a bogus count ("bogus count in GIT_CONFIG_COUNT"); an unusable value is replaced, not extended.
-  let n = Number.isInteger(existing) && existing > 0 ? existing : 0
-  const out: Record<string, string> = {}
-  for (const host of hosts) {
-    for (const value of ['', `AUTHORIZATION: basic ${basic}`]) {
-      out[`GIT_CONFIG_KEY_${n}`] = `http.https://${host}/.extraheader`
-      out[`GIT_CONFIG_VALUE_${n}`] = value
-      n++
-    }
-  }
-  out.GIT_CONFIG_COUNT = String(n)
-  return out
+  const n = Number.isInteger(existing) && existing > 0 ? existing : 0
+  return { [`GIT_CONFIG_KEY_${n}`]: 'include.path', [`GIT_CONFIG_VALUE_${n}`]: file, GIT_CONFIG_COUNT: String(n + 1) }
 }
 
 const HOST_FORM = 'give comma- or newline-separated host names such as github.example.com or git.corp.example:8443'
@@ -308,9 +317,8 @@ export async function caBundle(
 export interface CredentialEnvOptions {
   /** The environment go would otherwise get (GIT_CONFIG_COUNT and GOAUTH are read from it). */
   baseEnv: Record<string, string>
-  token?: string
-  /** From privateHosts(). */
-  hosts?: string[]
+  /** From writeGitTokenConfig(). */
+  gitConfigFile?: string
   /** From writeNetrc(). */
   netrcFile?: string
   /** From caBundle(). */
@@ -333,6 +341,6 @@ export function credentialEnv(o: CredentialEnvOptions): Record<string, string> {
     // git uses curl's own CA file, not SSL_CERT_FILE, on most builds.
     out.GIT_SSL_CAINFO = o.caBundleFile
   }
-  if (o.token) Object.assign(out, gitTokenEnv(o.token, o.hosts ?? [], o.baseEnv))
+  Object.assign(out, gitTokenEnv(o.gitConfigFile, o.baseEnv))
   return out
 }

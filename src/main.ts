@@ -36,6 +36,7 @@ export async function run(): Promise<void> {
     result.egressProxy = egressProxySummary(process.env)
     access = await prepareAccess(inputs, process.env.RUNNER_TEMP || os.tmpdir(), stringEnv(process.env))
     if (access.netrcFile) core.saveState('netrc-file', access.netrcFile)
+    if (access.gitConfigFile) core.saveState('git-config-file', access.gitConfigFile)
     const netrcHosts = access.netrc.map((e) => e.machine)
     result.security = securityReview({ ...settings, GOINSECURE: go.env.GOINSECURE ?? '', GOFLAGS: go.env.GOFLAGS ?? '', netrcHosts })
     const env = { ...goEnv(settings), ...access.env }
@@ -80,7 +81,9 @@ export async function run(): Promise<void> {
     // After tidy, so that the healthy-first order has every verdict that arrived meanwhile.
     if (inputs.exportEnv) {
       exportEnv(settings, net.exportGoproxy(), access.env)
-      handOverCredentialFile(access.netrcFile) // later steps read it through NETRC; post deletes it
+      // Later steps read them (NETRC, the git config's include.path); post deletes them.
+      handOverCredentialFile(access.netrcFile)
+      handOverCredentialFile(access.gitConfigFile)
     }
   } catch (e) {
     result.fatal = e instanceof Error ? e.message : String(e)

@@ -1,4 +1,4 @@
-// Entry point of the post step (runs.post in action.yml, `post-if: always()`): deletes the netrc file, and saves the
+// Entry point of the post step (runs.post in action.yml, `post-if: always()`): deletes the credentials files, and saves the
 // module cache when main passed (cache-save.ts). Caching is fail-soft, so this step never fails: every problem is
 // a warning.
 import './v8-flags.js'
@@ -13,7 +13,9 @@ process.on('uncaughtException', (e) => core.warning(`module cache: ${cleanMessag
 
 // The netrc file written for the `netrc` input lives until here when later steps got NETRC exported; post runs
 // even after a failed or cancelled main, so it is never left behind.
-await removeCredentialFile(core.getState('netrc-file')).catch((e: unknown) => core.warning(`could not delete the netrc file: ${cleanMessage(String(e))}`))
+for (const [state, what] of [['netrc-file', 'netrc file'], ['git-config-file', "token's git config file"]]) {
+  await removeCredentialFile(core.getState(state)).catch((e: unknown) => core.warning(`could not delete the ${what}: ${cleanMessage(String(e))}`))
+}
 const report = await runPost()
 // A cache service that never answered leaves a socket open that would keep the step alive until the job's timeout.
 if (report?.timedOut) process.stdout.write('', () => process.exit(0))

@@ -2,7 +2,7 @@
 // (git.corp.test: HTTPS from a test CA, Basic auth) that only the test egress proxy can reach, next to public
 // fixture modules from a loopback module proxy, with the `token`, `private-hosts` and `ca-certificates` inputs.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FixtureProxy } from '../helpers/fixture-proxy.js'
 import { startEgressProxy, type EgressProxy } from '../helpers/egress-proxy.js'
@@ -65,7 +65,7 @@ function authorizedFetches(from: number): number {
 }
 
 describe('a private git host behind the egress proxy', () => {
-  test('with `token` (CA as PEM text, export-env true) the check passes; the token is masked and exported only masked', async () => {
+  test('with `token` (CA as PEM text, export-env true) the check passes; later steps get the token only in a 0600 file', async () => {
     const gitSeen = git.log.length
     const tunnels = egress.allowed('git.corp.test').length
     const r = await run(workspaceFrom(template), { token: TOKEN })
@@ -77,14 +77,20 @@ describe('a private git host behind the egress proxy', () => {
     // goprivate keeps the private path away from the module proxy (GONOPROXY follows GOPRIVATE).
     expect(proxy.log.filter((e) => e.path.includes('git.corp.test'))).toEqual([])
     expect(exposures(r, SECRETS)).toEqual([])
-    // Later steps get the same git config, which carries the token: only as values the runner masks.
+    // Later steps get the same git config through a file git includes: the exported variables hold its path only.
     expect(r.masks).toEqual(expect.arrayContaining([TOKEN, BASIC]))
-    expect(exportedWith(r, SECRETS)).toEqual([expect.stringMatching(/^GIT_CONFIG_VALUE_\d+$/)])
+    expect(exportedWith(r, SECRETS)).toEqual([])
+    const file = r.state['git-config-file']
+    expect(r.env).toMatchObject({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'include.path', GIT_CONFIG_VALUE_0: file })
+    expect(file.startsWith(r.runnerTemp + '/')).toBe(true)
+    expect(statSync(file).mode & 0o777).toBe(0o600)
     // An empty value first: it drops any other extraheader (actions/checkout's) so git sends one Authorization.
-    expect(r.env.GIT_CONFIG_COUNT).toBe('2')
-    expect([r.env.GIT_CONFIG_KEY_0, r.env.GIT_CONFIG_VALUE_0]).toEqual(['http.https://git.corp.test/.extraheader', ''])
-    expect(r.env.GIT_CONFIG_KEY_1).toBe('http.https://git.corp.test/.extraheader')
+    expect(readFileSync(file, 'utf8')).toBe(`[http "https://git.corp.test/"]\n\textraheader =\n\textraheader = AUTHORIZATION: basic ${BASIC}\n`)
     expect(r.env.SSL_CERT_FILE).toMatch(/\.pem$/)
+    // The post step (always()) deletes it.
+    const post = await runStep(r.workspace, { entry: 'post', state: r.state, runnerTemp: r.runnerTemp, inputs: { ...baseInputs(), token: TOKEN }, env: r.env })
+    expect(post.exitCode).toBe(0)
+    expect(existsSync(file)).toBe(false)
   })
 
   test('with `token` and the CA as a file in the workspace (export-env false) it passes and exports nothing', async () => {
@@ -97,6 +103,7 @@ describe('a private git host behind the egress proxy', () => {
     expect(authorizedFetches(gitSeen)).toBeGreaterThan(0)
     expect(exposures(r, SECRETS)).toEqual([])
     expect(r.env).toEqual({})
+    expect(existsSync(r.state['git-config-file'])).toBe(false) // gone when main ended
   })
 
   test('without `token` the step fails with the auth class and a hint naming `token`', async () => {
