@@ -7,6 +7,7 @@ import { domainToASCII } from 'node:url'
 import { redactUrl } from './redact.js'
 
 const defaultPorts: Record<string, string> = { 'http:': '80', 'https:': '443', 'socks5:': '1080' }
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const
 
 /** The proxy variables as go reads them: upper case first, a bare host:port means http://, unparsable is unset. */
 export interface ProxyEnv {
@@ -34,8 +35,13 @@ export function egressProxyFor(target: string | URL, env: NodeJS.ProcessEnv = pr
   return useProxy(host, port, pe.noProxy) ? proxy : undefined
 }
 
-/** The egress proxy in force for module traffic (proxies are https, so HTTPS_PROXY first), redacted, for the summary. */
+/**
+ * The egress proxy in force for module traffic (proxies are https, so HTTPS_PROXY first), redacted, for the summary.
+ * Called before anything is printed: it registers the credentials of every proxy variable as secrets, in each form
+ * go accepts (`scheme://user:pw@host`, or `user:pw@host:port` without a scheme).
+ */
 export function egressProxySummary(env: NodeJS.ProcessEnv): string | undefined {
+  for (const name of PROXY_VARIABLES) if (env[name]) redactUrl(env[name])
   const pe = proxyEnv(env)
   const name = pe.https ? 'HTTPS_PROXY' : pe.http ? 'HTTP_PROXY' : undefined
   const raw = name && firstSet(env, name, name.toLowerCase()) // as the user wrote it

@@ -27,11 +27,13 @@ export function parseProxyList(text: string, inputName = 'goproxy'): ProxyEntry[
 
 function parseToken(token: string, inputName: string): Omit<ProxyEntry, 'separator'> {
   if (token === 'direct' || token === 'off') return { kind: token, url: '', display: token }
+  // Registers the token's credentials as secrets before any message can show it.
+  const shown = redactUrl(token)
   let raw = token
   if (!token.includes(':/') && !token.startsWith('/')) {
     if (!/[./]/.test(token)) {
       throw new ProxyListError(
-        `${inputName}: "${token}" is not a proxy; each entry is an http(s):// or file:// URL, "direct" or "off"`
+        `${inputName}: "${shown}" is not a proxy; each entry is an http(s):// or file:// URL, "direct" or "off"`
       )
     }
     raw = 'https://' + token
@@ -40,11 +42,11 @@ function parseToken(token: string, inputName: string): Omit<ProxyEntry, 'separat
   try {
     url = new URL(raw.startsWith('/') ? 'file://' + raw : raw)
   } catch {
-    throw new ProxyListError(`${inputName}: "${redactUrl(token)}" is not a valid URL (expected http(s)://host/path)`)
+    throw new ProxyListError(`${inputName}: "${shown}" is not a valid URL (expected http(s)://host/path)`)
   }
   if (!['http:', 'https:', 'file:'].includes(url.protocol)) {
     throw new ProxyListError(
-      `${inputName}: "${redactUrl(token)}" uses ${url.protocol}; proxies are http://, https:// or file:// URLs`
+      `${inputName}: "${shown}" uses ${url.protocol}; proxies are http://, https:// or file:// URLs`
     )
   }
   const clean = raw.startsWith('/') ? 'file://' + raw : raw
