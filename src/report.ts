@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import type { RunResult } from './types.js'
 import { redact } from './redact.js'
 import { renderSummary } from './summary.js'
+import { logUntrusted } from './log-safe.js'
 
 export function reportOutputs(r: RunResult): void {
   const drifted = r.modules.filter((m) => m.status === 'drift' || m.status === 'fixed')
@@ -37,12 +38,12 @@ export function reportAnnotations(r: RunResult): void {
   }
 }
 
-/** go's own output for failed modules, folded into a group per module. */
+/** go's own output for failed modules, folded into a group per module (core escapes the title). */
 export function reportLog(r: RunResult): void {
   for (const m of r.modules) {
     if (!m.error?.output) continue
     core.startGroup(`go output for ${m.module.rel}`)
-    core.info(redact(m.error.output))
+    logUntrusted(m.error.output)
     core.endGroup()
   }
 }
