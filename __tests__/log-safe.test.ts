@@ -78,7 +78,7 @@ const failed = (rel: string, output: string): TidyResult => ({
   annotations: [{ file: 'go.mod', startLine: 1, title: 'T::x,y', message: HOSTILE }],
   durationMs: 1,
   attempts: 1,
-  error: { class: 'module', transient: false, message: HOSTILE, hint: HOSTILE, output }
+  error: { class: 'other', transient: false, message: HOSTILE, hint: HOSTILE, output }
 })
 
 describe('reporting', () => {
@@ -103,7 +103,7 @@ describe('reporting', () => {
     expect(c.state).toEqual({})
     expect(c.annotations.map((a) => [a.level, a.title, a.message])).toEqual([
       ['error', 'T::x,y', HOSTILE],
-      ['error', `go mod tidy failed in ${rel} (module)`, `${HOSTILE}\n${HOSTILE}`],
+      ['error', `go mod tidy failed in ${rel} (other)`, `${HOSTILE}\n${HOSTILE}`],
       ['warning', '::error::t', HOSTILE]
     ])
   })

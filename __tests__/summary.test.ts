@@ -51,7 +51,7 @@ describe('renderSummary', () => {
 
   test('a table cell never breaks the table', () => {
     const md = renderSummary({ mode: 'check', modules: [mod('a|b')] })
-    expect(md).toContain('a\\|b')
+    expect(md).toContain('| example.com/a&#124;b | a&#124;b | ✅ tidy |')
   })
 
   test('an error shows the class, the message, the hint and the output', () => {
@@ -61,6 +61,66 @@ describe('renderSummary', () => {
     expect(md).toContain('**app**: auth error')
     expect(md).toContain('💡 Set `token`.')
     expect(md).toContain('line1\nline2')
+  })
+})
+
+describe('renderSummary: values from a pull request or a server are escaped (issue 10 point 9)', () => {
+  const IMG = '<img src=x onerror=alert(1)>'
+  const hostile = mod(`a\\|b${IMG}`, {
+    module: { dir: '/ws/x', rel: `dir\\|${IMG}\n| fake | row |`, path: `example.com/${IMG}\\|**bold**` },
+    status: 'drift',
+    diff: '--- a/go.mod\n+++ b/go.mod\n@@ -1 +1 @@\n-x\n+```\n+</details><script>alert(1)</script>\n',
+    changedFiles: [`${IMG}/go.mod`]
+  })
+  const failedMod = mod('e', {
+    status: 'error',
+    error: { class: 'other', transient: false, message: 'bad ```\n<b>x</b>', hint: `Set \`token\`; see ${IMG} [x](javascript:alert(1))`, output: '````\n<script>' }
+  })
+  const r: RunResult = {
+    mode: 'check',
+    goproxy: 'https://a.invalid|https://b.invalid',
+    modules: [hostile, failedMod],
+    preflight: [{ endpoint: 'https://m.invalid/`x`|y', role: 'proxy', verdict: 'http-302', hint: `m.invalid redirects (HTTP 302 to ${IMG}|x): point the URL at the final location.`, timings: { total: 1 }, certificate: { subject: `CN=${IMG}|`, issuer: 'CN=a\\|b' } }],
+    relay: [{ upstream: 'https://r.invalid/`|`', requests: 1, bytes: 0, retries: 0, failures: 0, latencyMs: 1, tripped: false }],
+    security: [{ title: `t${IMG}`, message: `m${IMG}` }],
+    fatal: `one\n<img src=y>\n# heading`
+  }
+  const out = renderSummary(r)
+  // A table row's cell separators: pipes that no backslash escapes.
+  const separators = (line: string): number => (line.match(/(?<!\\)\|/g) ?? []).length
+
+  test('no HTML from outside survives, only ours (code blocks show theirs as text)', () => {
+    const outsideCodeBlocks = out.replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '')
+    expect(outsideCodeBlocks).not.toContain('alert(1)</')
+    expect(outsideCodeBlocks).not.toMatch(/<(?!\/?(details|summary|b)\b|details open>)[a-z/!]/i)
+    expect(out).toContain('&#60;img src=x onerror=alert(1)&#62;')
+  })
+
+  test('every table row keeps its columns, and a newline in a value starts no row', () => {
+    const rows = out.split('\n').filter((l) => l.startsWith('|'))
+    const widths = new Map([['Module', 6], ['Endpoint', 9], ['Upstream', 9]])
+    let width = 0
+    for (const row of rows) {
+      const head = /^\| (\w+) \|/.exec(row)
+      if (head && widths.has(head[1])) width = widths.get(head[1])!
+      expect([row, separators(row)]).toEqual([row, width])
+    }
+    expect(rows).toHaveLength(4 + 3 + 3)
+  })
+
+  test('a `<summary>` holds escaped text; our own code spans in a hint stay code spans', () => {
+    expect(out).toContain('<details open><summary><b>dir&#92;&#124;&#60;img src=x onerror=alert(1)&#62; &#124; fake &#124; row &#124;</b>: &#60;img src=x onerror=alert(1)&#62;/go.mod</summary>')
+    expect(out).toContain('💡 Set `token`; see &#60;img')
+    expect(out).toContain('&#91;x&#93;(javascript:alert(1))')
+    expect(out).toContain('\n> &#60;img src=y&#62;\n> # heading')
+  })
+
+  test('code blocks cannot be closed by their content; code spans hold their backticks', () => {
+    expect(out).toContain('````diff\n--- a/go.mod')
+    expect(out).toContain('+</details><script>alert(1)</script>\n````')
+    expect(out).toContain('`````\n````\n<script>\n`````')
+    expect(out).toContain('**GOPROXY** `https://a.invalid|https://b.invalid`')
+    expect(out).toContain('| ``https://m.invalid/`x`\\|y`` | proxy |')
   })
 })
 

@@ -1,5 +1,7 @@
 // Renders the job summary (GitHub-flavoured Markdown) from a RunResult. Pure: no I/O.
+// Every value that is not this file's own text goes through markdown.ts (md, html, code, codeBlock).
 import type { ProbeResult, RunResult, TidyResult, UpstreamStats } from './types.js'
+import { code, codeBlock, html, md } from './markdown.js'
 
 const STATUS: Record<TidyResult['status'], string> = {
   tidy: '✅ tidy',
@@ -11,12 +13,12 @@ const STATUS: Record<TidyResult['status'], string> = {
 export function renderSummary(r: RunResult): string {
   const parts = [`## go-tidy-guard (${r.mode})`, '']
   const facts = [
-    r.goVersion && `**Go** ${r.goVersion}`,
-    r.goproxy !== undefined && `**GOPROXY** \`${r.goproxy}\``,
-    r.egressProxy && `**Egress proxy** \`${r.egressProxy}\``
+    r.goVersion && `**Go** ${md(r.goVersion)}`,
+    r.goproxy !== undefined && `**GOPROXY** ${code(r.goproxy)}`,
+    r.egressProxy && `**Egress proxy** ${code(r.egressProxy)}`
   ].filter(Boolean)
   if (facts.length) parts.push(facts.join(' · '), '')
-  if (r.fatal) parts.push(`> [!CAUTION]\n> ${r.fatal.replace(/\n/g, '\n> ')}`, '')
+  if (r.fatal) parts.push(`> [!CAUTION]\n> ${r.fatal.split('\n').map(md).join('\n> ')}`, '')
   if (r.discovery) parts.push(discoveryLine(r.discovery), '')
   if (r.modules.length) parts.push(modulesTable(r.modules), '')
   for (const m of r.modules) parts.push(...moduleDetails(m))
@@ -24,11 +26,12 @@ export function renderSummary(r: RunResult): string {
   if (r.relay?.length) parts.push('### Relay', '', relayTable(r.relay), '')
   if (r.cache) parts.push('### Module cache', '', cacheLine(r), '')
   if (r.security?.length) {
-    parts.push('### Security review', '', ...r.security.map((s) => `- ⚠️ **${s.title}**: ${s.message}`), '')
+    parts.push('### Security review', '', ...r.security.map((s) => `- ⚠️ **${md(s.title)}**: ${md(s.message)}`), '')
   }
   return parts.join('\n')
 }
 
+/** Cells are already escaped (md/code); a pipe left inside a code span is escaped as GFM tables require. */
 function table(head: string[], rows: string[][]): string {
   const esc = (c: string): string => c.replace(/\|/g, '\\|').replace(/\n/g, ' ')
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.map(esc).join(' | ')} |`).join('\n')
@@ -40,7 +43,7 @@ function seconds(ms: number): string {
 
 function discoveryLine(d: NonNullable<RunResult['discovery']>): string {
   const plural = (n: number): string => `${n} module${n === 1 ? '' : 's'}`
-  const where = `below \`${d.workingDirectory}\``
+  const where = `below ${code(d.workingDirectory)}`
   if (d.shard) return `Checked ${d.checked} of the ${plural(d.found)} found ${where}: shard ${d.shard} of those selected.`
   if (d.checked === d.found) return `Checked all ${plural(d.found)} found ${where} (go.work members and every go.mod).`
   return `Checked ${d.checked} of the ${plural(d.found)} found ${where}, as the \`modules\` input selects.`
@@ -49,17 +52,18 @@ function discoveryLine(d: NonNullable<RunResult['discovery']>): string {
 function modulesTable(mods: TidyResult[]): string {
   return table(
     ['Module', 'Directory', 'Status', 'Time', 'Attempts'],
-    mods.map((m) => [m.module.path || '?', m.module.rel, STATUS[m.status], seconds(m.durationMs), String(m.attempts)])
+    mods.map((m) => [md(m.module.path || '?'), md(m.module.rel), STATUS[m.status], seconds(m.durationMs), String(m.attempts)])
   )
 }
 
 function moduleDetails(m: TidyResult): string[] {
   if (m.error) {
-    const out = m.error.output ? ['<details><summary>go output</summary>', '', '```', m.error.output, '```', '', '</details>', ''] : []
-    return [`**${m.module.rel}**: ${m.error.class} error`, '', '```', m.error.message, '```', '', `💡 ${m.error.hint}`, '', ...out]
+    const out = m.error.output ? ['<details><summary>go output</summary>', '', ...codeBlock(m.error.output), '', '</details>', ''] : []
+    return [`**${md(m.module.rel)}**: ${md(m.error.class)} error`, '', ...codeBlock(m.error.message), '', `💡 ${md(m.error.hint)}`, '', ...out]
   }
   if (!m.diff) return []
-  return [`<details open><summary><b>${m.module.rel}</b>: ${m.changedFiles.join(', ')}</summary>`, '', '```diff', m.diff.trimEnd(), '```', '', '</details>', '']
+  const summary = `<b>${html(m.module.rel)}</b>: ${html(m.changedFiles.join(', '))}`
+  return [`<details open><summary>${summary}</summary>`, '', ...codeBlock(m.diff.trimEnd(), 'diff'), '', '</details>', '']
 }
 
 function preflightTable(rows: ProbeResult[]): string {
@@ -67,14 +71,14 @@ function preflightTable(rows: ProbeResult[]): string {
   return table(
     ['Endpoint', 'Role', 'Verdict', 'DNS', 'TCP', 'TLS', 'HTTP', 'Hint'],
     rows.map((p) => [
-      `\`${p.endpoint}\``,
+      code(p.endpoint),
       p.role,
       p.verdict === 'ok' ? '✅ ok' : p.verdict === 'unfinished' ? '⏸️ not finished' : `❌ ${p.verdict}`,
       ms(p.timings.dns),
       ms(p.timings.tcp),
       ms(p.timings.tls),
       ms(p.timings.http),
-      p.hint + (p.certificate ? ` (subject: ${p.certificate.subject}; issuer: ${p.certificate.issuer})` : '')
+      md(p.hint + (p.certificate ? ` (subject: ${p.certificate.subject}; issuer: ${p.certificate.issuer})` : ''))
     ])
   )
 }
@@ -83,7 +87,7 @@ function relayTable(rows: UpstreamStats[]): string {
   return table(
     ['Upstream', 'Requests', 'Bytes', 'Retries', 'Hedged', 'Failures', 'Median latency', 'State'],
     rows.map((u) => [
-      `\`${u.upstream}\``,
+      code(u.upstream),
       String(u.requests),
       String(u.bytes),
       String(u.retries),
@@ -106,10 +110,10 @@ function relayState(u: UpstreamStats): string {
 function cacheLine(r: RunResult): string {
   const c = r.cache!
   const bits = [`restore: **${c.restore}**`]
-  if (c.matchedKey) bits.push(`key \`${c.matchedKey}\``)
-  else if (c.key) bits.push(`key \`${c.key}\``)
+  if (c.matchedKey) bits.push(`key ${code(c.matchedKey)}`)
+  else if (c.key) bits.push(`key ${code(c.key)}`)
   if (c.sizeBytes !== undefined) bits.push(`${(c.sizeBytes / 1048576).toFixed(1)} MB`)
   if (c.durationMs !== undefined) bits.push(seconds(c.durationMs))
-  if (c.note) bits.push(c.note)
+  if (c.note) bits.push(md(c.note))
   return bits.join(' · ')
 }
