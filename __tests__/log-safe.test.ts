@@ -55,10 +55,18 @@ describe('logUntrusted', () => {
     for (const line of HOSTILE.split('\n')) expect(out).toContain(line)
   })
 
+  test('the block ends: commands of ours after it run again', () => {
+    const out = stdoutOf(() => {
+      logUntrusted(HOSTILE)
+      core.warning('ours', { title: 'after the block' })
+    })
+    expect(parseWorkflowCommands(out).annotations).toEqual([{ level: 'warning', title: 'after the block', message: 'ours' }])
+  })
+
   test('a fresh unguessable token for every block, never one the text holds', () => {
     const tokens = [1, 2, 3].map(() => /^::stop-commands::(\w+)$/m.exec(stdoutOf(() => logUntrusted('x')))![1])
     expect(new Set(tokens).size).toBe(3)
-    for (const t of tokens) expect(t).toMatch(/^[0-9a-f]{32}$/)
+    for (const t of tokens) expect(t).toMatch(/^[a-p]{32}$/)
   })
 
   test('redacts registered secrets', () => {

@@ -12,9 +12,14 @@ import { redact } from './redact.js'
 /** Prints `text` (redacted) so that no byte of it can act as a workflow command. */
 export function logUntrusted(text: string): void {
   const safe = redact(text)
-  let token = randomBytes(16).toString('hex')
-  while (safe.toLowerCase().includes(token)) token = randomBytes(16).toString('hex') // the runner compares case-insensitively
+  let token = newToken()
+  while (safe.toLowerCase().includes(token)) token = newToken() // the runner compares case-insensitively
   core.info(`::stop-commands::${token}`)
   core.info(safe)
   core.info(`::${token}::`)
+}
+
+/** 128 random bits as 32 letters a-p: a command name every parser accepts (some take letters and `-` only). */
+function newToken(): string {
+  return [...randomBytes(16)].map((b) => String.fromCharCode(97 + (b >> 4), 97 + (b & 15))).join('')
 }
