@@ -125,8 +125,9 @@ export function exposures(r: ActionRun, secrets: string[]): string[] {
     outputs: JSON.stringify(r.outputs),
     annotations: JSON.stringify(r.annotations),
     state: JSON.stringify(r.state),
-    // GITHUB_ENV: what later steps of the job get.
-    env: JSON.stringify(r.env)
+    // GITHUB_ENV: what later steps of the job get. GOPROXY is exported as the user wrote it (credentials they put in
+    // the goproxy input included); anything else holding a secret is a leak (netrc or token credentials).
+    env: JSON.stringify({ ...r.env, GOPROXY: undefined })
   }
   const out: string[] = []
   for (const [where, text] of Object.entries(places)) {
