@@ -1,14 +1,8 @@
 // Renders the job summary (GitHub-flavoured Markdown) from a RunResult. Pure: no I/O.
 // Every value that is not this file's own text goes through markdown.ts (md, html, code, codeBlock).
-import type { ProbeResult, RunResult, TidyResult, UpstreamStats } from './types.js'
-import { code, codeBlock, html, md } from './markdown.js'
-
-const STATUS: Record<TidyResult['status'], string> = {
-  tidy: '✅ tidy',
-  drift: '❌ drift',
-  fixed: '🔧 fixed',
-  error: '💥 error'
-}
+import type { ProbeResult, RunResult, UpstreamStats } from './types.js'
+import { code, md } from './markdown.js'
+import { modulesSection, seconds, table } from './summary-modules.js'
 
 export function renderSummary(r: RunResult): string {
   const parts = [`## go-tidy-guard (${r.mode})`, '']
@@ -20,25 +14,24 @@ export function renderSummary(r: RunResult): string {
   if (facts.length) parts.push(facts.join(' · '), '')
   if (r.fatal) parts.push(`> [!CAUTION]\n> ${r.fatal.split('\n').map(md).join('\n> ')}`, '')
   if (r.discovery) parts.push(discoveryLine(r.discovery), '')
-  if (r.modules.length) parts.push(modulesTable(r.modules), '')
-  for (const m of r.modules) parts.push(...moduleDetails(m))
+  parts.push(...modulesSection(r.modules))
   if (r.preflight?.length) parts.push('### Preflight', '', preflightTable(r.preflight), '')
   if (r.relay?.length) parts.push('### Relay', '', relayTable(r.relay), '')
   if (r.cache) parts.push('### Module cache', '', cacheLine(r), '')
   if (r.security?.length) {
     parts.push('### Security review', '', ...r.security.map((s) => `- ⚠️ **${md(s.title)}**: ${md(s.message)}`), '')
   }
-  return parts.join('\n')
+  return bounded(parts.join('\n'))
 }
 
-/** Cells are already escaped (md/code); a pipe left inside a code span is escaped as GFM tables require. */
-function table(head: string[], rows: string[][]): string {
-  const esc = (c: string): string => c.replace(/\|/g, '\\|').replace(/\n/g, ' ')
-  return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.map(esc).join(' | ')} |`).join('\n')
-}
+/** GitHub refuses a step summary over 1 MiB: kept well under, whatever the parts held (they are capped already). */
+export const SUMMARY_LIMIT = 900 * 1024
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`
+function bounded(text: string): string {
+  if (Buffer.byteLength(text) <= SUMMARY_LIMIT) return text
+  const cut = Buffer.from(text).subarray(0, SUMMARY_LIMIT - 4096).toString('utf8').replace(/\uFFFD$/, '')
+  const end = cut.lastIndexOf('\n')
+  return `${cut.slice(0, end)}\n\n> [!NOTE]\n> The summary was cut here to stay within GitHub's 1 MiB limit.\n`
 }
 
 function discoveryLine(d: NonNullable<RunResult['discovery']>): string {
@@ -47,23 +40,6 @@ function discoveryLine(d: NonNullable<RunResult['discovery']>): string {
   if (d.shard) return `Checked ${d.checked} of the ${plural(d.found)} found ${where}: shard ${d.shard} of those selected.`
   if (d.checked === d.found) return `Checked all ${plural(d.found)} found ${where} (go.work members and every go.mod).`
   return `Checked ${d.checked} of the ${plural(d.found)} found ${where}, as the \`modules\` input selects.`
-}
-
-function modulesTable(mods: TidyResult[]): string {
-  return table(
-    ['Module', 'Directory', 'Status', 'Time', 'Attempts'],
-    mods.map((m) => [md(m.module.path || '?'), md(m.module.rel), STATUS[m.status], seconds(m.durationMs), String(m.attempts)])
-  )
-}
-
-function moduleDetails(m: TidyResult): string[] {
-  if (m.error) {
-    const out = m.error.output ? ['<details><summary>go output</summary>', '', ...codeBlock(m.error.output), '', '</details>', ''] : []
-    return [`**${md(m.module.rel)}**: ${md(m.error.class)} error`, '', ...codeBlock(m.error.message), '', `💡 ${md(m.error.hint)}`, '', ...out]
-  }
-  if (!m.diff) return []
-  const summary = `<b>${html(m.module.rel)}</b>: ${html(m.changedFiles.join(', '))}`
-  return [`<details open><summary>${summary}</summary>`, '', ...codeBlock(m.diff.trimEnd(), 'diff'), '', '</details>', '']
 }
 
 function preflightTable(rows: ProbeResult[]): string {
