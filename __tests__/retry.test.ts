@@ -3,14 +3,20 @@ import {
   backoffMs,
   classifyError,
   classifyStatus,
+  FAST_RETRY_MS,
   finalReply,
+  isSlowFailure,
   isTransient,
   parseRetryAfter,
   planNext,
+  RETRY_WINDOW,
+  RetryBudget,
+  retryWaitMs,
+  type Failure,
   type Outcome,
   type TryState
 } from '../src/retry.js'
-import { UpstreamPool } from '../src/breaker.js'
+import { DEMOTION_TERM, UpstreamPool } from '../src/breaker.js'
 
 function err(code: string, message = 'boom', cause?: unknown): Error {
   return Object.assign(new Error(message), { code, cause })
@@ -221,11 +227,11 @@ describe('UpstreamPool (circuit breaker)', () => {
     const p = pool()
     p.setHealthy('http://a', true)
     p.setHealthy('http://b', true)
-    p.all[0].demoted = true
+    p.all[0].demote('silent')
     expect(p.order().map((u) => u.url)).toEqual(['http://b', 'http://c', 'http://a'])
     expect(p.stats()[0]).toMatchObject({ demoted: true, tripped: false })
     expect(p.allDown()).toBe(false)
-    p.all[1].demoted = true
+    p.all[1].demote('silent')
     expect(p.order().map((u) => u.url)).toEqual(['http://c', 'http://a', 'http://b'])
   })
 
@@ -233,5 +239,106 @@ describe('UpstreamPool (circuit breaker)', () => {
     const [a] = pool().all
     for (const ms of [30, 10, 1000, 20]) a.answered(ms)
     expect(a.stats().latencyMs).toBe(25)
+  })
+})
+
+describe('retryWaitMs (issue 11.4)', () => {
+  const base = { slowRetries: 0, baseMs: 250, capMs: 8000 }
+  const fast: Failure = { kind: 'http', status: 503, detail: 'HTTP 503' }
+  const reset: Failure = { kind: 'reset', detail: 'ECONNRESET' }
+  const timeout: Failure = { kind: 'first-byte-timeout', detail: 'timeout' }
+
+  it('retries a fast failure at once on another upstream, after a short jitter on the same one', () => {
+    expect(isSlowFailure(fast) || isSlowFailure(reset)).toBe(false)
+    expect(retryWaitMs({ ...base, failure: fast, sameUpstream: false }, () => 0.99)).toBe(0)
+    expect(retryWaitMs({ ...base, failure: reset, sameUpstream: true }, () => 0)).toBe(FAST_RETRY_MS.min)
+    expect(retryWaitMs({ ...base, failure: reset, sameUpstream: true }, () => 0.999)).toBe(FAST_RETRY_MS.max - 1)
+    // However many fast failures came before: no growth.
+    expect(retryWaitMs({ ...base, slowRetries: 5, failure: fast, sameUpstream: true }, () => 0.999)).toBe(FAST_RETRY_MS.max - 1)
+    expect(FAST_RETRY_MS.max).toBeLessThanOrEqual(100)
+  })
+
+  it('backs off exponentially after slow failures only', () => {
+    for (const kind of ['first-byte-timeout', 'connect-timeout', 'stall'] as const) expect(isSlowFailure({ kind, detail: '' })).toBe(true)
+    expect(retryWaitMs({ ...base, failure: timeout, sameUpstream: false }, () => 0.9999)).toBe(249)
+    expect(retryWaitMs({ ...base, slowRetries: 3, failure: timeout, sameUpstream: false }, () => 0.9999)).toBe(1999)
+  })
+
+  it("honours the upstream's Retry-After, elsewhere too, however fast the failure", () => {
+    const busy: Failure = { ...fast, retryAfterMs: 1500 }
+    expect(retryWaitMs({ ...base, failure: busy, sameUpstream: true }, () => 0)).toBe(1500)
+    expect(retryWaitMs({ ...base, failure: busy, sameUpstream: false }, () => 0)).toBe(1500)
+  })
+})
+
+describe('RetryBudget (issue 11.4)', () => {
+  const opts = { windowMs: 1000, extraCap: 3 }
+
+  it('spends the configured count first, whatever the luck', () => {
+    const b = new RetryBudget(2, 0, opts)
+    expect(b.spend(0, false)).toBe(true)
+    expect(b.spend(0, false)).toBe(true)
+    expect(b.allows(0, false)).toBe(false)
+  })
+
+  it('goes on past the count only for bad luck (the upstream delivered meanwhile), within the window and the cap', () => {
+    const b = new RetryBudget(0, 0, opts)
+    expect(b.allows(10, false)).toBe(false)
+    expect(b.spend(10, true)).toBe(true)
+    expect(b.spend(20, true)).toBe(true)
+    expect(b.allows(1000, true)).toBe(false) // the window is over
+    expect(b.spend(30, true)).toBe(true)
+    expect(b.spend(40, true)).toBe(false) // the cap
+  })
+
+  it('keeps a window that makes a failed request at one failure in three very unlikely', () => {
+    expect((1 / 3) ** (RETRY_WINDOW.extraCap + 1)).toBeLessThan(1e-6)
+    expect(RETRY_WINDOW.windowMs).toBeGreaterThanOrEqual(10_000)
+  })
+})
+
+describe('demotion expiry and last-resort trips (issue 11.4)', () => {
+  const pool = (): UpstreamPool => new UpstreamPool(['http://a', 'http://b'].map((url) => ({ url, display: url })))
+
+  it('a demotion expires after DEMOTION_TERM deliveries elsewhere; a second one in a row lasts twice as long', () => {
+    const p = pool()
+    const [a, b] = p.all
+    a.demote('silent')
+    expect(p.order().map((u) => u.url)).toEqual(['http://b', 'http://a'])
+    for (let i = 0; i < DEMOTION_TERM - 1; i++) p.delivered(b)
+    expect(a.demoted).toBe(true)
+    p.delivered(b)
+    expect(a.demoted).toBe(false)
+    expect(p.order().map((u) => u.url)).toEqual(['http://a', 'http://b'])
+    a.demote('stalled')
+    for (let i = 0; i < DEMOTION_TERM; i++) p.delivered(b)
+    expect(a.demoted).toBe(true)
+    for (let i = 0; i < DEMOTION_TERM; i++) p.delivered(b)
+    expect(a.demoted).toBe(false)
+  })
+
+  it('delivering promotes at once and clears the streak', () => {
+    const p = pool()
+    const [a, b] = p.all
+    a.demote('silent')
+    p.delivered(a)
+    expect(a.demoted).toBe(false)
+    expect(a.deliveries).toBe(1)
+    a.demote('silent')
+    for (let i = 0; i < DEMOTION_TERM; i++) p.delivered(b)
+    expect(a.demoted).toBe(false) // the first term again, not a doubled one
+  })
+
+  it('a timeout trips an upstream only when it is a last resort among last resorts', () => {
+    const p = pool()
+    const [a, b] = p.all
+    p.setHealthy('http://a', false)
+    p.timedOut(a)
+    expect(a.tripped).toBe(false) // b may still serve
+    p.setHealthy('http://b', false)
+    p.timedOut(a)
+    expect(a.tripped).toBe(true)
+    p.timedOut(b)
+    expect(p.allDown()).toBe(true)
   })
 })

@@ -32,19 +32,27 @@ const MAX_SAMPLES = 1000
  */
 export const LAST_RESORT_WAIT_MS = 2_000
 
+/**
+ * A demotion expires after this many requests delivered by other upstreams, doubled for each demotion in a row
+ * (cleared when the upstream itself delivers), up to DEMOTION_TERM_CAP: a good proxy demoted after one spurious
+ * hedge comes back soon, while one that keeps stalling is tried again ever more rarely.
+ */
+export const DEMOTION_TERM = 8
+const DEMOTION_TERM_CAP = 512
+
 export class Upstream {
-  /** Preflight's verdict: true ok, false not ok, undefined not known (yet). */
-  healthy: boolean | undefined = undefined
-  tripped = false
-  /**
-   * Stalled mid-body or sat silent until a hedge beat it: later requests try the others first. Not a
-   * breaker trip: it stays in service (and is promoted again when it wins a race).
-   */
-  demoted = false
+  private health: boolean | undefined = undefined
+  private open = false
+  private isDemoted = false
+  /** Demotions since it last delivered: the exponent of the next demotion's term. */
+  private demotions = 0
+  /** Requests delivered by other upstreams since it was demoted. */
+  private deliveredElsewhere = 0
   /** Why it was last demoted, for the summary. */
   demotedFor?: 'silent' | 'stalled'
   private consecutive = 0
   private alive = false
+  private delivered = 0
   private readonly ttfb: number[] = []
   /** `unanswered`: requests it sat silent on until another upstream served them (not failures: they were cut off). */
   readonly counts = { requests: 0, bytes: 0, retries: 0, failures: 0, hedges: 0, unanswered: 0 }
@@ -61,6 +69,34 @@ export class Upstream {
     private readonly opts: BreakerOptions
   ) {}
 
+  /** Preflight's verdict: true ok, false not ok, undefined not known (yet). */
+  get healthy(): boolean | undefined {
+    return this.health
+  }
+
+  /** Out of service for the rest of the run (circuit breaker). */
+  get tripped(): boolean {
+    return this.open
+  }
+
+  /**
+   * Stalled mid-body or sat silent until a hedge beat it: later requests try the others first. Not a
+   * breaker trip: it stays in service, and is promoted again when it delivers or when the demotion expires.
+   */
+  get demoted(): boolean {
+    return this.isDemoted
+  }
+
+  /** Complete bodies it delivered to go: evidence that its failures are bad luck, not a dead upstream. */
+  get deliveries(): number {
+    return this.delivered
+  }
+
+  /** @internal The pool's; see UpstreamPool.setHealthy. */
+  setVerdict(healthy: boolean): void {
+    this.health = healthy
+  }
+
   /** The upstream answered over HTTP (any status that is not a failure). */
   answered(ttfbMs?: number): void {
     this.consecutive = 0
@@ -73,13 +109,24 @@ export class Upstream {
 
   /** Behind the others for later requests: it went silent (no headers in time, or a hedge beat it) or stalled mid-body. */
   demote(why: 'silent' | 'stalled'): void {
-    this.demoted = true
+    if (!this.isDemoted) this.demotions++
+    this.isDemoted = true
+    this.deliveredElsewhere = 0
     this.demotedFor = why
   }
 
-  /** Won a race: in front again. */
-  promote(): void {
-    this.demoted = false
+  /** @internal The pool's; see UpstreamPool.delivered. */
+  won(): void {
+    this.delivered++
+    this.isDemoted = false
+    this.demotions = 0
+  }
+
+  /** @internal Another upstream delivered a request: a demotion that has served its term expires. */
+  outlived(): void {
+    if (!this.isDemoted) return
+    const term = Math.min(DEMOTION_TERM_CAP, DEMOTION_TERM * 2 ** (this.demotions - 1))
+    if (++this.deliveredElsewhere >= term) this.isDemoted = false
   }
 
   /** Sat silent on a request until another upstream delivered it. */
@@ -91,7 +138,12 @@ export class Upstream {
   failed(): void {
     this.counts.failures++
     this.consecutive++
-    if (this.consecutive >= (this.alive ? this.opts.tripAfterIfAlive : this.opts.tripAfter)) this.tripped = true
+    if (this.consecutive >= (this.alive ? this.opts.tripAfterIfAlive : this.opts.tripAfter)) this.open = true
+  }
+
+  /** @internal The pool's; see UpstreamPool.timedOut. */
+  trip(): void {
+    this.open = true
   }
 
   /** How long an attempt may wait for response headers: the first-byte timeout, or less for a last resort. */
@@ -148,13 +200,28 @@ export class UpstreamPool {
   setHealthy(url: string, healthy: boolean): void {
     for (const u of this.all) {
       if (u.url !== url) continue
-      u.healthy = healthy
+      u.setVerdict(healthy)
       // Requests stuck on an upstream that preflight now calls broken move on at once instead of
       // waiting out the first-byte timeout, but only when somewhere better is left to go.
       if (!healthy && this.all.some((o) => o !== u && !o.tripped && o.healthy !== false)) {
         for (const ac of u.waiting) ac.abort(new Error('preflight marked the upstream unhealthy'))
       }
     }
+  }
+
+  /** `winner` delivered a request: it is in front again, and the others' demotions run down their term. */
+  delivered(winner: Upstream): void {
+    winner.won()
+    for (const u of this.all) if (u !== winner) u.outlived()
+  }
+
+  /**
+   * `up` timed out. When only upstreams preflight found broken are left (the last resort), that confirms the
+   * verdict: it leaves the run, so no retry and no later request waits out another timeout on it (every
+   * upstream down must fail within preflight-timeout plus one relay timeout).
+   */
+  timedOut(up: Upstream): void {
+    if (up.healthy === false && this.order().every((u) => u.healthy === false)) up.trip()
   }
 
   allDown(): boolean {

@@ -1,11 +1,12 @@
 // Which upstreams work on one request, and when. Upstreams are tried healthy-first; transient failures are
-// retried with backoff (planNext: every upstream once, then the retry budget). While the running lane(s) make
-// no progress (no headers, no body bytes) for a hedge delay, the same request is hedged onto the next
-// upstream not already running: the first COMPLETE body wins, the others are cancelled and their spools
-// deleted. So a proxy that stalls or sits silent costs about one hedge delay, not a 30 s timeout, while its
-// lane keeps the same-upstream resume and its hard timeouts.
+// retried (planNext: every upstream once, then the retry budget; retryWaitMs: at once elsewhere, a jitter on the
+// same upstream, backoff after a timeout). While the running lane(s) make no progress (no headers, no body
+// bytes) for a hedge delay, the same request is hedged onto the next upstream not already running: the first
+// COMPLETE body wins, the others are cancelled and their spools deleted. So a proxy that stalls or sits silent
+// costs about one hedge delay, not a 30 s timeout, while its lane keeps the same-upstream resume and its hard
+// timeouts.
 import type { Upstream } from './breaker.js'
-import { Lane, retryDelayMs, type LaneResult, type RequestState } from './relay-lane.js'
+import { Lane, mayRetry, retryDelayMs, spendRetry, type LaneResult, type RequestState } from './relay-lane.js'
 import { classifyStatus, isTransient, planNext, type Failure, type Outcome, type TryState } from './retry.js'
 
 export type RaceResult =
@@ -24,18 +25,20 @@ class Race {
   readonly running = new Map<Upstream, Lane>()
   readonly tries = new Map<Upstream, TryState>()
   readonly outcomes = new Map<Upstream, Outcome>()
-  private readonly retryAfter = new Map<Upstream, number | undefined>()
+  /** Each upstream's last failure in this request (undefined after an answer): what its retry waits for. */
+  private readonly lastFailure = new Map<Upstream, Failure | undefined>()
 
   constructor(private readonly req: RequestState) {}
 
   get stopped(): boolean {
-    return this.req.cancel.signal.aborted || this.req.cfg.closing.aborted
+    return this.req.cancelled.aborted || this.req.cfg.closing.aborted
   }
 
   /** The next upstream to put to work, if any: untried ones first (failover), then retries while the budget lasts. */
   private plan(): { upstream: Upstream; retry: boolean } | undefined {
     const idle = this.req.cfg.pool.order().filter((u) => !this.running.has(u))
-    return planNext(idle, this.tries, this.req.retriesLeft)
+    const next = planNext(idle, this.tries, 1)
+    return next && (!next.retry || mayRetry(this.req, next.upstream)) ? next : undefined
   }
 
   launch(hedge: boolean): boolean {
@@ -43,8 +46,8 @@ class Race {
     if (!next) return false
     let delayMs = 0
     if (next.retry) {
-      this.req.retriesLeft--
-      delayMs = retryDelayMs(this.req, this.retryAfter.get(next.upstream))
+      spendRetry(this.req, next.upstream)
+      delayMs = retryDelayMs(this.req, next.upstream, this.lastFailure.get(next.upstream))
     }
     this.running.set(next.upstream, new Lane(this.req, next.upstream, { retry: next.retry, hedge, delayMs }))
     return true
@@ -71,18 +74,9 @@ class Race {
     if (result.type === 'ok') return
     t.retryable = result.type === 'failure' && isTransient(result.failure)
     this.outcomes.set(lane.up, result)
-    this.retryAfter.set(lane.up, result.type === 'failure' ? result.failure.retryAfterMs : undefined)
-    if (result.type === 'failure') this.confirmBroken(lane.up, result.failure)
-  }
-
-  /**
-   * When only upstreams preflight found broken are left (the last resort), a timeout there confirms the verdict:
-   * the upstream leaves the run, so no retry and no later request waits out another timeout on it (every
-   * upstream down must fail within preflight-timeout plus one relay timeout).
-   */
-  private confirmBroken(up: Upstream, f: Failure): void {
-    const timeout = f.kind === 'first-byte-timeout' || f.kind === 'connect-timeout'
-    if (timeout && up.healthy === false && this.req.cfg.pool.order().every((u) => u.healthy === false)) up.tripped = true
+    this.lastFailure.set(lane.up, result.type === 'failure' ? result.failure : undefined)
+    const f = result.type === 'failure' ? result.failure : undefined
+    if (f?.kind === 'first-byte-timeout' || f?.kind === 'connect-timeout') this.req.cfg.pool.timedOut(lane.up)
   }
 
   /** Every upstream still in service said not found: lanes still running elsewhere (out of service) cannot change that. */
@@ -96,7 +90,7 @@ class Race {
 
   /** The winner is promoted; losers whose silence started a hedge are demoted for later requests. */
   settle(winner: Upstream): void {
-    winner.promote()
+    this.req.cfg.pool.delivered(winner)
     for (const lane of this.running.values()) {
       if (lane.stuck) lane.up.outrun()
       lane.cancel('another upstream delivered first')

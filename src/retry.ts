@@ -109,6 +109,77 @@ export function backoffMs(retry: number, baseMs: number, capMs: number, random: 
   return Math.floor(random() * ceiling)
 }
 
+/**
+ * Failures that took a timeout to show (silence before headers, a connect that never completed, a body that
+ * stalled): the upstream may be overloaded, so these back off exponentially. Every other transient failure (an
+ * HTTP 429/5xx, a reset, a refused connection) showed at once and costs the upstream nothing to retry.
+ */
+export function isSlowFailure(f: Failure): boolean {
+  return f.kind === 'first-byte-timeout' || f.kind === 'connect-timeout' || f.kind === 'stall'
+}
+
+/** A fast failure retried on the upstream that just failed waits this long, jittered, so retries do not march in step. */
+export const FAST_RETRY_MS = { min: 10, max: 50 } as const
+
+export interface RetryWait {
+  /** The chosen upstream's own last failure in this request (undefined: it has not failed yet). */
+  failure?: Failure
+  /** The chosen upstream is the one that failed last; a fast failure is retried elsewhere at once. */
+  sameUpstream: boolean
+  /** Slow failures this request has already retried: the backoff's exponent. */
+  slowRetries: number
+  baseMs: number
+  capMs: number
+}
+
+/**
+ * The wait before a retry: none when a fast failure moves to another upstream, a short jitter when it hits the
+ * same one again, exponential backoff after a slow failure; never less than the upstream's Retry-After (the
+ * caller caps that, see relay-fetch.ts).
+ */
+export function retryWaitMs(w: RetryWait, random: () => number = Math.random): number {
+  const f = w.failure
+  const retryAfter = f?.retryAfterMs ?? 0
+  if (f && isSlowFailure(f)) return Math.max(backoffMs(w.slowRetries, w.baseMs, w.capMs, random), retryAfter)
+  const { min, max } = FAST_RETRY_MS
+  const jitter = w.sameUpstream ? min + Math.floor(random() * (max - min)) : 0
+  return Math.max(jitter, retryAfter)
+}
+
+/**
+ * One request's retries: the configured count, and beyond it a time window for failures that were bad luck.
+ * A retry past the count is allowed only while the request is younger than `windowMs`, at most `extraCap` times,
+ * and only onto an upstream that delivered other requests since this one began (`lucky`): a flaky but working
+ * proxy then costs a few fast retries instead of a failed request (and a restarted module), while an upstream
+ * that delivers nothing still fails within the count (and its breaker).
+ */
+export class RetryBudget {
+  private extra = 0
+
+  constructor(
+    private tries: number,
+    private readonly started: number,
+    private readonly opts: { windowMs: number; extraCap: number } = RETRY_WINDOW
+  ) {}
+
+  /** Whether a retry may start now (nothing is spent). */
+  allows(now: number, lucky: boolean): boolean {
+    if (this.tries > 0) return true
+    return lucky && this.extra < this.opts.extraCap && now - this.started < this.opts.windowMs
+  }
+
+  /** Spends one retry; false when none is allowed. */
+  spend(now: number, lucky: boolean): boolean {
+    if (!this.allows(now, lucky)) return false
+    if (this.tries > 0) this.tries--
+    else this.extra++
+    return true
+  }
+}
+
+/** Default window of RetryBudget: at one failure in three, twelve more straight failures are a 1-in-500,000 event. */
+export const RETRY_WINDOW = { windowMs: 15_000, extraCap: 12 } as const
+
 /** Retry-After in ms (seconds or an HTTP date), capped; undefined when absent or unparsable. */
 export function parseRetryAfter(value: string | undefined, capMs: number, now: number = Date.now()): number | undefined {
   if (!value) return undefined
