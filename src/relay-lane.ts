@@ -8,8 +8,9 @@ import type { Dispatcher } from 'undici'
 import type { Upstream, UpstreamPool } from './breaker.js'
 import { redact } from './redact.js'
 import { attempt, discard, header, type AttemptResult, type Target } from './relay-fetch.js'
+import type { Sharing } from './relay-share.js'
 import { SpoolTooLarge, type Spool, type SpoolStore } from './relay-spool.js'
-import { backoffMs, classifyError, type Answer, type Failure } from './retry.js'
+import { classifyError, isSlowFailure, retryWaitMs, RetryBudget, type Answer, type Failure } from './retry.js'
 
 export interface ServeConfig {
   pool: UpstreamPool
@@ -23,6 +24,8 @@ export interface ServeConfig {
   backoffBaseMs: number
   backoffCapMs: number
   spools: SpoolStore
+  /** One fetch per path in flight, and the immutable answers kept for the run. */
+  sharing: Sharing
   /** Aborted when the relay closes. */
   closing: AbortSignal
 }
@@ -31,12 +34,51 @@ export interface ServeConfig {
 export interface RequestState {
   cfg: ServeConfig
   path: string
-  /** Shared by failover retries, hedged retries and body resumes. */
-  retriesLeft: number
-  retryNo: number
-  /** Aborted when go hangs up: an upstream attempt for nobody is not worth waiting for. */
-  cancel: AbortController
+  /** Shared by failover retries, hedged retries and body resumes: a count, then a window for bad luck. */
+  budget: RetryBudget
+  /** Each upstream's deliveries when the request began: more since then make its failures here bad luck. */
+  deliveriesAtStart: ReadonlyMap<Upstream, number>
+  /** Slow failures retried so far: the backoff's exponent. */
+  slowRetries: number
+  /** The upstream whose attempt failed last: a fast failure retried there waits a jitter, elsewhere not at all. */
+  lastFailed?: Upstream
+  /** Aborted when every go waiting for it hung up: an upstream attempt for nobody is not worth waiting for. */
+  cancelled: AbortSignal
   userAgent?: string
+}
+
+export function newRequest(cfg: ServeConfig, path: string, userAgent: string | undefined, cancelled: AbortSignal): RequestState {
+  return {
+    cfg,
+    path,
+    budget: new RetryBudget(cfg.retries, performance.now()),
+    deliveriesAtStart: new Map(cfg.pool.all.map((u) => [u, u.deliveries])),
+    slowRetries: 0,
+    cancelled,
+    userAgent
+  }
+}
+
+function lucky(req: RequestState, up: Upstream): boolean {
+  return up.deliveries > (req.deliveriesAtStart.get(up) ?? 0)
+}
+
+/** Whether a retry on `up` may start now (nothing is spent). */
+export function mayRetry(req: RequestState, up: Upstream): boolean {
+  return req.budget.allows(performance.now(), lucky(req, up))
+}
+
+/** Spends a retry on `up`; false when the budget allows none. */
+export function spendRetry(req: RequestState, up: Upstream): boolean {
+  return req.budget.spend(performance.now(), lucky(req, up))
+}
+
+/** The wait before retrying `up`, whose own last failure in this request was `failure` (see retryWaitMs). */
+export function retryDelayMs(req: RequestState, up: Upstream, failure: Failure | undefined): number {
+  const { backoffBaseMs: baseMs, backoffCapMs: capMs } = req.cfg
+  const ms = retryWaitMs({ failure, sameUpstream: up === req.lastFailed, slowRetries: req.slowRetries, baseMs, capMs })
+  if (failure && isSlowFailure(failure)) req.slowRetries++
+  return ms
 }
 
 export type LaneResult =
@@ -68,7 +110,7 @@ export class Lane {
     readonly up: Upstream,
     readonly opts: { retry: boolean; hedge: boolean; delayMs: number }
   ) {
-    this.signal = AbortSignal.any([this.abort.signal, req.cancel.signal, req.cfg.closing])
+    this.signal = AbortSignal.any([this.abort.signal, req.cancelled, req.cfg.closing])
     if (opts.retry) up.counts.retries++
     if (opts.hedge) up.counts.hedges++
     // Never rejects: a bug in one lane must not leave the others' spools behind.
@@ -143,6 +185,7 @@ export class Lane {
     }
     if (r.type === 'failure') {
       this.up.failed()
+      this.req.lastFailed = this.up
       // Silent until a timeout: behind the others for later requests, at once.
       if (r.failure.kind === 'first-byte-timeout' || r.failure.kind === 'connect-timeout') this.up.demote('silent')
     } else this.up.answered(r.type === 'ok' ? r.ttfbMs : undefined)
@@ -163,9 +206,10 @@ export class Lane {
       const failure: Failure =
         err === undefined ? { kind: 'reset', detail: `body ended after ${spool.size} of ${meta.total} bytes` } : bodyFailure(err)
       this.up.failed()
+      this.req.lastFailed = this.up
       // Stalled mid-body: whatever happens to this request, later ones try the others first.
       if (failure.kind === 'stall') this.up.demote('stalled')
-      const next = await this.resume(spool, meta)
+      const next = await this.resume(spool, meta, failure)
       if (next.type === 'failure') return { type: 'failure', failure: next.failure ?? failure }
       body = next.body
       meta = next.meta
@@ -192,12 +236,12 @@ export class Lane {
    */
   private async resume(
     spool: Spool,
-    meta: BodyMeta
+    meta: BodyMeta,
+    broke: Failure
   ): Promise<{ type: 'body'; body: Readable; meta: BodyMeta } | { type: 'failure'; failure?: Failure }> {
-    if (!meta.ranges || this.req.retriesLeft <= 0 || this.up.tripped) return { type: 'failure' }
-    this.req.retriesLeft--
+    if (!meta.ranges || this.up.tripped || !spendRetry(this.req, this.up)) return { type: 'failure' }
     this.up.counts.retries++
-    await sleep(retryDelayMs(this.req, undefined), undefined, { signal: this.signal }).catch(() => undefined)
+    await sleep(retryDelayMs(this.req, this.up, broke), undefined, { signal: this.signal }).catch(() => undefined)
     if (this.signal.aborted) return { type: 'failure', failure: abandoned.failure }
     const range = spool.size > 0 ? { start: spool.size, ifRange: meta.ifRange } : undefined
     const r = await this.tryOnce(range)
@@ -236,11 +280,6 @@ function describe(r: Ok): BodyMeta {
 function bodyFailure(err: unknown): Failure {
   const f = classifyError(err)
   return { ...f, detail: redact(f.detail) }
-}
-
-/** The wait before a retry: backoff with jitter, or the upstream's Retry-After when longer. */
-export function retryDelayMs(req: RequestState, retryAfterMs: number | undefined): number {
-  return Math.max(backoffMs(req.retryNo++, req.cfg.backoffBaseMs, req.cfg.backoffCapMs), retryAfterMs ?? 0)
 }
 
 /** `bytes START-END/TOTAL` must start where we stopped and describe the same entity length. */

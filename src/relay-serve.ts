@@ -1,33 +1,47 @@
-// One go request through the relay: run the race of upstream lanes (relay-hedge.ts), then answer go from
-// the winner's complete spool, or tell go why nothing was delivered.
+// One go request through the relay: the answer shared with every other go request for the same path
+// (relay-share.ts), fetched by a race of upstream lanes (relay-hedge.ts); then go gets the winner's complete
+// spool, or is told why nothing was delivered.
 import type { ServerResponse } from 'node:http'
 import { runRace } from './relay-hedge.js'
-import type { RequestState, ServeConfig } from './relay-lane.js'
+import { newRequest, type ServeConfig } from './relay-lane.js'
+import { Held, type Delivered } from './relay-share.js'
 import { finalReply } from './retry.js'
 
 export type { ServeConfig } from './relay-lane.js'
 export { rangeFits } from './relay-lane.js'
 
 export async function serve(cfg: ServeConfig, path: string, userAgent: string | undefined, res: ServerResponse): Promise<void> {
-  const req: RequestState = { cfg, path, retriesLeft: cfg.retries, retryNo: 0, cancel: new AbortController(), userAgent }
+  const gone = new AbortController()
   res.once('close', () => {
-    if (!res.writableFinished) req.cancel.abort(new Error('go closed the connection'))
+    if (!res.writableFinished) gone.abort(new Error('go closed the connection'))
   })
-  const won = await runRace(req)
-  if (won.type === 'gone') return
-  if (won.type === 'ok') {
-    const { spool, status, contentType } = won.result
+  const got = await cfg.sharing.get(path, gone.signal, (cancel) => fetchPath(cfg, path, userAgent, cancel))
+  if (got.type === 'gone') return
+  if (got.type === 'body') {
+    const { spool, status, contentType } = got.body
     try {
       await spool.sendTo(res, status, contentType ? { 'content-type': contentType } : {})
     } finally {
-      await spool.dispose()
+      got.body.release()
     }
     return
+  }
+  const { reply } = got
+  res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': Buffer.byteLength(reply.text) })
+  res.end(reply.text)
+}
+
+/** One race for `path`; `cancel` aborts when nobody waits for it any more. */
+async function fetchPath(cfg: ServeConfig, path: string, userAgent: string | undefined, cancel: AbortSignal): Promise<Delivered> {
+  const won = await runRace(newRequest(cfg, path, userAgent, cancel))
+  if (won.type === 'gone') return won
+  if (won.type === 'ok') {
+    const { spool, status, contentType } = won.result
+    return { type: 'body', body: new Held(spool, status, contentType) }
   }
   const reply = finalReply(
     path,
     cfg.pool.all.map((u) => ({ display: u.display, outcome: won.outcomes.get(u), tripped: u.tripped }))
   )
-  res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': Buffer.byteLength(reply.text) })
-  res.end(reply.text)
+  return { type: 'reply', reply }
 }

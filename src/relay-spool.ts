@@ -76,6 +76,11 @@ export class Spool {
 
   constructor(private readonly store: SpoolStore) {}
 
+  /** Past MEMORY_LIMIT: held in a temp file, not in memory. */
+  get onDisk(): boolean {
+    return this.file !== undefined
+  }
+
   /** Adds the next bytes; callers await each append before the next (that is the upstream's backpressure). */
   async append(chunk: Buffer): Promise<void> {
     if (this.disposed) throw new Error('spool disposed')

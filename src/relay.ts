@@ -14,6 +14,7 @@ import { redactUrl } from './redact.js'
 import { parseUpstream } from './relay-fetch.js'
 import { followingRedirects } from './relay-redirect.js'
 import { serve, type ServeConfig } from './relay-serve.js'
+import { Sharing } from './relay-share.js'
 import { SpoolStore } from './relay-spool.js'
 import type { ProxyEntry } from './types.js'
 
@@ -187,6 +188,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     backoffBaseMs: t.backoffBaseMs,
     backoffCapMs: BACKOFF_CAP_MS,
     spools,
+    sharing: new Sharing(),
     closing: closing.signal
   }
   const prefix = randomBytes(18).toString('base64url')
