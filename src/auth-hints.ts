@@ -1,6 +1,7 @@
 // Hints for authentication failures in go's output, each naming the input that fixes it. classify.ts decides
 // *that* a failure is `auth`; this decides *which* credential is missing: git's (token, private-hosts) or a
 // proxy's (credentials in goproxy, netrc).
+import { netrcMachineFor } from './credentials.js'
 import { quoteServerText } from './preflight-hints.js'
 import { moduleOfProxyPath } from './proxy-request.js'
 import { redact } from './redact.js'
@@ -61,7 +62,9 @@ export function policyRefusal(output: string, ctx: AuthContext): ClassifiedError
   const viaRelay = ctx.relayUrl !== undefined && url.startsWith(ctx.relayUrl)
   const creds = ctx.proxyCredentialHosts ?? []
   const host = hostOf(url)
-  if (viaRelay ? creds.length > 0 : host === undefined || creds.includes(host) || ctx.netrcHosts.includes(host)) return undefined
+  if (viaRelay ? creds.length > 0 : host === undefined || creds.includes(host) || netrcMachineFor(ctx.netrcHosts, url) !== undefined) {
+    return undefined
+  }
   const asked = moduleOfUrl(url, viaRelay ? ctx.relayUrl : undefined) ?? 'a module'
   const who = viaRelay ? 'An upstream module proxy' : `The module proxy ${host}`
   const said = quoteServerText(/server response:\s*(.*)/.exec(output)?.[1])
@@ -111,7 +114,7 @@ function gitHint(host: string | undefined, ctx: AuthContext): string {
 function proxyHint(url: string, status: string, ctx: AuthContext): string {
   const host = hostOf(url)
   const display = host ?? 'the proxy'
-  const hasNetrc = host !== undefined && ctx.netrcHosts.some((m) => m === host || m.split('/')[0] === host)
+  const hasNetrc = netrcMachineFor(ctx.netrcHosts, url) !== undefined
   if (status === '403') {
     return (
       `${display} answered 403 Forbidden: the credentials were accepted but lack access; check the user in the ` +

@@ -192,6 +192,17 @@ export async function removeCredentialFile(file: string | undefined): Promise<vo
  * against `host[:port]/path` and its parent prefixes; the earliest line for a machine wins.
  */
 export function netrcCredentialFor(entries: NetrcEntry[], url: string): NetrcEntry | undefined {
+  const machine = netrcMachineFor(entries.map((e) => e.machine), url)
+  return machine === undefined ? undefined : entries.find((e) => e.machine === machine)
+}
+
+/**
+ * The netrc machine whose credentials go sends with a request to `url`, or undefined: the one matcher that the relay,
+ * preflight, the security review and the hints share. As cmd/go/internal/auth does it: only over https (go never
+ * sends netrc credentials over plain http), the machine equal to `host[:port]` or to `host[:port]/path` for a
+ * leading part of the URL's path, the longest match first.
+ */
+export function netrcMachineFor(machines: readonly string[], url: string): string | undefined {
   let u: URL
   try {
     u = new URL(url)
@@ -201,8 +212,7 @@ export function netrcCredentialFor(entries: NetrcEntry[], url: string): NetrcEnt
   if (u.protocol !== 'https:') return undefined
   let prefix = (u.host + u.pathname).replace(/\/+$/, '')
   for (;;) {
-    const hit = entries.find((e) => e.machine === prefix)
-    if (hit) return hit
+    if (machines.includes(prefix)) return prefix
     const slash = prefix.lastIndexOf('/')
     if (slash < 0) return undefined
     prefix = prefix.slice(0, slash)

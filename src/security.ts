@@ -1,5 +1,6 @@
 // Security review of the effective settings: each finding weakens module verification or exposes credentials or
 // private module paths. Findings are warnings for the summary; none stops the run.
+import { netrcMachineFor } from './credentials.js'
 import type { ProxyEntry, SecurityFinding } from './types.js'
 import { redact } from './redact.js'
 
@@ -145,15 +146,10 @@ function proxyUrl(p: ProxyEntry): URL | undefined {
   }
 }
 
-/** Does a netrc machine (host, host:port, or a host/path prefix) apply to this URL? */
-function netrcApplies(u: URL, machines: string[]): boolean {
-  const full = (u.host + u.pathname).replace(/\/+$/, '')
-  return machines.some((m) => m === u.host || m === u.hostname || full === m || full.startsWith(m + '/'))
-}
-
+/** go sends credentials with requests to this proxy: from its URL, or from netrc (https only: see netrcMachineFor). */
 function hasCredentials(p: ProxyEntry, machines: string[]): boolean {
   const u = proxyUrl(p)
-  return !!u && (u.username !== '' || u.password !== '' || netrcApplies(u, machines))
+  return !!u && (u.username !== '' || u.password !== '' || netrcMachineFor(machines, u.href) !== undefined)
 }
 
 function plainHttpCredentials(proxies: ProxyEntry[], machines: string[]): SecurityFinding[] {
