@@ -1,5 +1,6 @@
 // Post step: prune and save the module cache. Fail-soft: nothing here throws or fails the step.
 import * as core from '@actions/core'
+import { logUntrusted } from './log-safe.js'
 import { cacheKeys, cachePaths, isPullRequestEvent } from './cache-key.js'
 import { pruneModuleCache, readNeeded, type PruneStats } from './cache-prune.js'
 import { cacheBounds, callCacheLibrary, type CacheBounds } from './cache-call.js'
@@ -132,6 +133,8 @@ async function writeSaveSummary(r: SaveReport): Promise<void> {
   try {
     await core.summary.addHeading('Module cache (post)', 3).addRaw(saveSummaryLine(r), true).write()
   } catch (e) {
-    core.info(`job summary not written: ${cleanMessage(e instanceof Error ? e.message : String(e))}`)
+    // Reporting is fail-soft: a warning. The message may quote paths, so it is printed as untrusted text.
+    core.warning('job summary not written (see the log)')
+    logUntrusted(`job summary not written: ${cleanMessage(e instanceof Error ? e.message : String(e))}`)
   }
 }
