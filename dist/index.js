@@ -1,20 +1,20 @@
-import { r as redactUrl, a as addSecret, v as validateNetrc, I as InputError, l as loadCaInput, p as privateHosts, w as writeNetrc, b as writeCaBundle, c as credentialEnv, d as parseNetrc, n as netrcCredentialFor, s as systemBundleFile, e as redact, f as cleanMessage, g as cacheKeys, h as readKeyFiles, i as holdsModules, j as cachePaths, k as withTimeout, m as watchCacheLog, o as removeModules, q as downloadBytes, t as saveCacheState, u as removeCredentialFile } from "./shared/cache-state.js";
+import { r as redactUrl, a as addSecret, v as validateNetrc, I as InputError, l as loadCaInput, p as privateHosts, i as insideWorkspace, m as moduleOutsideWorkspace, g as guardCredentialFile, w as writeNetrc, b as writeCaBundle, c as writeGitTokenConfig, d as credentialEnv, e as parseNetrc, n as netrcCredentialFor, s as systemBundleFile, f as redact, h as netrcMachineFor, j as cleanMessage, k as cacheKeys, o as readKeyFiles, q as holdsModules, t as cachePaths, u as callCacheLibrary, x as cacheBounds, y as removeModules, z as downloadBytes, A as saveCacheState, B as logUntrusted, C as handOverCredentialFile, D as removeGuardedCredentialFiles, E as recordStepPassed } from "./shared/log-safe.js";
 
-import { g as getInput, w as which, u as undiciSubsetExports, c as createServer, a as warning, s as summary, b as setOutput, d as startGroup, i as info, e as endGroup, n as notice, f as error, h as saveState, j as debug, k as setFailed, l as exportVariable } from "./shared/core.js";
-
-import * as os from "node:os";
-
-import { tmpdir } from "node:os";
+import { spawn, execFile } from "node:child_process";
 
 import * as fs from "node:fs";
 
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync, readFileSync, mkdtempSync, writeFileSync, mkdirSync, renameSync } from "node:fs";
 
 import * as path from "node:path";
 
 import { join } from "node:path";
 
-import { execFile, spawn } from "node:child_process";
+import { g as getInput, w as which, u as undiciSubsetExports, c as createServer, a as warning, s as summary, b as setOutput, d as startGroup, e as endGroup, f as error, n as notice, h as saveState, i as debug, j as setFailed, k as exportVariable } from "./shared/core.js";
+
+import * as os from "node:os";
+
+import { availableParallelism, tmpdir } from "node:os";
 
 import { setMaxListeners } from "node:events";
 
@@ -32,11 +32,15 @@ import { performance as performance$1 } from "node:perf_hooks";
 
 import * as tls from "node:tls";
 
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual, randomUUID } from "node:crypto";
 
 import { setTimeout as setTimeout$1 } from "node:timers/promises";
 
 import "node:v8";
+
+import "node:async_hooks";
+
+import "node:diagnostics_channel";
 
 import "os";
 
@@ -66,6 +70,141 @@ import "child_process";
 
 import "timers";
 
+const GET = /^# get (\S+)(: .*)?$/;
+
+const KILL_GRACE_MS = 2e3;
+
+const live = new Set;
+
+let cancelled;
+
+function cancelGo(signal) {
+    cancelled = signal;
+    for (const child of live) child.kill(signal);
+}
+
+function runGoWatched(go, verbs, args, o) {
+    const argv = [ ...verbs, ...args.some(a => a === "-x" || a === "--x") ? [] : [ "-x" ], ...args ];
+    if (cancelled) return Promise.reject(new Error(`the step was cancelled (${cancelled}): go mod tidy did not run`));
+    return new Promise((resolve, reject) => {
+        const child = spawn(go.bin, argv, {
+            cwd: o.cwd,
+            env: o.env,
+            windowsHide: true
+        });
+        live.add(child);
+        const out = [];
+        let err = "";
+        let partial = "";
+        const active = {
+            headers: new Set,
+            bodies: new Set
+        };
+        let last = {
+            at: Date.now(),
+            bytes: 0
+        };
+        let stalled;
+        child.stdout.on("data", b => out.push(b));
+        child.stderr.setEncoding("utf8");
+        child.stderr.on("data", s => {
+            err += s;
+            last = {
+                at: Date.now(),
+                bytes: last.bytes
+            };
+            const lines = (partial + s).split("\n");
+            partial = lines.pop() ?? "";
+            for (const line of lines) track(active, line);
+        });
+        const timer = o.stallMs > 0 ? setInterval(() => {
+            if (stalled) return;
+            let bytes = 0;
+            for (const url of active.bodies) {
+                const n = downloading(o.gomodcache, url);
+                if (n === undefined) active.bodies.delete(url); else bytes += n;
+            }
+            const url = [ ...active.headers, ...active.bodies ].at(-1);
+            if (url === undefined) return void (last = {
+                at: Date.now(),
+                bytes: 0
+            });
+            if (bytes !== last.bytes) last = {
+                at: Date.now(),
+                bytes: bytes
+            };
+            const idle = Date.now() - last.at;
+            if (idle < o.stallMs) return;
+            stalled = {
+                url: url,
+                ms: idle
+            };
+            child.kill("SIGTERM");
+            setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS).unref();
+        }, Math.min(1e3, Math.max(50, o.stallMs / 4))) : undefined;
+        child.once("error", e => {
+            live.delete(child);
+            if (timer) clearInterval(timer);
+            reject(new Error(`cannot run ${go.bin}: ${e.message}`));
+        });
+        child.once("close", (code, signal) => {
+            live.delete(child);
+            if (timer) clearInterval(timer);
+            const stderr = signal && !stalled ? `${err}\ngo was killed by ${signal}` : err;
+            resolve({
+                exitCode: code ?? 1,
+                stdout: Buffer.concat(out).toString("utf8"),
+                stderr: stderr,
+                stalled: stalled
+            });
+        });
+    });
+}
+
+function track(active, line) {
+    const m = GET.exec(line.trimEnd());
+    if (!m) return;
+    if (m[2] === undefined) return void active.headers.add(m[1]);
+    active.headers.delete(m[1]);
+    if (/^: 2\d\d /.test(m[2]) && m[1].endsWith(".zip")) active.bodies.add(m[1]);
+}
+
+function downloading(gomodcache, url) {
+    const m = /^[a-z]+:\/\/[^/]+\/(.+)\/@v\/([^/]+\.zip)$/.exec(url);
+    if (!gomodcache || !m) return undefined;
+    let segments;
+    try {
+        segments = m[1].split("/").map(decodeURIComponent);
+    } catch {
+        return undefined;
+    }
+    const zip = decodeURIComponent(m[2]);
+    for (let i = 0; i < segments.length; i++) {
+        const dir = join(gomodcache, "cache", "download", ...segments.slice(i), "@v");
+        let names;
+        try {
+            names = readdirSync(dir);
+        } catch {
+            continue;
+        }
+        const tmp = names.filter(n => n.startsWith(zip) && n.endsWith(".tmp"));
+        return tmp.length === 0 ? undefined : tmp.reduce((sum, n) => sum + statSafe(join(dir, n)), 0);
+    }
+    return undefined;
+}
+
+function statSafe(p) {
+    try {
+        return statSync(p).size;
+    } catch {
+        return 0;
+    }
+}
+
+function withoutTrace(stderr) {
+    return stderr.split("\n").filter(l => !GET.test(l.trimEnd())).join("\n");
+}
+
 class ProxyListError extends Error {}
 
 function parseProxyList(text, inputName = "goproxy") {
@@ -94,10 +233,11 @@ function parseToken(token, inputName) {
         url: "",
         display: token
     };
+    const shown = redactUrl(token);
     let raw = token;
     if (!token.includes(":/") && !token.startsWith("/")) {
         if (!/[./]/.test(token)) {
-            throw new ProxyListError(`${inputName}: "${token}" is not a proxy; each entry is an http(s):// or file:// URL, "direct" or "off"`);
+            throw new ProxyListError(`${inputName}: "${shown}" is not a proxy; each entry is an http(s):// or file:// URL, "direct" or "off"`);
         }
         raw = "https://" + token;
     }
@@ -105,10 +245,10 @@ function parseToken(token, inputName) {
     try {
         url = new URL(raw.startsWith("/") ? "file://" + raw : raw);
     } catch {
-        throw new ProxyListError(`${inputName}: "${redactUrl(token)}" is not a valid URL (expected http(s)://host/path)`);
+        throw new ProxyListError(`${inputName}: "${shown}" is not a valid URL (expected http(s)://host/path)`);
     }
     if (![ "http:", "https:", "file:" ].includes(url.protocol)) {
-        throw new ProxyListError(`${inputName}: "${redactUrl(token)}" uses ${url.protocol}; proxies are http://, https:// or file:// URLs`);
+        throw new ProxyListError(`${inputName}: "${shown}" uses ${url.protocol}; proxies are http://, https:// or file:// URLs`);
     }
     const clean = raw.startsWith("/") ? "file://" + raw : raw;
     return {
@@ -157,6 +297,8 @@ function readInputs(get = defaultGetter, workspace = process.env.GITHUB_WORKSPAC
         preflight: oneOf("preflight", get("preflight"), [ "true", "false", "strict" ]),
         preflightTimeoutMs: seconds$1("preflight-timeout", get("preflight-timeout")),
         stallTimeoutMs: get("stall-timeout").trim() === "0" ? 0 : seconds$1("stall-timeout", get("stall-timeout")),
+        concurrency: get("concurrency").trim() === "" ? availableParallelism() : wholeNumber("concurrency", get("concurrency"), 1, 64),
+        shard: shard(get("shard")),
         retries: wholeNumber("retries", get("retries"), 0, 10),
         relay: bool("relay", get("relay")),
         cache: oneOf("cache", get("cache"), [ "true", "false", "restore-only" ]),
@@ -186,6 +328,9 @@ function workingDirectory(value, workspace) {
     if (!isDir) {
         throw new InputError(`working-directory: "${rel}" is not a directory; give a directory relative to the workspace (default ".")`);
     }
+    if (!insideWorkspace(workspace, abs)) {
+        throw new InputError(`working-directory: "${rel}" is outside the workspace (GITHUB_WORKSPACE), directly or through a symlink; give a directory inside it, relative to it`);
+    }
     return abs;
 }
 
@@ -209,11 +354,14 @@ function patterns(name, text) {
 
 function gosumdb(text) {
     const v = text.trim();
-    if (v === "") return undefined;
-    if (v === "off") return v;
-    const m = /^([^\s+]+)(\+\S+)?(?:\s+(\S+))?$/.exec(v);
-    if (!m || m[3] !== undefined && !/^https?:\/\/[^\s]+$/i.test(m[3])) {
-        throw new InputError(`gosumdb: "${v}" is not valid; accepted: "off", "name", "name+key" or "name+key https://url"`);
+    if (v === "" || v === "off") return v || undefined;
+    const [key, url, ...more] = v.split(/\s+/);
+    const plus = key.indexOf("+");
+    const name = plus < 0 ? key : key.slice(0, plus);
+    const verifier = plus < 0 ? undefined : key.slice(plus + 1);
+    const ok = more.length === 0 && /^[A-Za-z0-9][A-Za-z0-9.-]*(:\d{1,5})?$/.test(name) && (verifier === undefined || /^[0-9a-f]{8}\+[A-Za-z0-9/+=]+$/.test(verifier)) && (url === undefined || verifier !== undefined && /^https?:\/\/[^\s]+$/i.test(url));
+    if (!ok) {
+        throw new InputError(`gosumdb: "${v}" is not valid; accepted: "off", a database name ("sum.example.com"), its key ("name+hash+key"), ` + 'or its key and URL ("name+hash+key https://url")');
     }
     return v;
 }
@@ -231,10 +379,25 @@ function bool(name, value) {
 function seconds$1(name, value) {
     const v = value.trim();
     const n = Number(v);
-    if (v === "" || !/^\d*\.?\d+$/.test(v) || !Number.isFinite(n) || n <= 0 || n > 600) {
-        throw new InputError(`${name}: "${value}" is not accepted; give a positive number of seconds up to 600, such as 5 or 2.5`);
+    if (v === "" || !/^\d*\.?\d+$/.test(v) || !Number.isFinite(n) || n < .1 || n > 600) {
+        throw new InputError(`${name}: "${value}" is not accepted; give a number of seconds from 0.1 to 600, such as 5 or 2.5`);
     }
     return Math.round(n * 1e3);
+}
+
+function shard(text) {
+    const v = text.trim();
+    if (v === "") return undefined;
+    const m = /^(\d{1,4})\/(\d{1,4})$/.exec(v);
+    const index = Number(m?.[1]);
+    const count = Number(m?.[2]);
+    if (!m || count < 1 || index < 1 || index > count) {
+        throw new InputError(`shard: "${text}" is not accepted; give K/N with 1 <= K <= N, such as 2/8 (this job's part of N)`);
+    }
+    return {
+        index: index,
+        count: count
+    };
 }
 
 function wholeNumber(name, value, min, max) {
@@ -245,7 +408,9 @@ function wholeNumber(name, value, min, max) {
     return Number(v);
 }
 
-const TIDY_FLAG = /^-(e|v|x|compat=\d+\.\d+(\.\d+)?|go=\d+\.\d+(\.\d+)?((rc|beta)\d+)?)$/;
+const GO_VERSION = "(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:\\.(?:0|[1-9]\\d*)|(?:rc|beta)[1-9]\\d*)?";
+
+const TIDY_FLAG = new RegExp(`^-(e|v|x|compat=${GO_VERSION}|go=${GO_VERSION})$`);
 
 function tidyArgs(text) {
     const args = text.split(/\s+/).filter(a => a !== "");
@@ -316,6 +481,22 @@ function supportsTidyDiff(version) {
     const m = /^(\d+)\.(\d+)/.exec(version);
     if (!m) return true;
     return Number(m[1]) > 1 || Number(m[2]) >= 23;
+}
+
+function compareGoVersions(a, b) {
+    const nums = v => (/^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v) ?? []).slice(1).map(n => Number(n ?? 0));
+    const [x, y] = [ nums(a), nums(b) ];
+    for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+    return 0;
+}
+
+function checkTidyGoVersions(tidyArgs, goVersion) {
+    for (const a of tidyArgs) {
+        const m = /^--?(go|compat)=(.+)$/.exec(a);
+        if (m && /^\d/.test(goVersion) && compareGoVersions(m[2], goVersion) > 0) {
+            throw new InputError(`tidy-args: "${a}" names Go ${m[2]}, newer than the installed Go ${goVersion}; give a version up to ${goVersion}, or install a newer Go before this step`);
+        }
+    }
 }
 
 function stringEnv(env) {
@@ -484,22 +665,34 @@ class ModulesError extends Error {}
 
 async function discoverModules(o) {
     const all = unique(await autoDirs(o));
-    const dirs = o.patterns.length > 0 ? unique(await fromPatterns(o)) : all;
+    const dirs = o.patterns.length > 0 ? unique(await fromPatterns(o, new Set(all))) : all;
     if (dirs.length === 0) {
         throw new ModulesError(`no go.mod found in or below working-directory "${rel(o.workspace, o.workingDirectory)}"; set working-directory or modules`);
     }
-    const modules = await Promise.all(dirs.map(dir => readModule(o, dir)));
+    for (const dir of dirs) {
+        const why = moduleOutsideWorkspace(o.workspace, dir);
+        const input = o.patterns.length > 0 ? "modules" : "working-directory";
+        if (why) throw new ModulesError(`${input}: the module in "${rel(o.workspace, dir)}" cannot be checked: ${why}`);
+    }
+    const mine = o.shard ? dirs.filter(d => inShard(rel(o.workspace, d), o.shard)) : dirs;
+    const modules = await Promise.all(mine.map(dir => readModule(o, dir)));
     return {
         modules: modules,
         found: new Set([ ...all, ...dirs ]).size
     };
 }
 
+function inShard(relDir, shard) {
+    let h = 2166136261;
+    for (const byte of Buffer.from(relDir, "utf8")) h = Math.imul(h ^ byte, 16777619) >>> 0;
+    return h % shard.count === shard.index - 1;
+}
+
 function unique(dirs) {
     return [ ...new Set(dirs.map(d => path.resolve(d))) ].sort();
 }
 
-async function fromPatterns(o) {
+async function fromPatterns(o, discovered) {
     const glob = await (import("./shared/glob.js"));
     const out = [];
     for (const pattern of o.patterns) {
@@ -508,7 +701,7 @@ async function fromPatterns(o) {
             implicitDescendants: false,
             followSymbolicLinks: false
         });
-        const found = (await globber.glob()).filter(d => fs.existsSync(path.join(d, "go.mod")));
+        const found = (await globber.glob()).filter(d => fs.existsSync(path.join(d, "go.mod"))).filter(d => !pattern.includes("**") || discovered.has(path.resolve(d)) || named(pattern, path.relative(o.workingDirectory, d)));
         if (found.length === 0) {
             throw new ModulesError(`modules: "${pattern}" matches no directory with a go.mod; give module directories or globs relative to working-directory`);
         }
@@ -534,17 +727,25 @@ async function autoDirs(o) {
 
 const SKIP = new Set([ "vendor", "testdata", "node_modules" ]);
 
+const skipped = name => SKIP.has(name) || name.startsWith(".") || name.startsWith("_");
+
+function named(pattern, relDir) {
+    const elems = new Set(pattern.split("/"));
+    const segs = relDir.split(path.sep);
+    return segs.some(skipped) && segs.every(seg => !skipped(seg) || elems.has(seg));
+}
+
 function walk(dir, ignores) {
     const out = [];
     const entries = fs.readdirSync(dir, {
         withFileTypes: true
     });
-    if (entries.some(e => e.isFile() && e.name === "go.mod")) {
+    if (entries.some(e => (e.isFile() || e.isSymbolicLink()) && e.name === "go.mod")) {
         out.push(dir);
         ignores = [ ...ignores, ignoresOf(dir) ];
     }
     for (const e of entries) {
-        if (!e.isDirectory() || SKIP.has(e.name) || e.name.startsWith(".") || e.name.startsWith("_")) continue;
+        if (!e.isDirectory() || skipped(e.name)) continue;
         const sub = path.join(dir, e.name);
         if (ignores.some(i => ignored(i, sub))) continue;
         out.push(...walk(sub, ignores));
@@ -591,12 +792,13 @@ function firstLine(text) {
 }
 
 async function prepareAccess(i, runnerTemp, baseEnv) {
-    const netrcFile = i.netrc ? await writeNetrc(i.netrc, runnerTemp) : undefined;
+    const netrcFile = i.netrc ? guardCredentialFile(await writeNetrc(i.netrc, runnerTemp)) : undefined;
     const ca = i.caCertificates ? await writeCaBundle(i.caCertificates, runnerTemp, baseEnv) : undefined;
+    const token = await writeGitTokenConfig(i.token, i.privateHosts, runnerTemp);
+    const gitConfigFile = token ? guardCredentialFile(token) : undefined;
     const env = credentialEnv({
         baseEnv: baseEnv,
-        token: i.token,
-        hosts: i.privateHosts,
+        gitConfigFile: gitConfigFile,
         netrcFile: netrcFile,
         caBundleFile: ca?.bundleFile
     });
@@ -607,7 +809,8 @@ async function prepareAccess(i, runnerTemp, baseEnv) {
             ...baseEnv,
             ...env
         }),
-        netrcFile: netrcFile
+        netrcFile: netrcFile,
+        gitConfigFile: gitConfigFile
     };
 }
 
@@ -769,6 +972,8 @@ const defaultPorts = {
     "socks5:": "1080"
 };
 
+const PROXY_VARIABLES = [ "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy" ];
+
 function proxyEnv(env = process.env) {
     const proxy = name => {
         const raw = firstSet(env, name, name.toLowerCase());
@@ -792,6 +997,7 @@ function egressProxyFor(target, env = process.env) {
 }
 
 function egressProxySummary(env) {
+    for (const name of PROXY_VARIABLES) if (env[name]) redactUrl(env[name]);
     const pe = proxyEnv(env);
     const name = pe.https ? "HTTPS_PROXY" : pe.http ? "HTTP_PROXY" : undefined;
     const raw = name && firstSet(env, name, name.toLowerCase());
@@ -1495,14 +1701,9 @@ function proxyUrl(p) {
     }
 }
 
-function netrcApplies(u, machines) {
-    const full = (u.host + u.pathname).replace(/\/+$/, "");
-    return machines.some(m => m === u.host || m === u.hostname || full === m || full.startsWith(m + "/"));
-}
-
 function hasCredentials(p, machines) {
     const u = proxyUrl(p);
-    return !!u && (u.username !== "" || u.password !== "" || netrcApplies(u, machines));
+    return !!u && (u.username !== "" || u.password !== "" || netrcMachineFor(machines, u.href) !== undefined);
 }
 
 function plainHttpCredentials(proxies, machines) {
@@ -1940,17 +2141,26 @@ const DEFAULT_BREAKER = {
 
 const MAX_SAMPLES = 1e3;
 
+const LAST_RESORT_WAIT_MS = 2e3;
+
+const DEMOTION_TERM = 8;
+
+const DEMOTION_TERM_CAP = 512;
+
 class Upstream {
     url;
     display;
     index;
     opts;
-    healthy=undefined;
-    tripped=false;
-    demoted=false;
+    health=undefined;
+    open=false;
+    isDemoted=false;
+    demotions=0;
+    deliveredElsewhere=0;
     demotedFor;
     consecutive=0;
     alive=false;
+    delivered=0;
     ttfb=[];
     counts={
         requests: 0,
@@ -1967,6 +2177,21 @@ class Upstream {
         this.index = index;
         this.opts = opts;
     }
+    get healthy() {
+        return this.health;
+    }
+    get tripped() {
+        return this.open;
+    }
+    get demoted() {
+        return this.isDemoted;
+    }
+    get deliveries() {
+        return this.delivered;
+    }
+    setVerdict(healthy) {
+        this.health = healthy;
+    }
     answered(ttfbMs) {
         this.consecutive = 0;
         this.alive = true;
@@ -1976,11 +2201,20 @@ class Upstream {
         }
     }
     demote(why) {
-        this.demoted = true;
+        if (!this.isDemoted) this.demotions++;
+        this.isDemoted = true;
+        this.deliveredElsewhere = 0;
         this.demotedFor = why;
     }
-    promote() {
-        this.demoted = false;
+    won() {
+        this.delivered++;
+        this.isDemoted = false;
+        this.demotions = 0;
+    }
+    outlived() {
+        if (!this.isDemoted) return;
+        const term = Math.min(DEMOTION_TERM_CAP, DEMOTION_TERM * 2 ** (this.demotions - 1));
+        if (++this.deliveredElsewhere >= term) this.isDemoted = false;
     }
     outrun() {
         this.counts.unanswered++;
@@ -1989,7 +2223,13 @@ class Upstream {
     failed() {
         this.counts.failures++;
         this.consecutive++;
-        if (this.consecutive >= (this.alive ? this.opts.tripAfterIfAlive : this.opts.tripAfter)) this.tripped = true;
+        if (this.consecutive >= (this.alive ? this.opts.tripAfterIfAlive : this.opts.tripAfter)) this.open = true;
+    }
+    trip() {
+        this.open = true;
+    }
+    headersWaitMs(firstByteTimeoutMs) {
+        return this.healthy === false ? Math.min(firstByteTimeoutMs, LAST_RESORT_WAIT_MS) : firstByteTimeoutMs;
     }
     medianTtfb() {
         return median(this.ttfb);
@@ -2031,11 +2271,18 @@ class UpstreamPool {
     setHealthy(url, healthy) {
         for (const u of this.all) {
             if (u.url !== url) continue;
-            u.healthy = healthy;
+            u.setVerdict(healthy);
             if (!healthy && this.all.some(o => o !== u && !o.tripped && o.healthy !== false)) {
                 for (const ac of u.waiting) ac.abort(new Error("preflight marked the upstream unhealthy"));
             }
         }
+    }
+    delivered(winner) {
+        winner.won();
+        for (const u of this.all) if (u !== winner) u.outlived();
+    }
+    timedOut(up) {
+        if (up.healthy === false && this.order().every(u => u.healthy === false)) up.trip();
     }
     allDown() {
         return this.all.every(u => u.tripped || u.healthy === false);
@@ -2130,6 +2377,50 @@ function backoffMs(retry, baseMs, capMs, random = Math.random) {
     return Math.floor(random() * ceiling);
 }
 
+function isSlowFailure(f) {
+    return f.kind === "first-byte-timeout" || f.kind === "connect-timeout" || f.kind === "stall";
+}
+
+const FAST_RETRY_MS = {
+    min: 10,
+    max: 50
+};
+
+function retryWaitMs(w, random = Math.random) {
+    const f = w.failure;
+    const retryAfter = f?.retryAfterMs ?? 0;
+    if (f && isSlowFailure(f)) return Math.max(backoffMs(w.slowRetries, w.baseMs, w.capMs, random), retryAfter);
+    const {min: min, max: max} = FAST_RETRY_MS;
+    const jitter = w.sameUpstream ? min + Math.floor(random() * (max - min)) : 0;
+    return Math.max(jitter, retryAfter);
+}
+
+class RetryBudget {
+    tries;
+    started;
+    opts;
+    extra=0;
+    constructor(tries, started, opts = RETRY_WINDOW) {
+        this.tries = tries;
+        this.started = started;
+        this.opts = opts;
+    }
+    allows(now, lucky) {
+        if (this.tries > 0) return true;
+        return lucky && this.extra < this.opts.extraCap && now - this.started < this.opts.windowMs;
+    }
+    spend(now, lucky) {
+        if (!this.allows(now, lucky)) return false;
+        if (this.tries > 0) this.tries--; else this.extra++;
+        return true;
+    }
+}
+
+const RETRY_WINDOW = {
+    windowMs: 15e3,
+    extraCap: 12
+};
+
 function parseRetryAfter(value, capMs, now = Date.now()) {
     if (!value) return undefined;
     const trimmed = value.trim();
@@ -2147,7 +2438,6 @@ function planNext(order, tries, retriesLeft) {
         upstream: u,
         retry: false
     };
-    if (retriesLeft <= 0) return undefined;
     let best;
     let bestAttempts = Infinity;
     for (const u of order) {
@@ -2318,6 +2608,68 @@ function discard(body) {
     body.destroy();
 }
 
+const REDIRECTS = new Set([ 300, 301, 302, 303, 307, 308 ]);
+
+const MAX_REDIRECTS = 10;
+
+class InsecureRedirect extends Error {}
+
+function followingRedirects(base) {
+    return base.compose(refuseDowngrade, undiciSubsetExports.interceptors.redirect({
+        maxRedirections: MAX_REDIRECTS
+    }));
+}
+
+function refuseDowngrade(dispatch) {
+    const firstScheme = new WeakMap;
+    return (opts, handler) => {
+        const here = new URL(opts.path, opts.origin);
+        const first = firstScheme.get(handler) ?? here.protocol;
+        firstScheme.set(handler, first);
+        return dispatch(opts, first === "https:" ? new DowngradeGuard(handler, here) : handler);
+    };
+}
+
+class DowngradeGuard {
+    next;
+    here;
+    constructor(next, here) {
+        this.next = next;
+        this.here = here;
+    }
+    onRequestStart(controller, context) {
+        this.next.onRequestStart?.(controller, context);
+    }
+    onRequestUpgrade(...args) {
+        this.next.onRequestUpgrade?.(...args);
+    }
+    onResponseStart(controller, status, headers, message) {
+        const location = REDIRECTS.has(status) ? [ headers.location ].flat()[0] : undefined;
+        const to = location ? parseUrl(location, this.here) : undefined;
+        if (to && to.protocol !== "https:") {
+            throw new InsecureRedirect(`redirected from secure URL ${redactUrl(this.here.href)} to insecure URL ${redactUrl(to.href)}`);
+        }
+        this.next.onResponseStart?.(controller, status, headers, message);
+    }
+    onResponseData(controller, chunk) {
+        this.next.onResponseData?.(controller, chunk);
+    }
+    onResponseEnd(controller, trailers) {
+        this.next.onResponseEnd?.(controller, trailers);
+    }
+    onResponseError(controller, error) {
+        this.next.onResponseError?.(controller, error);
+    }
+}
+
+function parseUrl(location, base) {
+    try {
+        return new URL(location, base);
+    } catch {
+        return undefined;
+    }
+}
+
 const MEMORY_LIMIT = 1 << 20;
 
 const SIZE_LIMIT = 512 * (1 << 20);
@@ -2378,6 +2730,9 @@ class Spool {
     disposed;
     constructor(store) {
         this.store = store;
+    }
+    get onDisk() {
+        return this.file !== undefined;
     }
     async append(chunk) {
         if (this.disposed) throw new Error("spool disposed");
@@ -2447,6 +2802,43 @@ class Spool {
     }
 }
 
+function newRequest(cfg, path, userAgent, cancelled) {
+    return {
+        cfg: cfg,
+        path: path,
+        budget: new RetryBudget(cfg.retries, performance.now()),
+        deliveriesAtStart: new Map(cfg.pool.all.map(u => [ u, u.deliveries ])),
+        slowRetries: 0,
+        cancelled: cancelled,
+        userAgent: userAgent
+    };
+}
+
+function lucky(req, up) {
+    return up.deliveries > (req.deliveriesAtStart.get(up) ?? 0);
+}
+
+function mayRetry(req, up) {
+    return req.budget.allows(performance.now(), lucky(req, up));
+}
+
+function spendRetry(req, up) {
+    return req.budget.spend(performance.now(), lucky(req, up));
+}
+
+function retryDelayMs(req, up, failure) {
+    const {backoffBaseMs: baseMs, backoffCapMs: capMs} = req.cfg;
+    const ms = retryWaitMs({
+        failure: failure,
+        sameUpstream: up === req.lastFailed,
+        slowRetries: req.slowRetries,
+        baseMs: baseMs,
+        capMs: capMs
+    });
+    if (failure && isSlowFailure(failure)) req.slowRetries++;
+    return ms;
+}
+
 class Lane {
     req;
     up;
@@ -2460,7 +2852,7 @@ class Lane {
         this.req = req;
         this.up = up;
         this.opts = opts;
-        this.signal = AbortSignal.any([ this.abort.signal, req.cancel.signal, req.cfg.closing ]);
+        this.signal = AbortSignal.any([ this.abort.signal, req.cancelled, req.cfg.closing ]);
         if (opts.retry) up.counts.retries++;
         if (opts.hedge) up.counts.hedges++;
         this.done = this.run().catch(err => {
@@ -2515,6 +2907,8 @@ class Lane {
         const waiting = new AbortController;
         this.up.counts.requests++;
         this.up.waiting.add(waiting);
+        const waitMs = this.up.headersWaitMs(cfg.firstByteTimeoutMs);
+        const cut = waitMs < cfg.firstByteTimeoutMs ? setTimeout(() => waiting.abort(new Error(`no answer within ${waitMs / 1e3} s; preflight had found it down`)), waitMs) : undefined;
         let r;
         try {
             r = await attempt(cfg.targets.get(this.up), this.req.path, {
@@ -2526,6 +2920,7 @@ class Lane {
                 userAgent: this.req.userAgent
             });
         } finally {
+            clearTimeout(cut);
             this.up.waiting.delete(waiting);
         }
         if (this.signal.aborted) {
@@ -2534,6 +2929,7 @@ class Lane {
         }
         if (r.type === "failure") {
             this.up.failed();
+            this.req.lastFailed = this.up;
             if (r.failure.kind === "first-byte-timeout" || r.failure.kind === "connect-timeout") this.up.demote("silent");
         } else this.up.answered(r.type === "ok" ? r.ttfbMs : undefined);
         return r;
@@ -2564,8 +2960,9 @@ class Lane {
                 detail: `body ended after ${spool.size} of ${meta.total} bytes`
             } : bodyFailure(err);
             this.up.failed();
+            this.req.lastFailed = this.up;
             if (failure.kind === "stall") this.up.demote("stalled");
-            const next = await this.resume(spool, meta);
+            const next = await this.resume(spool, meta, failure);
             if (next.type === "failure") return {
                 type: "failure",
                 failure: next.failure ?? failure
@@ -2587,13 +2984,12 @@ class Lane {
             return err ?? new Error("upstream body failed");
         }
     }
-    async resume(spool, meta) {
-        if (!meta.ranges || this.req.retriesLeft <= 0 || this.up.tripped) return {
+    async resume(spool, meta, broke) {
+        if (!meta.ranges || this.up.tripped || !spendRetry(this.req, this.up)) return {
             type: "failure"
         };
-        this.req.retriesLeft--;
         this.up.counts.retries++;
-        await setTimeout$1(retryDelayMs(this.req, undefined), undefined, {
+        await setTimeout$1(retryDelayMs(this.req, this.up, broke), undefined, {
             signal: this.signal
         }).catch(() => undefined);
         if (this.signal.aborted) return {
@@ -2668,10 +3064,6 @@ function bodyFailure(err) {
     };
 }
 
-function retryDelayMs(req, retryAfterMs) {
-    return Math.max(backoffMs(req.retryNo++, req.cfg.backoffBaseMs, req.cfg.backoffCapMs), retryAfterMs ?? 0);
-}
-
 function rangeFits(contentRange, start, total) {
     const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange?.trim() ?? "");
     if (!m || Number(m[1]) !== start) return false;
@@ -2684,24 +3076,25 @@ class Race {
     running=new Map;
     tries=new Map;
     outcomes=new Map;
-    retryAfter=new Map;
+    lastFailure=new Map;
     constructor(req) {
         this.req = req;
     }
     get stopped() {
-        return this.req.cancel.signal.aborted || this.req.cfg.closing.aborted;
+        return this.req.cancelled.aborted || this.req.cfg.closing.aborted;
     }
     plan() {
         const idle = this.req.cfg.pool.order().filter(u => !this.running.has(u));
-        return planNext(idle, this.tries, this.req.retriesLeft);
+        const next = planNext(idle, this.tries);
+        return next && (!next.retry || mayRetry(this.req, next.upstream)) ? next : undefined;
     }
     launch(hedge) {
         const next = this.plan();
         if (!next) return false;
         let delayMs = 0;
         if (next.retry) {
-            this.req.retriesLeft--;
-            delayMs = retryDelayMs(this.req, this.retryAfter.get(next.upstream));
+            spendRetry(this.req, next.upstream);
+            delayMs = retryDelayMs(this.req, next.upstream, this.lastFailure.get(next.upstream));
         }
         this.running.set(next.upstream, new Lane(this.req, next.upstream, {
             retry: next.retry,
@@ -2729,12 +3122,9 @@ class Race {
         if (result.type === "ok") return;
         t.retryable = result.type === "failure" && isTransient(result.failure);
         this.outcomes.set(lane.up, result);
-        this.retryAfter.set(lane.up, result.type === "failure" ? result.failure.retryAfterMs : undefined);
-        if (result.type === "failure") this.confirmBroken(lane.up, result.failure);
-    }
-    confirmBroken(up, f) {
-        const timeout = f.kind === "first-byte-timeout" || f.kind === "connect-timeout";
-        if (timeout && up.healthy === false && this.req.cfg.pool.order().every(u => u.healthy === false)) up.tripped = true;
+        this.lastFailure.set(lane.up, result.type === "failure" ? result.failure : undefined);
+        const f = result.type === "failure" ? result.failure : undefined;
+        if (f?.kind === "first-byte-timeout" || f?.kind === "connect-timeout") this.req.cfg.pool.timedOut(lane.up);
     }
     allSaidNotFound() {
         const inService = this.req.cfg.pool.order();
@@ -2744,7 +3134,7 @@ class Race {
         });
     }
     settle(winner) {
-        winner.promote();
+        this.req.cfg.pool.delivered(winner);
         for (const lane of this.running.values()) {
             if (lane.stuck) lane.up.outrun();
             lane.cancel("another upstream delivered first");
@@ -2814,41 +3204,162 @@ async function runRace(req) {
     }
 }
 
+class Held {
+    spool;
+    status;
+    contentType;
+    users=0;
+    kept=false;
+    constructor(spool, status, contentType) {
+        this.spool = spool;
+        this.status = status;
+        this.contentType = contentType;
+    }
+    acquire(n = 1) {
+        this.users += n;
+    }
+    release(n = 1) {
+        this.users -= n;
+        if (this.users <= 0 && !this.kept) void this.spool.dispose();
+    }
+}
+
+const KEEP_BYTES = 32 << 20;
+
+const CANONICAL = /^v(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+incompatible)?$/;
+
+function immutablePath(path) {
+    const m = /\/@v\/([^/]+)\.(?:info|mod|zip)$/.exec(path);
+    const version = m ? unescapeVersion(m[1]) : undefined;
+    return version !== undefined && CANONICAL.test(version);
+}
+
+class Sharing {
+    keepBytes;
+    flights=new Map;
+    kept=new Map;
+    bytes=0;
+    constructor(keepBytes = KEEP_BYTES) {
+        this.keepBytes = keepBytes;
+    }
+    get(path, gone, start) {
+        const hit = this.kept.get(path);
+        if (hit) {
+            this.kept.delete(path);
+            this.kept.set(path, hit);
+            hit.acquire();
+            return Promise.resolve({
+                type: "body",
+                body: hit
+            });
+        }
+        if (gone.aborted) return Promise.resolve({
+            type: "gone"
+        });
+        const flight = this.flights.get(path) ?? this.launch(path, start);
+        return new Promise(resolve => {
+            const onGone = () => {
+                flight.waiters.delete(waiter);
+                if (flight.waiters.size === 0) flight.cancel.abort(new Error("go closed the connection"));
+                resolve({
+                    type: "gone"
+                });
+            };
+            const waiter = d => {
+                gone.removeEventListener("abort", onGone);
+                resolve(d);
+            };
+            flight.waiters.add(waiter);
+            gone.addEventListener("abort", onGone, {
+                once: true
+            });
+        });
+    }
+    launch(path, start) {
+        const flight = {
+            waiters: new Set,
+            cancel: new AbortController
+        };
+        this.flights.set(path, flight);
+        const internal = {
+            type: "reply",
+            reply: {
+                status: 502,
+                contentType: "text/plain; charset=utf-8",
+                text: "go-tidy-guard relay: internal error\n"
+            }
+        };
+        void start(flight.cancel.signal).catch(() => internal).then(d => {
+            this.flights.delete(path);
+            if (d.type === "body") {
+                if (immutablePath(path)) this.keep(path, d.body);
+                d.body.acquire(flight.waiters.size);
+                d.body.release(0);
+            }
+            for (const w of flight.waiters) w(d);
+        });
+        return flight;
+    }
+    keep(path, held) {
+        if (held.spool.onDisk) return;
+        held.kept = true;
+        this.kept.set(path, held);
+        this.bytes += held.spool.size;
+        for (const [p, h] of this.kept) {
+            if (this.bytes <= this.keepBytes) break;
+            this.kept.delete(p);
+            this.bytes -= h.spool.size;
+            h.kept = false;
+            h.release(0);
+        }
+    }
+}
+
 async function serve(cfg, path, userAgent, res) {
-    const req = {
-        cfg: cfg,
-        path: path,
-        retriesLeft: cfg.retries,
-        retryNo: 0,
-        cancel: new AbortController,
-        userAgent: userAgent
-    };
+    const gone = new AbortController;
     res.once("close", () => {
-        if (!res.writableFinished) req.cancel.abort(new Error("go closed the connection"));
+        if (!res.writableFinished) gone.abort(new Error("go closed the connection"));
     });
-    const won = await runRace(req);
-    if (won.type === "gone") return;
-    if (won.type === "ok") {
-        const {spool: spool, status: status, contentType: contentType} = won.result;
+    const got = await cfg.sharing.get(path, gone.signal, cancel => fetchPath(cfg, path, userAgent, cancel));
+    if (got.type === "gone") return;
+    if (got.type === "body") {
+        const {spool: spool, status: status, contentType: contentType} = got.body;
         try {
             await spool.sendTo(res, status, contentType ? {
                 "content-type": contentType
             } : {});
         } finally {
-            await spool.dispose();
+            got.body.release();
         }
         return;
+    }
+    const {reply: reply} = got;
+    res.writeHead(reply.status, {
+        "content-type": reply.contentType,
+        "content-length": Buffer.byteLength(reply.text)
+    });
+    res.end(reply.text);
+}
+
+async function fetchPath(cfg, path, userAgent, cancel) {
+    const won = await runRace(newRequest(cfg, path, userAgent, cancel));
+    if (won.type === "gone") return won;
+    if (won.type === "ok") {
+        const {spool: spool, status: status, contentType: contentType} = won.result;
+        return {
+            type: "body",
+            body: new Held(spool, status, contentType)
+        };
     }
     const reply = finalReply(path, cfg.pool.all.map(u => ({
         display: u.display,
         outcome: won.outcomes.get(u),
         tripped: u.tripped
     })));
-    res.writeHead(reply.status, {
-        "content-type": reply.contentType,
-        "content-length": Buffer.byteLength(reply.text)
-    });
-    res.end(reply.text);
+    return {
+        type: "reply",
+        reply: reply
+    };
 }
 
 const DEFAULTS = {
@@ -2960,9 +3471,7 @@ async function startRelay(opts) {
     const base = opts.dispatcher ?? createDispatcher({
         connectTimeoutMs: t.connectTimeoutMs
     });
-    const dispatcher = base.compose(undiciSubsetExports.interceptors.redirect({
-        maxRedirections: 10
-    }));
+    const dispatcher = followingRedirects(base);
     const closing = new AbortController;
     const spools = new SpoolStore(opts.spoolDir || process.env.RUNNER_TEMP || tmpdir());
     const cfg = {
@@ -2976,6 +3485,7 @@ async function startRelay(opts) {
         backoffBaseMs: t.backoffBaseMs,
         backoffCapMs: BACKOFF_CAP_MS,
         spools: spools,
+        sharing: new Sharing,
         closing: closing.signal
     };
     const prefix = randomBytes(18).toString("base64url");
@@ -3062,12 +3572,16 @@ async function startNetwork(inputs, settings, trust, probeModule) {
     const finishPreflight = async () => pre?.finish();
     if (!inputs.relay || upstreams.length === 0) {
         const goproxy = formatProxyList(asWritten([ ...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest ]), "|");
+        const none = {
+            stats: () => [],
+            allDown: () => false,
+            downReport: () => undefined
+        };
         return {
             goproxy: goproxy,
             exportGoproxy: exportGoproxy,
             finishPreflight: finishPreflight,
-            stats: () => [],
-            allDown: () => false,
+            ...none,
             close: async () => {}
         };
     }
@@ -3091,6 +3605,7 @@ async function startNetwork(inputs, settings, trust, probeModule) {
         finishPreflight: finishPreflight,
         stats: () => relay.stats(),
         allDown: () => relay.allDown(),
+        downReport: () => relay.allDown() ? downReport(relay.stats(), seen) : undefined,
         close: async () => {
             await relay.close();
             await dispatcher.close();
@@ -3107,126 +3622,13 @@ function follow(pre, relay, seen, upstreams) {
     pre?.onResult(apply);
 }
 
-const GET = /^# get (\S+)(: .*)?$/;
-
-const KILL_GRACE_MS = 2e3;
-
-function runGoWatched(go, verbs, args, o) {
-    const argv = [ ...verbs, ...args.some(a => a === "-x" || a === "--x") ? [] : [ "-x" ], ...args ];
-    return new Promise((resolve, reject) => {
-        const child = spawn(go.bin, argv, {
-            cwd: o.cwd,
-            env: o.env,
-            windowsHide: true
-        });
-        const out = [];
-        let err = "";
-        let partial = "";
-        const active = {
-            headers: new Set,
-            bodies: new Set
-        };
-        let last = {
-            at: Date.now(),
-            bytes: 0
-        };
-        let stalled;
-        child.stdout.on("data", b => out.push(b));
-        child.stderr.setEncoding("utf8");
-        child.stderr.on("data", s => {
-            err += s;
-            last = {
-                at: Date.now(),
-                bytes: last.bytes
-            };
-            const lines = (partial + s).split("\n");
-            partial = lines.pop() ?? "";
-            for (const line of lines) track(active, line);
-        });
-        const timer = o.stallMs > 0 ? setInterval(() => {
-            if (stalled) return;
-            let bytes = 0;
-            for (const url of active.bodies) {
-                const n = downloading(o.gomodcache, url);
-                if (n === undefined) active.bodies.delete(url); else bytes += n;
-            }
-            const url = [ ...active.headers, ...active.bodies ].at(-1);
-            if (url === undefined) return void (last = {
-                at: Date.now(),
-                bytes: 0
-            });
-            if (bytes !== last.bytes) last = {
-                at: Date.now(),
-                bytes: bytes
-            };
-            const idle = Date.now() - last.at;
-            if (idle < o.stallMs) return;
-            stalled = {
-                url: url,
-                ms: idle
-            };
-            child.kill("SIGTERM");
-            setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS).unref();
-        }, Math.min(1e3, Math.max(50, o.stallMs / 4))) : undefined;
-        child.once("error", e => {
-            if (timer) clearInterval(timer);
-            reject(new Error(`cannot run ${go.bin}: ${e.message}`));
-        });
-        child.once("close", (code, signal) => {
-            if (timer) clearInterval(timer);
-            const stderr = signal && !stalled ? `${err}\ngo was killed by ${signal}` : err;
-            resolve({
-                exitCode: code ?? 1,
-                stdout: Buffer.concat(out).toString("utf8"),
-                stderr: stderr,
-                stalled: stalled
-            });
-        });
+function downReport(stats, seen) {
+    const each = stats.map(s => {
+        const verdict = seen.find(r => r.role === "proxy" && r.endpoint === s.upstream)?.verdict;
+        const found = [ verdict && `preflight: ${verdict}`, s.tripped && "relay: out of service after failing" ].filter(Boolean);
+        return `${s.upstream} (${found.join("; ") || "down"})`;
     });
-}
-
-function track(active, line) {
-    const m = GET.exec(line.trimEnd());
-    if (!m) return;
-    if (m[2] === undefined) return void active.headers.add(m[1]);
-    active.headers.delete(m[1]);
-    if (/^: 2\d\d /.test(m[2]) && m[1].endsWith(".zip")) active.bodies.add(m[1]);
-}
-
-function downloading(gomodcache, url) {
-    const m = /^[a-z]+:\/\/[^/]+\/(.+)\/@v\/([^/]+\.zip)$/.exec(url);
-    if (!gomodcache || !m) return undefined;
-    let segments;
-    try {
-        segments = m[1].split("/").map(decodeURIComponent);
-    } catch {
-        return undefined;
-    }
-    const zip = decodeURIComponent(m[2]);
-    for (let i = 0; i < segments.length; i++) {
-        const dir = join(gomodcache, "cache", "download", ...segments.slice(i), "@v");
-        let names;
-        try {
-            names = readdirSync(dir);
-        } catch {
-            continue;
-        }
-        const tmp = names.filter(n => n.startsWith(zip) && n.endsWith(".tmp"));
-        return tmp.length === 0 ? undefined : tmp.reduce((sum, n) => sum + statSafe(join(dir, n)), 0);
-    }
-    return undefined;
-}
-
-function statSafe(p) {
-    try {
-        return statSync(p).size;
-    } catch {
-        return 0;
-    }
-}
-
-function withoutTrace(stderr) {
-    return stderr.split("\n").filter(l => !GET.test(l.trimEnd())).join("\n");
+    return `Every module proxy is down: ${each.join(", ")}`;
 }
 
 const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
@@ -4040,15 +4442,8 @@ function classifyGoError(stderr, exitCode) {
 
 function toolchainHint(stderr, goLine) {
     const need = /requires go >= (\d+\.\d+(?:\.\d+)?)/.exec(stderr)?.[1];
-    if (!need || !goLine || compareGo(goLine, need) >= 0) return undefined;
+    if (!need || !goLine || compareGoVersions(goLine, need) >= 0) return undefined;
     return `A dependency needs Go ${need} or newer, but go.mod says \`go ${goLine}\`: install Go ${need} or newer before this step ` + `(actions/setup-go with \`go-version: '${need}'\`; \`go-version-file: go.mod\` would install ${goLine} again). ` + "go mod tidy then raises the go line.";
-}
-
-function compareGo(a, b) {
-    const nums = v => (/^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v) ?? []).slice(1).map(n => Number(n ?? 0));
-    const [x, y] = [ nums(a), nums(b) ];
-    for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
-    return 0;
 }
 
 function describeProxyPath(path) {
@@ -4122,7 +4517,9 @@ function policyRefusal(output, ctx) {
     const viaRelay = ctx.relayUrl !== undefined && url.startsWith(ctx.relayUrl);
     const creds = ctx.proxyCredentialHosts ?? [];
     const host = hostOf(url);
-    if (viaRelay ? creds.length > 0 : host === undefined || creds.includes(host) || ctx.netrcHosts.includes(host)) return undefined;
+    if (viaRelay ? creds.length > 0 : host === undefined || creds.includes(host) || netrcMachineFor(ctx.netrcHosts, url) !== undefined) {
+        return undefined;
+    }
     const asked = moduleOfUrl(url, viaRelay ? ctx.relayUrl : undefined) ?? "a module";
     const who = viaRelay ? "An upstream module proxy" : `The module proxy ${host}`;
     const said = quoteServerText(/server response:\s*(.*)/.exec(output)?.[1]);
@@ -4163,7 +4560,7 @@ function gitHint(host, ctx) {
 function proxyHint(url, status, ctx) {
     const host = hostOf(url);
     const display = host ?? "the proxy";
-    const hasNetrc = host !== undefined && ctx.netrcHosts.some(m => m === host || m.split("/")[0] === host);
+    const hasNetrc = netrcMachineFor(ctx.netrcHosts, url) !== undefined;
     if (status === "403") {
         return `${display} answered 403 Forbidden: the credentials were accepted but lack access; check the user in the ` + "`goproxy` URL or the `netrc` entry for this host.";
     }
@@ -4178,21 +4575,17 @@ function proxyHint(url, status, ctx) {
 
 const FILES = [ "go.mod", "go.sum" ];
 
-async function tidyModules(modules, o) {
-    const results = [];
-    for (const m of modules) results.push(await tidyWithRetries(m, o));
-    return results;
-}
-
-async function tidyWithRetries(module, o) {
+async function tidyWithRetries(module, o, gate) {
     const started = Date.now();
     let attempts = 0;
     for (;;) {
         attempts++;
         const outcome = await tidyOnce(module, o);
         const err = outcome.error;
-        const retry = err?.transient && attempts <= o.retries && (o.mayRetry?.() ?? true);
-        if (!retry) return finish(module, o.mode, outcome, attempts, Date.now() - started);
+        const retry = err?.transient && attempts <= o.retries && (o.mayRetry?.() ?? true) && (gate?.mayRetry(err) ?? true);
+        if (retry) continue;
+        if (err) gate?.gaveUp(err);
+        return finish(module, o.mode, outcome, attempts, Date.now() - started);
     }
 }
 
@@ -4219,22 +4612,47 @@ async function tidyOnce(module, o) {
             error: explain(r, o, before["go.mod"])
         };
     }
+    if (o.mode === "check") return tidyCopy(module, o, before, watch);
     const r = await runGoWatched(o.go, [ "mod", "tidy" ], o.tidyArgs, watch);
     const after = readFiles(module.dir);
-    if (o.mode === "check") await restoreFiles(module.dir, before, after);
     if (r.exitCode !== 0 || r.stalled) {
-        if (o.mode === "fix") await restoreFiles(module.dir, before, after);
+        await restoreFiles(module.dir, before, after);
         return {
             diffs: [],
             before: before,
             error: explain(r, o, before["go.mod"])
         };
     }
-    const patch = FILES.map(f => tidyDiff(f, text(before[f]), text(after[f]))).join("");
     return {
-        diffs: parseTidyDiff(patch),
+        diffs: diffFiles(before, after),
         before: before
     };
+}
+
+async function tidyCopy(module, o, before, watch) {
+    const copy = mkdtempSync(path.join(o.scratchDir ?? tmpdir(), "gtg-tidy-"));
+    try {
+        for (const f of FILES) if (before[f]) writeFileSync(path.join(copy, f), before[f]);
+        const r = await runGoWatched(o.go, [ "mod", "tidy" ], [ `-modfile=${path.join(copy, "go.mod")}`, ...o.tidyArgs ], watch);
+        if (r.exitCode !== 0 || r.stalled) return {
+            diffs: [],
+            before: before,
+            error: explain(r, o, before["go.mod"])
+        };
+        return {
+            diffs: diffFiles(before, readFiles(copy)),
+            before: before
+        };
+    } finally {
+        await fs$1.rm(copy, {
+            recursive: true,
+            force: true
+        });
+    }
+}
+
+function diffFiles(before, after) {
+    return parseTidyDiff(FILES.map(f => tidyDiff(f, text(before[f]), text(after[f]))).join(""));
 }
 
 function explain(r, o, gomod) {
@@ -4244,10 +4662,11 @@ function explain(r, o, gomod) {
     const goLine = gomod ? scanGoMod(text(gomod)).go?.version : undefined;
     const e = r.stalled ? stalledError(r.stalled) : refineHint(classifyGoError(stderr, r.exitCode), stderr, o.auth, goLine);
     const relay = o.auth?.relayUrl;
+    const down = e.class === "network" ? o.downReport?.() : undefined;
     return {
         ...e,
         message: describeRelayUrls(e.message, relay),
-        hint: describeRelayUrls(e.hint, relay),
+        hint: describeRelayUrls(down ? `${down}. ${e.hint}` : e.hint, relay),
         output: describeRelayUrls(output, relay)
     };
 }
@@ -4340,6 +4759,82 @@ async function restoreFiles(dir, before, after) {
     }
 }
 
+async function tidyModules(modules, o) {
+    const order = slowestFirst(modules, o.timings ?? {});
+    const gate = new SharedRetries(o.retries * Math.max(1, o.concurrency ?? 1));
+    const results = new Map;
+    let next = 0;
+    const lane = async () => {
+        while (next < order.length) {
+            const m = order[next++];
+            results.set(m, await tidyWithRetries(m, o, gate));
+        }
+    };
+    const lanes = Math.max(1, Math.min(o.concurrency ?? availableParallelism(), order.length));
+    await Promise.all(Array.from({
+        length: lanes
+    }, lane));
+    return modules.map(m => results.get(m));
+}
+
+function slowestFirst(modules, timings) {
+    const ms = m => timings[m.rel] ?? Infinity;
+    return [ ...modules ].sort((a, b) => ms(b) - ms(a) || (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+class SharedRetries {
+    left;
+    failed=new Set;
+    constructor(left) {
+        this.left = left;
+    }
+    mayRetry(e) {
+        if (this.failed.has(causeOf(e)) || this.left <= 0) return false;
+        this.left--;
+        return true;
+    }
+    gaveUp(e) {
+        this.failed.add(causeOf(e));
+    }
+}
+
+function causeOf(e) {
+    const scheme = e.message.indexOf("://");
+    const url = scheme < 0 ? undefined : /^[^/\s"':@]+(?::\d+)?/.exec(e.message.slice(scheme + 3))?.[0];
+    const lookup = e.message.indexOf("lookup ");
+    const host = url ?? (lookup < 0 ? undefined : /^[^\s:]+/.exec(e.message.slice(lookup + 7))?.[0]);
+    return `${e.class} ${host ?? (e.message.includes("through the relay") ? "relay" : "")}`;
+}
+
+const TIMINGS_FILE = [ "cache", "download", "go-tidy-guard-timings.json" ];
+
+function readTimings(gomodcache) {
+    if (!gomodcache) return {};
+    try {
+        const data = JSON.parse(readFileSync(path.join(gomodcache, ...TIMINGS_FILE), "utf8"));
+        if (!data || typeof data !== "object") return {};
+        return Object.fromEntries(Object.entries(data).filter(([, v]) => typeof v === "number" && Number.isFinite(v)));
+    } catch {
+        return {};
+    }
+}
+
+function writeTimings(gomodcache, results) {
+    if (!gomodcache || results.length === 0) return;
+    const file = path.join(gomodcache, ...TIMINGS_FILE);
+    const all = {
+        ...readTimings(gomodcache),
+        ...Object.fromEntries(results.map(r => [ r.module.rel, r.durationMs ]))
+    };
+    try {
+        mkdirSync(path.dirname(file), {
+            recursive: true
+        });
+        writeFileSync(file + ".tmp", JSON.stringify(all));
+        renameSync(file + ".tmp", file);
+    } catch {}
+}
+
 async function restoreModuleCache(o) {
     let report;
     try {
@@ -4404,17 +4899,19 @@ async function restore(o) {
         });
     }
     const paths = cachePaths(o.gomodcache);
-    const outcome = await withTimeout(watchCacheLog(() => cache.restoreCache(paths, key, restoreKeys)), o.timeoutMs ?? 5 * 6e4);
+    const outcome = await callCacheLibrary(() => cache.restoreCache(paths, key, restoreKeys), {
+        ...cacheBounds("restore", o.bounds),
+        busyLine: /^Cache Size: /m
+    });
     const durationMs = Date.now() - started;
-    if (!outcome) {
-        const s = Math.round((o.timeoutMs ?? 5 * 6e4) / 1e3);
+    if (outcome.abandoned !== undefined) {
         return done({
             restore: "failed",
             durationMs: durationMs,
-            note: `the cache service did not answer within ${s} s; continuing without the module cache`
+            note: `module cache not restored: ${outcome.abandoned}; continuing without it`
         });
     }
-    const {value: matchedKey, failure: failure} = outcome.value;
+    const {value: matchedKey, failure: failure} = outcome;
     if (failure) {
         removeModules(o.gomodcache);
         return done({
@@ -4435,6 +4932,73 @@ async function restore(o) {
     });
 }
 
+const SPECIAL = /[&<>`|\\*_[\]~$]/g;
+
+const entity = c => `&#${c.charCodeAt(0)};`;
+
+const oneLine = s => s.replace(/\r\n?|\n/g, " ");
+
+function html(s) {
+    return oneLine(redact(s)).replace(SPECIAL, entity);
+}
+
+function md(s) {
+    const text = oneLine(redact(s));
+    let out = "";
+    let i = 0;
+    while (i < text.length) {
+        const tick = text.indexOf("`", i);
+        if (tick < 0) break;
+        const run = backtickRun(text, tick);
+        const close = closingRun(text, tick + run, run);
+        out += text.slice(i, tick).replace(SPECIAL, entity);
+        if (close < 0) {
+            out += entity("`").repeat(run);
+            i = tick + run;
+        } else {
+            out += text.slice(tick, close + run);
+            i = close + run;
+        }
+    }
+    return out + text.slice(i).replace(SPECIAL, entity);
+}
+
+function code(s) {
+    const fence = "`".repeat(longestBacktickRun(s) + 1);
+    const pad = s.startsWith("`") || s.endsWith("`") ? " " : "";
+    return md(fence + pad + s + pad + fence);
+}
+
+function codeBlock(s, info = "") {
+    const fence = "`".repeat(Math.max(3, longestBacktickRun(s) + 1));
+    return [ fence + info, redact(s), fence ];
+}
+
+function backtickRun(s, at) {
+    let n = 0;
+    while (s.charCodeAt(at + n) === 96) n++;
+    return n;
+}
+
+function closingRun(s, from, n) {
+    for (let i = s.indexOf("`", from); i >= 0; ) {
+        const run = backtickRun(s, i);
+        if (run === n) return i;
+        i = s.indexOf("`", i + run);
+    }
+    return -1;
+}
+
+function longestBacktickRun(s) {
+    let longest = 0;
+    for (let i = s.indexOf("`"); i >= 0; ) {
+        const run = backtickRun(s, i);
+        longest = Math.max(longest, run);
+        i = s.indexOf("`", i + run);
+    }
+    return longest;
+}
+
 const STATUS = {
     tidy: "\u2705 tidy",
     drift: "\u274c drift",
@@ -4442,22 +5006,13 @@ const STATUS = {
     error: "\ud83d\udca5 error"
 };
 
-function renderSummary(r) {
-    const parts = [ `## go-tidy-guard (${r.mode})`, "" ];
-    const facts = [ r.goVersion && `**Go** ${r.goVersion}`, r.goproxy !== undefined && `**GOPROXY** \`${r.goproxy}\``, r.egressProxy && `**Egress proxy** \`${r.egressProxy}\`` ].filter(Boolean);
-    if (facts.length) parts.push(facts.join(" \xb7 "), "");
-    if (r.fatal) parts.push(`> [!CAUTION]\n> ${r.fatal.replace(/\n/g, "\n> ")}`, "");
-    if (r.discovery) parts.push(discoveryLine(r.discovery), "");
-    if (r.modules.length) parts.push(modulesTable(r.modules), "");
-    for (const m of r.modules) parts.push(...moduleDetails(m));
-    if (r.preflight?.length) parts.push("### Preflight", "", preflightTable(r.preflight), "");
-    if (r.relay?.length) parts.push("### Relay", "", relayTable(r.relay), "");
-    if (r.cache) parts.push("### Module cache", "", cacheLine(r), "");
-    if (r.security?.length) {
-        parts.push("### Security review", "", ...r.security.map(s => `- \u26a0\ufe0f **${s.title}**: ${s.message}`), "");
-    }
-    return parts.join("\n");
-}
+const DIFF_CAP_PER_MODULE = 16 * 1024;
+
+const DIFF_CAP_TOTAL = 512 * 1024;
+
+const TIDY_ROWS = 1e3;
+
+const GROUP_NAMES = 20;
 
 function table(head, rows) {
     const esc = c => c.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -4468,33 +5023,118 @@ function seconds(ms) {
     return `${(ms / 1e3).toFixed(1)} s`;
 }
 
+function modulesSection(mods) {
+    const order = {
+        error: 0,
+        drift: 1,
+        fixed: 2,
+        tidy: 3
+    };
+    const notTidy = mods.filter(m => m.status !== "tidy").sort((a, b) => order[a.status] - order[b.status]);
+    const tidy = mods.filter(m => m.status === "tidy");
+    const parts = [];
+    if (notTidy.length) parts.push(moduleTable(notTidy), "");
+    if (tidy.length) parts.push(...tidyFold(tidy));
+    parts.push(...failures(notTidy.filter(m => m.error)));
+    parts.push(...diffs(notTidy.filter(m => m.diff)));
+    return parts;
+}
+
+function moduleTable(mods) {
+    return table([ "Module", "Directory", "Status", "Time", "Attempts" ], mods.map(m => [ md(m.module.path || "?"), md(m.module.rel), STATUS[m.status], seconds(m.durationMs), String(m.attempts) ]));
+}
+
+function tidyFold(tidy) {
+    const shown = tidy.slice(0, TIDY_ROWS);
+    const more = tidy.length - shown.length;
+    return [ `<details><summary>\u2705 ${tidy.length} module${tidy.length === 1 ? " is" : "s are"} tidy</summary>`, "", moduleTable(shown), ...more > 0 ? [ "", `\u2026and ${more} more.` ] : [], "", "</details>", "" ];
+}
+
+function failures(failed) {
+    const groups = new Map;
+    for (const m of failed) {
+        const key = `${m.error.class}\n${m.error.message}\n${m.error.hint}`;
+        groups.set(key, [ ...groups.get(key) ?? [], m ]);
+    }
+    const out = [];
+    for (const group of groups.values()) {
+        const e = group[0].error;
+        const names = group.slice(0, GROUP_NAMES).map(m => md(m.module.rel)).join(", ");
+        const more = group.length > GROUP_NAMES ? ` and ${group.length - GROUP_NAMES} more` : "";
+        const who = group.length === 1 ? `**${names}**` : `**${group.length} modules** (${names}${more}), the same`;
+        const output = e.output ? [ "<details><summary>go output</summary>", "", ...codeBlock(e.output), "", "</details>", "" ] : [];
+        out.push(`${who}: ${md(e.class)} error`, "", ...codeBlock(e.message), "", `\ud83d\udca1 ${md(e.hint)}`, "", ...output);
+    }
+    return out;
+}
+
+function diffs(drifted) {
+    const out = [];
+    let budget = DIFF_CAP_TOTAL;
+    let omitted = 0;
+    for (const m of drifted) {
+        if (budget <= 0) {
+            omitted++;
+            continue;
+        }
+        const cap = Math.min(DIFF_CAP_PER_MODULE, budget);
+        const text = m.diff.trimEnd();
+        const cut = cutAtLine(text, cap);
+        budget -= Buffer.byteLength(cut);
+        const note = cut.length < text.length ? [ `(${text.length - cut.length} more bytes of this diff in the ${code("diff-file")} output)`, "" ] : [];
+        const summary = `<b>${html(m.module.rel)}</b>: ${html(m.changedFiles.join(", "))}`;
+        out.push(`<details open><summary>${summary}</summary>`, "", ...codeBlock(cut, "diff"), "", ...note, "</details>", "");
+    }
+    if (omitted > 0) out.push(`The diffs of ${omitted} more drifted modules are left out here: see the ${code("diff-file")} output.`, "");
+    return out;
+}
+
+function cutAtLine(text, max) {
+    if (text.length <= max) return text;
+    const nl = text.lastIndexOf("\n", max);
+    return text.slice(0, nl > 0 ? nl : max);
+}
+
+function renderSummary(r) {
+    const parts = [ `## go-tidy-guard (${r.mode})`, "" ];
+    const facts = [ r.goVersion && `**Go** ${md(r.goVersion)}`, r.goproxy !== undefined && `**GOPROXY** ${code(r.goproxy)}`, r.egressProxy && `**Egress proxy** ${code(r.egressProxy)}` ].filter(Boolean);
+    if (facts.length) parts.push(facts.join(" \xb7 "), "");
+    if (r.fatal) parts.push(`> [!CAUTION]\n> ${r.fatal.split("\n").map(md).join("\n> ")}`, "");
+    if (r.discovery) parts.push(discoveryLine(r.discovery), "");
+    parts.push(...modulesSection(r.modules));
+    if (r.preflight?.length) parts.push("### Preflight", "", preflightTable(r.preflight), "");
+    if (r.relay?.length) parts.push("### Relay", "", relayTable(r.relay), "");
+    if (r.cache) parts.push("### Module cache", "", cacheLine(r), "");
+    if (r.security?.length) {
+        parts.push("### Security review", "", ...r.security.map(s => `- \u26a0\ufe0f **${md(s.title)}**: ${md(s.message)}`), "");
+    }
+    return bounded(parts.join("\n"));
+}
+
+const SUMMARY_LIMIT = 900 * 1024;
+
+function bounded(text) {
+    if (Buffer.byteLength(text) <= SUMMARY_LIMIT) return text;
+    const cut = Buffer.from(text).subarray(0, SUMMARY_LIMIT - 4096).toString("utf8").replace(/\uFFFD$/, "");
+    const end = cut.lastIndexOf("\n");
+    return `${cut.slice(0, end)}\n\n> [!NOTE]\n> The summary was cut here to stay within GitHub's 1 MiB limit.\n`;
+}
+
 function discoveryLine(d) {
     const plural = n => `${n} module${n === 1 ? "" : "s"}`;
-    const where = `below \`${d.workingDirectory}\``;
+    const where = `below ${code(d.workingDirectory)}`;
+    if (d.shard) return `Checked ${d.checked} of the ${plural(d.found)} found ${where}: shard ${d.shard} of those selected.`;
     if (d.checked === d.found) return `Checked all ${plural(d.found)} found ${where} (go.work members and every go.mod).`;
     return `Checked ${d.checked} of the ${plural(d.found)} found ${where}, as the \`modules\` input selects.`;
 }
 
-function modulesTable(mods) {
-    return table([ "Module", "Directory", "Status", "Time", "Attempts" ], mods.map(m => [ m.module.path || "?", m.module.rel, STATUS[m.status], seconds(m.durationMs), String(m.attempts) ]));
-}
-
-function moduleDetails(m) {
-    if (m.error) {
-        const out = m.error.output ? [ "<details><summary>go output</summary>", "", "```", m.error.output, "```", "", "</details>", "" ] : [];
-        return [ `**${m.module.rel}**: ${m.error.class} error`, "", "```", m.error.message, "```", "", `\ud83d\udca1 ${m.error.hint}`, "", ...out ];
-    }
-    if (!m.diff) return [];
-    return [ `<details open><summary><b>${m.module.rel}</b>: ${m.changedFiles.join(", ")}</summary>`, "", "```diff", m.diff.trimEnd(), "```", "", "</details>", "" ];
-}
-
 function preflightTable(rows) {
     const ms = n => n === undefined ? "\u2013" : `${Math.round(n)} ms`;
-    return table([ "Endpoint", "Role", "Verdict", "DNS", "TCP", "TLS", "HTTP", "Hint" ], rows.map(p => [ `\`${p.endpoint}\``, p.role, p.verdict === "ok" ? "\u2705 ok" : p.verdict === "unfinished" ? "\u23f8\ufe0f not finished" : `\u274c ${p.verdict}`, ms(p.timings.dns), ms(p.timings.tcp), ms(p.timings.tls), ms(p.timings.http), p.hint + (p.certificate ? ` (subject: ${p.certificate.subject}; issuer: ${p.certificate.issuer})` : "") ]));
+    return table([ "Endpoint", "Role", "Verdict", "DNS", "TCP", "TLS", "HTTP", "Hint" ], rows.map(p => [ code(p.endpoint), p.role, p.verdict === "ok" ? "\u2705 ok" : p.verdict === "unfinished" ? "\u23f8\ufe0f not finished" : `\u274c ${p.verdict}`, ms(p.timings.dns), ms(p.timings.tcp), ms(p.timings.tls), ms(p.timings.http), md(p.hint + (p.certificate ? ` (subject: ${p.certificate.subject}; issuer: ${p.certificate.issuer})` : "")) ]));
 }
 
 function relayTable(rows) {
-    return table([ "Upstream", "Requests", "Bytes", "Retries", "Hedged", "Failures", "Median latency", "State" ], rows.map(u => [ `\`${u.upstream}\``, String(u.requests), String(u.bytes), String(u.retries), String(u.hedges ?? 0), String(u.failures), u.answers === 0 ? "\u2013 (never answered)" : `${Math.round(u.latencyMs)} ms`, relayState(u) ]));
+    return table([ "Upstream", "Requests", "Bytes", "Retries", "Hedged", "Failures", "Median latency", "State" ], rows.map(u => [ code(u.upstream), String(u.requests), String(u.bytes), String(u.retries), String(u.hedges ?? 0), String(u.failures), u.answers === 0 ? "\u2013 (never answered)" : `${Math.round(u.latencyMs)} ms`, relayState(u) ]));
 }
 
 function relayState(u) {
@@ -4508,17 +5148,21 @@ function relayState(u) {
 function cacheLine(r) {
     const c = r.cache;
     const bits = [ `restore: **${c.restore}**` ];
-    if (c.matchedKey) bits.push(`key \`${c.matchedKey}\``); else if (c.key) bits.push(`key \`${c.key}\``);
+    if (c.matchedKey) bits.push(`key ${code(c.matchedKey)}`); else if (c.key) bits.push(`key ${code(c.key)}`);
     if (c.sizeBytes !== undefined) bits.push(`${(c.sizeBytes / 1048576).toFixed(1)} MB`);
     if (c.durationMs !== undefined) bits.push(seconds(c.durationMs));
-    if (c.note) bits.push(c.note);
+    if (c.note) bits.push(md(c.note));
     return bits.join(" \xb7 ");
 }
 
+const DIFF_OUTPUT_CAP = 256 * 1024;
+
 function reportOutputs(r) {
     const drifted = r.modules.filter(m => m.status === "drift" || m.status === "fixed");
+    const diff = redact(drifted.map(m => m.diff).join(""));
     setOutput("drift", drifted.length > 0 ? "true" : "false");
-    setOutput("diff", redact(drifted.map(m => m.diff).join("")));
+    setOutput("diff", capped(diff));
+    if (diff) setOutput("diff-file", writeDiffFile(diff));
     setOutput("changed-files", r.modules.flatMap(m => m.changedFiles).join("\n"));
     setOutput("modules", JSON.stringify(r.modules.map(m => m.module.rel)));
     if (r.goproxy !== undefined) setOutput("goproxy", redact(r.goproxy));
@@ -4526,41 +5170,90 @@ function reportOutputs(r) {
     if (r.cache) setOutput("cache-hit", r.cache.restore === "hit" ? "true" : "false");
 }
 
+function capped(diff) {
+    if (Buffer.byteLength(diff) <= DIFF_OUTPUT_CAP) return diff;
+    const head = Buffer.from(diff).subarray(0, DIFF_OUTPUT_CAP).toString("utf8");
+    const cut = head.slice(0, Math.max(0, head.lastIndexOf("\n") + 1));
+    return `${cut}# go-tidy-guard: the diff is cut here (${Buffer.byteLength(diff)} bytes in all); the whole diff is in the file named by the diff-file output\n`;
+}
+
+function writeDiffFile(diff) {
+    const file = path.join(process.env.RUNNER_TEMP || os.tmpdir(), `go-tidy-guard-${randomUUID()}.diff`);
+    writeFileSync(file, diff);
+    return file;
+}
+
+const ANNOTATIONS_SHOWN = 10;
+
 function reportAnnotations(r) {
-    const level = r.mode === "fix" ? notice : error;
+    const first = [];
+    const rest = [];
+    const failed = [];
     for (const m of r.modules) {
-        for (const a of m.annotations) {
-            level(redact(a.message), {
+        m.annotations.forEach((a, i) => (i === 0 ? first : rest).push({
+            message: a.message,
+            props: {
                 title: a.title,
                 file: a.file,
                 startLine: a.startLine
-            });
-        }
+            }
+        }));
         if (m.error) {
-            error(redact(`${m.error.message}\n${m.error.hint}`), {
-                title: `go mod tidy failed in ${m.module.rel} (${m.error.class})`,
-                file: m.module.rel === "." ? "go.mod" : `${m.module.rel}/go.mod`
+            const file = m.module.rel === "." ? "go.mod" : `${m.module.rel}/go.mod`;
+            failed.push({
+                message: `${m.error.message}\n${m.error.hint}`,
+                props: {
+                    title: `go mod tidy failed in ${m.module.rel} (${m.error.class})`,
+                    file: file
+                }
             });
         }
     }
-    for (const s of r.security ?? []) warning(redact(s.message), {
-        title: s.title
-    });
-    if (r.cache?.note) (r.cache.restore === "failed" ? warning : notice)(redact(r.cache.note), {
-        title: "Module cache"
+    const errorsShown = ANNOTATIONS_SHOWN - 1;
+    if (r.mode === "fix") {
+        emit(notice, [ ...first, ...rest ]);
+        emit(error, failed, errorsShown);
+    } else emit(error, [ ...first, ...failed, ...rest ], errorsShown);
+    const warnings = (r.security ?? []).map(s => ({
+        message: s.message,
+        props: {
+            title: s.title
+        }
+    }));
+    if (r.cache?.note && r.cache.restore === "failed") warnings.push({
+        message: r.cache.note,
+        props: {
+            title: "Module cache"
+        }
     });
     for (const p of r.preflight ?? []) {
-        if (p.verdict !== "ok" && p.verdict !== "unfinished") warning(redact(`${p.endpoint}: ${p.verdict}. ${p.hint}`), {
-            title: "Preflight"
+        if (p.verdict !== "ok" && p.verdict !== "unfinished") warnings.push({
+            message: `${p.endpoint}: ${p.verdict}. ${p.hint}`,
+            props: {
+                title: "Preflight"
+            }
         });
     }
+    emit(warning, warnings);
+    if (r.cache?.note && r.cache.restore !== "failed") notice(redact(r.cache.note), {
+        title: "Module cache"
+    });
+}
+
+function emit(level, notes, limit = ANNOTATIONS_SHOWN) {
+    const shown = notes.length <= limit ? notes : notes.slice(0, limit - 1);
+    for (const n of shown) level(redact(n.message), n.props);
+    const more = notes.length - shown.length;
+    if (more > 0) level(`${more} more like these (GitHub shows ${ANNOTATIONS_SHOWN} per step): see the job summary and the step log.`, {
+        title: "go-tidy-guard"
+    });
 }
 
 function reportLog(r) {
     for (const m of r.modules) {
         if (!m.error?.output) continue;
         startGroup(`go output for ${m.module.rel}`);
-        info(redact(m.error.output));
+        logUntrusted(m.error.output);
         endGroup();
     }
 }
@@ -4570,14 +5263,19 @@ function failureMessage(r) {
     const errors = r.modules.filter(m => m.status === "error");
     if (errors.length > 0) {
         const first = errors[0].error;
-        const list = errors.map(m => `${m.module.rel} (${m.error?.class})`).join(", ");
+        const list = names(errors.map(m => `${m.module.rel} (${m.error?.class})`));
         return redact(`go mod tidy failed for ${list}: ${first?.message ?? ""}`);
     }
     const drifted = r.modules.filter(m => m.status === "drift");
     if (r.mode === "check" && drifted.length > 0) {
-        return `go.mod/go.sum are not tidy in: ${drifted.map(m => m.module.rel).join(", ")} (run \`go mod tidy\`)`;
+        return `go.mod/go.sum are not tidy in: ${names(drifted.map(m => m.module.rel))} (run \`go mod tidy\`)`;
     }
     return undefined;
+}
+
+function names(items) {
+    const more = items.length > 20 ? `, and ${items.length - 20} more` : "";
+    return items.slice(0, 20).join(", ") + more;
 }
 
 async function report(r) {
@@ -4608,11 +5306,13 @@ async function run() {
         result.mode = inputs.mode;
         const go = await findGo();
         result.goVersion = go.version;
+        checkTidyGoVersions(inputs.tidyArgs, go.version);
         const settings = effectiveSettings(inputs, go.env);
         result.goproxy = formatProxyList(settings.proxies, undefined, true);
         result.egressProxy = egressProxySummary(process.env);
         access = await prepareAccess(inputs, process.env.RUNNER_TEMP || os.tmpdir(), stringEnv(process.env));
         if (access.netrcFile) saveState("netrc-file", access.netrcFile);
+        if (access.gitConfigFile) saveState("git-config-file", access.gitConfigFile);
         const netrcHosts = access.netrc.map(e => e.machine);
         result.security = securityReview({
             ...settings,
@@ -4624,17 +5324,20 @@ async function run() {
             ...goEnv(settings),
             ...access.env
         };
+        const {workspace: workspace, workingDirectory: workingDirectory, shard: shard} = inputs;
         const {modules: modules, found: found} = await discoverModules({
             go: go,
             env: env,
-            workspace: inputs.workspace,
-            workingDirectory: inputs.workingDirectory,
-            patterns: inputs.modules
+            workspace: workspace,
+            workingDirectory: workingDirectory,
+            patterns: inputs.modules,
+            shard: shard
         });
         result.discovery = {
             found: found,
             checked: modules.length,
-            workingDirectory: rel(inputs.workspace, inputs.workingDirectory)
+            workingDirectory: rel(workspace, workingDirectory),
+            shard: shard && `${shard.index}/${shard.count}`
         };
         const [cache, net] = await Promise.all([ restoreModuleCache({
             mode: inputs.cache,
@@ -4648,6 +5351,8 @@ async function run() {
         network = net;
         result.cache = cache;
         result.modules = await tidyModules(modules, {
+            concurrency: inputs.concurrency,
+            timings: readTimings(go.env.GOMODCACHE),
             go: go,
             env: {
                 ...env,
@@ -4657,6 +5362,7 @@ async function run() {
             tidyArgs: inputs.tidyArgs,
             retries: inputs.retries,
             mayRetry: () => !net.allDown(),
+            downReport: () => net.downReport(),
             stallMs: inputs.stallTimeoutMs,
             gomodcache: go.env.GOMODCACHE,
             auth: {
@@ -4667,7 +5373,12 @@ async function run() {
                 proxyCredentialHosts: proxyCredentialHosts(settings.proxies, access.netrc)
             }
         });
-        if (inputs.exportEnv) exportEnv(settings, net.exportGoproxy(), access.env);
+        writeTimings(go.env.GOMODCACHE, result.modules);
+        if (inputs.exportEnv) {
+            exportEnv(settings, net.exportGoproxy(), access.env);
+            handOverCredentialFile(access.netrcFile);
+            handOverCredentialFile(access.gitConfigFile);
+        }
     } catch (e) {
         result.fatal = e instanceof Error ? e.message : String(e);
         debug(redact(String(e?.stack ?? e)));
@@ -4677,11 +5388,11 @@ async function run() {
             result.relay = network.stats();
             await network.close();
         }
-        if (access?.netrcFile && !inputs?.exportEnv) await removeCredentialFile(access.netrcFile);
+        removeGuardedCredentialFiles();
         await report(result);
     }
     const failure = failureMessage(result);
-    if (failure) setFailed(failure);
+    if (failure) setFailed(failure); else recordStepPassed();
 }
 
 function goEnv(s) {
@@ -4699,6 +5410,13 @@ function exportEnv(s, goproxy, extra) {
     exportVariable("GOPROXY", goproxy);
     for (const name of [ "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB" ]) exportVariable(name, s[name]);
     for (const [name, value] of Object.entries(extra)) exportVariable(name, value);
+}
+
+for (const signal of [ "SIGINT", "SIGTERM" ]) {
+    process.once(signal, () => {
+        cancelGo(signal);
+        setTimeout(() => process.exit(1), 5e3).unref();
+    });
 }
 
 await run();

@@ -1,6 +1,6 @@
-import { f as cleanMessage, x as loadCacheState, h as readKeyFiles, i as holdsModules, y as pruneModuleCache, z as readNeeded, q as downloadBytes, k as withTimeout, m as watchCacheLog, j as cachePaths, A as formatBytes, B as isPullRequestEvent, g as cacheKeys, u as removeCredentialFile } from "./shared/cache-state.js";
+import { j as cleanMessage, F as loadCacheState, x as cacheBounds, B as logUntrusted, o as readKeyFiles, q as holdsModules, G as pruneModuleCache, H as readNeeded, z as downloadBytes, u as callCacheLibrary, t as cachePaths, J as formatBytes, K as stepPassed, L as isPullRequestEvent, k as cacheKeys, M as removeCredentialFile } from "./shared/log-safe.js";
 
-import { a as warning, s as summary, i as info, m as getState } from "./shared/core.js";
+import { a as warning, s as summary, l as info, m as getState } from "./shared/core.js";
 
 import "node:v8";
 
@@ -9,6 +9,10 @@ import "node:crypto";
 import "node:fs";
 
 import "node:path";
+
+import "node:async_hooks";
+
+import "node:diagnostics_channel";
 
 import "os";
 
@@ -42,7 +46,7 @@ async function saveModuleCache(opts = {}) {
     const state = loadCacheState();
     if (!state) return undefined;
     try {
-        return await save(state, opts.timeoutMs ?? 10 * 6e4);
+        return await save(state, cacheBounds("save", opts.bounds));
     } catch (e) {
         return {
             saved: false,
@@ -52,7 +56,7 @@ async function saveModuleCache(opts = {}) {
     }
 }
 
-async function save(state, timeoutMs) {
+async function save(state, bounds) {
     const skip = skipReason(state);
     if (skip) return {
         saved: false,
@@ -87,10 +91,10 @@ async function save(state, timeoutMs) {
         warn(`module cache not fully pruned: ${cleanMessage(e instanceof Error ? e.message : String(e))}`);
     }
     const sizeBytes = downloadBytes(state.gomodcache);
-    const outcome = await withTimeout(watchCacheLog(() => cache.saveCache(cachePaths(state.gomodcache), key)), timeoutMs);
+    const outcome = await callCacheLibrary(() => cache.saveCache(cachePaths(state.gomodcache), key), bounds);
     const durationMs = Date.now() - started;
-    if (!outcome) {
-        const reason = warn(`the cache service did not answer within ${Math.round(timeoutMs / 1e3)} s; module cache not saved`);
+    if (outcome.abandoned !== undefined) {
+        const reason = warn(`module cache not saved: ${outcome.abandoned}`);
         return {
             saved: false,
             key: key,
@@ -100,7 +104,7 @@ async function save(state, timeoutMs) {
             timedOut: true
         };
     }
-    const {value: id, failure: failure} = outcome.value;
+    const {value: id, failure: failure} = outcome;
     if (id === -1 || failure) {
         const why = failure?.message ?? "the cache service did not accept the entry";
         const reason = failure && failure.level !== "info" ? why : warn(`module cache not saved: ${why}`);
@@ -132,6 +136,7 @@ function keyFor(state, files) {
 }
 
 function skipReason(state) {
+    if (!stepPassed()) return "the step did not pass (failed, drifted or cancelled)";
     if (state.mode !== "true") return "`cache: restore-only`";
     if (isPullRequestEvent(process.env.GITHUB_EVENT_NAME)) return `pull request event (${process.env.GITHUB_EVENT_NAME}): restore only`;
     if (state.restore === "skipped") return "GOMODCACHE was filled by an earlier step, which owns saving it";
@@ -176,13 +181,16 @@ async function writeSaveSummary(r) {
     try {
         await summary.addHeading("Module cache (post)", 3).addRaw(saveSummaryLine(r), true).write();
     } catch (e) {
-        info(`job summary not written: ${cleanMessage(e instanceof Error ? e.message : String(e))}`);
+        warning("job summary not written (see the log)");
+        logUntrusted(`job summary not written: ${cleanMessage(e instanceof Error ? e.message : String(e))}`);
     }
 }
 
 process.on("uncaughtException", e => warning(`module cache: ${cleanMessage(e instanceof Error ? e.message : String(e))}`));
 
-await removeCredentialFile(getState("netrc-file")).catch(e => warning(`could not delete the netrc file: ${cleanMessage(String(e))}`));
+for (const [state, what] of [ [ "netrc-file", "netrc file" ], [ "git-config-file", "token's git config file" ] ]) {
+    await removeCredentialFile(getState(state)).catch(e => warning(`could not delete the ${what}: ${cleanMessage(String(e))}`));
+}
 
 const report = await runPost();
 

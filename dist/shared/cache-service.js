@@ -1,4 +1,4 @@
-import { j as debug, q as mkdirP, t as exec, w as which, x as http, y as require$$1$1, a as warning, i as info, z as HttpCodes, A as HttpClientError, H as HttpClient, r as isDebug, o as setSecret, B as BearerCredentialHandler, v as rmRF, f as error } from "./core.js";
+import { i as debug, q as mkdirP, t as exec, w as which, x as http, y as require$$1$1, a as warning, l as info, z as HttpCodes, A as HttpClientError, H as HttpClient, r as isDebug, o as setSecret, B as BearerCredentialHandler, v as rmRF, f as error } from "./core.js";
 
 import * as path from "path";
 

@@ -1,4 +1,4 @@
-import { j as debug, i as info } from "./core.js";
+import { i as debug, l as info } from "./core.js";
 
 import * as fs from "fs";
 

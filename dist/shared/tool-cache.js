@@ -1,4 +1,4 @@
-import { j as debug, i as info, p as cp, q as mkdirP, r as isDebug, t as exec, w as which, H as HttpClient, v as rmRF } from "./core.js";
+import { i as debug, l as info, p as cp, q as mkdirP, r as isDebug, t as exec, w as which, H as HttpClient, v as rmRF } from "./core.js";
 
 import * as crypto from "crypto";
 

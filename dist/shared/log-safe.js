@@ -1,14 +1,18 @@
 import { setFlagsFromString } from "node:v8";
 
-import { randomUUID, X509Certificate, createHash } from "node:crypto";
+import { randomUUID, X509Certificate, createHash, randomBytes } from "node:crypto";
 
-import { promises, readFileSync, existsSync, readdirSync, lstatSync, rmSync, chmodSync, writeFileSync, rmdirSync } from "node:fs";
+import { lstatSync, realpathSync, rmSync, readFileSync, promises, statSync, existsSync, readdirSync, chmodSync, writeFileSync, rmdirSync } from "node:fs";
 
 import * as path from "node:path";
 
 import { join, sep, relative } from "node:path";
 
-import { o as setSecret, h as saveState, m as getState } from "./core.js";
+import { o as setSecret, a as warning, h as saveState, m as getState, l as info } from "./core.js";
+
+import { AsyncLocalStorage } from "node:async_hooks";
+
+import { subscribe } from "node:diagnostics_channel";
 
 setFlagsFromString("--liftoff-only");
 
@@ -28,38 +32,142 @@ function addSecret(value) {
 }
 
 function redactUrl(url) {
-    const m = /^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@/i.exec(url);
-    if (!m) return url;
-    const userinfo = m[2];
+    const sep = url.indexOf("://");
+    const start = sep > 0 && isSchemeChar(url.charCodeAt(sep - 1)) ? sep + 3 : 0;
+    const at = userinfoEnd(url, start, url.length);
+    if (at < 0) return url;
+    const userinfo = url.slice(start, at);
     addSecret(userinfo);
     const colon = userinfo.indexOf(":");
     if (colon >= 0) addSecret(userinfo.slice(colon + 1));
-    return m[1] + "***@" + url.slice(m[0].length);
+    return url.slice(0, start) + "***" + url.slice(at);
 }
 
 function redact(text) {
-    let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^@/\s?#"'<>]*@/gi, "$1***@");
+    let out = "";
+    let copied = 0;
+    for (let sep = text.indexOf("://"); sep >= 0; ) {
+        const start = sep + 3;
+        const end = urlEnd(text, start);
+        const at = sep > 0 && isSchemeChar(text.charCodeAt(sep - 1)) ? userinfoEnd(text, start, end) : -1;
+        if (at >= 0) {
+            out += text.slice(copied, start) + "***";
+            copied = at;
+        }
+        sep = text.indexOf("://", end);
+    }
+    out += text.slice(copied);
     for (const s of [ ...secrets ].sort((a, b) => b.length - a.length)) out = out.split(s).join("***");
     return out;
 }
 
+const URL_END = new Set([ ..." \t\r\n\f\v\"'<>`,|" ].map(c => c.charCodeAt(0)));
+
+function urlEnd(text, from) {
+    let i = from;
+    while (i < text.length && !URL_END.has(text.charCodeAt(i))) i++;
+    return i;
+}
+
+function isSchemeChar(c) {
+    return c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 43 || c === 45 || c === 46;
+}
+
+function userinfoEnd(text, start, end) {
+    if (text.charCodeAt(start) === 47) return -1;
+    for (let i = end - 1; i >= start; i--) {
+        if (text.charCodeAt(i) !== 64) continue;
+        const protocolPath = text.charCodeAt(i - 1) === 47 && (text.startsWith("v/", i + 1) || text.startsWith("latest", i + 1));
+        if (!protocolPath) return i > start ? i : -1;
+    }
+    return -1;
+}
+
 class InputError extends Error {}
 
-function gitTokenEnv(token, hosts, baseEnv) {
-    if (!token || hosts.length === 0) return {};
+function realPath(p) {
+    try {
+        return realpathSync(p);
+    } catch {
+        return undefined;
+    }
+}
+
+function insideWorkspace(workspace, p) {
+    const root = realPath(workspace) ?? path.resolve(workspace);
+    const real = realPath(p) ?? path.resolve(p);
+    const rel = path.relative(root, real);
+    return rel === "" || !rel.startsWith("..") && !path.isAbsolute(rel);
+}
+
+function moduleOutsideWorkspace(workspace, dir) {
+    if (!insideWorkspace(workspace, dir)) return 'the directory leads outside the workspace (through a symlink or "..")';
+    for (const f of [ "go.mod", "go.sum" ]) {
+        const file = path.join(dir, f);
+        let link = false;
+        try {
+            link = lstatSync(file).isSymbolicLink();
+        } catch {
+            continue;
+        }
+        if (link && !insideWorkspace(workspace, file)) return `${f} is a symlink to a file outside the workspace`;
+    }
+    return undefined;
+}
+
+const guarded = new Set;
+
+function guardCredentialFile(file) {
+    if (guarded.size === 0) process.on("exit", removeGuardedCredentialFiles);
+    guarded.add(file);
+    return file;
+}
+
+function handOverCredentialFile(file) {
+    if (file && guarded.delete(file) && guarded.size === 0) process.removeListener("exit", removeGuardedCredentialFiles);
+}
+
+function removeGuardedCredentialFiles() {
+    for (const file of guarded) {
+        try {
+            rmSync(file, {
+                force: true
+            });
+        } catch (e) {
+            warning(`could not delete a credentials file: ${e.code ?? "error"}`);
+        }
+    }
+    guarded.clear();
+    process.removeListener("exit", removeGuardedCredentialFiles);
+}
+
+function gitTokenConfig(token, hosts) {
     addSecret(token);
     const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
     addSecret(basic);
+    return hosts.map(host => `[http "https://${host}/"]\n\textraheader =\n\textraheader = AUTHORIZATION: basic ${basic}\n`).join("");
+}
+
+async function writeGitTokenConfig(token, hosts, runnerTemp) {
+    if (!token || hosts.length === 0) return undefined;
+    const file = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}.gitconfig`);
+    await promises.writeFile(file, gitTokenConfig(token, hosts), {
+        mode: 384,
+        flag: "wx"
+    });
+    await promises.chmod(file, 384);
+    return file;
+}
+
+function gitTokenEnv(file, baseEnv) {
+    if (!file) return {};
     const existing = Number(baseEnv.GIT_CONFIG_COUNT ?? "");
-    let n = Number.isInteger(existing) && existing > 0 ? existing : 0;
-    const out = {};
-    for (const host of hosts) {
-        out[`GIT_CONFIG_KEY_${n}`] = `http.https://${host}/.extraheader`;
-        out[`GIT_CONFIG_VALUE_${n}`] = `AUTHORIZATION: basic ${basic}`;
-        n++;
-    }
-    out.GIT_CONFIG_COUNT = String(n);
-    return out;
+    const n = Number.isInteger(existing) && existing > 0 ? existing : 0;
+    return {
+        [`GIT_CONFIG_KEY_${n}`]: "include.path",
+        [`GIT_CONFIG_VALUE_${n}`]: file,
+        GIT_CONFIG_COUNT: String(n + 1)
+    };
 }
 
 const HOST_FORM = "give comma- or newline-separated host names such as github.example.com or git.corp.example:8443";
@@ -176,12 +284,19 @@ async function writeNetrc(text, runnerTemp) {
 }
 
 async function removeCredentialFile(file) {
-    if (file) await promises.rm(file, {
+    if (!file) return;
+    await promises.rm(file, {
         force: true
     });
+    handOverCredentialFile(file);
 }
 
 function netrcCredentialFor(entries, url) {
+    const machine = netrcMachineFor(entries.map(e => e.machine), url);
+    return machine === undefined ? undefined : entries.find(e => e.machine === machine);
+}
+
+function netrcMachineFor(machines, url) {
     let u;
     try {
         u = new URL(url);
@@ -191,8 +306,7 @@ function netrcCredentialFor(entries, url) {
     if (u.protocol !== "https:") return undefined;
     let prefix = (u.host + u.pathname).replace(/\/+$/, "");
     for (;;) {
-        const hit = entries.find(e => e.machine === prefix);
-        if (hit) return hit;
+        if (machines.includes(prefix)) return prefix;
         const slash = prefix.lastIndexOf("/");
         if (slash < 0) return undefined;
         prefix = prefix.slice(0, slash);
@@ -231,9 +345,14 @@ function loadCaInput(input, workspace) {
     if (value === "") return undefined;
     if (value.includes("-----BEGIN")) return parseCertificates(value, "the input text");
     const source = `"${value}"`;
+    const file = path.resolve(workspace, value);
+    const outside = !insideWorkspace(workspace, file);
+    if (outside && (!path.isAbsolute(value) || !isRegularFile(file))) {
+        throw new InputError(`ca-certificates: ${source} leads outside the workspace; ${CA_FORM} (an absolute path outside the workspace must be a readable regular file)`);
+    }
     let text;
     try {
-        text = readFileSync(path.resolve(workspace, value), "utf8");
+        text = readFileSync(file, "utf8");
     } catch (e) {
         throw new InputError(`ca-certificates: cannot read ${source} (${e.code ?? "error"}); ${CA_FORM}`);
     }
@@ -256,6 +375,14 @@ async function writeCaBundle(pems, runnerTemp, env = process.env, platform = pro
     };
 }
 
+function isRegularFile(p) {
+    try {
+        return statSync(p).isFile();
+    } catch {
+        return false;
+    }
+}
+
 function credentialEnv(o) {
     const out = {};
     if (o.netrcFile) {
@@ -269,7 +396,7 @@ function credentialEnv(o) {
         out.SSL_CERT_FILE = o.caBundleFile;
         out.GIT_SSL_CAINFO = o.caBundleFile;
     }
-    if (o.token) Object.assign(out, gitTokenEnv(o.token, o.hosts ?? [], o.baseEnv));
+    Object.assign(out, gitTokenEnv(o.gitConfigFile, o.baseEnv));
     return out;
 }
 
@@ -490,6 +617,16 @@ function removeModules(gomodcache) {
 
 const STATE_NAME = "gtg-cache";
 
+const PASSED_STATE = "gtg-passed";
+
+function recordStepPassed() {
+    saveState(PASSED_STATE, "true");
+}
+
+function stepPassed() {
+    return getState(PASSED_STATE) === "true";
+}
+
 function saveCacheState(s) {
     saveState(STATE_NAME, JSON.stringify(s));
 }
@@ -553,44 +690,178 @@ function cleanMessage(text) {
     return redact(text).replace(/(https?:\/\/[^\s?]+)\?\S*/g, "$1?\u2026").replace(/%0A|%0D|\r?\n/g, " ").replace(/%25/g, "%").trim();
 }
 
-async function watchCacheLog(fn) {
-    let failure;
-    const original = process.stdout.write;
-    const watcher = function(chunk, ...rest) {
-        if (!failure) {
-            const m = /^(?:::(warning|error)(?: [^:]*)?::)?(Failed to (?:restore|save): .*)$/m.exec(String(chunk));
-            if (m) failure = {
-                level: m[1] ?? "info",
-                message: cleanMessage(m[2])
-            };
-        }
-        return original.call(this, chunk, ...rest);
-    };
-    process.stdout.write = watcher;
-    try {
-        const value = await fn();
-        return {
-            value: value,
-            failure: failure
-        };
-    } finally {
-        if (process.stdout.write === watcher) process.stdout.write = original;
-    }
-}
-
-function withTimeout(p, ms) {
-    let timer;
-    const timeout = new Promise(resolve => {
-        timer = setTimeout(() => resolve(undefined), ms);
-    });
-    return Promise.race([ p.then(value => ({
-        value: value
-    })), timeout ]).finally(() => clearTimeout(timer));
-}
-
 function formatBytes(n) {
     if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
     return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
-export { formatBytes as A, isPullRequestEvent as B, InputError as I, addSecret as a, writeCaBundle as b, credentialEnv as c, parseNetrc as d, redact as e, cleanMessage as f, cacheKeys as g, readKeyFiles as h, holdsModules as i, cachePaths as j, withTimeout as k, loadCaInput as l, watchCacheLog as m, netrcCredentialFor as n, removeModules as o, privateHosts as p, downloadBytes as q, redactUrl as r, systemBundleFile as s, saveCacheState as t, removeCredentialFile as u, validateNetrc as v, writeNetrc as w, loadCacheState as x, pruneModuleCache as y, readNeeded as z };
+const DEFAULTS = {
+    stallMs: 1e4,
+    restoreMs: 2 * 6e4,
+    saveMs: 5 * 6e4
+};
+
+function cacheBounds(kind, given = {}) {
+    const env = Number(process.env.GTG_CACHE_STALL_SECONDS);
+    const stallMs = given.stallMs ?? (env > 0 ? env * 1e3 : DEFAULTS.stallMs);
+    return {
+        stallMs: stallMs,
+        totalMs: given.totalMs ?? (kind === "restore" ? DEFAULTS.restoreMs : DEFAULTS.saveMs)
+    };
+}
+
+const calls = new AsyncLocalStorage;
+
+let subscribed = false;
+
+async function callCacheLibrary(fn, o) {
+    if (!subscribed) {
+        subscribe("http.client.request.start", m => calls.getStore()?.onRequest(m.request));
+        subscribed = true;
+    }
+    const log = watchLog(o.busyLine);
+    const watch = new CallWatch(o, () => log.busy);
+    const call = calls.run(watch, fn);
+    try {
+        const finished = call.then(value => ({
+            value: value,
+            failure: log.failure
+        }));
+        const outcome = await Promise.race([ finished, watch.abandoned ]);
+        if (outcome.abandoned !== undefined) {
+            log.quiet = true;
+            await Promise.race([ call.catch(() => undefined), new Promise(resolve => setTimeout(resolve, UNWIND_MS)) ]);
+        }
+        return outcome;
+    } finally {
+        watch.stop();
+        if (watch.reason) call.then(log.restore, log.restore); else log.restore();
+    }
+}
+
+const UNWIND_MS = 500;
+
+class CallWatch {
+    o;
+    busy;
+    reason;
+    pending;
+    inflight=new Map;
+    settle;
+    abandoned=new Promise(resolve => this.settle = resolve);
+    poll;
+    total;
+    constructor(o, busy) {
+        this.o = o;
+        this.busy = busy;
+        this.poll = setInterval(() => this.check(), Math.max(10, Math.min(250, o.stallMs / 4)));
+        this.total = setTimeout(() => this.abandon(`the cache service took longer than ${seconds(o.totalMs)}`), o.totalMs);
+    }
+    onRequest(req) {
+        if (this.reason) return void setImmediate(() => req.destroy(abandonError(this.reason ?? "")));
+        const t = {
+            what: describe(req),
+            since: Date.now(),
+            bytes: 0,
+            answered: false
+        };
+        this.inflight.set(req, t);
+        req.once("response", () => t.answered = true);
+        req.once("close", () => this.inflight.delete(req));
+        if (this.pending) this.abandon(this.pending);
+    }
+    stop() {
+        clearInterval(this.poll);
+        clearTimeout(this.total);
+    }
+    check() {
+        const now = Date.now();
+        for (const [req, t] of this.inflight) {
+            const bytes = req.socket ? req.socket.bytesRead + req.socket.bytesWritten : 0;
+            if (bytes !== t.bytes) {
+                t.bytes = bytes;
+                t.since = now;
+            } else if (now - t.since >= this.o.stallMs) {
+                const how = t.answered ? "the cache service answered, then stopped sending" : "no answer from the cache service";
+                return this.abandon(`${t.what} made no progress for ${seconds(this.o.stallMs)} (${how})`);
+            }
+        }
+    }
+    abandon(reason) {
+        if (this.reason || this.busy()) return;
+        if (this.inflight.size === 0) {
+            this.pending = reason;
+            return;
+        }
+        this.reason = reason;
+        this.stop();
+        for (const req of [ ...this.inflight.keys() ]) req.destroy(abandonError(reason));
+        this.settle({
+            abandoned: reason
+        });
+    }
+}
+
+function abandonError(reason) {
+    return Object.assign(new Error(`abandoned by go-tidy-guard: ${reason}`), {
+        code: "ECONNRESET"
+    });
+}
+
+function describe(req) {
+    const twirp = /\/twirp\/[^/?]+\/(\w+)/.exec(req.path);
+    if (twirp) return twirp[1];
+    if (req.method === "PUT") return "the archive upload";
+    return req.method === "HEAD" ? "the archive size query" : "the archive download";
+}
+
+function seconds(ms) {
+    return `${Number((ms / 1e3).toFixed(1))} s`;
+}
+
+const FAILURE_LINE = /^(?:::(warning|error)(?: [^:]*)?::)?(Failed to (?:restore|save): .*)$/m;
+
+const LIBRARY_NOISE = /Failed to (?:restore|save): |Attempt \d+ of \d+ failed/;
+
+function watchLog(busyLine) {
+    const original = process.stdout.write;
+    const state = {
+        failure: undefined,
+        busy: false,
+        quiet: false,
+        restore: () => {
+            if (process.stdout.write === watcher) process.stdout.write = original;
+        }
+    };
+    const watcher = function(chunk, ...rest) {
+        const text = String(chunk);
+        if (state.quiet && LIBRARY_NOISE.test(text)) {
+            rest.find(r => typeof r === "function")?.();
+            return true;
+        }
+        const m = state.failure ? null : FAILURE_LINE.exec(text);
+        if (m) state.failure = {
+            level: m[1] ?? "info",
+            message: cleanMessage(m[2])
+        };
+        if (busyLine?.test(text)) state.busy = true;
+        return original.call(this, chunk, ...rest);
+    };
+    process.stdout.write = watcher;
+    return state;
+}
+
+function logUntrusted(text) {
+    const safe = redact(text);
+    let token = newToken();
+    while (safe.toLowerCase().includes(token)) token = newToken();
+    info(`::stop-commands::${token}`);
+    info(safe);
+    info(`::${token}::`);
+}
+
+function newToken() {
+    return [ ...randomBytes(16) ].map(b => String.fromCharCode(97 + (b >> 4), 97 + (b & 15))).join("");
+}
+
+export { saveCacheState as A, logUntrusted as B, handOverCredentialFile as C, removeGuardedCredentialFiles as D, recordStepPassed as E, loadCacheState as F, pruneModuleCache as G, readNeeded as H, InputError as I, formatBytes as J, stepPassed as K, isPullRequestEvent as L, removeCredentialFile as M, addSecret as a, writeCaBundle as b, writeGitTokenConfig as c, credentialEnv as d, parseNetrc as e, redact as f, guardCredentialFile as g, netrcMachineFor as h, insideWorkspace as i, cleanMessage as j, cacheKeys as k, loadCaInput as l, moduleOutsideWorkspace as m, netrcCredentialFor as n, readKeyFiles as o, privateHosts as p, holdsModules as q, redactUrl as r, systemBundleFile as s, cachePaths as t, callCacheLibrary as u, validateNetrc as v, writeNetrc as w, cacheBounds as x, removeModules as y, downloadBytes as z };
