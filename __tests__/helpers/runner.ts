@@ -30,15 +30,25 @@ export interface ActionMetadata {
   using: string
   main: string
   post?: string
+  /** Each input's and output's description, by name (block scalars keep YAML's line breaks). */
+  descriptions: { inputs: Record<string, string>; outputs: Record<string, string> }
 }
 
 /** Reads the subset of action.yml the runner needs (inputs/defaults, outputs, runs). */
 export function readActionYml(actionDir: string = REPO_ROOT): ActionMetadata {
   const text = readFileSync(join(actionDir, 'action.yml'), 'utf8')
-  const meta: ActionMetadata = { inputs: {}, outputs: [], using: '', main: '' }
+  const meta: ActionMetadata = { inputs: {}, outputs: [], using: '', main: '', descriptions: { inputs: {}, outputs: {} } }
   let section = ''
   let current = ''
+  let desc: { into: Record<string, string>; name: string; header: string; lines: string[] } | undefined
   for (const raw of text.split(/\r?\n/)) {
+    // A description's continuation lines: indented deeper than its key, or blank.
+    if (desc && /^(\s*$|      )/.test(raw)) {
+      desc.lines.push(raw)
+      continue
+    }
+    if (desc) desc.into[desc.name] = scalarText(desc.header, desc.lines)
+    desc = undefined
     if (/^\s*(#|$)/.test(raw)) continue
     const top = /^([A-Za-z_][\w-]*):(.*)$/.exec(raw)
     if (top) {
@@ -58,7 +68,12 @@ export function readActionYml(actionDir: string = REPO_ROOT): ActionMetadata {
     }
     const sub = /^    default:\s*(.*)$/.exec(raw)
     if (sub && section === 'inputs' && current) meta.inputs[current] = yamlScalar(sub[1])
+    const d = /^    description:\s*(.*)$/.exec(raw)
+    if (d && (section === 'inputs' || section === 'outputs') && current) {
+      desc = { into: meta.descriptions[section], name: current, header: d[1], lines: [] }
+    }
   }
+  if (desc) desc.into[desc.name] = scalarText(desc.header, desc.lines)
   if (!meta.main) throw new Error(`${join(actionDir, 'action.yml')}: no runs.main`)
   return meta
 }
@@ -69,6 +84,20 @@ function yamlScalar(v: string): string {
   if (s.startsWith("'")) return s.slice(1, s.lastIndexOf("'")).replace(/''/g, "'")
   if (s.startsWith('"')) return JSON.parse(s.slice(0, s.lastIndexOf('"') + 1)) as string
   return s.replace(/\s+#.*$/, '')
+}
+
+/**
+ * A scalar that may span lines: a block scalar (`>` folds lines, `|` keeps them; `-` drops the final line break)
+ * or a flow scalar (plain or quoted) whose continuation lines fold into spaces.
+ */
+function scalarText(header: string, lines: string[]): string {
+  const block = /^([>|])([+-]?)\s*(#.*)?$/.exec(header.trim())
+  if (!block) return yamlScalar([header, ...lines].map((l) => l.trim()).filter((l) => l !== '').join(' '))
+  const first = lines.find((l) => l.trim() !== '') ?? ''
+  const indent = first.length - first.trimStart().length
+  const body = lines.map((l) => l.slice(indent).trimEnd()).join('\n').replace(/\n+$/, '')
+  const text = block[1] === '|' ? body : body.replace(/([^\n])\n(?=[^\n])/g, '$1 ').replace(/\n\n/g, '\n')
+  return block[2] === '-' || text === '' ? text : text + '\n'
 }
 
 export interface RunActionOptions {
