@@ -6,26 +6,12 @@ import { InputError, readInputs } from '../src/inputs.js'
 import { formatProxyList, parseProxyList } from '../src/proxylist.js'
 import { effectiveSettings } from '../src/settings.js'
 import { redact } from '../src/redact.js'
+import { readActionYml } from './helpers/runner.js'
 
-const defaults: Record<string, string> = {
-  'working-directory': '.',
-  modules: '',
-  goproxy: '',
-  goprivate: '',
-  gonoproxy: '',
-  gonosumdb: '',
-  gosumdb: '',
-  preflight: 'true',
-  'preflight-timeout': '5',
-  'stall-timeout': '60',
-  retries: '3',
-  relay: 'true',
-  cache: 'true',
-  mode: 'check',
-  'tidy-args': '',
-  token: '',
-  'export-env': 'true'
-}
+// The defaults the runner gives every input, read from action.yml itself (an input without one reads as '').
+const defaults: Record<string, string> = Object.fromEntries(
+  Object.entries(readActionYml().inputs).map(([name, value]) => [name, value ?? ''])
+)
 const ws = mkdtempSync(join(tmpdir(), 'gtg-inputs-'))
 const read = (over: Record<string, string> = {}) => readInputs((n) => ({ ...defaults, ...over })[n] ?? '', ws)
 
