@@ -13,6 +13,9 @@ export interface RunOptions extends TidyOptions {
   concurrency?: number
   /** How long each module (by workspace-relative directory) took last time, ms: the slowest start first. */
   timings?: Record<string, number>
+  /** Progress for a front end: a module's tidy starts, and its result (after its retries). */
+  onStart?: (module: GoModule) => void
+  onDone?: (result: TidyResult) => void
 }
 
 /** Results in the order of `modules`, whatever order they ran in. */
@@ -24,7 +27,10 @@ export async function tidyModules(modules: GoModule[], o: RunOptions): Promise<T
   const lane = async (): Promise<void> => {
     while (next < order.length) {
       const m = order[next++]
-      results.set(m, await tidyWithRetries(m, o, gate))
+      o.onStart?.(m)
+      const r = await tidyWithRetries(m, o, gate)
+      results.set(m, r)
+      o.onDone?.(r)
     }
   }
   const lanes = Math.max(1, Math.min(o.concurrency ?? availableParallelism(), order.length))
