@@ -6,6 +6,15 @@
 import * as core from '@actions/core'
 
 const secrets = new Set<string>()
+let runnerMasks = true
+
+/**
+ * Whether secrets are also registered with the Actions runner (core.setSecret prints `::add-mask::` lines). On by
+ * default; the command line turns it off, outside Actions those lines would print the secret. Redaction stays.
+ */
+export function setRunnerMasks(on: boolean): void {
+  runnerMasks = on
+}
 
 /** Registers a secret with the runner and with `redact`. Empty and very short values are ignored. */
 export function addSecret(value: string | undefined): void {
@@ -20,7 +29,7 @@ export function addSecret(value: string | undefined): void {
   for (const v of new Set([value, decoded, encodeURIComponent(decoded)])) {
     if (secrets.has(v)) continue
     secrets.add(v)
-    core.setSecret(v)
+    if (runnerMasks) core.setSecret(v)
   }
 }
 
