@@ -49,6 +49,8 @@ export interface RelayOptions {
    * healthy-first.
    */
   ready?: Promise<unknown>
+  /** Where to listen: a loopback address (127.x.x.x) and port. Default 127.0.0.1 and a free port. */
+  listen?: { host?: string; port?: number }
 }
 
 export interface Relay {
@@ -169,6 +171,9 @@ function validate(opts: RelayOptions): void {
 
 export async function startRelay(opts: RelayOptions): Promise<Relay> {
   validate(opts)
+  const listenHost = opts.listen?.host ?? '127.0.0.1'
+  // Loopback only: the relay carries the upstreams' credentials.
+  if (!/^127(\.\d{1,3}){3}$/.test(listenHost)) throw new Error(`relay: listen address must be a 127.x.x.x loopback address, got "${listenHost}"`)
   const t = { ...DEFAULTS, ...definedOnly(opts) }
   const pool = new UpstreamPool(opts.upstreams.map((e) => ({ url: e.url, display: redactUrl(e.url) })))
   const own = opts.dispatcher === undefined
@@ -196,11 +201,11 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const server = createServer((req, res) => handle(cfg, prefix, ready, req, res))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
+    server.listen(opts.listen?.port ?? 0, listenHost, () => resolve())
   })
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}/${prefix}`,
+    url: `http://${listenHost}:${port}/${prefix}`,
     setHealthy: (url, healthy) => pool.setHealthy(url, healthy),
     stats: () => pool.stats(),
     allDown: () => pool.allDown(),
