@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { hintFor, verdictOf, type RequestKind } from './preflight-hints.js'
 import { probeUrl, type ProbeOutcome } from './probe.js'
+import { withScheme } from './proxylist.js'
 import { infoPath, type ProbeModule } from './preflight-target.js'
 import { redact, redactUrl } from './redact.js'
 import { joinUrl, supportedUrl, type SupportedAnswer } from './sumdb-endpoint.js'
@@ -24,10 +25,9 @@ export interface CheckContext {
 /** Asked when no module is known to be needed: no version of it can exist, so proxies answer 404/410 (or refuse it). */
 export const PROBE_PATH = 'example.com/go-tidy-guard-probe/@v/list'
 
-/** go's reading of a GOPROXY entry: a bare host[/path] means https://. */
+/** A GOPROXY entry as the URL go asks (proxylist.ts has the rule). */
 export function normalizeProxyUrl(url: string): string {
-  if (!url.includes(':/') && /[.:/]/.test(url) && !url.startsWith('/')) return 'https://' + url
-  return url
+  return withScheme(url)
 }
 
 function hostOf(url: string): string {

@@ -3,6 +3,7 @@
 // undici's EnvHttpProxyAgent differs in details (lowercase names first, loopback handling), so the
 // rules are ported here rather than borrowed.
 import { BlockList, isIP } from 'node:net'
+import { isLoopbackIp, unbracket } from './hosts.js'
 import { domainToASCII } from 'node:url'
 import { redactUrl } from './redact.js'
 
@@ -30,7 +31,7 @@ export function egressProxyFor(target: string | URL, env: NodeJS.ProcessEnv = pr
   const pe = proxyEnv(env)
   const proxy = u.protocol === 'https:' ? pe.https : u.protocol === 'http:' ? pe.http : undefined
   if (!proxy) return undefined
-  const host = stripBrackets(u.hostname)
+  const host = unbracket(u.hostname)
   const port = u.port || defaultPorts[u.protocol] || ''
   return useProxy(host, port, pe.noProxy) ? proxy : undefined
 }
@@ -69,24 +70,12 @@ function parseProxy(raw: string): URL | undefined {
   }
 }
 
-function stripBrackets(h: string): string {
-  return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h
-}
-
-function isLoopback(ip: string): boolean {
-  const v4 = ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip
-  if (isIP(v4) === 4) return v4.startsWith('127.')
-  const bl = new BlockList()
-  bl.addAddress('::1', 'ipv6')
-  return bl.check(ip, 'ipv6')
-}
-
 /** go's useProxy: false when the host is localhost, a loopback IP, or matched by NO_PROXY. */
 export function useProxy(host: string, port: string, noProxy: string): boolean {
   host = host.toLowerCase().trim()
   if (host === 'localhost') return false
   const family = isIP(host)
-  if (family && isLoopback(host)) return false
+  if (family && isLoopbackIp(host)) return false
   for (let p of noProxy.split(',')) {
     p = p.trim().toLowerCase()
     if (!p) continue
@@ -98,7 +87,7 @@ export function useProxy(host: string, port: string, noProxy: string): boolean {
 
 function splitHostPort(p: string): { h: string; port: string } {
   const m = /^\[([^\]]*)\]:(\d*)$/.exec(p) ?? /^([^:]*):(\d*)$/.exec(p)
-  return m ? { h: m[1], port: m[2] } : { h: stripBrackets(p), port: '' }
+  return m ? { h: m[1], port: m[2] } : { h: unbracket(p), port: '' }
 }
 
 function matchIp(p: string, ip: string, port: string, family: number): boolean {

@@ -6,6 +6,7 @@ import { lookup } from 'node:dns/promises'
 import { isIP, connect as netConnect, type Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { Client } from 'undici'
+import { unbracket } from './hosts.js'
 import { egressProxyFor } from './preflight-egress.js'
 import { basicAuth, CutShort, openTunnel, StageError, tlsHandshake, type Stage } from './preflight-net.js'
 import { redact, redactUrl } from './redact.js'
@@ -95,10 +96,6 @@ export async function probeUrl(req: ProbeRequest): Promise<ProbeOutcome> {
     out.timings.total = Math.round(now() - start)
   }
   return out
-}
-
-function unbracket(h: string): string {
-  return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h
 }
 
 // Settles as soon as the deadline passes, whatever the stage is waiting on (dns.lookup cannot be

@@ -25,6 +25,11 @@ export function parseProxyList(text: string, inputName = 'goproxy'): ProxyEntry[
   return entries
 }
 
+/** go's reading of a GOPROXY entry: a bare host[/path] means https:// (URLs and file paths stay as they are). */
+export function withScheme(token: string): string {
+  return !token.includes(':/') && !token.startsWith('/') ? 'https://' + token : token
+}
+
 function parseToken(token: string, inputName: string): Omit<ProxyEntry, 'separator'> {
   if (token === 'direct' || token === 'off') return { kind: token, url: '', display: token }
   // Registers the token's credentials as secrets before any message can show it.
@@ -36,7 +41,7 @@ function parseToken(token: string, inputName: string): Omit<ProxyEntry, 'separat
         `${inputName}: "${shown}" is not a proxy; each entry is an http(s):// or file:// URL, "direct" or "off"`
       )
     }
-    raw = 'https://' + token
+    raw = withScheme(token)
   }
   let url: URL
   try {

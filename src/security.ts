@@ -1,6 +1,7 @@
 // Security review of the effective settings: each finding weakens module verification or exposes credentials or
 // private module paths. Findings are warnings for the summary; none stops the run.
 import { netrcMachineFor } from './credentials.js'
+import { isLoopbackHost } from './hosts.js'
 import type { ProxyEntry, SecurityFinding } from './types.js'
 import { redact } from './redact.js'
 
@@ -130,11 +131,6 @@ function classEnd(p: string, from: number): number {
 
 function escapeRe(c: string): string {
   return /[\\^$.*+?()[\]{}|/-]/.test(c) ? '\\' + c : c
-}
-
-function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
-  return h === 'localhost' || h === '::1' || /^127\./.test(h)
 }
 
 function proxyUrl(p: ProxyEntry): URL | undefined {
