@@ -5,6 +5,7 @@ import { cacheKeys, cachePaths } from './cache-key.js'
 import { removeModules } from './cache-prune.js'
 import { cacheBounds, callCacheLibrary, type CacheBounds } from './cache-call.js'
 import { cleanMessage, downloadBytes, holdsModules, readKeyFiles, saveCacheState, type CacheState } from './cache-state.js'
+import { errorMessage } from './errors.js'
 
 export interface RestoreOptions {
   mode: 'true' | 'false' | 'restore-only'
@@ -24,7 +25,7 @@ export async function restoreModuleCache(o: RestoreOptions): Promise<CacheReport
   try {
     report = await restore(o)
   } catch (e) {
-    report = { restore: 'failed', note: `module cache not restored: ${cleanMessage(e instanceof Error ? e.message : String(e))}` }
+    report = { restore: 'failed', note: `module cache not restored: ${cleanMessage(errorMessage(e))}` }
   }
   return report
 }

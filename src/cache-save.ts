@@ -1,5 +1,7 @@
 // Post step: prune and save the module cache. Fail-soft: nothing here throws or fails the step.
 import * as core from '@actions/core'
+import { errorMessage } from './errors.js'
+import { formatBytes } from './format.js'
 import { logUntrusted } from './log-safe.js'
 import { cacheKeys, cachePaths, isPullRequestEvent } from './cache-key.js'
 import { pruneModuleCache, readNeeded, type PruneStats } from './cache-prune.js'
@@ -7,7 +9,6 @@ import { cacheBounds, callCacheLibrary, type CacheBounds } from './cache-call.js
 import {
   cleanMessage,
   downloadBytes,
-  formatBytes,
   holdsModules,
   loadCacheState,
   readKeyFiles,
@@ -35,7 +36,7 @@ export async function saveModuleCache(opts: { bounds?: Partial<CacheBounds> } = 
   try {
     return await save(state, cacheBounds('save', opts.bounds))
   } catch (e) {
-    return { saved: false, key: state.key, reason: warn(`module cache not saved: ${cleanMessage(e instanceof Error ? e.message : String(e))}`) }
+    return { saved: false, key: state.key, reason: warn(`module cache not saved: ${cleanMessage(errorMessage(e))}`) }
   }
 }
 
@@ -57,7 +58,7 @@ async function save(state: CacheState, bounds: CacheBounds): Promise<SaveReport>
     pruned = pruneModuleCache(state.gomodcache, readNeeded(state.modules.map((m) => m.dir)))
   } catch (e) {
     // A partly pruned cache is still a valid cache: save it.
-    warn(`module cache not fully pruned: ${cleanMessage(e instanceof Error ? e.message : String(e))}`)
+    warn(`module cache not fully pruned: ${cleanMessage(errorMessage(e))}`)
   }
   const sizeBytes = downloadBytes(state.gomodcache)
   const outcome = await callCacheLibrary(() => cache.saveCache(cachePaths(state.gomodcache), key), bounds)
@@ -107,7 +108,7 @@ export async function runPost(): Promise<SaveReport | undefined> {
     report = await saveModuleCache()
     if (report) await writeSaveSummary(report)
   } catch (e) {
-    core.warning(`module cache: ${cleanMessage(e instanceof Error ? e.message : String(e))}`)
+    core.warning(`module cache: ${cleanMessage(errorMessage(e))}`)
   }
   return report
 }
@@ -135,6 +136,6 @@ async function writeSaveSummary(r: SaveReport): Promise<void> {
   } catch (e) {
     // Reporting is fail-soft: a warning. The message may quote paths, so it is printed as untrusted text.
     core.warning('job summary not written (see the log)')
-    logUntrusted(`job summary not written: ${cleanMessage(e instanceof Error ? e.message : String(e))}`)
+    logUntrusted(`job summary not written: ${cleanMessage(errorMessage(e))}`)
   }
 }

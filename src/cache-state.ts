@@ -103,7 +103,3 @@ export function cleanMessage(text: string): string {
     .trim()
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`
-  return `${(n / (1024 * 1024)).toFixed(1)} MiB`
-}

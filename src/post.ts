@@ -3,13 +3,14 @@
 // a warning.
 import './v8-flags.js'
 import * as core from '@actions/core'
+import { errorMessage } from './errors.js'
 import { runPost } from './cache-save.js'
 import { cleanMessage } from './cache-state.js'
 import { removeCredentialFile } from './credentials.js'
 
 // A failed upload can surface as an uncaught exception from inside @actions/cache's dependencies (an aborted
 // stream); it must not fail the step.
-process.on('uncaughtException', (e) => core.warning(`module cache: ${cleanMessage(e instanceof Error ? e.message : String(e))}`))
+process.on('uncaughtException', (e) => core.warning(`module cache: ${cleanMessage(errorMessage(e))}`))
 
 // The netrc file written for the `netrc` input lives until here when later steps got NETRC exported; post runs
 // even after a failed or cancelled main, so it is never left behind.

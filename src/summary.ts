@@ -1,6 +1,7 @@
 // Renders the job summary (GitHub-flavoured Markdown) from a RunResult. Pure: no I/O.
 // Every value that is not this file's own text goes through markdown.ts (md, html, code, codeBlock).
 import type { ProbeResult, RunResult, UpstreamStats } from './types.js'
+import { formatBytes } from './format.js'
 import { code, md } from './markdown.js'
 import { modulesSection, seconds, table } from './summary-modules.js'
 
@@ -88,7 +89,7 @@ function cacheLine(r: RunResult): string {
   const bits = [`restore: **${c.restore}**`]
   if (c.matchedKey) bits.push(`key ${code(c.matchedKey)}`)
   else if (c.key) bits.push(`key ${code(c.key)}`)
-  if (c.sizeBytes !== undefined) bits.push(`${(c.sizeBytes / 1048576).toFixed(1)} MB`)
+  if (c.sizeBytes !== undefined) bits.push(formatBytes(c.sizeBytes))
   if (c.durationMs !== undefined) bits.push(seconds(c.durationMs))
   if (c.note) bits.push(md(c.note))
   return bits.join(' · ')
