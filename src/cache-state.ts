@@ -1,5 +1,6 @@
 // What main's cache restore hands to the post step, and small I/O helpers both sides share.
 import * as core from '@actions/core'
+import { workspacePath } from './paths.js'
 import { existsSync, readFileSync, readdirSync, lstatSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CacheReport } from './types.js'
@@ -57,7 +58,7 @@ export function readKeyFiles(modules: Array<{ dir: string; rel: string }>): KeyF
   for (const m of modules) {
     for (const name of ['go.mod', 'go.sum']) {
       const file = join(m.dir, name)
-      if (existsSync(file)) out.push({ path: m.rel === '.' ? name : `${m.rel}/${name}`, content: readFileSync(file) })
+      if (existsSync(file)) out.push({ path: workspacePath(m.rel, name), content: readFileSync(file) })
     }
   }
   return out

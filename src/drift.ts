@@ -1,6 +1,7 @@
 // Drift: parse what `go mod tidy -diff` prints (or what unified-diff.ts renders for older Go) and turn it into
 // one annotation per drifted file, at the go.mod/go.sum line a reviewer has to look at.
 import type { Annotation } from './types.js'
+import { workspacePath } from './paths.js'
 import { scanGoMod, type GoModScan, type RequireLine } from './gomod.js'
 
 export interface FileDiff {
@@ -62,11 +63,6 @@ function fileDiff(file: FileDiff['file'], lines: string[]): FileDiff {
   return d
 }
 
-/** Path of a module's file relative to the workspace, '/'-separated. */
-export function workspacePath(moduleRel: string, file: string): string {
-  const rel = moduleRel.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '')
-  return rel === '' || rel === '.' ? file : `${rel}/${file}`
-}
 
 /**
  * The diffs as one unified diff with workspace-relative `a/…` and `b/…` names (what `git apply` expects), in place

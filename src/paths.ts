@@ -40,3 +40,9 @@ export function moduleOutsideWorkspace(workspace: string, dir: string): string |
   }
   return undefined
 }
+
+/** Path of a module's file relative to the workspace, '/'-separated. */
+export function workspacePath(moduleRel: string, file: string): string {
+  const rel = moduleRel.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '')
+  return rel === '' || rel === '.' ? file : `${rel}/${file}`
+}

@@ -5,6 +5,7 @@ import type { RunResult } from './types.js'
 import { redact } from './redact.js'
 import { renderSummary } from './summary.js'
 import { logUntrusted } from './log-safe.js'
+import { workspacePath } from './paths.js'
 import { randomUUID } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import * as os from 'node:os'
@@ -60,7 +61,7 @@ export function reportAnnotations(r: RunResult): void {
   for (const m of r.modules) {
     m.annotations.forEach((a, i) => (i === 0 ? first : rest).push({ message: a.message, props: { title: a.title, file: a.file, startLine: a.startLine } }))
     if (m.error) {
-      const file = m.module.rel === '.' ? 'go.mod' : `${m.module.rel}/go.mod`
+      const file = workspacePath(m.module.rel, 'go.mod')
       failed.push({ message: `${m.error.message}\n${m.error.hint}`, props: { title: `go mod tidy failed in ${m.module.rel} (${m.error.class})`, file } })
     }
   }

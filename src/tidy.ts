@@ -10,6 +10,7 @@ import { driftAnnotations, parseTidyDiff, relabelDiff, type FileDiff } from './d
 import { tidyDiff } from './unified-diff.js'
 import { classifyGoError, toolchainHint } from './classify.js'
 import { scanGoMod } from './gomod.js'
+import { workspacePath } from './paths.js'
 import { supportsTidyDiff } from './toolchain.js'
 import { authHint, policyRefusal, type AuthContext } from './auth-hints.js'
 import { describeRelayUrls } from './proxy-request.js'
@@ -172,12 +173,12 @@ function finish(module: GoModule, mode: 'check' | 'fix', out: Outcome, attempts:
   const changed = out.diffs.length > 0
   const base = { module, attempts, durationMs }
   if (out.error) return { ...base, status: 'error', diff: '', changedFiles: [], annotations: [], error: out.error }
-  const prefix = module.rel === '.' ? '' : module.rel + '/'
+
   return {
     ...base,
     status: !changed ? 'tidy' : mode === 'fix' ? 'fixed' : 'drift',
     diff: changed ? relabelDiff(out.diffs, module.rel) : '',
-    changedFiles: out.diffs.map((d) => prefix + d.file),
+    changedFiles: out.diffs.map((d) => workspacePath(module.rel, d.file)),
     annotations: changed
       ? driftAnnotations(module.rel, module.path, out.diffs, text(out.before['go.mod']), text(out.before['go.sum']), mode)
       : []
