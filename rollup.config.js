@@ -1,4 +1,4 @@
-// Bundles the two entry points the runner executes (main and post) into dist/.
+// Bundles the two entry points the runner executes (main and post) into dist/, and the command line (dist/cli.js).
 import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
@@ -56,22 +56,36 @@ const asciiComments = {
   renderChunk: (code) => code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
-export default {
-  input: { index: 'src/index.ts', post: 'src/post.ts' },
-  output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'shared/[name].js' },
-  plugins: [
-    undiciSubset(),
-    httpViaRequire(),
-    typescript({ tsconfig: 'tsconfig.build.json' }),
-    nodeResolve({ preferBuiltins: true }),
-    commonjs(),
-    json(),
-    printer,
-    asciiComments
-  ],
-  onwarn(warning, warn) {
-    // Third-party ESM code legitimately uses top-level `this` and circular imports.
-    if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return
-    warn(warning)
-  }
+const plugins = () => [
+  undiciSubset(),
+  httpViaRequire(),
+  typescript({ tsconfig: 'tsconfig.build.json' }),
+  nodeResolve({ preferBuiltins: true }),
+  commonjs(),
+  json(),
+  printer,
+  asciiComments
+]
+
+function onwarn(warning, warn) {
+  // Third-party ESM code legitimately uses top-level `this` and circular imports.
+  if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return
+  warn(warning)
 }
+
+// The command line (`go-tidy-guard`, package.json's bin) is a build of its own, with its own chunks (cli-shared/):
+// the action's entries and chunks come out exactly as they would without it.
+export default [
+  {
+    input: { index: 'src/index.ts', post: 'src/post.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'shared/[name].js' },
+    plugins: plugins(),
+    onwarn
+  },
+  {
+    input: { cli: 'src/cli.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'cli-shared/[name].js', banner: '#!/usr/bin/env node' },
+    plugins: plugins(),
+    onwarn
+  }
+]
