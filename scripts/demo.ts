@@ -1,9 +1,10 @@
 // `npm run demo`: runs the bundled action (dist/) exactly as the runner does, on a copy of examples/, against a
-// loopback module proxy, with a dead proxy listed first, and prints what a user sees in the log and the job summary.
+// loopback module proxy, with a dead proxy listed first, and prints what a user sees in the log and the job summary;
+// then the command line's `doctor` once against the same proxies.
 import { cpSync } from 'node:fs'
 import { join } from 'node:path'
 import { startBlackhole, startFixtureProxy } from '../__tests__/helpers/fixture-proxy.js'
-import { makeGoEnv } from '../__tests__/helpers/gotest-env.js'
+import { makeGoEnv, runProcess } from '../__tests__/helpers/gotest-env.js'
 import { makeWorkspace, REPO_ROOT, runAction, type ActionRun } from '../__tests__/helpers/runner.js'
 import { demoModules } from './demo-fixtures.js'
 
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
       inputs: { 'working-directory': '.', goproxy, 'preflight-timeout': '2', cache: 'false' }
     })
     printRun(run)
+    await doctor({ ...goEnv.env, GOPROXY: goproxy }, workspace)
   } finally {
     await Promise.all([proxy.close(), dead.close()])
     goEnv.cleanup()
@@ -47,6 +49,16 @@ function printRun(run: ActionRun): void {
   }
   console.log('\n' + bold('── Job summary (Markdown) ──'))
   console.log(run.summary)
+}
+
+/** The command line's `doctor` (dist/cli.js), once, against the same two proxies. */
+async function doctor(env: Record<string, string>, cwd: string): Promise<void> {
+  console.log(bold('── go-tidy-guard doctor (the command line, same proxies) ──'))
+  console.log(`$ GOPROXY=${env.GOPROXY} go-tidy-guard doctor --preflight-timeout 2\n`)
+  const cli = join(process.env.GTG_ACTION_DIR ?? REPO_ROOT, 'dist', 'cli.js')
+  const r = await runProcess(process.execPath, [cli, 'doctor', '--preflight-timeout', '2'], { cwd, env, timeoutMs: 30_000 })
+  console.log(r.stdout + r.stderr)
+  console.log(`(exit code ${r.code})`)
 }
 
 main().catch((e: unknown) => {
