@@ -1,7 +1,7 @@
 // Entry point of the command line (`go-tidy-guard`, dist/cli.js): check, fix, doctor and relay, built on the
 // action's stages. Exit codes: 0 tidy, 1 drift, 2 failure of tidy or the network, 3 bad usage (see cli-help.ts).
 import './v8-flags.js'
-import { setRunnerMasks } from './redact.js'
+import { redact, setRunnerMasks } from './redact.js'
 import { cancelGo } from './go-watch.js'
 import { parseCli, UsageError, type CliArgs } from './cli-args.js'
 import { HELP } from './cli-help.js'
@@ -10,8 +10,9 @@ import { runCheck } from './cli-check.js'
 import { runDoctor } from './cli-doctor.js'
 import { runRelay } from './cli-relay.js'
 
-// Outside Actions a `::add-mask::` line would print the secret it masks; redaction itself stays on.
-setRunnerMasks(false)
+// Outside Actions a `::add-mask::` line would print the secret it masks; redaction itself stays on. A CLI run inside
+// a GitHub Actions step still registers secrets with the runner, which hides those lines and masks the values.
+setRunnerMasks(process.env.GITHUB_ACTIONS === 'true')
 
 async function main(argv: string[]): Promise<number> {
   const term = makeTerm()
@@ -38,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) return usage(term, e)
-    term.err(`go-tidy-guard: ${e instanceof Error ? e.message : String(e)}`)
+    term.err(`go-tidy-guard: ${redact(e instanceof Error ? e.message : String(e))}`)
     return 2
   }
 }

@@ -124,3 +124,16 @@ test('under a terminal: a spinner while go runs, then coloured verdict lines', a
   expect(plain.code).toBe(1)
   expect(plain.stdout).not.toMatch(CONTROL)
 }, 90_000)
+
+test("a proxy's password is used, never printed, and no ::add-mask:: line shows it outside Actions", async () => {
+  const secret = await demoProxy({ auth: { user: 'ci-bot', pass: 'pa55word-cli' } })
+  const ws = examples()
+  const r = await runCli(['check', '--goproxy', secret.authUrl], { cwd: ws, env: cliEnv('http://127.0.0.1:9/unused') })
+  expect(r.code).toBe(1) // drift only: the credentials worked
+  const json = await runCli(['check', '--json', '--goproxy', secret.authUrl], { cwd: ws, env: cliEnv('http://127.0.0.1:9/unused') })
+  for (const text of [r.stdout, r.stderr, json.stdout, json.stderr]) {
+    expect(text).not.toContain('pa55word-cli')
+    expect(text).not.toContain('::add-mask::')
+  }
+  expect(r.stdout).toContain('***@127.0.0.1')
+})
