@@ -2,7 +2,8 @@
 // failures with go's output, security findings, the relay's per-upstream stats, and the last line.
 import type { ProbeResult, RunResult, TidyResult, UpstreamStats } from './types.js'
 import { redact } from './redact.js'
-import { bytes, printable, seconds, table, type Term } from './cli-term.js'
+import { printable, seconds, table, type Term } from './cli-term.js'
+import { formatBytes } from './format.js'
 
 const safe = (text: string): string => printable(redact(text))
 
@@ -77,7 +78,7 @@ export function renderRelay(term: Term, stats: UpstreamStats[] | undefined): voi
   const rows = [['upstream', 'requests', 'bytes', 'retries', 'failures', 'hedges', 'median ms', 'state']]
   for (const s of stats) {
     const state = s.tripped ? 'out of service' : s.demoted ? `demoted (${s.demotedFor ?? 'slow'})` : s.answers === 0 && s.requests > 0 ? 'never answered' : 'ok'
-    rows.push([safe(s.upstream), `${s.requests}`, bytes(s.bytes), `${s.retries}`, `${s.failures}`, `${s.hedges ?? 0}`, `${s.latencyMs}`, state])
+    rows.push([safe(s.upstream), `${s.requests}`, formatBytes(s.bytes), `${s.retries}`, `${s.failures}`, `${s.hedges ?? 0}`, `${s.latencyMs}`, state])
   }
   const paint = (ri: number, ci: number, s: string): string => (ri === 0 ? c.dim(s) : ci === 7 && !s.startsWith('ok') ? c.yellow(s) : s)
   for (const line of table(rows, paint)) term.out('  ' + line)

@@ -9,6 +9,7 @@ import { makeTerm, type Term } from './cli-term.js'
 import { runCheck } from './cli-check.js'
 import { runDoctor } from './cli-doctor.js'
 import { runRelay } from './cli-relay.js'
+import { errorMessage } from './errors.js'
 
 // Outside Actions a `::add-mask::` line would print the secret it masks; redaction itself stays on. A CLI run inside
 // a GitHub Actions step still registers secrets with the runner, which hides those lines and masks the values.
@@ -39,13 +40,13 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) return usage(term, e)
-    term.err(`go-tidy-guard: ${redact(e instanceof Error ? e.message : String(e))}`)
+    term.err(`go-tidy-guard: ${redact(errorMessage(e))}`)
     return 2
   }
 }
 
 function usage(term: Term, e: unknown): number {
-  term.err(`go-tidy-guard: ${e instanceof Error ? e.message : String(e)}`)
+  term.err(`go-tidy-guard: ${errorMessage(e)}`)
   term.err('Run `go-tidy-guard --help` for the commands, flags and exit codes.')
   return 3
 }

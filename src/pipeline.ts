@@ -17,6 +17,7 @@ import { securityReview } from './security.js'
 import { removeGuardedCredentialFiles } from './credential-file.js'
 import { egressProxySummary } from './preflight-egress.js'
 import { redact } from './redact.js'
+import { errorMessage } from './errors.js'
 
 export interface PipelineHooks {
   /** Where credential files (netrc, git config, CA bundle) are written. Default: RUNNER_TEMP, else the OS temp dir. */
@@ -48,7 +49,7 @@ export async function runPipeline(getInputs: () => Inputs, hooks: PipelineHooks 
     await stages(getInputs, hooks, result, state)
   } catch (e) {
     error = e
-    result.fatal = e instanceof Error ? e.message : String(e)
+    result.fatal = errorMessage(e)
     hooks.debug?.(redact(String((e as Error)?.stack ?? e)))
   } finally {
     if (state.network) {
