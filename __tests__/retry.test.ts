@@ -4,6 +4,7 @@ import {
   classifyError,
   classifyStatus,
   FAST_RETRY_MS,
+  fastRetryJitterMs,
   finalReply,
   isSlowFailure,
   isTransient,
@@ -251,11 +252,25 @@ describe('retryWaitMs (issue 11.4)', () => {
   it('retries a fast failure at once on another upstream, after a short jitter on the same one', () => {
     expect(isSlowFailure(fast) || isSlowFailure(reset)).toBe(false)
     expect(retryWaitMs({ ...base, failure: fast, sameUpstream: false }, () => 0.99)).toBe(0)
-    expect(retryWaitMs({ ...base, failure: reset, sameUpstream: true }, () => 0)).toBe(FAST_RETRY_MS.min)
+    // Latency not known yet: between half the maximum and the maximum.
+    expect(retryWaitMs({ ...base, failure: reset, sameUpstream: true }, () => 0)).toBe(FAST_RETRY_MS.max / 2)
     expect(retryWaitMs({ ...base, failure: reset, sameUpstream: true }, () => 0.999)).toBe(FAST_RETRY_MS.max - 1)
     // However many fast failures came before: no growth.
     expect(retryWaitMs({ ...base, slowRetries: 5, failure: fast, sameUpstream: true }, () => 0.999)).toBe(FAST_RETRY_MS.max - 1)
     expect(FAST_RETRY_MS.max).toBeLessThanOrEqual(100)
+  })
+
+  it("scales a fast failure's jitter with the upstream's round trip, within its bounds", () => {
+    const same = { ...base, failure: fast, sameUpstream: true }
+    // 5 ms to first byte: a ceiling of 2 round trips (10 ms), the wait in its upper half.
+    expect(retryWaitMs({ ...same, latencyMs: 5 }, () => 0)).toBe(5)
+    expect(retryWaitMs({ ...same, latencyMs: 5 }, () => 0.999)).toBe(9)
+    expect(fastRetryJitterMs(5, () => 0.5)).toBe(7)
+    // A proxy next door still waits a little; a distant one no more than the maximum.
+    expect(retryWaitMs({ ...same, latencyMs: 0.2 }, () => 0)).toBe(FAST_RETRY_MS.min / 2)
+    expect(retryWaitMs({ ...same, latencyMs: 400 }, () => 0.999)).toBe(FAST_RETRY_MS.max - 1)
+    // Another upstream is still asked at once.
+    expect(retryWaitMs({ ...same, sameUpstream: false, latencyMs: 3 }, () => 0.999)).toBe(0)
   })
 
   it('backs off exponentially after slow failures only', () => {

@@ -118,8 +118,14 @@ export function isSlowFailure(f: Failure): boolean {
   return f.kind === 'first-byte-timeout' || f.kind === 'connect-timeout' || f.kind === 'stall'
 }
 
-/** A fast failure retried on the upstream that just failed waits this long, jittered, so retries do not march in step. */
-export const FAST_RETRY_MS = { min: 10, max: 50 } as const
+/**
+ * A fast failure retried on the upstream that just failed waits a jitter, so retries do not march in step: uniform
+ * between half and all of a ceiling of a few of that upstream's round trips (FAST_RETRY_ROUND_TRIPS times its
+ * median time to first byte), the ceiling kept within these bounds. A nearby proxy is asked again within
+ * milliseconds; one whose latency is not known yet gets the maximum ceiling.
+ */
+export const FAST_RETRY_MS = { min: 2, max: 50 } as const
+export const FAST_RETRY_ROUND_TRIPS = 2
 
 export interface RetryWait {
   /** The chosen upstream's own last failure in this request (undefined: it has not failed yet). */
@@ -130,6 +136,15 @@ export interface RetryWait {
   slowRetries: number
   baseMs: number
   capMs: number
+  /** The chosen upstream's median time to first byte, ms (0: not known yet). */
+  latencyMs?: number
+}
+
+/** The jitter before a fast failure's retry on the same upstream (see FAST_RETRY_MS). */
+export function fastRetryJitterMs(latencyMs: number, random: () => number = Math.random): number {
+  const { min, max } = FAST_RETRY_MS
+  const ceiling = latencyMs > 0 ? Math.min(max, Math.max(min, FAST_RETRY_ROUND_TRIPS * latencyMs)) : max
+  return Math.floor(ceiling / 2 + (random() * ceiling) / 2)
 }
 
 /**
@@ -141,8 +156,7 @@ export function retryWaitMs(w: RetryWait, random: () => number = Math.random): n
   const f = w.failure
   const retryAfter = f?.retryAfterMs ?? 0
   if (f && isSlowFailure(f)) return Math.max(backoffMs(w.slowRetries, w.baseMs, w.capMs, random), retryAfter)
-  const { min, max } = FAST_RETRY_MS
-  const jitter = w.sameUpstream ? min + Math.floor(random() * (max - min)) : 0
+  const jitter = w.sameUpstream ? fastRetryJitterMs(w.latencyMs ?? 0, random) : 0
   return Math.max(jitter, retryAfter)
 }
 
