@@ -185,6 +185,43 @@ describe('hedging', () => {
     expect(r.stats()[1]).toMatchObject({ requests: 2, hedges: 2, retries: 1, failures: 1 })
   })
 
+  it('hedges onto the same upstream, the only one, when its body sits idle: the complete second body, never spliced', async () => {
+    const garbage = randomBytes(zip.length)
+    // The first zip request sends 1 MiB of other bytes and then nothing; the second the whole zip.
+    let zips = 0
+    const a = await upstream((req, res) => {
+      if (!req.url?.endsWith('.zip')) return info(req, res, 0)
+      if (++zips === 1) return stallAfter(res, garbage, 1024 * 1024)
+      sendRanged(req, res, zip)
+    })
+    const r = await relay([a.origin])
+    expect((await fetchOnce(r.url + INFO)).status).toBe(200) // it has answered: worth asking twice
+    const started = Date.now()
+    const got = await fetchOnce(r.url + ZIP)
+    // Several of its latencies (at most the 200 ms hedge delay floor), not the stall timeout.
+    expect(Date.now() - started).toBeLessThan(STALL_MS / 2)
+    expect(got.status).toBe(200)
+    expect(got.body.equals(zip)).toBe(true)
+    expect(a.hits.filter((h) => h.path.endsWith('.zip'))).toHaveLength(2)
+    expect(a.hits.find((h) => h.headers.range)).toBeUndefined()
+    // A retry from the budget; the upstream is not demoted for being beaten by itself.
+    expect(r.stats()[0]).toMatchObject({ hedges: 1, retries: 1, demoted: false, unanswered: 0, failures: 0 })
+  })
+
+  it('never asks the only upstream twice at once before it has answered anything (a silent one stays one request)', async () => {
+    const a = await upstream((req, res, n) => (n === 1 ? undefined : info(req, res, n)))
+    const r = await relay([a.origin], { firstByteTimeoutMs: 800 })
+    let early = -1
+    const look = setTimeout(() => (early = a.hits.length), 500)
+    const got = await fetchOnce(r.url + INFO)
+    clearTimeout(look)
+    expect(early).toBe(1)
+    // After the first-byte timeout, a retry (backoff of a few ms) gets the answer.
+    expect(got.body.toString()).toBe(INFO_JSON)
+    expect(a.hits).toHaveLength(2)
+    expect(r.stats()[0]).toMatchObject({ hedges: 0, retries: 1 })
+  })
+
   it('close() aborts a request in flight and removes its spool directory', async () => {
     const spoolDir = makeTempDir('gtg-spool-')
     const a = await upstream((_req, res) => stallAfter(res, zip, 2 * 1024 * 1024))

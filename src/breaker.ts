@@ -151,6 +151,11 @@ export class Upstream {
     return this.healthy === false ? Math.min(firstByteTimeoutMs, LAST_RESORT_WAIT_MS) : firstByteTimeoutMs
   }
 
+  /** It has answered an HTTP request in this run (with any status that is not a failure). */
+  get hasAnswered(): boolean {
+    return this.alive
+  }
+
   /** Median time to first byte of its answers so far, ms; 0 before the first. */
   medianTtfb(): number {
     return median(this.ttfb)

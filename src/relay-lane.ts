@@ -1,85 +1,16 @@
 // One lane of a relayed request: everything one upstream does for it. The attempt (breaker and counters kept
 // up to date), its body spooled until complete, and a body that breaks resumed with Range on the SAME
-// upstream into the same spool (never another upstream's bytes: see relay-spool.ts). Lanes of several
-// upstreams may run at once when a request is hedged (relay-hedge.ts).
+// upstream into the same spool (never another upstream's bytes: see relay-spool.ts). Several lanes may run at
+// once when a request is hedged (relay-hedge.ts): on several upstreams, or two on the only one left, each
+// spooling its own complete body.
 import type { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Dispatcher } from 'undici'
-import type { Upstream, UpstreamPool } from './breaker.js'
+import type { Upstream } from './breaker.js'
 import { redact } from './redact.js'
-import { attempt, discard, header, type AttemptResult, type Target } from './relay-fetch.js'
-import type { Sharing } from './relay-share.js'
-import { SpoolTooLarge, type Spool, type SpoolStore } from './relay-spool.js'
-import { classifyError, isSlowFailure, retryWaitMs, RetryBudget, type Answer, type Failure } from './retry.js'
-
-export interface ServeConfig {
-  pool: UpstreamPool
-  targets: ReadonlyMap<Upstream, Target>
-  dispatcher: Dispatcher
-  retries: number
-  firstByteTimeoutMs: number
-  stallTimeoutMs: number
-  /** Floor of the hedge delay (see relay-hedge.ts). */
-  hedgeDelayMs: number
-  backoffBaseMs: number
-  backoffCapMs: number
-  spools: SpoolStore
-  /** One fetch per path in flight, and the immutable answers kept for the run. */
-  sharing: Sharing
-  /** Aborted when the relay closes. */
-  closing: AbortSignal
-}
-
-/** One request from go, shared by all its lanes. */
-export interface RequestState {
-  cfg: ServeConfig
-  path: string
-  /** Shared by failover retries, hedged retries and body resumes: a count, then a window for bad luck. */
-  budget: RetryBudget
-  /** Each upstream's deliveries when the request began: more since then make its failures here bad luck. */
-  deliveriesAtStart: ReadonlyMap<Upstream, number>
-  /** Slow failures retried so far: the backoff's exponent. */
-  slowRetries: number
-  /** The upstream whose attempt failed last: a fast failure retried there waits a jitter, elsewhere not at all. */
-  lastFailed?: Upstream
-  /** Aborted when every go waiting for it hung up: an upstream attempt for nobody is not worth waiting for. */
-  cancelled: AbortSignal
-  userAgent?: string
-}
-
-export function newRequest(cfg: ServeConfig, path: string, userAgent: string | undefined, cancelled: AbortSignal): RequestState {
-  return {
-    cfg,
-    path,
-    budget: new RetryBudget(cfg.retries, performance.now()),
-    deliveriesAtStart: new Map(cfg.pool.all.map((u) => [u, u.deliveries])),
-    slowRetries: 0,
-    cancelled,
-    userAgent
-  }
-}
-
-function lucky(req: RequestState, up: Upstream): boolean {
-  return up.deliveries > (req.deliveriesAtStart.get(up) ?? 0)
-}
-
-/** Whether a retry on `up` may start now (nothing is spent). */
-export function mayRetry(req: RequestState, up: Upstream): boolean {
-  return req.budget.allows(performance.now(), lucky(req, up))
-}
-
-/** Spends a retry on `up`; false when the budget allows none. */
-export function spendRetry(req: RequestState, up: Upstream): boolean {
-  return req.budget.spend(performance.now(), lucky(req, up))
-}
-
-/** The wait before retrying `up`, whose own last failure in this request was `failure` (see retryWaitMs). */
-export function retryDelayMs(req: RequestState, up: Upstream, failure: Failure | undefined): number {
-  const { backoffBaseMs: baseMs, backoffCapMs: capMs } = req.cfg
-  const ms = retryWaitMs({ failure, sameUpstream: up === req.lastFailed, slowRetries: req.slowRetries, baseMs, capMs })
-  if (failure && isSlowFailure(failure)) req.slowRetries++
-  return ms
-}
+import { attempt, discard, header, type AttemptResult } from './relay-fetch.js'
+import { retryDelayMs, spendRetry, type RequestState } from './relay-request.js'
+import { SpoolTooLarge, type Spool } from './relay-spool.js'
+import { classifyError, type Answer, type Failure } from './retry.js'
 
 export type LaneResult =
   | { type: 'ok'; status: number; contentType?: string; spool: Spool }
@@ -96,10 +27,18 @@ interface BodyMeta {
   ranges: boolean
 }
 
+/**
+ * Floor of the delay before a second attempt on the same upstream (see Lane.sameHedgeDelayMs): a few scheduling
+ * hiccups, so a busy machine does not double its requests.
+ */
+export const SAME_HEDGE_FLOOR_MS = 8
+
 export class Lane {
   readonly done: Promise<LaneResult>
   /** Last headers or body bytes (or the lane's start). */
   lastProgress = performance.now()
+  /** When its current request to the upstream was sent (undefined while it waits before one). */
+  private sentAt: number | undefined
   /** Its idleness started a hedge: if the hedge wins, this upstream is demoted. */
   stuck = false
   private readonly abort = new AbortController()
@@ -124,6 +63,25 @@ export class Lane {
   get hedgeDelayMs(): number {
     const { hedgeDelayMs, stallTimeoutMs } = this.req.cfg
     return Math.min(stallTimeoutMs, Math.max(hedgeDelayMs, 4 * this.up.medianTtfb()))
+  }
+
+  /**
+   * No progress for this long on a request sent to an upstream that has answered before: a second attempt on the
+   * same upstream (relay-hedge.ts, when no other upstream is left to hedge onto). Several of its usual latencies,
+   * at least SAME_HEDGE_FLOOR_MS, at most the hedge delay floor (and the stall timeout).
+   */
+  get sameHedgeDelayMs(): number {
+    const { hedgeDelayMs, stallTimeoutMs } = this.req.cfg
+    return Math.min(stallTimeoutMs, hedgeDelayMs, Math.max(SAME_HEDGE_FLOOR_MS, 4 * this.up.medianTtfb()))
+  }
+
+  /**
+   * Since when it has been waiting on the upstream without progress; undefined while it waits before a request (a
+   * retry's jitter or backoff) or before its upstream ever answered (a silent upstream is not asked twice).
+   */
+  get idleSince(): number | undefined {
+    if (this.sentAt === undefined || !this.up.hasAnswered) return undefined
+    return Math.max(this.sentAt, this.lastProgress)
   }
 
   progressed(): void {
@@ -160,6 +118,7 @@ export class Lane {
     const waiting = new AbortController()
     this.up.counts.requests++
     this.up.waiting.add(waiting)
+    this.sentAt = performance.now()
     const waitMs = this.up.headersWaitMs(cfg.firstByteTimeoutMs)
     // A last resort's wait covers the connect too: an address that drops packets must not cost the connect timeout.
     const cut = waitMs < cfg.firstByteTimeoutMs
@@ -241,6 +200,7 @@ export class Lane {
   ): Promise<{ type: 'body'; body: Readable; meta: BodyMeta } | { type: 'failure'; failure?: Failure }> {
     if (!meta.ranges || this.up.tripped || !spendRetry(this.req, this.up)) return { type: 'failure' }
     this.up.counts.retries++
+    this.sentAt = undefined
     await sleep(retryDelayMs(this.req, this.up, broke), undefined, { signal: this.signal }).catch(() => undefined)
     if (this.signal.aborted) return { type: 'failure', failure: abandoned.failure }
     const range = spool.size > 0 ? { start: spool.size, ifRange: meta.ifRange } : undefined

@@ -3,11 +3,11 @@
 // spool, or is told why nothing was delivered.
 import type { ServerResponse } from 'node:http'
 import { runRace } from './relay-hedge.js'
-import { newRequest, type ServeConfig } from './relay-lane.js'
+import { newRequest, type ServeConfig } from './relay-request.js'
 import { Held, type Delivered } from './relay-share.js'
 import { finalReply } from './retry.js'
 
-export type { ServeConfig } from './relay-lane.js'
+export type { ServeConfig } from './relay-request.js'
 export { rangeFits } from './relay-lane.js'
 
 export async function serve(cfg: ServeConfig, path: string, userAgent: string | undefined, res: ServerResponse): Promise<void> {
