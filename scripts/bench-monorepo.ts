@@ -1,13 +1,15 @@
 // The monorepo cases of `npm run bench` (issue 11): a generated repository of many modules sharing a few dozen
 // fixture dependencies, the action (check mode, relay on, default concurrency) against bare `go mod tidy -diff` in
 // a sequential and a parallel loop, cold and warm; drift in every module and the size of what the step reports
-// (bench-mono-drift.ts); a proxy failing one request in three under a 60-module dependency chain.
+// (bench-mono-drift.ts); a proxy failing one request in three under a 60-module dependency chain; the step's
+// memory and go processes on 400 modules (bench-mono-memory.ts).
 // Variables: see bench-mono-measure.ts.
 import { startFixtureProxy } from '../__tests__/helpers/fixture-proxy.js'
 import type { ActionRun } from '../__tests__/helpers/runner.js'
 import { faultCount, oneInThree } from './bench-mono-faults.js'
 import { authorRepo, chainModules, chainSeeds, CHAIN, libModules, monoSeeds, type MonoRepo } from './bench-mono-fixture.js'
 import { driftCase } from './bench-mono-drift.js'
+import { memoryCase } from './bench-mono-memory.js'
 import {
   checkedNote,
   clean,
@@ -44,6 +46,7 @@ export async function monorepoCases(cfg: BenchConfig, guard: Guard): Promise<voi
     }
   }
   await guard(`flaky proxy under a ${CHAIN}-module chain`, () => flakyChain(mc))
+  await guard('memory and go processes of one step on a large monorepo', () => memoryCase(cfg))
 }
 
 /** Rounds of: bare parallel loop, the action, bare sequential loop; each cold (own cache) or on the warm cache. */

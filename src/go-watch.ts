@@ -50,7 +50,8 @@ export function runGoWatched(go: Pick<GoToolchain, 'bin'>, verbs: string[], args
   const argv = [...verbs, ...(args.some((a) => a === '-x' || a === '--x') ? [] : ['-x']), ...args]
   if (cancelled) return Promise.reject(new Error(`the step was cancelled (${cancelled}): go mod tidy did not run`))
   return new Promise((resolve, reject) => {
-    const child = spawn(go.bin, argv, { cwd: o.cwd, env: o.env, windowsHide: true })
+    // go mod tidy reads nothing from stdin: no pipe for it (one socket less per module).
+    const child = spawn(go.bin, argv, { cwd: o.cwd, env: o.env, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] })
     live.add(child)
     const out: Buffer[] = []
     let err = ''
