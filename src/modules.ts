@@ -5,7 +5,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { GoModule, GoToolchain } from './types.js'
 import { runGo } from './go.js'
-import { scanGoMod } from './gomod.js'
+import { scanGoMod, type GoModScan } from './gomod.js'
 import { moduleOutsideWorkspace } from './paths.js'
 
 export class ModulesError extends Error {}
@@ -28,7 +28,9 @@ export interface Discovery {
 }
 
 export async function discoverModules(o: DiscoverOptions): Promise<Discovery> {
-  const all = unique(await autoDirs(o))
+  // go.mod files the walk already read and scanned: each is scanned once.
+  const scans = new Map<string, GoModScan>()
+  const all = unique(await autoDirs(o, scans))
   const dirs = o.patterns.length > 0 ? unique(await fromPatterns(o, new Set(all))) : all
   if (dirs.length === 0) {
     throw new ModulesError(
@@ -36,12 +38,13 @@ export async function discoverModules(o: DiscoverOptions): Promise<Discovery> {
     )
   }
   for (const dir of dirs) {
-    const why = moduleOutsideWorkspace(o.workspace, dir)
+    // The walk follows no symlink, so what it found is inside working-directory (itself checked): only the files are.
+    const why = moduleOutsideWorkspace(o.workspace, dir, scans.has(dir))
     const input = o.patterns.length > 0 ? 'modules' : 'working-directory'
     if (why) throw new ModulesError(`${input}: the module in "${rel(o.workspace, dir)}" cannot be checked: ${why}`)
   }
   const mine = o.shard ? dirs.filter((d) => inShard(rel(o.workspace, d), o.shard!)) : dirs
-  const modules = await Promise.all(mine.map((dir) => readModule(o, dir)))
+  const modules = await Promise.all(mine.map((dir) => readModule(o, dir, scans.get(dir))))
   return { modules, found: new Set([...all, ...dirs]).size }
 }
 
@@ -85,9 +88,9 @@ async function fromPatterns(o: DiscoverOptions, discovered: ReadonlySet<string>)
   return out
 }
 
-async function autoDirs(o: DiscoverOptions): Promise<string[]> {
+async function autoDirs(o: DiscoverOptions, scans: Map<string, GoModScan>): Promise<string[]> {
   const wd = o.workingDirectory
-  const dirs = walk(wd, [])
+  const dirs = walk(wd, [], scans)
   if (fs.existsSync(path.join(wd, 'go.work'))) {
     const r = await runGo(o.go, ['work', 'edit', '-json'], { cwd: wd, env: o.env })
     if (r.exitCode !== 0) throw new ModulesError(`go.work in "${rel(o.workspace, wd)}": ${firstLine(r.stderr)}`)
@@ -117,29 +120,34 @@ interface Ignores {
   any: string[]
 }
 
-function walk(dir: string, ignores: Ignores[]): string[] {
+function walk(dir: string, ignores: Ignores[], scans: Map<string, GoModScan>): string[] {
   const out: string[] = []
   const entries = fs.readdirSync(dir, { withFileTypes: true })
   if (entries.some((e) => (e.isFile() || e.isSymbolicLink()) && e.name === 'go.mod')) {
     out.push(dir)
-    ignores = [...ignores, ignoresOf(dir)]
+    const scan = scanFile(dir)
+    if (scan) scans.set(dir, scan)
+    ignores = [...ignores, ignoresOf(dir, scan?.ignores ?? [])]
   }
   for (const e of entries) {
     if (!e.isDirectory() || skipped(e.name)) continue
     const sub = path.join(dir, e.name)
     if (ignores.some((i) => ignored(i, sub))) continue
-    out.push(...walk(sub, ignores))
+    out.push(...walk(sub, ignores, scans))
   }
   return out
 }
 
-function ignoresOf(root: string): Ignores {
-  let list: string[] = []
+/** The scan of dir/go.mod, or undefined when it cannot be read here (readModule then says why). */
+function scanFile(dir: string): GoModScan | undefined {
   try {
-    list = scanGoMod(fs.readFileSync(path.join(root, 'go.mod'), 'utf8')).ignores
+    return scanGoMod(fs.readFileSync(path.join(dir, 'go.mod'), 'utf8'))
   } catch {
-    // tidy reports an unreadable go.mod
+    return undefined
   }
+}
+
+function ignoresOf(root: string, list: string[]): Ignores {
   const slashed = (p: string): string => `/${p.replace(/^\/+|\/+$/g, '')}/`
   return {
     root,
@@ -153,12 +161,15 @@ function ignored(i: Ignores, dir: string): boolean {
   return i.relative.some((p) => r.startsWith(p)) || i.any.some((p) => r.includes(p))
 }
 
-async function readModule(o: DiscoverOptions, dir: string): Promise<GoModule> {
-  const file = path.join(dir, 'go.mod')
-  const text = await fs.promises.readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new ModulesError(`${rel(o.workspace, dir)}/go.mod: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)
-  })
-  return { dir, rel: rel(o.workspace, dir), path: scanGoMod(text).modulePath ?? '' }
+async function readModule(o: DiscoverOptions, dir: string, scanned: GoModScan | undefined): Promise<GoModule> {
+  const scan =
+    scanned ??
+    scanGoMod(
+      await fs.promises.readFile(path.join(dir, 'go.mod'), 'utf8').catch((e: NodeJS.ErrnoException) => {
+        throw new ModulesError(`${rel(o.workspace, dir)}/go.mod: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)
+      })
+    )
+  return { dir, rel: rel(o.workspace, dir), path: scan.modulePath ?? '' }
 }
 
 /** Path of `p` relative to the workspace, '/'-separated, '.' for the workspace itself. */

@@ -26,8 +26,8 @@ export function insideWorkspace(workspace: string, p: string): boolean {
  * Why a module directory may not be used, or undefined: it (through symlinks) or its go.mod/go.sum, when they are
  * symlinks, lead outside the workspace.
  */
-export function moduleOutsideWorkspace(workspace: string, dir: string): string | undefined {
-  if (!insideWorkspace(workspace, dir)) return 'the directory leads outside the workspace (through a symlink or "..")'
+export function moduleOutsideWorkspace(workspace: string, dir: string, dirKnownInside = false): string | undefined {
+  if (!dirKnownInside && !insideWorkspace(workspace, dir)) return 'the directory leads outside the workspace (through a symlink or "..")'
   for (const f of ['go.mod', 'go.sum']) {
     const file = path.join(dir, f)
     let link = false
