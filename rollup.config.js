@@ -83,7 +83,7 @@ export default [
     onwarn
   },
   {
-    input: { cli: 'src/cli.ts' },
+    input: { cli: 'src/cli/cli.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'cli-shared/[name].js', banner: '#!/usr/bin/env node' },
     plugins: plugins(),
     onwarn

@@ -23,7 +23,9 @@ function undiciImports(text: string): string[] {
 }
 
 function sources(): string[] {
-  const src = readdirSync(join(REPO_ROOT, 'src')).filter((f) => f.endsWith('.ts')).map((f) => join(REPO_ROOT, 'src', f))
+  const src = readdirSync(join(REPO_ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(REPO_ROOT, 'src', f))
   const actions = join(REPO_ROOT, 'node_modules', '@actions')
   const libs = readdirSync(actions).flatMap((pkg) => {
     const lib = join(actions, pkg, 'lib')

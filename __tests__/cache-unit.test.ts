@@ -2,10 +2,10 @@
 // (what @actions/cache's small archives never exercise: staged blocks, ranged reads, key matching rules).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { BlockBlobClient } from '@azure/storage-blob'
-import { cacheKeys, cachePaths, isPullRequestEvent } from '../src/cache-key.js'
-import { neededFromGoSum, unescapeCachePath } from '../src/cache-prune.js'
-import { runPost } from '../src/cache-save.js'
-import { cleanMessage } from '../src/cache-state.js'
+import { cacheKeys, cachePaths, isPullRequestEvent } from '../src/cache/key.js'
+import { neededFromGoSum, unescapeCachePath } from '../src/cache/prune.js'
+import { runPost } from '../src/cache/save.js'
+import { cleanMessage } from '../src/cache/state.js'
 import { startCacheService, type CacheService } from './helpers/cache-service.js'
 import { beginStep, captured } from './helpers/cache-steps.js'
 

@@ -7,8 +7,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { classifyGoError } from '../src/classify.js'
-import { addSecret, resetSecrets } from '../src/redact.js'
+import { classifyGoError } from '../src/tidy/classify.js'
+import { addSecret, resetSecrets } from '../src/lib/redact.js'
 
 let root = ''
 let server: Server

@@ -1,9 +1,9 @@
 // The command line's flags (issue 13): the same names, defaults and validation as the action's inputs.
 import { describe, expect, test } from '@jest/globals'
-import { FIXED_INPUTS, INPUT_DEFAULTS, inputGetter, parseCli, UsageError } from '../src/cli-args.js'
-import { parseListen } from '../src/cli-relay.js'
-import { directHosts } from '../src/cli-doctor.js'
-import { readInputs, InputError } from '../src/inputs.js'
+import { FIXED_INPUTS, INPUT_DEFAULTS, inputGetter, parseCli, UsageError } from '../src/cli/args.js'
+import { parseListen } from '../src/cli/relay.js'
+import { directHosts } from '../src/cli/doctor.js'
+import { readInputs, InputError } from '../src/config/inputs.js'
 import { readActionYml } from './helpers/runner.js'
 
 describe('flags are the action inputs', () => {

@@ -6,11 +6,11 @@ import { join } from 'node:path'
 import {
   caBundle, credentialEnv, gitTokenConfig, gitTokenEnv, netrcCredentialFor, parseNetrc, privateHosts, removeCredentialFile,
   systemBundleFile, writeGitTokenConfig, writeNetrc
-} from '../src/credentials.js'
-import { authHint } from '../src/auth-hints.js'
-import { classifyGoError } from '../src/classify.js'
-import { InputError } from '../src/inputs.js'
-import { redact } from '../src/redact.js'
+} from '../src/access/credentials.js'
+import { authHint } from '../src/tidy/auth-hints.js'
+import { classifyGoError } from '../src/tidy/classify.js'
+import { InputError } from '../src/config/inputs.js'
+import { redact } from '../src/lib/redact.js'
 import { startFixtureProxy, type FixtureProxy } from './helpers/fixture-proxy.js'
 import { makeGoEnv, makeTempDir, runGo } from './helpers/gotest-env.js'
 import { issueCert, makeTestCA, type TestCA } from './helpers/tls.js'

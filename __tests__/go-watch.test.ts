@@ -1,7 +1,7 @@
 // The go command under the watchdog and under cancellation, with the real go against loopback servers that never
 // answer: a cancelled job stops go at once and starts no other; the watchdog names the request go waited on.
 import { afterAll, expect, test } from '@jest/globals'
-import { cancelGo, runGoWatched, withoutTrace } from '../src/go-watch.js'
+import { cancelGo, runGoWatched, withoutTrace } from '../src/go/watch.js'
 import { startBlackhole } from './helpers/fixture-proxy.js'
 import { GO_BIN, makeGoEnv, makeTempDir, writeModule } from './helpers/gotest-env.js'
 

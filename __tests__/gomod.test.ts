@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseRequireText, scanGoMod } from '../src/gomod.js'
+import { parseRequireText, scanGoMod } from '../src/go/gomod.js'
 
 let root = ''
 beforeAll(() => {

@@ -2,9 +2,9 @@
 // runner emulation's parser, which honours `::stop-commands::` as the runner does.
 import { beforeEach, describe, expect, test } from '@jest/globals'
 import * as core from '@actions/core'
-import { logUntrusted } from '../src/log-safe.js'
-import { reportAnnotations, reportLog } from '../src/report.js'
-import { addSecret, resetSecrets } from '../src/redact.js'
+import { logUntrusted } from '../src/lib/log-safe.js'
+import { reportAnnotations, reportLog } from '../src/report/report.js'
+import { addSecret, resetSecrets } from '../src/lib/redact.js'
 import type { RunResult, TidyResult } from '../src/types.js'
 import { parseWorkflowCommands } from './helpers/runner-commands.js'
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   checkModulePath, checkVersion, escapePath, escapeVersion, pathEscape, unescapePath, unescapeVersion
-} from '../src/modpath.js'
+} from '../src/lib/modpath.js'
 
 describe('module paths', () => {
   it.each([

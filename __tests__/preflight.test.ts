@@ -1,8 +1,8 @@
 // Preflight end to end against loopback servers: verdicts, hints, the shared deadline, early
 // results, the egress proxy, redaction, and the checksum database route.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { orderHealthyFirst, startPreflight, type PreflightOptions } from '../src/preflight.js'
-import { parseProxyList } from '../src/proxylist.js'
+import { orderHealthyFirst, startPreflight, type PreflightOptions } from '../src/preflight/preflight.js'
+import { parseProxyList } from '../src/config/proxylist.js'
 import type { ProbeResult, ProxyEntry } from '../src/types.js'
 import { freePort, startBlackhole, startEgressProxy, startServer, type Started } from './helpers/preflight-servers.js'
 import { issueCert, makeTestCA, type TestCA } from './helpers/tls.js'

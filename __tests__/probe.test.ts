@@ -1,7 +1,7 @@
 // The staged probe against real loopback servers, and go's HTTP(S)_PROXY / NO_PROXY rules.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { egressProxyFor, useProxy } from '../src/preflight-egress.js'
-import { probeUrl } from '../src/probe.js'
+import { egressProxyFor, useProxy } from '../src/net/egress.js'
+import { probeUrl } from '../src/preflight/probe.js'
 import { freePort, startBlackhole, startEgressProxy, startServer, type Started } from './helpers/preflight-servers.js'
 import { issueCert, makeTestCA, type IssuedCert, type TestCA } from './helpers/tls.js'
 

@@ -1,8 +1,8 @@
 // Proxy URLs in go's messages, told as the module and version they ask for; and a 403 sent without credentials
 // told as a mirror's policy refusing that module, not as a credentials problem.
 import { describe, expect, test } from '@jest/globals'
-import { policyRefusal, type AuthContext } from '../src/auth-hints.js'
-import { describeProxyPath, describeRelayUrls } from '../src/proxy-request.js'
+import { policyRefusal, type AuthContext } from '../src/tidy/auth-hints.js'
+import { describeProxyPath, describeRelayUrls } from '../src/tidy/proxy-request.js'
 
 const RELAY = 'http://127.0.0.1:41234/Zq8-kP0aR'
 

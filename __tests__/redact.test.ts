@@ -1,10 +1,10 @@
 // Issue 10, points 2 and 4: redaction is linear-time over hostile text, and hides URL credentials by URL structure
 // (the last `@` before the host), in every form go accepts, registering them as secrets before anything prints them.
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { addSecret, redact, redactUrl, resetSecrets } from '../src/redact.js'
-import { parseProxyList, ProxyListError } from '../src/proxylist.js'
-import { egressProxySummary } from '../src/preflight-egress.js'
-import { InputError, readInputs } from '../src/inputs.js'
+import { addSecret, redact, redactUrl, resetSecrets } from '../src/lib/redact.js'
+import { parseProxyList, ProxyListError } from '../src/config/proxylist.js'
+import { egressProxySummary } from '../src/net/egress.js'
+import { InputError, readInputs } from '../src/config/inputs.js'
 import { parseWorkflowCommands } from './helpers/runner-commands.js'
 
 /** What the step prints to stdout while `fn` runs (core.setSecret writes `::add-mask::` there). */

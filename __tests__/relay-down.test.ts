@@ -1,8 +1,8 @@
 // Every upstream down, as preflight found them: the relay still tries them as a last resort, but one that sits
 // silent costs a few seconds, not the 30 s first-byte timeout, and is then out of the run (issue 10).
 import { afterEach, expect, it } from '@jest/globals'
-import { startRelay, type Relay } from '../src/relay.js'
-import { LAST_RESORT_WAIT_MS } from '../src/breaker.js'
+import { startRelay, type Relay } from '../src/relay/relay.js'
+import { LAST_RESORT_WAIT_MS } from '../src/relay/breaker.js'
 import { entry, fetchOnce, startBlackhole, startUpstream } from './helpers/relay-upstreams.js'
 
 const INFO = '/example.com/a/@v/v1.0.0.info'

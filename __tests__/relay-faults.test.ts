@@ -2,7 +2,7 @@
 // never after a growing backoff; one unlucky request on a proxy that keeps delivering others does not fail when
 // its count of retries runs out; an upstream that delivers nothing still fails within the count.
 import { afterEach, expect, it } from '@jest/globals'
-import { startRelay, type Relay, type RelayOptions } from '../src/relay.js'
+import { startRelay, type Relay, type RelayOptions } from '../src/relay/relay.js'
 import { entry, fetchOnce, startUpstream, type Handler, type TestUpstream } from './helpers/relay-upstreams.js'
 
 const X = '/example.com/a/@v/v1.0.0.info'

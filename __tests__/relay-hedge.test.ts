@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { startRelay, type Relay, type RelayOptions } from '../src/relay.js'
+import { startRelay, type Relay, type RelayOptions } from '../src/relay/relay.js'
 import { makeTempDir } from './helpers/gotest-env.js'
 import {
   entry,

@@ -1,7 +1,7 @@
 // Which request paths the relay forwards, and in which form: every path go's module proxy protocol allows,
 // in go's escaped form (upper case as `!` + lower case, `!` percent-encoded), and nothing else.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { protocolPath, startRelay, type Relay } from '../src/relay.js'
+import { protocolPath, startRelay, type Relay } from '../src/relay/relay.js'
 import { entry, fetchOnce, startUpstream, type TestUpstream } from './helpers/relay-upstreams.js'
 
 describe('protocolPath: accepted, as forwarded', () => {

@@ -2,8 +2,8 @@
 // version's .info/.mod/.zip kept for the run; lists, @latest and queries never kept (issue 11, cold monorepos).
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
-import { startRelay, type Relay } from '../src/relay.js'
-import { immutablePath } from '../src/relay-share.js'
+import { startRelay, type Relay } from '../src/relay/relay.js'
+import { immutablePath } from '../src/relay/share.js'
 import { entry, fetchOnce, startUpstream, type Handler, type TestUpstream } from './helpers/relay-upstreams.js'
 
 const cleanups: Array<() => Promise<void>> = []

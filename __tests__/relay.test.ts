@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startRelay, type Relay, type RelayOptions } from '../src/relay.js'
+import { startRelay, type Relay, type RelayOptions } from '../src/relay/relay.js'
 import { makeTempDir } from './helpers/gotest-env.js'
 import {
   entry,
@@ -185,7 +185,7 @@ describe('relay failover and retries', () => {
     const a = await upstream((_req, res) => void res.writeHead(503).end())
     const b = await upstream(info())
     const r = await relay([a.origin, b.origin], { retries: 0 })
-    // Five versions: a repeat of one would be answered from the relay's kept answers (relay-share.ts).
+    // Five versions: a repeat of one would be answered from the relay's kept answers (relay/share.ts).
     for (let i = 0; i < 5; i++) expect((await fetchOnce(r.url + `/example.com/a/@v/v1.0.${i}.info`)).status).toBe(200)
     expect(a.hits).toHaveLength(3)
     expect(b.hits).toHaveLength(5)
@@ -263,7 +263,7 @@ describe('relay credentials', () => {
       const to = req.url?.startsWith('/same/') ? '/here' + req.url.slice('/same'.length) : storage.origin + '/blob'
       res.writeHead(302, { location: to }).end()
     })
-    // Another version the second time: a repeat would be answered from the relay's kept answers (relay-share.ts).
+    // Another version the second time: a repeat would be answered from the relay's kept answers (relay/share.ts).
     const INFO2 = INFO.replace('v1.0.0', 'v1.0.1')
     const r = await relay([`http://u:pw123@${up.origin.slice(7)}/same/`, `http://u:pw123@${up.origin.slice(7)}/away/`])
     r.setHealthy(`http://u:pw123@${up.origin.slice(7)}/same/`, false)

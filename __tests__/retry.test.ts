@@ -16,8 +16,8 @@ import {
   type Failure,
   type Outcome,
   type TryState
-} from '../src/retry.js'
-import { DEMOTION_TERM, UpstreamPool } from '../src/breaker.js'
+} from '../src/relay/policy.js'
+import { DEMOTION_TERM, UpstreamPool } from '../src/relay/breaker.js'
 
 function err(code: string, message = 'boom', cause?: unknown): Error {
   return Object.assign(new Error(message), { code, cause })

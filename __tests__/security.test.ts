@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { coveredBy, matchPrefixPatterns, pathMatch, securityReview, type SecurityInput } from '../src/security.js'
-import { parseProxyList } from '../src/proxylist.js'
+import { coveredBy, matchPrefixPatterns, pathMatch, securityReview, type SecurityInput } from '../src/config/review.js'
+import { parseProxyList } from '../src/config/proxylist.js'
 import { makeGoEnv, makeTempDir, runGo } from './helpers/gotest-env.js'
 
 const SAFE: SecurityInput = {

@@ -1,8 +1,8 @@
 // The checksum database route rules (go's dbDial/initBase + TryProxies), given each proxy's answer
 // to /sumdb/<name>/supported.
 import { describe, expect, test } from '@jest/globals'
-import { parseProxyList } from '../src/proxylist.js'
-import { joinUrl, parseGosumdb, resolveSumdbRoute, supportedUrl, type SupportedAnswer } from '../src/sumdb-endpoint.js'
+import { parseProxyList } from '../src/config/proxylist.js'
+import { joinUrl, parseGosumdb, resolveSumdbRoute, supportedUrl, type SupportedAnswer } from '../src/preflight/sumdb-route.js'
 import type { ProxyEntry } from '../src/types.js'
 
 const NAME = 'sum.example.invalid'

@@ -1,8 +1,8 @@
 // Reports fit GitHub's limits whatever the repository: a step summary under 1 MiB with drift in hundreds of modules,
 // identical failures told once, tidy modules folded, and the failure line bounded.
 import { describe, expect, test } from '@jest/globals'
-import { failureMessage } from '../src/report.js'
-import { renderSummary, SUMMARY_LIMIT } from '../src/summary.js'
+import { failureMessage } from '../src/report/report.js'
+import { renderSummary, SUMMARY_LIMIT } from '../src/report/summary.js'
 import type { ClassifiedError, TidyResult } from '../src/types.js'
 
 const mod = (rel: string, over: Partial<TidyResult> = {}): TidyResult => ({

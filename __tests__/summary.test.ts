@@ -1,7 +1,7 @@
 // The job summary and the failure line are pure functions of the RunResult.
 import { describe, expect, test } from '@jest/globals'
-import { renderSummary } from '../src/summary.js'
-import { failureMessage } from '../src/report.js'
+import { renderSummary } from '../src/report/summary.js'
+import { failureMessage } from '../src/report/report.js'
 import type { RunResult, TidyResult } from '../src/types.js'
 
 const mod = (rel: string, over: Partial<TidyResult> = {}): TidyResult => ({

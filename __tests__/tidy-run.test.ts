@@ -2,9 +2,9 @@
 // first when timings are known, whole-module retries shared by the run, and shards that partition the modules.
 import { afterAll, beforeAll, expect, test } from '@jest/globals'
 import { join } from 'node:path'
-import { goProcesses } from '../src/go-watch.js'
-import { inShard } from '../src/modules.js'
-import { causeOf, readTimings, slowestFirst, tidyModules, writeTimings } from '../src/tidy-run.js'
+import { goProcesses } from '../src/go/watch.js'
+import { inShard } from '../src/go/modules.js'
+import { causeOf, readTimings, slowestFirst, tidyModules, writeTimings } from '../src/tidy/tidy.js'
 import type { GoModule } from '../src/types.js'
 import { startFixtureProxy, type FixtureProxy } from './helpers/fixture-proxy.js'
 import { GO_BIN, makeGoEnv, makeTempDir, writeModule, type GoEnv } from './helpers/gotest-env.js'

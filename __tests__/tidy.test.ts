@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { startFixtureProxy, type FixtureProxy } from './helpers/fixture-proxy.js'
 import { goSumLines } from './helpers/modzip.js'
 import { GO_BIN, makeGoEnv, makeTempDir, runGo, writeModule, type GoEnv } from './helpers/gotest-env.js'
-import { tidyWithRetries } from '../src/tidy.js'
+import { tidyWithRetries } from '../src/tidy/module.js'
 import type { GoModule } from '../src/types.js'
 
 let proxy: FixtureProxy

@@ -1,6 +1,6 @@
 // Entry point of the main step (runs.main in action.yml).
 import './v8-flags.js'
-import { cancelGo } from './go-watch.js'
+import { cancelGo } from './go/watch.js'
 import { run } from './main.js'
 
 // A cancelled job: the runner signals this process, not go. go is stopped with it (check mode never writes the

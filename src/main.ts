@@ -1,13 +1,13 @@
 // The action's front end of the pipeline (pipeline.ts): inputs from the runner, state and exported variables for
 // later steps, and reporting (annotations, outputs, job summary) from the one RunResult, even when the step fails.
 import * as core from '@actions/core'
-import { readInputs } from './inputs.js'
-import type { Settings } from './settings.js'
-import type { Access } from './access.js'
+import { readInputs } from './config/inputs.js'
+import type { Settings } from './config/settings.js'
+import type { Access } from './access/access.js'
 import { runPipeline } from './pipeline.js'
-import { handOverCredentialFile } from './credential-file.js'
-import { recordStepPassed } from './cache-state.js'
-import { failureMessage, report } from './report.js'
+import { handOverCredentialFile } from './access/credential-file.js'
+import { recordStepPassed } from './cache/state.js'
+import { failureMessage, report } from './report/report.js'
 
 export async function run(): Promise<void> {
   const { result } = await runPipeline(() => readInputs(), {

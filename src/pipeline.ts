@@ -1,23 +1,23 @@
 // The stages of one run, in order (see DEVELOPERS.md, "Architecture"), shared by the action (main.ts) and the
-// command line (cli.ts). It returns the RunResult and never reports: each front end reports in its own way.
+// command line (cli/cli.ts). It returns the RunResult and never reports: each front end reports in its own way.
 // What differs between them comes in as hooks: saving state and exporting variables exist only in Actions.
 import * as os from 'node:os'
 import type { GoModule, RunResult, TidyResult } from './types.js'
-import type { Inputs } from './inputs.js'
-import { checkTidyGoVersions, findGo, stringEnv } from './toolchain.js'
-import { effectiveSettings, type Settings } from './settings.js'
-import { discoverModules, rel } from './modules.js'
-import { formatProxyList } from './proxylist.js'
-import { prepareAccess, proxyCredentialHosts, type Access } from './access.js'
-import { startNetwork, PreflightFailed, type Network } from './network.js'
-import { readTimings, tidyModules, writeTimings } from './tidy-run.js'
-import { pickProbeModule } from './preflight-target.js'
-import { restoreModuleCache } from './cache-restore.js'
-import { securityReview } from './security.js'
-import { removeGuardedCredentialFiles } from './credential-file.js'
-import { egressProxySummary } from './preflight-egress.js'
-import { redact } from './redact.js'
-import { errorMessage } from './errors.js'
+import type { Inputs } from './config/inputs.js'
+import { checkTidyGoVersions, findGo, stringEnv } from './go/toolchain.js'
+import { effectiveSettings, type Settings } from './config/settings.js'
+import { discoverModules, rel } from './go/modules.js'
+import { formatProxyList } from './config/proxylist.js'
+import { prepareAccess, proxyCredentialHosts, type Access } from './access/access.js'
+import { startNetwork, PreflightFailed, type Network } from './net/network.js'
+import { readTimings, tidyModules, writeTimings } from './tidy/tidy.js'
+import { pickProbeModule } from './preflight/target.js'
+import { restoreModuleCache } from './cache/restore.js'
+import { securityReview } from './config/review.js'
+import { removeGuardedCredentialFiles } from './access/credential-file.js'
+import { egressProxySummary } from './net/egress.js'
+import { redact } from './lib/redact.js'
+import { errorMessage } from './lib/errors.js'
 
 export interface PipelineHooks {
   /** Where credential files (netrc, git config, CA bundle) are written. Default: RUNNER_TEMP, else the OS temp dir. */

@@ -1,12 +1,12 @@
 // Entry point of the post step (runs.post in action.yml, `post-if: always()`): deletes the credentials files, and saves the
-// module cache when main passed (cache-save.ts). Caching is fail-soft, so this step never fails: every problem is
+// module cache when main passed (cache/save.ts). Caching is fail-soft, so this step never fails: every problem is
 // a warning.
 import './v8-flags.js'
 import * as core from '@actions/core'
-import { errorMessage } from './errors.js'
-import { runPost } from './cache-save.js'
-import { cleanMessage } from './cache-state.js'
-import { removeCredentialFile } from './credentials.js'
+import { errorMessage } from './lib/errors.js'
+import { runPost } from './cache/save.js'
+import { cleanMessage } from './cache/state.js'
+import { removeCredentialFile } from './access/credentials.js'
 
 // A failed upload can surface as an uncaught exception from inside @actions/cache's dependencies (an aborted
 // stream); it must not fail the step.

@@ -8,7 +8,7 @@ import {
   tidyAttempts, workspaceFrom
 } from './network-world.js'
 
-// The relay's defaults (src/relay.ts): nothing can make these cases quicker from outside yet.
+// The relay's defaults (src/relay/relay.ts): nothing can make these cases quicker from outside yet.
 const RELAY_TIMEOUT_MS = 30_000
 const PREFLIGHT_TIMEOUT_MS = 2_000
 // Node and go start-up and the two-core machine's noise, nothing the action spends waiting.

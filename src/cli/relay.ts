@@ -1,0 +1,75 @@
+// `go-tidy-guard relay`: the action's relay (relay/relay.ts) as a long-lived local module proxy for every go command on
+// this machine. Loopback only, under a random path prefix; upstreams from --goproxy or `go env GOPROXY`, with
+// preflight's verdicts ordering them as in the action. Serves until SIGINT/SIGTERM, then prints its statistics.
+import * as os from 'node:os'
+import { readInputs } from '../config/inputs.js'
+import { InputError } from '../lib/input-error.js'
+import { findGo, stringEnv } from '../go/toolchain.js'
+import { effectiveSettings } from '../config/settings.js'
+import { prepareAccess, withNetrc } from '../access/access.js'
+import { networkProxies } from '../config/proxylist.js'
+import { startPreflight } from '../preflight/preflight.js'
+import { startRelay } from '../relay/relay.js'
+import { createDispatcher } from '../net/dispatcher.js'
+import { redact, redactUrl } from '../lib/redact.js'
+import { removeGuardedCredentialFiles } from '../access/credential-file.js'
+import { inputGetter, UsageError, type CliArgs } from './args.js'
+import { seconds, type Term } from './term.js'
+import { renderRelay } from './render.js'
+
+/** `--listen`: `127.x.x.x:PORT`, `localhost:PORT` or a bare PORT. Anything that is not loopback is refused. */
+export function parseListen(text: string | undefined): { host: string; port: number } {
+  if (text === undefined) return { host: '127.0.0.1', port: 0 }
+  const m = /^(?:(.*):)?(\d{1,5})$/.exec(text.trim())
+  const host = m?.[1] === undefined || m[1] === 'localhost' ? '127.0.0.1' : m[1]
+  const port = Number(m?.[2])
+  if (!m || port > 65535) throw new UsageError(`--listen: "${text}" is not accepted; give 127.0.0.1:PORT (or a port)`)
+  if (!/^127(\.\d{1,3}){3}$/.test(host)) {
+    throw new UsageError(`--listen: "${text}" is not a loopback address; the relay listens on 127.0.0.1 only (it carries your proxies' credentials)`)
+  }
+  return { host, port }
+}
+
+export async function runRelay(args: CliArgs, term: Term): Promise<number> {
+  const listen = parseListen(args.listen)
+  let inputs
+  try {
+    inputs = readInputs(inputGetter(args, 'check'), process.cwd())
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(`--${e.message}`)
+    throw e
+  }
+  const go = await findGo()
+  const settings = effectiveSettings(inputs, go.env)
+  const access = await prepareAccess(inputs, os.tmpdir(), stringEnv(process.env))
+  const proxies = withNetrc(settings.proxies, access.netrc)
+  const upstreams = networkProxies(proxies)
+  if (upstreams.length === 0) throw new UsageError(`GOPROXY (${redact(settings.GOPROXY)}) names no module proxy URL to relay to; give --goproxy`)
+  const dispatcher = createDispatcher({ extraCa: access.extraCa, connectTimeoutMs: 10_000 })
+  const pre = inputs.preflight === 'false' ? undefined : startPreflight({ proxies, gosumdb: settings.GOSUMDB, timeoutMs: inputs.preflightTimeoutMs, extraCa: access.extraCa })
+  const relay = await startRelay({ upstreams, retries: inputs.retries, dispatcher, ready: pre?.firstOk, listen })
+  const rest = proxies.slice(proxies.indexOf(upstreams[upstreams.length - 1]) + 1).filter((p) => p.kind !== 'url')
+  const sep = upstreams[upstreams.length - 1].separator || ','
+  const goproxy = [relay.url, ...rest.map((p) => p.kind)].join(sep)
+  term.out(term.c.bold(`go-tidy-guard relay on ${relay.url.replace(/\/[^/]*$/, '')} for ${upstreams.map((u) => redactUrl(u.url)).join(', ')}`))
+  term.out('Use it in this shell (and any other on this machine):')
+  term.out(`  export GOPROXY=${goproxy}`)
+  term.out(term.c.dim('go verifies every module against go.sum and the checksum database as before. Ctrl-C stops the relay.'))
+  pre?.onResult((r, entry) => {
+    if (entry) relay.setHealthy(entry.url, r.verdict === 'ok')
+    const verdict = r.verdict === 'ok' ? term.c.green('ok') : term.c.yellow(r.verdict)
+    term.out(`preflight: ${redact(r.endpoint)} ${verdict} (${seconds(r.timings.total)})${r.verdict === 'ok' ? '' : `: ${redact(r.hint)}`}`)
+  })
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'))
+    process.once('SIGTERM', () => resolve('SIGTERM'))
+  })
+  term.out(`\n${signal}: stopping the relay`)
+  await pre?.finish()
+  const stats = relay.stats()
+  await relay.close()
+  await dispatcher.close()
+  removeGuardedCredentialFiles()
+  renderRelay(term, stats)
+  return 0
+}

@@ -1,0 +1,162 @@
+// A watchdog for a go command: go has no timeout for a proxy that accepts a request and never answers, or for a
+// body that stalls. With `-x` go prints `# get URL` when a request starts and `# get URL: STATUS (TIME)` when its
+// headers arrive; a zip's body then streams into `<version>.zip*.tmp` in the download cache until go renames it.
+// While a request waits for headers or a zip body is still being written, and go shows no progress (no output, no
+// growth of those files) for `stallMs`, go is stopped and the run says which URL it was waiting for. go's own
+// work between requests (loading packages, running git) is never timed.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import type { GoRun } from './exec.js'
+import type { GoToolchain } from '../types.js'
+
+export interface WatchOptions {
+  cwd: string
+  env: Record<string, string>
+  /** No progress for this long while a request is outstanding: go is stopped. 0 turns the watchdog off. */
+  stallMs: number
+  /** GOMODCACHE, where go writes the zip it downloads (`cache/download/<path>/@v/<version>.zip*.tmp`). */
+  gomodcache?: string
+}
+
+export interface WatchedRun extends GoRun {
+  /** Set when the watchdog stopped go: the request it was waiting for (as go printed it: password redacted). */
+  stalled?: { url: string; ms: number }
+}
+
+const GET = /^# get (\S+)(: .*)?$/
+const KILL_GRACE_MS = 2000
+
+/** go processes running now, and whether the step was cancelled (then no new one starts). */
+const live = new Set<ChildProcess>()
+let cancelled: NodeJS.Signals | undefined
+
+/** How many go processes are running now (the run's concurrency bound is checked against this). */
+export function goProcesses(): number {
+  return live.size
+}
+
+/**
+ * The job is being cancelled: pass the signal on to every go (and so its git children, which go stops), and start no
+ * new one. The step then reports what it has and exits.
+ */
+export function cancelGo(signal: NodeJS.Signals): void {
+  cancelled = signal
+  for (const child of live) child.kill(signal)
+}
+
+/** Runs go with `-x` added to `args` (after the subcommand words given in `verbs`), under the watchdog. */
+export function runGoWatched(go: Pick<GoToolchain, 'bin'>, verbs: string[], args: string[], o: WatchOptions): Promise<WatchedRun> {
+  const argv = [...verbs, ...(args.some((a) => a === '-x' || a === '--x') ? [] : ['-x']), ...args]
+  if (cancelled) return Promise.reject(new Error(`the step was cancelled (${cancelled}): go mod tidy did not run`))
+  return new Promise((resolve, reject) => {
+    // go mod tidy reads nothing from stdin: no pipe for it (one socket less per module).
+    const child = spawn(go.bin, argv, { cwd: o.cwd, env: o.env, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    live.add(child)
+    const out: Buffer[] = []
+    let err = ''
+    let partial = ''
+    const active: Active = { headers: new Set(), bodies: new Set() }
+    let last = { at: Date.now(), bytes: 0 }
+    let stalled: WatchedRun['stalled']
+    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stderr.setEncoding('utf8')
+    child.stderr.on('data', (s: string) => {
+      err += s
+      last = { at: Date.now(), bytes: last.bytes }
+      const lines = (partial + s).split('\n')
+      partial = lines.pop() ?? ''
+      for (const line of lines) track(active, line)
+    })
+    const timer =
+      o.stallMs > 0
+        ? setInterval(() => {
+            if (stalled) return
+            let bytes = 0
+            for (const url of active.bodies) {
+              const n = downloading(o.gomodcache, url)
+              if (n === undefined) active.bodies.delete(url) // written and renamed, or given up
+              else bytes += n
+            }
+            const url = [...active.headers, ...active.bodies].at(-1)
+            if (url === undefined) return void (last = { at: Date.now(), bytes: 0 })
+            if (bytes !== last.bytes) last = { at: Date.now(), bytes }
+            const idle = Date.now() - last.at
+            if (idle < o.stallMs) return
+            stalled = { url, ms: idle }
+            child.kill('SIGTERM')
+            setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref()
+          }, Math.min(1000, Math.max(50, o.stallMs / 4)))
+        : undefined
+    child.once('error', (e) => {
+      live.delete(child)
+      if (timer) clearInterval(timer)
+      reject(new Error(`cannot run ${go.bin}: ${e.message}`))
+    })
+    child.once('close', (code, signal) => {
+      live.delete(child)
+      if (timer) clearInterval(timer)
+      const stderr = signal && !stalled ? `${err}\ngo was killed by ${signal}` : err
+      resolve({ exitCode: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr, stalled })
+    })
+  })
+}
+
+/** Requests waiting for headers, and zip bodies still being written (by URL as go printed it). */
+interface Active {
+  headers: Set<string>
+  bodies: Set<string>
+}
+
+function track(active: Active, line: string): void {
+  const m = GET.exec(line.trimEnd())
+  if (!m) return
+  if (m[2] === undefined) return void active.headers.add(m[1])
+  active.headers.delete(m[1])
+  if (/^: 2\d\d /.test(m[2]) && m[1].endsWith('.zip')) active.bodies.add(m[1])
+}
+
+/**
+ * Bytes written so far of the zip go is downloading from a `.zip` URL, or undefined when go is not writing it (any
+ * more). The file lives under the longest tail of the URL's path that names a module directory of the download
+ * cache (the proxy's own base path is not part of it).
+ */
+function downloading(gomodcache: string | undefined, url: string): number | undefined {
+  const m = /^[a-z]+:\/\/[^/]+\/(.+)\/@v\/([^/]+\.zip)$/.exec(url)
+  if (!gomodcache || !m) return undefined
+  let segments: string[]
+  try {
+    segments = m[1].split('/').map(decodeURIComponent)
+  } catch {
+    return undefined
+  }
+  const zip = decodeURIComponent(m[2])
+  for (let i = 0; i < segments.length; i++) {
+    const dir = join(gomodcache, 'cache', 'download', ...segments.slice(i), '@v')
+    let names: string[]
+    try {
+      names = readdirSync(dir)
+    } catch {
+      continue
+    }
+    const tmp = names.filter((n) => n.startsWith(zip) && n.endsWith('.tmp'))
+    return tmp.length === 0 ? undefined : tmp.reduce((sum, n) => sum + statSafe(join(dir, n)), 0)
+  }
+  return undefined
+}
+
+function statSafe(p: string): number {
+  try {
+    return statSync(p).size
+  } catch {
+    return 0
+  }
+}
+
+/** go's stderr without the `-x` trace lines this module added (kept when the user asked for `-x` themselves). */
+export function withoutTrace(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((l) => !GET.test(l.trimEnd()))
+    .join('\n')
+}
