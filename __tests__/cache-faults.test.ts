@@ -2,7 +2,7 @@
 // or a failed step; and the cases that must not save (restore-only, pull requests, a cache another step filled,
 // an exact hit) never reach CreateCacheEntry.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { saveModuleCache } from '../src/cache/save.js'
 import { holdsModules } from '../src/cache/state.js'

@@ -91,14 +91,6 @@ function runTidy(files: { gomod: string; gosum?: string; imports: string[] }, re
   }
 }
 
-/** The part of go's stdout for one file, as tidyDiff renders it. */
-function goSection(stdout: string, file: string): string {
-  const start = stdout.indexOf(`diff current/${file}`)
-  if (start < 0) return ''
-  const next = stdout.indexOf('diff current/', start + 1)
-  return stdout.slice(start, next < 0 ? undefined : next)
-}
-
 const TIDY_HEAD = 'module example.com/app\n\ngo 1.22\n'
 
 /**

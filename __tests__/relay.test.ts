@@ -1,9 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { startRelay, type Relay, type RelayOptions } from '../src/relay/relay.js'
-import { makeTempDir } from './helpers/gotest-env.js'
 import {
   entry,
   fetchOnce,

@@ -43,7 +43,7 @@ export function readActionYml(actionDir: string = REPO_ROOT): ActionMetadata {
   let desc: { into: Record<string, string>; name: string; header: string; lines: string[] } | undefined
   for (const raw of text.split(/\r?\n/)) {
     // A description's continuation lines: indented deeper than its key, or blank.
-    if (desc && /^(\s*$|      )/.test(raw)) {
+    if (desc && /^(\s*$| {6})/.test(raw)) {
       desc.lines.push(raw)
       continue
     }
@@ -56,7 +56,7 @@ export function readActionYml(actionDir: string = REPO_ROOT): ActionMetadata {
       current = ''
       continue
     }
-    const key = /^  ([A-Za-z_][\w-]*):\s*(.*)$/.exec(raw)
+    const key = /^ {2}([A-Za-z_][\w-]*):\s*(.*)$/.exec(raw)
     if (key) {
       current = key[1]
       if (section === 'inputs') meta.inputs[current] = undefined
@@ -66,9 +66,9 @@ export function readActionYml(actionDir: string = REPO_ROOT): ActionMetadata {
       }
       continue
     }
-    const sub = /^    default:\s*(.*)$/.exec(raw)
+    const sub = /^ {4}default:\s*(.*)$/.exec(raw)
     if (sub && section === 'inputs' && current) meta.inputs[current] = yamlScalar(sub[1])
-    const d = /^    description:\s*(.*)$/.exec(raw)
+    const d = /^ {4}description:\s*(.*)$/.exec(raw)
     if (d && (section === 'inputs' || section === 'outputs') && current) {
       desc = { into: meta.descriptions[section], name: current, header: d[1], lines: [] }
     }

@@ -111,12 +111,14 @@ function matchIp(p: string, ip: string, port: string, family: number): boolean {
 // "example.com" matches itself and subdomains; ".example.com" and "*.example.com" only subdomains.
 function matchDomain(p: string, host: string, port: string): boolean {
   if (p.includes('/')) return false // a CIDR never matches a name
-  let { h, port: pport } = splitHostPort(p)
+  const hp = splitHostPort(p)
+  let h = hp.h
+  const pport = hp.port
   if (!h || isIP(h)) return false
   if (h.startsWith('*.')) h = h.slice(1)
   const matchHost = !h.startsWith('.')
   if (matchHost) h = '.' + h
-  // eslint-disable-next-line no-control-regex
+   
   if (/[^\x00-\x7f]/.test(h)) h = '.' + domainToASCII(h.slice(1))
   const hit = host.endsWith(h) || (matchHost && host === h.slice(1))
   return hit && (pport === '' || pport === port)
