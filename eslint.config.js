@@ -11,7 +11,10 @@ export default tseslint.config(
       // The sanitizers (terminal output, relay paths, bundle checks) look for control characters on purpose.
       'no-control-regex': 'off',
       // `_`-prefixed names are deliberately unused (parameters a signature requires).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }]
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }
+      ]
     }
   }
 )

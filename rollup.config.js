@@ -22,9 +22,24 @@ function undiciSubset() {
 // 50 ms on Node 24, which runs node20 actions on GitHub's hosted runners. The bundle takes node:http through require().
 function httpViaRequire() {
   const id = '\0node-http-via-require'
-  const names = ['METHODS', 'STATUS_CODES', 'Agent', 'ClientRequest', 'IncomingMessage', 'OutgoingMessage', 'Server',
-    'ServerResponse', 'createServer', 'validateHeaderName', 'validateHeaderValue', 'get', 'request',
-    'setMaxIdleHTTPParsers', 'maxHeaderSize', 'globalAgent']
+  const names = [
+    'METHODS',
+    'STATUS_CODES',
+    'Agent',
+    'ClientRequest',
+    'IncomingMessage',
+    'OutgoingMessage',
+    'Server',
+    'ServerResponse',
+    'createServer',
+    'validateHeaderName',
+    'validateHeaderValue',
+    'get',
+    'request',
+    'setMaxIdleHTTPParsers',
+    'maxHeaderSize',
+    'globalAgent'
+  ]
   return {
     name: 'http-via-require',
     resolveId: (source) => (source === 'http' || source === 'node:http' ? id : null),
@@ -84,7 +99,13 @@ export default [
   },
   {
     input: { cli: 'src/cli/cli.ts' },
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'cli-shared/[name].js', banner: '#!/usr/bin/env node' },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'cli-shared/[name].js',
+      banner: '#!/usr/bin/env node'
+    },
     plugins: plugins(),
     onwarn
   }

@@ -35,7 +35,14 @@ const graph = new Map<string, string[]>()
 for (const file of sources(SRC)) {
   const text = readFileSync(file, 'utf8')
   const specs = [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1])
-  graph.set(relative(SRC, file).split('\\').join('/'), specs.map((s) => relative(SRC, resolve(dirname(file), s.replace(/\.js$/, '.ts'))).split('\\').join('/')))
+  graph.set(
+    relative(SRC, file).split('\\').join('/'),
+    specs.map((s) =>
+      relative(SRC, resolve(dirname(file), s.replace(/\.js$/, '.ts')))
+        .split('\\')
+        .join('/')
+    )
+  )
 }
 const stageOf = (f: string): string | undefined => (f.includes('/') ? f.split('/')[0] : undefined)
 

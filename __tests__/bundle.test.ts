@@ -30,7 +30,9 @@ function sources(): string[] {
   const libs = readdirSync(actions).flatMap((pkg) => {
     const lib = join(actions, pkg, 'lib')
     try {
-      return readdirSync(lib).filter((f) => f.endsWith('.js')).map((f) => join(lib, f))
+      return readdirSync(lib)
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => join(lib, f))
     } catch {
       return []
     }
@@ -48,7 +50,9 @@ test('every file of the bundle is ASCII', () => {
 describe('undici-subset.cjs', () => {
   test('offers every name imported from undici, as undici exports it', () => {
     const imported = [...new Set(sources().flatMap((f) => undiciImports(readFileSync(f, 'utf8'))))].sort()
-    expect(imported).toEqual(expect.arrayContaining(['Client', 'EnvHttpProxyAgent', 'ProxyAgent', 'buildConnector', 'interceptors']))
+    expect(imported).toEqual(
+      expect.arrayContaining(['Client', 'EnvHttpProxyAgent', 'ProxyAgent', 'buildConnector', 'interceptors'])
+    )
     // A fresh node: the subset first (alone it must give dispatchers their request API), then undici itself.
     const script = `
       const subset = require('./undici-subset.cjs')
@@ -67,12 +71,15 @@ describe('undici-subset.cjs', () => {
     expect(out).toEqual({ request: 'function', missing: [] })
   })
 
-  test('the bundled action loads neither undici in full nor Node\'s internal undici', async () => {
+  test("the bundled action loads neither undici in full nor Node's internal undici", async () => {
     const dir = makeTempDir('gtg-bundle-')
     try {
       const hook = join(dir, 'hook.cjs')
       const list = join(dir, 'modules.json')
-      writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(process.moduleLoadList)))\n`)
+      writeFileSync(
+        hook,
+        `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(process.moduleLoadList)))\n`
+      )
       // A bad input ends the step right after the bundle has loaded.
       const run = await runAction({ inputs: { retries: 'many' }, env: { NODE_OPTIONS: `--require ${hook}` } })
       expect(run.failed).toBe(true)

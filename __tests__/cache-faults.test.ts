@@ -16,8 +16,15 @@ let w: CacheWorld
 beforeAll(async () => {
   // big: an archive of many compression blocks, so a corrupt one breaks off extraction midway.
   const big = makeLargeModule('example.com/big', 'v1.0.0', 2)
-  w = await makeCacheWorld([{ path: 'example.com/alpha', version: 'v1.0.0' }, { path: 'example.com/beta', version: 'v1.2.0' }, big])
-  writeModule(w.appDir, { path: 'example.com/app', imports: ['example.com/alpha', 'example.com/beta', 'example.com/big'] })
+  w = await makeCacheWorld([
+    { path: 'example.com/alpha', version: 'v1.0.0' },
+    { path: 'example.com/beta', version: 'v1.2.0' },
+    big
+  ])
+  writeModule(w.appDir, {
+    path: 'example.com/app',
+    imports: ['example.com/alpha', 'example.com/beta', 'example.com/big']
+  })
   await w.tidy()
 })
 afterAll(async () => {
@@ -70,7 +77,9 @@ describe('no saving where it must not', () => {
     expect(before.size).toBeGreaterThan(0)
     const main = await w.mainStep()
     expect(main.report.restore).toBe('skipped')
-    expect(main.annotations).toEqual([expect.objectContaining({ level: 'notice', message: expect.stringContaining('already holds modules') })])
+    expect(main.annotations).toEqual([
+      expect.objectContaining({ level: 'notice', message: expect.stringContaining('already holds modules') })
+    ])
     expect(main.report.note).toContain('already holds modules')
     expect(main.outputs['cache-hit']).toBe('false')
     expect(calls('GetCacheEntryDownloadURL')).toBe(0)
@@ -146,7 +155,10 @@ describe('fail-soft', () => {
     const first = await w.postStep(main.state)
     expect(first.report?.saved).toBe(true)
     const second = await w.postStep(main.state)
-    expect(second.report).toMatchObject({ saved: false, reason: expect.stringContaining('another job may be creating this cache') })
+    expect(second.report).toMatchObject({
+      saved: false,
+      reason: expect.stringContaining('another job may be creating this cache')
+    })
     expect(warnings(second.annotations)).toEqual([expect.stringContaining('another job may be creating this cache')])
     expect(w.svc.log.filter((l) => l.target === 'CreateCacheEntry').map((l) => l.status)).toEqual([200, 409])
   })
@@ -189,7 +201,7 @@ describe('fail-soft', () => {
     expect(w.svc.log.map((l) => l.status)).toEqual([401])
   })
 
-test('a failed, drifted or cancelled main (nothing recorded): post saves nothing', async () => {
+  test('a failed, drifted or cancelled main (nothing recorded): post saves nothing', async () => {
     const main = await restoredThenTidied({ passed: false })
     expect(main.report.restore).toBe('miss')
     const post = await w.postStep(main.state)
@@ -237,7 +249,9 @@ describe('a stalling cache service', () => {
     const { value: main, ms } = await elapsed(() => w.mainStep({ bounds }))
     expect(ms).toBeLessThan(5_000)
     expect(main.report.restore).toBe('failed')
-    expect(main.report.note).toContain('the archive download made no progress for 0.3 s (the cache service answered, then stopped sending)')
+    expect(main.report.note).toContain(
+      'the archive download made no progress for 0.3 s (the cache service answered, then stopped sending)'
+    )
     expect(w.svc.log.filter((l) => l.fault === 'stall-body')).toHaveLength(1)
     // What tidy would now see: the rest of the archive arrives, and nothing may unpack it under go's feet.
     const late = await captured(async () => {

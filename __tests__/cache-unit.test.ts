@@ -30,7 +30,10 @@ describe('cacheKeys', () => {
       cacheKeys({ ...base, files: [files[0], f('sub/go.sum', 'example.com/b v1.0.0 h1:x=\n')] }).key,
       cacheKeys({ ...base, files: [files[0]] }).key,
       // Text moved from one file to the other.
-      cacheKeys({ ...base, files: [f('go.mod', 'module example.com/a\nexample.com/b'), f('go.sum', ' v1.0.0 h1:x=\n')] }).key,
+      cacheKeys({
+        ...base,
+        files: [f('go.mod', 'module example.com/a\nexample.com/b'), f('go.sum', ' v1.0.0 h1:x=\n')]
+      }).key,
       cacheKeys({ ...base, os: 'macOS', files }).key,
       cacheKeys({ ...base, arch: 'ARM64', files }).key,
       cacheKeys({ ...base, goVersion: '1.25.0', files }).key
@@ -45,8 +48,19 @@ describe('cacheKeys', () => {
   })
 
   test('saved paths leave out checksum tiles and VCS clones; pull requests are restore-only', () => {
-    expect(cachePaths('/h/go/pkg/mod')).toEqual(['/h/go/pkg/mod/*', '!/h/go/pkg/mod/cache', '/h/go/pkg/mod/cache/download/*', '!/h/go/pkg/mod/cache/download/sumdb'])
-    expect(['pull_request', 'pull_request_target', 'push', 'schedule', undefined].map(isPullRequestEvent)).toEqual([true, true, false, false, false])
+    expect(cachePaths('/h/go/pkg/mod')).toEqual([
+      '/h/go/pkg/mod/*',
+      '!/h/go/pkg/mod/cache',
+      '/h/go/pkg/mod/cache/download/*',
+      '!/h/go/pkg/mod/cache/download/sumdb'
+    ])
+    expect(['pull_request', 'pull_request_target', 'push', 'schedule', undefined].map(isPullRequestEvent)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false
+    ])
   })
 })
 
@@ -90,7 +104,11 @@ describe('cache service emulation', () => {
     await svc.close()
   })
 
-  async function twirp(method: string, body: unknown, token = svc.token): Promise<{ status: number; json: Record<string, unknown> }> {
+  async function twirp(
+    method: string,
+    body: unknown,
+    token = svc.token
+  ): Promise<{ status: number; json: Record<string, unknown> }> {
     const res = await fetch(`${svc.url}twirp/github.actions.results.api.v1.CacheService/${method}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

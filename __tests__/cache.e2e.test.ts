@@ -60,7 +60,12 @@ interface Job {
   post: ActionRun
 }
 
-type JobOptions = { inputs?: Record<string, string>; service?: boolean; eventName?: string; env?: Record<string, string> }
+type JobOptions = {
+  inputs?: Record<string, string>
+  service?: boolean
+  eventName?: string
+  env?: Record<string, string>
+}
 
 function stepOptions(opts: JobOptions) {
   const env = { ...goenv.env, ...(opts.service === false ? {} : svc.env()), ...opts.env }
@@ -84,7 +89,11 @@ const warnings = (r: ActionRun): string[] =>
 const creates = (): number => svc.log.filter((l) => l.target === 'CreateCacheEntry').length
 const downloads = (mod: string): string[] => {
   const dir = join(goenv.env.GOMODCACHE, 'cache', 'download', 'example.com', mod, '@v')
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.zip')).sort() : []
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.zip'))
+        .sort()
+    : []
 }
 
 describe('module cache through main and post', () => {

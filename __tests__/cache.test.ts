@@ -17,7 +17,11 @@ const FIXTURES: FixtureModule[] = [
   lib('example.com/delta', 'v1.0.0'),
   // Upper case exercises the module cache's `!` escaping. Gamma requires delta without importing it, and its
   // go 1.16 (an unpruned module graph) keeps delta's go.mod, but not its zip, in the app's go.sum.
-  lib('example.com/Gamma', 'v1.0.0', 'module example.com/Gamma\n\ngo 1.16\n\nrequire (\n\texample.com/beta v1.0.0\n\texample.com/delta v1.0.0\n)\n')
+  lib(
+    'example.com/Gamma',
+    'v1.0.0',
+    'module example.com/Gamma\n\ngo 1.16\n\nrequire (\n\texample.com/beta v1.0.0\n\texample.com/delta v1.0.0\n)\n'
+  )
 ]
 
 let w: CacheWorld
@@ -32,7 +36,8 @@ afterAll(async () => {
   await w.close()
 })
 
-const savedPart = (rel: string): boolean => rel === 'cache/vcs' || rel === 'cache/download/sumdb' || rel === 'cache/lock'
+const savedPart = (rel: string): boolean =>
+  rel === 'cache/vcs' || rel === 'cache/download/sumdb' || rel === 'cache/lock'
 const twirpCalls = (name: string): number => w.svc.log.filter((l) => l.target === name).length
 
 describe('save, then restore on a fresh runner', () => {
@@ -42,7 +47,11 @@ describe('save, then restore on a fresh runner', () => {
   test('run 1: miss, tidy downloads, post saves everything but checksum tiles and VCS clones', async () => {
     w.svc.clear()
     w.freshModCache()
-    writeModule(appDir, { path: 'example.com/app', imports: ['example.com/alpha', 'example.com/Gamma', 'example.com/delta'], requires: { 'example.com/alpha': 'v1.0.0' } })
+    writeModule(appDir, {
+      path: 'example.com/app',
+      imports: ['example.com/alpha', 'example.com/Gamma', 'example.com/delta'],
+      requires: { 'example.com/alpha': 'v1.0.0' }
+    })
     run1 = await w.mainStep()
     expect(run1.report.restore).toBe('miss')
     expect(run1.report.key).toMatch(/^go-tidy-guard-Linux-X64-go1\.26\.8-[0-9a-f]{64}$/)
@@ -88,7 +97,11 @@ describe('save, then restore on a fresh runner', () => {
 
   test('run 3: a dependency change restores partially, then post prunes what no module needs and saves', async () => {
     w.freshModCache()
-    writeModule(appDir, { path: 'example.com/app', imports: ['example.com/alpha', 'example.com/Gamma'], requires: { 'example.com/alpha': 'v1.1.0' } })
+    writeModule(appDir, {
+      path: 'example.com/app',
+      imports: ['example.com/alpha', 'example.com/Gamma'],
+      requires: { 'example.com/alpha': 'v1.1.0' }
+    })
     const run3 = await w.mainStep()
     expect(run3.report.restore).toBe('partial')
     expect(run3.outputs['cache-hit']).toBe('false')

@@ -47,21 +47,21 @@ function handle(req: import('node:http').IncomingMessage, res: import('node:http
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'classify-test-'))
   server = createServer(handle)
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   // A port that was just free: nothing listens there, so connecting is refused.
   const probe = createServer()
-  await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
   closedPort = (probe.address() as AddressInfo).port
-  await new Promise<void>(resolve => probe.close(() => resolve()))
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
 })
 
 afterAll(async () => {
   server.closeAllConnections()
-  await new Promise<void>(resolve => server.close(() => resolve()))
+  await new Promise<void>((resolve) => server.close(() => resolve()))
   if (root) {
     // The module cache is read-only by design.
-    await new Promise(resolve => execFile('chmod', ['-R', 'u+w', root], resolve))
+    await new Promise((resolve) => execFile('chmod', ['-R', 'u+w', root], resolve))
     rmSync(root, { recursive: true, force: true })
   }
   resetSecrets()
@@ -74,7 +74,7 @@ async function goTidy(opts: { goproxy: string; gomod: string; gosum?: string; im
   mkdirSync(dir)
   writeFileSync(join(dir, 'go.mod'), opts.gomod)
   if (opts.gosum) writeFileSync(join(dir, 'go.sum'), opts.gosum)
-  const imports = (opts.imports ?? []).map(i => `import _ "${i}"\n`).join('')
+  const imports = (opts.imports ?? []).map((i) => `import _ "${i}"\n`).join('')
   writeFileSync(join(dir, 'main.go'), `package main\n\n${imports}\nfunc main() {}\n`)
   const env = {
     PATH: process.env.PATH,
@@ -88,7 +88,7 @@ async function goTidy(opts: { goproxy: string; gomod: string; gosum?: string; im
     GOFLAGS: '-mod=mod',
     GOWORK: 'off'
   }
-  return new Promise<{ stderr: string; code: number }>(resolve => {
+  return new Promise<{ stderr: string; code: number }>((resolve) => {
     execFile('go', ['mod', 'tidy'], { cwd: dir, env, timeout: 30000 }, (err, _stdout, stderr) => {
       resolve({ stderr, code: err ? (typeof err.code === 'number' ? err.code : -1) : 0 })
     })
@@ -119,14 +119,22 @@ describe('classifyGoError on real go output', () => {
   })
 
   test('a package no module provides is not found', async () => {
-    const r = await goTidy({ goproxy: `${base}/ok`, gomod: 'module example.com/app\n\ngo 1.22\n', imports: ['example.com/nope'] })
+    const r = await goTidy({
+      goproxy: `${base}/ok`,
+      gomod: 'module example.com/app\n\ngo 1.22\n',
+      imports: ['example.com/nope']
+    })
     const c = classifyGoError(r.stderr, r.code)
     expect(c).toMatchObject({ class: 'not-found', transient: false })
     expect(c.message).toContain('cannot find module providing package example.com/nope')
   })
 
   test('connection refused is a transient network error', async () => {
-    const r = await goTidy({ goproxy: `http://127.0.0.1:${closedPort}`, gomod: REQUIRE_DEP, imports: ['example.com/dep'] })
+    const r = await goTidy({
+      goproxy: `http://127.0.0.1:${closedPort}`,
+      gomod: REQUIRE_DEP,
+      imports: ['example.com/dep']
+    })
     const c = classifyGoError(r.stderr, r.code)
     expect(c).toMatchObject({ class: 'network', transient: true })
     expect(c.message).toMatch(/dial tcp 127\.0\.0\.1:\d+: connect: connection refused$/)
@@ -186,13 +194,29 @@ describe('classifyGoError on texts from Go and git sources', () => {
     [`example.com/dep@v1.0.0: Get "${U}": dial tcp: lookup proxy.example.invalid: no such host`, 'network', true],
     [`example.com/dep@v1.0.0: Get "${U}": dial tcp 192.0.2.1:443: i/o timeout`, 'network', true],
     [`example.com/dep@v1.0.0: Get "${U}": net/http: TLS handshake timeout`, 'network', true],
-    [`example.com/dep@v1.0.0: Get "${U}": read tcp 10.0.0.2:51234->192.0.2.1:443: read: connection reset by peer`, 'network', true],
+    [
+      `example.com/dep@v1.0.0: Get "${U}": read tcp 10.0.0.2:51234->192.0.2.1:443: read: connection reset by peer`,
+      'network',
+      true
+    ],
     [`example.com/dep@v1.0.0: reading ${U}: 502 Bad Gateway`, 'network', true],
     [`example.com/dep@v1.0.0: Get "${U}": net/http: timeout awaiting response headers`, 'network', true],
-    [`example.com/dep@v1.0.0: Get "${U}": tls: failed to verify certificate: x509: certificate signed by unknown authority`, 'network', false],
-    ['fatal: unable to access \'https://git.example.invalid/x/\': SSL certificate problem: unable to get local issuer certificate', 'network', false],
+    [
+      `example.com/dep@v1.0.0: Get "${U}": tls: failed to verify certificate: x509: certificate signed by unknown authority`,
+      'network',
+      false
+    ],
+    [
+      "fatal: unable to access 'https://git.example.invalid/x/': SSL certificate problem: unable to get local issuer certificate",
+      'network',
+      false
+    ],
     ["fatal: could not read Username for 'https://git.example.invalid': terminal prompts disabled", 'auth', false],
-    ["remote: HTTP Basic: Access denied\nfatal: Authentication failed for 'https://git.example.invalid/x.git/'", 'auth', false],
+    [
+      "remote: HTTP Basic: Access denied\nfatal: Authentication failed for 'https://git.example.invalid/x.git/'",
+      'auth',
+      false
+    ],
     ['example.com/dep@v1.9.0: invalid version: unknown revision v1.9.0', 'not-found', false],
     ['go: example.com/dep@latest: no matching versions for query "latest"', 'not-found', false],
     ['verifying example.com/dep@v1.0.0: checksum missing from sumdb response', 'security', false],
@@ -205,8 +229,12 @@ describe('classifyGoError on texts from Go and git sources', () => {
       'security',
       false
     ],
-    ['verifying example.com/dep@v1.0.0/go.mod: reading tree note: unknown key sum.example.invalid+dfb73a03', 'security', false],
-    ['go: errors parsing go.mod:\ngo.mod:3: invalid go version \'1.21.0\': must match format 1.23', 'toolchain', false],
+    [
+      'verifying example.com/dep@v1.0.0/go.mod: reading tree note: unknown key sum.example.invalid+dfb73a03',
+      'security',
+      false
+    ],
+    ["go: errors parsing go.mod:\ngo.mod:3: invalid go version '1.21.0': must match format 1.23", 'toolchain', false],
     ['go: example.com/app: flag provided but not defined: -bogus', 'other', false]
   ])('%s', (text, cls, transient) => {
     const c = classifyGoError(text, 1)

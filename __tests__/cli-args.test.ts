@@ -18,7 +18,17 @@ describe('flags are the action inputs', () => {
   })
 
   test('flags feed readInputs, with its validation and messages', () => {
-    const args = parseCli(['check', '--goproxy', 'https://a.invalid|direct', '--retries', '2', '--modules', 'a', '--modules', 'b/*'])
+    const args = parseCli([
+      'check',
+      '--goproxy',
+      'https://a.invalid|direct',
+      '--retries',
+      '2',
+      '--modules',
+      'a',
+      '--modules',
+      'b/*'
+    ])
     const inputs = readInputs(inputGetter(args, 'check'), process.cwd())
     expect(inputs.retries).toBe(2)
     expect(inputs.modules).toEqual(['a', 'b/*'])
@@ -45,11 +55,14 @@ test('relay --listen: loopback only', () => {
   expect(parseListen('127.0.0.1:7000')).toEqual({ host: '127.0.0.1', port: 7000 })
   expect(parseListen('localhost:7000')).toEqual({ host: '127.0.0.1', port: 7000 })
   expect(parseListen('7000')).toEqual({ host: '127.0.0.1', port: 7000 })
-  for (const bad of ['0.0.0.0:7000', '192.168.1.2:80', ':7000x', '127.0.0.1:70000', '[::]:80']) expect(() => parseListen(bad)).toThrow(UsageError)
+  for (const bad of ['0.0.0.0:7000', '192.168.1.2:80', ':7000x', '127.0.0.1:70000', '[::]:80'])
+    expect(() => parseListen(bad)).toThrow(UsageError)
 })
 
 test("doctor probes the hosts GONOPROXY sends go to directly; wildcards and dotless names can't be probed", () => {
-  expect(directHosts('git.corp.invalid/team,*.corp.invalid,git.corp.invalid/other,localpkg,Code.Example.invalid')).toEqual([
+  expect(
+    directHosts('git.corp.invalid/team,*.corp.invalid,git.corp.invalid/other,localpkg,Code.Example.invalid')
+  ).toEqual([
     { pattern: 'git.corp.invalid/team', host: 'git.corp.invalid' },
     { pattern: 'Code.Example.invalid', host: 'code.example.invalid' }
   ])

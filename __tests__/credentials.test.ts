@@ -4,8 +4,17 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
-  caBundle, credentialEnv, gitTokenConfig, gitTokenEnv, netrcCredentialFor, parseNetrc, privateHosts, removeCredentialFile,
-  systemBundleFile, writeGitTokenConfig, writeNetrc
+  caBundle,
+  credentialEnv,
+  gitTokenConfig,
+  gitTokenEnv,
+  netrcCredentialFor,
+  parseNetrc,
+  privateHosts,
+  removeCredentialFile,
+  systemBundleFile,
+  writeGitTokenConfig,
+  writeNetrc
 } from '../src/access/credentials.js'
 import { authHint } from '../src/tidy/auth-hints.js'
 import { classifyGoError } from '../src/tidy/classify.js'
@@ -19,7 +28,12 @@ const TOKEN = 'ghp_' + 'Tk9'.repeat(10)
 
 /** What real git reads from an environment (no config files at all). */
 function gitConfig(env: Record<string, string>, args: string[]): string {
-  const full = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: makeTempDir('gtg-home-'), GIT_CONFIG_NOSYSTEM: '1', ...env }
+  const full = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: makeTempDir('gtg-home-'),
+    GIT_CONFIG_NOSYSTEM: '1',
+    ...env
+  }
   try {
     return execFileSync('git', ['config', ...args], { env: full, encoding: 'utf8', cwd: full.HOME }).trim()
   } catch {
@@ -28,7 +42,10 @@ function gitConfig(env: Record<string, string>, args: string[]): string {
 }
 
 describe('the token for git', () => {
-  const tokenEnv = async (hosts: string[], base: Record<string, string> = {}): Promise<{ env: Record<string, string>; file: string }> => {
+  const tokenEnv = async (
+    hosts: string[],
+    base: Record<string, string> = {}
+  ): Promise<{ env: Record<string, string>; file: string }> => {
     const file = (await writeGitTokenConfig(TOKEN, hosts, makeTempDir('gtg-rt-')))!
     return { env: gitTokenEnv(file, base), file }
   }
@@ -38,8 +55,12 @@ describe('the token for git', () => {
     expect(env).toEqual({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'include.path', GIT_CONFIG_VALUE_0: file })
     expect(statSync(file).mode & 0o777).toBe(0o600)
     const basic = Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
-    expect(gitConfig(env, ['--get-urlmatch', 'http.extraheader', 'https://git.corp.test/org/repo.git'])).toBe(`AUTHORIZATION: basic ${basic}`)
-    expect(gitConfig(env, ['--get-urlmatch', 'http.extraheader', 'https://ghe.example.com:8443/x'])).toBe(`AUTHORIZATION: basic ${basic}`)
+    expect(gitConfig(env, ['--get-urlmatch', 'http.extraheader', 'https://git.corp.test/org/repo.git'])).toBe(
+      `AUTHORIZATION: basic ${basic}`
+    )
+    expect(gitConfig(env, ['--get-urlmatch', 'http.extraheader', 'https://ghe.example.com:8443/x'])).toBe(
+      `AUTHORIZATION: basic ${basic}`
+    )
     expect(gitConfig(env, ['--get-urlmatch', 'http.extraheader', 'https://other.example.com/x'])).toBe('')
     expect(gitConfig(env, ['--get-urlmatch', 'http.extraheader', 'http://git.corp.test/x'])).toBe('')
   })
@@ -59,7 +80,9 @@ describe('the token for git', () => {
     expect(env.GIT_CONFIG_COUNT).toBe('2')
     const all = { ...base, ...env }
     expect(gitConfig(all, ['--get', 'core.askpass'])).toBe('/bin/false')
-    expect(gitConfig(all, ['--get-urlmatch', 'http.extraheader', 'https://git.corp.test/'])).toMatch(/^AUTHORIZATION: basic /)
+    expect(gitConfig(all, ['--get-urlmatch', 'http.extraheader', 'https://git.corp.test/'])).toMatch(
+      /^AUTHORIZATION: basic /
+    )
   })
 
   it('writes nothing without a token or hosts, and masks the token and its header form', async () => {
@@ -86,10 +109,13 @@ describe('privateHosts', () => {
     ])
   })
 
-  it.each(['https://git.corp.test', 'git.corp.test/org', 'user@git.corp.test', 'two words'])('rejects %p naming the input', (bad) => {
-    expect(() => privateHosts(bad)).toThrow(InputError)
-    expect(() => privateHosts(bad)).toThrow(/^private-hosts: .*host names such as/)
-  })
+  it.each(['https://git.corp.test', 'git.corp.test/org', 'user@git.corp.test', 'two words'])(
+    'rejects %p naming the input',
+    (bad) => {
+      expect(() => privateHosts(bad)).toThrow(InputError)
+      expect(() => privateHosts(bad)).toThrow(/^private-hosts: .*host names such as/)
+    }
+  )
 })
 
 describe('netrc', () => {
@@ -114,7 +140,9 @@ describe('netrc', () => {
       { machine: 'd.example.com', login: 'ud', password: 'pd' }
     ])
     // A standard `default` line passes validation (go finds no entry in it).
-    await expect(writeNetrc('machine a.example.com login u password p\ndefault login anon password anon\n', makeTempDir('gtg-rt-'))).resolves.toMatch(/\.netrc$/)
+    await expect(
+      writeNetrc('machine a.example.com login u password p\ndefault login anon password anon\n', makeTempDir('gtg-rt-'))
+    ).resolves.toMatch(/\.netrc$/)
   })
 
   it('writes a 0600 file under RUNNER_TEMP, masks the passwords, and removes it again', async () => {
@@ -130,8 +158,16 @@ describe('netrc', () => {
   })
 
   it.each([
-    ['a URL as machine', 'machine https://proxy.example.com login me password pw1secret', /line 1: machine "https:\/\/proxy.example.com" must be a host name/],
-    ['a keyword without value', 'machine proxy.example.com login me password', /line 1: "password" has no value on the same line/],
+    [
+      'a URL as machine',
+      'machine https://proxy.example.com login me password pw1secret',
+      /line 1: machine "https:\/\/proxy.example.com" must be a host name/
+    ],
+    [
+      'a keyword without value',
+      'machine proxy.example.com login me password',
+      /line 1: "password" has no value on the same line/
+    ],
     ['an unknown keyword', 'machine proxy.example.com login me passwd pw2secret', /line 1: expected a keyword/],
     ['no complete entry', 'machine proxy.example.com login me', /no complete entry/]
   ])('rejects %s, naming the input and never echoing a secret', async (_name, text, re) => {
@@ -199,7 +235,11 @@ describe('caBundle', () => {
   it.each([
     ['a missing file', 'certs/missing.pem', /cannot read "certs\/missing.pem" \(ENOENT\)/],
     ['a private key', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n', /holds no PEM certificate/],
-    ['a corrupt certificate', '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n', /certificate 1 in the input text does not parse/]
+    [
+      'a corrupt certificate',
+      '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n',
+      /certificate 1 in the input text does not parse/
+    ]
   ])('rejects %s naming the input and the accepted form', async (_name, input, re) => {
     const err = await caBundle(input, makeTempDir('gtg-ws-'), makeTempDir('gtg-rt-')).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(InputError)
@@ -245,7 +285,11 @@ describe('netrc Basic auth against an HTTPS proxy, with real go', () => {
 
   beforeAll(async () => {
     ca = makeTestCA()
-    proxy = await startFixtureProxy({ modules: [MOD], tls: issueCert(ca, ['127.0.0.1']), auth: { user: 'bot', pass: PASS } })
+    proxy = await startFixtureProxy({
+      modules: [MOD],
+      tls: issueCert(ca, ['127.0.0.1']),
+      auth: { user: 'bot', pass: PASS }
+    })
     bundle = (await caBundle(ca.cert, makeTempDir('gtg-ws-'), makeTempDir('gtg-rt-')))!.bundleFile
   })
   afterAll(async () => {
@@ -267,7 +311,11 @@ describe('netrc Basic auth against an HTTPS proxy, with real go', () => {
     expect(r.code).toBe(0)
     expect(r.out).toContain('"Zip"')
     const basic = 'Basic ' + Buffer.from(`bot:${PASS}`).toString('base64')
-    expect(proxy.log.slice(before).some((e) => e.path.endsWith('.zip') && e.status === 200 && e.headers.authorization === basic)).toBe(true)
+    expect(
+      proxy.log
+        .slice(before)
+        .some((e) => e.path.endsWith('.zip') && e.status === 200 && e.headers.authorization === basic)
+    ).toBe(true)
   })
 
   it('fails with 401 without netrc; classified auth, and the hint names the netrc input', async () => {
@@ -275,7 +323,9 @@ describe('netrc Basic auth against an HTTPS proxy, with real go', () => {
     expect(r.code).not.toBe(0)
     expect(r.out).toMatch(/401 Unauthorized/)
     expect(classifyGoError(r.out, 1).class).toBe('auth')
-    expect(authHint(r.out, { tokenSet: false, privateHosts: [], netrcHosts: [] })).toMatch(/`netrc` line "machine 127\.0\.0\.1:\d+ login USER/)
+    expect(authHint(r.out, { tokenSet: false, privateHosts: [], netrcHosts: [] })).toMatch(
+      /`netrc` line "machine 127\.0\.0\.1:\d+ login USER/
+    )
   })
 
   it('fails with 401 when the netrc machine lacks the port; the hint says the credentials did not apply', async () => {
@@ -295,11 +345,17 @@ describe('authHint', () => {
   })
 
   it('tells 403 from 401, plain http from https, and relay answers from direct ones', () => {
-    expect(authHint('reading https://proxy.example.com/m/@v/list: 403 Forbidden', ctx)).toMatch(/403 Forbidden: the credentials were accepted but lack access/)
-    expect(authHint('reading https://proxy.example.com/m/@v/list: 401 Unauthorized', ctx)).toMatch(/rejected the credentials from the `netrc` input/)
+    expect(authHint('reading https://proxy.example.com/m/@v/list: 403 Forbidden', ctx)).toMatch(
+      /403 Forbidden: the credentials were accepted but lack access/
+    )
+    expect(authHint('reading https://proxy.example.com/m/@v/list: 401 Unauthorized', ctx)).toMatch(
+      /rejected the credentials from the `netrc` input/
+    )
     expect(authHint('reading http://mirror.example.com/m/@v/list: 401 Unauthorized', ctx)).toMatch(/over plain http/)
     const relay = { ...ctx, relayUrl: 'http://127.0.0.1:5000/abc' }
-    expect(authHint('reading http://127.0.0.1:5000/abc/m/@v/list: 401 Unauthorized', relay)).toMatch(/An upstream proxy answered 401/)
+    expect(authHint('reading http://127.0.0.1:5000/abc/m/@v/list: 401 Unauthorized', relay)).toMatch(
+      /An upstream proxy answered 401/
+    )
     expect(authHint('dial tcp: connection refused', ctx)).toBeUndefined()
   })
 })

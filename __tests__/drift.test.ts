@@ -15,8 +15,8 @@ let env: NodeJS.ProcessEnv = {}
 /** Publishes a module version in the file:// proxy: a package importing `imports`, a go.mod requiring `requires`. */
 function publish(path: string, version: string, requires: string[] = [], imports: string[] = []): void {
   const name = path.split('/').pop() ?? 'x'
-  const gomod = `module ${path}\n\ngo 1.21\n` + requires.map(r => `\nrequire ${r}\n`).join('')
-  const src = `package ${name}\n` + imports.map(i => `\nimport _ "${i}"\n`).join('')
+  const gomod = `module ${path}\n\ngo 1.21\n` + requires.map((r) => `\nrequire ${r}\n`).join('')
+  const src = `package ${name}\n` + imports.map((i) => `\nimport _ "${i}"\n`).join('')
   const dir = join(root, 'proxy', path, '@v')
   mkdirSync(dir, { recursive: true })
   writeFileSync(join(dir, `${version}.mod`), gomod)
@@ -47,7 +47,12 @@ beforeAll(() => {
   publish('example.com/lib', 'v1.0.0', ['example.com/dep v1.1.0'], ['example.com/dep'])
   publish('example.com/unused', 'v1.0.0')
   publish('example.com/ind2', 'v1.0.0')
-  publish('example.com/wrap', 'v1.0.0', ['example.com/ind v1.0.0', 'example.com/ind2 v1.0.0'], ['example.com/ind', 'example.com/ind2'])
+  publish(
+    'example.com/wrap',
+    'v1.0.0',
+    ['example.com/ind v1.0.0', 'example.com/ind2 v1.0.0'],
+    ['example.com/ind', 'example.com/ind2']
+  )
 })
 
 afterAll(() => {
@@ -73,7 +78,7 @@ function runTidy(files: { gomod: string; gosum?: string; imports: string[] }, re
   mkdirSync(dir, { recursive: true })
   writeFileSync(join(dir, 'go.mod'), files.gomod)
   if (files.gosum !== undefined) writeFileSync(join(dir, 'go.sum'), files.gosum)
-  const imports = files.imports.map(i => `import _ "${i}"\n`).join('')
+  const imports = files.imports.map((i) => `import _ "${i}"\n`).join('')
   writeFileSync(join(dir, 'main.go'), `package main\n\n${imports}\nfunc main() {}\n`)
   const r = spawnSync('go', ['mod', 'tidy', '-diff'], { cwd: dir, env, encoding: 'utf8' })
   const copy = join(root, `tidy${caseNo}`)
@@ -103,7 +108,7 @@ function expectRendererMatchesGo(run: GoRun & { ws: string }, exact: boolean, re
   if (exact) expect(ours).toBe(run.stdout)
   const mine = parseTidyDiff(ours)
   const gos = parseTidyDiff(run.stdout)
-  expect(mine.map(d => d.file)).toEqual(gos.map(d => d.file))
+  expect(mine.map((d) => d.file)).toEqual(gos.map((d) => d.file))
   const ann = (d: FileDiff[]) => driftAnnotations('.', 'example.com/app', d, run.gomod, run.gosum)
   expect(ann(mine)).toEqual(ann(gos))
   expectGitApplies(run, mine, rel)
@@ -126,10 +131,10 @@ describe('drift from real go mod tidy -diff', () => {
     const run = runTidy({ gomod: TIDY_HEAD, imports: ['example.com/dep'] })
     expect(run.status).toBe(1)
     const diffs = parseTidyDiff(run.stdout)
-    expect(diffs.map(d => d.file)).toEqual(['go.mod', 'go.sum'])
+    expect(diffs.map((d) => d.file)).toEqual(['go.mod', 'go.sum'])
     expect(diffs[0].removed).toEqual([])
-    expect(diffs[0].added.map(a => a.text)).toContain('require example.com/dep v1.1.0')
-    expect(diffs[0].added.every(a => a.afterLine === 3)).toBe(true)
+    expect(diffs[0].added.map((a) => a.text)).toContain('require example.com/dep v1.1.0')
+    expect(diffs[0].added.every((a) => a.afterLine === 3)).toBe(true)
     expect(diffs[1].added).toHaveLength(4)
     const [mod, sum] = driftAnnotations('.', 'example.com/app', diffs, run.gomod, run.gosum)
     expect(mod).toMatchObject({ file: 'go.mod', startLine: 1, title: 'go.mod is not tidy' })
@@ -145,17 +150,20 @@ describe('drift from real go mod tidy -diff', () => {
 
   test('unused requirement points at its line, in a nested module', () => {
     const gomod =
-      TIDY_HEAD + '\nrequire example.com/dep v1.1.0\n\nrequire example.com/unused v1.0.0\n\nrequire example.com/ind v1.0.0 // indirect\n'
+      TIDY_HEAD +
+      '\nrequire example.com/dep v1.1.0\n\nrequire example.com/unused v1.0.0\n\nrequire example.com/ind v1.0.0 // indirect\n'
     const base = runTidy({ gomod: TIDY_HEAD, imports: ['example.com/dep'] })
     const run = runTidy({ gomod, gosum: base.tidySum, imports: ['example.com/dep'] }, 'tools/app')
     expect(run.status).toBe(1)
     const diffs = parseTidyDiff(run.stdout)
-    expect(diffs.map(d => d.file)).toEqual(['go.mod'])
-    expect(diffs[0].removed.map(r => r.line)).toContain(7)
+    expect(diffs.map((d) => d.file)).toEqual(['go.mod'])
+    expect(diffs[0].removed.map((r) => r.line)).toContain(7)
     const anns = driftAnnotations('tools/app', 'example.com/app', diffs, run.gomod, run.gosum)
     expect(anns).toHaveLength(1)
     expect(anns[0]).toMatchObject({ file: 'tools/app/go.mod', startLine: 7 })
-    expect(anns[0].message).toMatch(/^go mod tidy changes go\.mod of example\.com\/app: remove example\.com\/unused v1\.0\.0;/)
+    expect(anns[0].message).toMatch(
+      /^go mod tidy changes go\.mod of example\.com\/app: remove example\.com\/unused v1\.0\.0;/
+    )
     expect(anns[0].message).toContain('tools/app')
     expect(relabelDiff(diffs, 'tools/app')).toMatch(/^--- a\/tools\/app\/go\.mod\n\+\+\+ b\/tools\/app\/go\.mod\n@@ /)
     expectRendererMatchesGo(run, true, 'tools/app')
@@ -164,7 +172,8 @@ describe('drift from real go mod tidy -diff', () => {
 
   test('a version tidy raises is one change at the exact line', () => {
     const gomod =
-      TIDY_HEAD + '\nrequire (\n\texample.com/lib v1.0.0\n\texample.com/dep v1.0.0\n)\n\nrequire example.com/ind v1.0.0 // indirect\n'
+      TIDY_HEAD +
+      '\nrequire (\n\texample.com/lib v1.0.0\n\texample.com/dep v1.0.0\n)\n\nrequire example.com/ind v1.0.0 // indirect\n'
     const run = runTidy({ gomod, imports: ['example.com/lib', 'example.com/dep'] })
     const diffs = parseTidyDiff(run.stdout)
     const [mod, sum] = driftAnnotations('.', 'example.com/app', diffs, run.gomod, run.gosum)
@@ -181,7 +190,7 @@ describe('drift from real go mod tidy -diff', () => {
     const stale = 'example.com/unused v1.0.0/go.mod h1:osD8CyAOqXPqRkhzAvlQTtOfGjD5p4KuMv6/fJSQEXg=\n'
     const run = runTidy({ gomod: base.tidyMod, gosum: base.tidySum + stale, imports: ['example.com/dep'] })
     const diffs = parseTidyDiff(run.stdout)
-    expect(diffs.map(d => d.file)).toEqual(['go.sum'])
+    expect(diffs.map((d) => d.file)).toEqual(['go.sum'])
     const anns = driftAnnotations('.', 'example.com/app', diffs, run.gomod, run.gosum)
     expect(anns).toEqual([
       {
@@ -197,7 +206,8 @@ describe('drift from real go mod tidy -diff', () => {
   })
 
   test('a missing indirect requirement points at the // indirect block', () => {
-    const gomod = TIDY_HEAD + '\nrequire (\n\texample.com/dep v1.1.0\n)\n\nrequire (\n\texample.com/unused v1.0.0 // indirect\n)\n'
+    const gomod =
+      TIDY_HEAD + '\nrequire (\n\texample.com/dep v1.1.0\n)\n\nrequire (\n\texample.com/unused v1.0.0 // indirect\n)\n'
     const run = runTidy({ gomod, imports: ['example.com/dep'] })
     const diffs = parseTidyDiff(run.stdout)
     const [mod] = driftAnnotations('.', 'example.com/app', diffs, run.gomod, run.gosum)
@@ -206,7 +216,8 @@ describe('drift from real go mod tidy -diff', () => {
     expect(mod.message).toContain('remove example.com/unused v1.0.0')
     expect(mod.message).toContain('add example.com/ind v1.0.0 (indirect)')
 
-    const onlyAdd = TIDY_HEAD + '\nrequire (\n\texample.com/wrap v1.0.0\n)\n\nrequire (\n\texample.com/ind2 v1.0.0 // indirect\n)\n'
+    const onlyAdd =
+      TIDY_HEAD + '\nrequire (\n\texample.com/wrap v1.0.0\n)\n\nrequire (\n\texample.com/ind2 v1.0.0 // indirect\n)\n'
     const run2 = runTidy({ gomod: onlyAdd, imports: ['example.com/wrap'] })
     const d2 = parseTidyDiff(run2.stdout)
     const [mod2] = driftAnnotations('.', 'example.com/app', d2, run2.gomod, run2.gosum)
@@ -218,7 +229,8 @@ describe('drift from real go mod tidy -diff', () => {
   })
 
   test('a direct requirement joining the direct block, and a go directive change', () => {
-    const gomod = 'module example.com/app\n\ngo 1.20\n\nrequire (\n\texample.com/lib v1.0.0\n)\n\nrequire example.com/ind v1.0.0 // indirect\n'
+    const gomod =
+      'module example.com/app\n\ngo 1.20\n\nrequire (\n\texample.com/lib v1.0.0\n)\n\nrequire example.com/ind v1.0.0 // indirect\n'
     const run = runTidy({ gomod, imports: ['example.com/lib', 'example.com/dep'] })
     const diffs = parseTidyDiff(run.stdout)
     const [mod] = driftAnnotations('.', 'example.com/app', diffs, run.gomod, run.gosum)
@@ -245,21 +257,32 @@ describe('hunk layout', () => {
     const sums = base.tidySum.split('\n').filter(Boolean)
     expect(sums.length).toBeGreaterThanOrEqual(7)
     const fake = (p: string): string => `${p} v1.0.0/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`
-    const gosum = [fake('example.com/aaa'), ...sums.slice(0, 6), fake('example.com/ind1'), ...sums.slice(6)].join('\n') + '\n'
-    const run = runTidy({ gomod: base.tidyMod, gosum, imports: ['example.com/dep', 'example.com/lib', 'example.com/wrap'] })
+    const gosum =
+      [fake('example.com/aaa'), ...sums.slice(0, 6), fake('example.com/ind1'), ...sums.slice(6)].join('\n') + '\n'
+    const run = runTidy({
+      gomod: base.tidyMod,
+      gosum,
+      imports: ['example.com/dep', 'example.com/lib', 'example.com/wrap']
+    })
     expect(run.stdout.match(/^@@ /gm)).toHaveLength(2)
     expectRendererMatchesGo(run, true)
     const [sum] = parseTidyDiff(run.stdout)
-    expect(sum.removed.map(r => r.line)).toEqual([1, 8])
+    expect(sum.removed.map((r) => r.line)).toEqual([1, 8])
     const [ann] = driftAnnotations('.', 'example.com/app', [sum], run.gomod, run.gosum)
     expect(ann.startLine).toBe(1)
     expect(ann.message).toContain('removes 1 checksum for example.com/aaa v1.0.0, 1 for example.com/ind1 v1.0.0')
   })
 
   test('parses empty-side hunks, CRLF output and nothing at all', () => {
-    const out = 'diff current/go.sum tidy/go.sum\r\n--- current/go.sum\r\n+++ tidy/go.sum\r\n@@ -2,0 +3,1 @@\r\n+b v1 h1:x=\r\n\r\n'
+    const out =
+      'diff current/go.sum tidy/go.sum\r\n--- current/go.sum\r\n+++ tidy/go.sum\r\n@@ -2,0 +3,1 @@\r\n+b v1 h1:x=\r\n\r\n'
     expect(parseTidyDiff(out)).toEqual([
-      { file: 'go.sum', patch: '--- current/go.sum\n+++ tidy/go.sum\n@@ -2,0 +3,1 @@\n+b v1 h1:x=\n', removed: [], added: [{ afterLine: 2, text: 'b v1 h1:x=' }] }
+      {
+        file: 'go.sum',
+        patch: '--- current/go.sum\n+++ tidy/go.sum\n@@ -2,0 +3,1 @@\n+b v1 h1:x=\n',
+        removed: [],
+        added: [{ afterLine: 2, text: 'b v1 h1:x=' }]
+      }
     ])
     expect(parseTidyDiff('')).toEqual([])
     expect(parseTidyDiff('go: downloading example.com/dep v1.0.0\n')).toEqual([])

@@ -16,7 +16,10 @@ describe('fixture proxy filter', () => {
   let deny403: FixtureProxy
   let deny400: FixtureProxy
   beforeAll(async () => {
-    deny403 = await startFixtureProxy({ modules: MODULES, filter: { allow: ['example.com/corp', /^example\.com\/BigCorp\//] } })
+    deny403 = await startFixtureProxy({
+      modules: MODULES,
+      filter: { allow: ['example.com/corp', /^example\.com\/BigCorp\//] }
+    })
     deny400 = await startFixtureProxy({ modules: MODULES, filter: { allow: ['example.com/corp/'], status: 400 } })
   })
   afterAll(async () => {
@@ -28,10 +31,17 @@ describe('fixture proxy filter', () => {
     const get = (p: string) => fetchOnce(deny403.url + p)
     expect((await get('/example.com/corp/lib/@v/list')).status).toBe(200)
     expect((await get('/example.com/!big!corp/!lib/@v/v1.0.0.info')).status).toBe(200)
-    for (const p of ['/example.com/corporate/@v/list', '/example.com/other/@latest', '/example.com/other/@v/v1.0.0.zip']) {
+    for (const p of [
+      '/example.com/corporate/@v/list',
+      '/example.com/other/@latest',
+      '/example.com/other/@v/v1.0.0.zip'
+    ]) {
       const r = await get(p)
       expect([p, r.status, r.headers['content-type'], r.body.toString()]).toEqual([
-        p, 403, expect.stringMatching(/^text\/plain/), 'this module version is not available\n'
+        p,
+        403,
+        expect.stringMatching(/^text\/plain/),
+        'this module version is not available\n'
       ])
     }
     // Not a module request: as without a filter.

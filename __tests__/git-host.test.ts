@@ -43,7 +43,11 @@ async function privateEnv(opts: { token?: string; ca?: boolean } = {}): Promise<
     HTTPS_PROXY: egress.url,
     GIT_TERMINAL_PROMPT: '0'
   }).env
-  const gitConfigFile = await writeGitTokenConfig(opts.token ?? '', privateHosts('', 'https://git.corp.test'), makeTempDir('gtg-rt-'))
+  const gitConfigFile = await writeGitTokenConfig(
+    opts.token ?? '',
+    privateHosts('', 'https://git.corp.test'),
+    makeTempDir('gtg-rt-')
+  )
   const add = credentialEnv({
     baseEnv: base,
     gitConfigFile,
@@ -72,7 +76,11 @@ describe('private git host through the egress proxy', () => {
     // Both go (go-get=1) and git tunnelled through the egress proxy.
     expect(egress.allowed('git.corp.test').length).toBeGreaterThan(before)
     const basic = Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
-    expect(git.log.some((e) => e.path.endsWith('/git-upload-pack') && e.status === 200 && e.authorization === `basic ${basic}`)).toBe(true)
+    expect(
+      git.log.some(
+        (e) => e.path.endsWith('/git-upload-pack') && e.status === 200 && e.authorization === `basic ${basic}`
+      )
+    ).toBe(true)
     for (const text of [r.stdout, r.stderr, gomod]) {
       expect(text).not.toContain(TOKEN)
       expect(text).not.toContain(basic)
@@ -104,19 +112,22 @@ describe('private git host through the egress proxy', () => {
   it.each([
     ['http.https://git.corp.test/.extraheader', '[http "https://git.corp.test/"]'],
     ['http.extraheader', '[http]']
-  ])('with a checkout-style %s in the git config go\'s git reads, git sends one Authorization: the token\'s', async (_key, section) => {
-    const env = await privateEnv({ token: TOKEN })
-    const checkout = Buffer.from('x-access-token:ghs_checkoutsOwnTokenForTheRepo').toString('base64')
-    writeFileSync(join(env.HOME, '.gitconfig'), `${section}\n\textraheader = AUTHORIZATION: basic ${checkout}\n`)
-    const from = git.log.length
-    const r = await runGo(['mod', 'tidy'], { cwd: app(), env })
-    const seen = git.log.slice(from).filter((e) => !e.query.includes('go-get=1'))
-    expect(seen.length).toBeGreaterThan(0)
-    expect(seen.filter((e) => e.authorizations > 1)).toEqual([])
-    expect(r.code).toBe(0)
-    const basic = Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
-    expect(seen.every((e) => e.authorization === `basic ${basic}`)).toBe(true)
-  })
+  ])(
+    "with a checkout-style %s in the git config go's git reads, git sends one Authorization: the token's",
+    async (_key, section) => {
+      const env = await privateEnv({ token: TOKEN })
+      const checkout = Buffer.from('x-access-token:ghs_checkoutsOwnTokenForTheRepo').toString('base64')
+      writeFileSync(join(env.HOME, '.gitconfig'), `${section}\n\textraheader = AUTHORIZATION: basic ${checkout}\n`)
+      const from = git.log.length
+      const r = await runGo(['mod', 'tidy'], { cwd: app(), env })
+      const seen = git.log.slice(from).filter((e) => !e.query.includes('go-get=1'))
+      expect(seen.length).toBeGreaterThan(0)
+      expect(seen.filter((e) => e.authorizations > 1)).toEqual([])
+      expect(r.code).toBe(0)
+      const basic = Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
+      expect(seen.every((e) => e.authorization === `basic ${basic}`)).toBe(true)
+    }
+  )
 
   it('fails on TLS without the CA bundle (the host is signed by the test CA)', async () => {
     const r = await runGo(['mod', 'tidy'], { cwd: app(), env: await privateEnv({ token: TOKEN, ca: false }) })
@@ -143,13 +154,18 @@ describe('test helpers', () => {
     const denied = await runGo(['ls-remote', git.repoUrl], { cwd, env, bin: 'git' })
     expect(denied.code).not.toBe(0)
     expect(denied.stderr).toMatch(/terminal prompts disabled/)
-    const page = await runGo(['-s', '--proxy', egress.url, '--cacert', ca.certFile, `https://git.corp.test/private/sub?go-get=1`], { cwd, env, bin: 'curl' })
+    const page = await runGo(
+      ['-s', '--proxy', egress.url, '--cacert', ca.certFile, `https://git.corp.test/private/sub?go-get=1`],
+      { cwd, env, bin: 'curl' }
+    )
     expect(page.stdout).toContain(`<meta name="go-import" content="${git.modulePath} git ${git.repoUrl}">`)
   })
 
   it('the egress proxy refuses unknown hosts and logs the attempt', async () => {
     const reply = await new Promise<string>((resolve, reject) => {
-      const s = connect(egress.port, '127.0.0.1', () => s.write('CONNECT elsewhere.invalid:443 HTTP/1.1\r\nHost: elsewhere.invalid:443\r\n\r\n'))
+      const s = connect(egress.port, '127.0.0.1', () =>
+        s.write('CONNECT elsewhere.invalid:443 HTTP/1.1\r\nHost: elsewhere.invalid:443\r\n\r\n')
+      )
       let got = ''
       s.on('data', (d) => (got += d.toString()))
       s.on('end', () => resolve(got))
@@ -163,7 +179,9 @@ describe('test helpers', () => {
     egress.route('mirror.test', proxy.port)
     const body = await new Promise<string>((resolve, reject) => {
       const s = connect(egress.port, '127.0.0.1', () =>
-        s.write(`GET http://mirror.test/${PUBLIC.path}/@v/list HTTP/1.1\r\nHost: mirror.test\r\nConnection: close\r\n\r\n`)
+        s.write(
+          `GET http://mirror.test/${PUBLIC.path}/@v/list HTTP/1.1\r\nHost: mirror.test\r\nConnection: close\r\n\r\n`
+        )
       )
       let got = ''
       s.on('data', (d) => (got += d.toString()))

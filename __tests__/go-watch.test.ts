@@ -24,7 +24,12 @@ async function hangingModule(): Promise<{ dir: string; env: Record<string, strin
 test('the watchdog stops a go that waits on a silent proxy and names the request; the trace stays out of sight', async () => {
   const m = await hangingModule()
   const started = Date.now()
-  const r = await runGoWatched(go, ['mod', 'tidy'], ['-diff'], { cwd: m.dir, env: m.env, stallMs: 800, gomodcache: m.gomodcache })
+  const r = await runGoWatched(go, ['mod', 'tidy'], ['-diff'], {
+    cwd: m.dir,
+    env: m.env,
+    stallMs: 800,
+    gomodcache: m.gomodcache
+  })
   expect(Date.now() - started).toBeLessThan(800 + 5000)
   expect(r.stalled?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/example\.com\/%21dep\/@v\/v1\.0\.0\.(mod|zip|info)$/)
   expect(r.stalled!.ms).toBeGreaterThanOrEqual(800)
@@ -41,5 +46,7 @@ test('a cancelled job stops the running go with its signal and starts no other',
   const r = await running
   expect(Date.now() - started).toBeLessThan(3000)
   expect(r.exitCode).not.toBe(0)
-  await expect(runGoWatched(go, ['mod', 'tidy'], [], { cwd: m.dir, env: m.env, stallMs: 0 })).rejects.toThrow(/cancelled \(SIGTERM\)/)
+  await expect(runGoWatched(go, ['mod', 'tidy'], [], { cwd: m.dir, env: m.env, stallMs: 0 })).rejects.toThrow(
+    /cancelled \(SIGTERM\)/
+  )
 })

@@ -39,7 +39,11 @@ function goModJson(text: string): GoModJson {
 }
 
 function goRequires(text: string): { path: string; version: string; indirect: boolean }[] {
-  return (goModJson(text).Require ?? []).map(r => ({ path: r.Path, version: r.Version, indirect: r.Indirect ?? false }))
+  return (goModJson(text).Require ?? []).map((r) => ({
+    path: r.Path,
+    version: r.Version,
+    indirect: r.Indirect ?? false
+  }))
 }
 
 const strip = (rs: { path: string; version: string; indirect: boolean }[]) =>
@@ -90,7 +94,7 @@ describe('scanGoMod', () => {
     expect(strip(scan.requires)).toEqual(goRequires(BLOCKS))
     const lines = BLOCKS.split('\n')
     for (const r of scan.requires) expect(lines[r.line - 1]).toContain(r.path)
-    expect(scan.requires.map(r => r.line)).toEqual([8, 11, 12, 13, 18, 19, 22])
+    expect(scan.requires.map((r) => r.line)).toEqual([8, 11, 12, 13, 18, 19, 22])
     expect(scan.blocks).toEqual([
       { start: 8, end: 8, indirect: false },
       { start: 10, end: 14, indirect: false },
@@ -115,7 +119,7 @@ describe('scanGoMod', () => {
     ].join('\r\n')
     const scan = scanGoMod(text)
     expect(strip(scan.requires)).toEqual(goRequires(text))
-    expect(scan.requires.map(r => r.line)).toEqual([5, 6])
+    expect(scan.requires.map((r) => r.line)).toEqual([5, 6])
     expect(scan.blocks).toEqual([{ start: 4, end: 7, indirect: false }])
     expect(scan.go).toBeUndefined()
   })
@@ -147,7 +151,10 @@ describe('module path', () => {
     ['plain', 'module example.com/app\n\ngo 1.22\n'],
     ['quoted', 'module "example.com/app"\n'],
     ['quoted, CRLF', 'module "example.com/app/v2"\r\n\r\ngo 1.22\r\n'],
-    ['deprecation comment', '// Deprecated: use example.com/new.\nmodule example.com/old // Deprecated: use example.com/new.\n'],
+    [
+      'deprecation comment',
+      '// Deprecated: use example.com/new.\nmodule example.com/old // Deprecated: use example.com/new.\n'
+    ],
     ['block form', 'module (\n\texample.com/app\n)\n\ngo 1.22\n'],
     ['after other directives', 'go 1.22\n\nrequire example.com/a v1.0.0\n\nmodule example.com/late\n']
   ])('%s: the path go reads', (_name, text) => {

@@ -7,7 +7,14 @@ import { request as httpsRequest } from 'node:https'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
-  buildModuleZip, goSumLines, hashGoMod, hashZip, makeLargeModule, moduleGoMod, wrongHash, type FixtureModule
+  buildModuleZip,
+  goSumLines,
+  hashGoMod,
+  hashZip,
+  makeLargeModule,
+  moduleGoMod,
+  wrongHash,
+  type FixtureModule
 } from './helpers/modzip.js'
 import { refusedUrl, startBlackhole, startFixtureProxy, type FixtureProxy } from './helpers/fixture-proxy.js'
 import { makeGoEnv, removeTree, runGo, writeModule } from './helpers/gotest-env.js'
@@ -27,10 +34,19 @@ const beta: FixtureModule = {
 const big = makeLargeModule('example.com/big', 'v1.0.0', 1)
 const ALL = [alpha1, alpha2, alphaRc, upper, beta, big]
 
-interface RawResult { status?: number; headers: Record<string, unknown>; body: Buffer; error?: string; timedOut: boolean }
+interface RawResult {
+  status?: number
+  headers: Record<string, unknown>
+  body: Buffer
+  error?: string
+  timedOut: boolean
+}
 
 /** A plain HTTP client that reports exactly what it saw: status, bytes, error, or its own timeout. */
-function rawGet(url: string, opts: { timeoutMs?: number; headers?: Record<string, string>; ca?: string } = {}): Promise<RawResult> {
+function rawGet(
+  url: string,
+  opts: { timeoutMs?: number; headers?: Record<string, string>; ca?: string } = {}
+): Promise<RawResult> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     const out: RawResult = { headers: {}, body: Buffer.alloc(0), timedOut: false }
@@ -41,32 +57,49 @@ function rawGet(url: string, opts: { timeoutMs?: number; headers?: Record<string
       out.headers = res.headers
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', done)
-      res.on('error', (e) => { out.error = e.message; done() })
-      res.on('aborted', () => { out.error ??= 'aborted' })
+      res.on('error', (e) => {
+        out.error = e.message
+        done()
+      })
+      res.on('aborted', () => {
+        out.error ??= 'aborted'
+      })
     })
     req.setTimeout(opts.timeoutMs ?? 5000, () => {
       out.timedOut = true
       req.destroy()
       done()
     })
-    req.on('error', (e: NodeJS.ErrnoException) => { out.error ??= e.code ?? e.message; if (!out.timedOut) done() })
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      out.error ??= e.code ?? e.message
+      if (!out.timedOut) done()
+    })
     req.end()
   })
 }
 
 describe('fixture modules through the real go', () => {
   let proxy: FixtureProxy
-  beforeAll(async () => { proxy = await startFixtureProxy({ modules: ALL }) })
-  afterAll(async () => { await proxy.close() })
+  beforeAll(async () => {
+    proxy = await startFixtureProxy({ modules: ALL })
+  })
+  afterAll(async () => {
+    await proxy.close()
+  })
 
   test('go mod download reports exactly the h1: hashes the helpers compute (deflate and store zips)', async () => {
     const g = makeGoEnv(proxy.url)
     try {
       const mods = [alpha1, alpha2, upper, big]
-      const r = await runGo(['mod', 'download', '-json', ...mods.map((m) => `${m.path}@${m.version}`)], { cwd: g.dir, env: g.env })
+      const r = await runGo(['mod', 'download', '-json', ...mods.map((m) => `${m.path}@${m.version}`)], {
+        cwd: g.dir,
+        env: g.env
+      })
       expect(r.stderr).toBe('')
       expect(r.code).toBe(0)
-      const got = r.stdout.split(/\n(?=\{)/).map((s) => JSON.parse(s) as { Path: string; Version: string; Sum: string; GoModSum: string })
+      const got = r.stdout
+        .split(/\n(?=\{)/)
+        .map((s) => JSON.parse(s) as { Path: string; Version: string; Sum: string; GoModSum: string })
       for (const m of mods) {
         const d = got.find((x) => x.Path === m.path && x.Version === m.version)
         expect(d).toEqual(expect.objectContaining({ Sum: hashZip(m), GoModSum: hashGoMod(moduleGoMod(m)) }))
@@ -95,7 +128,9 @@ describe('fixture modules through the real go', () => {
       const bad = join(g.dir, 'bad')
       const [, modLine] = goSumLines(alpha2)
       writeModule(bad, {
-        path: 'example.com/bad', requires: { 'example.com/alpha': 'v1.1.0' }, imports: ['example.com/alpha'],
+        path: 'example.com/bad',
+        requires: { 'example.com/alpha': 'v1.1.0' },
+        imports: ['example.com/alpha'],
         gosum: `example.com/alpha v1.1.0 ${wrongHash()}\n${modLine}\n`
       })
       const r2 = await runGo(['mod', 'tidy'], { cwd: bad, env: g.env })
@@ -110,12 +145,19 @@ describe('fixture modules through the real go', () => {
     const base = proxy.url + '/example.com/alpha/@v/'
     const list = await rawGet(base + 'list')
     expect(list.body.toString()).toBe('v1.0.0\nv1.1.0\nv1.2.0-rc.1\n')
-    expect(JSON.parse((await rawGet(base + 'v1.1.0.info')).body.toString())).toEqual({ Version: 'v1.1.0', Time: '2024-02-01T00:00:00Z' })
+    expect(JSON.parse((await rawGet(base + 'v1.1.0.info')).body.toString())).toEqual({
+      Version: 'v1.1.0',
+      Time: '2024-02-01T00:00:00Z'
+    })
     expect(JSON.parse((await rawGet(proxy.url + '/example.com/alpha/@latest')).body.toString()).Version).toBe('v1.1.0')
     expect((await rawGet(base + 'v1.0.0.mod')).body.toString()).toBe('module example.com/alpha\n\ngo 1.21\n')
     const zip = await rawGet(base + 'v1.0.0.zip')
     expect(zip.body.equals(buildModuleZip(alpha1))).toBe(true)
-    for (const missing of ['/example.com/nope/@v/list', '/example.com/alpha/@v/v9.9.9.info', '/example.com/Upper/Case/@v/list']) {
+    for (const missing of [
+      '/example.com/nope/@v/list',
+      '/example.com/alpha/@v/v9.9.9.info',
+      '/example.com/Upper/Case/@v/list'
+    ]) {
       const r = await rawGet(proxy.url + missing)
       expect(r.status).toBe(404)
       expect(r.body.toString()).toMatch(/^not found: /)
@@ -148,8 +190,12 @@ describe('fixture modules through the real go', () => {
 describe('fault modes', () => {
   let proxy: FixtureProxy
   const zipUrl = (): string => proxy.url + '/example.com/big/@v/v1.0.0.zip'
-  beforeAll(async () => { proxy = await startFixtureProxy({ modules: [alpha1, big] }) })
-  afterAll(async () => { await proxy.close() })
+  beforeAll(async () => {
+    proxy = await startFixtureProxy({ modules: [alpha1, big] })
+  })
+  afterAll(async () => {
+    await proxy.close()
+  })
 
   test('status 500 fails go with a single proxy; the same command passes once healed', async () => {
     const g = makeGoEnv(proxy.url)
@@ -167,7 +213,10 @@ describe('fault modes', () => {
   })
 
   test('`times` heals a fault after that many matches; delay answers later', async () => {
-    proxy.setFaults([{ kind: 'status', status: 503, match: /alpha\/@v\/list$/, times: 1 }, { kind: 'delay', ms: 300, match: '.info' }])
+    proxy.setFaults([
+      { kind: 'status', status: 503, match: /alpha\/@v\/list$/, times: 1 },
+      { kind: 'delay', ms: 300, match: '.info' }
+    ])
     expect((await rawGet(proxy.url + '/example.com/alpha/@v/list')).status).toBe(503)
     expect((await rawGet(proxy.url + '/example.com/alpha/@v/list')).status).toBe(200)
     const t0 = Date.now()
@@ -207,7 +256,11 @@ describe('fault modes', () => {
     expect(proxy.log.at(-1)).toEqual(expect.objectContaining({ status: 0, fault: 'blackhole' }))
     const g = makeGoEnv(proxy.url)
     try {
-      const go = await runGo(['mod', 'download', 'example.com/alpha@v1.0.0'], { cwd: g.dir, env: g.env, timeoutMs: 2500 })
+      const go = await runGo(['mod', 'download', 'example.com/alpha@v1.0.0'], {
+        cwd: g.dir,
+        env: g.env,
+        timeoutMs: 2500
+      })
       expect(go.timedOut).toBe(true)
     } finally {
       g.cleanup()
@@ -235,16 +288,26 @@ describe('TLS and Basic auth', () => {
   beforeAll(async () => {
     tlsProxy = await startFixtureProxy({ modules: [alpha1], tls: issueCert(ca, ['127.0.0.1', 'localhost']) })
     // HTTPS: go refuses to send credentials over plain http.
-    authProxy = await startFixtureProxy({ modules: [alpha1], tls: issueCert(ca), auth: { user: 'ci', pass: 's3cr3t-pw' } })
+    authProxy = await startFixtureProxy({
+      modules: [alpha1],
+      tls: issueCert(ca),
+      auth: { user: 'ci', pass: 's3cr3t-pw' }
+    })
   })
-  afterAll(async () => { await tlsProxy.close(); await authProxy.close() })
+  afterAll(async () => {
+    await tlsProxy.close()
+    await authProxy.close()
+  })
 
   test('go rejects an untrusted certificate with x509 and accepts it once the CA is trusted', async () => {
     expect(tlsProxy.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
     const untrusted = makeGoEnv(tlsProxy.url)
     const trusted = makeGoEnv(tlsProxy.url, { SSL_CERT_FILE: ca.certFile })
     try {
-      const bad = await runGo(['mod', 'download', 'example.com/alpha@v1.0.0'], { cwd: untrusted.dir, env: untrusted.env })
+      const bad = await runGo(['mod', 'download', 'example.com/alpha@v1.0.0'], {
+        cwd: untrusted.dir,
+        env: untrusted.env
+      })
       expect(bad.code).not.toBe(0)
       expect(bad.stderr).toMatch(/x509|certificate/)
       const ok = await runGo(['mod', 'download', 'example.com/alpha@v1.0.0'], { cwd: trusted.dir, env: trusted.env })
@@ -283,12 +346,32 @@ describe('runner emulation', () => {
     mkdirSync(join(REPO_ROOT, '.tmp'), { recursive: true })
     actionDir = mkdtempSync(join(REPO_ROOT, '.tmp', 'action-'))
     mkdirSync(join(actionDir, 'dist'))
-    writeFileSync(join(actionDir, 'action.yml'), [
-      'name: throwaway', 'inputs:', '  working-directory:', '    description: where', '    default: .',
-      '  greeting:', "    description: 'a: b'", "    default: 'it''s ok'", '  empty:', '    default: \'\'',
-      'outputs:', '  result:', '    description: r', 'runs:', '  using: node20', '  main: dist/index.js', '  post: dist/post.js', ''
-    ].join('\n'))
-    writeFileSync(join(actionDir, 'dist', 'index.js'), `import * as core from '@actions/core'
+    writeFileSync(
+      join(actionDir, 'action.yml'),
+      [
+        'name: throwaway',
+        'inputs:',
+        '  working-directory:',
+        '    description: where',
+        '    default: .',
+        '  greeting:',
+        "    description: 'a: b'",
+        "    default: 'it''s ok'",
+        '  empty:',
+        "    default: ''",
+        'outputs:',
+        '  result:',
+        '    description: r',
+        'runs:',
+        '  using: node20',
+        '  main: dist/index.js',
+        '  post: dist/post.js',
+        ''
+      ].join('\n')
+    )
+    writeFileSync(
+      join(actionDir, 'dist', 'index.js'),
+      `import * as core from '@actions/core'
 import { writeFileSync } from 'node:fs'
 core.setSecret('hunter2-token')
 console.log('token is hunter2-token')
@@ -304,17 +387,28 @@ core.notice('n')
 await core.summary.addHeading('Report').addRaw('body').write()
 writeFileSync('marker.txt', 'x')
 core.setFailed('drift in\\nexample.com/app')
-`)
-    writeFileSync(join(actionDir, 'dist', 'post.js'), `import * as core from '@actions/core'
+`
+    )
+    writeFileSync(
+      join(actionDir, 'dist', 'post.js'),
+      `import * as core from '@actions/core'
 core.info('post sees ' + core.getState('started'))
 core.setOutput('post', core.getState('started'))
-`)
+`
+    )
   })
-  afterAll(() => { removeTree(actionDir) })
+  afterAll(() => {
+    removeTree(actionDir)
+  })
 
   test('main step: inputs, outputs, env, state, path, summary, annotations, masks, exit code', async () => {
     const workspace = makeWorkspace()
-    const r = await runAction({ actionDir, workspace, inputs: { 'working-directory': 'sub/dir', typo: 'x' }, env: { HOME: workspace } })
+    const r = await runAction({
+      actionDir,
+      workspace,
+      inputs: { 'working-directory': 'sub/dir', typo: 'x' },
+      env: { HOME: workspace }
+    })
     expect(r.stderr).toBe('')
     expect(r.exitCode).toBe(1)
     expect(r.failed).toBe(true)
@@ -344,7 +438,9 @@ core.setOutput('post', core.getState('started'))
   test('input variable names and command unescaping follow the runner', () => {
     expect(inputEnvName('working-directory')).toBe('INPUT_WORKING-DIRECTORY')
     expect(inputEnvName('my input')).toBe('INPUT_MY_INPUT')
-    const c = parseWorkflowCommands('::error file=a%2Cb.go,line=7,title=x%3Ay::100%25%0Adone\n::stop-commands::tok\n::error::hidden\n::tok::\n::add-mask::%250A\n')
+    const c = parseWorkflowCommands(
+      '::error file=a%2Cb.go,line=7,title=x%3Ay::100%25%0Adone\n::stop-commands::tok\n::error::hidden\n::tok::\n::add-mask::%250A\n'
+    )
     expect(c.annotations).toEqual([{ level: 'error', file: 'a,b.go', line: 7, title: 'x:y', message: '100%\ndone' }])
     expect(c.masks).toEqual(['%0A'])
   })

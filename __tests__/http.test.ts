@@ -91,7 +91,11 @@ describe('createDispatcher', () => {
 
   it('honours NO_PROXY', async () => {
     setEnv({ HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '.example.invalid' })
-    const r = await startRelay({ upstreams: [entry('http://mirror.example.invalid/')], retries: 0, connectTimeoutMs: 2000 })
+    const r = await startRelay({
+      upstreams: [entry('http://mirror.example.invalid/')],
+      retries: 0,
+      connectTimeoutMs: 2000
+    })
     cleanups.push(() => r.close())
     const got = await fetchOnce(r.url + INFO)
     expect(got.status).toBe(502)

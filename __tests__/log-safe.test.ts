@@ -60,7 +60,9 @@ describe('logUntrusted', () => {
       logUntrusted(HOSTILE)
       core.warning('ours', { title: 'after the block' })
     })
-    expect(parseWorkflowCommands(out).annotations).toEqual([{ level: 'warning', title: 'after the block', message: 'ours' }])
+    expect(parseWorkflowCommands(out).annotations).toEqual([
+      { level: 'warning', title: 'after the block', message: 'ours' }
+    ])
   })
 
   test('a fresh unguessable token for every block, never one the text holds', () => {
@@ -92,7 +94,11 @@ const failed = (rel: string, output: string): TidyResult => ({
 describe('reporting', () => {
   // A directory name from the repository in the group title and the annotation title, go's output in the log.
   const rel = 'svc\n::error title=FAKE::from a directory name'
-  const r: RunResult = { mode: 'check', modules: [failed(rel, HOSTILE)], security: [{ title: '::error::t', message: HOSTILE }] }
+  const r: RunResult = {
+    mode: 'check',
+    modules: [failed(rel, HOSTILE)],
+    security: [{ title: '::error::t', message: HOSTILE }]
+  }
 
   test("go's output in the log: shown inside its group, executing nothing", () => {
     const out = stdoutOf(() => reportLog(r))
@@ -118,10 +124,12 @@ describe('reporting', () => {
 
   test('debug lines and failures (core.debug, core.setFailed) are one escaped command each', () => {
     const exitCode = process.exitCode
-    const c = parseWorkflowCommands(stdoutOf(() => {
-      core.debug(HOSTILE)
-      core.setFailed(HOSTILE)
-    }))
+    const c = parseWorkflowCommands(
+      stdoutOf(() => {
+        core.debug(HOSTILE)
+        core.setFailed(HOSTILE)
+      })
+    )
     process.exitCode = exitCode
     expect(c.debug).toEqual([HOSTILE])
     expect(c.annotations).toEqual([{ level: 'error', message: HOSTILE }])

@@ -1,7 +1,13 @@
 // go's module path and version escaping (golang.org/x/mod/module) and cmd/go's pathEscape, case by case.
 import { describe, expect, it } from '@jest/globals'
 import {
-  checkModulePath, checkVersion, escapePath, escapeVersion, pathEscape, unescapePath, unescapeVersion
+  checkModulePath,
+  checkVersion,
+  escapePath,
+  escapeVersion,
+  pathEscape,
+  unescapePath,
+  unescapeVersion
 } from '../src/lib/modpath.js'
 
 describe('module paths', () => {
@@ -80,7 +86,7 @@ describe('versions', () => {
     ['Feature_X', '!feature_!x'],
     ['release-1.x', 'release-1.x'],
     ['my branch', 'my branch'],
-    ["a#b$c%d&e(f)g,h=i@j[k]l^m{n}o~p", "a#b$c%d&e(f)g,h=i@j[k]l^m{n}o~p"],
+    ['a#b$c%d&e(f)g,h=i@j[k]l^m{n}o~p', 'a#b$c%d&e(f)g,h=i@j[k]l^m{n}o~p'],
     ['-leading-dash', '-leading-dash'],
     ['.leading-dot', '.leading-dot'],
     ['abc~12', 'abc~12']
@@ -90,13 +96,29 @@ describe('versions', () => {
     expect(unescapeVersion(escaped)).toBe(v)
   })
 
-  it.each(['', '.', '..', 'v1.0.', 'a/b', 'a:b', 'a*b', 'a?b', 'a"b', "a'b", 'a<b', 'a|b', 'a\\b', 'a`b', 'a\tb', 'a!b', 'nul', 'COM3.x'])(
-    'refuses %j',
-    (v) => {
-      expect(checkVersion(v)).toBeDefined()
-      expect(escapeVersion(v)).toBeUndefined()
-    }
-  )
+  it.each([
+    '',
+    '.',
+    '..',
+    'v1.0.',
+    'a/b',
+    'a:b',
+    'a*b',
+    'a?b',
+    'a"b',
+    "a'b",
+    'a<b',
+    'a|b',
+    'a\\b',
+    'a`b',
+    'a\tb',
+    'a!b',
+    'nul',
+    'COM3.x'
+  ])('refuses %j', (v) => {
+    expect(checkVersion(v)).toBeDefined()
+    expect(escapeVersion(v)).toBeUndefined()
+  })
 
   it('checks letters outside ASCII as go does, but never puts them in a URL', () => {
     expect(checkVersion('vé')).toBeUndefined()

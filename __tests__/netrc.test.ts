@@ -9,7 +9,12 @@ import { makeGoEnv, makeTempDir, runGo, writeModule } from './helpers/gotest-env
 import { issueCert, makeTestCA } from './helpers/tls.js'
 
 describe('netrcMachineFor', () => {
-  const machines = ['mirror.corp.example', 'mirror.corp.example:8443', 'host.example/goproxy', 'host.example/goproxy/team']
+  const machines = [
+    'mirror.corp.example',
+    'mirror.corp.example:8443',
+    'host.example/goproxy',
+    'host.example/goproxy/team'
+  ]
   it.each([
     ['https://mirror.corp.example/x/@v/list', 'mirror.corp.example'],
     ['https://mirror.corp.example:8443/x', 'mirror.corp.example:8443'],
@@ -34,7 +39,11 @@ describe('real go and netrc', () => {
     caFile = join(makeTempDir('gtg-ca-'), 'ca.pem')
     writeFileSync(caFile, ca.cert)
     plain = await startFixtureProxy({ modules: [dep], auth: { user: USER, pass: PASS } })
-    secure = await startFixtureProxy({ modules: [dep], auth: { user: USER, pass: PASS }, tls: issueCert(ca, ['127.0.0.1']) })
+    secure = await startFixtureProxy({
+      modules: [dep],
+      auth: { user: USER, pass: PASS },
+      tls: issueCert(ca, ['127.0.0.1'])
+    })
   })
   afterAll(async () => {
     await Promise.all([plain.close(), secure.close()])
@@ -42,7 +51,9 @@ describe('real go and netrc', () => {
 
   async function download(proxy: FixtureProxy): Promise<{ code: number | null; authorized: boolean }> {
     const home = makeTempDir('gtg-netrc-home-')
-    writeFileSync(join(home, '.netrc'), `machine 127.0.0.1:${proxy.port} login ${USER} password ${PASS}\n`, { mode: 0o600 })
+    writeFileSync(join(home, '.netrc'), `machine 127.0.0.1:${proxy.port} login ${USER} password ${PASS}\n`, {
+      mode: 0o600
+    })
     const e = makeGoEnv(proxy.url, { HOME: home, SSL_CERT_FILE: caFile, NETRC: join(home, '.netrc') })
     const dir = makeTempDir('gtg-netrc-app-')
     writeModule(dir, { path: 'example.com/app', requires: { [dep.path]: dep.version }, imports: [dep.path] })

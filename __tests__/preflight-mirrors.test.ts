@@ -46,7 +46,9 @@ describe('a proxy is asked for a module the run needs', () => {
   test('a filtering mirror that refuses the module (403 or 400 with a text body) is healthy, and the hint says why', async () => {
     const results = await run({ proxies: list(allowList.url, allowList400.url), probeModule: BIG }).results
     expect(results.map((r) => r.verdict)).toEqual(['ok', 'ok'])
-    expect(results[0].hint).toContain('policy refuses example.com/BigCorp/Lib@v1.2.0 (HTTP 403: "this module version is not available")')
+    expect(results[0].hint).toContain(
+      'policy refuses example.com/BigCorp/Lib@v1.2.0 (HTTP 403: "this module version is not available")'
+    )
     expect(results[0].hint).toContain('`goprivate`')
     expect(results[1].hint).toContain('(HTTP 400: "module host not permitted")')
   })

@@ -57,7 +57,15 @@ describe('verdicts', () => {
     const started = Date.now()
     const results = await run({ proxies, timeoutMs: 1000 }).results
     expect(Date.now() - started).toBeLessThan(1000 + 2000)
-    expect(results.map((r) => r.verdict)).toEqual(['ok', 'refused', 'dns', 'timeout', 'tls-untrusted', 'http-500', 'auth'])
+    expect(results.map((r) => r.verdict)).toEqual([
+      'ok',
+      'refused',
+      'dns',
+      'timeout',
+      'tls-untrusted',
+      'http-500',
+      'auth'
+    ])
     expect(results.map((r) => r.endpoint)).toEqual(proxies.map((p) => p.display))
     expect(results.every((r) => r.role === 'proxy' && r.hint.length > 10 && !r.hint.includes('\n'))).toBe(true)
     const [, refused, dns, timeout, untrusted, , auth] = results
@@ -94,7 +102,10 @@ describe('verdicts', () => {
 
   test('credentials in a URL are sent as Basic auth and appear in no result field', async () => {
     const secret = 'pw-Zq81xK'
-    const proxies = list(`http://alice:${secret}@127.0.0.1:${e401.port}/`, `https://bob:${secret}@localhost:${secure.port}/`)
+    const proxies = list(
+      `http://alice:${secret}@127.0.0.1:${e401.port}/`,
+      `https://bob:${secret}@localhost:${secure.port}/`
+    )
     const results = await run({ proxies }).results
     expect(e401.seen.at(-1)?.authorization).toBe('Basic ' + Buffer.from(`alice:${secret}`).toString('base64'))
     const text = JSON.stringify(results)
@@ -119,7 +130,10 @@ describe('early results', () => {
     expect(seen).toEqual([['ok', proxies[1].display]])
     const all = await pre.results
     expect(all.map((r) => r.verdict)).toEqual(['timeout', 'ok'])
-    expect(seen).toEqual([['ok', proxies[1].display], ['timeout', proxies[0].display]])
+    expect(seen).toEqual([
+      ['ok', proxies[1].display],
+      ['timeout', proxies[0].display]
+    ])
   })
 
   test('firstOk is undefined when no proxy is ok, and at once when there is none', async () => {
@@ -172,7 +186,8 @@ describe('checksum database', () => {
   })
 
   test('at the explicit GOSUMDB URL, which bypasses proxies', async () => {
-    const good = await run({ proxies: list(loop(sumProxy)), gosumdb: `${SUMDB}+00000000+AAAA ${loop(sumdb, '/db')}` }).results
+    const good = await run({ proxies: list(loop(sumProxy)), gosumdb: `${SUMDB}+00000000+AAAA ${loop(sumdb, '/db')}` })
+      .results
     expect(good[1]).toMatchObject({ role: 'sumdb', verdict: 'ok', endpoint: loop(sumdb, '/db') })
     expect(sumdb.seen.at(-1)?.line).toBe('GET /db/latest')
     const bad = await run({ proxies: [], gosumdb: `${SUMDB}+00000000+AAAA ${loop(sumdb, '/nothing')}` }).results
@@ -198,7 +213,11 @@ describe('orderHealthyFirst', () => {
 
   test('ok first, then pending, then failing; keywords stay last; separators keep their places', () => {
     const proxies = parseProxyList('https://a.invalid|https://u:p@b.invalid,https://c.invalid|https://d.invalid,direct')
-    const results = [res('https://a.invalid', 'timeout'), res('https://***@b.invalid', 'http-500'), res('https://d.invalid', 'ok')]
+    const results = [
+      res('https://a.invalid', 'timeout'),
+      res('https://***@b.invalid', 'http-500'),
+      res('https://d.invalid', 'ok')
+    ]
     const out = orderHealthyFirst(proxies, results)
     expect(out.map((p) => p.display)).toEqual([
       'https://d.invalid',

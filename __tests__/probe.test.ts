@@ -34,7 +34,11 @@ describe('probeUrl', () => {
   })
 
   test('times each stage it ran, on the connection it built', async () => {
-    const o = await probeUrl({ url: `http://localhost:${plain.port}/example.com/x/@v/list`, signal: deadline(5000), env: noEnv })
+    const o = await probeUrl({
+      url: `http://localhost:${plain.port}/example.com/x/@v/list`,
+      signal: deadline(5000),
+      env: noEnv
+    })
     expect(o.failure).toBeUndefined()
     expect(o.status).toBe(404)
     expect(o.timings.dns).toEqual(expect.any(Number))
@@ -68,7 +72,11 @@ describe('probeUrl', () => {
       res.write('partial') // then nothing more
     })
     open.push(stalling)
-    const o = await probeUrl({ url: `http://127.0.0.1:${stalling.port}/example.com/x/@v/list`, signal: deadline(400), env: noEnv })
+    const o = await probeUrl({
+      url: `http://127.0.0.1:${stalling.port}/example.com/x/@v/list`,
+      signal: deadline(400),
+      env: noEnv
+    })
     expect(o.failure).toMatchObject({ kind: 'timeout', stage: 'http' })
   })
 
@@ -90,7 +98,12 @@ describe('probeUrl', () => {
   })
 
   test('a trusted certificate for another name is tls-other', async () => {
-    const o = await probeUrl({ url: `https://localhost:${wrongName.port}/`, signal: deadline(5000), env: noEnv, extraCa: [ca.cert] })
+    const o = await probeUrl({
+      url: `https://localhost:${wrongName.port}/`,
+      signal: deadline(5000),
+      env: noEnv,
+      extraCa: [ca.cert]
+    })
     expect(o.failure).toMatchObject({ kind: 'tls-other', stage: 'tls', code: 'ERR_TLS_CERT_ALTNAME_INVALID' })
   })
 
@@ -99,13 +112,21 @@ describe('probeUrl', () => {
     let authEgress: Started
     beforeAll(async () => {
       egress = await startEgressProxy({ 'mirror.test': '127.0.0.1' })
-      authEgress = await startEgressProxy({ 'mirror.test': '127.0.0.1' }, 'Basic ' + Buffer.from('eu:ep').toString('base64'))
+      authEgress = await startEgressProxy(
+        { 'mirror.test': '127.0.0.1' },
+        'Basic ' + Buffer.from('eu:ep').toString('base64')
+      )
       open.push(egress, authEgress)
     })
 
     test('https goes through a CONNECT tunnel to a name only the egress proxy resolves', async () => {
       const env = { HTTPS_PROXY: `http://127.0.0.1:${egress.port}` }
-      const o = await probeUrl({ url: `https://mirror.test:${secure.port}/latest`, signal: deadline(5000), env, extraCa: [ca.cert] })
+      const o = await probeUrl({
+        url: `https://mirror.test:${secure.port}/latest`,
+        signal: deadline(5000),
+        env,
+        extraCa: [ca.cert]
+      })
       expect(o.failure).toBeUndefined()
       expect(o.status).toBe(200)
       expect(o.via).toBe(`http://127.0.0.1:${egress.port}`)

@@ -13,14 +13,20 @@ describe('describeProxyPath', () => {
     ['/gopkg.in/yaml.v3/@v/list', 'the version list of gopkg.in/yaml.v3'],
     ['/example.com/tools/v2/@latest', 'example.com/tools/v2@latest'],
     ['/example.com/legacy/@v/v2.0.0+incompatible.info', 'example.com/legacy@v2.0.0+incompatible (.info)'],
-    ['/sumdb/sum.example.invalid/lookup/example.com/x@v1.0.0', 'the checksum database sum.example.invalid (lookup/example.com/x@v1.0.0)']
+    [
+      '/sumdb/sum.example.invalid/lookup/example.com/x@v1.0.0',
+      'the checksum database sum.example.invalid (lookup/example.com/x@v1.0.0)'
+    ]
   ])('%s', (path, words) => {
     expect(describeProxyPath(path)).toBe(words)
   })
 
-  test.each(['/example.com/Big/@v/v1.0.0.mod', '/example.com/x/@v/', '/favicon.ico', '/%zz/@v/list'])('not a module request: %s', (p) => {
-    expect(describeProxyPath(p)).toBeUndefined()
-  })
+  test.each(['/example.com/Big/@v/v1.0.0.mod', '/example.com/x/@v/', '/favicon.ico', '/%zz/@v/list'])(
+    'not a module request: %s',
+    (p) => {
+      expect(describeProxyPath(p)).toBeUndefined()
+    }
+  )
 })
 
 describe('describeRelayUrls', () => {
@@ -45,7 +51,12 @@ describe('describeRelayUrls', () => {
 })
 
 describe('policyRefusal', () => {
-  const ctx = (o: Partial<AuthContext> = {}): AuthContext => ({ tokenSet: false, privateHosts: [], netrcHosts: [], ...o })
+  const ctx = (o: Partial<AuthContext> = {}): AuthContext => ({
+    tokenSet: false,
+    privateHosts: [],
+    netrcHosts: [],
+    ...o
+  })
   const direct =
     'go: example.com/app imports\n\texample.com/lib: example.com/lib@v1.0.0: reading ' +
     'https://mirror.corp.example/artifactory/api/go/golang/example.com/lib/@v/v1.0.0.zip: 403 Forbidden\n' +
@@ -62,7 +73,9 @@ describe('policyRefusal', () => {
 
   test('through the relay, the module is named without the relay address', () => {
     const viaRelay = `go: example.com/lib@v1.0.0: reading ${RELAY}/example.com/lib/@v/v1.0.0.mod: 403 Forbidden\n`
-    expect(policyRefusal(viaRelay, ctx({ relayUrl: RELAY }))?.message).toContain('An upstream module proxy refused example.com/lib@v1.0.0')
+    expect(policyRefusal(viaRelay, ctx({ relayUrl: RELAY }))?.message).toContain(
+      'An upstream module proxy refused example.com/lib@v1.0.0'
+    )
   })
 
   test('with credentials for that proxy (URL or netrc), a 403 stays an auth failure; a 401 always is', () => {

@@ -8,12 +8,31 @@ import { startFixtureProxy, type FixtureProxy } from './helpers/fixture-proxy.js
 import { makeGoEnv, runGo, type GoEnv } from './helpers/gotest-env.js'
 import { hashGoMod, hashZip, moduleGoMod } from './helpers/modzip.js'
 import {
-  cacheLayout, downloadArgs, legacy, retracted, REAL_SHAPES, RETRACT_RATIONALE, SHAPES
+  cacheLayout,
+  downloadArgs,
+  legacy,
+  retracted,
+  REAL_SHAPES,
+  RETRACT_RATIONALE,
+  SHAPES
 } from './helpers/real-shapes.js'
 
-interface Download { Path: string; Version: string; Info: string; GoMod: string; Zip: string; Sum: string; GoModSum: string; Error?: string }
+interface Download {
+  Path: string
+  Version: string
+  Info: string
+  GoMod: string
+  Zip: string
+  Sum: string
+  GoModSum: string
+  Error?: string
+}
 
-const parseJsonStream = <T>(out: string): T[] => out.split(/\n(?=\{)/).filter((s) => s.trim()).map((s) => JSON.parse(s) as T)
+const parseJsonStream = <T>(out: string): T[] =>
+  out
+    .split(/\n(?=\{)/)
+    .filter((s) => s.trim())
+    .map((s) => JSON.parse(s) as T)
 
 /** Files under GOMODCACHE/cache/download that mirror the proxy: .info, .mod, .zip and list. */
 function cachedProxyFiles(gomodcache: string): string[] {
@@ -44,7 +63,13 @@ describe('real-shaped fixture modules through the real go', () => {
     expect(downloads.map((d) => `${d.Path}@${d.Version}`).sort()).toEqual(downloadArgs(SHAPES).sort())
     for (const m of SHAPES) {
       const d = downloads.find((x) => x.Path === m.path && x.Version === m.version)
-      expect([m.path, m.version, d?.Error, d?.Sum, d?.GoModSum]).toEqual([m.path, m.version, undefined, hashZip(m), hashGoMod(moduleGoMod(m))])
+      expect([m.path, m.version, d?.Error, d?.Sum, d?.GoModSum]).toEqual([
+        m.path,
+        m.version,
+        undefined,
+        hashZip(m),
+        hashGoMod(moduleGoMod(m))
+      ])
     }
   })
 
@@ -58,7 +83,9 @@ describe('real-shaped fixture modules through the real go', () => {
     expect([...new Set(served)].sort()).toEqual(cached.filter((f) => !f.endsWith('/list')))
     expect(proxy.log.every((e) => e.status === 200)).toBe(true)
     // go's own report points at the same files.
-    for (const d of downloads) for (const f of [d.Info, d.GoMod, d.Zip]) expect(cached).toContain(relative(join(g.env.GOMODCACHE, 'cache', 'download'), f))
+    for (const d of downloads)
+      for (const f of [d.Info, d.GoMod, d.Zip])
+        expect(cached).toContain(relative(join(g.env.GOMODCACHE, 'cache', 'download'), f))
   })
 
   it("received go's escaped form: `!` percent-encoded, everything else as is", () => {
@@ -68,14 +95,23 @@ describe('real-shaped fixture modules through the real go', () => {
   })
 
   it('serves the synthesized go.mod of a +incompatible version; go records it', () => {
-    expect(readFileSync(downloads.find((d) => d.Path === legacy.path)!.GoMod, 'utf8')).toBe('module example.com/Legacy\n')
+    expect(readFileSync(downloads.find((d) => d.Path === legacy.path)!.GoMod, 'utf8')).toBe(
+      'module example.com/Legacy\n'
+    )
     const zip = downloads.find((d) => d.Path === legacy.path)!.Zip
     expect(readFileSync(zip).includes(Buffer.from('go.mod'))).toBe(false)
   })
 
   it('knows the retracted version as retracted, and still downloads it', async () => {
-    const r = await runGo(['list', '-m', '-json', '-retracted', `${retracted.path}@${retracted.version}`], { cwd: g.dir, env: g.env })
+    const r = await runGo(['list', '-m', '-json', '-retracted', `${retracted.path}@${retracted.version}`], {
+      cwd: g.dir,
+      env: g.env
+    })
     expect(r.stderr).toBe('')
-    expect(JSON.parse(r.stdout)).toMatchObject({ Path: retracted.path, Version: retracted.version, Retracted: [RETRACT_RATIONALE] })
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      Path: retracted.path,
+      Version: retracted.version,
+      Retracted: [RETRACT_RATIONALE]
+    })
   })
 })

@@ -60,11 +60,31 @@ describe('redact takes linear time on hostile text', () => {
 describe('credentials by URL structure', () => {
   const PASS = 'AbC/dEf+gH1'
   test.each([
-    ['a password with an unencoded `/`', `https://ci:${PASS}@proxy.invalid/base`, 'https://***@proxy.invalid/base', [`ci:${PASS}`, PASS]],
-    ['a password with `#` and `?`', 'https://ci:Ab#C?d=e@proxy.invalid', 'https://***@proxy.invalid', ['ci:Ab#C?d=e', 'Ab#C?d=e']],
+    [
+      'a password with an unencoded `/`',
+      `https://ci:${PASS}@proxy.invalid/base`,
+      'https://***@proxy.invalid/base',
+      [`ci:${PASS}`, PASS]
+    ],
+    [
+      'a password with `#` and `?`',
+      'https://ci:Ab#C?d=e@proxy.invalid',
+      'https://***@proxy.invalid',
+      ['ci:Ab#C?d=e', 'Ab#C?d=e']
+    ],
     ['a password with `@`', 'http://ci:p@ss@proxy.invalid:8080', 'http://***@proxy.invalid:8080', ['ci:p@ss', 'p@ss']],
-    ['an egress proxy without a scheme', 'ci:Pr0xyPw@egress.invalid:3128', '***@egress.invalid:3128', ['ci:Pr0xyPw', 'Pr0xyPw']],
-    ['module proxy paths keep their `@`', 'https://u:secretpw@h.invalid/example.com/m/@v/list', 'https://***@h.invalid/example.com/m/@v/list', ['u:secretpw', 'secretpw']]
+    [
+      'an egress proxy without a scheme',
+      'ci:Pr0xyPw@egress.invalid:3128',
+      '***@egress.invalid:3128',
+      ['ci:Pr0xyPw', 'Pr0xyPw']
+    ],
+    [
+      'module proxy paths keep their `@`',
+      'https://u:secretpw@h.invalid/example.com/m/@v/list',
+      'https://***@h.invalid/example.com/m/@v/list',
+      ['u:secretpw', 'secretpw']
+    ]
   ])('redactUrl: %s', (_name, url, shown, secrets) => {
     let out = ''
     const masks = masksOf(() => (out = redactUrl(url)))
@@ -82,8 +102,12 @@ describe('credentials by URL structure', () => {
 
   test('free text: userinfo up to the last `@` before the host, `/@v/` kept, several URLs, nothing registered', () => {
     const text = `reading https://ci:${PASS}@h.invalid/example.com/m/@v/list: 403; also "http://a:b#c@x.invalid",https://u:v/w@y.invalid|off`
-    expect(redact(text)).toBe('reading https://***@h.invalid/example.com/m/@v/list: 403; also "http://***@x.invalid",https://***@y.invalid|off')
-    expect(redact('mailto me@corp.invalid, see https://h.invalid/a and b@c')).toBe('mailto me@corp.invalid, see https://h.invalid/a and b@c')
+    expect(redact(text)).toBe(
+      'reading https://***@h.invalid/example.com/m/@v/list: 403; also "http://***@x.invalid",https://***@y.invalid|off'
+    )
+    expect(redact('mailto me@corp.invalid, see https://h.invalid/a and b@c')).toBe(
+      'mailto me@corp.invalid, see https://h.invalid/a and b@c'
+    )
   })
 })
 
@@ -116,7 +140,10 @@ describe('credentials never reach a message before they are secrets', () => {
     let error: unknown
     const masks = masksOf(() => {
       try {
-        readInputs((n) => (n === 'goproxy' ? `https://ci:${PASS}@proxy.invalid,direct` : n === 'working-directory' ? '.' : ''), process.cwd())
+        readInputs(
+          (n) => (n === 'goproxy' ? `https://ci:${PASS}@proxy.invalid,direct` : n === 'working-directory' ? '.' : ''),
+          process.cwd()
+        )
       } catch (e) {
         error = e
       }
@@ -128,7 +155,11 @@ describe('credentials never reach a message before they are secrets', () => {
   })
 
   test('egress proxies: the summary hides credentials of every form go accepts, and registers all of them', () => {
-    const env = { HTTPS_PROXY: 'ci:HttpsPw1@egress.invalid:3128', http_proxy: 'http://ci:Ht%2FtpPw2@other.invalid:8080', NO_PROXY: 'corp.invalid' }
+    const env = {
+      HTTPS_PROXY: 'ci:HttpsPw1@egress.invalid:3128',
+      http_proxy: 'http://ci:Ht%2FtpPw2@other.invalid:8080',
+      NO_PROXY: 'corp.invalid'
+    }
     let shown: string | undefined
     const masks = masksOf(() => (shown = egressProxySummary(env)))
     expect(shown).toBe('***@egress.invalid:3128 (NO_PROXY: corp.invalid)')

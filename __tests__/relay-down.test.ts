@@ -15,15 +15,25 @@ afterEach(async () => {
 })
 
 async function relayOver(urls: string[]): Promise<Relay> {
-  const r = await startRelay({ upstreams: urls.map(entry), retries: 3, firstByteTimeoutMs: FIRST_BYTE_MS, backoffBaseMs: 5 })
+  const r = await startRelay({
+    upstreams: urls.map(entry),
+    retries: 3,
+    firstByteTimeoutMs: FIRST_BYTE_MS,
+    backoffBaseMs: 5
+  })
   cleanups.push(() => r.close())
   return r
 }
 
 async function deadPair(): Promise<{ hole: string; failing: string; hits: () => number }> {
   const hole = await startBlackhole()
-  const failing = await startUpstream((_req, res) => void res.writeHead(503, { 'content-type': 'text/plain' }).end('maintenance\n'))
-  cleanups.push(() => hole.close(), () => failing.close())
+  const failing = await startUpstream(
+    (_req, res) => void res.writeHead(503, { 'content-type': 'text/plain' }).end('maintenance\n')
+  )
+  cleanups.push(
+    () => hole.close(),
+    () => failing.close()
+  )
   return { hole: hole.origin, failing: failing.origin, hits: () => failing.hits.length }
 }
 
@@ -37,7 +47,9 @@ it('preflight found both down (one silent, one 503): 502 naming both within the 
   expect(Date.now() - started).toBeLessThan(LAST_RESORT_WAIT_MS + 1_500)
   expect(got.status).toBe(502)
   const text = got.body.toString()
-  expect(text).toContain(`${hole}: abandoned: no answer within ${LAST_RESORT_WAIT_MS / 1000} s; preflight had found it down`)
+  expect(text).toContain(
+    `${hole}: abandoned: no answer within ${LAST_RESORT_WAIT_MS / 1000} s; preflight had found it down`
+  )
   expect(text).toContain(`${failing}: HTTP 503`)
   expect(hits()).toBeGreaterThanOrEqual(2) // it was retried, as before
   expect(r.stats()[0]).toMatchObject({ tripped: true })
@@ -52,9 +64,15 @@ it('a silent upstream that preflight has not judged keeps the full first-byte ti
   const hole = await startBlackhole()
   const good = await startUpstream((_req, res) => {
     // Slower than the last-resort wait: only an upstream preflight found down is cut that short.
-    setTimeout(() => res.writeHead(200, { 'content-length': INFO_JSON.length }).end(INFO_JSON), LAST_RESORT_WAIT_MS + 500)
+    setTimeout(
+      () => res.writeHead(200, { 'content-length': INFO_JSON.length }).end(INFO_JSON),
+      LAST_RESORT_WAIT_MS + 500
+    )
   })
-  cleanups.push(() => hole.close(), () => good.close())
+  cleanups.push(
+    () => hole.close(),
+    () => good.close()
+  )
   const r = await relayOver([good.origin, hole.origin])
   const got = await fetchOnce(r.url + INFO)
   expect(got.status).toBe(200)

@@ -21,7 +21,13 @@ async function upstream(handler: Handler): Promise<TestUpstream> {
 
 async function relay(urls: string[], opts: Partial<RelayOptions> = {}): Promise<Relay> {
   // A backoff base of 2 s: any test below finishing well under it never backed off.
-  const r = await startRelay({ upstreams: urls.map(entry), retries: 3, firstByteTimeoutMs: 5000, backoffBaseMs: 2000, ...opts })
+  const r = await startRelay({
+    upstreams: urls.map(entry),
+    retries: 3,
+    firstByteTimeoutMs: 5000,
+    backoffBaseMs: 2000,
+    ...opts
+  })
   cleanups.push(() => r.close())
   return r
 }

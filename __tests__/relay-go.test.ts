@@ -146,7 +146,11 @@ async function goModDownload(relay: Relay, mod: FixtureModule): Promise<Download
   const goenv = makeGoEnv(relay.url)
   try {
     const cwd = makeTempDir('gtg-relay-go-')
-    const r = await runGo(['mod', 'download', '-json', `${mod.path}@${mod.version}`], { cwd, env: goenv.env, timeoutMs: 60_000 })
+    const r = await runGo(['mod', 'download', '-json', `${mod.path}@${mod.version}`], {
+      cwd,
+      env: goenv.env,
+      timeoutMs: 60_000
+    })
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const out = JSON.parse(r.stdout) as Downloaded
@@ -192,7 +196,9 @@ describe('relay with the real go command', () => {
   it('go mod download gets the intact zip from the second upstream, well before the stall timeout, when the first stalls mid-zip', async () => {
     const stallMs = 20_000
     // The first proxy's zip is other bytes of the same length: any splice would break go's hash or unzip.
-    const stalling = await startUpstream(moduleProxy(mod, zip, (_req, res) => stallAfter(res, randomBytes(zip.length), zip.length >> 1)))
+    const stalling = await startUpstream(
+      moduleProxy(mod, zip, (_req, res) => stallAfter(res, randomBytes(zip.length), zip.length >> 1))
+    )
     const healthy = await startUpstream(moduleProxy(mod, zip))
     servers.push(stalling, healthy)
     const relay = await startRelay({
@@ -242,7 +248,10 @@ describe('relay with the real go and real-shaped modules', () => {
     const viaRelay = makeGoEnv(relay.url)
     const viaDirect = makeGoEnv(direct.url)
     try {
-      for (const [dir, g] of [['direct', viaDirect], ['relayed', viaRelay]] as const) {
+      for (const [dir, g] of [
+        ['direct', viaDirect],
+        ['relayed', viaRelay]
+      ] as const) {
         const r = await runGo(['mod', 'tidy'], { cwd: join(app, dir), env: g.env })
         expect([dir, r.code, r.stderr.replace(/^go: downloading .*\n/gm, '')]).toEqual([dir, 0, ''])
       }
@@ -256,9 +265,14 @@ describe('relay with the real go and real-shaped modules', () => {
       expect(asked(behind, '/goproxy')).toEqual(asked(direct))
       expect(asked(direct)).toContain('/example.com/%21big%21corp/%21lib/@v/v1.1.0-%21r%21c.1.zip')
 
-      const d = await runGo(['mod', 'download', '-json', ...downloadArgs(SHAPES)], { cwd: join(app, 'relayed'), env: viaRelay.env })
+      const d = await runGo(['mod', 'download', '-json', ...downloadArgs(SHAPES)], {
+        cwd: join(app, 'relayed'),
+        env: viaRelay.env
+      })
       expect([d.code, d.stderr]).toEqual([0, ''])
-      const got = d.stdout.split(/\n(?=\{)/).map((j) => JSON.parse(j) as { Path: string; Version: string; Sum: string; GoModSum: string })
+      const got = d.stdout
+        .split(/\n(?=\{)/)
+        .map((j) => JSON.parse(j) as { Path: string; Version: string; Sum: string; GoModSum: string })
       expect(got.map((x) => [x.Path, x.Version, x.Sum, x.GoModSum]).sort()).toEqual(
         SHAPES.map((m) => [m.path, m.version, hashZip(m), hashGoMod(moduleGoMod(m))]).sort()
       )

@@ -54,13 +54,16 @@ const info: Handler = (_req, res) => {
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': INFO_JSON.length })
   res.end(INFO_JSON)
 }
-const notFound: Handler = (_req, res) => void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: example.com/a')
+const notFound: Handler = (_req, res) =>
+  void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: example.com/a')
 
 describe('hedging', () => {
   const zip = randomBytes(3 * 1024 * 1024)
 
   it('serves a zip from the second upstream well before the stall timeout when the first stalls mid-body, and demotes the first', async () => {
-    const a = await upstream((req, res) => (req.url?.endsWith('.zip') ? stallAfter(res, randomBytes(zip.length), 1024 * 1024) : info(req, res, 0)))
+    const a = await upstream((req, res) =>
+      req.url?.endsWith('.zip') ? stallAfter(res, randomBytes(zip.length), 1024 * 1024) : info(req, res, 0)
+    )
     const b = await upstream((req, res) => (req.url?.endsWith('.zip') ? sendRanged(req, res, zip) : info(req, res, 0)))
     const r = await relay([a.origin, b.origin])
     const started = Date.now()
@@ -87,7 +90,14 @@ describe('hedging', () => {
     expect(Date.now() - started).toBeLessThan(STALL_MS)
     expect(got.body.toString()).toBe(INFO_JSON)
     // Beaten by the hedge: demoted, but not a breaker failure.
-    expect(r.stats()[0]).toMatchObject({ demoted: true, demotedFor: 'silent', failures: 0, unanswered: 1, answers: 0, tripped: false })
+    expect(r.stats()[0]).toMatchObject({
+      demoted: true,
+      demotedFor: 'silent',
+      failures: 0,
+      unanswered: 1,
+      answers: 0,
+      tripped: false
+    })
     expect(r.stats()[1]).toMatchObject({ hedges: 1, retries: 0 })
   })
 
@@ -111,8 +121,10 @@ describe('hedging', () => {
   it('resumes on the same upstream when both stall, never splicing the two bodies', async () => {
     const zipA = randomBytes(zip.length)
     const zipB = randomBytes(zip.length)
-    const stallThenResume = (data: Buffer): Handler => (req, res, n) =>
-      n === 1 ? stallAfter(res, data, 512 * 1024, { etag: '"v1"' }) : sendRanged(req, res, data)
+    const stallThenResume =
+      (data: Buffer): Handler =>
+      (req, res, n) =>
+        n === 1 ? stallAfter(res, data, 512 * 1024, { etag: '"v1"' }) : sendRanged(req, res, data)
     const a = await upstream(stallThenResume(zipA))
     const b = await upstream(stallThenResume(zipB))
     const r = await relay([a.origin, b.origin], { stallTimeoutMs: 600, hedgeDelayMs: 100 })

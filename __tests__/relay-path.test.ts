@@ -8,14 +8,23 @@ describe('protocolPath: accepted, as forwarded', () => {
   it.each([
     // What go sends (cmd/go pathEscape): `!` as %21.
     ['/github.com/%21burnt%21sushi/toml/@v/list', '/github.com/%21burnt%21sushi/toml/@v/list'],
-    ['/github.com/%21d%21a%21t%21a-%21d%21o%21g/go-sqlmock/@v/v1.5.2.mod', '/github.com/%21d%21a%21t%21a-%21d%21o%21g/go-sqlmock/@v/v1.5.2.mod'],
+    [
+      '/github.com/%21d%21a%21t%21a-%21d%21o%21g/go-sqlmock/@v/v1.5.2.mod',
+      '/github.com/%21d%21a%21t%21a-%21d%21o%21g/go-sqlmock/@v/v1.5.2.mod'
+    ],
     ['/github.com/%21masterminds/semver/v3/@latest', '/github.com/%21masterminds/semver/v3/@latest'],
     // A raw `!` means the same; forwarded as go writes it.
     ['/example.com/!big!corp/!lib/@v/v1.0.0.zip', '/example.com/%21big%21corp/%21lib/@v/v1.0.0.zip'],
     ['/example.com/a/@v/v1.0.0-%21r%21c1.info', '/example.com/a/@v/v1.0.0-%21r%21c1.info'],
     ['/example.com/legacy/@v/v2.0.0+incompatible.info', '/example.com/legacy/@v/v2.0.0+incompatible.info'],
-    ['/example.com/a/@v/v0.0.0-20240101000000-abcdef123456.zip', '/example.com/a/@v/v0.0.0-20240101000000-abcdef123456.zip'],
-    ['/example.com/a/@v/v1.2.4-0.20240101000000-abcdef123456.mod', '/example.com/a/@v/v1.2.4-0.20240101000000-abcdef123456.mod'],
+    [
+      '/example.com/a/@v/v0.0.0-20240101000000-abcdef123456.zip',
+      '/example.com/a/@v/v0.0.0-20240101000000-abcdef123456.zip'
+    ],
+    [
+      '/example.com/a/@v/v1.2.4-0.20240101000000-abcdef123456.mod',
+      '/example.com/a/@v/v1.2.4-0.20240101000000-abcdef123456.mod'
+    ],
     ['/example.com/yaml.v3/@v/list', '/example.com/yaml.v3/@v/list'],
     ['/gopkg.in/yaml.v3/@v/v3.0.1.info', '/gopkg.in/yaml.v3/@v/v3.0.1.info'],
     // Non-semver queries go resolves through .info: branch names, with any file-name character.
@@ -27,8 +36,14 @@ describe('protocolPath: accepted, as forwarded', () => {
     // The checksum database through a proxy (sumdb.go, sumdb/client.go, tlog/tile.go).
     ['/sumdb/sum.example.invalid/supported', '/sumdb/sum.example.invalid/supported'],
     ['/sumdb/sum.example.invalid:8443/sub/supported', '/sumdb/sum.example.invalid:8443/sub/supported'],
-    ['/sumdb/sum.example.invalid/lookup/github.com/!burnt!sushi/toml@v1.3.2', '/sumdb/sum.example.invalid/lookup/github.com/%21burnt%21sushi/toml@v1.3.2'],
-    ['/sumdb/sum.example.invalid/lookup/example.com/a@v1.0.0-%21r%21c1', '/sumdb/sum.example.invalid/lookup/example.com/a@v1.0.0-%21r%21c1'],
+    [
+      '/sumdb/sum.example.invalid/lookup/github.com/!burnt!sushi/toml@v1.3.2',
+      '/sumdb/sum.example.invalid/lookup/github.com/%21burnt%21sushi/toml@v1.3.2'
+    ],
+    [
+      '/sumdb/sum.example.invalid/lookup/example.com/a@v1.0.0-%21r%21c1',
+      '/sumdb/sum.example.invalid/lookup/example.com/a@v1.0.0-%21r%21c1'
+    ],
     ['/sumdb/sum.example.invalid/tile/8/0/001', '/sumdb/sum.example.invalid/tile/8/0/001'],
     ['/sumdb/sum.example.invalid/tile/8/1/x123/456.p/7', '/sumdb/sum.example.invalid/tile/8/1/x123/456.p/7'],
     ['/sumdb/sum.example.invalid/tile/8/data/x001/x234/067', '/sumdb/sum.example.invalid/tile/8/data/x001/x234/067']

@@ -33,7 +33,10 @@ afterAll(async () => {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void
 const serveInfo: Handler = (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(INFO_JSON)
-const redirectTo = (url: () => string): Handler => (_req, res) => void res.writeHead(302, { location: url() }).end()
+const redirectTo =
+  (url: () => string): Handler =>
+  (_req, res) =>
+    void res.writeHead(302, { location: url() }).end()
 
 /** An https upstream on 127.0.0.1, named `host` (127.0.0.1 or localhost: two origins), recording every request. */
 async function httpsUpstream(handler: Handler, host = '127.0.0.1'): Promise<TestUpstream> {
@@ -43,7 +46,8 @@ async function httpsUpstream(handler: Handler, host = '127.0.0.1'): Promise<Test
     handler(req, res)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const close = (): Promise<void> => new Promise((resolve) => (server.close(() => resolve()), server.closeAllConnections()))
+  const close = (): Promise<void> =>
+    new Promise((resolve) => (server.close(() => resolve()), server.closeAllConnections()))
   closers.push(close)
   return { origin: `https://${host}:${(server.address() as AddressInfo).port}`, hits, close }
 }
@@ -70,7 +74,9 @@ describe('relay redirects', () => {
     const got = await fetchOnce(r.url + INFO)
     expect(got.status).toBe(502)
     const text = got.body.toString()
-    expect(text).toContain(`redirected from secure URL ${secure.origin}${INFO} to insecure URL ${plain.origin}/storage/a.info`)
+    expect(text).toContain(
+      `redirected from secure URL ${secure.origin}${INFO} to insecure URL ${plain.origin}/storage/a.info`
+    )
     expect(text).not.toContain(PASS)
     expect(secure.hits.length).toBe(1) // a refusal, not a transient failure: not retried
     expect(plain.hits).toEqual([])
@@ -78,11 +84,16 @@ describe('relay redirects', () => {
 
   it('refuses a downgrade on a later hop, after an https -> https hop to another origin', async () => {
     const plain = await httpUpstream(serveInfo)
-    const storage = await httpsUpstream(redirectTo(() => `${plain.origin}/z`), 'localhost')
+    const storage = await httpsUpstream(
+      redirectTo(() => `${plain.origin}/z`),
+      'localhost'
+    )
     const secure = await httpsUpstream(redirectTo(() => `${storage.origin}/y`))
     const got = await fetchOnce((await relayOver(secure.origin)).url + INFO)
     expect(got.status).toBe(502)
-    expect(got.body.toString()).toContain(`redirected from secure URL ${storage.origin}/y to insecure URL ${plain.origin}/z`)
+    expect(got.body.toString()).toContain(
+      `redirected from secure URL ${storage.origin}/y to insecure URL ${plain.origin}/z`
+    )
     expect(storage.hits).toHaveLength(1)
     expect(plain.hits).toEqual([])
   })
@@ -90,12 +101,17 @@ describe('relay redirects', () => {
   it('drops the credentials on a hop to another origin, keeps them on the same origin', async () => {
     const storage = await httpsUpstream(serveInfo, 'localhost')
     const secure = await httpsUpstream((req, res) =>
-      req.url === INFO ? redirectTo(() => '/moved' + INFO)(req, res) : redirectTo(() => `${storage.origin}/blob`)(req, res)
+      req.url === INFO
+        ? redirectTo(() => '/moved' + INFO)(req, res)
+        : redirectTo(() => `${storage.origin}/blob`)(req, res)
     )
     const got = await fetchOnce((await relayOver(withCredentials(secure.origin))).url + INFO)
     expect(got.status).toBe(200)
     expect(got.body.toString()).toBe(INFO_JSON)
-    expect(secure.hits.map((h) => [h.path, h.headers.authorization])).toEqual([[INFO, BASIC], ['/moved' + INFO, BASIC]])
+    expect(secure.hits.map((h) => [h.path, h.headers.authorization])).toEqual([
+      [INFO, BASIC],
+      ['/moved' + INFO, BASIC]
+    ])
     expect(storage.hits.map((h) => [h.path, h.headers.authorization])).toEqual([['/blob', undefined]])
   })
 
@@ -113,7 +129,12 @@ describe("preflight's probe", () => {
   it('does not follow an https -> http redirect: it reports the status and the Location, and sends nothing there', async () => {
     const plain = await httpUpstream(serveInfo)
     const secure = await httpsUpstream(redirectTo(() => `${plain.origin}/storage`))
-    const o = await probeUrl({ url: `${withCredentials(secure.origin)}${INFO}`, signal: AbortSignal.timeout(5_000), env: {}, extraCa: [ca.cert] })
+    const o = await probeUrl({
+      url: `${withCredentials(secure.origin)}${INFO}`,
+      signal: AbortSignal.timeout(5_000),
+      env: {},
+      extraCa: [ca.cert]
+    })
     expect(o.failure).toBeUndefined()
     expect(o.status).toBe(302)
     expect(o.location).toBe(`${plain.origin}/storage`)
@@ -130,8 +151,18 @@ describe('real go against an https proxy that redirects a zip to plain http', ()
   beforeAll(async () => {
     plain = await startFixtureProxy({ modules: [MOD] })
     secure = await startFixtureProxy({ modules: [MOD], tls: issueCert(ca, ['127.0.0.1']) })
-    secure.setFaults([{ kind: 'status', status: 302, match: '.zip', headers: { location: `${plain.url}/${MOD.path}/@v/${MOD.version}.zip` } }])
-    closers.push(() => plain.close(), () => secure.close())
+    secure.setFaults([
+      {
+        kind: 'status',
+        status: 302,
+        match: '.zip',
+        headers: { location: `${plain.url}/${MOD.path}/@v/${MOD.version}.zip` }
+      }
+    ])
+    closers.push(
+      () => plain.close(),
+      () => secure.close()
+    )
   })
 
   async function download(goproxy: string): Promise<{ code: number | null; out: string }> {
@@ -148,7 +179,9 @@ describe('real go against an https proxy that redirects a zip to plain http', ()
     const relay = await relayOver(secure.url)
     const relayed = await download(relay.url)
     expect(relayed.code).not.toBe(0)
-    expect(relayed.out).toContain(`redirected from secure URL ${secure.url}/${MOD.path}/@v/${MOD.version}.zip to insecure URL ${plain.url}/`)
+    expect(relayed.out).toContain(
+      `redirected from secure URL ${secure.url}/${MOD.path}/@v/${MOD.version}.zip to insecure URL ${plain.url}/`
+    )
     expect(secure.log.filter((e) => e.path.endsWith('.zip')).length).toBe(2) // once for go, once for the relay
     expect(plain.log).toEqual([])
   })

@@ -24,17 +24,32 @@ async function relay(url: string): Promise<Relay> {
 }
 
 /** Answers each request after `ms` with `body(n)`, a body that differs per request so sharing shows. */
-const slow = (ms: number, body: (n: number) => Buffer): Handler => (_req, res, n) => {
-  const b = body(n)
-  setTimeout(() => res.writeHead(200, { 'content-type': 'application/zip', 'content-length': b.length }).end(b), ms)
-}
+const slow =
+  (ms: number, body: (n: number) => Buffer): Handler =>
+  (_req, res, n) => {
+    const b = body(n)
+    setTimeout(() => res.writeHead(200, { 'content-type': 'application/zip', 'content-length': b.length }).end(b), ms)
+  }
 
 describe('immutablePath', () => {
   it('keeps only a canonical version’s .info, .mod and .zip', () => {
-    for (const p of ['/example.com/a/@v/v1.2.3.info', '/example.com/a/@v/v1.2.3.mod', '/example.com/a/@v/v0.0.0-20240101000000-abcdefabcdef.zip',
-      '/example.com/a/@v/v2.0.0+incompatible.mod', '/example.com/a/@v/v1.0.0-!r!c1.info']) expect(immutablePath(p)).toBe(true)
-    for (const p of ['/example.com/a/@v/list', '/example.com/a/@latest', '/example.com/a/@v/master.info', '/example.com/a/@v/v1.2.info',
-      '/example.com/a/@v/v1.2.3+build.info', '/sumdb/sum.example.com/lookup/example.com/a@v1.0.0']) expect(immutablePath(p)).toBe(false)
+    for (const p of [
+      '/example.com/a/@v/v1.2.3.info',
+      '/example.com/a/@v/v1.2.3.mod',
+      '/example.com/a/@v/v0.0.0-20240101000000-abcdefabcdef.zip',
+      '/example.com/a/@v/v2.0.0+incompatible.mod',
+      '/example.com/a/@v/v1.0.0-!r!c1.info'
+    ])
+      expect(immutablePath(p)).toBe(true)
+    for (const p of [
+      '/example.com/a/@v/list',
+      '/example.com/a/@latest',
+      '/example.com/a/@v/master.info',
+      '/example.com/a/@v/v1.2.info',
+      '/example.com/a/@v/v1.2.3+build.info',
+      '/sumdb/sum.example.com/lookup/example.com/a@v1.0.0'
+    ])
+      expect(immutablePath(p)).toBe(false)
   })
 })
 
@@ -51,10 +66,15 @@ describe('sharing', () => {
   it('serves a repeat of an immutable answer at once, and asks again for a list', async () => {
     const up = await upstream(slow(0, (n) => Buffer.from(`answer ${n}\n`)))
     const r = await relay(up.origin)
-    for (let i = 0; i < 2; i++) expect((await fetchOnce(r.url + '/example.com/a/@v/v1.0.0.mod')).body.toString()).toBe('answer 1\n')
+    for (let i = 0; i < 2; i++)
+      expect((await fetchOnce(r.url + '/example.com/a/@v/v1.0.0.mod')).body.toString()).toBe('answer 1\n')
     expect((await fetchOnce(r.url + '/example.com/a/@v/list')).body.toString()).toBe('answer 2\n')
     expect((await fetchOnce(r.url + '/example.com/a/@v/list')).body.toString()).toBe('answer 3\n')
-    expect(up.hits.map((h) => h.path)).toEqual(['/example.com/a/@v/v1.0.0.mod', '/example.com/a/@v/list', '/example.com/a/@v/list'])
+    expect(up.hits.map((h) => h.path)).toEqual([
+      '/example.com/a/@v/v1.0.0.mod',
+      '/example.com/a/@v/list',
+      '/example.com/a/@v/list'
+    ])
   })
 
   it('never keeps a failure: a 404 shared in flight is asked again later', async () => {

@@ -69,7 +69,11 @@ describe('relay routing', () => {
   it('relays the checksum database paths', async () => {
     const up = await upstream((req, res) => res.end(req.url))
     const r = await relay([up.origin])
-    for (const p of ['/sumdb/sumdb.example.com/supported', '/sumdb/sumdb.example.com/lookup/example.com/a@v1.0.0', '/sumdb/sumdb.example.com/tile/8/0/001']) {
+    for (const p of [
+      '/sumdb/sumdb.example.com/supported',
+      '/sumdb/sumdb.example.com/lookup/example.com/a@v1.0.0',
+      '/sumdb/sumdb.example.com/tile/8/0/001'
+    ]) {
       const got = await fetchOnce(r.url + p)
       expect(got.status).toBe(200)
       expect(got.body.toString()).toBe(p)
@@ -81,7 +85,13 @@ describe('relay routing', () => {
     const r = await relay([up.origin])
     const origin = new URL(r.url).origin
     const prefix = new URL(r.url).pathname
-    for (const url of [origin + INFO, `${origin}/wrongprefix${INFO}`, r.url + 'x' + INFO, `${r.url}/../x${INFO}`, `${r.url}/etc/passwd`]) {
+    for (const url of [
+      origin + INFO,
+      `${origin}/wrongprefix${INFO}`,
+      r.url + 'x' + INFO,
+      `${r.url}/../x${INFO}`,
+      `${r.url}/etc/passwd`
+    ]) {
       expect((await fetchOnce(url)).status).toBe(404)
     }
     expect((await fetchOnce(`${origin}${prefix}/example.com/%2e%2e/@v/list`)).status).toBe(404)

@@ -141,7 +141,10 @@ describe('planNext', () => {
 })
 
 describe('finalReply', () => {
-  const nf = (status = 404): Outcome => ({ type: 'answer', answer: { status, contentType: 'text/plain', text: 'not found: x' } })
+  const nf = (status = 404): Outcome => ({
+    type: 'answer',
+    answer: { status, contentType: 'text/plain', text: 'not found: x' }
+  })
   const down: Outcome = { type: 'failure', failure: { kind: 'connect', detail: 'ECONNREFUSED: refused' } }
 
   it('answers not found only when every counted upstream said so', () => {
@@ -186,7 +189,10 @@ describe('finalReply', () => {
 
 describe('UpstreamPool (circuit breaker)', () => {
   const pool = (): UpstreamPool =>
-    new UpstreamPool(['http://a', 'http://b', 'http://c'].map((url) => ({ url, display: url })), { tripAfter: 3, tripAfterIfAlive: 6 })
+    new UpstreamPool(
+      ['http://a', 'http://b', 'http://c'].map((url) => ({ url, display: url })),
+      { tripAfter: 3, tripAfterIfAlive: 6 }
+    )
 
   it('trips an upstream that never answered after 3 consecutive failures, and takes it out of the order', () => {
     const p = pool()
@@ -256,7 +262,9 @@ describe('retryWaitMs (issue 11.4)', () => {
     expect(retryWaitMs({ ...base, failure: reset, sameUpstream: true }, () => 0)).toBe(FAST_RETRY_MS.max / 2)
     expect(retryWaitMs({ ...base, failure: reset, sameUpstream: true }, () => 0.999)).toBe(FAST_RETRY_MS.max - 1)
     // However many fast failures came before: no growth.
-    expect(retryWaitMs({ ...base, slowRetries: 5, failure: fast, sameUpstream: true }, () => 0.999)).toBe(FAST_RETRY_MS.max - 1)
+    expect(retryWaitMs({ ...base, slowRetries: 5, failure: fast, sameUpstream: true }, () => 0.999)).toBe(
+      FAST_RETRY_MS.max - 1
+    )
     expect(FAST_RETRY_MS.max).toBeLessThanOrEqual(100)
   })
 
@@ -274,7 +282,8 @@ describe('retryWaitMs (issue 11.4)', () => {
   })
 
   it('backs off exponentially after slow failures only', () => {
-    for (const kind of ['first-byte-timeout', 'connect-timeout', 'stall'] as const) expect(isSlowFailure({ kind, detail: '' })).toBe(true)
+    for (const kind of ['first-byte-timeout', 'connect-timeout', 'stall'] as const)
+      expect(isSlowFailure({ kind, detail: '' })).toBe(true)
     expect(retryWaitMs({ ...base, failure: timeout, sameUpstream: false }, () => 0.9999)).toBe(249)
     expect(retryWaitMs({ ...base, slowRetries: 3, failure: timeout, sameUpstream: false }, () => 0.9999)).toBe(1999)
   })

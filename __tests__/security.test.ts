@@ -39,12 +39,17 @@ describe('securityReview', () => {
   })
 
   it('flags credentials over plain http to a non-loopback host, from the URL (go never sends netrc over http), redacted', () => {
-    const f = securityReview({ ...SAFE, proxies: parseProxyList('http://bot:hunter2pass@mirror.example.com/go,direct') })
+    const f = securityReview({
+      ...SAFE,
+      proxies: parseProxyList('http://bot:hunter2pass@mirror.example.com/go,direct')
+    })
     expect(f.map((x) => x.title)).toEqual(['Credentials over plain http'])
     expect(f[0].message).toContain('http://***@mirror.example.com/go')
     expect(f[0].message).not.toContain('hunter2pass')
     // netrc credentials never go over plain http (see netrc.test.ts, settled against real go): nothing to flag.
-    expect(titles({ proxies: parseProxyList('http://mirror.example.com'), netrcHosts: ['mirror.example.com'] })).toEqual([])
+    expect(
+      titles({ proxies: parseProxyList('http://mirror.example.com'), netrcHosts: ['mirror.example.com'] })
+    ).toEqual([])
     expect(titles({ proxies: parseProxyList('http://bot:pw@127.0.0.1:8080') })).toEqual([])
     expect(titles({ proxies: parseProxyList('https://bot:pw@mirror.example.com') })).toEqual([])
   })
@@ -53,14 +58,32 @@ describe('securityReview', () => {
     const proxies = parseProxyList('https://bot:pw@goproxy.corp.example.com|https://proxy.example.com,direct')
     expect(titles({ GOPRIVATE: '', GONOSUMDB: '', proxies })).toEqual(['Private proxy fails over to a public one'])
     const viaNetrc = parseProxyList('https://goproxy.corp.example.com,https://proxy.example.com')
-    const f = securityReview({ ...SAFE, GOPRIVATE: '', GONOSUMDB: '', proxies: viaNetrc, netrcHosts: ['goproxy.corp.example.com'] })
+    const f = securityReview({
+      ...SAFE,
+      GOPRIVATE: '',
+      GONOSUMDB: '',
+      proxies: viaNetrc,
+      netrcHosts: ['goproxy.corp.example.com']
+    })
     expect(f.map((x) => x.title)).toEqual(['Private proxy fails over to a public one'])
     expect(f[0].message).toContain('https://goproxy.corp.example.com')
     expect(f[0].message).toContain('`goprivate`')
     // Not with GOPRIVATE set, nor when the public proxy comes first, nor with only private proxies.
     expect(titles({ proxies })).toEqual([])
-    expect(titles({ GOPRIVATE: '', GONOSUMDB: '', proxies: parseProxyList('https://proxy.example.com,https://bot:pw@goproxy.corp.example.com') })).toEqual([])
-    expect(titles({ GOPRIVATE: '', GONOSUMDB: '', proxies: parseProxyList('https://bot:pw@goproxy.corp.example.com,direct') })).toEqual([])
+    expect(
+      titles({
+        GOPRIVATE: '',
+        GONOSUMDB: '',
+        proxies: parseProxyList('https://proxy.example.com,https://bot:pw@goproxy.corp.example.com')
+      })
+    ).toEqual([])
+    expect(
+      titles({
+        GOPRIVATE: '',
+        GONOSUMDB: '',
+        proxies: parseProxyList('https://bot:pw@goproxy.corp.example.com,direct')
+      })
+    ).toEqual([])
   })
 })
 
@@ -173,7 +196,10 @@ describe('glob semantics match go', () => {
     const env = makeGoEnv('off').env
     const r = await runGo(['run', '.'], { cwd: dir, env: { ...env, GOFLAGS: '' }, timeoutMs: 120_000 })
     expect(r.stderr).toBe('')
-    const want = r.stdout.trim().split('\n').map((l) => l === 'true')
+    const want = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l === 'true')
     expect(want).toHaveLength(cases.length)
     expect(new Set(want)).toEqual(new Set([true, false]))
     const got = cases.map(([kind, a, b]) => (kind === 'match' ? pathMatch(a, b) : matchPrefixPatterns(a, b)))

@@ -2,7 +2,13 @@
 // to /sumdb/<name>/supported.
 import { describe, expect, test } from '@jest/globals'
 import { parseProxyList } from '../src/config/proxylist.js'
-import { joinUrl, parseGosumdb, resolveSumdbRoute, supportedUrl, type SupportedAnswer } from '../src/preflight/sumdb-route.js'
+import {
+  joinUrl,
+  parseGosumdb,
+  resolveSumdbRoute,
+  supportedUrl,
+  type SupportedAnswer
+} from '../src/preflight/sumdb-route.js'
 import type { ProxyEntry } from '../src/types.js'
 
 const NAME = 'sum.example.invalid'
@@ -45,16 +51,22 @@ describe('resolveSumdbRoute', () => {
       return { answer: answers[host], id: host }
     })
     const summary =
-      route.via === 'proxy' || route.via === 'unavailable' ? `${route.via}:${new URL(route.entry.url).hostname}` : route.via
+      route.via === 'proxy' || route.via === 'unavailable'
+        ? `${route.via}:${new URL(route.entry.url).hostname}`
+        : route.via
     return { summary, asked, route }
   }
 
   test('an explicit URL wins and asks no proxy', async () => {
     const asked: string[] = []
-    const route = await resolveSumdbRoute({ ...cfg, url: 'https://mirror.test/db' }, parseProxyList('https://a.test'), async (e) => {
-      asked.push(e.url)
-      return { answer: 'supported' }
-    })
+    const route = await resolveSumdbRoute(
+      { ...cfg, url: 'https://mirror.test/db' },
+      parseProxyList('https://a.test'),
+      async (e) => {
+        asked.push(e.url)
+        return { answer: 'supported' }
+      }
+    )
     expect(route).toEqual({ via: 'explicit', base: 'https://mirror.test/db' })
     expect(asked).toEqual([])
   })
@@ -71,23 +83,35 @@ describe('resolveSumdbRoute', () => {
   })
 
   test('404/410 everywhere, or an empty list, goes direct to https://<name>', async () => {
-    const { summary, route } = await decide('https://a.test|https://b.test', { 'a.test': 'not-found', 'b.test': 'not-found' })
+    const { summary, route } = await decide('https://a.test|https://b.test', {
+      'a.test': 'not-found',
+      'b.test': 'not-found'
+    })
     expect(summary).toBe('direct')
     expect(route.via === 'direct' && route.base).toBe(`https://${NAME}`)
     expect((await resolveSumdbRoute(cfg, [], async () => ({ answer: 'error' }))).via).toBe('direct')
   })
 
   test("an error after ',' stops: the database is unavailable", async () => {
-    const { summary, asked } = await decide('https://a.test,https://b.test', { 'a.test': 'error', 'b.test': 'supported' })
+    const { summary, asked } = await decide('https://a.test,https://b.test', {
+      'a.test': 'error',
+      'b.test': 'supported'
+    })
     expect(summary).toBe('unavailable:a.test')
     expect(asked).toEqual(['a.test'])
   })
 
   test("an error after '|' moves on", async () => {
-    expect((await decide('https://a.test|https://b.test', { 'a.test': 'error', 'b.test': 'supported' })).summary).toBe('proxy:b.test')
+    expect((await decide('https://a.test|https://b.test', { 'a.test': 'error', 'b.test': 'supported' })).summary).toBe(
+      'proxy:b.test'
+    )
     // the last error ranks above later not-founds
-    expect((await decide('https://a.test|https://b.test', { 'a.test': 'error', 'b.test': 'not-found' })).summary).toBe('unavailable:a.test')
-    expect((await decide('https://a.test|https://b.test', { 'a.test': 'error', 'b.test': 'error' })).summary).toBe('unavailable:b.test')
+    expect((await decide('https://a.test|https://b.test', { 'a.test': 'error', 'b.test': 'not-found' })).summary).toBe(
+      'unavailable:a.test'
+    )
+    expect((await decide('https://a.test|https://b.test', { 'a.test': 'error', 'b.test': 'error' })).summary).toBe(
+      'unavailable:b.test'
+    )
   })
 
   test("'direct' ends the list and outranks errors; 'off' ends it without", async () => {

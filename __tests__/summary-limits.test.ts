@@ -38,7 +38,13 @@ describe('the job summary stays under 1 MiB', () => {
   })
 
   test('113 modules failing the same way: the error is told once, naming how many modules it hit', () => {
-    const error: ClassifiedError = { class: 'network', transient: true, message: 'dial tcp: lookup proxy.invalid: no such host', hint: 'Check the DNS.', output: 'go: downloading x\n'.repeat(40) }
+    const error: ClassifiedError = {
+      class: 'network',
+      transient: true,
+      message: 'dial tcp: lookup proxy.invalid: no such host',
+      hint: 'Check the DNS.',
+      output: 'go: downloading x\n'.repeat(40)
+    }
     const mods = Array.from({ length: 113 }, (_, i) => mod(`m${i}`, { status: 'error', error }))
     const md = renderSummary({ mode: 'check', modules: mods })
     expect(md.split('lookup proxy.invalid').length - 1).toBe(1)
@@ -48,7 +54,11 @@ describe('the job summary stays under 1 MiB', () => {
   })
 
   test('tidy modules are folded into one details block, after the drifted and failed ones', () => {
-    const mods = [mod('a'), mod('b', { status: 'drift', diff: '--- a/b/go.mod\n+++ b/b/go.mod\n', changedFiles: ['b/go.mod'] }), mod('c')]
+    const mods = [
+      mod('a'),
+      mod('b', { status: 'drift', diff: '--- a/b/go.mod\n+++ b/b/go.mod\n', changedFiles: ['b/go.mod'] }),
+      mod('c')
+    ]
     const md = renderSummary({ mode: 'check', modules: mods })
     const folded = md.indexOf('<details><summary>✅ 2 modules are tidy</summary>')
     expect(folded).toBeGreaterThan(md.indexOf('| example.com/b | b | ❌ drift |'))
@@ -56,7 +66,12 @@ describe('the job summary stays under 1 MiB', () => {
   })
 
   test('a summary that would still be too large is cut, saying so', () => {
-    const error = (i: number): ClassifiedError => ({ class: 'other', transient: false, message: `failure ${i} ` + 'x'.repeat(9000), hint: 'h' })
+    const error = (i: number): ClassifiedError => ({
+      class: 'other',
+      transient: false,
+      message: `failure ${i} ` + 'x'.repeat(9000),
+      hint: 'h'
+    })
     const mods = Array.from({ length: 200 }, (_, i) => mod(`m${i}`, { status: 'error', error: error(i) }))
     const md = renderSummary({ mode: 'check', modules: mods })
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(SUMMARY_LIMIT)

@@ -28,8 +28,27 @@ describe('renderSummary', () => {
       goVersion: '1.26.8',
       goproxy: 'https://***@mirror.invalid,direct',
       modules: [mod('lib'), drifted],
-      preflight: [{ endpoint: 'https://***@mirror.invalid', role: 'proxy', verdict: 'tls-untrusted', hint: 'Trust its CA with ca-certificates.', timings: { dns: 1, tcp: 2, tls: 3, total: 6 }, certificate: { subject: 'CN=mirror', issuer: 'CN=Corp CA' } }],
-      relay: [{ upstream: 'https://***@mirror.invalid', requests: 3, bytes: 2048, retries: 1, failures: 1, latencyMs: 12.4, tripped: true }]
+      preflight: [
+        {
+          endpoint: 'https://***@mirror.invalid',
+          role: 'proxy',
+          verdict: 'tls-untrusted',
+          hint: 'Trust its CA with ca-certificates.',
+          timings: { dns: 1, tcp: 2, tls: 3, total: 6 },
+          certificate: { subject: 'CN=mirror', issuer: 'CN=Corp CA' }
+        }
+      ],
+      relay: [
+        {
+          upstream: 'https://***@mirror.invalid',
+          requests: 3,
+          bytes: 2048,
+          retries: 1,
+          failures: 1,
+          latencyMs: 12.4,
+          tripped: true
+        }
+      ]
     }
     const md = renderSummary(r)
     expect(md).toContain('**Go** 1.26.8')
@@ -42,10 +61,31 @@ describe('renderSummary', () => {
   })
 
   test('a demoted upstream says what happened: never answered, how many requests it left unanswered, or a stall', () => {
-    const silent = { upstream: 'http://silent.invalid', requests: 3, bytes: 0, retries: 0, failures: 0, latencyMs: 0, answers: 0, unanswered: 3, tripped: false, demoted: true, demotedFor: 'silent' as const }
-    const stalled = { ...silent, upstream: 'http://stall.invalid', answers: 2, latencyMs: 40, unanswered: 0, demotedFor: 'stalled' as const }
+    const silent = {
+      upstream: 'http://silent.invalid',
+      requests: 3,
+      bytes: 0,
+      retries: 0,
+      failures: 0,
+      latencyMs: 0,
+      answers: 0,
+      unanswered: 3,
+      tripped: false,
+      demoted: true,
+      demotedFor: 'silent' as const
+    }
+    const stalled = {
+      ...silent,
+      upstream: 'http://stall.invalid',
+      answers: 2,
+      latencyMs: 40,
+      unanswered: 0,
+      demotedFor: 'stalled' as const
+    }
     const md = renderSummary({ mode: 'check', modules: [], relay: [silent, stalled] })
-    expect(md).toContain('| `http://silent.invalid` | 3 | 0 | 0 | 0 | 0 | – (never answered) | ⚠️ demoted: silent, 3 requests left unanswered |')
+    expect(md).toContain(
+      '| `http://silent.invalid` | 3 | 0 | 0 | 0 | 0 | – (never answered) | ⚠️ demoted: silent, 3 requests left unanswered |'
+    )
     expect(md).toContain('| 40 ms | ⚠️ demoted: a body stalled mid-way |')
   })
 
@@ -55,7 +95,16 @@ describe('renderSummary', () => {
   })
 
   test('an error shows the class, the message, the hint and the output', () => {
-    const failed = mod('app', { status: 'error', error: { class: 'auth', transient: false, message: 'go: reading x: 401 Unauthorized', hint: 'Set `token`.', output: 'line1\nline2' } })
+    const failed = mod('app', {
+      status: 'error',
+      error: {
+        class: 'auth',
+        transient: false,
+        message: 'go: reading x: 401 Unauthorized',
+        hint: 'Set `token`.',
+        output: 'line1\nline2'
+      }
+    })
     const md = renderSummary({ mode: 'check', modules: [failed] })
     expect(md).toContain('💥 error')
     expect(md).toContain('**app**: auth error')
@@ -74,14 +123,39 @@ describe('renderSummary: values from a pull request or a server are escaped (iss
   })
   const failedMod = mod('e', {
     status: 'error',
-    error: { class: 'other', transient: false, message: 'bad ```\n<b>x</b>', hint: `Set \`token\`; see ${IMG} [x](javascript:alert(1))`, output: '````\n<script>' }
+    error: {
+      class: 'other',
+      transient: false,
+      message: 'bad ```\n<b>x</b>',
+      hint: `Set \`token\`; see ${IMG} [x](javascript:alert(1))`,
+      output: '````\n<script>'
+    }
   })
   const r: RunResult = {
     mode: 'check',
     goproxy: 'https://a.invalid|https://b.invalid',
     modules: [hostile, failedMod],
-    preflight: [{ endpoint: 'https://m.invalid/`x`|y', role: 'proxy', verdict: 'http-302', hint: `m.invalid redirects (HTTP 302 to ${IMG}|x): point the URL at the final location.`, timings: { total: 1 }, certificate: { subject: `CN=${IMG}|`, issuer: 'CN=a\\|b' } }],
-    relay: [{ upstream: 'https://r.invalid/`|`', requests: 1, bytes: 0, retries: 0, failures: 0, latencyMs: 1, tripped: false }],
+    preflight: [
+      {
+        endpoint: 'https://m.invalid/`x`|y',
+        role: 'proxy',
+        verdict: 'http-302',
+        hint: `m.invalid redirects (HTTP 302 to ${IMG}|x): point the URL at the final location.`,
+        timings: { total: 1 },
+        certificate: { subject: `CN=${IMG}|`, issuer: 'CN=a\\|b' }
+      }
+    ],
+    relay: [
+      {
+        upstream: 'https://r.invalid/`|`',
+        requests: 1,
+        bytes: 0,
+        retries: 0,
+        failures: 0,
+        latencyMs: 1,
+        tripped: false
+      }
+    ],
     security: [{ title: `t${IMG}`, message: `m${IMG}` }],
     fatal: `one\n<img src=y>\n# heading`
   }
@@ -98,7 +172,11 @@ describe('renderSummary: values from a pull request or a server are escaped (iss
 
   test('every table row keeps its columns, and a newline in a value starts no row', () => {
     const rows = out.split('\n').filter((l) => l.startsWith('|'))
-    const widths = new Map([['Module', 6], ['Endpoint', 9], ['Upstream', 9]])
+    const widths = new Map([
+      ['Module', 6],
+      ['Endpoint', 9],
+      ['Upstream', 9]
+    ])
     let width = 0
     for (const row of rows) {
       const head = /^\| (\w+) \|/.exec(row)
@@ -109,7 +187,9 @@ describe('renderSummary: values from a pull request or a server are escaped (iss
   })
 
   test('a `<summary>` holds escaped text; our own code spans in a hint stay code spans', () => {
-    expect(out).toContain('<details open><summary><b>dir&#92;&#124;&#60;img src=x onerror=alert(1)&#62; &#124; fake &#124; row &#124;</b>: &#60;img src=x onerror=alert(1)&#62;/go.mod</summary>')
+    expect(out).toContain(
+      '<details open><summary><b>dir&#92;&#124;&#60;img src=x onerror=alert(1)&#62; &#124; fake &#124; row &#124;</b>: &#60;img src=x onerror=alert(1)&#62;/go.mod</summary>'
+    )
     expect(out).toContain('💡 Set `token`; see &#60;img')
     expect(out).toContain('&#91;x&#93;(javascript:alert(1))')
     expect(out).toContain('\n> &#60;img src=y&#62;\n> # heading')
@@ -130,13 +210,22 @@ describe('failureMessage', () => {
     expect(failureMessage({ mode: 'fix', modules: [mod('a', { status: 'fixed' })] })).toBeUndefined()
   })
   test('names the drifted modules in one line', () => {
-    expect(failureMessage({ mode: 'check', modules: [mod('a'), drifted] })).toBe('go.mod/go.sum are not tidy in: svc (run `go mod tidy`)')
+    expect(failureMessage({ mode: 'check', modules: [mod('a'), drifted] })).toBe(
+      'go.mod/go.sum are not tidy in: svc (run `go mod tidy`)'
+    )
   })
   test('a go failure names the module and class first', () => {
-    const failed = mod('app', { status: 'error', error: { class: 'network', transient: true, message: 'dial tcp: refused', hint: '' } })
-    expect(failureMessage({ mode: 'check', modules: [failed, drifted] })).toBe('go mod tidy failed for app (network): dial tcp: refused')
+    const failed = mod('app', {
+      status: 'error',
+      error: { class: 'network', transient: true, message: 'dial tcp: refused', hint: '' }
+    })
+    expect(failureMessage({ mode: 'check', modules: [failed, drifted] })).toBe(
+      'go mod tidy failed for app (network): dial tcp: refused'
+    )
   })
   test('a fatal error wins', () => {
-    expect(failureMessage({ mode: 'check', modules: [], fatal: 'mode: "x" is not accepted' })).toBe('mode: "x" is not accepted')
+    expect(failureMessage({ mode: 'check', modules: [], fatal: 'mode: "x" is not accepted' })).toBe(
+      'mode: "x" is not accepted'
+    )
   })
 })

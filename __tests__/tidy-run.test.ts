@@ -54,7 +54,10 @@ test('a failure whose cause already failed a module is not retried module by mod
 test('timings round-trip through the module cache, and the slowest known module starts first, unknown ones before', () => {
   const cache = makeTempDir('gtg-modcache-')
   const mods = modules(3)
-  writeTimings(cache, [{ module: mods[0], durationMs: 50 }, { module: mods[1], durationMs: 900 }] as never)
+  writeTimings(cache, [
+    { module: mods[0], durationMs: 50 },
+    { module: mods[1], durationMs: 900 }
+  ] as never)
   expect(readTimings(cache)).toEqual({ m0: 50, m1: 900 })
   expect(slowestFirst(mods, readTimings(cache)).map((m) => m.rel)).toEqual(['m2', 'm1', 'm0'])
   expect(readTimings(join(cache, 'missing'))).toEqual({})
@@ -62,8 +65,12 @@ test('timings round-trip through the module cache, and the slowest known module 
 
 test('the cause of a failure: class and host, found without backtracking over hostile text', () => {
   const e = (message: string) => ({ class: 'network' as const, transient: true, message, hint: '' })
-  expect(causeOf(e('Get "https://proxy.invalid/x/@v/list": dial tcp: lookup proxy.invalid: no such host'))).toBe('network proxy.invalid')
-  expect(causeOf(e('dial tcp: lookup mirror.corp.example on 127.0.0.53:53: no such host'))).toBe('network mirror.corp.example')
+  expect(causeOf(e('Get "https://proxy.invalid/x/@v/list": dial tcp: lookup proxy.invalid: no such host'))).toBe(
+    'network proxy.invalid'
+  )
+  expect(causeOf(e('dial tcp: lookup mirror.corp.example on 127.0.0.53:53: no such host'))).toBe(
+    'network mirror.corp.example'
+  )
   expect(causeOf(e('reading example.com/x@v1.0.0 (.zip) through the relay: 502 Bad Gateway'))).toBe('network relay')
   const started = performance.now()
   causeOf(e('a'.repeat(1_000_000) + ':' + 'b'.repeat(1_000_000)))

@@ -12,7 +12,12 @@ import type { GoModule } from '../src/types.js'
 let proxy: FixtureProxy
 let goenv: GoEnv
 beforeAll(async () => {
-  proxy = await startFixtureProxy({ modules: [{ path: 'example.com/greeting', version: 'v1.0.0' }, { path: 'example.com/unused', version: 'v1.0.0' }] })
+  proxy = await startFixtureProxy({
+    modules: [
+      { path: 'example.com/greeting', version: 'v1.0.0' },
+      { path: 'example.com/unused', version: 'v1.0.0' }
+    ]
+  })
   goenv = makeGoEnv(proxy.url)
 })
 afterAll(async () => {
@@ -23,11 +28,22 @@ afterAll(async () => {
 /** A module that requires example.com/unused without importing it, and a go.sum line for it. */
 async function driftedModule(): Promise<GoModule> {
   const dir = makeTempDir('gtg-tidy-')
-  writeModule(dir, { path: 'example.com/app', requires: { 'example.com/greeting': 'v1.0.0' }, imports: ['example.com/greeting'] })
+  writeModule(dir, {
+    path: 'example.com/app',
+    requires: { 'example.com/greeting': 'v1.0.0' },
+    imports: ['example.com/greeting']
+  })
   const r = await runGo(['mod', 'tidy'], { cwd: dir, env: goenv.env })
   expect(r.code).toBe(0)
-  expect((await runGo(['mod', 'edit', '-require=example.com/unused@v1.0.0'], { cwd: dir, env: goenv.env })).code).toBe(0)
-  writeFileSync(join(dir, 'go.sum'), readFileSync(join(dir, 'go.sum'), 'utf8') + goSumLines({ path: 'example.com/unused', version: 'v1.0.0' }).join('\n') + '\n')
+  expect((await runGo(['mod', 'edit', '-require=example.com/unused@v1.0.0'], { cwd: dir, env: goenv.env })).code).toBe(
+    0
+  )
+  writeFileSync(
+    join(dir, 'go.sum'),
+    readFileSync(join(dir, 'go.sum'), 'utf8') +
+      goSumLines({ path: 'example.com/unused', version: 'v1.0.0' }).join('\n') +
+      '\n'
+  )
   return { dir, rel: 'app', path: 'example.com/app' }
 }
 
@@ -54,7 +70,8 @@ describe.each([
 
   test('check mode never writes go.mod or go.sum, not even to put them back', async () => {
     const m = await driftedModule()
-    const stamps = (): number[] => ['go.mod', 'go.sum'].flatMap((f) => [statSync(join(m.dir, f)).mtimeMs, statSync(join(m.dir, f)).ctimeMs])
+    const stamps = (): number[] =>
+      ['go.mod', 'go.sum'].flatMap((f) => [statSync(join(m.dir, f)).mtimeMs, statSync(join(m.dir, f)).ctimeMs])
     const before = stamps()
     await new Promise((resolve) => setTimeout(resolve, 20)) // a write now would show in the time stamps
     const r = await tidyWithRetries(m, { go, env: goenv.env, mode: 'check', tidyArgs: [], retries: 0 })
@@ -85,13 +102,23 @@ describe.each([
 
 test('a go.sum with CRLF line endings is not drift: go mod tidy itself leaves it as it is', async () => {
   const dir = makeTempDir('gtg-tidy-')
-  writeModule(dir, { path: 'example.com/app', requires: { 'example.com/greeting': 'v1.0.0' }, imports: ['example.com/greeting'] })
+  writeModule(dir, {
+    path: 'example.com/app',
+    requires: { 'example.com/greeting': 'v1.0.0' },
+    imports: ['example.com/greeting']
+  })
   expect((await runGo(['mod', 'tidy'], { cwd: dir, env: goenv.env })).code).toBe(0)
   writeFileSync(join(dir, 'go.sum'), readFileSync(join(dir, 'go.sum'), 'utf8').replace(/\n/g, '\r\n'))
   const m = { dir, rel: '.', path: 'example.com/app' }
   const before = files(dir)
   for (const version of ['1.26.8', '1.22.5']) {
-    const r = await tidyWithRetries(m, { go: { bin: GO_BIN, version }, env: goenv.env, mode: 'check', tidyArgs: [], retries: 0 })
+    const r = await tidyWithRetries(m, {
+      go: { bin: GO_BIN, version },
+      env: goenv.env,
+      mode: 'check',
+      tidyArgs: [],
+      retries: 0
+    })
     expect([version, r.status]).toEqual([version, 'tidy'])
     expect(files(dir)).toEqual(before)
   }

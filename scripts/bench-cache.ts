@@ -76,10 +76,20 @@ async function measuredMain(fx: BenchFixture, cfg: BenchConfig, w: World): Promi
   const zips = fx.healthy.zipRequests()
   const started = performance.now()
   const run = await step(cfg, w, 'main')
-  return { ms: performance.now() - started, bytes: fx.healthy.bytesServed() - bytes, zips: fx.healthy.zipRequests() - zips, run }
+  return {
+    ms: performance.now() - started,
+    bytes: fx.healthy.bytesServed() - bytes,
+    zips: fx.healthy.zipRequests() - zips,
+    run
+  }
 }
 
-async function step(cfg: BenchConfig, w: World, entry: 'main' | 'post', state?: Record<string, string>): Promise<ActionRun> {
+async function step(
+  cfg: BenchConfig,
+  w: World,
+  entry: 'main' | 'post',
+  state?: Record<string, string>
+): Promise<ActionRun> {
   const run = await runAction({
     entry,
     state,

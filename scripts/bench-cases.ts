@@ -46,7 +46,12 @@ function stepPasses(name: string, r: { action: Series; go: Series }, refMs: numb
 }
 
 /** ≤ factor × the healthy action measured alongside (r.reference), and every step passed. */
-function withinFactor(name: string, r: { action: Series; go: Series; reference?: Series }, factor: number, notes = ''): CaseResult {
+function withinFactor(
+  name: string,
+  r: { action: Series; go: Series; reference?: Series },
+  factor: number,
+  notes = ''
+): CaseResult {
   const m = seriesMedian(r.action)
   const refMs = r.reference ? seriesMedian(r.reference) : NaN
   const ok = passed(r.action) && r.reference !== undefined && passed(r.reference) && m <= factor * refMs
@@ -96,7 +101,12 @@ export async function healthyWarm(fx: BenchFixture, cfg: BenchConfig): Promise<C
 
 export async function blackholedFirst(fx: BenchFixture, cfg: BenchConfig, sv: Servers): Promise<CaseResult> {
   const dead = await sv.blackhole()
-  const r = await actionVsGo(fx, cfg, { goproxy: `${dead.url},${fx.healthy.url}` }, { reference: { goproxy: fx.healthy.url } })
+  const r = await actionVsGo(
+    fx,
+    cfg,
+    { goproxy: `${dead.url},${fx.healthy.url}` },
+    { reference: { goproxy: fx.healthy.url } }
+  )
   return withinFactor('blackholed first proxy (`,`)', r, 1.5)
 }
 
@@ -105,10 +115,15 @@ export async function stalledFirst(fx: BenchFixture, cfg: BenchConfig, sv: Serve
   // that stalls downloads from that host). Its module list and .mod files answer normally.
   const stalled = await sv.proxy(fx, [{ kind: 'stall', match: /\.zip$/ }])
   let relayNote = ''
-  const r = await actionVsGo(fx, cfg, { goproxy: `${stalled.url},${fx.healthy.url}` }, {
-    inspect: (run) => (relayNote = attemptsNote(run)),
-    reference: { goproxy: fx.healthy.url }
-  })
+  const r = await actionVsGo(
+    fx,
+    cfg,
+    { goproxy: `${stalled.url},${fx.healthy.url}` },
+    {
+      inspect: (run) => (relayNote = attemptsNote(run)),
+      reference: { goproxy: fx.healthy.url }
+    }
+  )
   return withinFactor('stalled first proxy, mid-zip (`,`)', r, 1.5, relayNote)
 }
 
@@ -126,10 +141,15 @@ function flakyFaults(): Fault[] {
 export async function flakyAlone(fx: BenchFixture, cfg: BenchConfig, sv: Servers, refMs: number): Promise<CaseResult> {
   const flaky = await sv.proxy(fx)
   let relayNote = ''
-  const r = await actionVsGo(fx, cfg, { goproxy: flaky.url }, {
-    before: () => flaky.setFaults(flakyFaults()),
-    inspect: (run) => (relayNote = attemptsNote(run))
-  })
+  const r = await actionVsGo(
+    fx,
+    cfg,
+    { goproxy: flaky.url },
+    {
+      before: () => flaky.setFaults(flakyFaults()),
+      inspect: (run) => (relayNote = attemptsNote(run))
+    }
+  )
   return stepPasses('one flaky proxy alone (8 × 503, 6 resets)', r, refMs, relayNote)
 }
 
@@ -146,7 +166,12 @@ export async function tenEndpoints(fx: BenchFixture, sv: Servers): Promise<strin
   return [...dead, ...healthy].join('|')
 }
 
-export async function tenWithFiveDead(fx: BenchFixture, cfg: BenchConfig, goproxy: string, refMs: number): Promise<CaseResult> {
+export async function tenWithFiveDead(
+  fx: BenchFixture,
+  cfg: BenchConfig,
+  goproxy: string,
+  refMs: number
+): Promise<CaseResult> {
   let relayNote = ''
   const r = await actionVsGo(fx, cfg, { goproxy }, { inspect: (run) => (relayNote = attemptsNote(run)) })
   return stepPasses('ten endpoints, five dead (`|`)', r, refMs, relayNote)
@@ -203,7 +228,11 @@ function attemptsNote(run: ActionRun): string {
   const retries = relay.reduce((n, c) => n + Number(c[4]), 0)
   const tripped = relay.filter((c) => c[7]?.includes('stopped')).length
   const attempts = /\| (\d+) \|\s*$/m.exec(run.summary.split('### ')[0] ?? '')?.[1]
-  const bits = [attempts && `tidy attempts ${attempts}`, relay.length > 0 && `relay retries ${retries}`, tripped > 0 && `${tripped} upstream(s) tripped`]
+  const bits = [
+    attempts && `tidy attempts ${attempts}`,
+    relay.length > 0 && `relay retries ${retries}`,
+    tripped > 0 && `${tripped} upstream(s) tripped`
+  ]
   if (run.timedOut) bits.push('last step killed at the cap')
   else if (run.failed) bits.push(`last step failed: ${lastError(run)}`)
   return bits.filter(Boolean).join(', ')

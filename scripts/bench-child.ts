@@ -27,7 +27,12 @@ async function serve(mb: number): Promise<void> {
   const path = '/example.com/bench/huge/@v/v1.0.0.zip'
   // Build the served zip now, not during the measured download.
   await fetch(proxy.url + path).then((r) => r.arrayBuffer())
-  const info: UpstreamInfo = { url: proxy.url, path, size: zip.length, sha256: createHash('sha256').update(zip).digest('hex') }
+  const info: UpstreamInfo = {
+    url: proxy.url,
+    path,
+    size: zip.length,
+    sha256: createHash('sha256').update(zip).digest('hex')
+  }
   process.stdout.write(JSON.stringify(info) + '\n')
   process.stdin.resume()
   process.stdin.on('end', () => void proxy.close().then(() => process.exit(0)))

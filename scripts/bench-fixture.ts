@@ -66,7 +66,10 @@ export async function startBenchFixture(largeMb: number): Promise<BenchFixture> 
   const appTemplate = join(makeTempDir('gtg-bench-app-'), 'app')
   writeModule(appTemplate, {
     path: APP_PATH,
-    requires: Object.fromEntries([...Array.from({ length: DIRECT }, (_, i) => [lib(i), 'v1.0.0']), [LARGE_PATH, 'v1.0.0']]),
+    requires: Object.fromEntries([
+      ...Array.from({ length: DIRECT }, (_, i) => [lib(i), 'v1.0.0']),
+      [LARGE_PATH, 'v1.0.0']
+    ]),
     imports: [...Array.from({ length: DIRECT }, (_, i) => lib(i)), LARGE_PATH]
   })
   // Authoring the go.sum also builds every zip of the healthy proxy once, outside any measurement.

@@ -100,7 +100,11 @@ export async function timeBareGo(fx: BenchFixture, cfg: BenchConfig, goproxy: st
   const goEnv = warm ?? makeGoEnv(goproxy)
   const workspace = fx.newWorkspace()
   try {
-    const r = await runGo(['mod', 'tidy'], { cwd: workspace, env: { ...goEnv.env, GOPROXY: goproxy }, timeoutMs: cfg.goCapMs })
+    const r = await runGo(['mod', 'tidy'], {
+      cwd: workspace,
+      env: { ...goEnv.env, GOPROXY: goproxy },
+      timeoutMs: cfg.goCapMs
+    })
     return { ms: r.durationMs, ok: r.code === 0, killed: r.timedOut, exitCode: r.code }
   } finally {
     removeTree(workspace)

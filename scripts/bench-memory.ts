@@ -53,7 +53,9 @@ async function download(url: string, info: UpstreamInfo, slow: boolean, live = f
   const started = performance.now()
   try {
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [CHILD, 'get', url, slow ? 'slow' : 'fast'], (err, stdout) => (err ? reject(err) : resolve(stdout)))
+      execFile(process.execPath, [CHILD, 'get', url, slow ? 'slow' : 'fast'], (err, stdout) =>
+        err ? reject(err) : resolve(stdout)
+      )
     )
     sample()
     const got = JSON.parse(out) as Downloaded
@@ -66,10 +68,17 @@ async function download(url: string, info: UpstreamInfo, slow: boolean, live = f
 
 export async function relayMemory(cfg: BenchConfig): Promise<CaseResult[]> {
   const { child, info } = await startUpstream()
-  const relay = await startRelay({ upstreams: [{ kind: 'url', url: info.url, display: info.url, separator: '' }], retries: 3 })
+  const relay = await startRelay({
+    upstreams: [{ kind: 'url', url: info.url, display: info.url, separator: '' }],
+    retries: 3
+  })
   try {
     const rows: CaseResult[] = []
-    for (const [slow, live] of [[false, false], [true, false], [false, true]]) {
+    for (const [slow, live] of [
+      [false, false],
+      [true, false],
+      [false, true]
+    ]) {
       const runs: Download[] = []
       for (let i = 0; i < cfg.runs; i++) runs.push(await download(relay.url + info.path, info, slow, live))
       // Judged on what JavaScript holds (heap + array buffers, garbage not yet collected included); RSS also

@@ -61,7 +61,9 @@ const chainLib = (k: number): string => {
 }
 
 export function chainModules(): FixtureModule[] {
-  return Array.from({ length: CHAIN }, (_, k) => depModule(chainLib(k), V1, k + 1 < CHAIN ? [[chainLib(k + 1), V1]] : []))
+  return Array.from({ length: CHAIN }, (_, k) =>
+    depModule(chainLib(k), V1, k + 1 < CHAIN ? [[chainLib(k + 1), V1]] : [])
+  )
 }
 
 /** One module of a repository as first written (go.mod requiring its imports, no go.sum), before go tidies it. */
@@ -111,7 +113,12 @@ export async function authorRepo(modules: FixtureModule[], seeds: ModuleSeed[], 
   const warm = makeGoEnv(proxy.url)
   const dirs = seeds.map((s) => s.dir).sort()
   try {
-    const r = await goLoop(template, dirs, { args: ['mod', 'tidy'], env: warm.env, parallel: availableParallelism(), capMs })
+    const r = await goLoop(template, dirs, {
+      args: ['mod', 'tidy'],
+      env: warm.env,
+      parallel: availableParallelism(),
+      capMs
+    })
     if (r.firstError) throw new Error(`bench monorepo fixture: go mod tidy failed in ${r.firstError}`)
   } catch (e) {
     warm.cleanup()
@@ -143,7 +150,13 @@ export function driftEverywhere(workspace: string, dirs: string[]): void {
   for (const dir of dirs) {
     const gomod = join(workspace, dir, 'go.mod')
     const text = readFileSync(gomod, 'utf8')
-    writeFileSync(gomod, text.split('\n').filter((l) => !l.includes('// indirect')).join('\n'))
+    writeFileSync(
+      gomod,
+      text
+        .split('\n')
+        .filter((l) => !l.includes('// indirect'))
+        .join('\n')
+    )
     rmSync(join(workspace, dir, 'go.sum'), { force: true })
   }
 }

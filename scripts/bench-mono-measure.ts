@@ -121,4 +121,3 @@ export function stepError(run: ActionRun): string {
   const error = run.annotations.find((a) => a.level === 'error')?.message ?? `exit ${run.exitCode}`
   return `; step failed${run.timedOut ? ' (killed at the cap)' : ''}: ${error.split('\n')[0].slice(0, 160)}`
 }
-

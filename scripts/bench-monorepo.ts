@@ -7,7 +7,15 @@
 import { startFixtureProxy } from '../__tests__/helpers/fixture-proxy.js'
 import type { ActionRun } from '../__tests__/helpers/runner.js'
 import { faultCount, oneInThree } from './bench-mono-faults.js'
-import { authorRepo, chainModules, chainSeeds, CHAIN, libModules, monoSeeds, type MonoRepo } from './bench-mono-fixture.js'
+import {
+  authorRepo,
+  chainModules,
+  chainSeeds,
+  CHAIN,
+  libModules,
+  monoSeeds,
+  type MonoRepo
+} from './bench-mono-fixture.js'
 import { driftCase } from './bench-mono-drift.js'
 import { memoryCase } from './bench-mono-memory.js'
 import {
@@ -58,7 +66,9 @@ async function scale(repo: MonoRepo, mc: MonoConfig, mode: 'warm' | 'cold'): Pro
   let note = ''
   for (let i = 0; i < mc.runs; i++) {
     par.samples.push((await timeLoop(repo, mc, { warm, parallel: mc.cores })).sample)
-    action.samples.push(await timeAction(repo, mc, { warm, inspect: (run) => (note = checkedNote(run, repo.dirs.length)) }))
+    action.samples.push(
+      await timeAction(repo, mc, { warm, inspect: (run) => (note = checkedNote(run, repo.dirs.length)) })
+    )
     seq.samples.push((await timeLoop(repo, mc, { warm, parallel: 1 })).sample)
     const last = (s: Series): string => secs(s.samples[i].ms)
     progress(`${mode} run ${i + 1}/${mc.runs}: action ${last(action)}, parallel ${last(par)}, sequential ${last(seq)}`)
@@ -105,9 +115,13 @@ async function flakyChain(mc: MonoConfig): Promise<CaseResult> {
       go.samples.push((await timeLoop(repo, mc, { warm: null, parallel: mc.cores, goproxy: flaky.url })).sample)
       healthy.samples.push(await timeAction(repo, mc, { warm: null }))
       flaky.setFaults(oneInThree())
-      action.samples.push(await timeAction(repo, mc, { warm: null, goproxy: flaky.url, inspect: inspect(flaky.log.length) }))
+      action.samples.push(
+        await timeAction(repo, mc, { warm: null, goproxy: flaky.url, inspect: inspect(flaky.log.length) })
+      )
       const last = (s: Series): string => secs(s.samples[i].ms)
-      progress(`flaky run ${i + 1}/${mc.runs}: action ${last(action)} (healthy ${last(healthy)}), bare parallel loop ${last(go)}`)
+      progress(
+        `flaky run ${i + 1}/${mc.runs}: action ${last(action)} (healthy ${last(healthy)}), bare parallel loop ${last(go)}`
+      )
     }
     const a = seriesMedian(action)
     const h = seriesMedian(healthy)

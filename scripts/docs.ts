@@ -10,7 +10,10 @@ import { readActionYml, REPO_ROOT, type ActionMetadata } from '../__tests__/help
 
 /** A Markdown table cell: one line, and a `|` (even inside a code span) escaped so that it ends no cell. */
 function cell(text: string): string {
-  return text.trim().replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|')
+  return text
+    .trim()
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
 }
 
 /** A default as the README shows it: a code span, or "empty". */
@@ -73,9 +76,11 @@ function main(): number {
       console.log('README.md: the input and output tables match action.yml')
       return 0
     }
-    console.error(createTwoFilesPatch('README.md', 'README.md (from action.yml)', current, wanted, '', '', { context: 1 }))
     console.error(
-      'error: README.md\'s input/output tables differ from action.yml (above: README.md as it is, then as generated);\n' +
+      createTwoFilesPatch('README.md', 'README.md (from action.yml)', current, wanted, '', '', { context: 1 })
+    )
+    console.error(
+      "error: README.md's input/output tables differ from action.yml (above: README.md as it is, then as generated);\n" +
         'edit the descriptions and defaults in action.yml, then run `npm run docs`'
     )
     return 1

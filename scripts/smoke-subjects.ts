@@ -27,13 +27,27 @@ export const SUBJECTS: Subject[] = [
   s('ewma', 'github.com/VividCortex/ewma', 'v1.2.0', '', 'upper-case path', 'unused require added'),
   s('yaml', 'gopkg.in/yaml.v3', 'v3.0.1', '', 'gopkg.in path', 'go.sum line removed'),
   s('jwt', 'github.com/golang-jwt/jwt', 'v3.2.2+incompatible', '', '+incompatible', 'unused require added'),
-  s('xsync', 'golang.org/x/sync', 'v0.0.0-20220722155255-886fb9371eb4', 'golang.org/x/sync/errgroup', 'pseudo-version', 'go.sum line removed'),
+  s(
+    'xsync',
+    'golang.org/x/sync',
+    'v0.0.0-20220722155255-886fb9371eb4',
+    'golang.org/x/sync/errgroup',
+    'pseudo-version',
+    'go.sum line removed'
+  ),
   s('cobra', 'github.com/spf13/cobra', 'v1.8.1', '', 'popular, transitive deps', 'unused require added'),
   s('uuid', 'github.com/google/uuid', 'v1.6.0', '', 'popular', 'go.sum line removed'),
   s('xxhash', 'github.com/cespare/xxhash/v2', 'v2.3.0', '', 'popular, /vN', 'unused require added')
 ]
 
-function s(slug: string, module: string, version: string, pkg: string, shape: string, drift: Subject['drift']): Subject {
+function s(
+  slug: string,
+  module: string,
+  version: string,
+  pkg: string,
+  shape: string,
+  drift: Subject['drift']
+): Subject {
   return { slug, module, version, pkg: pkg || module, shape, drift }
 }
 
@@ -58,7 +72,10 @@ export async function generateApps(root: string, subjects: Subject[], env: Recor
     await writeTidyApp(join(root, tidy), subject, env)
     cpSync(join(root, tidy), join(root, drifted), { recursive: true })
     await makeDrift(join(root, drifted), subject, env)
-    apps.push({ subject, variant: 'tidy', rel: tidy, expected: 'tidy' }, { subject, variant: 'drifted', rel: drifted, expected: 'drift' })
+    apps.push(
+      { subject, variant: 'tidy', rel: tidy, expected: 'tidy' },
+      { subject, variant: 'drifted', rel: drifted, expected: 'drift' }
+    )
   }
   return apps
 }

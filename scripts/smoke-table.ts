@@ -34,7 +34,8 @@ const table = (head: string[], rows: string[][]): string =>
 export const agrees = (r: ScenarioResult, bare: BareResults, app: App): boolean =>
   r.verdicts.get(app.rel)?.verdict === bare[r.scenario.temp].get(app.rel)?.verdict
 export const falseAlarmCount = (r: ScenarioResult): number => (r.alarmsUnjudged ? 0 : r.alarms.falseAlarms.length)
-const alarmCell = (r: ScenarioResult): string => (r.alarmsUnjudged ? `n/a (${r.alarmsUnjudged})` : String(r.alarms.falseAlarms.length))
+const alarmCell = (r: ScenarioResult): string =>
+  r.alarmsUnjudged ? `n/a (${r.alarmsUnjudged})` : String(r.alarms.falseAlarms.length)
 
 export function renderSubjects(subjects: Subject[]): string {
   const rows = subjects.map((s) => [`\`${s.module}@${s.version}\``, s.shape, `\`${s.pkg}\``, s.drift])
@@ -52,10 +53,28 @@ export function renderDetail(subjects: Subject[], apps: App[], results: Scenario
       const bareText = bareTimed.map((t) => t?.verdict ?? '—').join(' / ')
       const bareMs = bareTimed.reduce((sum, t) => sum + (t?.ms ?? 0), 0)
       const ok = pair.every((a) => agrees(r, bare, a))
-      rows.push([`\`${s.module}@${s.version}\``, scenarioName(r.scenario), action, bareText, secs(r.stepMs), secs(bareMs), ok ? 'yes' : '**NO**', alarmCell(r)])
+      rows.push([
+        `\`${s.module}@${s.version}\``,
+        scenarioName(r.scenario),
+        action,
+        bareText,
+        secs(r.stepMs),
+        secs(bareMs),
+        ok ? 'yes' : '**NO**',
+        alarmCell(r)
+      ])
     }
   }
-  const head = ['subject', 'scenario', 'action (tidy / drifted)', 'bare go (tidy / drifted)', 'action time (whole step)', 'bare time (both apps)', 'agree?', 'false alarms (step)']
+  const head = [
+    'subject',
+    'scenario',
+    'action (tidy / drifted)',
+    'bare go (tidy / drifted)',
+    'action time (whole step)',
+    'bare time (both apps)',
+    'agree?',
+    'false alarms (step)'
+  ]
   return table(head, rows)
 }
 
@@ -74,7 +93,16 @@ export function renderScenarios(apps: App[], results: ScenarioResult[], bare: Ba
       String(r.alarms.other.length)
     ]
   })
-  const head = ['scenario', 'step', 'action time', 'bare go time (all apps)', 'verdicts agree', 'false alarms', 'silent-proxy warnings (expected)', 'other warnings']
+  const head = [
+    'scenario',
+    'step',
+    'action time',
+    'bare go time (all apps)',
+    'verdicts agree',
+    'false alarms',
+    'silent-proxy warnings (expected)',
+    'other warnings'
+  ]
   return table(head, rows)
 }
 
@@ -82,12 +110,15 @@ export function renderScenarios(apps: App[], results: ScenarioResult[], bare: Ba
 export function renderFindings(apps: App[], results: ScenarioResult[], bare: BareResults): string {
   const out: string[] = []
   const dis = results.flatMap((r) =>
-    apps.filter((a) => !agrees(r, bare, a)).map((a) => {
-      const v = r.verdicts.get(a.rel)
-      const b = bare[r.scenario.temp].get(a.rel)
-      const fmt = (x: { verdict: string; detail: string } | undefined): string => (x ? `${x.verdict}${x.detail ? ` (${x.detail})` : ''}` : '—')
-      return `- ${scenarioName(r.scenario)}, \`${a.rel}\`: action ${fmt(v)}; bare go ${fmt(b)}`
-    })
+    apps
+      .filter((a) => !agrees(r, bare, a))
+      .map((a) => {
+        const v = r.verdicts.get(a.rel)
+        const b = bare[r.scenario.temp].get(a.rel)
+        const fmt = (x: { verdict: string; detail: string } | undefined): string =>
+          x ? `${x.verdict}${x.detail ? ` (${x.detail})` : ''}` : '—'
+        return `- ${scenarioName(r.scenario)}, \`${a.rel}\`: action ${fmt(v)}; bare go ${fmt(b)}`
+      })
   )
   out.push(`### Disagreements (${dis.length})`, ...(dis.length ? dis : ['none']))
   for (const [title, pick] of [
@@ -101,8 +132,16 @@ export function renderFindings(apps: App[], results: ScenarioResult[], bare: Bar
     out.push('', `### ${title} (${seen.size} distinct)`, ...(lines.length ? lines : ['none']))
   }
   const wrong = apps.flatMap((a) =>
-    (['cold', 'warm'] as const).filter((t) => bare[t].get(a.rel)?.verdict !== a.expected).map((t) => `- ${t}: bare go says ${bare[t].get(a.rel)?.verdict} for \`${a.rel}\` (generated to be ${a.expected})`)
+    (['cold', 'warm'] as const)
+      .filter((t) => bare[t].get(a.rel)?.verdict !== a.expected)
+      .map(
+        (t) => `- ${t}: bare go says ${bare[t].get(a.rel)?.verdict} for \`${a.rel}\` (generated to be ${a.expected})`
+      )
   )
-  out.push('', `### Harness self-check: bare go on the generated apps (${wrong.length} unexpected)`, ...(wrong.length ? wrong : ['every tidy app is tidy and every drifted app drifts']))
+  out.push(
+    '',
+    `### Harness self-check: bare go on the generated apps (${wrong.length} unexpected)`,
+    ...(wrong.length ? wrong : ['every tidy app is tidy and every drifted app drifts'])
+  )
   return out.join('\n')
 }

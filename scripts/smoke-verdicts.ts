@@ -17,16 +17,22 @@ export interface ModuleVerdict {
 export function actionVerdicts(run: ActionRun, apps: App[], timeoutMs: number): Map<string, ModuleVerdict> {
   const out = new Map<string, ModuleVerdict>()
   if (run.timedOut) {
-    for (const a of apps) out.set(a.rel, { verdict: 'timeout', detail: `step killed after ${Math.round(timeoutMs / 1000)} s` })
+    for (const a of apps)
+      out.set(a.rel, { verdict: 'timeout', detail: `step killed after ${Math.round(timeoutMs / 1000)} s` })
     return out
   }
   const changed = new Set((run.outputs['changed-files'] ?? '').split('\n').filter((l) => l !== ''))
   const listed = parseModules(run.outputs.modules)
   for (const a of apps) {
-    const failure = run.annotations.find((n) => n.level === 'error' && n.title?.startsWith(`go mod tidy failed in ${a.rel} `))
-    if (failure) out.set(a.rel, { verdict: 'error', detail: `${failure.title}: ${lastLine(failure.message.split('\n')[0])}` })
-    else if (changed.has(`${a.rel}/go.mod`) || changed.has(`${a.rel}/go.sum`)) out.set(a.rel, { verdict: 'drift', detail: '' })
-    else if (listed !== undefined && !listed.includes(a.rel)) out.set(a.rel, { verdict: 'missing', detail: 'not in the modules output' })
+    const failure = run.annotations.find(
+      (n) => n.level === 'error' && n.title?.startsWith(`go mod tidy failed in ${a.rel} `)
+    )
+    if (failure)
+      out.set(a.rel, { verdict: 'error', detail: `${failure.title}: ${lastLine(failure.message.split('\n')[0])}` })
+    else if (changed.has(`${a.rel}/go.mod`) || changed.has(`${a.rel}/go.sum`))
+      out.set(a.rel, { verdict: 'drift', detail: '' })
+    else if (listed !== undefined && !listed.includes(a.rel))
+      out.set(a.rel, { verdict: 'missing', detail: 'not in the modules output' })
     else out.set(a.rel, { verdict: 'tidy', detail: '' })
   }
   // A check-mode step fails exactly when some module drifted or failed; a failure explained by neither is fatal.
@@ -49,7 +55,9 @@ function parseModules(json: string | undefined): string[] | undefined {
 
 function fatalMessage(run: ActionRun): string {
   const err = [...run.annotations].reverse().find((n) => n.level === 'error')
-  return err ? lastLine(err.message.split('\n')[0]) : `exit ${run.exitCode}, ${lastLine(run.stderr) || 'no error annotation'}`
+  return err
+    ? lastLine(err.message.split('\n')[0])
+    : `exit ${run.exitCode}, ${lastLine(run.stderr) || 'no error annotation'}`
 }
 
 export interface AlarmScan {
@@ -77,7 +85,10 @@ export function scanAlarms(run: ActionRun, world: RealWorld, silentHost: string 
     if (silentHost) text = text.split(silentHost).join('<silent proxy>') // its port differs from run to run
     const body = n.message.toLowerCase()
     const at = (needle: string): number => (body.includes(needle) ? body.indexOf(needle) : Infinity)
-    const realAt = Math.min(...real.map(at), /checksum database|sumdb/.test(body) ? body.search(/checksum database|sumdb/) : Infinity)
+    const realAt = Math.min(
+      ...real.map(at),
+      /checksum database|sumdb/.test(body) ? body.search(/checksum database|sumdb/) : Infinity
+    )
     const silentAt = silentHost ? at(silentHost) : Infinity
     if (silentAt < realAt) scan.expected.push(text)
     else if (realAt < Infinity) scan.falseAlarms.push(text)
@@ -88,5 +99,10 @@ export function scanAlarms(run: ActionRun, world: RealWorld, silentHost: string 
 
 function isVerdict(n: RunnerAnnotation): boolean {
   if (n.file && /(^|\/)go\.(mod|sum)$/.test(n.file) && !n.title?.startsWith('go mod tidy failed in ')) return true
-  return n.level === 'error' && !n.title && !n.file && /^(go mod tidy failed for |go\.mod\/go\.sum are not tidy in)/.test(n.message)
+  return (
+    n.level === 'error' &&
+    !n.title &&
+    !n.file &&
+    /^(go mod tidy failed for |go\.mod\/go\.sum are not tidy in)/.test(n.message)
+  )
 }

@@ -27,15 +27,26 @@ export interface RealWorld {
 }
 
 const GO_VARS = ['GOPROXY', 'GOSUMDB', 'GOFLAGS', 'GONOSUMDB', 'GONOPROXY', 'GOPRIVATE', 'GOINSECURE', 'GOVCS']
-const NET_VARS = ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'ALL_PROXY', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'NODE_EXTRA_CA_CERTS']
+const NET_VARS = [
+  'HTTPS_PROXY',
+  'HTTP_PROXY',
+  'NO_PROXY',
+  'ALL_PROXY',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'NODE_EXTRA_CA_CERTS'
+]
 
 /** Reads the real configuration with the host's own environment (its go env file included). */
 export function readRealWorld(): RealWorld {
   const json = execFileSync(GO_BIN, ['env', '-json', ...GO_VARS], { encoding: 'utf8', env: process.env })
   const goVars = JSON.parse(json) as Record<string, string>
-  const entries = goVars.GOPROXY.split(/[,|]/).map((e) => e.trim()).filter((e) => e !== '')
+  const entries = goVars.GOPROXY.split(/[,|]/)
+    .map((e) => e.trim())
+    .filter((e) => e !== '')
   const proxyHosts = entries.filter((e) => /^https?:\/\//i.test(e)).map((e) => new URL(e).host)
-  if (proxyHosts.length === 0) throw new Error(`go env GOPROXY is ${JSON.stringify(goVars.GOPROXY)}: the smoke needs a module proxy`)
+  if (proxyHosts.length === 0)
+    throw new Error(`go env GOPROXY is ${JSON.stringify(goVars.GOPROXY)}: the smoke needs a module proxy`)
   const [sumdb = 'off', , sumdbUrl] = goVars.GOSUMDB.trim().split(/\s+/)
   const sumdbNames = sumdb === 'off' ? [] : [sumdb.split('+')[0]]
   if (sumdbUrl && /^https?:\/\//i.test(sumdbUrl)) sumdbNames.push(new URL(sumdbUrl).host)
@@ -58,7 +69,8 @@ export function makeRealGoEnv(w: RealWorld): GoEnv {
 /** Bare `go mod tidy -diff`: exit 0 = tidy; exit 1 with a diff on stdout = drift; anything else = error. */
 export async function bareTidy(dir: string, env: Record<string, string>, timeoutMs: number): Promise<Timed> {
   const r = await runGo(['mod', 'tidy', '-diff'], { cwd: dir, env, timeoutMs })
-  if (r.timedOut) return { verdict: 'timeout', ms: r.durationMs, detail: `killed after ${Math.round(timeoutMs / 1000)} s` }
+  if (r.timedOut)
+    return { verdict: 'timeout', ms: r.durationMs, detail: `killed after ${Math.round(timeoutMs / 1000)} s` }
   if (r.code === 0) return { verdict: 'tidy', ms: r.durationMs, detail: '' }
   if (r.code === 1 && /^diff /m.test(r.stdout)) return { verdict: 'drift', ms: r.durationMs, detail: '' }
   return { verdict: 'error', ms: r.durationMs, detail: `exit ${r.code}: ${lastLine(r.stderr)}` }
@@ -72,6 +84,9 @@ export async function goOrThrow(args: string[], dir: string, env: Record<string,
 }
 
 export function lastLine(text: string): string {
-  const lines = text.trim().split('\n').filter((l) => l.trim() !== '')
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '')
   return (lines[lines.length - 1] ?? '').trim().slice(0, 200)
 }

@@ -63,7 +63,12 @@ export async function runPipeline(getInputs: () => Inputs, hooks: PipelineHooks 
   return { result, error }
 }
 
-async function stages(getInputs: () => Inputs, hooks: PipelineHooks, result: RunResult, state: { network?: Network }): Promise<void> {
+async function stages(
+  getInputs: () => Inputs,
+  hooks: PipelineHooks,
+  result: RunResult,
+  state: { network?: Network }
+): Promise<void> {
   const inputs = getInputs()
   result.mode = inputs.mode
   const go = await findGo()
@@ -72,14 +77,30 @@ async function stages(getInputs: () => Inputs, hooks: PipelineHooks, result: Run
   const settings = effectiveSettings(inputs, go.env)
   result.goproxy = formatProxyList(settings.proxies, undefined, true)
   result.egressProxy = egressProxySummary(process.env)
-  const access = await prepareAccess(inputs, hooks.tempDir || process.env.RUNNER_TEMP || os.tmpdir(), stringEnv(process.env))
+  const access = await prepareAccess(
+    inputs,
+    hooks.tempDir || process.env.RUNNER_TEMP || os.tmpdir(),
+    stringEnv(process.env)
+  )
   if (access.netrcFile) hooks.saveState?.('netrc-file', access.netrcFile)
   if (access.gitConfigFile) hooks.saveState?.('git-config-file', access.gitConfigFile)
   const netrcHosts = access.netrc.map((e) => e.machine)
-  result.security = securityReview({ ...settings, GOINSECURE: go.env.GOINSECURE ?? '', GOFLAGS: go.env.GOFLAGS ?? '', netrcHosts })
+  result.security = securityReview({
+    ...settings,
+    GOINSECURE: go.env.GOINSECURE ?? '',
+    GOFLAGS: go.env.GOFLAGS ?? '',
+    netrcHosts
+  })
   const env = { ...goEnv(settings), ...access.env }
   const { workspace, workingDirectory, shard } = inputs
-  const { modules, found } = await discoverModules({ go, env, workspace, workingDirectory, patterns: inputs.modules, shard })
+  const { modules, found } = await discoverModules({
+    go,
+    env,
+    workspace,
+    workingDirectory,
+    patterns: inputs.modules,
+    shard
+  })
   result.discovery = {
     found,
     checked: modules.length,

@@ -14,8 +14,13 @@ process.on('uncaughtException', (e) => core.warning(`module cache: ${cleanMessag
 
 // The netrc file written for the `netrc` input lives until here when later steps got NETRC exported; post runs
 // even after a failed or cancelled main, so it is never left behind.
-for (const [state, what] of [['netrc-file', 'netrc file'], ['git-config-file', "token's git config file"]]) {
-  await removeCredentialFile(core.getState(state)).catch((e: unknown) => core.warning(`could not delete the ${what}: ${cleanMessage(String(e))}`))
+for (const [state, what] of [
+  ['netrc-file', 'netrc file'],
+  ['git-config-file', "token's git config file"]
+]) {
+  await removeCredentialFile(core.getState(state)).catch((e: unknown) =>
+    core.warning(`could not delete the ${what}: ${cleanMessage(String(e))}`)
+  )
 }
 const report = await runPost()
 // A cache service that never answered leaves a socket open that would keep the step alive until the job's timeout.

@@ -16,7 +16,10 @@ test('check on a pipe: a silent first proxy, drift in service; exit 1, plain tex
   const healthy = await demoProxy()
   const silent = onClose(await startBlackhole())
   const ws = examples()
-  const r = await runCli(['check', '.', '--preflight-timeout', '1'], { cwd: ws, env: cliEnv(`${silent.url},${healthy.url}`) })
+  const r = await runCli(['check', '.', '--preflight-timeout', '1'], {
+    cwd: ws,
+    env: cliEnv(`${silent.url},${healthy.url}`)
+  })
   expect(r.stderr).toBe('')
   expect(r.code).toBe(1)
   expect(r.stdout).not.toMatch(CONTROL)
@@ -45,7 +48,10 @@ test('--json prints the RunResult; 503s from the first proxy are failed over, as
   expect(r.code).toBe(1)
   const result = JSON.parse(r.stdout) as RunResult
   expect(result.mode).toBe('check')
-  expect(result.modules.map((m) => [m.module.rel, m.status])).toEqual([['hello', 'tidy'], ['service', 'drift']])
+  expect(result.modules.map((m) => [m.module.rel, m.status])).toEqual([
+    ['hello', 'tidy'],
+    ['service', 'drift']
+  ])
   expect(result.goproxy).toBe(`${failing.url}|${healthy.url}`)
   expect(result.preflight?.find((p) => p.endpoint === failing.url)?.verdict).toBe('http-503')
   expect(result.relay?.map((s) => s.upstream).sort()).toEqual([failing.url, healthy.url].sort())
@@ -68,19 +74,28 @@ test('fix tidies service (exit 0), after which check passes (exit 0)', async () 
 
 test('a network failure exits 2 and points at doctor; a proxy behind an unknown CA is named, and trusted with --ca-certificates', async () => {
   const refused = await refusedUrl()
-  const down = await runCli(['check', '--goproxy', refused, '--retries', '0'], { cwd: examples(), env: cliEnv(refused) })
+  const down = await runCli(['check', '--goproxy', refused, '--retries', '0'], {
+    cwd: examples(),
+    env: cliEnv(refused)
+  })
   expect(down.code).toBe(2)
   expect(down.stdout).toContain('run `go-tidy-guard doctor` to see what is wrong with the network')
   const ca = makeTestCA('Intercepting Gateway CA')
   const tlsProxy = await demoProxy({ tls: issueCert(ca) })
   const ws = examples()
-  const untrusted = await runCli(['check', '--goproxy', tlsProxy.url, '--retries', '0'], { cwd: ws, env: cliEnv(tlsProxy.url) })
+  const untrusted = await runCli(['check', '--goproxy', tlsProxy.url, '--retries', '0'], {
+    cwd: ws,
+    env: cliEnv(tlsProxy.url)
+  })
   expect(untrusted.code).toBe(2)
   expect(untrusted.stdout).toMatch(/proxy\s+tls-untrusted/)
   expect(untrusted.stdout).toContain('certificate: subject')
   expect(untrusted.stdout).toContain(ca.commonName)
   writeFileSync(join(ws, 'gateway.pem'), ca.cert)
-  const trusted = await runCli(['check', '--goproxy', tlsProxy.url, '--ca-certificates', 'gateway.pem'], { cwd: ws, env: cliEnv(tlsProxy.url) })
+  const trusted = await runCli(['check', '--goproxy', tlsProxy.url, '--ca-certificates', 'gateway.pem'], {
+    cwd: ws,
+    env: cliEnv(tlsProxy.url)
+  })
   expect(trusted.code).toBe(1) // works: only the drift remains
 })
 
@@ -102,10 +117,21 @@ test('--format gitlab writes a Code Quality report; --format github prints workf
   const env = cliEnv(healthy.url)
   const gl = await runCli(['check', '--format', 'gitlab', '--report-file', 'cq.json'], { cwd: ws, env })
   expect(gl.code).toBe(1)
-  const report = JSON.parse(readFileSync(join(ws, 'cq.json'), 'utf8')) as Array<{ location: { path: string; lines: { begin: number } }; severity: string; fingerprint: string }>
+  const report = JSON.parse(readFileSync(join(ws, 'cq.json'), 'utf8')) as Array<{
+    location: { path: string; lines: { begin: number } }
+    severity: string
+    fingerprint: string
+  }>
   expect(report.length).toBeGreaterThan(0)
-  expect(report.every((f) => f.location.path === 'service/go.mod' || f.location.path === 'service/go.sum' || f.location.path === 'go.mod')).toBe(true)
-  expect(report.some((f) => f.location.path === 'service/go.mod' && f.severity === 'major' && f.location.lines.begin > 0)).toBe(true)
+  expect(
+    report.every(
+      (f) =>
+        f.location.path === 'service/go.mod' || f.location.path === 'service/go.sum' || f.location.path === 'go.mod'
+    )
+  ).toBe(true)
+  expect(
+    report.some((f) => f.location.path === 'service/go.mod' && f.severity === 'major' && f.location.lines.begin > 0)
+  ).toBe(true)
   expect(existsSync(join(ws, 'gl-code-quality-report.json'))).toBe(false)
   const gh = await runCli(['check', '--format', 'github'], { cwd: ws, env })
   expect(gh.stdout).toMatch(/^::error title=go\.mod is not tidy,file=service\/go\.mod,line=\d+::/m)
@@ -120,7 +146,12 @@ test('under a terminal: a spinner while go runs, then coloured verdict lines', a
   expect(r.stdout).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏](\x1b\[39m)? go mod tidy: hello, service/) // the spinner's live line
   expect(r.stdout).toContain('\x1b[') // colour and cursor control
   expect(r.stdout).toMatch(/drift.*service/)
-  const plain = await runCli(['check'], { cwd: examples(), env: cliEnv(healthy.url, { NO_COLOR: '1' }), tty: true, timeoutMs: 40_000 })
+  const plain = await runCli(['check'], {
+    cwd: examples(),
+    env: cliEnv(healthy.url, { NO_COLOR: '1' }),
+    tty: true,
+    timeoutMs: 40_000
+  })
   expect(plain.code).toBe(1)
   expect(plain.stdout).not.toMatch(CONTROL)
 }, 90_000)
@@ -130,7 +161,10 @@ test("a proxy's password is used, never printed, and no ::add-mask:: line shows 
   const ws = examples()
   const r = await runCli(['check', '--goproxy', secret.authUrl], { cwd: ws, env: cliEnv('http://127.0.0.1:9/unused') })
   expect(r.code).toBe(1) // drift only: the credentials worked
-  const json = await runCli(['check', '--json', '--goproxy', secret.authUrl], { cwd: ws, env: cliEnv('http://127.0.0.1:9/unused') })
+  const json = await runCli(['check', '--json', '--goproxy', secret.authUrl], {
+    cwd: ws,
+    env: cliEnv('http://127.0.0.1:9/unused')
+  })
   for (const text of [r.stdout, r.stderr, json.stdout, json.stderr]) {
     expect(text).not.toContain('pa55word-cli')
     expect(text).not.toContain('::add-mask::')

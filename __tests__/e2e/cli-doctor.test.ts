@@ -83,7 +83,14 @@ test('an egress proxy: the mirror is reached through it; an egress proxy that re
 
 test('conflicting go env settings are named with the commands that undo them; a private host is probed', async () => {
   const healthy = await demoProxy()
-  const r = await doctor(cliEnv(healthy.url, { GOINSECURE: 'example.com', GOFLAGS: '-insecure -mod=mod', GONOSUMDB: 'example.com', GOPRIVATE: 'git.corp.invalid/team' }))
+  const r = await doctor(
+    cliEnv(healthy.url, {
+      GOINSECURE: 'example.com',
+      GOFLAGS: '-insecure -mod=mod',
+      GONOSUMDB: 'example.com',
+      GOPRIVATE: 'git.corp.invalid/team'
+    })
+  )
   expect(r.stdout).toContain('Insecure module fetches allowed')
   expect(r.stdout).toContain('unset GOINSECURE')
   expect(r.stdout).toContain('export GOFLAGS=')

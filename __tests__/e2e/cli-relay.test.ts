@@ -17,28 +17,42 @@ async function freePort(): Promise<number> {
   return port
 }
 
-test.each(['SIGINT', 'SIGTERM'] as const)('go mod download through the relay with a silent first upstream; %s stops it with stats', async (signal) => {
-  const silent = onClose(await startBlackhole())
-  const healthy = await demoProxy()
-  const env = cliEnv(`${silent.url},${healthy.url}`)
-  const port = await freePort()
-  const relay = startCli(['relay', '--listen', `127.0.0.1:${port}`, '--preflight-timeout', '1'], { cwd: makeTempDir('gtg-relay-'), env })
-  const line = await relay.waitFor(/export GOPROXY=\S+/)
-  const goproxy = line.slice('export GOPROXY='.length)
-  expect(goproxy).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/[A-Za-z0-9_-]{24}$`))
-  const dir = makeTempDir('gtg-relay-mod-')
-  writeModule(dir, { path: 'example.com/app', requires: { 'example.com/greeting': 'v1.1.0', 'example.com/unused': 'v1.0.0' } })
-  const r = await runGo(['mod', 'download', 'example.com/greeting@v1.1.0', 'example.com/unused@v1.0.0'], { cwd: dir, env: { ...env, GOPROXY: goproxy } as Record<string, string>, timeoutMs: 60_000 })
-  expect(r.stderr).toBe('')
-  expect(r.code).toBe(0)
-  relay.signal(signal)
-  const exit = await relay.exited
-  expect(exit).toEqual({ code: 0, signal: null })
-  const out = relay.output()
-  expect(out).toContain(`${signal}: stopping the relay`)
-  expect(out).toMatch(new RegExp(`${healthy.url}\\s+[1-9]\\d*\\s`)) // the healthy upstream served the requests
-  expect(out).toContain(silent.url)
-}, 90_000)
+test.each(['SIGINT', 'SIGTERM'] as const)(
+  'go mod download through the relay with a silent first upstream; %s stops it with stats',
+  async (signal) => {
+    const silent = onClose(await startBlackhole())
+    const healthy = await demoProxy()
+    const env = cliEnv(`${silent.url},${healthy.url}`)
+    const port = await freePort()
+    const relay = startCli(['relay', '--listen', `127.0.0.1:${port}`, '--preflight-timeout', '1'], {
+      cwd: makeTempDir('gtg-relay-'),
+      env
+    })
+    const line = await relay.waitFor(/export GOPROXY=\S+/)
+    const goproxy = line.slice('export GOPROXY='.length)
+    expect(goproxy).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/[A-Za-z0-9_-]{24}$`))
+    const dir = makeTempDir('gtg-relay-mod-')
+    writeModule(dir, {
+      path: 'example.com/app',
+      requires: { 'example.com/greeting': 'v1.1.0', 'example.com/unused': 'v1.0.0' }
+    })
+    const r = await runGo(['mod', 'download', 'example.com/greeting@v1.1.0', 'example.com/unused@v1.0.0'], {
+      cwd: dir,
+      env: { ...env, GOPROXY: goproxy } as Record<string, string>,
+      timeoutMs: 60_000
+    })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    relay.signal(signal)
+    const exit = await relay.exited
+    expect(exit).toEqual({ code: 0, signal: null })
+    const out = relay.output()
+    expect(out).toContain(`${signal}: stopping the relay`)
+    expect(out).toMatch(new RegExp(`${healthy.url}\\s+[1-9]\\d*\\s`)) // the healthy upstream served the requests
+    expect(out).toContain(silent.url)
+  },
+  90_000
+)
 
 test('a listen address that is not loopback is refused (exit 3)', async () => {
   const env = cliEnv('http://127.0.0.1:9/unused')

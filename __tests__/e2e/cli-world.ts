@@ -22,7 +22,10 @@ export function examples(): string {
 }
 
 /** A hermetic environment whose `go env GOPROXY` is `goproxy` (what the CLI uses when --goproxy is not given). */
-export function cliEnv(goproxy: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function cliEnv(
+  goproxy: string,
+  extra: Record<string, string | undefined> = {}
+): Record<string, string | undefined> {
   const e = makeGoEnv(goproxy, { GOFLAGS: undefined, CI: undefined, NO_COLOR: undefined, ...extra })
   onClose({ close: () => e.cleanup() })
   return e.env

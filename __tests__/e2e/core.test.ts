@@ -41,7 +41,11 @@ function snapshot(dir: string): Record<string, string> {
 
 /** The app module as go itself writes it when tidy: requires and imports example.com/greeting v1.0.0. */
 async function tidyApp(dir: string, extra: Record<string, string | undefined> = {}): Promise<void> {
-  writeModule(dir, { path: 'example.com/app', requires: { 'example.com/greeting': 'v1.0.0' }, imports: ['example.com/greeting'] })
+  writeModule(dir, {
+    path: 'example.com/app',
+    requires: { 'example.com/greeting': 'v1.0.0' },
+    imports: ['example.com/greeting']
+  })
   await go(dir, ['mod', 'tidy'], extra)
 }
 
@@ -93,7 +97,11 @@ describe('check mode', () => {
 
   test('a missing requirement is reported at the require block it joins', async () => {
     const ws = makeWorkspace()
-    writeModule(ws, { path: 'example.com/app', requires: { 'example.com/unused': 'v1.0.0' }, imports: ['example.com/greeting', 'example.com/unused'] })
+    writeModule(ws, {
+      path: 'example.com/app',
+      requires: { 'example.com/unused': 'v1.0.0' },
+      imports: ['example.com/greeting', 'example.com/unused']
+    })
     await go(ws, ['mod', 'tidy'])
     await go(ws, ['mod', 'edit', '-droprequire=example.com/greeting'])
     const before = snapshot(ws)
@@ -152,13 +160,21 @@ describe('workspaces', () => {
   test('a go.work with two modules reports only the drifted one', async () => {
     const ws = makeWorkspace()
     await tidyApp(join(ws, 'a'))
-    writeModule(join(ws, 'b'), { path: 'example.com/b', requires: { 'example.com/unused': 'v1.0.0' }, gosum: goSumLines(unused).join('\n') + '\n' })
+    writeModule(join(ws, 'b'), {
+      path: 'example.com/b',
+      requires: { 'example.com/unused': 'v1.0.0' },
+      gosum: goSumLines(unused).join('\n') + '\n'
+    })
     writeFileSync(join(ws, 'go.work'), 'go 1.21\n\nuse (\n\t./a\n\t./b\n)\n')
     const r = await run(ws, {}, { GOFLAGS: undefined })
     expect(r.exitCode).toBe(1)
     expect(JSON.parse(r.outputs.modules)).toEqual(['a', 'b'])
     expect(r.outputs['changed-files']).toBe('b/go.mod\nb/go.sum')
-    expect(errors(r).map((a) => a.file).sort()).toEqual(['b/go.mod', 'b/go.sum'])
+    expect(
+      errors(r)
+        .map((a) => a.file)
+        .sort()
+    ).toEqual(['b/go.mod', 'b/go.sum'])
     expect(r.stdout).toMatch(/::error::[^\n]*\bb\b/)
   })
 })
@@ -173,7 +189,11 @@ describe('discovery', () => {
     }
     plain('.', 'example.com/app', '\nignore (\n\t./generated\n\tstatic\n)\n')
     plain('tools', 'example.com/app/tools')
-    writeModule(join(ws, 'svc'), { path: 'example.com/app/svc', requires: { 'example.com/unused': 'v1.0.0' }, gosum: goSumLines(unused).join('\n') + '\n' })
+    writeModule(join(ws, 'svc'), {
+      path: 'example.com/app/svc',
+      requires: { 'example.com/unused': 'v1.0.0' },
+      gosum: goSumLines(unused).join('\n') + '\n'
+    })
     for (const skipped of ['testdata/x', 'vendor/y', '.hidden', '_old', 'generated/z', 'tools/web/static/w']) {
       plain(skipped, `example.com/skipped/${skipped.replace(/[^a-z]/g, '')}`)
     }
@@ -233,16 +253,21 @@ describe('bad input', () => {
   ]
   test.each(cases)('%s=%s is rejected naming the input, before anything is fetched', async (name, value, pattern) => {
     const ws = makeWorkspace()
-    writeModule(ws, { path: 'example.com/app', requires: { 'example.com/greeting': 'v1.0.0' }, imports: ['example.com/greeting'] })
+    writeModule(ws, {
+      path: 'example.com/app',
+      requires: { 'example.com/greeting': 'v1.0.0' },
+      imports: ['example.com/greeting']
+    })
     const e = goEnv()
     const served = proxy.log.length
     const r = await runAction({ workspace: ws, inputs: { [name]: value }, env: e.env })
     expect(r.exitCode).toBe(1)
-    const err = errors(r).map((a) => a.message).join('\n')
+    const err = errors(r)
+      .map((a) => a.message)
+      .join('\n')
     expect(err).toMatch(pattern)
     expect(proxy.log.length).toBe(served)
     expect(existsSync(join(ws, 'go.sum'))).toBe(false)
     expect(existsSync(join(e.env.GOMODCACHE, 'cache'))).toBe(false)
   })
 })
-

@@ -10,8 +10,18 @@ import { startGitHost, type GitHost } from '../helpers/git-host.js'
 import { makeGoEnv } from '../helpers/gotest-env.js'
 import { issueCert, makeTestCA, type TestCA } from '../helpers/tls.js'
 import {
-  closeAll, expectPassed, exportedWith, exposures, fixtureProxy, onClose, PUB, runStep, tidyError, tidyTemplate,
-  workspaceFrom, type Step
+  closeAll,
+  expectPassed,
+  exportedWith,
+  exposures,
+  fixtureProxy,
+  onClose,
+  PUB,
+  runStep,
+  tidyError,
+  tidyTemplate,
+  workspaceFrom,
+  type Step
 } from './enterprise-world.js'
 
 const TOKEN = 'ghs_' + 'Pv4'.repeat(12)
@@ -26,7 +36,9 @@ let template: string
 
 beforeAll(async () => {
   ca = makeTestCA('Corp CA')
-  git = onClose(await startGitHost({ tls: issueCert(ca, ['git.corp.test']), auth: { user: 'x-access-token', pass: TOKEN } }))
+  git = onClose(
+    await startGitHost({ tls: issueCert(ca, ['git.corp.test']), auth: { user: 'x-access-token', pass: TOKEN } })
+  )
   egress = onClose(await startEgressProxy({ hosts: { 'git.corp.test': git.port } }))
   proxy = await fixtureProxy()
   // go itself, told everything by hand (the CA as the only root, the token as git's header), writes the tidy app.
@@ -61,7 +73,10 @@ async function run(ws: string, inputs: Record<string, string>): Promise<Step> {
 
 /** git requests that the host served with the token, since `from` log entries. */
 function authorizedFetches(from: number): number {
-  return git.log.slice(from).filter((e) => e.path.endsWith('/git-upload-pack') && e.status === 200 && e.authorization === `basic ${BASIC}`).length
+  return git.log
+    .slice(from)
+    .filter((e) => e.path.endsWith('/git-upload-pack') && e.status === 200 && e.authorization === `basic ${BASIC}`)
+    .length
 }
 
 describe('a private git host behind the egress proxy', () => {
@@ -85,10 +100,18 @@ describe('a private git host behind the egress proxy', () => {
     expect(file.startsWith(r.runnerTemp + '/')).toBe(true)
     expect(statSync(file).mode & 0o777).toBe(0o600)
     // An empty value first: it drops any other extraheader (actions/checkout's) so git sends one Authorization.
-    expect(readFileSync(file, 'utf8')).toBe(`[http "https://git.corp.test/"]\n\textraheader =\n\textraheader = AUTHORIZATION: basic ${BASIC}\n`)
+    expect(readFileSync(file, 'utf8')).toBe(
+      `[http "https://git.corp.test/"]\n\textraheader =\n\textraheader = AUTHORIZATION: basic ${BASIC}\n`
+    )
     expect(r.env.SSL_CERT_FILE).toMatch(/\.pem$/)
     // The post step (always()) deletes it.
-    const post = await runStep(r.workspace, { entry: 'post', state: r.state, runnerTemp: r.runnerTemp, inputs: { ...baseInputs(), token: TOKEN }, env: r.env })
+    const post = await runStep(r.workspace, {
+      entry: 'post',
+      state: r.state,
+      runnerTemp: r.runnerTemp,
+      inputs: { ...baseInputs(), token: TOKEN },
+      env: r.env
+    })
     expect(post.exitCode).toBe(0)
     expect(existsSync(file)).toBe(false)
   })

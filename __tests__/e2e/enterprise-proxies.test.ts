@@ -8,8 +8,20 @@ import { startFixtureProxy, type FixtureProxy } from '../helpers/fixture-proxy.j
 import { makeGoEnv } from '../helpers/gotest-env.js'
 import { issueCert, makeTestCA, type TestCA } from '../helpers/tls.js'
 import {
-  closeAll, expectPassed, exposures, fixtureProxy, LIB, onClose, preflightOf, probeOf, PUB, relayRequests, runStep,
-  tidyError, tidyTemplate, workspaceFrom
+  closeAll,
+  expectPassed,
+  exposures,
+  fixtureProxy,
+  LIB,
+  onClose,
+  preflightOf,
+  probeOf,
+  PUB,
+  relayRequests,
+  runStep,
+  tidyError,
+  tidyTemplate,
+  workspaceFrom
 } from './enterprise-world.js'
 
 let template: string
@@ -49,7 +61,9 @@ describe('a module proxy behind Basic auth, credentials from `netrc`', () => {
     expectPassed(r)
     expect(probeOf(r, secured.url).verdict).toBe('ok')
     expect(zips(secured)).toBeGreaterThanOrEqual(2)
-    expect(secured.log.filter((e) => e.path.endsWith('.zip')).every((e) => e.headers.authorization === `Basic ${BASIC}`)).toBe(true)
+    expect(
+      secured.log.filter((e) => e.path.endsWith('.zip')).every((e) => e.headers.authorization === `Basic ${BASIC}`)
+    ).toBe(true)
     const file = r.state['netrc-file']
     expect(file).toBeTruthy()
     expect(file.startsWith(r.runnerTemp + '/')).toBe(true)
@@ -127,10 +141,15 @@ describe('a module proxy with a certificate from a corporate CA', () => {
 describe('an egress proxy (HTTPS_PROXY) with NO_PROXY', () => {
   test('preflight and relay tunnel to mirror.test; NO_PROXY and loopback hosts go direct; the relay never tunnels', async () => {
     // One certificate for both names: had nearby.invalid been tunnelled it would verify, and the probe pass.
-    const mirror = await fixtureProxy({ tls: issueCert(ca, ['mirror.test', 'nearby.invalid']), hostname: 'mirror.test' })
+    const mirror = await fixtureProxy({
+      tls: issueCert(ca, ['mirror.test', 'nearby.invalid']),
+      hostname: 'mirror.test'
+    })
     // Loopback, and empty: preflight may well rank it first (it answers first), and its 404s pass go on.
     const local = onClose(await startFixtureProxy({ modules: [] }))
-    const egress = onClose(await startEgressProxy({ hosts: { 'mirror.test': mirror.port, 'nearby.invalid': mirror.port } }))
+    const egress = onClose(
+      await startEgressProxy({ hosts: { 'mirror.test': mirror.port, 'nearby.invalid': mirror.port } })
+    )
     const nearby = `https://nearby.invalid:${mirror.port}`
     const r = await runStep(workspaceFrom(template), {
       inputs: { goproxy: `${mirror.url},${nearby},${local.url}`, 'ca-certificates': ca.cert },

@@ -5,8 +5,21 @@ import { startEgressProxy } from '../helpers/egress-proxy.js'
 import type { FixtureProxy } from '../helpers/fixture-proxy.js'
 import { makeGoEnv } from '../helpers/gotest-env.js'
 import {
-  closeAll, expectPassed, exposures, fixtureProxy, LIB, onClose, PUB, relayRequests, runStep, securityWarnings,
-  summarySecurity, tidyTemplate, workspaceFrom, type Step, type StepOptions
+  closeAll,
+  expectPassed,
+  exposures,
+  fixtureProxy,
+  LIB,
+  onClose,
+  PUB,
+  relayRequests,
+  runStep,
+  securityWarnings,
+  summarySecurity,
+  tidyTemplate,
+  workspaceFrom,
+  type Step,
+  type StepOptions
 } from './enterprise-world.js'
 
 const SUMDB_OFF = 'Checksum database disabled'
@@ -58,7 +71,11 @@ describe('findings from the go environment and inputs', () => {
     ['a clean configuration', { env: CLEAN }, []],
     ['input gosumdb: off over a clean environment', { env: CLEAN, inputs: { gosumdb: 'off' } }, [SUMDB_OFF]],
     ['GONOSUMDB without GOPRIVATE (a named GOSUMDB)', { env: { ...CLEAN, GOPRIVATE: '' } }, [NOSUMDB_BROAD]],
-    ['input gonosumdb broader than input goprivate', { env: CLEAN, inputs: { goprivate: 'example.com/pub', gonoproxy: 'nothing.invalid', gonosumdb: 'example.com' } }, [NOSUMDB_BROAD]],
+    [
+      'input gonosumdb broader than input goprivate',
+      { env: CLEAN, inputs: { goprivate: 'example.com/pub', gonoproxy: 'nothing.invalid', gonosumdb: 'example.com' } },
+      [NOSUMDB_BROAD]
+    ],
     ['GOINSECURE set', { env: { ...CLEAN, GOINSECURE: 'example.com/legacy' } }, [INSECURE]],
     // go 1.26 still accepts -insecure in GOFLAGS for `go mod tidy` (and ignores it there): the step passes.
     ['GOFLAGS with -insecure', { env: { ...CLEAN, GOFLAGS: '-mod=mod -insecure' } }, [GOFLAGS_INSECURE]]
@@ -88,27 +105,34 @@ describe('findings about credentials', () => {
     // (absolute-URI requests), the relay by a tunnel or the same way.
     const basic = `Basic ${SECRETS[1]}`
     expect(egress.allowed('mirror.test').some((e) => e.method === 'GET')).toBe(true)
-    const probes = mirror.log.filter((e) => e.headers['user-agent'] === 'go-tidy-guard-preflight' && e.path.endsWith('.info'))
+    const probes = mirror.log.filter(
+      (e) => e.headers['user-agent'] === 'go-tidy-guard-preflight' && e.path.endsWith('.info')
+    )
     expect(probes.length).toBeGreaterThan(0)
     expect(probes.every((e) => e.headers.authorization === basic && e.status === 200)).toBe(true)
-    expect(mirror.log.filter((e) => e.path.endsWith('.zip') && e.status === 200 && e.headers.authorization === basic)).toHaveLength(2)
+    expect(
+      mirror.log.filter((e) => e.path.endsWith('.zip') && e.status === 200 && e.headers.authorization === basic)
+    ).toHaveLength(2)
     expect(exposures(r, SECRETS)).toEqual([])
   })
 
   test.each([
     ['GOPRIVATE empty: paths would leak', {}, [SUMDB_OFF, LEAK]],
     ['GOPRIVATE covering the private paths: no finding', { env: CLEAN }, []]
-  ] as Array<[string, StepOptions, string[]]>)('a private proxy followed by a public one, %s', async (_name, o, want) => {
-    const priv = await fixtureProxy({ auth: { user: USER, pass: PASS } })
-    const publicUrl = 'https://proxy.public.invalid'
-    const r = await check({ ...o, inputs: { goproxy: `${priv.authUrl},${publicUrl}` } })
-    expect(findings(r)).toEqual(want)
-    if (want.includes(LEAK)) {
-      const warning = r.annotations.find((a) => a.title === LEAK)!
-      expect(warning.message).toContain(publicUrl)
-      expect(warning.message).toContain(`http://***@127.0.0.1:${priv.port}`)
+  ] as Array<[string, StepOptions, string[]]>)(
+    'a private proxy followed by a public one, %s',
+    async (_name, o, want) => {
+      const priv = await fixtureProxy({ auth: { user: USER, pass: PASS } })
+      const publicUrl = 'https://proxy.public.invalid'
+      const r = await check({ ...o, inputs: { goproxy: `${priv.authUrl},${publicUrl}` } })
+      expect(findings(r)).toEqual(want)
+      if (want.includes(LEAK)) {
+        const warning = r.annotations.find((a) => a.title === LEAK)!
+        expect(warning.message).toContain(publicUrl)
+        expect(warning.message).toContain(`http://***@127.0.0.1:${priv.port}`)
+      }
+      expect(relayRequests(r, `http://***@127.0.0.1:${priv.port}`)).toBeGreaterThan(0)
+      expect(exposures(r, SECRETS)).toEqual([])
     }
-    expect(relayRequests(r, `http://***@127.0.0.1:${priv.port}`)).toBeGreaterThan(0)
-    expect(exposures(r, SECRETS)).toEqual([])
-  })
+  )
 })

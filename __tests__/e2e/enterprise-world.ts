@@ -53,7 +53,13 @@ export async function runStep(ws: string, o: StepOptions = {}): Promise<Step> {
   // The env's own GOPROXY must never be what go uses: the inputs set it. A refused port makes a mistake loud.
   const e = makeGoEnv('http://127.0.0.1:9/unused', o.env ?? {})
   onClose({ close: () => e.cleanup() })
-  return runAction({ ...o, workspace: ws, env: e.env, inputs: { cache: 'false', 'preflight-timeout': '3', ...o.inputs }, timeoutMs: o.timeoutMs ?? 90_000 })
+  return runAction({
+    ...o,
+    workspace: ws,
+    env: e.env,
+    inputs: { cache: 'false', 'preflight-timeout': '3', ...o.inputs },
+    timeoutMs: o.timeoutMs ?? 90_000
+  })
 }
 
 /** Throws with the step's log when it did not pass (a readable failure instead of `expected 0, got 1`). */
@@ -119,7 +125,10 @@ export function relayRequests(r: ActionRun, upstream: string): number | undefine
  */
 export function exposures(r: ActionRun, secrets: string[]): string[] {
   const places: Record<string, string> = {
-    stdout: r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'),
+    stdout: r.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n'),
     stderr: r.stderr,
     summary: r.summary,
     outputs: JSON.stringify(r.outputs),

@@ -13,7 +13,12 @@ afterAll(closeAll)
 
 test('HTTPS_PROXY=user:password@host:port (go reads it as http://): masked and never shown', async () => {
   const PASS = 'Egress+Pw4==' // no `/`: go refuses a scheme-less proxy with one
-  const r = await runNet(workspaceFrom(template), (await proxy()).url, {}, { HTTPS_PROXY: `ci:${PASS}@egress.invalid:3128` })
+  const r = await runNet(
+    workspaceFrom(template),
+    (await proxy()).url,
+    {},
+    { HTTPS_PROXY: `ci:${PASS}@egress.invalid:3128` }
+  )
   expect(r.exitCode).toBe(0) // loopback upstreams never go through the egress proxy
   expect(r.summary).toContain('**Egress proxy** `***@egress.invalid:3128`')
   expect(r.masks).toContain(PASS)

@@ -23,7 +23,6 @@ afterAll(closeAll)
 
 /** The step failed on its own terms, showed the hostile text, and the runner executed none of it. */
 function expectNothingInjected(r: NetRun, shown: string): void {
-
   expect(r.exitCode).toBe(1)
   expect(r.stdout).toContain(shown)
   expect(r.annotations.filter((a) => a.title === FAKE || a.message === 'injected')).toEqual([])
@@ -36,7 +35,7 @@ function expectNothingInjected(r: NetRun, shown: string): void {
 }
 
 describe.each(['true', 'false'])('relay: %s', (relay) => {
-  test("an import path in a pull request: go echoes it on a tab-indented line", async () => {
+  test('an import path in a pull request: go echoes it on a tab-indented line', async () => {
     const ws = workspaceFrom(template)
     const path = COMMANDS[0]
     writeFileSync(join(ws, 'main.go'), `package main\n\nimport _ ${JSON.stringify(path)}\n\nfunc main() {}\n`)
@@ -44,7 +43,7 @@ describe.each(['true', 'false'])('relay: %s', (relay) => {
     expectNothingInjected(r, `\t${path}`)
   })
 
-  test("a proxy refusing a module with commands in its text body", async () => {
+  test('a proxy refusing a module with commands in its text body', async () => {
     const mirror = await proxy({ filter: { allow: ['example.com/greeting'], body: COMMANDS.join('\n') + '\n' } })
     const r = await runNet(workspaceFrom(template), mirror.url, { relay })
     expect(mirror.log.some((e) => e.status === 403)).toBe(true)

@@ -34,7 +34,13 @@ afterAll(closeAll)
 const netrcFiles = (r: ActionRun): string[] => readdirSync(r.runnerTemp).filter((f) => f.endsWith('.netrc'))
 
 function post(r: ActionRun, env: Record<string, string> = {}): Promise<ActionRun> {
-  return runStep(r.workspace, { entry: 'post', state: r.state, runnerTemp: r.runnerTemp, env: { ...r.env, ...env }, actionDir: ACTION_DIR })
+  return runStep(r.workspace, {
+    entry: 'post',
+    state: r.state,
+    runnerTemp: r.runnerTemp,
+    env: { ...r.env, ...env },
+    actionDir: ACTION_DIR
+  })
 }
 
 describe('the netrc file after a step that did not pass', () => {
@@ -56,7 +62,11 @@ describe('the netrc file after a step that did not pass', () => {
   test('drifted (export-env true): later steps keep NETRC until post, which deletes it and saves no module cache', async () => {
     const ws = workspaceFrom(template)
     rmSync(join(ws, 'go.sum'))
-    const r = await runStep(ws, { inputs: { netrc: NETRC, goproxy, cache: 'true' }, env: svc.env(), actionDir: ACTION_DIR })
+    const r = await runStep(ws, {
+      inputs: { netrc: NETRC, goproxy, cache: 'true' },
+      env: svc.env(),
+      actionDir: ACTION_DIR
+    })
     expect(r.exitCode).toBe(1)
     expect(r.outputs.drift).toBe('true')
     const file = r.state['netrc-file']
@@ -70,7 +80,11 @@ describe('the netrc file after a step that did not pass', () => {
   })
 
   test('a passing main with export-env true still saves the cache in post', async () => {
-    const r = await runStep(workspaceFrom(template), { inputs: { netrc: NETRC, goproxy, cache: 'true' }, env: svc.env(), actionDir: ACTION_DIR })
+    const r = await runStep(workspaceFrom(template), {
+      inputs: { netrc: NETRC, goproxy, cache: 'true' },
+      env: svc.env(),
+      actionDir: ACTION_DIR
+    })
     expect(r.exitCode).toBe(0)
     const p = await post(r, svc.env())
     expect(p.summary).toMatch(/saved: \*\*yes\*\*/)
@@ -101,30 +115,33 @@ describe('a job cancelled during main', () => {
     ['SIGTERM', 'false'],
     ['SIGINT', 'false'],
     ['SIGTERM', 'true']
-  ])('%s while go waits on a silent proxy (export-env %s): the netrc file goes with the step', async (signal, exportEnv) => {
-    const pidFile = join(makeTempDir('gtg-pid-'), 'pid')
-    const runnerTemp = makeTempDir('gtg-runner-temp-')
-    const connections = hole.connections()
-    const step = runAction({
-      actionDir: wrapperDir,
-      workspace: workspaceFrom(template),
-      runnerTemp,
-      env: { ...makeGoEnv('http://127.0.0.1:9/unused').env, GTG_TEST_PID_FILE: pidFile },
-      inputs: { netrc: NETRC, goproxy: hole.url, cache: 'false', 'export-env': exportEnv, 'preflight-timeout': '30' },
-      timeoutMs: 60_000
-    })
-    // The netrc file exists before anything touches the network: once the proxy is contacted, cancel.
-    const deadline = Date.now() + 30_000
-    while (hole.connections() === connections && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
-    expect(hole.connections()).toBeGreaterThan(connections)
-    const pid = Number(readFileSync(pidFile, 'utf8'))
-    expect(readdirSync(runnerTemp).filter((f) => f.endsWith('.netrc'))).toHaveLength(1)
-    process.kill(pid, signal)
-    const r = await step
-    expect(r.timedOut).toBe(false)
-    expect(r.failed).toBe(true)
-    expect(r.state['netrc-file']).toBeTruthy()
-    if (exportEnv === 'false' || r.env.NETRC === undefined) expect(netrcFiles(r)).toEqual([])
-    expect(netrcFiles(await post(r))).toEqual([])
-  })
+  ])(
+    '%s while go waits on a silent proxy (export-env %s): the netrc file goes with the step',
+    async (signal, exportEnv) => {
+      const pidFile = join(makeTempDir('gtg-pid-'), 'pid')
+      const runnerTemp = makeTempDir('gtg-runner-temp-')
+      const connections = hole.connections()
+      const step = runAction({
+        actionDir: wrapperDir,
+        workspace: workspaceFrom(template),
+        runnerTemp,
+        env: { ...makeGoEnv('http://127.0.0.1:9/unused').env, GTG_TEST_PID_FILE: pidFile },
+        inputs: { netrc: NETRC, goproxy: hole.url, cache: 'false', 'export-env': exportEnv, 'preflight-timeout': '30' },
+        timeoutMs: 60_000
+      })
+      // The netrc file exists before anything touches the network: once the proxy is contacted, cancel.
+      const deadline = Date.now() + 30_000
+      while (hole.connections() === connections && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+      expect(hole.connections()).toBeGreaterThan(connections)
+      const pid = Number(readFileSync(pidFile, 'utf8'))
+      expect(readdirSync(runnerTemp).filter((f) => f.endsWith('.netrc'))).toHaveLength(1)
+      process.kill(pid, signal)
+      const r = await step
+      expect(r.timedOut).toBe(false)
+      expect(r.failed).toBe(true)
+      expect(r.state['netrc-file']).toBeTruthy()
+      if (exportEnv === 'false' || r.env.NETRC === undefined) expect(netrcFiles(r)).toEqual([])
+      expect(netrcFiles(await post(r))).toEqual([])
+    }
+  )
 })

@@ -3,7 +3,17 @@
 // out the relay's 30 s first-byte timeout, nor retry the whole run), and the failure must name each upstream.
 import { afterAll, beforeAll, expect, test } from '@jest/globals'
 import { startBlackhole } from '../helpers/fixture-proxy.js'
-import { closeAll, errors, makeTidyTemplate, onClose, preflightLine, proxy, runNet, tidyAttempts, workspaceFrom } from './network-world.js'
+import {
+  closeAll,
+  errors,
+  makeTidyTemplate,
+  onClose,
+  preflightLine,
+  proxy,
+  runNet,
+  tidyAttempts,
+  workspaceFrom
+} from './network-world.js'
 
 const PREFLIGHT_TIMEOUT_MS = 2_000
 // Node and go start-up and the two-core machine's noise, nothing the action spends waiting.

@@ -5,8 +5,25 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals'
 import { startBlackhole } from '../helpers/fixture-proxy.js'
 import { issueCert, makeTestCA } from '../helpers/tls.js'
 import {
-  cachedZipIntact, closeAll, notPreflight, errors, exportedList, greeting, lib, makeTidyTemplate, onClose, preflightLine, proxy,
-  relayRow, relayRows, runNet, served, tidyAttempts, verdict, workspaceFrom, type NetRun
+  cachedZipIntact,
+  closeAll,
+  notPreflight,
+  errors,
+  exportedList,
+  greeting,
+  lib,
+  makeTidyTemplate,
+  onClose,
+  preflightLine,
+  proxy,
+  relayRow,
+  relayRows,
+  runNet,
+  served,
+  tidyAttempts,
+  verdict,
+  workspaceFrom,
+  type NetRun
 } from './network-world.js'
 
 let template: string

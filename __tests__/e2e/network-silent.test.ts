@@ -7,7 +7,17 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startBlackhole } from '../helpers/fixture-proxy.js'
 import { makeWorkspace } from '../helpers/runner.js'
-import { closeAll, errors, makeTidyTemplate, onClose, preflightOf, proxy, runNet, verdict, workspaceFrom } from './network-world.js'
+import {
+  closeAll,
+  errors,
+  makeTidyTemplate,
+  onClose,
+  preflightOf,
+  proxy,
+  runNet,
+  verdict,
+  workspaceFrom
+} from './network-world.js'
 
 let template: string
 beforeAll(async () => {
@@ -21,7 +31,10 @@ const warnings = (r: { annotations: Array<{ level: string; message: string; titl
 test('relay: false with a silent first proxy: go gets only the proxy that answers, and the step passes', async () => {
   const hole = onClose(await startBlackhole())
   const good = await proxy()
-  const r = await runNet(workspaceFrom(template), `${hole.url},${good.url}`, { relay: 'false', 'preflight-timeout': '2' })
+  const r = await runNet(workspaceFrom(template), `${hole.url},${good.url}`, {
+    relay: 'false',
+    'preflight-timeout': '2'
+  })
   if (r.exitCode !== 0) throw new Error(`the action failed:\n${r.stdout}`)
   expect(r.outputs.drift).toBe('false')
   expect(verdict(r, hole.url).verdict).toBe('timeout')
@@ -32,7 +45,11 @@ test('relay: false with a silent first proxy: go gets only the proxy that answer
 
 test('relay: false, no preflight, a proxy that stalls mid-zip: the watchdog stops go and names the URL', async () => {
   const stalling = await proxy({ faults: [{ kind: 'stall', match: '.zip' }] })
-  const r = await runNet(workspaceFrom(template), stalling.url, { relay: 'false', preflight: 'false', 'stall-timeout': '2' })
+  const r = await runNet(workspaceFrom(template), stalling.url, {
+    relay: 'false',
+    preflight: 'false',
+    'stall-timeout': '2'
+  })
   expect(r.exitCode).not.toBe(0)
   expect(r.ms).toBeLessThan(2_000 + 10_000)
   const [error] = errors(r)
@@ -47,10 +64,16 @@ test('relay: false, no preflight, a proxy that stalls mid-zip: the watchdog stop
 
 test('relay: false, a silent proxy alone, no preflight: the watchdog ends the step', async () => {
   const hole = onClose(await startBlackhole())
-  const r = await runNet(workspaceFrom(template), hole.url, { relay: 'false', preflight: 'false', 'stall-timeout': '1.5' })
+  const r = await runNet(workspaceFrom(template), hole.url, {
+    relay: 'false',
+    preflight: 'false',
+    'stall-timeout': '1.5'
+  })
   expect(r.exitCode).not.toBe(0)
   expect(r.ms).toBeLessThan(1_500 + 10_000)
-  expect(errors(r)[0].message).toMatch(/go made no progress for [12] s waiting for http:\/\/127\.0\.0\.1:\d+\/example\.com\//)
+  expect(errors(r)[0].message).toMatch(
+    /go made no progress for [12] s waiting for http:\/\/127\.0\.0\.1:\d+\/example\.com\//
+  )
 })
 
 test('a dead first proxy and an allow-list mirror: the relay serves as soon as the mirror answers, no warning about it', async () => {

@@ -8,7 +8,18 @@ import { join } from 'node:path'
 import { goSumLines, wrongHash } from '../helpers/modzip.js'
 import { startSumdb, type Sumdb } from '../helpers/sumdb.js'
 import {
-  closeAll, errors, greeting, lib, makeTidyTemplate, onClose, preflightOf, proxy, relayRow, runNet, tidyAttempts, workspaceFrom
+  closeAll,
+  errors,
+  greeting,
+  lib,
+  makeTidyTemplate,
+  onClose,
+  preflightOf,
+  proxy,
+  relayRow,
+  runNet,
+  tidyAttempts,
+  workspaceFrom
 } from './network-world.js'
 
 const NAME = 'sum.example.invalid'
@@ -57,7 +68,16 @@ test('a checksum database that disagrees with the proxy fails as a security erro
   const modules = await proxy()
   const spare = await proxy()
   // The database vouches for another zip of greeting than the one the proxies serve.
-  const lying = onClose(await startSumdb(NAME, TRUE_LINES.map((l) => (l.startsWith(`${greeting.path} ${greeting.version} h1:`) ? `${greeting.path} ${greeting.version} ${wrongHash()}` : l))))
+  const lying = onClose(
+    await startSumdb(
+      NAME,
+      TRUE_LINES.map((l) =>
+        l.startsWith(`${greeting.path} ${greeting.version} h1:`)
+          ? `${greeting.path} ${greeting.version} ${wrongHash()}`
+          : l
+      )
+    )
+  )
   const ws = withoutGoSum()
   const r = await runNet(ws, `${modules.url},${lying.url},${spare.url}`, {}, sumdbEnv(lying))
   expect(r.exitCode).toBe(1)
@@ -77,7 +97,9 @@ test('a checksum database answer whose signature does not verify fails as a secu
   expect(r.exitCode).toBe(1)
   const e = errors(r).find((a) => a.title?.includes('go mod tidy failed'))
   expect(e?.title).toContain('(security)')
-  expect(e?.message).toMatch(/^example\.com\/(greeting|lib): .*verifying module: .*invalid signature for key sum\.example\.invalid\+/)
+  expect(e?.message).toMatch(
+    /^example\.com\/(greeting|lib): .*verifying module: .*invalid signature for key sum\.example\.invalid\+/
+  )
   expect(r.summary).toContain('does not verify with the key in GOSUMDB')
   expect(tidyAttempts(r)).toBe(1)
 })

@@ -8,8 +8,21 @@ import { startEgressProxy } from '../helpers/egress-proxy.js'
 import { wrongHash } from '../helpers/modzip.js'
 import { issueCert, makeTestCA } from '../helpers/tls.js'
 import {
-  cachedZipIntact, closeAll, errors, exportedList, greeting, makeTidyTemplate, onClose, proxy, relayRow, runNet, served,
-  tidyAttempts, verdict, visibleText, workspaceFrom
+  cachedZipIntact,
+  closeAll,
+  errors,
+  exportedList,
+  greeting,
+  makeTidyTemplate,
+  onClose,
+  proxy,
+  relayRow,
+  runNet,
+  served,
+  tidyAttempts,
+  verdict,
+  visibleText,
+  workspaceFrom
 } from './network-world.js'
 
 let template: string
@@ -69,7 +82,12 @@ test('HTTPS_PROXY carries preflight and relay traffic to the upstream, never the
   const egress = onClose(await startEgressProxy({ hosts: { 'mirror.test': mirror.port } }))
   expect(mirror.url).toBe(`https://mirror.test:${mirror.port}`)
   // mirror.test resolves nowhere but in the egress proxy; its CA is trusted the way go and the runner trust one.
-  const r = await runNet(workspaceFrom(template), mirror.url, {}, { HTTPS_PROXY: egress.url, SSL_CERT_FILE: ca.certFile })
+  const r = await runNet(
+    workspaceFrom(template),
+    mirror.url,
+    {},
+    { HTTPS_PROXY: egress.url, SSL_CERT_FILE: ca.certFile }
+  )
   if (r.exitCode !== 0) throw new Error(`the action failed:\n${r.stdout}\n${r.stderr}`)
   expect(cachedZipIntact(r.gomodcache, greeting)).toBe(true)
   const v = verdict(r, mirror.url) as ReturnType<typeof verdict> & { via?: string }

@@ -4,7 +4,13 @@
 import { copyFileSync, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ProbeResult } from '../../src/types.js'
-import { startFixtureProxy, type Fault, type FixtureProxy, type FixtureProxyOptions, type LogEntry } from '../helpers/fixture-proxy.js'
+import {
+  startFixtureProxy,
+  type Fault,
+  type FixtureProxy,
+  type FixtureProxyOptions,
+  type LogEntry
+} from '../helpers/fixture-proxy.js'
 import { buildModuleZip, goSumLines, incompressibleBytes, type FixtureModule } from '../helpers/modzip.js'
 import { makeGoEnv, makeTempDir, runGo, writeModule, type GoEnv } from '../helpers/gotest-env.js'
 import { makeWorkspace, runAction, type ActionRun } from '../helpers/runner.js'
@@ -23,7 +29,9 @@ const APP_FILES = ['go.mod', 'go.sum', 'main.go'] as const
 export { closeAll, onClose }
 
 /** A fixture proxy serving MODULES, closed by closeAll. */
-export async function proxy(opts: Omit<FixtureProxyOptions, 'modules'> & { faults?: Fault[] } = {}): Promise<FixtureProxy> {
+export async function proxy(
+  opts: Omit<FixtureProxyOptions, 'modules'> & { faults?: Fault[] } = {}
+): Promise<FixtureProxy> {
   return onClose(await startFixtureProxy({ modules: MODULES, ...opts }))
 }
 
@@ -113,7 +121,15 @@ export function relayRows(summary: string): Map<string, RelayRow> {
   for (const line of section.split('\n').slice(1)) {
     if (line.startsWith('###')) break
     const m = /^\| `([^`]+)` \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| [^|]+ \| ([^|]+) \|$/.exec(line)
-    if (m) rows.set(m[1], { requests: +m[2], bytes: +m[3], retries: +m[4], hedges: +m[5], failures: +m[6], state: m[7].trim() })
+    if (m)
+      rows.set(m[1], {
+        requests: +m[2],
+        bytes: +m[3],
+        retries: +m[4],
+        hedges: +m[5],
+        failures: +m[6],
+        state: m[7].trim()
+      })
   }
   return rows
 }
@@ -136,7 +152,8 @@ export const notPreflight = (e: LogEntry): boolean => e.headers['user-agent'] !=
 
 /** Requests for module files (not preflight's probe) that `p` answered in full with 200/206. */
 export function served(p: FixtureProxy, suffix: '.zip' | '.mod' | '.info' | '' = ''): number {
-  return p.log.filter((e) => e.path.startsWith('/example.com/') && notPreflight(e))
+  return p.log
+    .filter((e) => e.path.startsWith('/example.com/') && notPreflight(e))
     .filter((e) => e.path.endsWith(suffix) && (e.status === 200 || e.status === 206) && !e.fault).length
 }
 
@@ -164,6 +181,9 @@ export const errors = (r: ActionRun) => r.annotations.filter((a) => a.level === 
 
 /** Every text the runner shows or hands on, minus the `::add-mask::` registrations themselves. */
 export function visibleText(r: ActionRun): string {
-  const stdout = r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')
+  const stdout = r.stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n')
   return [stdout, r.stderr, r.summary, JSON.stringify(r.outputs), JSON.stringify(r.annotations)].join('\n')
 }

@@ -19,7 +19,10 @@ afterAll(async () => {
 function outsideModule(): string {
   const dir = makeTempDir('gtg-outside-')
   writeModule(dir, { path: 'example.com/secret', requires: { 'example.com/greeting': 'v1.0.0' } })
-  writeFileSync(join(dir, 'go.mod'), 'module example.com/secret\n\ngo 1.21\n\nrequire example.com/greeting v1.0.0 // OUTSIDE-MARKER\n')
+  writeFileSync(
+    join(dir, 'go.mod'),
+    'module example.com/secret\n\ngo 1.21\n\nrequire example.com/greeting v1.0.0 // OUTSIDE-MARKER\n'
+  )
   return dir
 }
 
@@ -37,7 +40,10 @@ const firstError = (r: ActionRun): string => r.annotations.find((a) => a.level =
 test.each([
   ['an absolute directory elsewhere', () => outsideModule()],
   ['a relative path up and out', () => '../../..'],
-  ['a committed symlink to a directory outside', (ws: string) => (symlinkSync(outsideModule(), join(ws, 'link')), 'link')]
+  [
+    'a committed symlink to a directory outside',
+    (ws: string) => (symlinkSync(outsideModule(), join(ws, 'link')), 'link')
+  ]
 ])('working-directory: %s is refused', async (_name, value) => {
   const ws = makeWorkspace()
   const r = await step(ws, { 'working-directory': value(ws) })
@@ -48,7 +54,9 @@ test('modules: a committed symlink to a module outside is refused, naming the in
   const ws = makeWorkspace()
   symlinkSync(outsideModule(), join(ws, 'vendored'))
   const r = await step(ws, { modules: 'vendored' })
-  expect(firstError(r)).toContain('modules: the module in "vendored" cannot be checked: the directory leads outside the workspace')
+  expect(firstError(r)).toContain(
+    'modules: the module in "vendored" cannot be checked: the directory leads outside the workspace'
+  )
 })
 
 test('a go.mod that is a symlink to a file outside is neither printed (check) nor written through (fix)', async () => {
@@ -59,7 +67,9 @@ test('a go.mod that is a symlink to a file outside is neither printed (check) no
   writeFileSync(join(ws, 'app', 'main.go'), 'package main\n\nfunc main() {}\n')
   for (const mode of ['check', 'fix']) {
     const r = await step(ws, { mode })
-    expect(firstError(r)).toContain('the module in "app" cannot be checked: go.mod is a symlink to a file outside the workspace')
+    expect(firstError(r)).toContain(
+      'the module in "app" cannot be checked: go.mod is a symlink to a file outside the workspace'
+    )
   }
   expect(readFileSync(join(outside, 'go.mod'), 'utf8')).toContain('OUTSIDE-MARKER')
 })

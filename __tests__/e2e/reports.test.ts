@@ -21,9 +21,18 @@ test('12 drifted modules: 10 error annotations with the failure line, one per mo
   const ws = makeWorkspace()
   const rels = Array.from({ length: 12 }, (_, i) => `mod${String(i).padStart(2, '0')}`)
   for (const rel of rels) {
-    writeModule(join(ws, rel), { path: `example.com/${rel}`, requires: { [unused.path]: unused.version }, gosum: goSumLines(unused).join('\n') + '\n' })
+    writeModule(join(ws, rel), {
+      path: `example.com/${rel}`,
+      requires: { [unused.path]: unused.version },
+      gosum: goSumLines(unused).join('\n') + '\n'
+    })
   }
-  const r = await runAction({ workspace: ws, inputs: { cache: 'false', concurrency: '2' }, env: makeGoEnv(proxy.url, { GOFLAGS: undefined }).env, actionDir: process.env.GTG_ACTION_DIR })
+  const r = await runAction({
+    workspace: ws,
+    inputs: { cache: 'false', concurrency: '2' },
+    env: makeGoEnv(proxy.url, { GOFLAGS: undefined }).env,
+    actionDir: process.env.GTG_ACTION_DIR
+  })
   expect(r.exitCode).toBe(1)
   const errors = r.annotations.filter((a) => a.level === 'error')
   expect(errors).toHaveLength(10)

@@ -35,7 +35,12 @@ describe('go toolchain', () => {
     const ws = makeWorkspace()
     writeModule(ws, { path: 'example.com/app' })
     const env = { ...makeGoEnv(proxy.url).env, PATH: PATH_WITHOUT_GO }
-    const r = await runAction({ workspace: ws, env, toolCache: toolCacheWith(['1.20.1', '1.26.8']), inputs: { cache: 'false' } })
+    const r = await runAction({
+      workspace: ws,
+      env,
+      toolCache: toolCacheWith(['1.20.1', '1.26.8']),
+      inputs: { cache: 'false' }
+    })
     expect(r.stderr).toBe('')
     expect(r.exitCode).toBe(0)
     expect(r.outputs.drift).toBe('false')
@@ -43,14 +48,20 @@ describe('go toolchain', () => {
   })
 
   test('a dependency needs a newer Go than go.mod says: the hint names that version, not go-version-file', async () => {
-    proxy.addModules([{ path: 'example.com/NewDep', version: 'v1.0.0', gomod: 'module example.com/NewDep\n\ngo 1.99\n' }])
+    proxy.addModules([
+      { path: 'example.com/NewDep', version: 'v1.0.0', gomod: 'module example.com/NewDep\n\ngo 1.99\n' }
+    ])
     const ws = makeWorkspace()
-    writeModule(ws, { path: 'example.com/app', requires: { 'example.com/NewDep': 'v1.0.0' }, imports: ['example.com/NewDep'] })
+    writeModule(ws, {
+      path: 'example.com/app',
+      requires: { 'example.com/NewDep': 'v1.0.0' },
+      imports: ['example.com/NewDep']
+    })
     const r = await runAction({ workspace: ws, env: makeGoEnv(proxy.url).env, inputs: { cache: 'false' } })
     expect(r.exitCode).toBe(1)
     const [e] = r.annotations.filter((a) => a.level === 'error')
     expect(e.title).toContain('(toolchain)')
-    expect(e.message).toContain("A dependency needs Go 1.99 or newer, but go.mod says `go 1.21`")
+    expect(e.message).toContain('A dependency needs Go 1.99 or newer, but go.mod says `go 1.21`')
     expect(e.message).toContain("`go-version: '1.99'`")
   })
 

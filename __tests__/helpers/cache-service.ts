@@ -9,22 +9,24 @@ import type { AddressInfo, Socket } from 'node:net'
 
 const SERVICE = 'github.actions.results.api.v1.CacheService'
 
-export type CacheTarget = 'GetCacheEntryDownloadURL' | 'CreateCacheEntry' | 'FinalizeCacheEntryUpload' | 'BlobPut' | 'BlobGet'
+export type CacheTarget =
+  'GetCacheEntryDownloadURL' | 'CreateCacheEntry' | 'FinalizeCacheEntryUpload' | 'BlobPut' | 'BlobGet'
 
-export type CacheFault = { target: CacheTarget; /** Then heal; omitted: forever. */ times?: number } & (
+export type CacheFault = { target: CacheTarget; /** Then heal; omitted: forever. */ times?: number } &
   /** Answer with this status (Twirp methods get a Twirp JSON error body unless `body` is given). */
-  | { kind: 'status'; status: number; body?: string }
-  /** Twirp methods only: HTTP 200 with `{ ok: false, message }` (e.g. a finalize the service refuses). */
-  | { kind: 'not-ok'; message?: string }
-  /** Read the request, never answer, never close. */
-  | { kind: 'hang' }
-  /** Destroy the connection without an answer. */
-  | { kind: 'reset' }
-  /** BlobGet only: the stored archive with its second half zeroed (complete length, broken content). */
-  | { kind: 'corrupt' }
-  /** GET answers: the headers and the first half of the body, then nothing until `releaseStalled()`. */
-  | { kind: 'stall-body' }
-)
+  (
+    | { kind: 'status'; status: number; body?: string }
+    /** Twirp methods only: HTTP 200 with `{ ok: false, message }` (e.g. a finalize the service refuses). */
+    | { kind: 'not-ok'; message?: string }
+    /** Read the request, never answer, never close. */
+    | { kind: 'hang' }
+    /** Destroy the connection without an answer. */
+    | { kind: 'reset' }
+    /** BlobGet only: the stored archive with its second half zeroed (complete length, broken content). */
+    | { kind: 'corrupt' }
+    /** GET answers: the headers and the first half of the body, then nothing until `releaseStalled()`. */
+    | { kind: 'stall-body' }
+  )
 
 export interface CacheLogEntry {
   target: CacheTarget | 'unknown'
@@ -131,7 +133,13 @@ class Emulator implements CacheService {
   }
 
   entries(): CacheEntryInfo[] {
-    return this.store.map((e) => ({ id: e.id, key: e.key, version: e.version, finalized: e.finalized, size: e.data?.length ?? 0 }))
+    return this.store.map((e) => ({
+      id: e.id,
+      key: e.key,
+      version: e.version,
+      finalized: e.finalized,
+      size: e.data?.length ?? 0
+    }))
   }
 
   blob(key: string): Buffer | undefined {
@@ -163,7 +171,14 @@ class Emulator implements CacheService {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url)
-    const entry: CacheLogEntry = { target: 'unknown', method: req.method ?? '', path: url.pathname, status: 0, received: 0, sent: 0 }
+    const entry: CacheLogEntry = {
+      target: 'unknown',
+      method: req.method ?? '',
+      path: url.pathname,
+      status: 0,
+      received: 0,
+      sent: 0
+    }
     this.log.push(entry)
     const body = await readBody(req)
     entry.received = body.length
@@ -189,10 +204,26 @@ class Emulator implements CacheService {
     if (twirpMatch) return this.twirpRequest(twirpMatch[1], req, body, entry, fault, send)
     if (!blobMatch) return send(404, 'not found')
     if (fault?.kind === 'status') return send(fault.status, fault.body ?? azureError('InternalError', 'injected'), xml)
-    blobRequest(this.store, Number(blobMatch[1]), req.method ?? '', url, req.headers, body, send, fault?.kind === 'corrupt')
+    blobRequest(
+      this.store,
+      Number(blobMatch[1]),
+      req.method ?? '',
+      url,
+      req.headers,
+      body,
+      send,
+      fault?.kind === 'corrupt'
+    )
   }
 
-  private twirpRequest(method: string, req: IncomingMessage, body: Buffer, entry: CacheLogEntry, fault: CacheFault | undefined, send: Send): void {
+  private twirpRequest(
+    method: string,
+    req: IncomingMessage,
+    body: Buffer,
+    entry: CacheLogEntry,
+    fault: CacheFault | undefined,
+    send: Send
+  ): void {
     let parsed: Record<string, unknown>
     try {
       parsed = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>
@@ -204,9 +235,14 @@ class Emulator implements CacheService {
       return send(401, JSON.stringify({ code: 'unauthenticated', msg: 'bad runtime token' }), json)
     }
     if (fault?.kind === 'status') {
-      return send(fault.status, fault.body ?? JSON.stringify({ code: 'internal', msg: `injected ${fault.status}` }), json)
+      return send(
+        fault.status,
+        fault.body ?? JSON.stringify({ code: 'internal', msg: `injected ${fault.status}` }),
+        json
+      )
     }
-    if (fault?.kind === 'not-ok') return send(200, JSON.stringify({ ok: false, message: fault.message ?? 'injected refusal' }), json)
+    if (fault?.kind === 'not-ok')
+      return send(200, JSON.stringify({ ok: false, message: fault.message ?? 'injected refusal' }), json)
     const out = this.twirp(method, parsed)
     send(out.status, JSON.stringify(out.body), json)
   }
@@ -221,9 +257,20 @@ class Emulator implements CacheService {
     }
     if (method === 'CreateCacheEntry') {
       if (this.store.some((e) => e.key === key && e.version === version)) {
-        return { status: 409, body: { code: 'already_exists', msg: 'cache entry with the same key, version, and scope already exists' } }
+        return {
+          status: 409,
+          body: { code: 'already_exists', msg: 'cache entry with the same key, version, and scope already exists' }
+        }
       }
-      const e: Entry = { id: this.nextId++, key, version, finalized: false, blocks: new Map(), readSig: sig(), writeSig: sig() }
+      const e: Entry = {
+        id: this.nextId++,
+        key,
+        version,
+        finalized: false,
+        blocks: new Map(),
+        readSig: sig(),
+        writeSig: sig()
+      }
       this.store.push(e)
       return { status: 200, body: { ok: true, signed_upload_url: blobUrl(this.url, e, 'w') } }
     }
@@ -235,7 +282,10 @@ class Emulator implements CacheService {
     const e = this.store.find((x) => x.key === key && x.version === version && !x.finalized)
     if (!e) return { status: 404, body: { code: 'not_found', msg: 'no pending cache entry for this key and version' } }
     if (!e.data || String(e.data.length) !== size) {
-      return { status: 200, body: { ok: false, message: `uploaded size ${e.data?.length ?? 0} does not match ${size}` } }
+      return {
+        status: 200,
+        body: { ok: false, message: `uploaded size ${e.data?.length ?? 0} does not match ${size}` }
+      }
     }
     e.finalized = true
     return { status: 200, body: { ok: true, entry_id: String(e.id) } }
@@ -284,7 +334,11 @@ function blobRequest(
   if (!e || url.searchParams.get('sig') !== (isWrite ? e.writeSig : e.readSig)) {
     return send(403, azureError('AuthenticationFailed', 'signature mismatch'), xml)
   }
-  const common = { etag: `"0x${e.id.toString(16)}${(e.data?.length ?? 0).toString(16)}"`, 'last-modified': new Date().toUTCString(), 'x-ms-version': '2024-08-04' }
+  const common = {
+    etag: `"0x${e.id.toString(16)}${(e.data?.length ?? 0).toString(16)}"`,
+    'last-modified': new Date().toUTCString(),
+    'x-ms-version': '2024-08-04'
+  }
   if (isWrite) {
     if (e.finalized) return send(409, azureError('BlobImmutable', 'entry already finalized'), xml)
     const comp = url.searchParams.get('comp')
@@ -303,14 +357,22 @@ function blobRequest(
       return send(201, '', common)
     }
     if (comp) return send(400, azureError('UnsupportedQueryParameter', `comp=${comp}`), xml)
-    if (headers['x-ms-blob-type'] !== 'BlockBlob') return send(400, azureError('MissingRequiredHeader', 'x-ms-blob-type'), xml)
+    if (headers['x-ms-blob-type'] !== 'BlockBlob')
+      return send(400, azureError('MissingRequiredHeader', 'x-ms-blob-type'), xml)
     e.data = body
     return send(201, '', { ...common, 'x-ms-request-server-encrypted': 'true' })
   }
   if (method !== 'GET' && method !== 'HEAD') return send(405, azureError('UnsupportedHttpVerb', method), xml)
   if (!e.data) return send(404, azureError('BlobNotFound', 'no data uploaded'), xml)
-  const data = corrupt ? Buffer.concat([e.data.subarray(0, e.data.length >> 1), Buffer.alloc(e.data.length - (e.data.length >> 1))]) : e.data
-  const blobHeaders = { ...common, 'content-type': 'application/octet-stream', 'x-ms-blob-type': 'BlockBlob', 'accept-ranges': 'bytes' }
+  const data = corrupt
+    ? Buffer.concat([e.data.subarray(0, e.data.length >> 1), Buffer.alloc(e.data.length - (e.data.length >> 1))])
+    : e.data
+  const blobHeaders = {
+    ...common,
+    'content-type': 'application/octet-stream',
+    'x-ms-blob-type': 'BlockBlob',
+    'accept-ranges': 'bytes'
+  }
   const range = /^bytes=(\d+)-(\d*)$/.exec(String(headers['x-ms-range'] ?? headers.range ?? ''))
   if (!range) return send(200, data, blobHeaders)
   const start = Number(range[1])

@@ -28,7 +28,8 @@ export function beginStep(vars: Record<string, string | undefined>, state: Recor
   // core.summary remembers the first summary file it saw for the life of the process: reuse one, emptied.
   files.GITHUB_STEP_SUMMARY = summaryFile
   writeFileSync(summaryFile, '')
-  for (const k of Object.keys(process.env)) if (k.startsWith('STATE_') || k.startsWith('ACTIONS_')) delete process.env[k]
+  for (const k of Object.keys(process.env))
+    if (k.startsWith('STATE_') || k.startsWith('ACTIONS_')) delete process.env[k]
   const env: Record<string, string | undefined> = {
     RUNNER_OS: 'Linux',
     RUNNER_ARCH: 'X64',
@@ -51,7 +52,9 @@ export function beginStep(vars: Record<string, string | undefined>, state: Recor
 }
 
 /** Runs `fn` with stdout captured (still passed through when DEBUG_STEPS is set). */
-export async function captured<T>(fn: () => Promise<T>): Promise<{ value: T; stdout: string; commands: WorkflowCommands }> {
+export async function captured<T>(
+  fn: () => Promise<T>
+): Promise<{ value: T; stdout: string; commands: WorkflowCommands }> {
   let stdout = ''
   const original = process.stdout.write
   process.stdout.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {

@@ -39,8 +39,23 @@ export interface CacheWorld {
   app: GoModule
   tidy(opts?: { offline?: boolean }): Promise<void>
   freshModCache(): void
-  mainStep(v?: StepVars): Promise<{ report: CacheReport; annotations: RunnerAnnotation[]; outputs: Record<string, string>; state: Record<string, string> }>
-  postStep(state: Record<string, string>, v?: StepVars): Promise<{ report: Awaited<ReturnType<typeof runPost>>; annotations: RunnerAnnotation[]; summary: string; stdout: string }>
+  mainStep(
+    v?: StepVars
+  ): Promise<{
+    report: CacheReport
+    annotations: RunnerAnnotation[]
+    outputs: Record<string, string>
+    state: Record<string, string>
+  }>
+  postStep(
+    state: Record<string, string>,
+    v?: StepVars
+  ): Promise<{
+    report: Awaited<ReturnType<typeof runPost>>
+    annotations: RunnerAnnotation[]
+    summary: string
+    stdout: string
+  }>
   close(): Promise<void>
 }
 
@@ -80,7 +95,13 @@ export async function makeCacheWorld(modules: FixtureModule[]): Promise<CacheWor
       // As main does: the stage returns its report, reporting turns it into annotations and the cache-hit output,
       // and a step that passed records it for post.
       const run = await captured(async () => {
-        const cache = await restoreModuleCache({ mode: v.mode ?? 'true', gomodcache, goVersion: '1.26.8', modules: [app], bounds: v.bounds })
+        const cache = await restoreModuleCache({
+          mode: v.mode ?? 'true',
+          gomodcache,
+          goVersion: '1.26.8',
+          modules: [app],
+          bounds: v.bounds
+        })
         const result: RunResult = { mode: 'check', modules: [], cache }
         reportOutputs(result)
         reportAnnotations(result)

@@ -29,7 +29,11 @@ export async function runCli(args: string[], o: CliOptions): Promise<CliRun> {
   const env = Object.fromEntries(Object.entries(o.env).filter(([, v]) => v !== undefined)) as Record<string, string>
   const argv = [process.execPath, CLI_JS, ...args]
   const [bin, list] = o.tty ? ['script', ['-qfec', argv.map(quote).join(' '), '/dev/null']] : [argv[0], argv.slice(1)]
-  const r = await runProcess(bin, list, { cwd: o.cwd, env: o.tty ? { TERM: 'xterm', ...env } : env, timeoutMs: o.timeoutMs ?? 90_000 })
+  const r = await runProcess(bin, list, {
+    cwd: o.cwd,
+    env: o.tty ? { TERM: 'xterm', ...env } : env,
+    timeoutMs: o.timeoutMs ?? 90_000
+  })
   return { code: r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut }
 }
 
@@ -54,15 +58,21 @@ export function startCli(args: string[], o: CliOptions): LiveCli {
   }
   child.stdout.on('data', onData)
   child.stderr.on('data', onData)
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal }))
+  )
   const kill = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 120_000)
   void exited.then(() => clearTimeout(kill))
   return {
     output: () => out,
     waitFor: (text, timeoutMs = 30_000) =>
       new Promise((resolve, reject) => {
-        const hit = (): RegExpMatchArray | null => (typeof text === 'string' ? (out.includes(text) ? [text] : null) : out.match(text))
-        const t = setTimeout(() => reject(new Error(`timed out waiting for ${String(text)}; output so far:\n${out}`)), timeoutMs)
+        const hit = (): RegExpMatchArray | null =>
+          typeof text === 'string' ? (out.includes(text) ? [text] : null) : out.match(text)
+        const t = setTimeout(
+          () => reject(new Error(`timed out waiting for ${String(text)}; output so far:\n${out}`)),
+          timeoutMs
+        )
         const check = (): void => {
           const m = hit()
           if (!m) return

@@ -54,7 +54,9 @@ interface Ctx {
 
 export async function startEgressProxy(opts: EgressProxyOptions): Promise<EgressProxy> {
   const sockets = new Set<Socket | Duplex>()
-  const expectedAuth = opts.auth ? 'Basic ' + Buffer.from(`${opts.auth.user}:${opts.auth.pass}`).toString('base64') : undefined
+  const expectedAuth = opts.auth
+    ? 'Basic ' + Buffer.from(`${opts.auth.user}:${opts.auth.pass}`).toString('base64')
+    : undefined
   const ctx: Ctx = {
     hosts: new Map(Object.entries(opts.hosts).map(([h, p]) => [h.toLowerCase(), p])),
     log: [],
@@ -89,7 +91,9 @@ function tunnel(ctx: Ctx, req: IncomingMessage, client: Duplex, head: Buffer): v
   const target = ctx.hosts.get(host)
   ctx.log.push(entry('CONNECT', host, port, '', target !== undefined, req))
   if (!ctx.authOk(req)) {
-    return void client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="egress"\r\nContent-Length: 0\r\n\r\n')
+    return void client.end(
+      'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="egress"\r\nContent-Length: 0\r\n\r\n'
+    )
   }
   if (target === undefined) return void client.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n')
   const upstream = connect(target, '127.0.0.1', () => {
@@ -121,15 +125,25 @@ function forward(ctx: Ctx, req: IncomingMessage, res: ServerResponse): void {
   const headers = { ...req.headers }
   delete headers['proxy-authorization']
   delete headers['proxy-connection']
-  const up = httpRequest({ host: '127.0.0.1', port: target, method: req.method, path: url.pathname + url.search, headers }, (r) => {
-    res.writeHead(r.statusCode ?? 502, r.headers)
-    r.pipe(res)
-  })
+  const up = httpRequest(
+    { host: '127.0.0.1', port: target, method: req.method, path: url.pathname + url.search, headers },
+    (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers)
+      r.pipe(res)
+    }
+  )
   up.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502).end('egress proxy: upstream failed\n')))
   req.pipe(up)
 }
 
-function entry(method: string, host: string, port: number, path: string, allowed: boolean, req: IncomingMessage): TunnelLogEntry {
+function entry(
+  method: string,
+  host: string,
+  port: number,
+  path: string,
+  allowed: boolean,
+  req: IncomingMessage
+): TunnelLogEntry {
   const e: TunnelLogEntry = { method, host, port, path, allowed }
   const pa = req.headers['proxy-authorization']
   if (pa) e.proxyAuthorization = pa

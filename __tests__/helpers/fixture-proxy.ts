@@ -1,6 +1,12 @@
 // A loopback GOPROXY-protocol server over fixture modules, with a request log and injectable network faults
 // (the failure modes our users' proxies show): any status, accept-and-never-answer, reset or stall mid-body, delay.
-import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import {
+  createServer as createHttpServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse
+} from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import type { FixtureModule } from './modzip.js'
@@ -129,7 +135,9 @@ class ProxyServer {
     this.addModules(opts.modules ?? [])
     this.setFaults(opts.faults ?? [])
     const handler = (req: IncomingMessage, res: ServerResponse): void => this.handle(req, res)
-    this.server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : createHttpServer(handler)
+    this.server = opts.tls
+      ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler)
+      : createHttpServer(handler)
     // Hung requests are the point of some faults: no server-side timeouts.
     this.server.requestTimeout = 0
     this.server.headersTimeout = 0
@@ -184,7 +192,14 @@ class ProxyServer {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const raw = (req.url ?? '/').split('?')[0]
-    const entry: LogEntry = { method: req.method ?? 'GET', path: percentDecode(raw), raw, status: 0, headers: req.headers, bytes: 0 }
+    const entry: LogEntry = {
+      method: req.method ?? 'GET',
+      path: percentDecode(raw),
+      raw,
+      status: 0,
+      headers: req.headers,
+      bytes: 0
+    }
     this.log.push(entry)
     const fault = this.pickFault(entry.path)
     if (fault) entry.fault = fault.kind

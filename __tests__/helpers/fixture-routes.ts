@@ -1,14 +1,24 @@
 // The GOPROXY protocol as the fixture proxy answers it: `<mod>/@v/list`, `<mod>/@v/<ver>.info|.mod|.zip` (with
 // Range) and `<mod>/@latest` over fixture modules, at go's escaped paths (upper case as `!` + lower case).
 import {
-  buildModuleZip, compareVersions, isPseudoVersion, isReleaseVersion, moduleGoMod, unescapeModulePath, DEFAULT_MODULE_TIME,
+  buildModuleZip,
+  compareVersions,
+  isPseudoVersion,
+  isReleaseVersion,
+  moduleGoMod,
+  unescapeModulePath,
+  DEFAULT_MODULE_TIME,
   type FixtureModule
 } from './modzip.js'
 
 export type Entry = { mod: FixtureModule; zip?: Buffer }
 export type Reply = { status: number; type: string; body: Buffer; headers?: Record<string, string> }
 
-export const text = (status: number, body: string): Reply => ({ status, type: 'text/plain; charset=utf-8', body: Buffer.from(body) })
+export const text = (status: number, body: string): Reply => ({
+  status,
+  type: 'text/plain; charset=utf-8',
+  body: Buffer.from(body)
+})
 
 function latestOf(entries: Entry[]): Entry | undefined {
   const sorted = [...entries].sort((a, b) => compareVersions(a.mod.version, b.mod.version))
@@ -35,7 +45,8 @@ export function route(store: Map<string, Map<string, Entry>>, path: string, rang
   if (m[2] === '@latest') return info(latestOf([...versions.values()])!)
   const version = unescapeModulePath(m[3])
   const e = version === null ? undefined : versions.get(version)
-  if (!e) return text(404, `not found: ${modPath}@${version ?? m[3]}: invalid version: unknown revision ${version ?? m[3]}`)
+  if (!e)
+    return text(404, `not found: ${modPath}@${version ?? m[3]}: invalid version: unknown revision ${version ?? m[3]}`)
   if (m[4] === 'info') return info(e)
   if (m[4] === 'mod') return text(200, moduleGoMod(e.mod))
   e.zip ??= buildModuleZip(e.mod)

@@ -73,7 +73,9 @@ function makeBareRepo(root: string, home: string, modulePath: string, repo: stri
   const pkg = repo.replace(/[^a-z0-9]/gi, '') || 'private'
   const files: Record<string, string> = {
     'go.mod': `module ${modulePath}\n\ngo 1.21\n`,
-    ...(o.files ?? { [`${pkg}.go`]: `package ${pkg}\n\n// Name says where this package came from.\nfunc Name() string { return "${modulePath}" }\n` })
+    ...(o.files ?? {
+      [`${pkg}.go`]: `package ${pkg}\n\n// Name says where this package came from.\nfunc Name() string { return "${modulePath}" }\n`
+    })
   }
   for (const [name, data] of Object.entries(files)) {
     mkdirSync(dirname(join(work, name)), { recursive: true })
@@ -110,7 +112,13 @@ export async function startGitHost(o: GitHostOptions): Promise<GitHost> {
     const u = new URL(req.url ?? '/', `https://${hostname}`)
     // req.headers keeps only the first Authorization; headersDistinct has every one.
     const authorizations = req.headersDistinct.authorization ?? []
-    const e: GitHostLogEntry = { method: req.method ?? 'GET', path: u.pathname, query: u.search, status: 0, authorizations: authorizations.length }
+    const e: GitHostLogEntry = {
+      method: req.method ?? 'GET',
+      path: u.pathname,
+      query: u.search,
+      status: 0,
+      authorizations: authorizations.length
+    }
     if (req.headers.authorization) e.authorization = req.headers.authorization
     log.push(e)
     const reply = (status: number, headers: Record<string, string>, body: string | Buffer): void => {
@@ -118,7 +126,8 @@ export async function startGitHost(o: GitHostOptions): Promise<GitHost> {
       res.writeHead(status, headers).end(body)
     }
     // As GitHub answers a request with two (say, actions/checkout's extraheader and another).
-    if (authorizations.length > 1) return reply(400, { 'Content-Type': 'text/plain' }, 'Duplicate header: "Authorization"\n')
+    if (authorizations.length > 1)
+      return reply(400, { 'Content-Type': 'text/plain' }, 'Duplicate header: "Authorization"\n')
     if (u.searchParams.get('go-get') === '1') {
       if (u.pathname === `/${repo}` || u.pathname.startsWith(`/${repo}/`)) {
         return reply(200, { 'Content-Type': 'text/html; charset=utf-8' }, goImportPage(modulePath, repoUrl))
@@ -128,7 +137,11 @@ export async function startGitHost(o: GitHostOptions): Promise<GitHost> {
     // The auth scheme is case-insensitive (git's extraheader sends "basic").
     const given = req.headers.authorization?.replace(/^basic /i, 'basic ')
     if (expected && given !== expected) {
-      return reply(401, { 'WWW-Authenticate': 'Basic realm="git.corp"', 'Content-Type': 'text/plain' }, 'unauthorized\n')
+      return reply(
+        401,
+        { 'WWW-Authenticate': 'Basic realm="git.corp"', 'Content-Type': 'text/plain' },
+        'unauthorized\n'
+      )
     }
     runBackend(req, res, e, { root, home, user: o.auth?.user ?? '', path: u.pathname, query: u.search.slice(1) })
   }

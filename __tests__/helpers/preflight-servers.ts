@@ -33,7 +33,10 @@ async function listen(server: net.Server): Promise<number> {
 }
 
 /** An http (or, with `tls`, https) server answering every request with `handler`. */
-export async function startServer(handler: Handler | number, tlsOpts?: { cert: string; key: string }): Promise<Started> {
+export async function startServer(
+  handler: Handler | number,
+  tlsOpts?: { cert: string; key: string }
+): Promise<Started> {
   const seen: Started['seen'] = []
   const h: Handler =
     typeof handler === 'number'
@@ -78,7 +81,13 @@ export async function startEgressProxy(hosts: Record<string, string>, auth?: str
     if (!address) return void res.writeHead(502).end()
     const headers = { ...req.headers }
     delete headers['proxy-authorization']
-    const up = http.request({ host: address, port: u.port || 80, path: u.pathname + u.search, method: req.method, headers })
+    const up = http.request({
+      host: address,
+      port: u.port || 80,
+      path: u.pathname + u.search,
+      method: req.method,
+      headers
+    })
     up.on('response', (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers)
       r.pipe(res)

@@ -8,11 +8,19 @@ const pkg = (name: string, path: string): Record<string, string> => ({
 })
 
 /** Upper case in the path (`example.com/!big!corp/!lib`) and, in its prerelease, in a version (`v1.1.0-!r!c.1`). */
-export const bigCorp: FixtureModule = { path: 'example.com/BigCorp/Lib', version: 'v1.0.0', files: pkg('lib', 'example.com/BigCorp/Lib') }
+export const bigCorp: FixtureModule = {
+  path: 'example.com/BigCorp/Lib',
+  version: 'v1.0.0',
+  files: pkg('lib', 'example.com/BigCorp/Lib')
+}
 export const bigCorpRc: FixtureModule = { ...bigCorp, version: 'v1.1.0-RC.1', time: '2024-03-01T00:00:00Z' }
 
 /** A gopkg.in-like path: the major version after a dot in the last element (v0/v1 outside gopkg.in). */
-export const yamlV3: FixtureModule = { path: 'example.com/yaml.v3', version: 'v1.0.0', files: pkg('yaml', 'example.com/yaml.v3') }
+export const yamlV3: FixtureModule = {
+  path: 'example.com/yaml.v3',
+  version: 'v1.0.0',
+  files: pkg('yaml', 'example.com/yaml.v3')
+}
 
 /** A `/vN` major-version suffix under an upper-case element. */
 export const toolsV2: FixtureModule = {
@@ -36,14 +44,26 @@ export const pseudo: FixtureModule = {
   version: 'v0.0.0-20240101000000-abcdef123456',
   files: pkg('pseudo', 'example.com/pseudo')
 }
-export const taggedBase: FixtureModule = { path: 'example.com/Tagged', version: 'v1.2.3', files: pkg('tagged', 'example.com/Tagged') }
-export const taggedPseudo: FixtureModule = { ...taggedBase, version: 'v1.2.4-0.20240102030405-0123456789ab', time: '2024-01-02T03:04:05Z' }
+export const taggedBase: FixtureModule = {
+  path: 'example.com/Tagged',
+  version: 'v1.2.3',
+  files: pkg('tagged', 'example.com/Tagged')
+}
+export const taggedPseudo: FixtureModule = {
+  ...taggedBase,
+  version: 'v1.2.4-0.20240102030405-0123456789ab',
+  time: '2024-01-02T03:04:05Z'
+}
 
 /** Nothing but a go.mod (no package): only its go.mod hash ends up in go.sum of a module that needs it. */
 export const goModOnly: FixtureModule = { path: 'example.com/gomodonly', version: 'v1.0.0', files: {} }
 
 /** v1.0.1 is retracted by the latest version's go.mod; requiring it must still work. */
-export const retracted: FixtureModule = { path: 'example.com/retract', version: 'v1.0.1', files: pkg('retract', 'example.com/retract') }
+export const retracted: FixtureModule = {
+  path: 'example.com/retract',
+  version: 'v1.0.1',
+  files: pkg('retract', 'example.com/retract')
+}
 export const RETRACT_RATIONALE = 'published by mistake'
 const retractOthers: FixtureModule[] = [
   { ...retracted, version: 'v1.0.0', time: '2023-12-01T00:00:00Z' },
@@ -56,7 +76,17 @@ const retractOthers: FixtureModule[] = [
 ]
 
 /** One version of each shape: what a module under test requires. */
-export const SHAPES: FixtureModule[] = [bigCorp, bigCorpRc, yamlV3, toolsV2, legacy, pseudo, taggedPseudo, goModOnly, retracted]
+export const SHAPES: FixtureModule[] = [
+  bigCorp,
+  bigCorpRc,
+  yamlV3,
+  toolsV2,
+  legacy,
+  pseudo,
+  taggedPseudo,
+  goModOnly,
+  retracted
+]
 
 /** Every fixture version (SHAPES and the versions around them) for the fixture proxy. */
 export const REAL_SHAPES: FixtureModule[] = [...SHAPES, taggedBase, ...retractOthers]

@@ -96,8 +96,18 @@ export function sendRanged(req: IncomingMessage, res: ServerResponse, data: Buff
 }
 
 /** Headers with the full length, the first `bytes` of `data`, then silence with the connection kept open. */
-export function stallAfter(res: ServerResponse, data: Buffer, bytes: number, headers: Record<string, string> = {}): void {
-  res.writeHead(200, { 'content-type': 'application/zip', 'content-length': data.length, 'accept-ranges': 'bytes', ...headers })
+export function stallAfter(
+  res: ServerResponse,
+  data: Buffer,
+  bytes: number,
+  headers: Record<string, string> = {}
+): void {
+  res.writeHead(200, {
+    'content-type': 'application/zip',
+    'content-length': data.length,
+    'accept-ranges': 'bytes',
+    ...headers
+  })
   res.write(data.subarray(0, bytes))
 }
 

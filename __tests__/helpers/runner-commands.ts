@@ -56,8 +56,18 @@ export interface WorkflowCommands {
 }
 
 // The runner's own unescape order: %25 last, so "%250A" stays "%0A".
-const DATA_ESCAPES: Array<[string, string]> = [['%0D', '\r'], ['%0A', '\n'], ['%25', '%']]
-const PROPERTY_ESCAPES: Array<[string, string]> = [['%0D', '\r'], ['%0A', '\n'], ['%3A', ':'], ['%2C', ','], ['%25', '%']]
+const DATA_ESCAPES: Array<[string, string]> = [
+  ['%0D', '\r'],
+  ['%0A', '\n'],
+  ['%25', '%']
+]
+const PROPERTY_ESCAPES: Array<[string, string]> = [
+  ['%0D', '\r'],
+  ['%0A', '\n'],
+  ['%3A', ':'],
+  ['%2C', ','],
+  ['%25', '%']
+]
 
 function unescape(s: string, table: Array<[string, string]>): string {
   return table.reduce((acc, [from, to]) => acc.split(from).join(to), s)
@@ -81,7 +91,8 @@ export function parseWorkflowCommands(stdout: string): WorkflowCommands {
       if (eq > 0) props[pair.slice(0, eq).trim()] = unescape(pair.slice(eq + 1), PROPERTY_ESCAPES)
     }
     const message = unescape(rawMessage, DATA_ESCAPES)
-    if (name === 'error' || name === 'warning' || name === 'notice') out.annotations.push(annotation(name, props, message))
+    if (name === 'error' || name === 'warning' || name === 'notice')
+      out.annotations.push(annotation(name, props, message))
     else if (name === 'add-mask') out.masks.push(message)
     else if (name === 'debug') out.debug.push(message)
     else if (name === 'group') out.groups.push(message)
@@ -93,12 +104,16 @@ export function parseWorkflowCommands(stdout: string): WorkflowCommands {
 }
 
 function annotation(level: RunnerAnnotation['level'], p: Record<string, string>, message: string): RunnerAnnotation {
-  const num = (v: string | undefined): number | undefined => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined)
+  const num = (v: string | undefined): number | undefined =>
+    v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined
   const a: RunnerAnnotation = { level, message }
   if (p.file !== undefined) a.file = p.file
   if (p.title !== undefined) a.title = p.title
   const fields: Array<[keyof RunnerAnnotation, string | undefined]> = [
-    ['line', p.line], ['endLine', p.endLine], ['col', p.col], ['endColumn', p.endColumn]
+    ['line', p.line],
+    ['endLine', p.endLine],
+    ['col', p.col],
+    ['endColumn', p.endColumn]
   ]
   for (const [k, v] of fields) if (num(v) !== undefined) (a as unknown as Record<string, number>)[k] = num(v)!
   return a

@@ -37,7 +37,13 @@ export interface ActionMetadata {
 /** Reads the subset of action.yml the runner needs (inputs/defaults, outputs, runs). */
 export function readActionYml(actionDir: string = REPO_ROOT): ActionMetadata {
   const text = readFileSync(join(actionDir, 'action.yml'), 'utf8')
-  const meta: ActionMetadata = { inputs: {}, outputs: [], using: '', main: '', descriptions: { inputs: {}, outputs: {} } }
+  const meta: ActionMetadata = {
+    inputs: {},
+    outputs: [],
+    using: '',
+    main: '',
+    descriptions: { inputs: {}, outputs: {} }
+  }
   let section = ''
   let current = ''
   let desc: { into: Record<string, string>; name: string; header: string; lines: string[] } | undefined
@@ -92,10 +98,19 @@ function yamlScalar(v: string): string {
  */
 function scalarText(header: string, lines: string[]): string {
   const block = /^([>|])([+-]?)\s*(#.*)?$/.exec(header.trim())
-  if (!block) return yamlScalar([header, ...lines].map((l) => l.trim()).filter((l) => l !== '').join(' '))
+  if (!block)
+    return yamlScalar(
+      [header, ...lines]
+        .map((l) => l.trim())
+        .filter((l) => l !== '')
+        .join(' ')
+    )
   const first = lines.find((l) => l.trim() !== '') ?? ''
   const indent = first.length - first.trimStart().length
-  const body = lines.map((l) => l.slice(indent).trimEnd()).join('\n').replace(/\n+$/, '')
+  const body = lines
+    .map((l) => l.slice(indent).trimEnd())
+    .join('\n')
+    .replace(/\n+$/, '')
   const text = block[1] === '|' ? body : body.replace(/([^\n])\n(?=[^\n])/g, '$1 ').replace(/\n\n/g, '\n')
   return block[2] === '-' || text === '' ? text : text + '\n'
 }
@@ -166,7 +181,11 @@ export async function runAction(opts: RunActionOptions = {}): Promise<ActionRun>
   const toolCache = opts.toolCache ?? makeTempDir('gtg-toolcache-')
   const files = makeFileCommandFiles()
   const env = stepEnv(opts, meta, { workspace, runnerTemp, toolCache, files })
-  const proc = await runProcess(process.execPath, [join(actionDir, script)], { cwd: workspace, env, timeoutMs: opts.timeoutMs ?? 120_000 })
+  const proc = await runProcess(process.execPath, [join(actionDir, script)], {
+    cwd: workspace,
+    env,
+    timeoutMs: opts.timeoutMs ?? 120_000
+  })
   const parsed = parseWorkflowCommands(proc.stdout)
   const outputs = { ...parsed.outputs, ...parseKeyValueFile(files.GITHUB_OUTPUT) }
   return {
@@ -179,7 +198,9 @@ export async function runAction(opts: RunActionOptions = {}): Promise<ActionRun>
     outputs,
     env: parseKeyValueFile(files.GITHUB_ENV),
     state: { ...parsed.state, ...parseKeyValueFile(files.GITHUB_STATE) },
-    path: readFileSync(files.GITHUB_PATH, 'utf8').split(/\r?\n/).filter((l) => l !== ''),
+    path: readFileSync(files.GITHUB_PATH, 'utf8')
+      .split(/\r?\n/)
+      .filter((l) => l !== ''),
     summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
     annotations: parsed.annotations,
     masks: parsed.masks,
@@ -191,7 +212,10 @@ export async function runAction(opts: RunActionOptions = {}): Promise<ActionRun>
   }
 }
 
-type FileCommands = Record<'GITHUB_OUTPUT' | 'GITHUB_ENV' | 'GITHUB_STATE' | 'GITHUB_STEP_SUMMARY' | 'GITHUB_PATH', string>
+type FileCommands = Record<
+  'GITHUB_OUTPUT' | 'GITHUB_ENV' | 'GITHUB_STATE' | 'GITHUB_STEP_SUMMARY' | 'GITHUB_PATH',
+  string
+>
 
 function makeFileCommandFiles(): FileCommands {
   const dir = makeTempDir('gtg-filecmd-')
@@ -242,4 +266,3 @@ function stepEnv(
   for (const [name, value] of Object.entries(opts.state ?? {})) env[`STATE_${name}`] = value
   return env
 }
-

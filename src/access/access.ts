@@ -31,14 +31,24 @@ export interface Access {
 
 type AccessInputs = Pick<Inputs, 'token' | 'privateHosts' | 'netrc' | 'caCertificates'>
 
-export async function prepareAccess(i: AccessInputs, runnerTemp: string, baseEnv: Record<string, string>): Promise<Access> {
+export async function prepareAccess(
+  i: AccessInputs,
+  runnerTemp: string,
+  baseEnv: Record<string, string>
+): Promise<Access> {
   // Deleted however the step ends, unless main hands it over to later steps (access/credential-file.ts).
   const netrcFile = i.netrc ? guardCredentialFile(await writeNetrc(i.netrc, runnerTemp)) : undefined
   const ca = i.caCertificates ? await writeCaBundle(i.caCertificates, runnerTemp, baseEnv) : undefined
   const token = await writeGitTokenConfig(i.token, i.privateHosts, runnerTemp)
   const gitConfigFile = token ? guardCredentialFile(token) : undefined
   const env = credentialEnv({ baseEnv, gitConfigFile, netrcFile, caBundleFile: ca?.bundleFile })
-  return { env, extraCa: i.caCertificates, netrc: netrcEntries(i.netrc, { ...baseEnv, ...env }), netrcFile, gitConfigFile }
+  return {
+    env,
+    extraCa: i.caCertificates,
+    netrc: netrcEntries(i.netrc, { ...baseEnv, ...env }),
+    netrcFile,
+    gitConfigFile
+  }
 }
 
 function netrcEntries(text: string, env: Record<string, string>): NetrcEntry[] {

@@ -32,11 +32,17 @@ export function gitTokenConfig(token: string, hosts: string[]): string {
   const basic = Buffer.from(`x-access-token:${token}`).toString('base64')
   addSecret(basic)
   // Hosts are validated (privateHosts): no quote or backslash can end the subsection name.
-  return hosts.map((host) => `[http "https://${host}/"]\n\textraheader =\n\textraheader = AUTHORIZATION: basic ${basic}\n`).join('')
+  return hosts
+    .map((host) => `[http "https://${host}/"]\n\textraheader =\n\textraheader = AUTHORIZATION: basic ${basic}\n`)
+    .join('')
 }
 
 /** gitTokenConfig written to a 0600 file under RUNNER_TEMP (deleted like the netrc file); undefined without token or hosts. */
-export async function writeGitTokenConfig(token: string, hosts: string[], runnerTemp: string): Promise<string | undefined> {
+export async function writeGitTokenConfig(
+  token: string,
+  hosts: string[],
+  runnerTemp: string
+): Promise<string | undefined> {
   if (!token || hosts.length === 0) return undefined
   const file = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}.gitconfig`)
   await fsp.writeFile(file, gitTokenConfig(token, hosts), { mode: 0o600, flag: 'wx' })
@@ -143,19 +149,26 @@ function checkNetrc(text: string): NetrcEntry[] {
         continue
       }
       if (!NETRC_KEYWORDS.has(f[i])) {
-        throw new InputError(`netrc: line ${idx + 1}: expected a keyword (machine, login, password, ...) where another token stands; ${NETRC_FORM}`)
+        throw new InputError(
+          `netrc: line ${idx + 1}: expected a keyword (machine, login, password, ...) where another token stands; ${NETRC_FORM}`
+        )
       }
       if (i + 1 >= f.length) {
-        throw new InputError(`netrc: line ${idx + 1}: "${f[i]}" has no value on the same line (go reads keyword and value from one line); ${NETRC_FORM}`)
+        throw new InputError(
+          `netrc: line ${idx + 1}: "${f[i]}" has no value on the same line (go reads keyword and value from one line); ${NETRC_FORM}`
+        )
       }
       if (f[i] === 'macdef') inMacro = true
       if (f[i] === 'machine' && /[/@]/.test(f[i + 1])) {
-        throw new InputError(`netrc: line ${idx + 1}: machine "${f[i + 1]}" must be a host name (with :port when not 443), not a URL; ${NETRC_FORM}`)
+        throw new InputError(
+          `netrc: line ${idx + 1}: machine "${f[i + 1]}" must be a host name (with :port when not 443), not a URL; ${NETRC_FORM}`
+        )
       }
     }
   })
   const entries = parseNetrc(text)
-  if (entries.length === 0) throw new InputError(`netrc: no complete entry with machine, login and password; ${NETRC_FORM}`)
+  if (entries.length === 0)
+    throw new InputError(`netrc: no complete entry with machine, login and password; ${NETRC_FORM}`)
   return entries
 }
 
@@ -192,7 +205,10 @@ export async function removeCredentialFile(file: string | undefined): Promise<vo
  * against `host[:port]/path` and its parent prefixes; the earliest line for a machine wins.
  */
 export function netrcCredentialFor(entries: NetrcEntry[], url: string): NetrcEntry | undefined {
-  const machine = netrcMachineFor(entries.map((e) => e.machine), url)
+  const machine = netrcMachineFor(
+    entries.map((e) => e.machine),
+    url
+  )
   return machine === undefined ? undefined : entries.find((e) => e.machine === machine)
 }
 
@@ -234,7 +250,10 @@ const LINUX_BUNDLES = [
  * platform verifier and Windows its own store (neither reads SSL_CERT_FILE), so only git reads our bundle
  * there: macOS' /etc/ssl/cert.pem keeps git's public roots; Windows gets the extra certificates alone.
  */
-export function systemBundleFile(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
+export function systemBundleFile(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform
+): string | undefined {
   const candidates = platform === 'win32' ? [] : platform === 'darwin' ? ['/etc/ssl/cert.pem'] : LINUX_BUNDLES
   for (const file of env.SSL_CERT_FILE ? [env.SSL_CERT_FILE] : candidates) {
     try {
@@ -246,7 +265,8 @@ export function systemBundleFile(env: NodeJS.ProcessEnv = process.env, platform:
   return undefined
 }
 
-const CA_FORM = 'give a path relative to the workspace to a PEM bundle, or the PEM text itself (-----BEGIN CERTIFICATE----- ...)'
+const CA_FORM =
+  'give a path relative to the workspace to a PEM bundle, or the PEM text itself (-----BEGIN CERTIFICATE----- ...)'
 
 /** Each certificate of a PEM text, validated with node:crypto; throws InputError naming `ca-certificates`. */
 export function parseCertificates(text: string, source: string): string[] {
@@ -256,7 +276,9 @@ export function parseCertificates(text: string, source: string): string[] {
     try {
       new X509Certificate(pem)
     } catch (e) {
-      throw new InputError(`ca-certificates: certificate ${i + 1} in ${source} does not parse (${(e as Error).message}); ${CA_FORM}`)
+      throw new InputError(
+        `ca-certificates: certificate ${i + 1} in ${source} does not parse (${(e as Error).message}); ${CA_FORM}`
+      )
     }
     return pem + '\n'
   })
@@ -281,7 +303,9 @@ export function loadCaInput(input: string, workspace: string): string[] | undefi
   try {
     text = readFileSync(file, 'utf8')
   } catch (e) {
-    throw new InputError(`ca-certificates: cannot read ${source} (${(e as NodeJS.ErrnoException).code ?? 'error'}); ${CA_FORM}`)
+    throw new InputError(
+      `ca-certificates: cannot read ${source} (${(e as NodeJS.ErrnoException).code ?? 'error'}); ${CA_FORM}`
+    )
   }
   return parseCertificates(text, source)
 }

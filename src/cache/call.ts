@@ -48,7 +48,9 @@ let subscribed = false
 
 export async function callCacheLibrary<T>(fn: () => Promise<T>, o: CallOptions): Promise<CacheCall<T>> {
   if (!subscribed) {
-    subscribe('http.client.request.start', (m) => calls.getStore()?.onRequest((m as { request: ClientRequest }).request))
+    subscribe('http.client.request.start', (m) =>
+      calls.getStore()?.onRequest((m as { request: ClientRequest }).request)
+    )
     subscribed = true
   }
   const log = watchLog(o.busyLine)
@@ -89,7 +91,10 @@ class CallWatch {
   private readonly poll: NodeJS.Timeout
   private readonly total: NodeJS.Timeout
 
-  constructor(private readonly o: CacheBounds, private readonly busy: () => boolean) {
+  constructor(
+    private readonly o: CacheBounds,
+    private readonly busy: () => boolean
+  ) {
     this.poll = setInterval(() => this.check(), Math.max(10, Math.min(250, o.stallMs / 4)))
     this.total = setTimeout(() => this.abandon(`the cache service took longer than ${seconds(o.totalMs)}`), o.totalMs)
   }

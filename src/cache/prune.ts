@@ -77,7 +77,11 @@ export function pruneModuleCache(gomodcache: string, needed: Needed): PruneStats
 }
 
 /** One `@v` directory: drop the files of versions nobody needs (or their zips when only go.mod is needed). */
-function pruneVersionDir(vdir: string, versions: Map<string, 'zip' | 'mod'> | undefined, onRemove: (v: string, bytes: number) => void): void {
+function pruneVersionDir(
+  vdir: string,
+  versions: Map<string, 'zip' | 'mod'> | undefined,
+  onRemove: (v: string, bytes: number) => void
+): void {
   const kept = new Set<string>()
   for (const name of readdirSync(vdir)) {
     const m = DOWNLOAD_FILE.exec(name)
@@ -97,7 +101,9 @@ function pruneVersionDir(vdir: string, versions: Map<string, 'zip' | 'mod'> | un
   // `list` records the versions this cache holds (go serves it when GOMODCACHE/cache/download is used as a proxy).
   const list = join(vdir, 'list')
   if (existsSync(list)) {
-    const lines = readFileSync(list, 'utf8').split('\n').filter((l) => l.trim() !== '')
+    const lines = readFileSync(list, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
     const keep = lines.filter((v) => kept.has(v.trim()))
     if (keep.length === 0) rmSync(list, { force: true })
     else if (keep.length !== lines.length) writeFileSync(list, keep.map((v) => v + '\n').join(''))
@@ -172,8 +178,12 @@ function removeEmptyDirs(gomodcache: string): void {
     return true
   }
   const roots = [
-    ...subdirs(gomodcache).filter((n) => n !== 'cache').map((n) => join(gomodcache, n)),
-    ...subdirs(join(gomodcache, 'cache', 'download')).filter((n) => n !== 'sumdb').map((n) => join(gomodcache, 'cache', 'download', n))
+    ...subdirs(gomodcache)
+      .filter((n) => n !== 'cache')
+      .map((n) => join(gomodcache, n)),
+    ...subdirs(join(gomodcache, 'cache', 'download'))
+      .filter((n) => n !== 'sumdb')
+      .map((n) => join(gomodcache, 'cache', 'download', n))
   ]
   for (const r of roots) sweep(r)
 }

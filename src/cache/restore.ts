@@ -56,13 +56,17 @@ async function restore(o: RestoreOptions): Promise<CacheReport> {
   if (!o.gomodcache) return done({ restore: 'failed', note: '`go env GOMODCACHE` is empty; module cache not restored' })
   if (holdsModules(o.gomodcache)) {
     // Unpacking over another cache (e.g. actions/setup-go's) would mix two caches' files; that step owns it.
-    const note = 'GOMODCACHE already holds modules (restored by an earlier step?): not restoring over it, and not saving it'
+    const note =
+      'GOMODCACHE already holds modules (restored by an earlier step?): not restoring over it, and not saving it'
     return done({ restore: 'skipped', note })
   }
   const cache = await import('./service.js')
   if (!cache.isFeatureAvailable()) {
     state.noService = true
-    return done({ restore: 'failed', note: 'the Actions cache service is not available to this step; module cache not restored' })
+    return done({
+      restore: 'failed',
+      note: 'the Actions cache service is not available to this step; module cache not restored'
+    })
   }
   const paths = cachePaths(o.gomodcache)
   // Past "Cache Size" the library extracts into GOMODCACHE: that is waited for, never abandoned.
@@ -72,7 +76,11 @@ async function restore(o: RestoreOptions): Promise<CacheReport> {
   })
   const durationMs = Date.now() - started
   if (outcome.abandoned !== undefined) {
-    return done({ restore: 'failed', durationMs, note: `module cache not restored: ${outcome.abandoned}; continuing without it` })
+    return done({
+      restore: 'failed',
+      durationMs,
+      note: `module cache not restored: ${outcome.abandoned}; continuing without it`
+    })
   }
   const { value: matchedKey, failure } = outcome
   if (failure) {

@@ -50,7 +50,11 @@ async function save(state: CacheState, bounds: CacheBounds): Promise<SaveReport>
   if (!holdsModules(state.gomodcache)) return { saved: false, key, reason: 'no modules in GOMODCACHE to save' }
   const cache = await import('./service.js')
   if (!cache.isFeatureAvailable()) {
-    return { saved: false, key, reason: warn('the Actions cache service is not available to the post step; module cache not saved') }
+    return {
+      saved: false,
+      key,
+      reason: warn('the Actions cache service is not available to the post step; module cache not saved')
+    }
   }
   const started = Date.now()
   let pruned: PruneStats | undefined
@@ -90,7 +94,8 @@ function keyFor(state: CacheState, files: ReturnType<typeof readKeyFiles>): stri
 function skipReason(state: CacheState): string | undefined {
   if (!stepPassed()) return 'the step did not pass (failed, drifted or cancelled)'
   if (state.mode !== 'true') return '`cache: restore-only`'
-  if (isPullRequestEvent(process.env.GITHUB_EVENT_NAME)) return `pull request event (${process.env.GITHUB_EVENT_NAME}): restore only`
+  if (isPullRequestEvent(process.env.GITHUB_EVENT_NAME))
+    return `pull request event (${process.env.GITHUB_EVENT_NAME}): restore only`
   if (state.restore === 'skipped') return 'GOMODCACHE was filled by an earlier step, which owns saving it'
   if (state.noService) return 'no cache service'
   return undefined

@@ -103,4 +103,3 @@ export function cleanMessage(text: string): string {
     .replace(/%25/g, '%')
     .trim()
 }
-

@@ -72,7 +72,11 @@ export function parseCli(argv: string[]): CliArgs {
   const [command, dir, ...extra] = parsed.positionals
   if (v.help && !command) return { command: 'check', inputs: {}, json: false, help: true }
   if (!(COMMANDS as readonly string[]).includes(command ?? '')) {
-    throw new UsageError(command ? `unknown command "${command}"; use one of: ${COMMANDS.join(', ')}` : `a command is needed: ${COMMANDS.join(', ')}`)
+    throw new UsageError(
+      command
+        ? `unknown command "${command}"; use one of: ${COMMANDS.join(', ')}`
+        : `a command is needed: ${COMMANDS.join(', ')}`
+    )
   }
   if (extra.length > 0 || (dir !== undefined && (command === 'doctor' || command === 'relay'))) {
     throw new UsageError(`unexpected argument "${extra[0] ?? dir}"`)
@@ -86,7 +90,8 @@ export function parseCli(argv: string[]): CliArgs {
   if (format !== undefined && !['github', 'gitlab', 'plain'].includes(format)) {
     throw new UsageError(`--format: "${format}" is not accepted; use one of: github, gitlab, plain`)
   }
-  if (v.json === true && format === 'github') throw new UsageError('--json and --format github both write to stdout; give one of them')
+  if (v.json === true && format === 'github')
+    throw new UsageError('--json and --format github both write to stdout; give one of them')
   if (v.listen !== undefined && command !== 'relay') throw new UsageError('--listen is only for the relay command')
   return {
     command: command as Command,

@@ -15,7 +15,8 @@ import { githubAnnotations, plainLines, writeGitlabReport } from './format.js'
 
 export async function runCheck(args: CliArgs, mode: 'check' | 'fix', term: Term): Promise<number> {
   const workspace = path.resolve(args.dir ?? '.')
-  if (!existsSync(workspace) || !statSync(workspace).isDirectory()) throw new UsageError(`"${args.dir}" is not a directory`)
+  if (!existsSync(workspace) || !statSync(workspace).isDirectory())
+    throw new UsageError(`"${args.dir}" is not a directory`)
   const inputs = cliInputs(args, mode, workspace)
   const live = args.json ? undefined : progress(term)
   const running: string[] = []
@@ -23,7 +24,10 @@ export async function runCheck(args: CliArgs, mode: 'check' | 'fix', term: Term)
   const { result, error } = await runPipeline(() => inputs, {
     tempDir: os.tmpdir(),
     onModules: (modules: GoModule[]) => {
-      if (!args.json) term.out(term.c.bold(`go-tidy-guard ${mode} ${workspace} (${modules.length} module${modules.length === 1 ? '' : 's'})`))
+      if (!args.json)
+        term.out(
+          term.c.bold(`go-tidy-guard ${mode} ${workspace} (${modules.length} module${modules.length === 1 ? '' : 's'})`)
+        )
     },
     onModuleStart: (m) => {
       running.push(m.rel)
@@ -62,7 +66,11 @@ function cliInputs(args: CliArgs, mode: 'check' | 'fix', workspace: string): Inp
 
 function renderRun(term: Term, r: RunResult): void {
   term.out()
-  const facts = [r.goVersion && `go ${r.goVersion}`, r.goproxy !== undefined && `GOPROXY ${r.goproxy}`, r.egressProxy && `egress proxy ${r.egressProxy}`]
+  const facts = [
+    r.goVersion && `go ${r.goVersion}`,
+    r.goproxy !== undefined && `GOPROXY ${r.goproxy}`,
+    r.egressProxy && `egress proxy ${r.egressProxy}`
+  ]
   const line = facts.filter(Boolean).join(' · ')
   if (line) term.out(term.c.dim(redact(line)) + '\n')
   renderPreflight(term, r.preflight)

@@ -28,7 +28,13 @@ const failed = (r: ProbeResult): boolean => r.verdict !== 'ok' && r.verdict !== 
 export function conflicts(s: Settings, security: SecurityFinding[]): SecurityFinding[] {
   const last = s.proxies[s.proxies.length - 1]
   if (last?.kind !== 'off') return security
-  return [...security, { title: 'GOPROXY ends in off', message: `GOPROXY=${redact(s.GOPROXY)}: a module none of the proxies serves fails instead of being fetched directly.` }]
+  return [
+    ...security,
+    {
+      title: 'GOPROXY ends in off',
+      message: `GOPROXY=${redact(s.GOPROXY)}: a module none of the proxies serves fails instead of being fetched directly.`
+    }
+  ]
 }
 
 /** go tries GOPROXY in order: on to the next entry after `|` on any error, after `,` only on 404/410. */
@@ -62,28 +68,42 @@ export function fixes(d: Diagnosis): string[] {
   const untrusted = bad.find((c) => c.result.verdict === 'tls-untrusted')
   if (untrusted) {
     const host = hostOf(untrusted.result.endpoint)
-    out.push(`# ${host} presents a certificate from "${untrusted.result.certificate?.issuer ?? 'an unknown issuer'}": trust that CA (ask IT for its PEM file, or save the last certificate of the chain shown by:)`)
+    out.push(
+      `# ${host} presents a certificate from "${untrusted.result.certificate?.issuer ?? 'an unknown issuer'}": trust that CA (ask IT for its PEM file, or save the last certificate of the chain shown by:)`
+    )
     out.push(`openssl s_client -showcerts -connect ${host} </dev/null`)
     const system = systemBundleFile(d.env) ?? '<the system CA bundle>'
     out.push(`cat ${system} gateway-ca.pem > ~/.config/go-ca-bundle.pem   # the system CAs plus the gateway's`)
-    out.push('export SSL_CERT_FILE=~/.config/go-ca-bundle.pem   # go and git trust it; go-tidy-guard: --ca-certificates gateway-ca.pem')
+    out.push(
+      'export SSL_CERT_FILE=~/.config/go-ca-bundle.pem   # go and git trust it; go-tidy-guard: --ca-certificates gateway-ca.pem'
+    )
   }
   out.push(...proxyFixes(d, bad))
   for (const c of bad.filter((b) => b.kind === 'private host' && b.result.verdict !== 'tls-untrusted')) {
-    out.push(`# private modules ${c.pattern} are fetched directly (git over https) from ${hostOf(c.result.endpoint)}: make it reachable, or add a proxy that serves them; credentials go in ~/.netrc (chmod 600):`)
+    out.push(
+      `# private modules ${c.pattern} are fetched directly (git over https) from ${hostOf(c.result.endpoint)}: make it reachable, or add a proxy that serves them; credentials go in ~/.netrc (chmod 600):`
+    )
     out.push(`echo 'machine ${hostOf(c.result.endpoint)} login <user> password <token>' >> ~/.netrc`)
   }
   const egress = bad.find((b) => b.kind === 'egress proxy')
-  if (egress) out.push(`# the egress proxy ${egress.result.endpoint} does not answer: fix HTTPS_PROXY/HTTP_PROXY, or unset them if this network needs none`)
+  if (egress)
+    out.push(
+      `# the egress proxy ${egress.result.endpoint} does not answer: fix HTTPS_PROXY/HTTP_PROXY, or unset them if this network needs none`
+    )
   const sumdb = bad.find((b) => b.kind === 'checksum db' && b.result.verdict !== 'tls-untrusted')
-  if (sumdb) out.push(`# the checksum database ${sumdb.result.endpoint}: ${sumdb.result.hint}`, `# if your company mirrors it: ${setting(d, 'GOSUMDB', '<name>+<key> https://<mirror>/sumdb/<name>')}`)
+  if (sumdb)
+    out.push(
+      `# the checksum database ${sumdb.result.endpoint}: ${sumdb.result.hint}`,
+      `# if your company mirrors it: ${setting(d, 'GOSUMDB', '<name>+<key> https://<mirror>/sumdb/<name>')}`
+    )
   out.push(...settingFixes(d))
   return out.map(redact)
 }
 
 function proxyFixes(d: Diagnosis, bad: Checked[]): string[] {
   const proxies = d.settings.proxies
-  const badProxy = (url: string): Checked | undefined => bad.find((b) => b.kind === 'module proxy' && b.result.endpoint === redactUrl(url))
+  const badProxy = (url: string): Checked | undefined =>
+    bad.find((b) => b.kind === 'module proxy' && b.result.endpoint === redactUrl(url))
   const failing = proxies.filter((p) => p.kind === 'url' && badProxy(p.url))
   if (failing.length === 0) return []
   const out: string[] = []
@@ -97,13 +117,29 @@ function proxyFixes(d: Diagnosis, bad: Checked[]): string[] {
   const healthy = proxies.filter((p) => p.kind !== 'url' || !badProxy(p.url))
   if (healthy.some((p) => p.kind === 'url')) {
     out.push(`# leave out the module proxies that fail (${failing.map((p) => p.display).join(', ')}):`)
-    out.push(setting(d, 'GOPROXY', formatProxyList(healthy.map((p, i) => ({ ...p, separator: i === healthy.length - 1 ? '' : '|' })), undefined, true)))
-  } else if (!d.env.HTTPS_PROXY && !d.env.https_proxy && failing.some((p) => ['dns', 'refused', 'timeout'].includes(badProxy(p.url)!.result.verdict))) {
+    out.push(
+      setting(
+        d,
+        'GOPROXY',
+        formatProxyList(
+          healthy.map((p, i) => ({ ...p, separator: i === healthy.length - 1 ? '' : '|' })),
+          undefined,
+          true
+        )
+      )
+    )
+  } else if (
+    !d.env.HTTPS_PROXY &&
+    !d.env.https_proxy &&
+    failing.some((p) => ['dns', 'refused', 'timeout'].includes(badProxy(p.url)!.result.verdict))
+  ) {
     out.push('# no module proxy answers: if this network reaches the internet only through an egress proxy, name it:')
     out.push('export HTTPS_PROXY=http://<proxy host>:<port>')
   }
   if (failing.some((p) => /^(timeout|http-5\d\d)$/.test(badProxy(p.url)!.result.verdict))) {
-    out.push('# or let go-tidy-guard retry and fail over for every go command: go-tidy-guard relay (it prints the GOPROXY to export)')
+    out.push(
+      '# or let go-tidy-guard retry and fail over for every go command: go-tidy-guard relay (it prints the GOPROXY to export)'
+    )
   }
   return out
 }
@@ -111,12 +147,17 @@ function proxyFixes(d: Diagnosis, bad: Checked[]): string[] {
 function settingFixes(d: Diagnosis): string[] {
   const out: string[] = []
   for (const f of d.security) {
-    if (f.title === 'Checksum database disabled') out.push(setting(d, 'GOSUMDB', undefined) + '   # back to go\'s default checksum database')
+    if (f.title === 'Checksum database disabled')
+      out.push(setting(d, 'GOSUMDB', undefined) + "   # back to go's default checksum database")
     else if (f.title === 'Insecure module fetches allowed') out.push(setting(d, 'GOINSECURE', undefined))
     else if (f.title === 'GOFLAGS contains -insecure') {
-      const flags = (d.goEnv.GOFLAGS ?? '').split(/\s+/).filter((x) => x && !/^--?insecure(=.*)?$/.test(x)).join(' ')
+      const flags = (d.goEnv.GOFLAGS ?? '')
+        .split(/\s+/)
+        .filter((x) => x && !/^--?insecure(=.*)?$/.test(x))
+        .join(' ')
       out.push(setting(d, 'GOFLAGS', flags === '' ? undefined : flags))
-    } else if (f.title === 'GONOSUMDB broader than GOPRIVATE') out.push(setting(d, 'GONOSUMDB', d.settings.GOPRIVATE || undefined))
+    } else if (f.title === 'GONOSUMDB broader than GOPRIVATE')
+      out.push(setting(d, 'GONOSUMDB', d.settings.GOPRIVATE || undefined))
     else if (f.title === 'GOPROXY ends in off') {
       const list = d.settings.proxies.slice(0, -1)
       out.push(`# only if modules no proxy serves may be fetched from their origin:`)

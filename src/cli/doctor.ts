@@ -31,26 +31,63 @@ export async function runDoctor(args: CliArgs, term: Term): Promise<number> {
   const settings = effectiveSettings(inputs, go.env)
   const access = await prepareAccess(inputs, os.tmpdir(), stringEnv(process.env))
   removeGuardedCredentialFiles() // only the parsed netrc entries and CAs are needed
-  const checked = await probeAll(settings, access.extraCa, withNetrc(settings.proxies, access.netrc), inputs.preflightTimeoutMs)
-  const security = securityReview({ ...settings, GOINSECURE: go.env.GOINSECURE ?? '', GOFLAGS: go.env.GOFLAGS ?? '', netrcHosts: access.netrc.map((e) => e.machine) })
+  const checked = await probeAll(
+    settings,
+    access.extraCa,
+    withNetrc(settings.proxies, access.netrc),
+    inputs.preflightTimeoutMs
+  )
+  const security = securityReview({
+    ...settings,
+    GOINSECURE: go.env.GOINSECURE ?? '',
+    GOFLAGS: go.env.GOFLAGS ?? '',
+    netrcHosts: access.netrc.map((e) => e.machine)
+  })
   const d: Diagnosis = { settings, goEnv: go.env, checked, security: conflicts(settings, security), env: process.env }
   if (args.json) {
-    term.out(redact(JSON.stringify({ goVersion: go.version, ...d, env: undefined, settings: { ...settings, proxies: undefined }, fix: fixes(d), ok: !goCannotWork(d) }, null, 2)))
+    term.out(
+      redact(
+        JSON.stringify(
+          {
+            goVersion: go.version,
+            ...d,
+            env: undefined,
+            settings: { ...settings, proxies: undefined },
+            fix: fixes(d),
+            ok: !goCannotWork(d)
+          },
+          null,
+          2
+        )
+      )
+    )
   } else render(term, go.version, d)
   return goCannotWork(d) ? 2 : 0
 }
 
-async function probeAll(settings: Settings, extraCa: string[] | undefined, proxies: Settings['proxies'], timeoutMs: number): Promise<Checked[]> {
+async function probeAll(
+  settings: Settings,
+  extraCa: string[] | undefined,
+  proxies: Settings['proxies'],
+  timeoutMs: number
+): Promise<Checked[]> {
   const pre = startPreflight({ proxies, gosumdb: settings.GOSUMDB, timeoutMs, extraCa })
   const signal = AbortSignal.timeout(timeoutMs)
   const direct = directHosts(settings.GONOPROXY).map(async (d): Promise<Checked> => {
     const o = await probeUrl({ url: `https://${d.host}/`, signal, extraCa })
-    const verdict = o.failure ? o.failure.kind === 'egress' ? `http-${o.failure.status ?? 0}` : o.failure.kind : 'ok'
-    return { kind: 'private host', pattern: d.pattern, result: probeResult(`https://${d.host}/`, verdict as ProbeResult['verdict'], o) }
+    const verdict = o.failure ? (o.failure.kind === 'egress' ? `http-${o.failure.status ?? 0}` : o.failure.kind) : 'ok'
+    return {
+      kind: 'private host',
+      pattern: d.pattern,
+      result: probeResult(`https://${d.host}/`, verdict as ProbeResult['verdict'], o)
+    }
   })
   const egress = egressProbe(signal)
   const results = await pre.results
-  const entries: Checked[] = results.map((r) => ({ kind: r.role === 'proxy' ? 'module proxy' : 'checksum db', result: r }))
+  const entries: Checked[] = results.map((r) => ({
+    kind: r.role === 'proxy' ? 'module proxy' : 'checksum db',
+    result: r
+  }))
   return [...entries, ...(await Promise.all(direct)), ...(egress ? [await egress] : [])]
 }
 
@@ -62,11 +99,19 @@ function egressProbe(signal: AbortSignal): Promise<Checked> | undefined {
   const url = `${proxy.protocol}//${proxy.host}/`
   return probeUrl({ url, signal, env: {} }).then((o) => ({
     kind: 'egress proxy',
-    result: probeResult(redactUrl(proxy.href), o.failure ? o.failure.kind === 'egress' ? 'unreachable' : o.failure.kind : 'ok', o)
+    result: probeResult(
+      redactUrl(proxy.href),
+      o.failure ? (o.failure.kind === 'egress' ? 'unreachable' : o.failure.kind) : 'ok',
+      o
+    )
   }))
 }
 
-function probeResult(endpoint: string, verdict: ProbeResult['verdict'], o: Awaited<ReturnType<typeof probeUrl>>): ProbeResult {
+function probeResult(
+  endpoint: string,
+  verdict: ProbeResult['verdict'],
+  o: Awaited<ReturnType<typeof probeUrl>>
+): ProbeResult {
   const r: ProbeResult = { endpoint, role: 'proxy', verdict, hint: '', timings: o.timings }
   if (o.certificate) r.certificate = o.certificate
   r.detail = o.failure ? redact(o.failure.message) : `HTTP ${o.status}`
@@ -77,7 +122,10 @@ function probeResult(endpoint: string, verdict: ProbeResult['verdict'], o: Await
 /** Hosts go fetches directly (GONOPROXY, GOPRIVATE's default): the first element of each pattern without a wildcard. */
 export function directHosts(gonoproxy: string): Array<{ pattern: string; host: string }> {
   const out: Array<{ pattern: string; host: string }> = []
-  for (const pattern of gonoproxy.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pattern of gonoproxy
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const host = pattern.split('/')[0].toLowerCase()
     if (/[*?[\]]/.test(host) || !host.includes('.') || out.some((o) => o.host === host)) continue
     out.push({ pattern, host })
@@ -99,17 +147,35 @@ function render(term: Term, goVersion: string, d: Diagnosis): void {
   const { c } = term
   const s = d.settings
   term.out(c.bold(`go-tidy-guard doctor (go ${goVersion})`))
-  for (const name of ['GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB'] as const) term.out(`  ${name}=${printable(redact(s[name]))}`)
+  for (const name of ['GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB'] as const)
+    term.out(`  ${name}=${printable(redact(s[name]))}`)
   term.out()
   term.out(c.bold('Endpoints'))
   const ms = (n?: number): string => (n === undefined ? '-' : `${n}`)
   const rows = [['what', 'endpoint', 'dns', 'tcp', 'tls', 'http', 'total ms', 'verdict']]
   for (const e of d.checked) {
     const t = e.result.timings
-    rows.push([e.kind, printable(e.result.endpoint), ms(t.dns), ms(t.tcp), ms(t.tls), ms(t.http), ms(t.total), e.result.verdict])
+    rows.push([
+      e.kind,
+      printable(e.result.endpoint),
+      ms(t.dns),
+      ms(t.tcp),
+      ms(t.tls),
+      ms(t.http),
+      ms(t.total),
+      e.result.verdict
+    ])
   }
   const paint = (ri: number, ci: number, cell: string): string =>
-    ri === 0 ? c.dim(cell) : ci === 7 ? (cell === 'ok' ? c.green(cell) : cell === 'unfinished' ? c.dim(cell) : c.red(cell)) : cell
+    ri === 0
+      ? c.dim(cell)
+      : ci === 7
+        ? cell === 'ok'
+          ? c.green(cell)
+          : cell === 'unfinished'
+            ? c.dim(cell)
+            : c.red(cell)
+        : cell
   for (const line of table(rows, paint)) term.out('  ' + line)
   for (const e of d.checked) renderFailure(term, e)
   term.out()
@@ -124,18 +190,27 @@ function render(term: Term, goVersion: string, d: Diagnosis): void {
     for (const line of fix) term.out(line.startsWith('#') ? c.dim(`  ${line}`) : `  ${line}`)
     term.out()
   }
-  term.out(goCannotWork(d) ? c.red('✖ go cannot work as configured: apply the fix above, then run go-tidy-guard doctor again') : c.green('✔ go can reach what it needs as configured'))
+  term.out(
+    goCannotWork(d)
+      ? c.red('✖ go cannot work as configured: apply the fix above, then run go-tidy-guard doctor again')
+      : c.green('✔ go can reach what it needs as configured')
+  )
 }
 
 function renderFailure(term: Term, e: Checked): void {
   const r = e.result
   if (r.verdict === 'ok' || r.verdict === 'unfinished') return
   const { c } = term
-  term.out(`  ${c.red('✖')} ${e.kind} ${printable(r.endpoint)}: ${r.verdict} at the ${failedStage(r)} stage${r.detail ? ` (${printable(r.detail)})` : ''}`)
+  term.out(
+    `  ${c.red('✖')} ${e.kind} ${printable(r.endpoint)}: ${r.verdict} at the ${failedStage(r)} stage${r.detail ? ` (${printable(r.detail)})` : ''}`
+  )
   if (r.certificate) {
     term.out(`      certificate subject: ${printable(r.certificate.subject)}`)
     term.out(`      certificate issuer:  ${printable(r.certificate.issuer)}`)
-    if (r.verdict === 'tls-untrusted') term.out(`      ${c.yellow('a TLS-intercepting gateway (or a private CA) answers for this host with a certificate this machine does not trust')}`)
+    if (r.verdict === 'tls-untrusted')
+      term.out(
+        `      ${c.yellow('a TLS-intercepting gateway (or a private CA) answers for this host with a certificate this machine does not trust')}`
+      )
   }
   if (r.via) term.out(`      through the egress proxy ${printable(r.via)}`)
   if (r.hint) term.out(`      ${printable(r.hint)}`)

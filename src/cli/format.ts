@@ -22,16 +22,36 @@ export function findings(r: RunResult): Finding[] {
   const out: Finding[] = []
   const driftSeverity = r.mode === 'fix' ? 'info' : 'error'
   for (const m of r.modules) {
-    for (const a of m.annotations) out.push({ file: a.file, line: a.startLine, severity: driftSeverity, check: 'go-mod-tidy', message: `${a.title}: ${a.message}` })
+    for (const a of m.annotations)
+      out.push({
+        file: a.file,
+        line: a.startLine,
+        severity: driftSeverity,
+        check: 'go-mod-tidy',
+        message: `${a.title}: ${a.message}`
+      })
     if (m.error) {
       const file = m.module.rel === '.' ? 'go.mod' : `${m.module.rel}/go.mod`
-      out.push({ file, line: 1, severity: 'error', check: `tidy-${m.error.class}`, message: `go mod tidy failed (${m.error.class}): ${m.error.message} ${m.error.hint}` })
+      out.push({
+        file,
+        line: 1,
+        severity: 'error',
+        check: `tidy-${m.error.class}`,
+        message: `go mod tidy failed (${m.error.class}): ${m.error.message} ${m.error.hint}`
+      })
     }
   }
-  for (const s of r.security ?? []) out.push({ file: '', line: 1, severity: 'warning', check: 'go-env-security', message: `${s.title}: ${s.message}` })
+  for (const s of r.security ?? [])
+    out.push({ file: '', line: 1, severity: 'warning', check: 'go-env-security', message: `${s.title}: ${s.message}` })
   for (const p of r.preflight ?? []) {
     if (p.verdict === 'ok' || p.verdict === 'unfinished') continue
-    out.push({ file: '', line: 1, severity: 'warning', check: 'preflight', message: `${p.endpoint}: ${p.verdict}. ${p.hint}` })
+    out.push({
+      file: '',
+      line: 1,
+      severity: 'warning',
+      check: 'preflight',
+      message: `${p.endpoint}: ${p.verdict}. ${p.hint}`
+    })
   }
   return out.map((f) => ({ ...f, message: printable(redact(f.message)).replace(/\s*\n\s*/g, ' ') }))
 }

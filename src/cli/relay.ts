@@ -25,7 +25,9 @@ export function parseListen(text: string | undefined): { host: string; port: num
   const port = Number(m?.[2])
   if (!m || port > 65535) throw new UsageError(`--listen: "${text}" is not accepted; give 127.0.0.1:PORT (or a port)`)
   if (!/^127(\.\d{1,3}){3}$/.test(host)) {
-    throw new UsageError(`--listen: "${text}" is not a loopback address; the relay listens on 127.0.0.1 only (it carries your proxies' credentials)`)
+    throw new UsageError(
+      `--listen: "${text}" is not a loopback address; the relay listens on 127.0.0.1 only (it carries your proxies' credentials)`
+    )
   }
   return { host, port }
 }
@@ -44,21 +46,38 @@ export async function runRelay(args: CliArgs, term: Term): Promise<number> {
   const access = await prepareAccess(inputs, os.tmpdir(), stringEnv(process.env))
   const proxies = withNetrc(settings.proxies, access.netrc)
   const upstreams = networkProxies(proxies)
-  if (upstreams.length === 0) throw new UsageError(`GOPROXY (${redact(settings.GOPROXY)}) names no module proxy URL to relay to; give --goproxy`)
+  if (upstreams.length === 0)
+    throw new UsageError(`GOPROXY (${redact(settings.GOPROXY)}) names no module proxy URL to relay to; give --goproxy`)
   const dispatcher = createDispatcher({ extraCa: access.extraCa, connectTimeoutMs: 10_000 })
-  const pre = inputs.preflight === 'false' ? undefined : startPreflight({ proxies, gosumdb: settings.GOSUMDB, timeoutMs: inputs.preflightTimeoutMs, extraCa: access.extraCa })
+  const pre =
+    inputs.preflight === 'false'
+      ? undefined
+      : startPreflight({
+          proxies,
+          gosumdb: settings.GOSUMDB,
+          timeoutMs: inputs.preflightTimeoutMs,
+          extraCa: access.extraCa
+        })
   const relay = await startRelay({ upstreams, retries: inputs.retries, dispatcher, ready: pre?.firstOk, listen })
   const rest = proxies.slice(proxies.indexOf(upstreams[upstreams.length - 1]) + 1).filter((p) => p.kind !== 'url')
   const sep = upstreams[upstreams.length - 1].separator || ','
   const goproxy = [relay.url, ...rest.map((p) => p.kind)].join(sep)
-  term.out(term.c.bold(`go-tidy-guard relay on ${relay.url.replace(/\/[^/]*$/, '')} for ${upstreams.map((u) => redactUrl(u.url)).join(', ')}`))
+  term.out(
+    term.c.bold(
+      `go-tidy-guard relay on ${relay.url.replace(/\/[^/]*$/, '')} for ${upstreams.map((u) => redactUrl(u.url)).join(', ')}`
+    )
+  )
   term.out('Use it in this shell (and any other on this machine):')
   term.out(`  export GOPROXY=${goproxy}`)
-  term.out(term.c.dim('go verifies every module against go.sum and the checksum database as before. Ctrl-C stops the relay.'))
+  term.out(
+    term.c.dim('go verifies every module against go.sum and the checksum database as before. Ctrl-C stops the relay.')
+  )
   pre?.onResult((r, entry) => {
     if (entry) relay.setHealthy(entry.url, r.verdict === 'ok')
     const verdict = r.verdict === 'ok' ? term.c.green('ok') : term.c.yellow(r.verdict)
-    term.out(`preflight: ${redact(r.endpoint)} ${verdict} (${seconds(r.timings.total)})${r.verdict === 'ok' ? '' : `: ${redact(r.hint)}`}`)
+    term.out(
+      `preflight: ${redact(r.endpoint)} ${verdict} (${seconds(r.timings.total)})${r.verdict === 'ok' ? '' : `: ${redact(r.hint)}`}`
+    )
   })
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'))

@@ -10,8 +10,14 @@ const safe = (text: string): string => printable(redact(text))
 /** The line printed when a module's tidy ends. */
 export function moduleLine(term: Term, m: TidyResult): string {
   const { c } = term
-  const mark = { tidy: c.green('ok   '), fixed: c.cyan('fixed'), drift: c.red('drift'), error: c.red('error') }[m.status]
-  const why = m.error ? ` ${m.error.class}: ${safe(m.error.message)}` : m.changedFiles.length > 0 ? ` ${m.changedFiles.join(', ')}` : ''
+  const mark = { tidy: c.green('ok   '), fixed: c.cyan('fixed'), drift: c.red('drift'), error: c.red('error') }[
+    m.status
+  ]
+  const why = m.error
+    ? ` ${m.error.class}: ${safe(m.error.message)}`
+    : m.changedFiles.length > 0
+      ? ` ${m.changedFiles.join(', ')}`
+      : ''
   const retried = m.attempts > 1 ? `, ${m.attempts} attempts` : ''
   return `  ${mark} ${safe(m.module.rel)}  ${c.dim(`(${seconds(m.durationMs)}${retried})`)}${why}`
 }
@@ -36,7 +42,8 @@ export function renderPreflight(term: Term, results: ProbeResult[] | undefined):
   for (const r of results) {
     if (r.verdict === 'ok' || r.verdict === 'unfinished') continue
     term.out(`  ${c.yellow('!')} ${safe(r.endpoint)}: ${safe(r.hint)}`)
-    if (r.certificate) term.out(`    certificate: subject ${safe(r.certificate.subject)}, issuer ${safe(r.certificate.issuer)}`)
+    if (r.certificate)
+      term.out(`    certificate: subject ${safe(r.certificate.subject)}, issuer ${safe(r.certificate.issuer)}`)
     if (r.via) term.out(`    through the egress proxy ${safe(r.via)}`)
   }
   term.out()
@@ -64,7 +71,11 @@ export function renderFailures(term: Term, r: RunResult): void {
     term.out(c.bold(c.red(`go mod tidy failed in ${safe(m.module.rel)} (${m.error.class})`)))
     term.out(`  ${safe(m.error.message)}`)
     term.out(`  ${c.yellow('hint:')} ${safe(m.error.hint)}`)
-    for (const line of safe(m.error.output ?? '').trimEnd().split('\n').slice(-15)) if (line) term.out(c.dim(`  | ${line}`))
+    for (const line of safe(m.error.output ?? '')
+      .trimEnd()
+      .split('\n')
+      .slice(-15))
+      if (line) term.out(c.dim(`  | ${line}`))
     term.out()
   }
   for (const s of r.security ?? []) term.out(`${c.yellow('warning:')} ${safe(s.title)}: ${safe(s.message)}`)
@@ -77,10 +88,26 @@ export function renderRelay(term: Term, stats: UpstreamStats[] | undefined): voi
   term.out(c.bold('Relay'))
   const rows = [['upstream', 'requests', 'bytes', 'retries', 'failures', 'hedges', 'median ms', 'state']]
   for (const s of stats) {
-    const state = s.tripped ? 'out of service' : s.demoted ? `demoted (${s.demotedFor ?? 'slow'})` : s.answers === 0 && s.requests > 0 ? 'never answered' : 'ok'
-    rows.push([safe(s.upstream), `${s.requests}`, formatBytes(s.bytes), `${s.retries}`, `${s.failures}`, `${s.hedges ?? 0}`, `${s.latencyMs}`, state])
+    const state = s.tripped
+      ? 'out of service'
+      : s.demoted
+        ? `demoted (${s.demotedFor ?? 'slow'})`
+        : s.answers === 0 && s.requests > 0
+          ? 'never answered'
+          : 'ok'
+    rows.push([
+      safe(s.upstream),
+      `${s.requests}`,
+      formatBytes(s.bytes),
+      `${s.retries}`,
+      `${s.failures}`,
+      `${s.hedges ?? 0}`,
+      `${s.latencyMs}`,
+      state
+    ])
   }
-  const paint = (ri: number, ci: number, s: string): string => (ri === 0 ? c.dim(s) : ci === 7 && !s.startsWith('ok') ? c.yellow(s) : s)
+  const paint = (ri: number, ci: number, s: string): string =>
+    ri === 0 ? c.dim(s) : ci === 7 && !s.startsWith('ok') ? c.yellow(s) : s
   for (const line of table(rows, paint)) term.out('  ' + line)
   term.out()
 }

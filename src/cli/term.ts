@@ -30,11 +30,17 @@ export function printable(text: string): string {
 }
 
 /** Left-aligned columns; widths from the plain text, colour applied per cell afterwards. */
-export function table(rows: string[][], paint: (row: number, col: number, cell: string) => string = (_r, _c, s) => s): string[] {
+export function table(
+  rows: string[][],
+  paint: (row: number, col: number, cell: string) => string = (_r, _c, s) => s
+): string[] {
   const widths: number[] = []
   for (const r of rows) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)))
   return rows.map((r, ri) =>
-    r.map((cell, ci) => paint(ri, ci, ci === r.length - 1 ? cell : cell.padEnd(widths[ci]))).join('  ').trimEnd()
+    r
+      .map((cell, ci) => paint(ri, ci, ci === r.length - 1 ? cell : cell.padEnd(widths[ci])))
+      .join('  ')
+      .trimEnd()
   )
 }
 
@@ -53,7 +59,12 @@ export function progress(term: Term, env: NodeJS.ProcessEnv = process.env): Prog
   }
   // A terminal that reports no width (a bare pseudo-terminal) counts as 80 columns: nanospinner divides by it.
   const width = (): number => (process.stdout.columns > 0 ? process.stdout.columns : 80)
-  const stream = { write: (s: string) => process.stdout.write(s), get columns() { return width() } } as unknown as NodeJS.WriteStream
+  const stream = {
+    write: (s: string) => process.stdout.write(s),
+    get columns() {
+      return width()
+    }
+  } as unknown as NodeJS.WriteStream
   const spinner = createSpinner('', { stream })
   const fit = (t: string): string => (t.length > width() - 3 ? t.slice(0, width() - 4) + '…' : t)
   return {

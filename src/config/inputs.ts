@@ -49,7 +49,10 @@ type Getter = (name: string) => string
 
 const defaultGetter: Getter = (name) => core.getInput(name)
 
-export function readInputs(get: Getter = defaultGetter, workspace = process.env.GITHUB_WORKSPACE || process.cwd()): Inputs {
+export function readInputs(
+  get: Getter = defaultGetter,
+  workspace = process.env.GITHUB_WORKSPACE || process.cwd()
+): Inputs {
   const token = get('token')
   addSecret(token)
   const netrc = get('netrc')
@@ -74,7 +77,8 @@ export function readInputs(get: Getter = defaultGetter, workspace = process.env.
     preflight: oneOf('preflight', get('preflight'), ['true', 'false', 'strict'] as const),
     preflightTimeoutMs: seconds('preflight-timeout', get('preflight-timeout')),
     stallTimeoutMs: get('stall-timeout').trim() === '0' ? 0 : seconds('stall-timeout', get('stall-timeout')),
-    concurrency: get('concurrency').trim() === '' ? availableParallelism() : wholeNumber('concurrency', get('concurrency'), 1, 64),
+    concurrency:
+      get('concurrency').trim() === '' ? availableParallelism() : wholeNumber('concurrency', get('concurrency'), 1, 64),
     shard: shard(get('shard')),
     retries: wholeNumber('retries', get('retries'), 0, 10),
     relay: bool('relay', get('relay')),
@@ -183,7 +187,9 @@ function seconds(name: string, value: string): number {
   const n = Number(v)
   // Below a tenth of a second nothing can answer: such a value is a mistake, not a deadline.
   if (v === '' || !/^\d*\.?\d+$/.test(v) || !Number.isFinite(n) || n < 0.1 || n > 600) {
-    throw new InputError(`${name}: "${value}" is not accepted; give a number of seconds from 0.1 to 600, such as 5 or 2.5`)
+    throw new InputError(
+      `${name}: "${value}" is not accepted; give a number of seconds from 0.1 to 600, such as 5 or 2.5`
+    )
   }
   return Math.round(n * 1000)
 }
@@ -195,7 +201,9 @@ function shard(text: string): { index: number; count: number } | undefined {
   const index = Number(m?.[1])
   const count = Number(m?.[2])
   if (!m || count < 1 || index < 1 || index > count) {
-    throw new InputError(`shard: "${text}" is not accepted; give K/N with 1 <= K <= N, such as 2/8 (this job's part of N)`)
+    throw new InputError(
+      `shard: "${text}" is not accepted; give K/N with 1 <= K <= N, such as 2/8 (this job's part of N)`
+    )
   }
   return { index, count }
 }

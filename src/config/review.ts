@@ -21,7 +21,8 @@ export function securityReview(s: SecurityInput): SecurityFinding[] {
   if (s.GOSUMDB.trim() === 'off') {
     out.push({
       title: 'Checksum database disabled',
-      message: 'GOSUMDB=off: modules missing from go.sum are accepted without verification against the checksum database.'
+      message:
+        'GOSUMDB=off: modules missing from go.sum are accepted without verification against the checksum database.'
     })
   }
   if (s.GOINSECURE.trim() !== '') {
@@ -104,7 +105,7 @@ export function pathMatch(pattern: string, name: string): boolean {
       let items = ''
       for (let j = 0; j < body.length; j++) {
         // An escaped character is literal (even '-'); an unescaped '-' keeps its range meaning.
-        const lit = body[j] === '\\' ? body[++j] ?? '' : body[j]
+        const lit = body[j] === '\\' ? (body[++j] ?? '') : body[j]
         items += /[\]^\\[]/.test(lit) || (lit === '-' && body[j - 1] === '\\') ? '\\' + lit : lit
       }
       re += negated ? `[^${items}]` : `[${items}]`

@@ -33,4 +33,3 @@ export function effectiveSettings(
     GOSUMDB: inputs.gosumdb ?? goEnv.GOSUMDB ?? ''
   }
 }
-

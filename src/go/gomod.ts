@@ -145,5 +145,5 @@ function directive(scan: GoModScan, raw: string, body: string, n: number): void 
 
 function closeBlock(scan: GoModScan, start: number, end: number, first: number): void {
   const inside = scan.requires.slice(first)
-  scan.blocks.push({ start, end, indirect: inside.length > 0 && inside.every(r => r.indirect) })
+  scan.blocks.push({ start, end, indirect: inside.length > 0 && inside.every((r) => r.indirect) })
 }

@@ -77,7 +77,12 @@ async function fromPatterns(o: DiscoverOptions, discovered: ReadonlySet<string>)
     })
     const found = (await globber.glob())
       .filter((d) => fs.existsSync(path.join(d, 'go.mod')))
-      .filter((d) => !pattern.includes('**') || discovered.has(path.resolve(d)) || named(pattern, path.relative(o.workingDirectory, d)))
+      .filter(
+        (d) =>
+          !pattern.includes('**') ||
+          discovered.has(path.resolve(d)) ||
+          named(pattern, path.relative(o.workingDirectory, d))
+      )
     if (found.length === 0) {
       throw new ModulesError(
         `modules: "${pattern}" matches no directory with a go.mod; give module directories or globs relative to working-directory`

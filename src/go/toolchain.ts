@@ -8,7 +8,17 @@ import { InputError } from '../lib/input-error.js'
 export class ToolchainError extends Error {}
 
 /** The `go env` variables the stages read. */
-export const GO_ENV_VARS = ['GOVERSION', 'GOMODCACHE', 'GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB', 'GOINSECURE', 'GOFLAGS'] as const
+export const GO_ENV_VARS = [
+  'GOVERSION',
+  'GOMODCACHE',
+  'GOPROXY',
+  'GOPRIVATE',
+  'GONOPROXY',
+  'GONOSUMDB',
+  'GOSUMDB',
+  'GOINSECURE',
+  'GOFLAGS'
+] as const
 
 export async function findGo(env: NodeJS.ProcessEnv = process.env): Promise<GoToolchain> {
   const bin = (await io.which('go', false)) || (await fromToolCache(env))

@@ -46,7 +46,12 @@ export function cancelGo(signal: NodeJS.Signals): void {
 }
 
 /** Runs go with `-x` added to `args` (after the subcommand words given in `verbs`), under the watchdog. */
-export function runGoWatched(go: Pick<GoToolchain, 'bin'>, verbs: string[], args: string[], o: WatchOptions): Promise<WatchedRun> {
+export function runGoWatched(
+  go: Pick<GoToolchain, 'bin'>,
+  verbs: string[],
+  args: string[],
+  o: WatchOptions
+): Promise<WatchedRun> {
   const argv = [...verbs, ...(args.some((a) => a === '-x' || a === '--x') ? [] : ['-x']), ...args]
   if (cancelled) return Promise.reject(new Error(`the step was cancelled (${cancelled}): go mod tidy did not run`))
   return new Promise((resolve, reject) => {
@@ -70,23 +75,27 @@ export function runGoWatched(go: Pick<GoToolchain, 'bin'>, verbs: string[], args
     })
     const timer =
       o.stallMs > 0
-        ? setInterval(() => {
-            if (stalled) return
-            let bytes = 0
-            for (const url of active.bodies) {
-              const n = downloading(o.gomodcache, url)
-              if (n === undefined) active.bodies.delete(url) // written and renamed, or given up
-              else bytes += n
-            }
-            const url = [...active.headers, ...active.bodies].at(-1)
-            if (url === undefined) return void (last = { at: Date.now(), bytes: 0 })
-            if (bytes !== last.bytes) last = { at: Date.now(), bytes }
-            const idle = Date.now() - last.at
-            if (idle < o.stallMs) return
-            stalled = { url, ms: idle }
-            child.kill('SIGTERM')
-            setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref()
-          }, Math.min(1000, Math.max(50, o.stallMs / 4)))
+        ? setInterval(
+            () => {
+              if (stalled) return
+              let bytes = 0
+              for (const url of active.bodies) {
+                const n = downloading(o.gomodcache, url)
+                if (n === undefined)
+                  active.bodies.delete(url) // written and renamed, or given up
+                else bytes += n
+              }
+              const url = [...active.headers, ...active.bodies].at(-1)
+              if (url === undefined) return void (last = { at: Date.now(), bytes: 0 })
+              if (bytes !== last.bytes) last = { at: Date.now(), bytes }
+              const idle = Date.now() - last.at
+              if (idle < o.stallMs) return
+              stalled = { url, ms: idle }
+              child.kill('SIGTERM')
+              setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref()
+            },
+            Math.min(1000, Math.max(50, o.stallMs / 4))
+          )
         : undefined
     child.once('error', (e) => {
       live.delete(child)

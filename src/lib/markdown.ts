@@ -63,7 +63,7 @@ function backtickRun(s: string, at: number): number {
 
 /** Where the next run of exactly `n` backticks from `from` starts (CommonMark's code span rule), or -1. */
 function closingRun(s: string, from: number, n: number): number {
-  for (let i = s.indexOf('`', from); i >= 0; ) {
+  for (let i = s.indexOf('`', from); i >= 0;) {
     const run = backtickRun(s, i)
     if (run === n) return i
     i = s.indexOf('`', i + run)
@@ -73,7 +73,7 @@ function closingRun(s: string, from: number, n: number): number {
 
 function longestBacktickRun(s: string): number {
   let longest = 0
-  for (let i = s.indexOf('`'); i >= 0; ) {
+  for (let i = s.indexOf('`'); i >= 0;) {
     const run = backtickRun(s, i)
     longest = Math.max(longest, run)
     i = s.indexOf('`', i + run)

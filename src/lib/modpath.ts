@@ -5,7 +5,13 @@
 
 /** `!#$%&()+,-.=@[]^_{}~ ` and ASCII letters and digits: go's fileNameOK (versions are file-name elements). */
 const FILE_NAME_PUNCT = new Set('!#$%&()+,-.=@[]^_{}~ ')
-const WINDOWS_NAMES = new Set(['con', 'prn', 'aux', 'nul', ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((i) => [`com${i}`, `lpt${i}`])])
+const WINDOWS_NAMES = new Set([
+  'con',
+  'prn',
+  'aux',
+  'nul',
+  ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((i) => [`com${i}`, `lpt${i}`])
+])
 
 const isDigit = (c: string): boolean => c >= '0' && c <= '9'
 const isLower = (c: string): boolean => c >= 'a' && c <= 'z'
@@ -31,7 +37,8 @@ function checkElem(elem: string, kind: Kind): string | undefined {
   if (elem.endsWith('.')) return 'trailing dot in path element'
   const dot = elem.indexOf('.')
   const short = dot < 0 ? elem : elem.slice(0, dot)
-  if (WINDOWS_NAMES.has(short.toLowerCase())) return `${JSON.stringify(short)} disallowed as path element component on Windows`
+  if (WINDOWS_NAMES.has(short.toLowerCase()))
+    return `${JSON.stringify(short)} disallowed as path element component on Windows`
   const tilde = short.lastIndexOf('~')
   if (kind === 'module' && tilde >= 0 && tilde < short.length - 1 && [...short.slice(tilde + 1)].every(isDigit)) {
     return 'trailing tilde and digits in path element'

@@ -27,7 +27,8 @@ export function insideWorkspace(workspace: string, p: string): boolean {
  * symlinks, lead outside the workspace.
  */
 export function moduleOutsideWorkspace(workspace: string, dir: string, dirKnownInside = false): string | undefined {
-  if (!dirKnownInside && !insideWorkspace(workspace, dir)) return 'the directory leads outside the workspace (through a symlink or "..")'
+  if (!dirKnownInside && !insideWorkspace(workspace, dir))
+    return 'the directory leads outside the workspace (through a symlink or "..")'
   for (const f of ['go.mod', 'go.sum']) {
     const file = path.join(dir, f)
     let link = false
@@ -43,6 +44,9 @@ export function moduleOutsideWorkspace(workspace: string, dir: string, dirKnownI
 
 /** Path of a module's file relative to the workspace, '/'-separated. */
 export function workspacePath(moduleRel: string, file: string): string {
-  const rel = moduleRel.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '')
+  const rel = moduleRel
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '')
   return rel === '' || rel === '.' ? file : `${rel}/${file}`
 }

@@ -54,7 +54,7 @@ export function redactUrl(url: string): string {
 export function redact(text: string): string {
   let out = ''
   let copied = 0
-  for (let sep = text.indexOf('://'); sep >= 0; ) {
+  for (let sep = text.indexOf('://'); sep >= 0;) {
     const start = sep + 3
     const end = urlEnd(text, start)
     const at = sep > 0 && isSchemeChar(text.charCodeAt(sep - 1)) ? userinfoEnd(text, start, end) : -1
@@ -98,7 +98,8 @@ function userinfoEnd(text: string, start: number, end: number): number {
   if (text.charCodeAt(start) === 47) return -1 // `scheme:///path`: no authority, so no userinfo
   for (let i = end - 1; i >= start; i--) {
     if (text.charCodeAt(i) !== 64) continue
-    const protocolPath = text.charCodeAt(i - 1) === 47 && (text.startsWith('v/', i + 1) || text.startsWith('latest', i + 1))
+    const protocolPath =
+      text.charCodeAt(i - 1) === 47 && (text.startsWith('v/', i + 1) || text.startsWith('latest', i + 1))
     if (!protocolPath) return i > start ? i : -1
   }
   return -1

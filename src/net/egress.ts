@@ -22,7 +22,11 @@ export function proxyEnv(env: NodeJS.ProcessEnv = process.env): ProxyEnv {
     const raw = firstSet(env, name, name.toLowerCase())
     return raw ? parseProxy(raw) : undefined
   }
-  return { http: proxy('HTTP_PROXY'), https: proxy('HTTPS_PROXY'), noProxy: firstSet(env, 'NO_PROXY', 'no_proxy') ?? '' }
+  return {
+    http: proxy('HTTP_PROXY'),
+    https: proxy('HTTPS_PROXY'),
+    noProxy: firstSet(env, 'NO_PROXY', 'no_proxy') ?? ''
+  }
 }
 
 /** The egress proxy URL for `target`, or undefined when the request goes direct. */
@@ -118,7 +122,7 @@ function matchDomain(p: string, host: string, port: string): boolean {
   if (h.startsWith('*.')) h = h.slice(1)
   const matchHost = !h.startsWith('.')
   if (matchHost) h = '.' + h
-   
+
   if (/[^\x00-\x7f]/.test(h)) h = '.' + domainToASCII(h.slice(1))
   const hit = host.endsWith(h) || (matchHost && host === h.slice(1))
   return hit && (pport === '' || pport === port)

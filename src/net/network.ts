@@ -49,21 +49,30 @@ export interface Trust {
 }
 
 /** `probeModule`: a module the run needs, which preflight asks every proxy for (see preflight/target.ts). */
-export async function startNetwork(inputs: NetInputs, settings: Settings, trust: Trust, probeModule?: ProbeModule): Promise<Network> {
+export async function startNetwork(
+  inputs: NetInputs,
+  settings: Settings,
+  trust: Trust,
+  probeModule?: ProbeModule
+): Promise<Network> {
   // Credentials ride in each upstream's URL from here on (for preflight and the relay); `display` stays redacted
   // for every report. What go and later steps get is what the user wrote: go reads netrc credentials itself.
   const proxies = withNetrc(settings.proxies, trust.netrc)
   const written = new Map(proxies.map((p, i) => [p.url, settings.proxies[i]]))
-  const asWritten = (list: ProxyEntry[]): ProxyEntry[] => list.map((e) => ({ ...(written.get(e.url) ?? e), separator: e.separator }))
+  const asWritten = (list: ProxyEntry[]): ProxyEntry[] =>
+    list.map((e) => ({ ...(written.get(e.url) ?? e), separator: e.separator }))
   const upstreams = networkProxies(proxies)
   const rest = proxies.filter((p) => !upstreams.includes(p))
-  const pre = inputs.preflight === 'false' ? undefined : startPreflight({
-    proxies,
-    gosumdb: settings.GOSUMDB,
-    timeoutMs: inputs.preflightTimeoutMs,
-    extraCa: trust.extraCa,
-    probeModule
-  })
+  const pre =
+    inputs.preflight === 'false'
+      ? undefined
+      : startPreflight({
+          proxies,
+          gosumdb: settings.GOSUMDB,
+          timeoutMs: inputs.preflightTimeoutMs,
+          extraCa: trust.extraCa,
+          probeModule
+        })
   const seen: ProbeResult[] = []
   pre?.onResult((r) => seen.push(r))
   if (pre && inputs.preflight === 'strict') {
@@ -79,7 +88,10 @@ export async function startNetwork(inputs: NetInputs, settings: Settings, trust:
   const exportGoproxy = (): string => formatProxyList(asWritten([...orderHealthyFirst(upstreams, seen), ...rest]), '|')
   const finishPreflight = async (): Promise<ProbeResult[] | undefined> => pre?.finish()
   if (!inputs.relay || upstreams.length === 0) {
-    const goproxy = formatProxyList(asWritten([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest]), '|')
+    const goproxy = formatProxyList(
+      asWritten([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest]),
+      '|'
+    )
     const none = { stats: () => [], allDown: () => false, downReport: () => undefined }
     return { goproxy, exportGoproxy, finishPreflight, ...none, close: async () => {} }
   }
@@ -117,7 +129,9 @@ function follow(pre: Preflight | undefined, relay: Relay, seen: ProbeResult[], u
 function downReport(stats: RelayUpstreamStats[], seen: ProbeResult[]): string {
   const each = stats.map((s) => {
     const verdict = seen.find((r) => r.role === 'proxy' && r.endpoint === s.upstream)?.verdict
-    const found = [verdict && `preflight: ${verdict}`, s.tripped && 'relay: out of service after failing'].filter(Boolean)
+    const found = [verdict && `preflight: ${verdict}`, s.tripped && 'relay: out of service after failing'].filter(
+      Boolean
+    )
     return `${s.upstream} (${found.join('; ') || 'down'})`
   })
   return `Every module proxy is down: ${each.join(', ')}`

@@ -50,7 +50,8 @@ export function toResult(
 ): PreflightResult {
   const target = new URL(requestUrl)
   const verdict = verdictOf(o, kind, target.username !== '' || target.password !== '')
-  const module = kind === 'proxy-module' && ctx.probeModule ? `${ctx.probeModule.path}@${ctx.probeModule.version}` : undefined
+  const module =
+    kind === 'proxy-module' && ctx.probeModule ? `${ctx.probeModule.path}@${ctx.probeModule.version}` : undefined
   const r: PreflightResult = {
     endpoint,
     role,

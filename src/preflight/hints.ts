@@ -16,7 +16,8 @@ export function verdictOf(o: ProbeOutcome, kind: RequestKind, credentialed = fal
     return f.status === 407 ? 'auth' : `http-${f.status ?? 0}`
   }
   const s = o.status ?? 0
-  if (kind === 'proxy-module' || kind === 'proxy-list') return proxyVerdict(s, kind === 'proxy-list' || isInfo(o.body), credentialed)
+  if (kind === 'proxy-module' || kind === 'proxy-list')
+    return proxyVerdict(s, kind === 'proxy-list' || isInfo(o.body), credentialed)
   if (s === 200) return 'ok'
   if (s === 401 || s === 403) return 'auth'
   return `http-${s}`
@@ -47,7 +48,10 @@ function isInfo(body: string | undefined): boolean {
 /** The first line of a server's text, reduced to plain characters that cannot render as Markdown or HTML. */
 export function quoteServerText(body: string | undefined, max = 100): string {
   const line = (body ?? '').split('\n').find((l) => l.trim() !== '') ?? ''
-  const plain = line.replace(/[^A-Za-z0-9 .,:;'()/@+=!?-]/g, ' ').replace(/\s+/g, ' ').trim()
+  const plain = line
+    .replace(/[^A-Za-z0-9 .,:;'()/@+=!?-]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
   return plain.length > max ? plain.slice(0, max) + '…' : plain
 }
 
@@ -102,7 +106,8 @@ export function hintFor(verdict: Verdict, c: HintContext): string {
     case 'tls-other':
       return `TLS with ${atEgress ? egressWhat : c.host} failed (${f?.code ?? 'handshake'}): check that the URL's scheme and port are right and that the certificate is valid for this host and not expired.`
     case 'auth':
-      if (f?.kind === 'egress') return `${egressWhat} asks for credentials (407): put them in its URL (http://user:password@host:port).`
+      if (f?.kind === 'egress')
+        return `${egressWhat} asks for credentials (407): put them in its URL (http://user:password@host:port).`
       return (
         `${c.host} requires credentials: put them in the URL (https://user:token@host/...), give netrc lines to the \`netrc\` ` +
         `input, or, for private modules fetched directly, use the \`token\` input.`
@@ -125,7 +130,8 @@ function okHint(c: HintContext, what: string): string {
       "module is private, list it in `goprivate`; otherwise ask the mirror's owners to allow it."
     )
   }
-  if (c.role === 'proxy' && (s === 404 || s === 410) && c.module) return `The ${what} answers${through}; it does not have ${asked} (HTTP ${s}).`
+  if (c.role === 'proxy' && (s === 404 || s === 410) && c.module)
+    return `The ${what} answers${through}; it does not have ${asked} (HTTP ${s}).`
   return `The ${what} answers${through}.`
 }
 
@@ -134,12 +140,15 @@ function httpHint(verdict: Verdict, c: HintContext, what: string, egressWhat: st
   if (c.outcome.failure?.kind === 'egress') {
     return `${egressWhat} refused to open a tunnel to ${c.host} (HTTP ${status}): ask for this host to be allowed, or add it to NO_PROXY if it is reachable directly.`
   }
-  if (status >= 500) return `${c.host} answers HTTP ${status}: the ${what} is failing; the relay retries it and fails over to other upstreams meanwhile.`
-  if (status === 429) return `${c.host} rate-limits requests (HTTP 429): the relay backs off and fails over; consider a mirror or credentials with a higher quota.`
+  if (status >= 500)
+    return `${c.host} answers HTTP ${status}: the ${what} is failing; the relay retries it and fails over to other upstreams meanwhile.`
+  if (status === 429)
+    return `${c.host} rate-limits requests (HTTP 429): the relay backs off and fails over; consider a mirror or credentials with a higher quota.`
   if (status >= 300 && status < 400) {
     return `${c.host} redirects (HTTP ${status}${c.outcome.location ? ` to ${c.outcome.location}` : ''}): point the URL at the final location.`
   }
-  if (c.role === 'sumdb') return `${c.host} does not serve a checksum database at this URL (HTTP ${status}): check GOSUMDB.`
+  if (c.role === 'sumdb')
+    return `${c.host} does not serve a checksum database at this URL (HTTP ${status}): check GOSUMDB.`
   if (status === 200) {
     return `${c.host} answers HTTP 200, but not with a module proxy's answer (a login page or captive portal?): check that the URL is a Go module proxy.`
   }

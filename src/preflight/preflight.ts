@@ -60,7 +60,13 @@ export function startPreflight(opts: PreflightOptions): Preflight {
   const timer = setTimeout(() => ac.abort(), Math.max(0, opts.timeoutMs))
   timer.unref()
   const started = Date.now()
-  const ctx: CheckContext = { signal: ac.signal, timeoutMs: opts.timeoutMs, extraCa: opts.extraCa, env: opts.env, probeModule: opts.probeModule }
+  const ctx: CheckContext = {
+    signal: ac.signal,
+    timeoutMs: opts.timeoutMs,
+    extraCa: opts.extraCa,
+    env: opts.env,
+    probeModule: opts.probeModule
+  }
 
   const arrived: Array<[ProbeResult, ProxyEntry | undefined]> = []
   const listeners: Array<(r: ProbeResult, entry?: ProxyEntry) => void> = []
@@ -144,10 +150,16 @@ async function checkSumdbRoute(opts: PreflightOptions, ctx: CheckContext): Promi
   const route = await resolveSumdbRoute(cfg, entries, (e) => asks.get(e)!)
   switch (route.via) {
     case 'proxy':
-      return { ...route.answer.result, hint: `The checksum database answers through the proxy ${redactUrl(route.entry.url)}.` }
+      return {
+        ...route.answer.result,
+        hint: `The checksum database answers through the proxy ${redactUrl(route.entry.url)}.`
+      }
     case 'unavailable': {
       const r = route.answer.result
-      return { ...r, hint: `go reaches the checksum database through this proxy (GOSUMDB has no URL) and it failed: ${r.hint}` }
+      return {
+        ...r,
+        hint: `go reaches the checksum database through this proxy (GOSUMDB has no URL) and it failed: ${r.hint}`
+      }
     }
     default:
       if (ctx.signal.aborted) return lateSumdb(route.base, name, ctx.signal.reason instanceof CutShort)
@@ -186,7 +198,14 @@ function lateSumdb(base: string, name: string, cutShort: boolean): PreflightResu
 }
 
 /** Verdicts that mean the endpoint could not be talked to at all (as opposed to an HTTP answer). */
-const TRANSPORT_FAILURES: ReadonlySet<string> = new Set(['dns', 'refused', 'timeout', 'tls-untrusted', 'tls-other', 'unreachable'])
+const TRANSPORT_FAILURES: ReadonlySet<string> = new Set([
+  'dns',
+  'refused',
+  'timeout',
+  'tls-untrusted',
+  'tls-other',
+  'unreachable'
+])
 
 /**
  * For go without the relay, which has no timeout for a silent proxy: the network proxies (healthy first) without

@@ -68,7 +68,15 @@ export function openTunnel(socket: Socket, authority: string, proxyAuth?: string
       const statusLine = buf.subarray(0, buf.indexOf('\r\n')).toString('latin1')
       const status = Number(/^HTTP\/\d(?:\.\d)? (\d{3})/.exec(statusLine)?.[1] ?? 0)
       if (status >= 200 && status < 300) return resolve(socket)
-      reject(new StageError('egress', 'tcp', `egress proxy answered CONNECT ${authority} with "${statusLine}"`, undefined, status))
+      reject(
+        new StageError(
+          'egress',
+          'tcp',
+          `egress proxy answered CONNECT ${authority} with "${statusLine}"`,
+          undefined,
+          status
+        )
+      )
     }
     const onClose = (): void => {
       done()
@@ -103,7 +111,6 @@ const untrustedCodes = new Set([
   'CERT_UNTRUSTED'
 ])
 
-
 /**
  * TLS over an open connection, without rejecting: the verdict is judged from `authorized`
  * afterwards, so an untrusted certificate can still be shown to the user.
@@ -131,7 +138,11 @@ export function tlsHandshake(
       const cert = s.getPeerCertificate()
       const certificate = cert && cert.subject ? { subject: dn(cert.subject), issuer: dn(cert.issuer) } : undefined
       const kind = untrustedCodes.has(code) ? 'tls-untrusted' : 'tls-other'
-      resolve({ socket: s, certificate, failure: new StageError(kind, 'tls', `${code}: certificate for ${host} not accepted`, code) })
+      resolve({
+        socket: s,
+        certificate,
+        failure: new StageError(kind, 'tls', `${code}: certificate for ${host} not accepted`, code)
+      })
     })
     s.once('error', (e: NodeJS.ErrnoException) => {
       reject(new StageError('tls-other', 'tls', `${e.code ?? 'handshake failed'}: ${e.message}`, e.code))

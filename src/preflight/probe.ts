@@ -155,7 +155,8 @@ async function throughEgress(
 ): Promise<Socket> {
   if (egress.protocol === 'https:') {
     const tls = await tlsHandshake(socket, unbracket(egress.hostname), extraCa, track)
-    if (tls.failure) throw new StageError(tls.failure.kind, 'tcp', `egress proxy: ${tls.failure.message}`, tls.failure.code)
+    if (tls.failure)
+      throw new StageError(tls.failure.kind, 'tcp', `egress proxy: ${tls.failure.message}`, tls.failure.code)
     socket = tls.socket
   } else if (egress.protocol !== 'http:') {
     throw new StageError('unreachable', 'tcp', `egress proxy scheme ${egress.protocol} is not supported by preflight`)
@@ -226,5 +227,10 @@ async function httpGet(socket: Socket, target: URL, egress: URL | undefined, sig
 function toStageError(e: unknown, stage: Stage): StageError {
   if (e instanceof StageError) return new StageError(e.kind, e.stage, redact(e.message), e.code, e.status)
   const err = e as NodeJS.ErrnoException
-  return new StageError('unreachable', stage, redact(`${err?.code ?? 'error'}: ${err?.message ?? String(e)}`), err?.code)
+  return new StageError(
+    'unreachable',
+    stage,
+    redact(`${err?.code ?? 'error'}: ${err?.message ?? String(e)}`),
+    err?.code
+  )
 }

@@ -88,7 +88,8 @@ export async function resolveSumdbRoute<T extends SupportedAnswer>(
     }
     if (entry.kind === 'off') break
     const answer = await ask(entry)
-    if (answer.answer === 'supported') return { via: 'proxy', base: joinUrl(entry.url, `sumdb/${cfg.name}`), entry, answer }
+    if (answer.answer === 'supported')
+      return { via: 'proxy', base: joinUrl(entry.url, `sumdb/${cfg.name}`), entry, answer }
     if (answer.answer === 'error') {
       bestError = { entry, answer }
       if (entry.separator !== '|') break

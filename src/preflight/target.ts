@@ -37,4 +37,3 @@ export function pickProbeModule(modules: readonly GoModule[], gonoproxy: string)
 export function infoPath(m: ProbeModule): string {
   return pathEscape(`${escapePath(m.path)!}/@v/${escapeVersion(m.version)!}.info`)
 }
-

@@ -121,9 +121,13 @@ export class Lane {
     this.sentAt = performance.now()
     const waitMs = this.up.headersWaitMs(cfg.firstByteTimeoutMs)
     // A last resort's wait covers the connect too: an address that drops packets must not cost the connect timeout.
-    const cut = waitMs < cfg.firstByteTimeoutMs
-      ? setTimeout(() => waiting.abort(new Error(`no answer within ${waitMs / 1000} s; preflight had found it down`)), waitMs)
-      : undefined
+    const cut =
+      waitMs < cfg.firstByteTimeoutMs
+        ? setTimeout(
+            () => waiting.abort(new Error(`no answer within ${waitMs / 1000} s; preflight had found it down`)),
+            waitMs
+          )
+        : undefined
     let r: AttemptResult
     try {
       r = await attempt(cfg.targets.get(this.up)!, this.req.path, {
@@ -163,7 +167,9 @@ export class Lane {
       }
       if (err instanceof SpoolTooLarge) return { type: 'failure', failure: { kind: 'protocol', detail: err.message } }
       const failure: Failure =
-        err === undefined ? { kind: 'reset', detail: `body ended after ${spool.size} of ${meta.total} bytes` } : bodyFailure(err)
+        err === undefined
+          ? { kind: 'reset', detail: `body ended after ${spool.size} of ${meta.total} bytes` }
+          : bodyFailure(err)
       this.up.failed()
       this.req.lastFailed = this.up
       // Stalled mid-body: whatever happens to this request, later ones try the others first.
@@ -206,14 +212,18 @@ export class Lane {
     const range = spool.size > 0 ? { start: spool.size, ifRange: meta.ifRange } : undefined
     const r = await this.tryOnce(range)
     if (r.type === 'failure') return r
-    if (r.type === 'answer') return { type: 'failure', failure: { kind: 'resume', detail: `resume: HTTP ${r.answer.status}` } }
+    if (r.type === 'answer')
+      return { type: 'failure', failure: { kind: 'resume', detail: `resume: HTTP ${r.answer.status}` } }
     this.progressed()
     if (r.status === 206 && range && rangeFits(header(r.headers, 'content-range'), range.start, meta.total)) {
       return { type: 'body', body: r.body, meta }
     }
     if (r.status === 206) {
       discard(r.body)
-      return { type: 'failure', failure: { kind: 'resume', detail: 'resume: Content-Range does not continue the body' } }
+      return {
+        type: 'failure',
+        failure: { kind: 'resume', detail: 'resume: Content-Range does not continue the body' }
+      }
     }
     await spool.reset()
     return { type: 'body', body: r.body, meta: describe(r) }

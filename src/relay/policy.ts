@@ -83,7 +83,8 @@ export function classifyError(err: unknown): Failure {
   const message = err instanceof Error ? err.message : String(err)
   if (code && CODE_KINDS[code]) return { kind: CODE_KINDS[code], detail: `${code}: ${message}` }
   if (code && /^HPE_/.test(code)) return { kind: 'protocol', detail: `${code}: ${message}` }
-  if (code && (/CERT|SSL|TLS/.test(code) || /certificate/i.test(message))) return { kind: 'tls', detail: `${code}: ${message}` }
+  if (code && (/CERT|SSL|TLS/.test(code) || /certificate/i.test(message)))
+    return { kind: 'tls', detail: `${code}: ${message}` }
   return { kind: 'other', detail: code ? `${code}: ${message}` : message }
 }
 
@@ -195,7 +196,11 @@ export class RetryBudget {
 export const RETRY_WINDOW = { windowMs: 15_000, extraCap: 12 } as const
 
 /** Retry-After in ms (seconds or an HTTP date), capped; undefined when absent or unparsable. */
-export function parseRetryAfter(value: string | undefined, capMs: number, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | undefined,
+  capMs: number,
+  now: number = Date.now()
+): number | undefined {
   if (!value) return undefined
   const trimmed = value.trim()
   let ms: number

@@ -79,7 +79,8 @@ class Race {
       spendRetry(this.req, next.upstream)
       delayMs = retryDelayMs(this.req, next.upstream, this.lastFailure.get(next.upstream))
       // A second lane on a busy upstream waits only what is left of the wait since its last failure there.
-      if (next.same) delayMs = Math.max(0, delayMs - (performance.now() - (this.endedAt.get(next.upstream) ?? -Infinity)))
+      if (next.same)
+        delayMs = Math.max(0, delayMs - (performance.now() - (this.endedAt.get(next.upstream) ?? -Infinity)))
     }
     const lane = new Lane(this.req, next.upstream, { retry: next.retry, hedge, delayMs })
     this.running.add(lane)
@@ -120,10 +121,13 @@ class Race {
   /** Every upstream still in service said not found: lanes still running elsewhere (out of service) cannot change that. */
   allSaidNotFound(): boolean {
     const inService = this.req.cfg.pool.order()
-    return inService.length > 0 && inService.every((u) => {
-      const o = this.outcomes.get(u)
-      return o?.type === 'answer' && classifyStatus(o.answer.status) === 'not-found' && !this.busy(u)
-    })
+    return (
+      inService.length > 0 &&
+      inService.every((u) => {
+        const o = this.outcomes.get(u)
+        return o?.type === 'answer' && classifyStatus(o.answer.status) === 'not-found' && !this.busy(u)
+      })
+    )
   }
 
   /** The winner is promoted; other upstreams whose silence started a hedge are demoted for later requests. */

@@ -46,12 +46,19 @@ class DowngradeGuard implements Dispatcher.DispatchHandler {
     this.next.onRequestUpgrade?.(...args)
   }
 
-  onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders, message?: string): void {
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    status: number,
+    headers: IncomingHttpHeaders,
+    message?: string
+  ): void {
     const location = REDIRECTS.has(status) ? [headers.location].flat()[0] : undefined
     const to = location ? parseUrl(location, this.here) : undefined
     // Thrown here, undici aborts the request with this error (as it does for its own "max redirects").
     if (to && to.protocol !== 'https:') {
-      throw new InsecureRedirect(`redirected from secure URL ${redactUrl(this.here.href)} to insecure URL ${redactUrl(to.href)}`)
+      throw new InsecureRedirect(
+        `redirected from secure URL ${redactUrl(this.here.href)} to insecure URL ${redactUrl(to.href)}`
+      )
     }
     this.next.onResponseStart?.(controller, status, headers, message)
   }

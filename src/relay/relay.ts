@@ -130,7 +130,9 @@ function isSumdbRequest(segs: string[]): boolean {
   if (segs[k] === 'tile') return isTile(tail)
   const lookup = tail.join('/')
   const at = lookup.indexOf('@')
-  return at > 0 && unescapePath(lookup.slice(0, at)) !== undefined && unescapeVersion(lookup.slice(at + 1)) !== undefined
+  return (
+    at > 0 && unescapePath(lookup.slice(0, at)) !== undefined && unescapeVersion(lookup.slice(at + 1)) !== undefined
+  )
 }
 
 /**
@@ -173,7 +175,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   validate(opts)
   const listenHost = opts.listen?.host ?? '127.0.0.1'
   // Loopback only: the relay carries the upstreams' credentials.
-  if (!/^127(\.\d{1,3}){3}$/.test(listenHost)) throw new Error(`relay: listen address must be a 127.x.x.x loopback address, got "${listenHost}"`)
+  if (!/^127(\.\d{1,3}){3}$/.test(listenHost))
+    throw new Error(`relay: listen address must be a 127.x.x.x loopback address, got "${listenHost}"`)
   const t = { ...DEFAULTS, ...definedOnly(opts) }
   const pool = new UpstreamPool(opts.upstreams.map((e) => ({ url: e.url, display: redactUrl(e.url) })))
   const own = opts.dispatcher === undefined
@@ -229,16 +232,24 @@ function definedOnly(opts: RelayOptions): Partial<typeof DEFAULTS> {
   return out
 }
 
-function handle(cfg: ServeConfig, prefix: string, ready: Promise<unknown>, req: IncomingMessage, res: ServerResponse): void {
+function handle(
+  cfg: ServeConfig,
+  prefix: string,
+  ready: Promise<unknown>,
+  req: IncomingMessage,
+  res: ServerResponse
+): void {
   const path = route(prefix, req.url ?? '/')
   if (path === undefined) return plain(res, 404, 'not found\n')
   if (req.method !== 'GET') {
     res.setHeader('allow', 'GET')
     return plain(res, 405, 'method not allowed\n')
   }
-  ready.then(() => serve(cfg, path, req.headers['user-agent'], res)).catch(() => {
-    // A bug, not a network fault: never leave go waiting or let it trust a half-written body.
-    if (!res.headersSent) plain(res, 502, 'go-tidy-guard relay: internal error\n')
-    else res.destroy()
-  })
+  ready
+    .then(() => serve(cfg, path, req.headers['user-agent'], res))
+    .catch(() => {
+      // A bug, not a network fault: never leave go waiting or let it trust a half-written body.
+      if (!res.headersSent) plain(res, 502, 'go-tidy-guard relay: internal error\n')
+      else res.destroy()
+    })
 }

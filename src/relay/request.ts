@@ -43,7 +43,12 @@ export interface RequestState {
   userAgent?: string
 }
 
-export function newRequest(cfg: ServeConfig, path: string, userAgent: string | undefined, cancelled: AbortSignal): RequestState {
+export function newRequest(
+  cfg: ServeConfig,
+  path: string,
+  userAgent: string | undefined,
+  cancelled: AbortSignal
+): RequestState {
   return {
     cfg,
     path,
@@ -73,7 +78,14 @@ export function spendRetry(req: RequestState, up: Upstream): boolean {
 export function retryDelayMs(req: RequestState, up: Upstream, failure: Failure | undefined): number {
   const { backoffBaseMs: baseMs, backoffCapMs: capMs } = req.cfg
   const sameUpstream = up === req.lastFailed
-  const ms = retryWaitMs({ failure, sameUpstream, slowRetries: req.slowRetries, baseMs, capMs, latencyMs: up.medianTtfb() })
+  const ms = retryWaitMs({
+    failure,
+    sameUpstream,
+    slowRetries: req.slowRetries,
+    baseMs,
+    capMs,
+    latencyMs: up.medianTtfb()
+  })
   if (failure && isSlowFailure(failure)) req.slowRetries++
   return ms
 }

@@ -10,7 +10,12 @@ import { finalReply } from './policy.js'
 export type { ServeConfig } from './request.js'
 export { rangeFits } from './lane.js'
 
-export async function serve(cfg: ServeConfig, path: string, userAgent: string | undefined, res: ServerResponse): Promise<void> {
+export async function serve(
+  cfg: ServeConfig,
+  path: string,
+  userAgent: string | undefined,
+  res: ServerResponse
+): Promise<void> {
   const gone = new AbortController()
   res.once('close', () => {
     if (!res.writableFinished) gone.abort(new Error('go closed the connection'))
@@ -32,7 +37,12 @@ export async function serve(cfg: ServeConfig, path: string, userAgent: string | 
 }
 
 /** One race for `path`; `cancel` aborts when nobody waits for it any more. */
-async function fetchPath(cfg: ServeConfig, path: string, userAgent: string | undefined, cancel: AbortSignal): Promise<Delivered> {
+async function fetchPath(
+  cfg: ServeConfig,
+  path: string,
+  userAgent: string | undefined,
+  cancel: AbortSignal
+): Promise<Delivered> {
   const won = await runRace(newRequest(cfg, path, userAgent, cancel))
   if (won.type === 'gone') return won
   if (won.type === 'ok') {

@@ -49,7 +49,8 @@ interface Flight {
 export const KEEP_BYTES = 32 << 20
 
 // go's canonical versions (semver.Canonical, plus +incompatible): only these name content that never changes.
-const CANONICAL = /^v(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+incompatible)?$/
+const CANONICAL =
+  /^v(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+incompatible)?$/
 
 /** `<mod>/@v/<canonical version>.info|.mod|.zip`: an answer that is the same for the whole run. */
 export function immutablePath(path: string): boolean {

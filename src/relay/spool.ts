@@ -126,7 +126,7 @@ export class Spool {
     // them for a 50 MB zip, on top of the upstream's).
     const buf = Buffer.allocUnsafe(READ_CHUNK)
     const { handle } = this.file
-    for (let pos = 0; pos < this.size; ) {
+    for (let pos = 0; pos < this.size;) {
       const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, this.size - pos), pos)
       if (bytesRead === 0) return void res.destroy(new Error('spool file shorter than its body'))
       pos += bytesRead

@@ -59,10 +59,18 @@ export function reportAnnotations(r: RunResult): void {
   const rest: Note[] = []
   const failed: Note[] = []
   for (const m of r.modules) {
-    m.annotations.forEach((a, i) => (i === 0 ? first : rest).push({ message: a.message, props: { title: a.title, file: a.file, startLine: a.startLine } }))
+    m.annotations.forEach((a, i) =>
+      (i === 0 ? first : rest).push({
+        message: a.message,
+        props: { title: a.title, file: a.file, startLine: a.startLine }
+      })
+    )
     if (m.error) {
       const file = workspacePath(m.module.rel, 'go.mod')
-      failed.push({ message: `${m.error.message}\n${m.error.hint}`, props: { title: `go mod tidy failed in ${m.module.rel} (${m.error.class})`, file } })
+      failed.push({
+        message: `${m.error.message}\n${m.error.hint}`,
+        props: { title: `go mod tidy failed in ${m.module.rel} (${m.error.class})`, file }
+      })
     }
   }
   // The failing step's own line (core.setFailed) is an error annotation too: one place is kept for it.
@@ -73,19 +81,29 @@ export function reportAnnotations(r: RunResult): void {
   } else emit(core.error, [...first, ...failed, ...rest], errorsShown)
   const warnings: Note[] = (r.security ?? []).map((s) => ({ message: s.message, props: { title: s.title } }))
   // Caching is fail-soft: a failed restore is a warning, a deliberate skip a notice.
-  if (r.cache?.note && r.cache.restore === 'failed') warnings.push({ message: r.cache.note, props: { title: 'Module cache' } })
+  if (r.cache?.note && r.cache.restore === 'failed')
+    warnings.push({ message: r.cache.note, props: { title: 'Module cache' } })
   for (const p of r.preflight ?? []) {
-    if (p.verdict !== 'ok' && p.verdict !== 'unfinished') warnings.push({ message: `${p.endpoint}: ${p.verdict}. ${p.hint}`, props: { title: 'Preflight' } })
+    if (p.verdict !== 'ok' && p.verdict !== 'unfinished')
+      warnings.push({ message: `${p.endpoint}: ${p.verdict}. ${p.hint}`, props: { title: 'Preflight' } })
   }
   emit(core.warning, warnings)
   if (r.cache?.note && r.cache.restore !== 'failed') core.notice(redact(r.cache.note), { title: 'Module cache' })
 }
 
-function emit(level: (message: string, props: core.AnnotationProperties) => void, notes: Note[], limit = ANNOTATIONS_SHOWN): void {
+function emit(
+  level: (message: string, props: core.AnnotationProperties) => void,
+  notes: Note[],
+  limit = ANNOTATIONS_SHOWN
+): void {
   const shown = notes.length <= limit ? notes : notes.slice(0, limit - 1)
   for (const n of shown) level(redact(n.message), n.props)
   const more = notes.length - shown.length
-  if (more > 0) level(`${more} more like these (GitHub shows ${ANNOTATIONS_SHOWN} per step): see the job summary and the step log.`, { title: 'go-tidy-guard' })
+  if (more > 0)
+    level(
+      `${more} more like these (GitHub shows ${ANNOTATIONS_SHOWN} per step): see the job summary and the step log.`,
+      { title: 'go-tidy-guard' }
+    )
 }
 
 /** go's own output for failed modules, folded into a group per module (core escapes the title). */

@@ -44,7 +44,13 @@ export function modulesSection(mods: TidyResult[]): string[] {
 function moduleTable(mods: TidyResult[]): string {
   return table(
     ['Module', 'Directory', 'Status', 'Time', 'Attempts'],
-    mods.map((m) => [md(m.module.path || '?'), md(m.module.rel), STATUS[m.status], seconds(m.durationMs), String(m.attempts)])
+    mods.map((m) => [
+      md(m.module.path || '?'),
+      md(m.module.rel),
+      STATUS[m.status],
+      seconds(m.durationMs),
+      String(m.attempts)
+    ])
   )
 }
 
@@ -72,10 +78,15 @@ function failures(failed: TidyResult[]): string[] {
   const out: string[] = []
   for (const group of groups.values()) {
     const e = group[0].error!
-    const names = group.slice(0, GROUP_NAMES).map((m) => md(m.module.rel)).join(', ')
+    const names = group
+      .slice(0, GROUP_NAMES)
+      .map((m) => md(m.module.rel))
+      .join(', ')
     const more = group.length > GROUP_NAMES ? ` and ${group.length - GROUP_NAMES} more` : ''
     const who = group.length === 1 ? `**${names}**` : `**${group.length} modules** (${names}${more}), the same`
-    const output = e.output ? ['<details><summary>go output</summary>', '', ...codeBlock(e.output), '', '</details>', ''] : []
+    const output = e.output
+      ? ['<details><summary>go output</summary>', '', ...codeBlock(e.output), '', '</details>', '']
+      : []
     out.push(`${who}: ${md(e.class)} error`, '', ...codeBlock(e.message), '', `💡 ${md(e.hint)}`, '', ...output)
   }
   return out
@@ -95,11 +106,23 @@ function diffs(drifted: TidyResult[]): string[] {
     const text = m.diff.trimEnd()
     const cut = cutAtLine(text, cap)
     budget -= Buffer.byteLength(cut)
-    const note = cut.length < text.length ? [`(${text.length - cut.length} more bytes of this diff in the ${code('diff-file')} output)`, ''] : []
+    const note =
+      cut.length < text.length
+        ? [`(${text.length - cut.length} more bytes of this diff in the ${code('diff-file')} output)`, '']
+        : []
     const summary = `<b>${html(m.module.rel)}</b>: ${html(m.changedFiles.join(', '))}`
-    out.push(`<details open><summary>${summary}</summary>`, '', ...codeBlock(cut, 'diff'), '', ...note, '</details>', '')
+    out.push(
+      `<details open><summary>${summary}</summary>`,
+      '',
+      ...codeBlock(cut, 'diff'),
+      '',
+      ...note,
+      '</details>',
+      ''
+    )
   }
-  if (omitted > 0) out.push(`The diffs of ${omitted} more drifted modules are left out here: see the ${code('diff-file')} output.`, '')
+  if (omitted > 0)
+    out.push(`The diffs of ${omitted} more drifted modules are left out here: see the ${code('diff-file')} output.`, '')
   return out
 }
 

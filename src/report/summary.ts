@@ -30,7 +30,10 @@ export const SUMMARY_LIMIT = 900 * 1024
 
 function bounded(text: string): string {
   if (Buffer.byteLength(text) <= SUMMARY_LIMIT) return text
-  const cut = Buffer.from(text).subarray(0, SUMMARY_LIMIT - 4096).toString('utf8').replace(/\uFFFD$/, '')
+  const cut = Buffer.from(text)
+    .subarray(0, SUMMARY_LIMIT - 4096)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '')
   const end = cut.lastIndexOf('\n')
   return `${cut.slice(0, end)}\n\n> [!NOTE]\n> The summary was cut here to stay within GitHub's 1 MiB limit.\n`
 }
@@ -38,7 +41,8 @@ function bounded(text: string): string {
 function discoveryLine(d: NonNullable<RunResult['discovery']>): string {
   const plural = (n: number): string => `${n} module${n === 1 ? '' : 's'}`
   const where = `below ${code(d.workingDirectory)}`
-  if (d.shard) return `Checked ${d.checked} of the ${plural(d.found)} found ${where}: shard ${d.shard} of those selected.`
+  if (d.shard)
+    return `Checked ${d.checked} of the ${plural(d.found)} found ${where}: shard ${d.shard} of those selected.`
   if (d.checked === d.found) return `Checked all ${plural(d.found)} found ${where} (go.work members and every go.mod).`
   return `Checked ${d.checked} of the ${plural(d.found)} found ${where}, as the \`modules\` input selects.`
 }

@@ -62,7 +62,11 @@ export function policyRefusal(output: string, ctx: AuthContext): ClassifiedError
   const viaRelay = ctx.relayUrl !== undefined && url.startsWith(ctx.relayUrl)
   const creds = ctx.proxyCredentialHosts ?? []
   const host = hostOf(url)
-  if (viaRelay ? creds.length > 0 : host === undefined || creds.includes(host) || netrcMachineFor(ctx.netrcHosts, url) !== undefined) {
+  if (
+    viaRelay
+      ? creds.length > 0
+      : host === undefined || creds.includes(host) || netrcMachineFor(ctx.netrcHosts, url) !== undefined
+  ) {
     return undefined
   }
   const asked = moduleOfUrl(url, viaRelay ? ctx.relayUrl : undefined) ?? 'a module'
@@ -71,7 +75,9 @@ export function policyRefusal(output: string, ctx: AuthContext): ClassifiedError
   return {
     class: 'policy',
     transient: false,
-    message: redact(`${who} refused ${asked} with 403 Forbidden${said ? ` ("${said}")` : ''}, and no credentials were configured for it`),
+    message: redact(
+      `${who} refused ${asked} with 403 Forbidden${said ? ` ("${said}")` : ''}, and no credentials were configured for it`
+    ),
     hint:
       `No credentials go to this proxy, so its 403 is its policy refusing ${asked}: if that module is private, list it ` +
       "in `goprivate` (go then fetches it directly, with the `token` input); otherwise ask the mirror's owners to allow it."
@@ -99,7 +105,8 @@ function gitHint(host: string | undefined, ctx: AuthContext): string {
   if (!ctx.tokenSet) {
     return (
       `git needs credentials for ${where}: pass a token with read access to the private repositories in the ` +
-      '`token` input' + (host ? ` and make sure \`private-hosts\` includes ${host}.` : '.')
+      '`token` input' +
+      (host ? ` and make sure \`private-hosts\` includes ${host}.` : '.')
     )
   }
   if (host && !ctx.privateHosts.includes(host)) {

@@ -20,7 +20,10 @@ const RULES: Rule[] = [
   { class: 'security', re: /checksum missing from sumdb response/ },
   { class: 'security', re: /SECURITY ERROR/ },
   { class: 'security', re: /security error: misbehaving server/ },
-  { class: 'security', re: /malformed record|malformed go\.sum|cannot authenticate record data|downloaded inconsistent tile/ },
+  {
+    class: 'security',
+    re: /malformed record|malformed go\.sum|cannot authenticate record data|downloaded inconsistent tile/
+  },
   { class: 'security', re: /verifying .*go\.sum/ },
   {
     // golang.org/x/mod/sumdb/note, wrapped by the sumdb client as "reading tree note: ...".
@@ -32,25 +35,47 @@ const RULES: Rule[] = [
   },
   { class: 'toolchain', re: /requires go >= \S+ \(running go / },
   { class: 'toolchain', re: /go\.mod requires go\b/ },
-  { class: 'toolchain', re: /invalid go version '[^']*': must match format|unknown directive: toolchain|note: module requires Go / },
+  {
+    class: 'toolchain',
+    re: /invalid go version '[^']*': must match format|unknown directive: toolchain|note: module requires Go /
+  },
   { class: 'auth', re: /\b40[13] (Unauthorized|Forbidden)\b/ },
   {
     class: 'auth',
     re: /refusing to pass credentials to insecure URL/,
     hint: 'go sends credentials only over https: use an https:// proxy URL, or give the credential through the `token` input.'
   },
-  { class: 'auth', re: /terminal prompts disabled|could not read (Username|Password)|Authentication failed|Access denied/i },
+  {
+    class: 'auth',
+    re: /terminal prompts disabled|could not read (Username|Password)|Authentication failed|Access denied/i
+  },
   { class: 'auth', re: /Permission denied \(publickey/ },
   { class: 'not-found', re: /\b(404 Not Found|410 Gone)\b/ },
   { class: 'not-found', re: /unknown revision|no matching versions|cannot find module providing package/ },
   { class: 'not-found', re: /reading file:\/\/\S+: no such file or directory/ },
   { class: 'not-found', re: /\b(module|repository)\b.*\bnot found\b/i },
-  { class: 'network', re: /x509: |tls: failed to verify certificate|SSL certificate problem|server certificate verification failed/, tls: true },
-  { class: 'network', re: /dial tcp|connection refused|i\/o timeout|TLS handshake timeout|no such host|server misbehaving/ },
-  { class: 'network', re: /connection reset|broken pipe|unexpected EOF|: EOF$|network is unreachable|no route to host/ },
+  {
+    class: 'network',
+    re: /x509: |tls: failed to verify certificate|SSL certificate problem|server certificate verification failed/,
+    tls: true
+  },
+  {
+    class: 'network',
+    re: /dial tcp|connection refused|i\/o timeout|TLS handshake timeout|no such host|server misbehaving/
+  },
+  {
+    class: 'network',
+    re: /connection reset|broken pipe|unexpected EOF|: EOF$|network is unreachable|no route to host/
+  },
   { class: 'network', re: /timeout awaiting response headers|Client\.Timeout exceeded|context deadline exceeded/ },
-  { class: 'network', re: /\b(429 Too Many Requests|500 Internal Server Error|502 Bad Gateway|503 Service Unavailable|504 Gateway Timeout)\b/ },
-  { class: 'network', re: /http2: |stream error: |Could not resolve host|Failed to connect to|RPC failed|early EOF|remote end hung up/ }
+  {
+    class: 'network',
+    re: /\b(429 Too Many Requests|500 Internal Server Error|502 Bad Gateway|503 Service Unavailable|504 Gateway Timeout)\b/
+  },
+  {
+    class: 'network',
+    re: /http2: |stream error: |Could not resolve host|Failed to connect to|RPC failed|early EOF|remote end hung up/
+  }
 ]
 
 const HINTS: Record<ErrorClass, string> = {
@@ -102,7 +127,7 @@ function goLines(stderr: string): string[] {
 export function classifyGoError(stderr: string, exitCode: number): ClassifiedError {
   const lines = goLines(stderr)
   for (const rule of RULES) {
-    const line = lines.find(l => rule.re.test(l))
+    const line = lines.find((l) => rule.re.test(l))
     if (!line) continue
     return {
       class: rule.class,
@@ -113,7 +138,8 @@ export function classifyGoError(stderr: string, exitCode: number): ClassifiedErr
   }
   // Prefer go's own error line (`go: ...`) over progress lines such as `go: downloading ...`.
   const errorLine =
-    [...lines].reverse().find(l => !/^go: (downloading|finding|found|extracting) /.test(l)) ?? `go exited with code ${exitCode}`
+    [...lines].reverse().find((l) => !/^go: (downloading|finding|found|extracting) /.test(l)) ??
+    `go exited with code ${exitCode}`
   return { class: 'other', transient: false, message: redact(errorLine), hint: HINTS.other }
 }
 
@@ -130,4 +156,3 @@ export function toolchainHint(stderr: string, goLine: string | undefined): strin
     'go mod tidy then raises the go line.'
   )
 }
-

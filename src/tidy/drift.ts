@@ -63,14 +63,13 @@ function fileDiff(file: FileDiff['file'], lines: string[]): FileDiff {
   return d
 }
 
-
 /**
  * The diffs as one unified diff with workspace-relative `a/…` and `b/…` names (what `git apply` expects), in place
  * of go's `current/…` and `tidy/…`.
  */
 export function relabelDiff(d: FileDiff[], moduleRel: string): string {
   return d
-    .map(f => {
+    .map((f) => {
       const path = workspacePath(moduleRel, f.file)
       const body = f.patch.split('\n').filter((l, i) => !(i < 2 && (l.startsWith('---') || l.startsWith('+++'))))
       return [`--- a/${path}`, `+++ b/${path}`, ...body].join('\n').replace(/\n*$/, '\n')
@@ -96,8 +95,8 @@ export function driftAnnotations(
         : 'run `go mod tidy` and commit the result'
   const verb = mode === 'fix' ? 'changed' : 'changes'
   return diffs
-    .filter(d => d.removed.length > 0 || d.added.length > 0)
-    .map(d => {
+    .filter((d) => d.removed.length > 0 || d.added.length > 0)
+    .map((d) => {
       const { line, changes } = d.file === 'go.mod' ? describeGoMod(d, gomodText) : describeGoSum(d, gosumText)
       return {
         file: workspacePath(moduleRel, d.file),
@@ -119,7 +118,7 @@ function joinCapped(items: string[], sep: string): string {
 /** The tidy go.mod, rebuilt from the current text and the diff, with the new line number of every added line. */
 function applyDiff(text: string, d: FileDiff): { text: string; addedAt: number[] } {
   const old = text.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n')
-  const removed = new Set(d.removed.map(r => r.line))
+  const removed = new Set(d.removed.map((r) => r.line))
   const next: string[] = []
   const addedAt: number[] = []
   let a = 0
@@ -147,15 +146,15 @@ interface Change {
 
 /** Requirement changes between two scans, paired by module path so a version bump reads as one change. */
 function requireChanges(before: RequireLine[], after: RequireLine[]): Change[] {
-  const paths = [...new Set([...before, ...after].map(r => r.path))]
+  const paths = [...new Set([...before, ...after].map((r) => r.path))]
   const changes: Change[] = []
   const ind = (r: RequireLine): string => (r.indirect ? ' (indirect)' : '')
   for (const path of paths) {
-    const olds = before.filter(r => r.path === path)
-    const news = after.filter(r => r.path === path)
+    const olds = before.filter((r) => r.path === path)
+    const news = after.filter((r) => r.path === path)
     // Identical requirements (maybe moved between blocks) are not changes.
     for (const o of [...olds]) {
-      const i = news.findIndex(n => n.version === o.version && n.indirect === o.indirect)
+      const i = news.findIndex((n) => n.version === o.version && n.indirect === o.indirect)
       if (i >= 0) {
         news.splice(i, 1)
         olds.splice(olds.indexOf(o), 1)
@@ -170,7 +169,8 @@ function requireChanges(before: RequireLine[], after: RequireLine[]): Change[] {
           : `${path} ${o.version} now ${n.indirect ? 'indirect' : 'direct'}`
       changes.push({ text, oldLine: o.line, newLine: n.line })
     }
-    for (const o of olds.slice(paired)) changes.push({ text: `remove ${path} ${o.version}`, oldLine: o.line, newLine: 0 })
+    for (const o of olds.slice(paired))
+      changes.push({ text: `remove ${path} ${o.version}`, oldLine: o.line, newLine: 0 })
     for (const n of news.slice(paired)) {
       changes.push({ text: `add ${path} ${n.version}${ind(n)}`, oldLine: 0, newLine: n.line })
     }
@@ -196,12 +196,12 @@ function directiveChanges(before: GoModScan, after: GoModScan): string[] {
  * inserts it), else the last require block (go opened a new one after it), else line 1.
  */
 function blockLine(before: GoModScan, d: FileDiff, afterLine: number): number {
-  const removed = new Set(d.removed.map(r => r.line))
+  const removed = new Set(d.removed.map((r) => r.line))
   const joined = before.blocks.find(
-    b => b.start <= afterLine && (afterLine < b.end || (afterLine === b.end && removed.has(afterLine)))
+    (b) => b.start <= afterLine && (afterLine < b.end || (afterLine === b.end && removed.has(afterLine)))
   )
   if (joined) return joined.start
-  return before.blocks.length > 0 ? Math.max(...before.blocks.map(b => b.start)) : 1
+  return before.blocks.length > 0 ? Math.max(...before.blocks.map((b) => b.start)) : 1
 }
 
 function describeGoMod(d: FileDiff, text: string): { line: number; changes: string } {
@@ -209,9 +209,9 @@ function describeGoMod(d: FileDiff, text: string): { line: number; changes: stri
   const tidy = applyDiff(text, d)
   const after = scanGoMod(tidy.text)
   const reqs = requireChanges(before.requires, after.requires)
-  const items = [...reqs.map(c => c.text), ...directiveChanges(before, after)]
-  let line = reqs.find(c => c.oldLine > 0)?.oldLine ?? 0
-  const added = reqs.find(c => c.newLine > 0 && c.oldLine === 0)
+  const items = [...reqs.map((c) => c.text), ...directiveChanges(before, after)]
+  let line = reqs.find((c) => c.oldLine > 0)?.oldLine ?? 0
+  const added = reqs.find((c) => c.newLine > 0 && c.oldLine === 0)
   if (!line && added) {
     const i = tidy.addedAt.indexOf(added.newLine)
     line = blockLine(before, d, i >= 0 ? d.added[i].afterLine : Infinity)

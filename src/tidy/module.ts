@@ -117,7 +117,9 @@ function explain(r: WatchedRun, o: TidyOptions, gomod: Buffer | undefined): Clas
   const shown = o.tidyArgs.some((a) => a === '-x' || a === '--x') ? r.stderr : stderr
   const output = redact(shown.trimEnd().split('\n').slice(-OUTPUT_LINES).join('\n'))
   const goLine = gomod ? scanGoMod(text(gomod)).go?.version : undefined
-  const e = r.stalled ? stalledError(r.stalled) : refineHint(classifyGoError(stderr, r.exitCode), stderr, o.auth, goLine)
+  const e = r.stalled
+    ? stalledError(r.stalled)
+    : refineHint(classifyGoError(stderr, r.exitCode), stderr, o.auth, goLine)
   // The relay's address means nothing to the user: say which module and version go asked for instead.
   const relay = o.auth?.relayUrl
   const down = e.class === 'network' ? o.downReport?.() : undefined
@@ -129,7 +131,12 @@ function explain(r: WatchedRun, o: TidyOptions, gomod: Buffer | undefined): Clas
   }
 }
 
-function refineHint(e: ClassifiedError, stderr: string, auth: AuthContext | undefined, goLine?: string): ClassifiedError {
+function refineHint(
+  e: ClassifiedError,
+  stderr: string,
+  auth: AuthContext | undefined,
+  goLine?: string
+): ClassifiedError {
   if (e.class === 'toolchain') return { ...e, hint: toolchainHint(stderr, goLine) ?? e.hint }
   if (e.class !== 'auth' || !auth) return e
   return policyRefusal(stderr, auth) ?? { ...e, hint: authHint(stderr, auth) ?? e.hint }
@@ -169,7 +176,13 @@ function hasError(r: WatchedRun): boolean {
   return /^go: /m.test(r.stderr) && !/^diff /m.test(r.stdout)
 }
 
-function finish(module: GoModule, mode: 'check' | 'fix', out: Outcome, attempts: number, durationMs: number): TidyResult {
+function finish(
+  module: GoModule,
+  mode: 'check' | 'fix',
+  out: Outcome,
+  attempts: number,
+  durationMs: number
+): TidyResult {
   const changed = out.diffs.length > 0
   const base = { module, attempts, durationMs }
   if (out.error) return { ...base, status: 'error', diff: '', changedFiles: [], annotations: [], error: out.error }
@@ -180,7 +193,14 @@ function finish(module: GoModule, mode: 'check' | 'fix', out: Outcome, attempts:
     diff: changed ? relabelDiff(out.diffs, module.rel) : '',
     changedFiles: out.diffs.map((d) => workspacePath(module.rel, d.file)),
     annotations: changed
-      ? driftAnnotations(module.rel, module.path, out.diffs, text(out.before['go.mod']), text(out.before['go.sum']), mode)
+      ? driftAnnotations(
+          module.rel,
+          module.path,
+          out.diffs,
+          text(out.before['go.mod']),
+          text(out.before['go.sum']),
+          mode
+        )
       : []
   }
 }

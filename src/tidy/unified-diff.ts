@@ -71,5 +71,5 @@ function splitHunk(hunk: StructuredPatchHunk): StructuredPatchHunk[] {
 
 /** Lines of one side of a hunk: context lines count on both sides. */
 function count(lines: string[], sign: '-' | '+'): number {
-  return lines.filter(l => l.startsWith(' ') || l.startsWith(sign)).length
+  return lines.filter((l) => l.startsWith(' ') || l.startsWith(sign)).length
 }
