@@ -39,9 +39,7 @@ export interface CacheWorld {
   app: GoModule
   tidy(opts?: { offline?: boolean }): Promise<void>
   freshModCache(): void
-  mainStep(
-    v?: StepVars
-  ): Promise<{
+  mainStep(v?: StepVars): Promise<{
     report: CacheReport
     annotations: RunnerAnnotation[]
     outputs: Record<string, string>
