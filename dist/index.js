@@ -1,4 +1,4 @@
-import { r as redactUrl, a as addSecret, v as validateNetrc, I as InputError, l as loadCaInput, p as privateHosts, i as insideWorkspace, m as moduleOutsideWorkspace, g as guardCredentialFile, w as writeNetrc, b as writeCaBundle, c as writeGitTokenConfig, d as credentialEnv, e as parseNetrc, n as netrcCredentialFor, s as systemBundleFile, f as redact, h as netrcMachineFor, j as cleanMessage, k as cacheKeys, o as readKeyFiles, q as holdsModules, t as cachePaths, u as callCacheLibrary, x as cacheBounds, y as removeModules, z as downloadBytes, A as saveCacheState, B as logUntrusted, C as handOverCredentialFile, D as removeGuardedCredentialFiles, E as recordStepPassed } from "./shared/log-safe.js";
+import { r as redactUrl, a as addSecret, v as validateNetrc, I as InputError, l as loadCaInput, p as privateHosts, i as insideWorkspace, m as moduleOutsideWorkspace, g as guardCredentialFile, w as writeNetrc, b as writeCaBundle, c as writeGitTokenConfig, d as credentialEnv, e as parseNetrc, n as netrcCredentialFor, s as systemBundleFile, f as redact, h as netrcMachineFor, j as workspacePath, k as cleanMessage, o as errorMessage, q as cacheKeys, t as readKeyFiles, u as holdsModules, x as cachePaths, y as callCacheLibrary, z as cacheBounds, A as removeModules, B as downloadBytes, C as saveCacheState, D as removeGuardedCredentialFiles, E as formatBytes, F as logUntrusted, G as recordStepPassed, H as handOverCredentialFile } from "./shared/log-safe.js";
 
 import { spawn, execFile } from "node:child_process";
 
@@ -10,7 +10,7 @@ import * as path from "node:path";
 
 import { join } from "node:path";
 
-import { g as getInput, w as which, u as undiciSubsetExports, c as createServer, a as warning, s as summary, b as setOutput, d as startGroup, e as endGroup, f as error, n as notice, h as saveState, i as debug, j as setFailed, k as exportVariable } from "./shared/core.js";
+import { g as getInput, w as which, u as undiciSubsetExports, c as createServer, a as warning, s as summary, b as setOutput, d as startGroup, e as endGroup, f as error, n as notice, h as setFailed, i as debug, j as saveState, k as exportVariable } from "./shared/core.js";
 
 import * as os from "node:os";
 
@@ -90,7 +90,8 @@ function runGoWatched(go, verbs, args, o) {
         const child = spawn(go.bin, argv, {
             cwd: o.cwd,
             env: o.env,
-            windowsHide: true
+            windowsHide: true,
+            stdio: [ "ignore", "pipe", "pipe" ]
         });
         live.add(child);
         const out = [];
@@ -227,6 +228,10 @@ function parseProxyList(text, inputName = "goproxy") {
     return entries;
 }
 
+function withScheme(token) {
+    return !token.includes(":/") && !token.startsWith("/") ? "https://" + token : token;
+}
+
 function parseToken(token, inputName) {
     if (token === "direct" || token === "off") return {
         kind: token,
@@ -239,7 +244,7 @@ function parseToken(token, inputName) {
         if (!/[./]/.test(token)) {
             throw new ProxyListError(`${inputName}: "${shown}" is not a proxy; each entry is an http(s):// or file:// URL, "direct" or "off"`);
         }
-        raw = "https://" + token;
+        raw = withScheme(token);
     }
     let url;
     try {
@@ -664,18 +669,19 @@ function closeBlock(scan, start, end, first) {
 class ModulesError extends Error {}
 
 async function discoverModules(o) {
-    const all = unique(await autoDirs(o));
+    const scans = new Map;
+    const all = unique(await autoDirs(o, scans));
     const dirs = o.patterns.length > 0 ? unique(await fromPatterns(o, new Set(all))) : all;
     if (dirs.length === 0) {
         throw new ModulesError(`no go.mod found in or below working-directory "${rel(o.workspace, o.workingDirectory)}"; set working-directory or modules`);
     }
     for (const dir of dirs) {
-        const why = moduleOutsideWorkspace(o.workspace, dir);
+        const why = moduleOutsideWorkspace(o.workspace, dir, scans.has(dir));
         const input = o.patterns.length > 0 ? "modules" : "working-directory";
         if (why) throw new ModulesError(`${input}: the module in "${rel(o.workspace, dir)}" cannot be checked: ${why}`);
     }
     const mine = o.shard ? dirs.filter(d => inShard(rel(o.workspace, d), o.shard)) : dirs;
-    const modules = await Promise.all(mine.map(dir => readModule(o, dir)));
+    const modules = await Promise.all(mine.map(dir => readModule(o, dir, scans.get(dir))));
     return {
         modules: modules,
         found: new Set([ ...all, ...dirs ]).size
@@ -710,9 +716,9 @@ async function fromPatterns(o, discovered) {
     return out;
 }
 
-async function autoDirs(o) {
+async function autoDirs(o, scans) {
     const wd = o.workingDirectory;
-    const dirs = walk(wd, []);
+    const dirs = walk(wd, [], scans);
     if (fs.existsSync(path.join(wd, "go.work"))) {
         const r = await runGo(o.go, [ "work", "edit", "-json" ], {
             cwd: wd,
@@ -735,29 +741,35 @@ function named(pattern, relDir) {
     return segs.some(skipped) && segs.every(seg => !skipped(seg) || elems.has(seg));
 }
 
-function walk(dir, ignores) {
+function walk(dir, ignores, scans) {
     const out = [];
     const entries = fs.readdirSync(dir, {
         withFileTypes: true
     });
     if (entries.some(e => (e.isFile() || e.isSymbolicLink()) && e.name === "go.mod")) {
         out.push(dir);
-        ignores = [ ...ignores, ignoresOf(dir) ];
+        const scan = scanFile(dir);
+        if (scan) scans.set(dir, scan);
+        ignores = [ ...ignores, ignoresOf(dir, scan?.ignores ?? []) ];
     }
     for (const e of entries) {
         if (!e.isDirectory() || skipped(e.name)) continue;
         const sub = path.join(dir, e.name);
         if (ignores.some(i => ignored(i, sub))) continue;
-        out.push(...walk(sub, ignores));
+        out.push(...walk(sub, ignores, scans));
     }
     return out;
 }
 
-function ignoresOf(root) {
-    let list = [];
+function scanFile(dir) {
     try {
-        list = scanGoMod(fs.readFileSync(path.join(root, "go.mod"), "utf8")).ignores;
-    } catch {}
+        return scanGoMod(fs.readFileSync(path.join(dir, "go.mod"), "utf8"));
+    } catch {
+        return undefined;
+    }
+}
+
+function ignoresOf(root, list) {
     const slashed = p => `/${p.replace(/^\/+|\/+$/g, "")}/`;
     return {
         root: root,
@@ -771,15 +783,14 @@ function ignored(i, dir) {
     return i.relative.some(p => r.startsWith(p)) || i.any.some(p => r.includes(p));
 }
 
-async function readModule(o, dir) {
-    const file = path.join(dir, "go.mod");
-    const text = await fs.promises.readFile(file, "utf8").catch(e => {
+async function readModule(o, dir, scanned) {
+    const scan = scanned ?? scanGoMod(await fs.promises.readFile(path.join(dir, "go.mod"), "utf8").catch(e => {
         throw new ModulesError(`${rel(o.workspace, dir)}/go.mod: ${e.code === "ENOENT" ? "no such file" : e.message}`);
-    });
+    }));
     return {
         dir: dir,
         rel: rel(o.workspace, dir),
-        path: scanGoMod(text).modulePath ?? ""
+        path: scan.modulePath ?? ""
     };
 }
 
@@ -966,6 +977,23 @@ function httpHint(verdict, c, what, egressWhat) {
     return `${c.host} answers HTTP ${status} to a module request: check that the URL is a Go module proxy (GOPROXY protocol) and its path is complete.`;
 }
 
+function unbracket(host) {
+    return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+}
+
+function isLoopbackIp(ip) {
+    const v4 = ip.startsWith("::ffff:") && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
+    if (isIP(v4) === 4) return v4.startsWith("127.");
+    const bl = new BlockList;
+    bl.addAddress("::1", "ipv6");
+    return isIP(v4) === 6 && bl.check(v4, "ipv6");
+}
+
+function isLoopbackHost(host) {
+    const h = unbracket(host).toLowerCase();
+    return h === "localhost" || isLoopbackIp(h);
+}
+
 const defaultPorts = {
     "http:": "80",
     "https:": "443",
@@ -991,7 +1019,7 @@ function egressProxyFor(target, env = process.env) {
     const pe = proxyEnv(env);
     const proxy = u.protocol === "https:" ? pe.https : u.protocol === "http:" ? pe.http : undefined;
     if (!proxy) return undefined;
-    const host = stripBrackets(u.hostname);
+    const host = unbracket(u.hostname);
     const port = u.port || defaultPorts[u.protocol] || "";
     return useProxy(host, port, pe.noProxy) ? proxy : undefined;
 }
@@ -1022,23 +1050,11 @@ function parseProxy(raw) {
     }
 }
 
-function stripBrackets(h) {
-    return h.startsWith("[") && h.endsWith("]") ? h.slice(1, -1) : h;
-}
-
-function isLoopback(ip) {
-    const v4 = ip.startsWith("::ffff:") && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
-    if (isIP(v4) === 4) return v4.startsWith("127.");
-    const bl = new BlockList;
-    bl.addAddress("::1", "ipv6");
-    return bl.check(ip, "ipv6");
-}
-
 function useProxy(host, port, noProxy) {
     host = host.toLowerCase().trim();
     if (host === "localhost") return false;
     const family = isIP(host);
-    if (family && isLoopback(host)) return false;
+    if (family && isLoopbackIp(host)) return false;
     for (let p of noProxy.split(",")) {
         p = p.trim().toLowerCase();
         if (!p) continue;
@@ -1054,7 +1070,7 @@ function splitHostPort(p) {
         h: m[1],
         port: m[2]
     } : {
-        h: stripBrackets(p),
+        h: unbracket(p),
         port: ""
     };
 }
@@ -1079,7 +1095,9 @@ function matchIp(p, ip, port, family) {
 
 function matchDomain(p, host, port) {
     if (p.includes("/")) return false;
-    let {h: h, port: pport} = splitHostPort(p);
+    const hp = splitHostPort(p);
+    let h = hp.h;
+    const pport = hp.port;
     if (!h || isIP(h)) return false;
     if (h.startsWith("*.")) h = h.slice(1);
     const matchHost = !h.startsWith(".");
@@ -1328,10 +1346,6 @@ async function probeUrl(req) {
         out.timings.total = Math.round(now() - start);
     }
     return out;
-}
-
-function unbracket(h) {
-    return h.startsWith("[") && h.endsWith("]") ? h.slice(1, -1) : h;
 }
 
 function abortable(p, signal, stage) {
@@ -1687,11 +1701,6 @@ function escapeRe(c) {
     return /[\\^$.*+?()[\]{}|/-]/.test(c) ? "\\" + c : c;
 }
 
-function isLoopbackHost(host) {
-    const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-    return h === "localhost" || h === "::1" || /^127\./.test(h);
-}
-
 function proxyUrl(p) {
     if (p.kind !== "url") return undefined;
     try {
@@ -1832,8 +1841,7 @@ async function resolveSumdbRoute(cfg, proxies, ask) {
 const PROBE_PATH = "example.com/go-tidy-guard-probe/@v/list";
 
 function normalizeProxyUrl(url) {
-    if (!url.includes(":/") && /[.:/]/.test(url) && !url.startsWith("/")) return "https://" + url;
-    return url;
+    return withScheme(url);
 }
 
 function hostOf$1(url) {
@@ -2231,6 +2239,9 @@ class Upstream {
     headersWaitMs(firstByteTimeoutMs) {
         return this.healthy === false ? Math.min(firstByteTimeoutMs, LAST_RESORT_WAIT_MS) : firstByteTimeoutMs;
     }
+    get hasAnswered() {
+        return this.alive;
+    }
     medianTtfb() {
         return median(this.ttfb);
     }
@@ -2382,16 +2393,23 @@ function isSlowFailure(f) {
 }
 
 const FAST_RETRY_MS = {
-    min: 10,
+    min: 2,
     max: 50
 };
+
+const FAST_RETRY_ROUND_TRIPS = 2;
+
+function fastRetryJitterMs(latencyMs, random = Math.random) {
+    const {min: min, max: max} = FAST_RETRY_MS;
+    const ceiling = latencyMs > 0 ? Math.min(max, Math.max(min, FAST_RETRY_ROUND_TRIPS * latencyMs)) : max;
+    return Math.floor(ceiling / 2 + random() * ceiling / 2);
+}
 
 function retryWaitMs(w, random = Math.random) {
     const f = w.failure;
     const retryAfter = f?.retryAfterMs ?? 0;
     if (f && isSlowFailure(f)) return Math.max(backoffMs(w.slowRetries, w.baseMs, w.capMs, random), retryAfter);
-    const {min: min, max: max} = FAST_RETRY_MS;
-    const jitter = w.sameUpstream ? min + Math.floor(random() * (max - min)) : 0;
+    const jitter = w.sameUpstream ? fastRetryJitterMs(w.latencyMs ?? 0, random) : 0;
     return Math.max(jitter, retryAfter);
 }
 
@@ -2670,6 +2688,45 @@ function parseUrl(location, base) {
     }
 }
 
+function newRequest(cfg, path, userAgent, cancelled) {
+    return {
+        cfg: cfg,
+        path: path,
+        budget: new RetryBudget(cfg.retries, performance.now()),
+        deliveriesAtStart: new Map(cfg.pool.all.map(u => [ u, u.deliveries ])),
+        slowRetries: 0,
+        cancelled: cancelled,
+        userAgent: userAgent
+    };
+}
+
+function lucky(req, up) {
+    return up.deliveries > (req.deliveriesAtStart.get(up) ?? 0);
+}
+
+function mayRetry(req, up) {
+    return req.budget.allows(performance.now(), lucky(req, up));
+}
+
+function spendRetry(req, up) {
+    return req.budget.spend(performance.now(), lucky(req, up));
+}
+
+function retryDelayMs(req, up, failure) {
+    const {backoffBaseMs: baseMs, backoffCapMs: capMs} = req.cfg;
+    const sameUpstream = up === req.lastFailed;
+    const ms = retryWaitMs({
+        failure: failure,
+        sameUpstream: sameUpstream,
+        slowRetries: req.slowRetries,
+        baseMs: baseMs,
+        capMs: capMs,
+        latencyMs: up.medianTtfb()
+    });
+    if (failure && isSlowFailure(failure)) req.slowRetries++;
+    return ms;
+}
+
 const MEMORY_LIMIT = 1 << 20;
 
 const SIZE_LIMIT = 512 * (1 << 20);
@@ -2802,42 +2859,7 @@ class Spool {
     }
 }
 
-function newRequest(cfg, path, userAgent, cancelled) {
-    return {
-        cfg: cfg,
-        path: path,
-        budget: new RetryBudget(cfg.retries, performance.now()),
-        deliveriesAtStart: new Map(cfg.pool.all.map(u => [ u, u.deliveries ])),
-        slowRetries: 0,
-        cancelled: cancelled,
-        userAgent: userAgent
-    };
-}
-
-function lucky(req, up) {
-    return up.deliveries > (req.deliveriesAtStart.get(up) ?? 0);
-}
-
-function mayRetry(req, up) {
-    return req.budget.allows(performance.now(), lucky(req, up));
-}
-
-function spendRetry(req, up) {
-    return req.budget.spend(performance.now(), lucky(req, up));
-}
-
-function retryDelayMs(req, up, failure) {
-    const {backoffBaseMs: baseMs, backoffCapMs: capMs} = req.cfg;
-    const ms = retryWaitMs({
-        failure: failure,
-        sameUpstream: up === req.lastFailed,
-        slowRetries: req.slowRetries,
-        baseMs: baseMs,
-        capMs: capMs
-    });
-    if (failure && isSlowFailure(failure)) req.slowRetries++;
-    return ms;
-}
+const SAME_HEDGE_FLOOR_MS = 8;
 
 class Lane {
     req;
@@ -2845,6 +2867,7 @@ class Lane {
     opts;
     done;
     lastProgress=performance.now();
+    sentAt;
     stuck=false;
     abort=new AbortController;
     signal;
@@ -2869,6 +2892,14 @@ class Lane {
     get hedgeDelayMs() {
         const {hedgeDelayMs: hedgeDelayMs, stallTimeoutMs: stallTimeoutMs} = this.req.cfg;
         return Math.min(stallTimeoutMs, Math.max(hedgeDelayMs, 4 * this.up.medianTtfb()));
+    }
+    get sameHedgeDelayMs() {
+        const {hedgeDelayMs: hedgeDelayMs, stallTimeoutMs: stallTimeoutMs} = this.req.cfg;
+        return Math.min(stallTimeoutMs, hedgeDelayMs, Math.max(SAME_HEDGE_FLOOR_MS, 4 * this.up.medianTtfb()));
+    }
+    get idleSince() {
+        if (this.sentAt === undefined || !this.up.hasAnswered) return undefined;
+        return Math.max(this.sentAt, this.lastProgress);
     }
     progressed() {
         this.lastProgress = performance.now();
@@ -2907,6 +2938,7 @@ class Lane {
         const waiting = new AbortController;
         this.up.counts.requests++;
         this.up.waiting.add(waiting);
+        this.sentAt = performance.now();
         const waitMs = this.up.headersWaitMs(cfg.firstByteTimeoutMs);
         const cut = waitMs < cfg.firstByteTimeoutMs ? setTimeout(() => waiting.abort(new Error(`no answer within ${waitMs / 1e3} s; preflight had found it down`)), waitMs) : undefined;
         let r;
@@ -2989,6 +3021,7 @@ class Lane {
             type: "failure"
         };
         this.up.counts.retries++;
+        this.sentAt = undefined;
         await setTimeout$1(retryDelayMs(this.req, this.up, broke), undefined, {
             signal: this.signal
         }).catch(() => undefined);
@@ -3073,46 +3106,68 @@ function rangeFits(contentRange, start, total) {
 
 class Race {
     req;
-    running=new Map;
+    running=new Set;
     tries=new Map;
     outcomes=new Map;
     lastFailure=new Map;
+    endedAt=new Map;
     constructor(req) {
         this.req = req;
     }
     get stopped() {
         return this.req.cancelled.aborted || this.req.cfg.closing.aborted;
     }
+    busy(up) {
+        for (const lane of this.running) if (lane.up === up) return true;
+        return false;
+    }
     plan() {
-        const idle = this.req.cfg.pool.order().filter(u => !this.running.has(u));
+        const idle = this.req.cfg.pool.order().filter(u => !this.busy(u));
         const next = planNext(idle, this.tries);
         return next && (!next.retry || mayRetry(this.req, next.upstream)) ? next : undefined;
     }
+    soleLane() {
+        if (this.running.size !== 1) return undefined;
+        const [lane] = this.running;
+        const ok = lane.idleSince !== undefined && !lane.up.tripped && this.tries.get(lane.up)?.retryable !== false;
+        return ok && mayRetry(this.req, lane.up) ? lane : undefined;
+    }
     launch(hedge) {
-        const next = this.plan();
-        if (!next) return false;
+        const sole = hedge ? this.soleLane() : undefined;
+        const next = this.plan() ?? (sole && {
+            upstream: sole.up,
+            retry: true,
+            same: true
+        });
+        if (!next) return undefined;
         let delayMs = 0;
         if (next.retry) {
             spendRetry(this.req, next.upstream);
             delayMs = retryDelayMs(this.req, next.upstream, this.lastFailure.get(next.upstream));
+            if (next.same) delayMs = Math.max(0, delayMs - (performance.now() - (this.endedAt.get(next.upstream) ?? -Infinity)));
         }
-        this.running.set(next.upstream, new Lane(this.req, next.upstream, {
+        const lane = new Lane(this.req, next.upstream, {
             retry: next.retry,
             hedge: hedge,
             delayMs: delayMs
-        }));
-        return true;
+        });
+        this.running.add(lane);
+        return lane;
     }
     hedgeInMs() {
-        if (this.running.size === 0 || !this.plan()) return undefined;
+        if (this.running.size === 0) return undefined;
         const now = performance.now();
-        let wait = 0;
-        for (const lane of this.running.values()) wait = Math.max(wait, lane.lastProgress + lane.hedgeDelayMs - now);
-        return wait;
+        if (this.plan()) {
+            let wait = 0;
+            for (const lane of this.running) wait = Math.max(wait, lane.lastProgress + lane.hedgeDelayMs - now);
+            return wait;
+        }
+        const sole = this.soleLane();
+        return sole && sole.idleSince + sole.sameHedgeDelayMs - now;
     }
     record(ev) {
         const {lane: lane, result: result} = ev;
-        this.running.delete(lane.up);
+        this.running.delete(lane);
         const t = this.tries.get(lane.up) ?? {
             attempts: 0,
             retryable: true
@@ -3120,6 +3175,7 @@ class Race {
         t.attempts++;
         this.tries.set(lane.up, t);
         if (result.type === "ok") return;
+        this.endedAt.set(lane.up, performance.now());
         t.retryable = result.type === "failure" && isTransient(result.failure);
         this.outcomes.set(lane.up, result);
         this.lastFailure.set(lane.up, result.type === "failure" ? result.failure : undefined);
@@ -3130,25 +3186,25 @@ class Race {
         const inService = this.req.cfg.pool.order();
         return inService.length > 0 && inService.every(u => {
             const o = this.outcomes.get(u);
-            return o?.type === "answer" && classifyStatus(o.answer.status) === "not-found" && !this.running.has(u);
+            return o?.type === "answer" && classifyStatus(o.answer.status) === "not-found" && !this.busy(u);
         });
     }
     settle(winner) {
         this.req.cfg.pool.delivered(winner);
-        for (const lane of this.running.values()) {
-            if (lane.stuck) lane.up.outrun();
-            lane.cancel("another upstream delivered first");
+        for (const lane of this.running) {
+            if (lane.stuck && lane.up !== winner) lane.up.outrun();
+            lane.cancel("another attempt delivered first");
         }
         this.running.clear();
     }
     cancelAll(why) {
-        for (const lane of this.running.values()) lane.cancel(why);
+        for (const lane of this.running) lane.cancel(why);
         this.running.clear();
     }
 }
 
 async function nextEvent(race, wait) {
-    const lanes = [ ...race.running.values() ].map(lane => lane.done.then(result => ({
+    const lanes = [ ...race.running ].map(lane => lane.done.then(result => ({
         lane: lane,
         result: result
     })));
@@ -3169,8 +3225,9 @@ async function runRace(req) {
         while (race.running.size > 0) {
             const wait = race.hedgeInMs();
             if (wait !== undefined && wait <= 0) {
-                const idle = [ ...race.running.values() ];
-                if (race.launch(true)) for (const lane of idle) lane.stuck = true;
+                const idle = [ ...race.running ];
+                const hedge = race.launch(true);
+                if (hedge) for (const lane of idle) lane.stuck ||= lane.up !== hedge.up;
                 continue;
             }
             const ev = await nextEvent(race, wait);
@@ -3459,6 +3516,8 @@ function validate(opts) {
 
 async function startRelay(opts) {
     validate(opts);
+    const listenHost = opts.listen?.host ?? "127.0.0.1";
+    if (!/^127(\.\d{1,3}){3}$/.test(listenHost)) throw new Error(`relay: listen address must be a 127.x.x.x loopback address, got "${listenHost}"`);
     const t = {
         ...DEFAULTS,
         ...definedOnly(opts)
@@ -3493,11 +3552,11 @@ async function startRelay(opts) {
     const server = createServer((req, res) => handle(cfg, prefix, ready, req, res));
     await new Promise((resolve, reject) => {
         server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => resolve());
+        server.listen(opts.listen?.port ?? 0, listenHost, () => resolve());
     });
     const {port: port} = server.address();
     return {
-        url: `http://127.0.0.1:${port}/${prefix}`,
+        url: `http://${listenHost}:${port}/${prefix}`,
         setHealthy: (url, healthy) => pool.setHealthy(url, healthy),
         stats: () => pool.stats(),
         allDown: () => pool.allDown(),
@@ -3689,11 +3748,6 @@ function fileDiff(file, lines) {
         }
     }
     return d;
-}
-
-function workspacePath(moduleRel, file) {
-    const rel = moduleRel.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
-    return rel === "" || rel === "." ? file : `${rel}/${file}`;
 }
 
 function relabelDiff(d, moduleRel) {
@@ -4721,12 +4775,11 @@ function finish(module, mode, out, attempts, durationMs) {
         annotations: [],
         error: out.error
     };
-    const prefix = module.rel === "." ? "" : module.rel + "/";
     return {
         ...base,
         status: !changed ? "tidy" : mode === "fix" ? "fixed" : "drift",
         diff: changed ? relabelDiff(out.diffs, module.rel) : "",
-        changedFiles: out.diffs.map(d => prefix + d.file),
+        changedFiles: out.diffs.map(d => workspacePath(module.rel, d.file)),
         annotations: changed ? driftAnnotations(module.rel, module.path, out.diffs, text(out.before["go.mod"]), text(out.before["go.sum"]), mode) : []
     };
 }
@@ -4767,7 +4820,10 @@ async function tidyModules(modules, o) {
     const lane = async () => {
         while (next < order.length) {
             const m = order[next++];
-            results.set(m, await tidyWithRetries(m, o, gate));
+            o.onStart?.(m);
+            const r = await tidyWithRetries(m, o, gate);
+            results.set(m, r);
+            o.onDone?.(r);
         }
     };
     const lanes = Math.max(1, Math.min(o.concurrency ?? availableParallelism(), order.length));
@@ -4842,7 +4898,7 @@ async function restoreModuleCache(o) {
     } catch (e) {
         report = {
             restore: "failed",
-            note: `module cache not restored: ${cleanMessage(e instanceof Error ? e.message : String(e))}`
+            note: `module cache not restored: ${cleanMessage(errorMessage(e))}`
         };
     }
     return report;
@@ -4890,7 +4946,7 @@ async function restore(o) {
             note: note
         });
     }
-    const cache = await (import("./shared/cache-service.js"));
+    const cache = await (import("./shared/service.js"));
     if (!cache.isFeatureAvailable()) {
         state.noService = true;
         return done({
@@ -4930,6 +4986,123 @@ async function restore(o) {
         durationMs: durationMs,
         sizeBytes: downloadBytes(o.gomodcache)
     });
+}
+
+async function runPipeline(getInputs, hooks = {}) {
+    const result = {
+        mode: "check",
+        modules: []
+    };
+    const state = {};
+    let error;
+    try {
+        await stages(getInputs, hooks, result, state);
+    } catch (e) {
+        error = e;
+        result.fatal = errorMessage(e);
+        hooks.debug?.(redact(String(e?.stack ?? e)));
+    } finally {
+        if (state.network) {
+            result.preflight = await state.network.finishPreflight();
+            result.relay = state.network.stats();
+            await state.network.close();
+        }
+        removeGuardedCredentialFiles();
+    }
+    return {
+        result: result,
+        error: error
+    };
+}
+
+async function stages(getInputs, hooks, result, state) {
+    const inputs = getInputs();
+    result.mode = inputs.mode;
+    const go = await findGo();
+    result.goVersion = go.version;
+    checkTidyGoVersions(inputs.tidyArgs, go.version);
+    const settings = effectiveSettings(inputs, go.env);
+    result.goproxy = formatProxyList(settings.proxies, undefined, true);
+    result.egressProxy = egressProxySummary(process.env);
+    const access = await prepareAccess(inputs, hooks.tempDir || process.env.RUNNER_TEMP || os.tmpdir(), stringEnv(process.env));
+    if (access.netrcFile) hooks.saveState?.("netrc-file", access.netrcFile);
+    if (access.gitConfigFile) hooks.saveState?.("git-config-file", access.gitConfigFile);
+    const netrcHosts = access.netrc.map(e => e.machine);
+    result.security = securityReview({
+        ...settings,
+        GOINSECURE: go.env.GOINSECURE ?? "",
+        GOFLAGS: go.env.GOFLAGS ?? "",
+        netrcHosts: netrcHosts
+    });
+    const env = {
+        ...goEnv(settings),
+        ...access.env
+    };
+    const {workspace: workspace, workingDirectory: workingDirectory, shard: shard} = inputs;
+    const {modules: modules, found: found} = await discoverModules({
+        go: go,
+        env: env,
+        workspace: workspace,
+        workingDirectory: workingDirectory,
+        patterns: inputs.modules,
+        shard: shard
+    });
+    result.discovery = {
+        found: found,
+        checked: modules.length,
+        workingDirectory: rel(workspace, workingDirectory),
+        shard: shard && `${shard.index}/${shard.count}`
+    };
+    hooks.onModules?.(modules);
+    const [cache, net] = await Promise.all([ restoreModuleCache({
+        mode: inputs.cache,
+        gomodcache: go.env.GOMODCACHE,
+        goVersion: go.version,
+        modules: modules
+    }), startNetwork(inputs, settings, access, pickProbeModule(modules, settings.GONOPROXY)).catch(e => {
+        if (e instanceof PreflightFailed) result.preflight = e.results;
+        throw e;
+    }) ]);
+    state.network = net;
+    result.cache = cache;
+    result.modules = await tidyModules(modules, {
+        concurrency: inputs.concurrency,
+        timings: readTimings(go.env.GOMODCACHE),
+        go: go,
+        env: {
+            ...env,
+            GOPROXY: net.goproxy
+        },
+        mode: inputs.mode,
+        tidyArgs: inputs.tidyArgs,
+        retries: inputs.retries,
+        mayRetry: () => !net.allDown(),
+        downReport: () => net.downReport(),
+        stallMs: inputs.stallTimeoutMs,
+        gomodcache: go.env.GOMODCACHE,
+        onStart: hooks.onModuleStart,
+        onDone: hooks.onModuleDone,
+        auth: {
+            tokenSet: inputs.token !== "",
+            privateHosts: inputs.privateHosts,
+            netrcHosts: netrcHosts,
+            relayUrl: net.relayUrl,
+            proxyCredentialHosts: proxyCredentialHosts(settings.proxies, access.netrc)
+        }
+    });
+    writeTimings(go.env.GOMODCACHE, result.modules);
+    if (inputs.exportEnv) hooks.exportEnv?.(settings, net.exportGoproxy(), access);
+}
+
+function goEnv(s) {
+    return {
+        ...stringEnv(process.env),
+        GOPROXY: s.GOPROXY,
+        GOPRIVATE: s.GOPRIVATE,
+        GONOPROXY: s.GONOPROXY,
+        GONOSUMDB: s.GONOSUMDB,
+        GOSUMDB: s.GOSUMDB
+    };
 }
 
 const SPECIAL = /[&<>`|\\*_[\]~$]/g;
@@ -5149,7 +5322,7 @@ function cacheLine(r) {
     const c = r.cache;
     const bits = [ `restore: **${c.restore}**` ];
     if (c.matchedKey) bits.push(`key ${code(c.matchedKey)}`); else if (c.key) bits.push(`key ${code(c.key)}`);
-    if (c.sizeBytes !== undefined) bits.push(`${(c.sizeBytes / 1048576).toFixed(1)} MB`);
+    if (c.sizeBytes !== undefined) bits.push(formatBytes(c.sizeBytes));
     if (c.durationMs !== undefined) bits.push(seconds(c.durationMs));
     if (c.note) bits.push(md(c.note));
     return bits.join(" \xb7 ");
@@ -5199,7 +5372,7 @@ function reportAnnotations(r) {
             }
         }));
         if (m.error) {
-            const file = m.module.rel === "." ? "go.mod" : `${m.module.rel}/go.mod`;
+            const file = workspacePath(m.module.rel, "go.mod");
             failed.push({
                 message: `${m.error.message}\n${m.error.hint}`,
                 props: {
@@ -5294,116 +5467,18 @@ async function report(r) {
 }
 
 async function run() {
-    const result = {
-        mode: "check",
-        modules: []
-    };
-    let network;
-    let access;
-    let inputs;
-    try {
-        inputs = readInputs();
-        result.mode = inputs.mode;
-        const go = await findGo();
-        result.goVersion = go.version;
-        checkTidyGoVersions(inputs.tidyArgs, go.version);
-        const settings = effectiveSettings(inputs, go.env);
-        result.goproxy = formatProxyList(settings.proxies, undefined, true);
-        result.egressProxy = egressProxySummary(process.env);
-        access = await prepareAccess(inputs, process.env.RUNNER_TEMP || os.tmpdir(), stringEnv(process.env));
-        if (access.netrcFile) saveState("netrc-file", access.netrcFile);
-        if (access.gitConfigFile) saveState("git-config-file", access.gitConfigFile);
-        const netrcHosts = access.netrc.map(e => e.machine);
-        result.security = securityReview({
-            ...settings,
-            GOINSECURE: go.env.GOINSECURE ?? "",
-            GOFLAGS: go.env.GOFLAGS ?? "",
-            netrcHosts: netrcHosts
-        });
-        const env = {
-            ...goEnv(settings),
-            ...access.env
-        };
-        const {workspace: workspace, workingDirectory: workingDirectory, shard: shard} = inputs;
-        const {modules: modules, found: found} = await discoverModules({
-            go: go,
-            env: env,
-            workspace: workspace,
-            workingDirectory: workingDirectory,
-            patterns: inputs.modules,
-            shard: shard
-        });
-        result.discovery = {
-            found: found,
-            checked: modules.length,
-            workingDirectory: rel(workspace, workingDirectory),
-            shard: shard && `${shard.index}/${shard.count}`
-        };
-        const [cache, net] = await Promise.all([ restoreModuleCache({
-            mode: inputs.cache,
-            gomodcache: go.env.GOMODCACHE,
-            goVersion: go.version,
-            modules: modules
-        }), startNetwork(inputs, settings, access, pickProbeModule(modules, settings.GONOPROXY)).catch(e => {
-            if (e instanceof PreflightFailed) result.preflight = e.results;
-            throw e;
-        }) ]);
-        network = net;
-        result.cache = cache;
-        result.modules = await tidyModules(modules, {
-            concurrency: inputs.concurrency,
-            timings: readTimings(go.env.GOMODCACHE),
-            go: go,
-            env: {
-                ...env,
-                GOPROXY: net.goproxy
-            },
-            mode: inputs.mode,
-            tidyArgs: inputs.tidyArgs,
-            retries: inputs.retries,
-            mayRetry: () => !net.allDown(),
-            downReport: () => net.downReport(),
-            stallMs: inputs.stallTimeoutMs,
-            gomodcache: go.env.GOMODCACHE,
-            auth: {
-                tokenSet: inputs.token !== "",
-                privateHosts: inputs.privateHosts,
-                netrcHosts: netrcHosts,
-                relayUrl: net.relayUrl,
-                proxyCredentialHosts: proxyCredentialHosts(settings.proxies, access.netrc)
-            }
-        });
-        writeTimings(go.env.GOMODCACHE, result.modules);
-        if (inputs.exportEnv) {
-            exportEnv(settings, net.exportGoproxy(), access.env);
+    const {result: result} = await runPipeline(() => readInputs(), {
+        saveState: (name, file) => saveState(name, file),
+        exportEnv: (settings, goproxy, access) => {
+            exportEnv(settings, goproxy, access.env);
             handOverCredentialFile(access.netrcFile);
             handOverCredentialFile(access.gitConfigFile);
-        }
-    } catch (e) {
-        result.fatal = e instanceof Error ? e.message : String(e);
-        debug(redact(String(e?.stack ?? e)));
-    } finally {
-        if (network) {
-            result.preflight = await network.finishPreflight();
-            result.relay = network.stats();
-            await network.close();
-        }
-        removeGuardedCredentialFiles();
-        await report(result);
-    }
+        },
+        debug: text => debug(text)
+    });
+    await report(result);
     const failure = failureMessage(result);
     if (failure) setFailed(failure); else recordStepPassed();
-}
-
-function goEnv(s) {
-    return {
-        ...stringEnv(process.env),
-        GOPROXY: s.GOPROXY,
-        GOPRIVATE: s.GOPRIVATE,
-        GONOPROXY: s.GONOPROXY,
-        GONOSUMDB: s.GONOSUMDB,
-        GOSUMDB: s.GOSUMDB
-    };
 }
 
 function exportEnv(s, goproxy, extra) {

@@ -1,4 +1,4 @@
-import { j as cleanMessage, F as loadCacheState, x as cacheBounds, B as logUntrusted, o as readKeyFiles, q as holdsModules, G as pruneModuleCache, H as readNeeded, z as downloadBytes, u as callCacheLibrary, t as cachePaths, J as formatBytes, K as stepPassed, L as isPullRequestEvent, k as cacheKeys, M as removeCredentialFile } from "./shared/log-safe.js";
+import { k as cleanMessage, o as errorMessage, J as loadCacheState, z as cacheBounds, F as logUntrusted, t as readKeyFiles, u as holdsModules, K as pruneModuleCache, L as readNeeded, B as downloadBytes, y as callCacheLibrary, x as cachePaths, E as formatBytes, M as stepPassed, N as isPullRequestEvent, q as cacheKeys, O as removeCredentialFile } from "./shared/log-safe.js";
 
 import { a as warning, s as summary, l as info, m as getState } from "./shared/core.js";
 
@@ -51,7 +51,7 @@ async function saveModuleCache(opts = {}) {
         return {
             saved: false,
             key: state.key,
-            reason: warn(`module cache not saved: ${cleanMessage(e instanceof Error ? e.message : String(e))}`)
+            reason: warn(`module cache not saved: ${cleanMessage(errorMessage(e))}`)
         };
     }
 }
@@ -75,7 +75,7 @@ async function save(state, bounds) {
         key: key,
         reason: "no modules in GOMODCACHE to save"
     };
-    const cache = await (import("./shared/cache-service.js"));
+    const cache = await (import("./shared/service.js"));
     if (!cache.isFeatureAvailable()) {
         return {
             saved: false,
@@ -88,7 +88,7 @@ async function save(state, bounds) {
     try {
         pruned = pruneModuleCache(state.gomodcache, readNeeded(state.modules.map(m => m.dir)));
     } catch (e) {
-        warn(`module cache not fully pruned: ${cleanMessage(e instanceof Error ? e.message : String(e))}`);
+        warn(`module cache not fully pruned: ${cleanMessage(errorMessage(e))}`);
     }
     const sizeBytes = downloadBytes(state.gomodcache);
     const outcome = await callCacheLibrary(() => cache.saveCache(cachePaths(state.gomodcache), key), bounds);
@@ -155,7 +155,7 @@ async function runPost() {
         report = await saveModuleCache();
         if (report) await writeSaveSummary(report);
     } catch (e) {
-        warning(`module cache: ${cleanMessage(e instanceof Error ? e.message : String(e))}`);
+        warning(`module cache: ${cleanMessage(errorMessage(e))}`);
     }
     return report;
 }
@@ -182,11 +182,11 @@ async function writeSaveSummary(r) {
         await summary.addHeading("Module cache (post)", 3).addRaw(saveSummaryLine(r), true).write();
     } catch (e) {
         warning("job summary not written (see the log)");
-        logUntrusted(`job summary not written: ${cleanMessage(e instanceof Error ? e.message : String(e))}`);
+        logUntrusted(`job summary not written: ${cleanMessage(errorMessage(e))}`);
     }
 }
 
-process.on("uncaughtException", e => warning(`module cache: ${cleanMessage(e instanceof Error ? e.message : String(e))}`));
+process.on("uncaughtException", e => warning(`module cache: ${cleanMessage(errorMessage(e))}`));
 
 for (const [state, what] of [ [ "netrc-file", "netrc file" ], [ "git-config-file", "token's git config file" ] ]) {
     await removeCredentialFile(getState(state)).catch(e => warning(`could not delete the ${what}: ${cleanMessage(String(e))}`));

@@ -13055,4 +13055,4 @@ function getState(name) {
     return process.env[`STATE_${name}`] || "";
 }
 
-export { HttpClientError as A, BearerCredentialHandler as B, HttpClient as H, warning as a, setOutput as b, createServer as c, startGroup as d, endGroup as e, error as f, getInput as g, saveState as h, debug as i, setFailed as j, exportVariable as k, info as l, getState as m, notice as n, setSecret as o, cp as p, mkdirP as q, isDebug as r, summary as s, exec as t, undiciSubsetExports as u, rmRF as v, which as w, http as x, require$$1 as y, HttpCodes as z };
+export { HttpClientError as A, BearerCredentialHandler as B, HttpClient as H, warning as a, setOutput as b, createServer as c, startGroup as d, endGroup as e, error as f, getInput as g, setFailed as h, debug as i, saveState as j, exportVariable as k, info as l, getState as m, notice as n, setSecret as o, cp as p, mkdirP as q, isDebug as r, summary as s, exec as t, undiciSubsetExports as u, rmRF as v, which as w, http as x, require$$1 as y, HttpCodes as z };

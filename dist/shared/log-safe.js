@@ -8,7 +8,7 @@ import * as path from "node:path";
 
 import { join, sep, relative } from "node:path";
 
-import { o as setSecret, a as warning, h as saveState, m as getState, l as info } from "./core.js";
+import { o as setSecret, a as warning, j as saveState, m as getState, l as info } from "./core.js";
 
 import { AsyncLocalStorage } from "node:async_hooks";
 
@@ -100,8 +100,8 @@ function insideWorkspace(workspace, p) {
     return rel === "" || !rel.startsWith("..") && !path.isAbsolute(rel);
 }
 
-function moduleOutsideWorkspace(workspace, dir) {
-    if (!insideWorkspace(workspace, dir)) return 'the directory leads outside the workspace (through a symlink or "..")';
+function moduleOutsideWorkspace(workspace, dir, dirKnownInside = false) {
+    if (!dirKnownInside && !insideWorkspace(workspace, dir)) return 'the directory leads outside the workspace (through a symlink or "..")';
     for (const f of [ "go.mod", "go.sum" ]) {
         const file = path.join(dir, f);
         let link = false;
@@ -113,6 +113,11 @@ function moduleOutsideWorkspace(workspace, dir) {
         if (link && !insideWorkspace(workspace, file)) return `${f} is a symlink to a file outside the workspace`;
     }
     return undefined;
+}
+
+function workspacePath(moduleRel, file) {
+    const rel = moduleRel.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+    return rel === "" || rel === "." ? file : `${rel}/${file}`;
 }
 
 const guarded = new Set;
@@ -648,7 +653,7 @@ function readKeyFiles(modules) {
         for (const name of [ "go.mod", "go.sum" ]) {
             const file = join(m.dir, name);
             if (existsSync(file)) out.push({
-                path: m.rel === "." ? name : `${m.rel}/${name}`,
+                path: workspacePath(m.rel, name),
                 content: readFileSync(file)
             });
         }
@@ -688,11 +693,6 @@ function downloadBytes(gomodcache) {
 
 function cleanMessage(text) {
     return redact(text).replace(/(https?:\/\/[^\s?]+)\?\S*/g, "$1?\u2026").replace(/%0A|%0D|\r?\n/g, " ").replace(/%25/g, "%").trim();
-}
-
-function formatBytes(n) {
-    if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-    return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
 const DEFAULTS = {
@@ -851,6 +851,15 @@ function watchLog(busyLine) {
     return state;
 }
 
+function errorMessage(e) {
+    return e instanceof Error ? e.message : String(e);
+}
+
+function formatBytes(n) {
+    if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+    return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
 function logUntrusted(text) {
     const safe = redact(text);
     let token = newToken();
@@ -864,4 +873,4 @@ function newToken() {
     return [ ...randomBytes(16) ].map(b => String.fromCharCode(97 + (b >> 4), 97 + (b & 15))).join("");
 }
 
-export { saveCacheState as A, logUntrusted as B, handOverCredentialFile as C, removeGuardedCredentialFiles as D, recordStepPassed as E, loadCacheState as F, pruneModuleCache as G, readNeeded as H, InputError as I, formatBytes as J, stepPassed as K, isPullRequestEvent as L, removeCredentialFile as M, addSecret as a, writeCaBundle as b, writeGitTokenConfig as c, credentialEnv as d, parseNetrc as e, redact as f, guardCredentialFile as g, netrcMachineFor as h, insideWorkspace as i, cleanMessage as j, cacheKeys as k, loadCaInput as l, moduleOutsideWorkspace as m, netrcCredentialFor as n, readKeyFiles as o, privateHosts as p, holdsModules as q, redactUrl as r, systemBundleFile as s, cachePaths as t, callCacheLibrary as u, validateNetrc as v, writeNetrc as w, cacheBounds as x, removeModules as y, downloadBytes as z };
+export { removeModules as A, downloadBytes as B, saveCacheState as C, removeGuardedCredentialFiles as D, formatBytes as E, logUntrusted as F, recordStepPassed as G, handOverCredentialFile as H, InputError as I, loadCacheState as J, pruneModuleCache as K, readNeeded as L, stepPassed as M, isPullRequestEvent as N, removeCredentialFile as O, addSecret as a, writeCaBundle as b, writeGitTokenConfig as c, credentialEnv as d, parseNetrc as e, redact as f, guardCredentialFile as g, netrcMachineFor as h, insideWorkspace as i, workspacePath as j, cleanMessage as k, loadCaInput as l, moduleOutsideWorkspace as m, netrcCredentialFor as n, errorMessage as o, privateHosts as p, cacheKeys as q, redactUrl as r, systemBundleFile as s, readKeyFiles as t, holdsModules as u, validateNetrc as v, writeNetrc as w, cachePaths as x, callCacheLibrary as y, cacheBounds as z };

@@ -1,0 +1,6976 @@
+#!/usr/bin/env node
+import { setFlagsFromString } from "node:v8";
+
+import { s as setSecret, g as getDefaultExportFromCjs, w as warning, a as getInput, b as which, u as undiciSubsetExports, c as createServer, d as saveState, e as error, n as notice } from "./cli-shared/core.js";
+
+import { spawn, execFile } from "node:child_process";
+
+import * as fs from "node:fs";
+
+import { readdirSync, statSync, realpathSync, lstatSync, rmSync, readFileSync, promises, mkdtempSync, writeFileSync, mkdirSync, renameSync, existsSync, chmodSync } from "node:fs";
+
+import * as path from "node:path";
+
+import { join } from "node:path";
+
+import { parseArgs } from "node:util";
+
+import { createRequire } from "node:module";
+
+import * as os from "node:os";
+
+import { availableParallelism, tmpdir } from "node:os";
+
+import { randomUUID, X509Certificate, randomBytes, timingSafeEqual, createHash } from "node:crypto";
+
+import { setMaxListeners } from "node:events";
+
+import * as fs$1 from "node:fs/promises";
+
+import { stat, mkdtemp, rm, open } from "node:fs/promises";
+
+import { domainToASCII, fileURLToPath } from "node:url";
+
+import { lookup } from "node:dns/promises";
+
+import { isIP, BlockList, connect } from "node:net";
+
+import { performance as performance$1 } from "node:perf_hooks";
+
+import * as tls from "node:tls";
+
+import { setTimeout as setTimeout$1 } from "node:timers/promises";
+
+import { AsyncLocalStorage } from "node:async_hooks";
+
+import { subscribe } from "node:diagnostics_channel";
+
+import "os";
+
+import "crypto";
+
+import "fs";
+
+import "path";
+
+import "https";
+
+import "net";
+
+import "tls";
+
+import "events";
+
+import "assert";
+
+import "util";
+
+import "string_decoder";
+
+import "child_process";
+
+import "timers";
+
+setFlagsFromString("--liftoff-only");
+
+const secrets = new Set;
+
+let runnerMasks = true;
+
+function setRunnerMasks(on) {
+    runnerMasks = on;
+}
+
+function addSecret(value) {
+    if (!value || value.length < 3) return;
+    let decoded = value;
+    try {
+        decoded = decodeURIComponent(value);
+    } catch {}
+    for (const v of new Set([ value, decoded, encodeURIComponent(decoded) ])) {
+        if (secrets.has(v)) continue;
+        secrets.add(v);
+        if (runnerMasks) setSecret(v);
+    }
+}
+
+function redactUrl(url) {
+    const sep = url.indexOf("://");
+    const start = sep > 0 && isSchemeChar(url.charCodeAt(sep - 1)) ? sep + 3 : 0;
+    const at = userinfoEnd(url, start, url.length);
+    if (at < 0) return url;
+    const userinfo = url.slice(start, at);
+    addSecret(userinfo);
+    const colon = userinfo.indexOf(":");
+    if (colon >= 0) addSecret(userinfo.slice(colon + 1));
+    return url.slice(0, start) + "***" + url.slice(at);
+}
+
+function redact(text) {
+    let out = "";
+    let copied = 0;
+    for (let sep = text.indexOf("://"); sep >= 0; ) {
+        const start = sep + 3;
+        const end = urlEnd(text, start);
+        const at = sep > 0 && isSchemeChar(text.charCodeAt(sep - 1)) ? userinfoEnd(text, start, end) : -1;
+        if (at >= 0) {
+            out += text.slice(copied, start) + "***";
+            copied = at;
+        }
+        sep = text.indexOf("://", end);
+    }
+    out += text.slice(copied);
+    for (const s of [ ...secrets ].sort((a, b) => b.length - a.length)) out = out.split(s).join("***");
+    return out;
+}
+
+const URL_END = new Set([ ..." \t\r\n\f\v\"'<>`,|" ].map(c => c.charCodeAt(0)));
+
+function urlEnd(text, from) {
+    let i = from;
+    while (i < text.length && !URL_END.has(text.charCodeAt(i))) i++;
+    return i;
+}
+
+function isSchemeChar(c) {
+    return c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 43 || c === 45 || c === 46;
+}
+
+function userinfoEnd(text, start, end) {
+    if (text.charCodeAt(start) === 47) return -1;
+    for (let i = end - 1; i >= start; i--) {
+        if (text.charCodeAt(i) !== 64) continue;
+        const protocolPath = text.charCodeAt(i - 1) === 47 && (text.startsWith("v/", i + 1) || text.startsWith("latest", i + 1));
+        if (!protocolPath) return i > start ? i : -1;
+    }
+    return -1;
+}
+
+const GET = /^# get (\S+)(: .*)?$/;
+
+const KILL_GRACE_MS = 2e3;
+
+const live = new Set;
+
+let cancelled;
+
+function cancelGo(signal) {
+    cancelled = signal;
+    for (const child of live) child.kill(signal);
+}
+
+function runGoWatched(go, verbs, args, o) {
+    const argv = [ ...verbs, ...args.some(a => a === "-x" || a === "--x") ? [] : [ "-x" ], ...args ];
+    if (cancelled) return Promise.reject(new Error(`the step was cancelled (${cancelled}): go mod tidy did not run`));
+    return new Promise((resolve, reject) => {
+        const child = spawn(go.bin, argv, {
+            cwd: o.cwd,
+            env: o.env,
+            windowsHide: true,
+            stdio: [ "ignore", "pipe", "pipe" ]
+        });
+        live.add(child);
+        const out = [];
+        let err = "";
+        let partial = "";
+        const active = {
+            headers: new Set,
+            bodies: new Set
+        };
+        let last = {
+            at: Date.now(),
+            bytes: 0
+        };
+        let stalled;
+        child.stdout.on("data", b => out.push(b));
+        child.stderr.setEncoding("utf8");
+        child.stderr.on("data", s => {
+            err += s;
+            last = {
+                at: Date.now(),
+                bytes: last.bytes
+            };
+            const lines = (partial + s).split("\n");
+            partial = lines.pop() ?? "";
+            for (const line of lines) track(active, line);
+        });
+        const timer = o.stallMs > 0 ? setInterval(() => {
+            if (stalled) return;
+            let bytes = 0;
+            for (const url of active.bodies) {
+                const n = downloading(o.gomodcache, url);
+                if (n === undefined) active.bodies.delete(url); else bytes += n;
+            }
+            const url = [ ...active.headers, ...active.bodies ].at(-1);
+            if (url === undefined) return void (last = {
+                at: Date.now(),
+                bytes: 0
+            });
+            if (bytes !== last.bytes) last = {
+                at: Date.now(),
+                bytes: bytes
+            };
+            const idle = Date.now() - last.at;
+            if (idle < o.stallMs) return;
+            stalled = {
+                url: url,
+                ms: idle
+            };
+            child.kill("SIGTERM");
+            setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS).unref();
+        }, Math.min(1e3, Math.max(50, o.stallMs / 4))) : undefined;
+        child.once("error", e => {
+            live.delete(child);
+            if (timer) clearInterval(timer);
+            reject(new Error(`cannot run ${go.bin}: ${e.message}`));
+        });
+        child.once("close", (code, signal) => {
+            live.delete(child);
+            if (timer) clearInterval(timer);
+            const stderr = signal && !stalled ? `${err}\ngo was killed by ${signal}` : err;
+            resolve({
+                exitCode: code ?? 1,
+                stdout: Buffer.concat(out).toString("utf8"),
+                stderr: stderr,
+                stalled: stalled
+            });
+        });
+    });
+}
+
+function track(active, line) {
+    const m = GET.exec(line.trimEnd());
+    if (!m) return;
+    if (m[2] === undefined) return void active.headers.add(m[1]);
+    active.headers.delete(m[1]);
+    if (/^: 2\d\d /.test(m[2]) && m[1].endsWith(".zip")) active.bodies.add(m[1]);
+}
+
+function downloading(gomodcache, url) {
+    const m = /^[a-z]+:\/\/[^/]+\/(.+)\/@v\/([^/]+\.zip)$/.exec(url);
+    if (!gomodcache || !m) return undefined;
+    let segments;
+    try {
+        segments = m[1].split("/").map(decodeURIComponent);
+    } catch {
+        return undefined;
+    }
+    const zip = decodeURIComponent(m[2]);
+    for (let i = 0; i < segments.length; i++) {
+        const dir = join(gomodcache, "cache", "download", ...segments.slice(i), "@v");
+        let names;
+        try {
+            names = readdirSync(dir);
+        } catch {
+            continue;
+        }
+        const tmp = names.filter(n => n.startsWith(zip) && n.endsWith(".tmp"));
+        return tmp.length === 0 ? undefined : tmp.reduce((sum, n) => sum + statSafe(join(dir, n)), 0);
+    }
+    return undefined;
+}
+
+function statSafe(p) {
+    try {
+        return statSync(p).size;
+    } catch {
+        return 0;
+    }
+}
+
+function withoutTrace(stderr) {
+    return stderr.split("\n").filter(l => !GET.test(l.trimEnd())).join("\n");
+}
+
+class InputError extends Error {}
+
+const COMMANDS = [ "check", "fix", "doctor", "relay" ];
+
+const INPUT_DEFAULTS = {
+    modules: "",
+    goproxy: "",
+    goprivate: "",
+    gonoproxy: "",
+    gonosumdb: "",
+    gosumdb: "",
+    preflight: "true",
+    "preflight-timeout": "5",
+    "stall-timeout": "60",
+    concurrency: "",
+    shard: "",
+    retries: "3",
+    relay: "true",
+    "tidy-args": "",
+    token: "",
+    "private-hosts": "",
+    netrc: "",
+    "ca-certificates": ""
+};
+
+const FIXED_INPUTS = {
+    "working-directory": ".",
+    cache: "false",
+    "export-env": "false"
+};
+
+const REPEATABLE = new Set([ "modules", "netrc", "ca-certificates" ]);
+
+class UsageError extends Error {}
+
+const options = {
+    ...Object.fromEntries(Object.keys(INPUT_DEFAULTS).map(n => [ n, {
+        type: "string",
+        multiple: REPEATABLE.has(n)
+    } ])),
+    json: {
+        type: "boolean"
+    },
+    format: {
+        type: "string"
+    },
+    "report-file": {
+        type: "string"
+    },
+    listen: {
+        type: "string"
+    },
+    help: {
+        type: "boolean",
+        short: "h"
+    }
+};
+
+function parseCli(argv) {
+    let parsed;
+    try {
+        parsed = parseArgs({
+            args: argv,
+            options: options,
+            allowPositionals: true,
+            strict: true
+        });
+    } catch (e) {
+        throw new UsageError(e.message);
+    }
+    const v = parsed.values;
+    const [command, dir, ...extra] = parsed.positionals;
+    if (v.help && !command) return {
+        command: "check",
+        inputs: {},
+        json: false,
+        help: true
+    };
+    if (!COMMANDS.includes(command ?? "")) {
+        throw new UsageError(command ? `unknown command "${command}"; use one of: ${COMMANDS.join(", ")}` : `a command is needed: ${COMMANDS.join(", ")}`);
+    }
+    if (extra.length > 0 || dir !== undefined && (command === "doctor" || command === "relay")) {
+        throw new UsageError(`unexpected argument "${extra[0] ?? dir}"`);
+    }
+    const inputs = {};
+    for (const name of Object.keys(INPUT_DEFAULTS)) {
+        const value = v[name];
+        if (value !== undefined) inputs[name] = Array.isArray(value) ? value.join("\n") : String(value);
+    }
+    const format = v.format;
+    if (format !== undefined && ![ "github", "gitlab", "plain" ].includes(format)) {
+        throw new UsageError(`--format: "${format}" is not accepted; use one of: github, gitlab, plain`);
+    }
+    if (v.json === true && format === "github") throw new UsageError("--json and --format github both write to stdout; give one of them");
+    if (v.listen !== undefined && command !== "relay") throw new UsageError("--listen is only for the relay command");
+    return {
+        command: command,
+        dir: dir,
+        inputs: inputs,
+        json: v.json === true,
+        format: format,
+        reportFile: v["report-file"],
+        listen: v.listen,
+        help: v.help === true
+    };
+}
+
+function inputGetter(args, mode) {
+    return name => {
+        if (name === "mode") return mode;
+        if (name in args.inputs) return args.inputs[name];
+        if (name in FIXED_INPUTS) return FIXED_INPUTS[name];
+        if (name in INPUT_DEFAULTS) return INPUT_DEFAULTS[name];
+        throw new InputError(`${name}: not an input of the command line`);
+    };
+}
+
+function defaultFormat(env) {
+    if (env.GITHUB_ACTIONS === "true") return "github";
+    if (env.GITLAB_CI) return "gitlab";
+    return "plain";
+}
+
+const HELP = `go-tidy-guard: go mod tidy drift checks that survive flaky, blocked and intercepting networks\n\nUsage:\n  go-tidy-guard check [dir] [flags]    fail when go.mod/go.sum are not tidy (never writes files)\n  go-tidy-guard fix [dir] [flags]      tidy go.mod/go.sum in place\n  go-tidy-guard doctor [flags]         diagnose the network go would use now, and print the fix\n  go-tidy-guard relay [--listen 127.0.0.1:PORT] [flags]\n                                       a local failover module proxy for every go command; Ctrl-C stops it\n\n[dir] is the workspace (default: the current directory); modules are found below it (go.work, go.mod, or\nevery go.mod), as in the action.\n\nFlags (the action's inputs, same names and accepted values; defaults from go env):\n  --goproxy LIST           GOPROXY list (, | or newlines; direct and off allowed)\n  --goprivate PATTERNS     private module path patterns (also the default of --gonoproxy and --gonosumdb)\n  --gonoproxy PATTERNS     fetched directly, never through a proxy\n  --gonosumdb PATTERNS     not checked against the checksum database\n  --gosumdb VALUE          name, name+key, name+key url, or off\n  --modules DIRS           module directories or globs below [dir] (repeatable)\n  --preflight MODE         true (default), false or strict\n  --preflight-timeout S    seconds for all probes together (0.1 to 600; default 5)\n  --stall-timeout S        seconds a go request may make no progress (0.1 to 600, 0 = off; default 60)\n  --retries N              retries per request and per module (0 to 10; default 3)\n  --relay BOOL             run go through the local failover relay (default true)\n  --concurrency N          go processes at once (1 to 64; default: the number of CPUs)\n  --shard K/N              only this part of the modules\n  --tidy-args ARGS         -e, -v, -x, -compat=<go version>, -go=<go version>\n  --netrc LINES            netrc lines (machine HOST login USER password SECRET; repeatable); default: go's\n                           own NETRC or ~/.netrc\n  --ca-certificates PEM    extra CA certificates to trust: a PEM file or the PEM text (repeatable)\n  --token TOKEN            credential git sends to --private-hosts for private modules fetched directly\n  --private-hosts HOSTS    hosts that get --token\n\nOutput:\n  --json                   print the result as JSON (the RunResult the action reports from); no other output\n  --format FORMAT          annotations: github (workflow commands), gitlab (a Code Quality report file) or\n                           plain (file:line: message). Default: github under GitHub Actions, gitlab under\n                           GitLab CI, else plain\n  --report-file FILE       where --format gitlab writes (default gl-code-quality-report.json)\n  --listen ADDR            relay only: 127.0.0.1:PORT (loopback only; default a free port)\n  -h, --help               this text\n\nColour and the progress spinner appear only on a terminal; NO_COLOR=1 turns them off.\n\nExit codes:\n  0  tidy (fix: tidy or fixed; doctor: go can work as configured; relay: stopped by SIGINT/SIGTERM)\n  1  drift: go.mod/go.sum are not tidy (check)\n  2  failure: go mod tidy or the network failed (doctor: go cannot work as configured)\n  3  bad usage: an unknown flag or command, or a value that is not accepted\n`;
+
+var picocolors = {
+    exports: {}
+};
+
+var hasRequiredPicocolors;
+
+function requirePicocolors() {
+    if (hasRequiredPicocolors) return picocolors.exports;
+    hasRequiredPicocolors = 1;
+    let p = process || {}, argv = p.argv || [], env = p.env || {};
+    let isColorSupported = !(!!env.NO_COLOR || argv.includes("--no-color")) && (!!env.FORCE_COLOR || argv.includes("--color") || p.platform === "win32" || (p.stdout || {}).isTTY && env.TERM !== "dumb" || !!env.CI);
+    let formatter = (open, close, replace = open) => input => {
+        let string = "" + input, index = string.indexOf(close, open.length);
+        return ~index ? open + replaceClose(string, close, replace, index) + close : open + string + close;
+    };
+    let replaceClose = (string, close, replace, index) => {
+        let result = "", cursor = 0;
+        do {
+            result += string.substring(cursor, index) + replace;
+            cursor = index + close.length;
+            index = string.indexOf(close, cursor);
+        } while (~index);
+        return result + string.substring(cursor);
+    };
+    let createColors = (enabled = isColorSupported) => {
+        let f = enabled ? formatter : () => String;
+        return {
+            isColorSupported: enabled,
+            reset: f("\x1b[0m", "\x1b[0m"),
+            bold: f("\x1b[1m", "\x1b[22m", "\x1b[22m\x1b[1m"),
+            dim: f("\x1b[2m", "\x1b[22m", "\x1b[22m\x1b[2m"),
+            italic: f("\x1b[3m", "\x1b[23m"),
+            underline: f("\x1b[4m", "\x1b[24m"),
+            inverse: f("\x1b[7m", "\x1b[27m"),
+            hidden: f("\x1b[8m", "\x1b[28m"),
+            strikethrough: f("\x1b[9m", "\x1b[29m"),
+            black: f("\x1b[30m", "\x1b[39m"),
+            red: f("\x1b[31m", "\x1b[39m"),
+            green: f("\x1b[32m", "\x1b[39m"),
+            yellow: f("\x1b[33m", "\x1b[39m"),
+            blue: f("\x1b[34m", "\x1b[39m"),
+            magenta: f("\x1b[35m", "\x1b[39m"),
+            cyan: f("\x1b[36m", "\x1b[39m"),
+            white: f("\x1b[37m", "\x1b[39m"),
+            gray: f("\x1b[90m", "\x1b[39m"),
+            bgBlack: f("\x1b[40m", "\x1b[49m"),
+            bgRed: f("\x1b[41m", "\x1b[49m"),
+            bgGreen: f("\x1b[42m", "\x1b[49m"),
+            bgYellow: f("\x1b[43m", "\x1b[49m"),
+            bgBlue: f("\x1b[44m", "\x1b[49m"),
+            bgMagenta: f("\x1b[45m", "\x1b[49m"),
+            bgCyan: f("\x1b[46m", "\x1b[49m"),
+            bgWhite: f("\x1b[47m", "\x1b[49m"),
+            blackBright: f("\x1b[90m", "\x1b[39m"),
+            redBright: f("\x1b[91m", "\x1b[39m"),
+            greenBright: f("\x1b[92m", "\x1b[39m"),
+            yellowBright: f("\x1b[93m", "\x1b[39m"),
+            blueBright: f("\x1b[94m", "\x1b[39m"),
+            magentaBright: f("\x1b[95m", "\x1b[39m"),
+            cyanBright: f("\x1b[96m", "\x1b[39m"),
+            whiteBright: f("\x1b[97m", "\x1b[39m"),
+            bgBlackBright: f("\x1b[100m", "\x1b[49m"),
+            bgRedBright: f("\x1b[101m", "\x1b[49m"),
+            bgGreenBright: f("\x1b[102m", "\x1b[49m"),
+            bgYellowBright: f("\x1b[103m", "\x1b[49m"),
+            bgBlueBright: f("\x1b[104m", "\x1b[49m"),
+            bgMagentaBright: f("\x1b[105m", "\x1b[49m"),
+            bgCyanBright: f("\x1b[106m", "\x1b[49m"),
+            bgWhiteBright: f("\x1b[107m", "\x1b[49m")
+        };
+    };
+    picocolors.exports = createColors();
+    picocolors.exports.createColors = createColors;
+    return picocolors.exports;
+}
+
+var picocolorsExports = requirePicocolors();
+
+var pc = getDefaultExportFromCjs(picocolorsExports);
+
+var dist = {};
+
+var consts = {};
+
+const require$2 = createRequire(import.meta.url);
+
+function __require$1() {
+    return require$2("node:tty");
+}
+
+const require$1 = createRequire(import.meta.url);
+
+function __require() {
+    return require$1("node:process");
+}
+
+var hasRequiredConsts;
+
+function requireConsts() {
+    if (hasRequiredConsts) return consts;
+    hasRequiredConsts = 1;
+    var __importDefault = consts && consts.__importDefault || function(mod) {
+        return mod && mod.__esModule ? mod : {
+            default: mod
+        };
+    };
+    Object.defineProperty(consts, "__esModule", {
+        value: true
+    });
+    consts.symbols = consts.isTTY = void 0;
+    const node_tty_1 = __importDefault(__require$1());
+    const node_process_1 = __importDefault(__require());
+    const isCI = node_process_1.default.env.CI || node_process_1.default.env.WT_SESSION || node_process_1.default.env.ConEmuTask === "{cmd::Cmder}" || node_process_1.default.env.TERM_PROGRAM === "vscode" || node_process_1.default.env.TERM === "xterm-256color" || node_process_1.default.env.TERM === "alacritty";
+    const isTTY = node_tty_1.default.isatty(1) && node_process_1.default.env.TERM !== "dumb" && !("CI" in node_process_1.default.env);
+    consts.isTTY = isTTY;
+    const supportUnicode = node_process_1.default.platform !== "win32" ? node_process_1.default.env.TERM !== "linux" : isCI;
+    const symbols = {
+        frames: isTTY ? supportUnicode ? [ "\u280b", "\u2819", "\u2839", "\u2838", "\u283c", "\u2834", "\u2826", "\u2827", "\u2807", "\u280f" ] : [ "-", "\\", "|", "/" ] : [ "-" ],
+        tick: supportUnicode ? "\u2714" : "\u221a",
+        cross: supportUnicode ? "\u2716" : "\xd7",
+        warn: supportUnicode ? "\u26a0" : "!!",
+        info: supportUnicode ? "\u2139" : "i"
+    };
+    consts.symbols = symbols;
+    return consts;
+}
+
+var hasRequiredDist;
+
+function requireDist() {
+    if (hasRequiredDist) return dist;
+    hasRequiredDist = 1;
+    var __importDefault = dist && dist.__importDefault || function(mod) {
+        return mod && mod.__esModule ? mod : {
+            default: mod
+        };
+    };
+    Object.defineProperty(dist, "__esModule", {
+        value: true
+    });
+    dist.createSpinner = createSpinner;
+    const picocolors_1 = __importDefault(requirePicocolors());
+    const consts_1 = requireConsts();
+    function getLines(str = "", width = 80) {
+        return str.replace(/\u001b[^m]*?m/g, "").split("\n").reduce((col, line) => col += Math.max(1, Math.ceil(line.length / width)), 0);
+    }
+    function createSpinner(text = "", opts = {}) {
+        let current = 0, interval = opts.interval || 50, stream = opts.stream || process.stderr, frames = opts.frames && opts.frames.length ? opts.frames : consts_1.symbols.frames, color = opts.color || "yellow", spinning = false, lines = 0, timer = undefined, getText = (opts = {}) => typeof opts === "string" ? opts : opts.text || text, getUpdate = (opts = {}) => typeof opts === "string" ? false : !!opts.update, getColor = (opts = {}) => typeof opts === "string" || !opts.color ? color : opts.color, getMark = (opts = {}, fallback) => typeof opts === "string" || !opts.mark ? fallback : opts.mark, mountProcessEvents = () => {
+            process.on("SIGINT", exit);
+            process.on("SIGTERM", exit);
+        }, cleanupProcessEvents = () => {
+            process.off("SIGINT", exit);
+            process.off("SIGTERM", exit);
+        };
+        let spinner = {
+            reset() {
+                current = 0;
+                lines = 0;
+                spinning = false;
+                clearTimeout(timer);
+                timer = undefined;
+                return spinner;
+            },
+            clear() {
+                spinner.write("\x1b[1G");
+                for (let i = 0; i < lines; i++) {
+                    i > 0 && spinner.write("\x1b[1A");
+                    spinner.write("\x1b[2K\x1b[1G");
+                }
+                lines = 0;
+                return spinner;
+            },
+            write(str, clear = false) {
+                if (clear && consts_1.isTTY) spinner.clear();
+                stream.write(str);
+                return spinner;
+            },
+            render() {
+                let str = `${picocolors_1.default[color](frames[current])} ${text}`;
+                consts_1.isTTY ? spinner.write(`\x1b[?25l`) : str += "\n";
+                spinner.write(str, true);
+                consts_1.isTTY && (lines = getLines(str, stream.columns));
+                return spinner;
+            },
+            spin() {
+                spinner.render();
+                current = ++current % frames.length;
+                return spinner;
+            },
+            update(opts) {
+                if (typeof opts === "string") {
+                    text = opts;
+                } else {
+                    text = opts.text || text;
+                    frames = opts.frames && opts.frames.length ? opts.frames : frames;
+                    interval = opts.interval || interval;
+                    color = opts.color || color;
+                }
+                if (frames.length - 1 < current) current = 0;
+                return spinner;
+            },
+            loop() {
+                consts_1.isTTY && (timer = setTimeout(() => spinner.loop(), interval));
+                return spinner.spin();
+            },
+            start(opts = {}) {
+                timer && spinner.reset();
+                spinning = true;
+                mountProcessEvents();
+                return spinner.update({
+                    text: getText(opts),
+                    color: getColor(opts)
+                }).loop();
+            },
+            stop(opts) {
+                spinning = false;
+                clearTimeout(timer);
+                timer = undefined;
+                cleanupProcessEvents();
+                const update = getUpdate(opts);
+                const mark = picocolors_1.default[getColor(opts)](getMark(opts, frames[current]));
+                const text = getText(opts);
+                spinner.write(opts ? `${mark} ${text}${update ? "" : "\n"}` : "", true);
+                return consts_1.isTTY && !update ? spinner.write(`\x1b[?25h`) : spinner;
+            },
+            success(opts = {}) {
+                return spinner.stop({
+                    text: getText(opts),
+                    mark: getMark(opts, consts_1.symbols.tick),
+                    color: "green",
+                    update: getUpdate(opts)
+                });
+            },
+            error(opts = {}) {
+                return spinner.stop({
+                    text: getText(opts),
+                    mark: getMark(opts, consts_1.symbols.cross),
+                    color: "red",
+                    update: getUpdate(opts)
+                });
+            },
+            warn(opts = {}) {
+                return spinner.stop({
+                    text: getText(opts),
+                    mark: getMark(opts, consts_1.symbols.warn),
+                    color: "yellow",
+                    update: getUpdate(opts)
+                });
+            },
+            info(opts = {}) {
+                return spinner.stop({
+                    text: getText(opts),
+                    mark: getMark(opts, consts_1.symbols.info),
+                    color: "blue",
+                    update: getUpdate(opts)
+                });
+            },
+            isSpinning() {
+                return spinning;
+            }
+        };
+        function exit(signal) {
+            if (spinning) {
+                spinner.stop();
+            }
+            process.exit(signal === "SIGINT" ? 130 : signal === "SIGTERM" ? 143 : 1);
+        }
+        return spinner;
+    }
+    return dist;
+}
+
+var distExports = requireDist();
+
+function makeTerm(stream = process.stdout, env = process.env) {
+    const rich = stream.isTTY === true && !env.NO_COLOR && env.TERM !== "dumb";
+    return {
+        rich: rich,
+        c: pc.createColors(rich),
+        out: (line = "") => void stream.write(line + "\n"),
+        err: (line = "") => void process.stderr.write(printable(line) + "\n")
+    };
+}
+
+function printable(text) {
+    return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, "");
+}
+
+function table(rows, paint = (_r, _c, s) => s) {
+    const widths = [];
+    for (const r of rows) r.forEach((cell, i) => widths[i] = Math.max(widths[i] ?? 0, cell.length));
+    return rows.map((r, ri) => r.map((cell, ci) => paint(ri, ci, ci === r.length - 1 ? cell : cell.padEnd(widths[ci]))).join("  ").trimEnd());
+}
+
+function progress(term, env = process.env) {
+    if (!term.rich || "CI" in env) {
+        return {
+            line: t => term.out(t),
+            status: () => {},
+            stop: () => {}
+        };
+    }
+    const width = () => process.stdout.columns > 0 ? process.stdout.columns : 80;
+    const stream = {
+        write: s => process.stdout.write(s),
+        get columns() {
+            return width();
+        }
+    };
+    const spinner = distExports.createSpinner("", {
+        stream: stream
+    });
+    const fit = t => t.length > width() - 3 ? t.slice(0, width() - 4) + "\u2026" : t;
+    return {
+        line(t) {
+            const spinning = spinner.isSpinning();
+            if (spinning) spinner.clear();
+            term.out(t);
+            if (spinning) spinner.render();
+        },
+        status(t) {
+            if (spinner.isSpinning()) spinner.update({
+                text: fit(t)
+            }); else spinner.start({
+                text: fit(t)
+            });
+        },
+        stop() {
+            if (spinner.isSpinning()) spinner.clear().stop();
+        }
+    };
+}
+
+function seconds$2(ms) {
+    return ms < 1e3 ? `${ms} ms` : `${(ms / 1e3).toFixed(1)} s`;
+}
+
+class ProxyListError extends Error {}
+
+function parseProxyList(text, inputName = "goproxy") {
+    const entries = [];
+    const tokens = text.replace(/\r/g, "").split(/([,|\n])/);
+    for (let i = 0; i < tokens.length; i += 2) {
+        const token = tokens[i].trim();
+        const sep = tokens[i + 1] ?? "";
+        if (token === "") continue;
+        const separator = sep === "|" ? "|" : sep === "" ? "" : ",";
+        entries.push({
+            ...parseToken(token, inputName),
+            separator: separator
+        });
+    }
+    if (entries.length === 0) {
+        throw new ProxyListError(`${inputName}: the list is empty; give proxy URLs, "direct" or "off"`);
+    }
+    entries[entries.length - 1].separator = "";
+    return entries;
+}
+
+function withScheme(token) {
+    return !token.includes(":/") && !token.startsWith("/") ? "https://" + token : token;
+}
+
+function parseToken(token, inputName) {
+    if (token === "direct" || token === "off") return {
+        kind: token,
+        url: "",
+        display: token
+    };
+    const shown = redactUrl(token);
+    let raw = token;
+    if (!token.includes(":/") && !token.startsWith("/")) {
+        if (!/[./]/.test(token)) {
+            throw new ProxyListError(`${inputName}: "${shown}" is not a proxy; each entry is an http(s):// or file:// URL, "direct" or "off"`);
+        }
+        raw = withScheme(token);
+    }
+    let url;
+    try {
+        url = new URL(raw.startsWith("/") ? "file://" + raw : raw);
+    } catch {
+        throw new ProxyListError(`${inputName}: "${shown}" is not a valid URL (expected http(s)://host/path)`);
+    }
+    if (![ "http:", "https:", "file:" ].includes(url.protocol)) {
+        throw new ProxyListError(`${inputName}: "${shown}" uses ${url.protocol}; proxies are http://, https:// or file:// URLs`);
+    }
+    const clean = raw.startsWith("/") ? "file://" + raw : raw;
+    return {
+        kind: "url",
+        url: clean,
+        display: redactUrl(clean)
+    };
+}
+
+function formatProxyList(entries, sep, redacted = false) {
+    return entries.map((e, i) => {
+        const text = e.kind === "url" ? redacted ? e.display : e.url : e.kind;
+        const after = i === entries.length - 1 ? "" : sep ?? (e.separator || ",");
+        return text + after;
+    }).join("");
+}
+
+function networkProxies(entries) {
+    return entries.filter(e => e.kind === "url" && /^https?:/i.test(e.url));
+}
+
+function realPath(p) {
+    try {
+        return realpathSync(p);
+    } catch {
+        return undefined;
+    }
+}
+
+function insideWorkspace(workspace, p) {
+    const root = realPath(workspace) ?? path.resolve(workspace);
+    const real = realPath(p) ?? path.resolve(p);
+    const rel = path.relative(root, real);
+    return rel === "" || !rel.startsWith("..") && !path.isAbsolute(rel);
+}
+
+function moduleOutsideWorkspace(workspace, dir, dirKnownInside = false) {
+    if (!dirKnownInside && !insideWorkspace(workspace, dir)) return 'the directory leads outside the workspace (through a symlink or "..")';
+    for (const f of [ "go.mod", "go.sum" ]) {
+        const file = path.join(dir, f);
+        let link = false;
+        try {
+            link = lstatSync(file).isSymbolicLink();
+        } catch {
+            continue;
+        }
+        if (link && !insideWorkspace(workspace, file)) return `${f} is a symlink to a file outside the workspace`;
+    }
+    return undefined;
+}
+
+function workspacePath(moduleRel, file) {
+    const rel = moduleRel.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+    return rel === "" || rel === "." ? file : `${rel}/${file}`;
+}
+
+const guarded = new Set;
+
+function guardCredentialFile(file) {
+    if (guarded.size === 0) process.on("exit", removeGuardedCredentialFiles);
+    guarded.add(file);
+    return file;
+}
+
+function removeGuardedCredentialFiles() {
+    for (const file of guarded) {
+        try {
+            rmSync(file, {
+                force: true
+            });
+        } catch (e) {
+            warning(`could not delete a credentials file: ${e.code ?? "error"}`);
+        }
+    }
+    guarded.clear();
+    process.removeListener("exit", removeGuardedCredentialFiles);
+}
+
+function gitTokenConfig(token, hosts) {
+    addSecret(token);
+    const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+    addSecret(basic);
+    return hosts.map(host => `[http "https://${host}/"]\n\textraheader =\n\textraheader = AUTHORIZATION: basic ${basic}\n`).join("");
+}
+
+async function writeGitTokenConfig(token, hosts, runnerTemp) {
+    if (!token || hosts.length === 0) return undefined;
+    const file = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}.gitconfig`);
+    await promises.writeFile(file, gitTokenConfig(token, hosts), {
+        mode: 384,
+        flag: "wx"
+    });
+    await promises.chmod(file, 384);
+    return file;
+}
+
+function gitTokenEnv(file, baseEnv) {
+    if (!file) return {};
+    const existing = Number(baseEnv.GIT_CONFIG_COUNT ?? "");
+    const n = Number.isInteger(existing) && existing > 0 ? existing : 0;
+    return {
+        [`GIT_CONFIG_KEY_${n}`]: "include.path",
+        [`GIT_CONFIG_VALUE_${n}`]: file,
+        GIT_CONFIG_COUNT: String(n + 1)
+    };
+}
+
+const HOST_FORM = "give comma- or newline-separated host names such as github.example.com or git.corp.example:8443";
+
+function privateHosts(input, serverUrl = process.env.GITHUB_SERVER_URL) {
+    const items = input.split(/[,\n]/).map(h => h.trim()).filter(h => h !== "");
+    if (items.length === 0) {
+        if (!serverUrl) return [];
+        try {
+            const host = new URL(serverUrl).host.toLowerCase();
+            return host ? [ host ] : [];
+        } catch {
+            return [];
+        }
+    }
+    const hosts = [];
+    for (const item of items) {
+        if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(item)) {
+            throw new InputError(`private-hosts: "${item}" is not a host name; ${HOST_FORM}`);
+        }
+        const host = item.toLowerCase();
+        if (!hosts.includes(host)) hosts.push(host);
+    }
+    return hosts;
+}
+
+const NETRC_FORM = 'give netrc lines such as "machine proxy.example.com login USER password SECRET"';
+
+const NETRC_KEYWORDS = new Set([ "machine", "default", "login", "password", "account", "macdef" ]);
+
+function parseNetrc(text) {
+    const out = [];
+    let cur = {
+        machine: "",
+        login: "",
+        password: ""
+    };
+    let inMacro = false;
+    for (const line of text.replace(/\r/g, "").split("\n")) {
+        if (inMacro) {
+            if (line === "") inMacro = false;
+            continue;
+        }
+        const f = line.split(/\s+/).filter(t => t !== "");
+        let i = 0;
+        for (;i < f.length - 1; i += 2) {
+            const [k, v] = [ f[i], f[i + 1] ];
+            if (k === "machine") cur = {
+                machine: v,
+                login: "",
+                password: ""
+            }; else if (k === "login") cur.login = v; else if (k === "password") cur.password = v; else if (k === "macdef") inMacro = true;
+            if (cur.machine && cur.login && cur.password) {
+                out.push(cur);
+                cur = {
+                    machine: "",
+                    login: "",
+                    password: ""
+                };
+            }
+        }
+        if (i < f.length && f[i] === "default") break;
+    }
+    return out;
+}
+
+function checkNetrc(text) {
+    const lines = text.replace(/\r/g, "").split("\n");
+    let inMacro = false;
+    lines.forEach((line, idx) => {
+        if (inMacro) {
+            inMacro = line !== "";
+            return;
+        }
+        const f = line.split(/\s+/).filter(t => t !== "");
+        if (f.length === 0 || f[0].startsWith("#")) return;
+        for (let i = 0; i < f.length; i += 2) {
+            if (f[i] === "default") {
+                i--;
+                continue;
+            }
+            if (!NETRC_KEYWORDS.has(f[i])) {
+                throw new InputError(`netrc: line ${idx + 1}: expected a keyword (machine, login, password, ...) where another token stands; ${NETRC_FORM}`);
+            }
+            if (i + 1 >= f.length) {
+                throw new InputError(`netrc: line ${idx + 1}: "${f[i]}" has no value on the same line (go reads keyword and value from one line); ${NETRC_FORM}`);
+            }
+            if (f[i] === "macdef") inMacro = true;
+            if (f[i] === "machine" && /[/@]/.test(f[i + 1])) {
+                throw new InputError(`netrc: line ${idx + 1}: machine "${f[i + 1]}" must be a host name (with :port when not 443), not a URL; ${NETRC_FORM}`);
+            }
+        }
+    });
+    const entries = parseNetrc(text);
+    if (entries.length === 0) throw new InputError(`netrc: no complete entry with machine, login and password; ${NETRC_FORM}`);
+    return entries;
+}
+
+function validateNetrc(text) {
+    for (const m of text.matchAll(/\bpassword\s+(\S+)/g)) addSecret(m[1]);
+    for (const e of parseNetrc(text)) addSecret(e.password);
+    return checkNetrc(text);
+}
+
+async function writeNetrc(text, runnerTemp) {
+    validateNetrc(text);
+    const file = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}.netrc`);
+    await promises.writeFile(file, text.endsWith("\n") ? text : text + "\n", {
+        mode: 384,
+        flag: "wx"
+    });
+    await promises.chmod(file, 384);
+    return file;
+}
+
+function netrcCredentialFor(entries, url) {
+    const machine = netrcMachineFor(entries.map(e => e.machine), url);
+    return machine === undefined ? undefined : entries.find(e => e.machine === machine);
+}
+
+function netrcMachineFor(machines, url) {
+    let u;
+    try {
+        u = new URL(url);
+    } catch {
+        return undefined;
+    }
+    if (u.protocol !== "https:") return undefined;
+    let prefix = (u.host + u.pathname).replace(/\/+$/, "");
+    for (;;) {
+        if (machines.includes(prefix)) return prefix;
+        const slash = prefix.lastIndexOf("/");
+        if (slash < 0) return undefined;
+        prefix = prefix.slice(0, slash);
+    }
+}
+
+const LINUX_BUNDLES = [ "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem" ];
+
+function systemBundleFile(env = process.env, platform = process.platform) {
+    const candidates = platform === "win32" ? [] : platform === "darwin" ? [ "/etc/ssl/cert.pem" ] : LINUX_BUNDLES;
+    for (const file of env.SSL_CERT_FILE ? [ env.SSL_CERT_FILE ] : candidates) {
+        try {
+            if (readFileSync(file, "utf8").includes("-----BEGIN CERTIFICATE-----")) return file;
+        } catch {}
+    }
+    return undefined;
+}
+
+const CA_FORM = "give a path relative to the workspace to a PEM bundle, or the PEM text itself (-----BEGIN CERTIFICATE----- ...)";
+
+function parseCertificates(text, source) {
+    const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+    if (blocks.length === 0) throw new InputError(`ca-certificates: ${source} holds no PEM certificate; ${CA_FORM}`);
+    return blocks.map((pem, i) => {
+        try {
+            new X509Certificate(pem);
+        } catch (e) {
+            throw new InputError(`ca-certificates: certificate ${i + 1} in ${source} does not parse (${e.message}); ${CA_FORM}`);
+        }
+        return pem + "\n";
+    });
+}
+
+function loadCaInput(input, workspace) {
+    const value = input.trim();
+    if (value === "") return undefined;
+    if (value.includes("-----BEGIN")) return parseCertificates(value, "the input text");
+    const source = `"${value}"`;
+    const file = path.resolve(workspace, value);
+    const outside = !insideWorkspace(workspace, file);
+    if (outside && (!path.isAbsolute(value) || !isRegularFile(file))) {
+        throw new InputError(`ca-certificates: ${source} leads outside the workspace; ${CA_FORM} (an absolute path outside the workspace must be a readable regular file)`);
+    }
+    let text;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch (e) {
+        throw new InputError(`ca-certificates: cannot read ${source} (${e.code ?? "error"}); ${CA_FORM}`);
+    }
+    return parseCertificates(text, source);
+}
+
+async function writeCaBundle(pems, runnerTemp, env = process.env, platform = process.platform) {
+    const systemBundle = systemBundleFile(env, platform);
+    const system = systemBundle ? readFileSync(systemBundle, "utf8") : "";
+    const bundleFile = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}-ca.pem`);
+    const sep = system === "" || system.endsWith("\n") ? "" : "\n";
+    await promises.writeFile(bundleFile, system + sep + pems.join(""), {
+        mode: 420,
+        flag: "wx"
+    });
+    return {
+        pems: pems,
+        bundleFile: bundleFile,
+        systemBundle: systemBundle
+    };
+}
+
+function isRegularFile(p) {
+    try {
+        return statSync(p).isFile();
+    } catch {
+        return false;
+    }
+}
+
+function credentialEnv(o) {
+    const out = {};
+    if (o.netrcFile) {
+        out.NETRC = o.netrcFile;
+        const goauth = (o.baseEnv.GOAUTH ?? "").trim();
+        if (goauth !== "" && goauth !== "off" && !goauth.split(";").some(c => c.trim() === "netrc")) {
+            out.GOAUTH = `${goauth};netrc`;
+        }
+    }
+    if (o.caBundleFile) {
+        out.SSL_CERT_FILE = o.caBundleFile;
+        out.GIT_SSL_CAINFO = o.caBundleFile;
+    }
+    Object.assign(out, gitTokenEnv(o.gitConfigFile, o.baseEnv));
+    return out;
+}
+
+const defaultGetter = name => getInput(name);
+
+function readInputs(get = defaultGetter, workspace = process.env.GITHUB_WORKSPACE || process.cwd()) {
+    const token = get("token");
+    addSecret(token);
+    const netrc = get("netrc");
+    if (netrc.trim()) validateNetrc(netrc);
+    const goproxyText = get("goproxy");
+    let goproxy;
+    try {
+        goproxy = goproxyText.trim() ? parseProxyList(goproxyText, "goproxy") : undefined;
+    } catch (e) {
+        if (e instanceof ProxyListError) throw new InputError(e.message);
+        throw e;
+    }
+    return {
+        workspace: workspace,
+        workingDirectory: workingDirectory(get("working-directory"), workspace),
+        modules: lines(get("modules")).map(m => checkRelative("modules", m)),
+        goproxy: goproxy,
+        goprivate: patterns("goprivate", get("goprivate")),
+        gonoproxy: patterns("gonoproxy", get("gonoproxy")),
+        gonosumdb: patterns("gonosumdb", get("gonosumdb")),
+        gosumdb: gosumdb(get("gosumdb")),
+        preflight: oneOf("preflight", get("preflight"), [ "true", "false", "strict" ]),
+        preflightTimeoutMs: seconds$1("preflight-timeout", get("preflight-timeout")),
+        stallTimeoutMs: get("stall-timeout").trim() === "0" ? 0 : seconds$1("stall-timeout", get("stall-timeout")),
+        concurrency: get("concurrency").trim() === "" ? availableParallelism() : wholeNumber("concurrency", get("concurrency"), 1, 64),
+        shard: shard(get("shard")),
+        retries: wholeNumber("retries", get("retries"), 0, 10),
+        relay: bool("relay", get("relay")),
+        cache: oneOf("cache", get("cache"), [ "true", "false", "restore-only" ]),
+        mode: oneOf("mode", get("mode"), [ "check", "fix" ]),
+        tidyArgs: tidyArgs(get("tidy-args")),
+        token: token,
+        privateHosts: privateHosts(get("private-hosts")),
+        netrc: netrc.trim() ? netrc : "",
+        caCertificates: loadCaInput(get("ca-certificates"), workspace),
+        exportEnv: bool("export-env", get("export-env"))
+    };
+}
+
+function lines(text) {
+    return text.split(/\r?\n/).map(l => l.trim()).filter(l => l !== "" && !l.startsWith("#"));
+}
+
+function workingDirectory(value, workspace) {
+    const rel = value.trim() || ".";
+    const abs = path.resolve(workspace, rel);
+    let isDir = false;
+    try {
+        isDir = fs.statSync(abs).isDirectory();
+    } catch {
+        isDir = false;
+    }
+    if (!isDir) {
+        throw new InputError(`working-directory: "${rel}" is not a directory; give a directory relative to the workspace (default ".")`);
+    }
+    if (!insideWorkspace(workspace, abs)) {
+        throw new InputError(`working-directory: "${rel}" is outside the workspace (GITHUB_WORKSPACE), directly or through a symlink; give a directory inside it, relative to it`);
+    }
+    return abs;
+}
+
+function checkRelative(name, value) {
+    if (path.isAbsolute(value) || value.split(/[\\/]/).includes("..")) {
+        throw new InputError(`${name}: "${value}" must be a directory or glob relative to working-directory, without ".." or a leading "/"`);
+    }
+    return value;
+}
+
+function patterns(name, text) {
+    const items = text.split(/[,\n]/).map(p => p.trim()).filter(p => p !== "");
+    if (items.length === 0) return undefined;
+    for (const p of items) {
+        if (/\s/.test(p) || p.includes("://")) {
+            throw new InputError(`${name}: "${p}" is not a module path pattern; give comma- or newline-separated patterns such as example.com/private,*.corp.example.com`);
+        }
+    }
+    return items.join(",");
+}
+
+function gosumdb(text) {
+    const v = text.trim();
+    if (v === "" || v === "off") return v || undefined;
+    const [key, url, ...more] = v.split(/\s+/);
+    const plus = key.indexOf("+");
+    const name = plus < 0 ? key : key.slice(0, plus);
+    const verifier = plus < 0 ? undefined : key.slice(plus + 1);
+    const ok = more.length === 0 && /^[A-Za-z0-9][A-Za-z0-9.-]*(:\d{1,5})?$/.test(name) && (verifier === undefined || /^[0-9a-f]{8}\+[A-Za-z0-9/+=]+$/.test(verifier)) && (url === undefined || verifier !== undefined && /^https?:\/\/[^\s]+$/i.test(url));
+    if (!ok) {
+        throw new InputError(`gosumdb: "${v}" is not valid; accepted: "off", a database name ("sum.example.com"), its key ("name+hash+key"), ` + 'or its key and URL ("name+hash+key https://url")');
+    }
+    return v;
+}
+
+function oneOf(name, value, allowed) {
+    const v = value.trim().toLowerCase();
+    if (allowed.includes(v)) return v;
+    throw new InputError(`${name}: "${value}" is not accepted; use one of: ${allowed.join(", ")}`);
+}
+
+function bool(name, value) {
+    return oneOf(name, value, [ "true", "false" ]) === "true";
+}
+
+function seconds$1(name, value) {
+    const v = value.trim();
+    const n = Number(v);
+    if (v === "" || !/^\d*\.?\d+$/.test(v) || !Number.isFinite(n) || n < .1 || n > 600) {
+        throw new InputError(`${name}: "${value}" is not accepted; give a number of seconds from 0.1 to 600, such as 5 or 2.5`);
+    }
+    return Math.round(n * 1e3);
+}
+
+function shard(text) {
+    const v = text.trim();
+    if (v === "") return undefined;
+    const m = /^(\d{1,4})\/(\d{1,4})$/.exec(v);
+    const index = Number(m?.[1]);
+    const count = Number(m?.[2]);
+    if (!m || count < 1 || index < 1 || index > count) {
+        throw new InputError(`shard: "${text}" is not accepted; give K/N with 1 <= K <= N, such as 2/8 (this job's part of N)`);
+    }
+    return {
+        index: index,
+        count: count
+    };
+}
+
+function wholeNumber(name, value, min, max) {
+    const v = value.trim();
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+        throw new InputError(`${name}: "${value}" is not accepted; give a whole number from ${min} to ${max}`);
+    }
+    return Number(v);
+}
+
+const GO_VERSION = "(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:\\.(?:0|[1-9]\\d*)|(?:rc|beta)[1-9]\\d*)?";
+
+const TIDY_FLAG = new RegExp(`^-(e|v|x|compat=${GO_VERSION}|go=${GO_VERSION})$`);
+
+function tidyArgs(text) {
+    const args = text.split(/\s+/).filter(a => a !== "");
+    for (const a of args) {
+        const normal = a.startsWith("--") ? a.slice(1) : a;
+        if (!TIDY_FLAG.test(normal)) {
+            throw new InputError(`tidy-args: "${a}" is not accepted; allowed flags are -e, -v, -x, -compat=<go version>, -go=<go version>`);
+        }
+    }
+    return args;
+}
+
+function runGo(go, args, opts = {}) {
+    return new Promise((resolve, reject) => {
+        const options = {
+            cwd: opts.cwd,
+            env: opts.env,
+            encoding: "utf8",
+            maxBuffer: Infinity,
+            windowsHide: true
+        };
+        execFile(go.bin, args, options, (err, stdout, stderr) => {
+            if (err && typeof err.code === "string") return reject(new Error(`cannot run ${go.bin}: ${err.message}`));
+            const exitCode = !err ? 0 : typeof err.code === "number" ? err.code : 1;
+            resolve({
+                exitCode: exitCode,
+                stdout: stdout,
+                stderr: err?.signal ? `${stderr}\ngo was killed by ${err.signal}` : stderr
+            });
+        });
+    });
+}
+
+class ToolchainError extends Error {}
+
+const GO_ENV_VARS = [ "GOVERSION", "GOMODCACHE", "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB", "GOINSECURE", "GOFLAGS" ];
+
+async function findGo(env = process.env) {
+    const bin = await which("go", false) || await fromToolCache(env);
+    if (!bin) {
+        throw new ToolchainError("go was not found on PATH or in the runner tool cache; add a step `uses: actions/setup-go` (with go-version-file: go.mod) before this action");
+    }
+    const r = await runGo({
+        bin: bin
+    }, [ "env", "-json", ...GO_ENV_VARS ], {
+        env: stringEnv(env)
+    });
+    if (r.exitCode !== 0) {
+        throw new ToolchainError(`\`go env -json\` failed (exit ${r.exitCode}): ${r.stderr.trim().split("\n")[0]}`);
+    }
+    const goEnv = JSON.parse(r.stdout);
+    const version = (goEnv.GOVERSION || "").replace(/^go/, "");
+    return {
+        bin: bin,
+        version: version,
+        env: goEnv
+    };
+}
+
+async function fromToolCache(env) {
+    if (!env.RUNNER_TOOL_CACHE) return undefined;
+    const tc = await (import("./cli-shared/tool-cache.js"));
+    const dir = tc.find("go", "*");
+    return dir ? path.join(dir, "bin", process.platform === "win32" ? "go.exe" : "go") : undefined;
+}
+
+function supportsTidyDiff(version) {
+    const m = /^(\d+)\.(\d+)/.exec(version);
+    if (!m) return true;
+    return Number(m[1]) > 1 || Number(m[2]) >= 23;
+}
+
+function compareGoVersions(a, b) {
+    const nums = v => (/^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v) ?? []).slice(1).map(n => Number(n ?? 0));
+    const [x, y] = [ nums(a), nums(b) ];
+    for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+    return 0;
+}
+
+function checkTidyGoVersions(tidyArgs, goVersion) {
+    for (const a of tidyArgs) {
+        const m = /^--?(go|compat)=(.+)$/.exec(a);
+        if (m && /^\d/.test(goVersion) && compareGoVersions(m[2], goVersion) > 0) {
+            throw new InputError(`tidy-args: "${a}" names Go ${m[2]}, newer than the installed Go ${goVersion}; give a version up to ${goVersion}, or install a newer Go before this step`);
+        }
+    }
+}
+
+function stringEnv(env) {
+    const out = {};
+    for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+    return out;
+}
+
+function effectiveSettings(inputs, goEnv, processEnv = process.env) {
+    const proxies = inputs.goproxy ?? parseProxyList(goEnv.GOPROXY || "off", "GOPROXY (from go env)");
+    for (const p of proxies) if (p.kind === "url") redactUrl(p.url);
+    const GOPRIVATE = inputs.goprivate ?? goEnv.GOPRIVATE ?? "";
+    const derived = (name, input) => {
+        if (input !== undefined) return input;
+        if (inputs.goprivate !== undefined && !processEnv[name]) return GOPRIVATE;
+        return goEnv[name] ?? "";
+    };
+    return {
+        proxies: proxies,
+        GOPROXY: formatProxyList(proxies),
+        GOPRIVATE: GOPRIVATE,
+        GONOPROXY: derived("GONOPROXY", inputs.gonoproxy),
+        GONOSUMDB: derived("GONOSUMDB", inputs.gonosumdb),
+        GOSUMDB: inputs.gosumdb ?? goEnv.GOSUMDB ?? ""
+    };
+}
+
+function splitComment(text) {
+    let quote = "";
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quote) {
+            if (c === "\\" && quote === '"') i++; else if (c === quote) quote = "";
+        } else if (c === '"' || c === "`") {
+            quote = c;
+        } else if (c === "/" && text[i + 1] === "/") {
+            return {
+                body: text.slice(0, i).trim(),
+                comment: text.slice(i + 2).trim()
+            };
+        }
+    }
+    return {
+        body: text.trim(),
+        comment: ""
+    };
+}
+
+function isIndirect(comment) {
+    const f = comment.split(/\s+/).filter(Boolean);
+    return f.length === 1 && f[0] === "indirect" || f.length > 1 && f[0] === "indirect;";
+}
+
+function unquote(token) {
+    if (token.startsWith("`") && token.endsWith("`") && token.length >= 2) return token.slice(1, -1);
+    if (token.startsWith('"') && token.endsWith('"') && token.length >= 2) {
+        try {
+            return JSON.parse(token);
+        } catch {
+            return token.slice(1, -1);
+        }
+    }
+    return token;
+}
+
+function tokens(body) {
+    return body.match(/"(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+/g) ?? [];
+}
+
+function parseRequireText(text, inBlock) {
+    const {body: body, comment: comment} = splitComment(text);
+    let t = tokens(body);
+    if (!inBlock) {
+        if (t[0] !== "require") return undefined;
+        t = t.slice(1);
+    }
+    if (t.length !== 2 || t[0] === "(" || t[0] === ")") return undefined;
+    return {
+        path: unquote(t[0]),
+        version: unquote(t[1]),
+        indirect: isIndirect(comment)
+    };
+}
+
+function scanGoMod(text) {
+    const scan = {
+        requires: [],
+        blocks: [],
+        moduleLine: 0,
+        ignores: []
+    };
+    const lines = text.split("\n");
+    let block;
+    for (let i = 0; i < lines.length; i++) {
+        const n = i + 1;
+        const {body: body} = splitComment(lines[i].replace(/\r$/, ""));
+        if (!body) continue;
+        if (block) {
+            if (body === ")") {
+                if (block.verb === "require") closeBlock(scan, block.start, n, block.first);
+                block = undefined;
+            } else if (block.verb === "require") {
+                const r = parseRequireText(lines[i], true);
+                if (r) scan.requires.push({
+                    ...r,
+                    line: n
+                });
+            } else if (block.verb === "module" && scan.modulePath === undefined) {
+                scan.modulePath = unquote(tokens(body)[0]);
+            } else if (block.verb === "ignore") {
+                scan.ignores.push(unquote(tokens(body)[0]));
+            }
+            continue;
+        }
+        const opened = /^([A-Za-z]+)\s*\($/.exec(body);
+        if (opened) {
+            block = {
+                verb: opened[1],
+                start: n,
+                first: scan.requires.length
+            };
+            if (opened[1] === "module" && !scan.moduleLine) scan.moduleLine = n;
+            continue;
+        }
+        directive(scan, lines[i], body, n);
+    }
+    return scan;
+}
+
+function directive(scan, raw, body, n) {
+    const t = tokens(body);
+    if (t[0] === "module" && !scan.moduleLine) {
+        scan.moduleLine = n;
+        if (t.length === 2) scan.modulePath = unquote(t[1]);
+    } else if (t[0] === "go" && t.length === 2) scan.go = {
+        version: t[1],
+        line: n
+    }; else if (t[0] === "toolchain" && t.length === 2) scan.toolchain = {
+        name: t[1],
+        line: n
+    }; else if (t[0] === "ignore" && t.length === 2) scan.ignores.push(unquote(t[1])); else if (t[0] === "require") {
+        const r = parseRequireText(raw, false);
+        if (!r) return;
+        scan.requires.push({
+            ...r,
+            line: n
+        });
+        scan.blocks.push({
+            start: n,
+            end: n,
+            indirect: r.indirect
+        });
+    }
+}
+
+function closeBlock(scan, start, end, first) {
+    const inside = scan.requires.slice(first);
+    scan.blocks.push({
+        start: start,
+        end: end,
+        indirect: inside.length > 0 && inside.every(r => r.indirect)
+    });
+}
+
+class ModulesError extends Error {}
+
+async function discoverModules(o) {
+    const scans = new Map;
+    const all = unique(await autoDirs(o, scans));
+    const dirs = o.patterns.length > 0 ? unique(await fromPatterns(o, new Set(all))) : all;
+    if (dirs.length === 0) {
+        throw new ModulesError(`no go.mod found in or below working-directory "${rel(o.workspace, o.workingDirectory)}"; set working-directory or modules`);
+    }
+    for (const dir of dirs) {
+        const why = moduleOutsideWorkspace(o.workspace, dir, scans.has(dir));
+        const input = o.patterns.length > 0 ? "modules" : "working-directory";
+        if (why) throw new ModulesError(`${input}: the module in "${rel(o.workspace, dir)}" cannot be checked: ${why}`);
+    }
+    const mine = o.shard ? dirs.filter(d => inShard(rel(o.workspace, d), o.shard)) : dirs;
+    const modules = await Promise.all(mine.map(dir => readModule(o, dir, scans.get(dir))));
+    return {
+        modules: modules,
+        found: new Set([ ...all, ...dirs ]).size
+    };
+}
+
+function inShard(relDir, shard) {
+    let h = 2166136261;
+    for (const byte of Buffer.from(relDir, "utf8")) h = Math.imul(h ^ byte, 16777619) >>> 0;
+    return h % shard.count === shard.index - 1;
+}
+
+function unique(dirs) {
+    return [ ...new Set(dirs.map(d => path.resolve(d))) ].sort();
+}
+
+async function fromPatterns(o, discovered) {
+    const glob = await (import("./cli-shared/glob.js"));
+    const out = [];
+    for (const pattern of o.patterns) {
+        const globber = await glob.create(path.join(o.workingDirectory, pattern), {
+            matchDirectories: true,
+            implicitDescendants: false,
+            followSymbolicLinks: false
+        });
+        const found = (await globber.glob()).filter(d => fs.existsSync(path.join(d, "go.mod"))).filter(d => !pattern.includes("**") || discovered.has(path.resolve(d)) || named(pattern, path.relative(o.workingDirectory, d)));
+        if (found.length === 0) {
+            throw new ModulesError(`modules: "${pattern}" matches no directory with a go.mod; give module directories or globs relative to working-directory`);
+        }
+        out.push(...found);
+    }
+    return out;
+}
+
+async function autoDirs(o, scans) {
+    const wd = o.workingDirectory;
+    const dirs = walk(wd, [], scans);
+    if (fs.existsSync(path.join(wd, "go.work"))) {
+        const r = await runGo(o.go, [ "work", "edit", "-json" ], {
+            cwd: wd,
+            env: o.env
+        });
+        if (r.exitCode !== 0) throw new ModulesError(`go.work in "${rel(o.workspace, wd)}": ${firstLine(r.stderr)}`);
+        const work = JSON.parse(r.stdout);
+        dirs.push(...(work.Use ?? []).map(u => path.resolve(wd, u.DiskPath)));
+    }
+    return dirs;
+}
+
+const SKIP = new Set([ "vendor", "testdata", "node_modules" ]);
+
+const skipped = name => SKIP.has(name) || name.startsWith(".") || name.startsWith("_");
+
+function named(pattern, relDir) {
+    const elems = new Set(pattern.split("/"));
+    const segs = relDir.split(path.sep);
+    return segs.some(skipped) && segs.every(seg => !skipped(seg) || elems.has(seg));
+}
+
+function walk(dir, ignores, scans) {
+    const out = [];
+    const entries = fs.readdirSync(dir, {
+        withFileTypes: true
+    });
+    if (entries.some(e => (e.isFile() || e.isSymbolicLink()) && e.name === "go.mod")) {
+        out.push(dir);
+        const scan = scanFile(dir);
+        if (scan) scans.set(dir, scan);
+        ignores = [ ...ignores, ignoresOf(dir, scan?.ignores ?? []) ];
+    }
+    for (const e of entries) {
+        if (!e.isDirectory() || skipped(e.name)) continue;
+        const sub = path.join(dir, e.name);
+        if (ignores.some(i => ignored(i, sub))) continue;
+        out.push(...walk(sub, ignores, scans));
+    }
+    return out;
+}
+
+function scanFile(dir) {
+    try {
+        return scanGoMod(fs.readFileSync(path.join(dir, "go.mod"), "utf8"));
+    } catch {
+        return undefined;
+    }
+}
+
+function ignoresOf(root, list) {
+    const slashed = p => `/${p.replace(/^\/+|\/+$/g, "")}/`;
+    return {
+        root: root,
+        relative: list.filter(p => p.startsWith("./")).map(p => slashed(p.slice(2))),
+        any: list.filter(p => !p.startsWith("./")).map(slashed)
+    };
+}
+
+function ignored(i, dir) {
+    const r = `/${path.relative(i.root, dir).split(path.sep).join("/")}/`;
+    return i.relative.some(p => r.startsWith(p)) || i.any.some(p => r.includes(p));
+}
+
+async function readModule(o, dir, scanned) {
+    const scan = scanned ?? scanGoMod(await fs.promises.readFile(path.join(dir, "go.mod"), "utf8").catch(e => {
+        throw new ModulesError(`${rel(o.workspace, dir)}/go.mod: ${e.code === "ENOENT" ? "no such file" : e.message}`);
+    }));
+    return {
+        dir: dir,
+        rel: rel(o.workspace, dir),
+        path: scan.modulePath ?? ""
+    };
+}
+
+function rel(workspace, p) {
+    return path.relative(workspace, p).split(path.sep).join("/") || ".";
+}
+
+function firstLine(text) {
+    return text.trim().split("\n")[0] ?? "";
+}
+
+async function prepareAccess(i, runnerTemp, baseEnv) {
+    const netrcFile = i.netrc ? guardCredentialFile(await writeNetrc(i.netrc, runnerTemp)) : undefined;
+    const ca = i.caCertificates ? await writeCaBundle(i.caCertificates, runnerTemp, baseEnv) : undefined;
+    const token = await writeGitTokenConfig(i.token, i.privateHosts, runnerTemp);
+    const gitConfigFile = token ? guardCredentialFile(token) : undefined;
+    const env = credentialEnv({
+        baseEnv: baseEnv,
+        gitConfigFile: gitConfigFile,
+        netrcFile: netrcFile,
+        caBundleFile: ca?.bundleFile
+    });
+    return {
+        env: env,
+        extraCa: i.caCertificates,
+        netrc: netrcEntries(i.netrc, {
+            ...baseEnv,
+            ...env
+        }),
+        netrcFile: netrcFile,
+        gitConfigFile: gitConfigFile
+    };
+}
+
+function netrcEntries(text, env) {
+    if (text) return parseNetrc(text);
+    if ((env.GOAUTH ?? "").trim() === "off") return [];
+    const file = env.NETRC || path.join(env.HOME || os.homedir(), process.platform === "win32" ? "_netrc" : ".netrc");
+    try {
+        const entries = parseNetrc(fs.readFileSync(file, "utf8"));
+        for (const e of entries) addSecret(e.password);
+        return entries;
+    } catch {
+        return [];
+    }
+}
+
+function withNetrc(entries, netrc) {
+    return entries.map(e => {
+        if (e.kind !== "url" || /^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(e.url)) return e;
+        const cred = netrcCredentialFor(netrc, e.url);
+        if (!cred) return e;
+        const u = new URL(e.url);
+        u.username = encodeURIComponent(cred.login);
+        u.password = encodeURIComponent(cred.password);
+        return {
+            ...e,
+            url: u.href.replace(/\/$/, e.url.endsWith("/") ? "/" : "")
+        };
+    });
+}
+
+function proxyCredentialHosts(entries, netrc) {
+    return withNetrc(entries, netrc).flatMap(e => {
+        if (e.kind !== "url") return [];
+        try {
+            const u = new URL(e.url);
+            return u.username || u.password ? [ u.host.toLowerCase() ] : [];
+        } catch {
+            return [];
+        }
+    });
+}
+
+function verdictOf(o, kind, credentialed = false) {
+    const f = o.failure;
+    if (f) {
+        if (f.kind !== "egress") return f.kind;
+        return f.status === 407 ? "auth" : `http-${f.status ?? 0}`;
+    }
+    const s = o.status ?? 0;
+    if (kind === "proxy-module" || kind === "proxy-list") return proxyVerdict(s, kind === "proxy-list" || isInfo(o.body), credentialed);
+    if (s === 200) return "ok";
+    if (s === 401 || s === 403) return "auth";
+    return `http-${s}`;
+}
+
+function proxyVerdict(s, protocolBody, credentialed) {
+    if (s === 200) return protocolBody ? "ok" : "http-200";
+    if (s === 404 || s === 410 || s === 400) return "ok";
+    if (s === 403) return credentialed ? "auth" : "ok";
+    if (s === 401) return "auth";
+    return `http-${s}`;
+}
+
+function isInfo(body) {
+    try {
+        const v = JSON.parse(body ?? "");
+        return typeof v?.Version === "string";
+    } catch {
+        return false;
+    }
+}
+
+function quoteServerText(body, max = 100) {
+    const line = (body ?? "").split("\n").find(l => l.trim() !== "") ?? "";
+    const plain = line.replace(/[^A-Za-z0-9 .,:;'()/@+=!?-]/g, " ").replace(/\s+/g, " ").trim();
+    return plain.length > max ? plain.slice(0, max) + "\u2026" : plain;
+}
+
+const UNFINISHED_HINT = "Not finished: tidy completed before this probe did, so it was stopped; nothing is known to be wrong with it.";
+
+function hintFor(verdict, c) {
+    const what = c.role === "proxy" ? "module proxy" : "checksum database";
+    const via = c.outcome.via;
+    const f = c.outcome.failure;
+    const atEgress = via !== undefined && f !== undefined && (f.stage === "dns" || f.stage === "tcp");
+    const egressWhat = `the egress proxy ${via ?? ""} (HTTPS_PROXY/HTTP_PROXY)`;
+    switch (verdict) {
+      case "unfinished":
+        return `Not finished: no answer yet after ${(c.timeoutMs / 1e3).toFixed(1)} s (${f?.stage ?? "http"} stage) when tidy completed, so it was stopped; nothing is known to be wrong with it.`;
+
+      case "ok":
+        return okHint(c, what);
+
+      case "dns":
+        return atEgress ? `The host of ${egressWhat} does not resolve: check that variable and the runner's DNS.` : `${c.host} does not resolve: check the host name in the URL and the runner's DNS (a private host needs a runner inside that network).`;
+
+      case "refused":
+        return atEgress ? `Nothing accepts connections at ${egressWhat}: check its host and port.` : `${c.host} refused the connection: check the port in the URL and that the service is running; a firewall may be rejecting it.`;
+
+      case "timeout":
+        return `No answer within ${(c.timeoutMs / 1e3).toFixed(1)} s (stuck in the ${f?.stage ?? "http"} stage): a firewall may drop the traffic ` + `or the server hangs; the relay tries healthy upstreams first, and preflight-timeout can be raised if it is just slow.`;
+
+      case "tls-untrusted":
+        {
+            const cert = c.outcome.certificate;
+            const shown = cert ? ` (subject "${cert.subject}", issuer "${cert.issuer}")` : "";
+            const whose = atEgress ? egressWhat : c.host;
+            return `The certificate presented for ${whose}${shown} is not trusted: if a TLS-intercepting proxy sits in between ` + `or the server uses a private CA, give that CA certificate (PEM) to the \`ca-certificates\` input.`;
+        }
+
+      case "tls-other":
+        return `TLS with ${atEgress ? egressWhat : c.host} failed (${f?.code ?? "handshake"}): check that the URL's scheme and port are right and that the certificate is valid for this host and not expired.`;
+
+      case "auth":
+        if (f?.kind === "egress") return `${egressWhat} asks for credentials (407): put them in its URL (http://user:password@host:port).`;
+        return `${c.host} requires credentials: put them in the URL (https://user:token@host/...), give netrc lines to the \`netrc\` ` + `input, or, for private modules fetched directly, use the \`token\` input.`;
+
+      case "unreachable":
+        return `${atEgress ? egressWhat : c.host} cannot be reached (${f?.code ?? f?.message ?? "network error"}): check the network route, firewall and HTTPS_PROXY/NO_PROXY.`;
+
+      default:
+        return httpHint(verdict, c, what, egressWhat);
+    }
+}
+
+function okHint(c, what) {
+    const s = c.outcome.status;
+    const through = c.outcome.via ? `, through the egress proxy ${c.outcome.via}` : "";
+    const asked = c.module ?? "the probed module";
+    if (c.role === "proxy" && (s === 400 || s === 403)) {
+        const said = quoteServerText(c.outcome.body);
+        return `The ${what} answers${through}, but its policy refuses ${asked} (HTTP ${s}${said ? `: "${said}"` : ""}): if that ` + "module is private, list it in `goprivate`; otherwise ask the mirror's owners to allow it.";
+    }
+    if (c.role === "proxy" && (s === 404 || s === 410) && c.module) return `The ${what} answers${through}; it does not have ${asked} (HTTP ${s}).`;
+    return `The ${what} answers${through}.`;
+}
+
+function httpHint(verdict, c, what, egressWhat) {
+    const status = Number(verdict.slice("http-".length));
+    if (c.outcome.failure?.kind === "egress") {
+        return `${egressWhat} refused to open a tunnel to ${c.host} (HTTP ${status}): ask for this host to be allowed, or add it to NO_PROXY if it is reachable directly.`;
+    }
+    if (status >= 500) return `${c.host} answers HTTP ${status}: the ${what} is failing; the relay retries it and fails over to other upstreams meanwhile.`;
+    if (status === 429) return `${c.host} rate-limits requests (HTTP 429): the relay backs off and fails over; consider a mirror or credentials with a higher quota.`;
+    if (status >= 300 && status < 400) {
+        return `${c.host} redirects (HTTP ${status}${c.outcome.location ? ` to ${c.outcome.location}` : ""}): point the URL at the final location.`;
+    }
+    if (c.role === "sumdb") return `${c.host} does not serve a checksum database at this URL (HTTP ${status}): check GOSUMDB.`;
+    if (status === 200) {
+        return `${c.host} answers HTTP 200, but not with a module proxy's answer (a login page or captive portal?): check that the URL is a Go module proxy.`;
+    }
+    return `${c.host} answers HTTP ${status} to a module request: check that the URL is a Go module proxy (GOPROXY protocol) and its path is complete.`;
+}
+
+function unbracket(host) {
+    return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+}
+
+function isLoopbackIp(ip) {
+    const v4 = ip.startsWith("::ffff:") && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
+    if (isIP(v4) === 4) return v4.startsWith("127.");
+    const bl = new BlockList;
+    bl.addAddress("::1", "ipv6");
+    return isIP(v4) === 6 && bl.check(v4, "ipv6");
+}
+
+function isLoopbackHost(host) {
+    const h = unbracket(host).toLowerCase();
+    return h === "localhost" || isLoopbackIp(h);
+}
+
+const defaultPorts = {
+    "http:": "80",
+    "https:": "443",
+    "socks5:": "1080"
+};
+
+const PROXY_VARIABLES = [ "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy" ];
+
+function proxyEnv(env = process.env) {
+    const proxy = name => {
+        const raw = firstSet(env, name, name.toLowerCase());
+        return raw ? parseProxy(raw) : undefined;
+    };
+    return {
+        http: proxy("HTTP_PROXY"),
+        https: proxy("HTTPS_PROXY"),
+        noProxy: firstSet(env, "NO_PROXY", "no_proxy") ?? ""
+    };
+}
+
+function egressProxyFor(target, env = process.env) {
+    const u = typeof target === "string" ? new URL(target) : target;
+    const pe = proxyEnv(env);
+    const proxy = u.protocol === "https:" ? pe.https : u.protocol === "http:" ? pe.http : undefined;
+    if (!proxy) return undefined;
+    const host = unbracket(u.hostname);
+    const port = u.port || defaultPorts[u.protocol] || "";
+    return useProxy(host, port, pe.noProxy) ? proxy : undefined;
+}
+
+function egressProxySummary(env) {
+    for (const name of PROXY_VARIABLES) if (env[name]) redactUrl(env[name]);
+    const pe = proxyEnv(env);
+    const name = pe.https ? "HTTPS_PROXY" : pe.http ? "HTTP_PROXY" : undefined;
+    const raw = name && firstSet(env, name, name.toLowerCase());
+    if (!raw) return undefined;
+    return redactUrl(raw) + (pe.noProxy ? ` (NO_PROXY: ${pe.noProxy})` : "");
+}
+
+function firstSet(env, ...names) {
+    for (const n of names) if (env[n]) return env[n];
+    return undefined;
+}
+
+function parseProxy(raw) {
+    try {
+        const u = new URL(raw);
+        if (u.host) return u;
+    } catch {}
+    try {
+        return new URL("http://" + raw);
+    } catch {
+        return undefined;
+    }
+}
+
+function useProxy(host, port, noProxy) {
+    host = host.toLowerCase().trim();
+    if (host === "localhost") return false;
+    const family = isIP(host);
+    if (family && isLoopbackIp(host)) return false;
+    for (let p of noProxy.split(",")) {
+        p = p.trim().toLowerCase();
+        if (!p) continue;
+        if (p === "*") return false;
+        if (family ? matchIp(p, host, port, family) : matchDomain(p, host, port)) return false;
+    }
+    return true;
+}
+
+function splitHostPort(p) {
+    const m = /^\[([^\]]*)\]:(\d*)$/.exec(p) ?? /^([^:]*):(\d*)$/.exec(p);
+    return m ? {
+        h: m[1],
+        port: m[2]
+    } : {
+        h: unbracket(p),
+        port: ""
+    };
+}
+
+function matchIp(p, ip, port, family) {
+    const fam = family === 6 ? "ipv6" : "ipv4";
+    const cidr = /^(.+)\/(\d{1,3})$/.exec(p);
+    if (cidr) {
+        const netFamily = isIP(cidr[1]);
+        if (!netFamily || (netFamily === 6 ? "ipv6" : "ipv4") !== fam) return false;
+        const bl = new BlockList;
+        bl.addSubnet(cidr[1], Number(cidr[2]), fam);
+        return bl.check(ip, fam);
+    }
+    const {h: h, port: pport} = splitHostPort(p);
+    const pFamily = isIP(h);
+    if (!pFamily || (pFamily === 6 ? "ipv6" : "ipv4") !== fam) return false;
+    const bl = new BlockList;
+    bl.addAddress(h, fam);
+    return bl.check(ip, fam) && (pport === "" || pport === port);
+}
+
+function matchDomain(p, host, port) {
+    if (p.includes("/")) return false;
+    const hp = splitHostPort(p);
+    let h = hp.h;
+    const pport = hp.port;
+    if (!h || isIP(h)) return false;
+    if (h.startsWith("*.")) h = h.slice(1);
+    const matchHost = !h.startsWith(".");
+    if (matchHost) h = "." + h;
+    if (/[^\x00-\x7f]/.test(h)) h = "." + domainToASCII(h.slice(1));
+    const hit = host.endsWith(h) || matchHost && host === h.slice(1);
+    return hit && (pport === "" || pport === port);
+}
+
+function readPem(file) {
+    try {
+        const text = readFileSync(file, "utf8");
+        return text.includes("-----BEGIN CERTIFICATE-----") ? text : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+let systemCache;
+
+function systemCa() {
+    const key = `${process.env.SSL_CERT_FILE}\0${process.env.NODE_EXTRA_CA_CERTS}`;
+    if (systemCache?.key === key) return systemCache.pems;
+    const out = [];
+    const bundle = systemBundleFile(process.env);
+    const first = bundle && readPem(bundle);
+    if (first) out.push(first);
+    const nodeExtra = process.env.NODE_EXTRA_CA_CERTS && readPem(process.env.NODE_EXTRA_CA_CERTS);
+    if (nodeExtra) out.push(nodeExtra);
+    systemCache = {
+        key: key,
+        pems: out
+    };
+    return out;
+}
+
+const contexts = new Map;
+
+function trustedContext(extraCa) {
+    const key = `${process.env.SSL_CERT_FILE}\0${process.env.NODE_EXTRA_CA_CERTS}\0${(extraCa ?? []).join("\n")}`;
+    let ctx = contexts.get(key);
+    if (!ctx) {
+        ctx = tls.createSecureContext({
+            ca: [ ...tls.rootCertificates, ...systemCa(), ...extraCa ?? [] ]
+        });
+        contexts.set(key, ctx);
+    }
+    return ctx;
+}
+
+function createDispatcher(opts) {
+    const timeout = opts.connectTimeoutMs;
+    const pe = proxyEnv(process.env);
+    const httpProxy = pe.http?.href ?? "";
+    const httpsProxy = pe.https?.href ?? "";
+    let plain;
+    let secure;
+    const connect = (o, cb) => {
+        if (o.protocol === "https:") secure ??= undiciSubsetExports.buildConnector({
+            timeout: timeout,
+            secureContext: trustedContext(opts.extraCa)
+        }); else plain ??= undiciSubsetExports.buildConnector({
+            timeout: timeout
+        });
+        return (o.protocol === "https:" ? secure : plain)(o, cb);
+    };
+    const tlsOpts = httpProxy || httpsProxy ? {
+        timeout: timeout,
+        secureContext: trustedContext(opts.extraCa)
+    } : {
+        timeout: timeout
+    };
+    const noProxy = [ pe.noProxy, "localhost", "127.0.0.1", "[::1]" ].filter(Boolean).join(",");
+    return new undiciSubsetExports.EnvHttpProxyAgent({
+        httpProxy: httpProxy,
+        httpsProxy: httpsProxy,
+        noProxy: noProxy,
+        connect: connect,
+        proxyTunnel: false,
+        proxyTls: tlsOpts,
+        requestTls: tlsOpts
+    });
+}
+
+class CutShort extends Error {
+    constructor() {
+        super("preflight ended early: tidy had finished");
+        this.name = "CutShort";
+    }
+}
+
+class StageError extends Error {
+    kind;
+    stage;
+    code;
+    status;
+    constructor(kind, stage, message, code, status) {
+        super(message);
+        this.kind = kind;
+        this.stage = stage;
+        this.code = code;
+        this.status = status;
+        this.name = "StageError";
+    }
+}
+
+function basicAuth(u) {
+    if (!u.username && !u.password) return undefined;
+    const raw = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+    return "Basic " + Buffer.from(raw).toString("base64");
+}
+
+function openTunnel(socket, authority, proxyAuth) {
+    return new Promise((resolve, reject) => {
+        let buf = Buffer.alloc(0);
+        const done = () => {
+            socket.off("data", onData);
+            socket.off("close", onClose);
+            socket.off("error", onError);
+        };
+        const onData = chunk => {
+            buf = Buffer.concat([ buf, chunk ]);
+            const end = buf.indexOf("\r\n\r\n");
+            if (end < 0) {
+                if (buf.length > 65536) onError(new Error("oversized CONNECT response"));
+                return;
+            }
+            done();
+            const statusLine = buf.subarray(0, buf.indexOf("\r\n")).toString("latin1");
+            const status = Number(/^HTTP\/\d(?:\.\d)? (\d{3})/.exec(statusLine)?.[1] ?? 0);
+            if (status >= 200 && status < 300) return resolve(socket);
+            reject(new StageError("egress", "tcp", `egress proxy answered CONNECT ${authority} with "${statusLine}"`, undefined, status));
+        };
+        const onClose = () => {
+            done();
+            reject(new StageError("unreachable", "tcp", `egress proxy closed the connection during CONNECT ${authority}`));
+        };
+        const onError = e => {
+            done();
+            reject(new StageError("unreachable", "tcp", `egress proxy: ${e.code ?? "error"}: ${e.message}`, e.code));
+        };
+        socket.on("data", onData);
+        socket.on("close", onClose);
+        socket.on("error", onError);
+        const auth = proxyAuth ? `Proxy-Authorization: ${proxyAuth}\r\n` : "";
+        socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${auth}\r\n`);
+    });
+}
+
+const untrustedCodes = new Set([ "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "CERT_UNTRUSTED" ]);
+
+function tlsHandshake(socket, host, extraCa, track) {
+    return new Promise((resolve, reject) => {
+        const isIp = /^[\d.]+$|:/.test(host);
+        const s = tls.connect({
+            socket: socket,
+            host: host,
+            servername: isIp ? undefined : host,
+            rejectUnauthorized: false,
+            secureContext: trustedContext(extraCa),
+            ALPNProtocols: [ "http/1.1" ]
+        });
+        track(s);
+        s.once("secureConnect", () => {
+            if (s.authorized) return resolve({
+                socket: s
+            });
+            const code = String(s.authorizationError ?? "UNKNOWN");
+            const cert = s.getPeerCertificate();
+            const certificate = cert && cert.subject ? {
+                subject: dn(cert.subject),
+                issuer: dn(cert.issuer)
+            } : undefined;
+            const kind = untrustedCodes.has(code) ? "tls-untrusted" : "tls-other";
+            resolve({
+                socket: s,
+                certificate: certificate,
+                failure: new StageError(kind, "tls", `${code}: certificate for ${host} not accepted`, code)
+            });
+        });
+        s.once("error", e => {
+            reject(new StageError("tls-other", "tls", `${e.code ?? "handshake failed"}: ${e.message}`, e.code));
+        });
+    });
+}
+
+function dn(name) {
+    if (!name) return "";
+    return Object.entries(name).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join("+") : String(v)}`).join(", ");
+}
+
+const now = () => performance$1.now();
+
+async function probeUrl(req) {
+    const start = now();
+    const out = {
+        timings: {
+            total: 0
+        }
+    };
+    const sockets = [];
+    const track = s => {
+        s.on("error", () => {});
+        sockets.push(s);
+        return s;
+    };
+    let stage = "dns";
+    const run = async (s, fn) => {
+        stage = s;
+        const t = now();
+        try {
+            return await abortable(fn(), req.signal, s);
+        } finally {
+            out.timings[s] = (out.timings[s] ?? 0) + Math.round(now() - t);
+        }
+    };
+    try {
+        const target = new URL(req.url);
+        if (target.protocol !== "http:" && target.protocol !== "https:") {
+            throw new StageError("unreachable", "dns", `unsupported URL scheme ${target.protocol}`);
+        }
+        const egress = egressProxyFor(target, req.env ?? process.env);
+        if (egress) out.via = redactUrl(egress.href.replace(/\/$/, ""));
+        const hop = egress ?? target;
+        const host = unbracket(hop.hostname);
+        const port = Number(hop.port || (hop.protocol === "https:" ? 443 : 80));
+        const address = isIP(host) ? host : await run("dns", () => resolve(host));
+        let socket = await run("tcp", () => tcpConnect(address, port, track));
+        if (egress) socket = await run("tcp", () => throughEgress(socket, egress, target, req.extraCa, track));
+        if (target.protocol === "https:") {
+            const tls = await run("tls", () => tlsHandshake(socket, unbracket(target.hostname), req.extraCa, track));
+            if (tls.failure) {
+                out.certificate = tls.certificate;
+                throw tls.failure;
+            }
+            socket = tls.socket;
+        }
+        const res = await run("http", () => httpGet(socket, target, egress, req.signal));
+        out.status = res.status;
+        out.body = res.body;
+        if (res.location) out.location = redact(res.location);
+    } catch (e) {
+        out.failure = toStageError(e, stage);
+    } finally {
+        for (const s of sockets.reverse()) s.destroy();
+        out.timings.total = Math.round(now() - start);
+    }
+    return out;
+}
+
+function abortable(p, signal, stage) {
+    const timeout = () => signal.reason instanceof CutShort ? new StageError("unfinished", stage, `stopped during the ${stage} stage: tidy had finished`) : new StageError("timeout", stage, `deadline reached during the ${stage} stage`);
+    if (signal.aborted) {
+        p.catch(() => {});
+        return Promise.reject(timeout());
+    }
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(timeout());
+        signal.addEventListener("abort", onAbort, {
+            once: true
+        });
+        p.then(v => {
+            signal.removeEventListener("abort", onAbort);
+            resolve(v);
+        }, e => {
+            signal.removeEventListener("abort", onAbort);
+            reject(e);
+        });
+    });
+}
+
+async function resolve(host) {
+    try {
+        return (await lookup(host)).address;
+    } catch (e) {
+        const err = e;
+        throw new StageError("dns", "dns", `${err.code ?? "lookup failed"}: ${host} did not resolve`, err.code);
+    }
+}
+
+function tcpConnect(address, port, track) {
+    return new Promise((resolve, reject) => {
+        const s = track(connect({
+            host: address,
+            port: port
+        }));
+        s.once("connect", () => resolve(s));
+        s.once("error", e => {
+            const kind = e.code === "ECONNREFUSED" ? "refused" : e.code === "ETIMEDOUT" ? "timeout" : "unreachable";
+            reject(new StageError(kind, "tcp", `${e.code ?? "error"}: ${e.message}`, e.code));
+        });
+    });
+}
+
+async function throughEgress(socket, egress, target, extraCa, track) {
+    if (egress.protocol === "https:") {
+        const tls = await tlsHandshake(socket, unbracket(egress.hostname), extraCa, track);
+        if (tls.failure) throw new StageError(tls.failure.kind, "tcp", `egress proxy: ${tls.failure.message}`, tls.failure.code);
+        socket = tls.socket;
+    } else if (egress.protocol !== "http:") {
+        throw new StageError("unreachable", "tcp", `egress proxy scheme ${egress.protocol} is not supported by preflight`);
+    }
+    if (target.protocol === "http:") return socket;
+    return openTunnel(socket, `${target.hostname}:${target.port || 443}`, basicAuth(egress));
+}
+
+const PROBE_BODY_LIMIT = 64 * 1024;
+
+const PROBE_BODY_KEPT = 4 * 1024;
+
+async function httpGet(socket, target, egress, signal) {
+    let handedOut = false;
+    const client = new undiciSubsetExports.Client(target.origin, {
+        connect: (_opts, cb) => {
+            if (handedOut) return cb(new Error("connection closed"), null);
+            handedOut = true;
+            setImmediate(() => cb(null, socket));
+        }
+    });
+    const clean = new URL(target.href);
+    clean.username = "";
+    clean.password = "";
+    const headers = {
+        "user-agent": "go-tidy-guard-preflight"
+    };
+    const auth = basicAuth(target);
+    if (auth) headers.authorization = auth;
+    const absolute = egress !== undefined && target.protocol === "http:";
+    const proxyAuth = absolute && egress ? basicAuth(egress) : undefined;
+    if (proxyAuth) headers["proxy-authorization"] = proxyAuth;
+    try {
+        const res = await client.request({
+            method: "GET",
+            path: absolute ? clean.href : clean.pathname + clean.search,
+            headers: headers,
+            signal: signal
+        });
+        res.body.on("error", () => {});
+        let seen = 0;
+        const kept = [];
+        for await (const chunk of res.body) {
+            if (seen < PROBE_BODY_KEPT) kept.push(chunk);
+            seen += chunk.length;
+            if (seen > PROBE_BODY_LIMIT) break;
+        }
+        res.body.destroy();
+        const loc = res.headers.location;
+        const body = Buffer.concat(kept).subarray(0, PROBE_BODY_KEPT).toString("utf8");
+        return {
+            status: res.statusCode,
+            location: Array.isArray(loc) ? loc[0] : loc,
+            body: body
+        };
+    } catch (e) {
+        const err = e;
+        throw new StageError("unreachable", "http", `${err.code ?? "error"}: ${err.message}`, err.code);
+    } finally {
+        client.destroy().catch(() => {});
+    }
+}
+
+function toStageError(e, stage) {
+    if (e instanceof StageError) return new StageError(e.kind, e.stage, redact(e.message), e.code, e.status);
+    const err = e;
+    return new StageError("unreachable", stage, redact(`${err?.code ?? "error"}: ${err?.message ?? String(e)}`), err?.code);
+}
+
+const FILE_NAME_PUNCT = new Set("!#$%&()+,-.=@[]^_{}~ ");
+
+const WINDOWS_NAMES = new Set([ "con", "prn", "aux", "nul", ...[ 1, 2, 3, 4, 5, 6, 7, 8, 9 ].flatMap(i => [ `com${i}`, `lpt${i}` ]) ]);
+
+const isDigit = c => c >= "0" && c <= "9";
+
+const isLower = c => c >= "a" && c <= "z";
+
+const isUpper = c => c >= "A" && c <= "Z";
+
+const isAlnum = c => isDigit(c) || isLower(c) || isUpper(c);
+
+const modPathOK = c => isAlnum(c) || c === "-" || c === "." || c === "_" || c === "~";
+
+const firstPathOK = c => isDigit(c) || isLower(c) || c === "-" || c === ".";
+
+const fileNameOK = c => isAlnum(c) || FILE_NAME_PUNCT.has(c) || c > "\x7f" && /^\p{L}$/u.test(c);
+
+function checkElem(elem, kind) {
+    if (elem === "") return "empty path element";
+    let dots = 0;
+    for (const c of elem) {
+        if (c === ".") dots++;
+        if (!(kind === "module" ? modPathOK(c) : fileNameOK(c))) return `invalid char ${JSON.stringify(c)}`;
+    }
+    if (dots === elem.length) return `invalid path element ${JSON.stringify(elem)}`;
+    if (kind === "module" && elem.startsWith(".")) return "leading dot in path element";
+    if (elem.endsWith(".")) return "trailing dot in path element";
+    const dot = elem.indexOf(".");
+    const short = dot < 0 ? elem : elem.slice(0, dot);
+    if (WINDOWS_NAMES.has(short.toLowerCase())) return `${JSON.stringify(short)} disallowed as path element component on Windows`;
+    const tilde = short.lastIndexOf("~");
+    if (kind === "module" && tilde >= 0 && tilde < short.length - 1 && [ ...short.slice(tilde + 1) ].every(isDigit)) {
+        return "trailing tilde and digits in path element";
+    }
+    return undefined;
+}
+
+function majorSuffixOK(path) {
+    if (path.startsWith("gopkg.in/")) {
+        let i = path.endsWith("-unstable") ? path.length - "-unstable".length : path.length;
+        while (i > 0 && isDigit(path[i - 1])) i--;
+        if (i <= 1 || path[i - 1] !== "v" || path[i - 2] !== "." || i === path.length) return false;
+        return path[i] !== "0" || path.slice(i - 2) === ".v0";
+    }
+    let i = path.length;
+    let dot = false;
+    while (i > 0 && (isDigit(path[i - 1]) || path[i - 1] === ".")) {
+        if (path[i - 1] === ".") dot = true;
+        i--;
+    }
+    if (i <= 1 || i === path.length || path[i - 1] !== "v" || path[i - 2] !== "/") return true;
+    return !dot && path[i] !== "0" && path.slice(i) !== "1";
+}
+
+function checkModulePath(path) {
+    if (path === "") return "empty string";
+    if (path.startsWith("-")) return "leading dash";
+    if (path.includes("//")) return "double slash";
+    if (path.endsWith("/")) return "trailing slash";
+    const elems = path.split("/");
+    for (const e of elems) {
+        const bad = checkElem(e, "module");
+        if (bad) return bad;
+    }
+    const first = elems[0];
+    if (!first.includes(".")) return "missing dot in first path element";
+    const c = [ ...first ].find(ch => !firstPathOK(ch));
+    if (c !== undefined) return `invalid char ${JSON.stringify(c)} in first path element`;
+    return majorSuffixOK(path) ? undefined : "invalid version";
+}
+
+function checkVersion(v) {
+    if (v.includes("!")) return "disallowed version string";
+    const bad = checkElem(v, "file");
+    return bad && `disallowed version string: ${bad}`;
+}
+
+function escapeString(s) {
+    let out = "";
+    for (const c of s) {
+        if (c === "!" || c > "\x7f") return undefined;
+        out += isUpper(c) ? "!" + c.toLowerCase() : c;
+    }
+    return out;
+}
+
+function unescapeString(escaped) {
+    let out = "";
+    let bang = false;
+    for (const c of escaped) {
+        if (c > "\x7f") return undefined;
+        if (bang) {
+            if (!isLower(c)) return undefined;
+            out += c.toUpperCase();
+            bang = false;
+        } else if (c === "!") bang = true; else if (isUpper(c)) return undefined; else out += c;
+    }
+    return bang ? undefined : out;
+}
+
+function escapePath(path) {
+    return checkModulePath(path) === undefined ? escapeString(path) : undefined;
+}
+
+function unescapePath(escaped) {
+    const path = unescapeString(escaped);
+    return path !== undefined && checkModulePath(path) === undefined ? path : undefined;
+}
+
+function escapeVersion(v) {
+    return checkVersion(v) === undefined ? escapeString(v) : undefined;
+}
+
+function unescapeVersion(escaped) {
+    const v = unescapeString(escaped);
+    return v !== undefined && checkElem(v, "file") === undefined ? v : undefined;
+}
+
+const PATH_SAFE = new Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~$&+:=@/");
+
+function pathEscape(s) {
+    let out = "";
+    for (const byte of Buffer.from(s, "utf8")) {
+        const c = String.fromCharCode(byte);
+        out += PATH_SAFE.has(c) ? c : "%" + byte.toString(16).toUpperCase().padStart(2, "0");
+    }
+    return out;
+}
+
+function securityReview(s) {
+    const out = [];
+    if (s.GOSUMDB.trim() === "off") {
+        out.push({
+            title: "Checksum database disabled",
+            message: "GOSUMDB=off: modules missing from go.sum are accepted without verification against the checksum database."
+        });
+    }
+    if (s.GOINSECURE.trim() !== "") {
+        out.push({
+            title: "Insecure module fetches allowed",
+            message: `GOINSECURE=${s.GOINSECURE.trim()}: modules matching these patterns may be fetched over plain http or with unverified TLS certificates.`
+        });
+    }
+    if (/(^|\s)--?insecure(=(true|1|t|TRUE|True|T))?(?=\s|$)/.test(s.GOFLAGS)) {
+        out.push({
+            title: "GOFLAGS contains -insecure",
+            message: "GOFLAGS sets -insecure: go may fetch over plain http and skip TLS verification."
+        });
+    }
+    const broad = s.GONOSUMDB.split(",").map(p => p.trim()).filter(p => p !== "" && !coveredBy(p, s.GOPRIVATE));
+    if (broad.length > 0) {
+        out.push({
+            title: "GONOSUMDB broader than GOPRIVATE",
+            message: `GONOSUMDB pattern(s) ${broad.join(", ")} are not covered by GOPRIVATE (${s.GOPRIVATE || "empty"}): ` + "public modules under them skip the checksum database."
+        });
+    }
+    out.push(...plainHttpCredentials(s.proxies, s.netrcHosts));
+    const leak = privateToPublic(s.proxies, s.netrcHosts, s.GOPRIVATE);
+    if (leak) out.push(leak);
+    return out.map(f => ({
+        title: f.title,
+        message: redact(f.message)
+    }));
+}
+
+function coveredBy(p, goprivate) {
+    const trimmed = p.replace(/\/+$/, "");
+    const privates = goprivate.split(",").map(g => g.trim().replace(/\/+$/, ""));
+    if (privates.includes(trimmed)) return true;
+    return matchPrefixPatterns(goprivate, trimmed);
+}
+
+function matchPrefixPatterns(globs, target) {
+    for (let glob of globs.split(",")) {
+        glob = glob.trim().replace(/\/$/, "");
+        if (glob === "") continue;
+        let n = glob.split("/").length - 1;
+        let prefix = target;
+        for (let i = 0; i < target.length; i++) {
+            if (target[i] !== "/") continue;
+            if (n === 0) {
+                prefix = target.slice(0, i);
+                break;
+            }
+            n--;
+        }
+        if (n > 0) continue;
+        if (pathMatch(glob, prefix)) return true;
+    }
+    return false;
+}
+
+function pathMatch(pattern, name) {
+    let re = "^";
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === "*") re += "[^/]*"; else if (c === "?") re += "[^/]"; else if (c === "\\") {
+            if (++i >= pattern.length) return false;
+            re += escapeRe(pattern[i]);
+        } else if (c === "[") {
+            const end = classEnd(pattern, i + 1);
+            if (end < 0) return false;
+            let body = pattern.slice(i + 1, end);
+            const negated = body.startsWith("^");
+            if (negated) body = body.slice(1);
+            let items = "";
+            for (let j = 0; j < body.length; j++) {
+                const lit = body[j] === "\\" ? body[++j] ?? "" : body[j];
+                items += /[\]^\\[]/.test(lit) || lit === "-" && body[j - 1] === "\\" ? "\\" + lit : lit;
+            }
+            re += negated ? `[^${items}]` : `[${items}]`;
+            i = end;
+        } else re += escapeRe(c);
+    }
+    try {
+        return new RegExp(re + "$").test(name);
+    } catch {
+        return false;
+    }
+}
+
+function classEnd(p, from) {
+    let i = from;
+    if (p[i] === "^") i++;
+    if (p[i] === "]") return -1;
+    for (;i < p.length; i++) {
+        if (p[i] === "\\") i++; else if (p[i] === "]") return i;
+    }
+    return -1;
+}
+
+function escapeRe(c) {
+    return /[\\^$.*+?()[\]{}|/-]/.test(c) ? "\\" + c : c;
+}
+
+function proxyUrl(p) {
+    if (p.kind !== "url") return undefined;
+    try {
+        return new URL(p.url);
+    } catch {
+        return undefined;
+    }
+}
+
+function hasCredentials(p, machines) {
+    const u = proxyUrl(p);
+    return !!u && (u.username !== "" || u.password !== "" || netrcMachineFor(machines, u.href) !== undefined);
+}
+
+function plainHttpCredentials(proxies, machines) {
+    return proxies.filter(p => {
+        const u = proxyUrl(p);
+        return u?.protocol === "http:" && !isLoopbackHost(u.hostname) && hasCredentials(p, machines);
+    }).map(p => ({
+        title: "Credentials over plain http",
+        message: `${p.display} is reached over plain http with credentials: anyone on the network path can read them. Use https.`
+    }));
+}
+
+function privateToPublic(proxies, machines, goprivate) {
+    if (goprivate.trim() !== "") return undefined;
+    const first = proxies.findIndex(p => hasCredentials(p, machines));
+    if (first < 0) return undefined;
+    const pub = proxies.slice(first + 1).find(p => {
+        const u = proxyUrl(p);
+        return !!u && /^https?:$/.test(u.protocol) && !isLoopbackHost(u.hostname) && !hasCredentials(p, machines);
+    });
+    if (!pub) return undefined;
+    return {
+        title: "Private proxy fails over to a public one",
+        message: `${proxies[first].display} needs credentials (a private proxy) and ${pub.display} follows it without ` + "credentials while GOPRIVATE is empty: when the private proxy fails or lacks a module, the paths of private " + "modules are sent to the public proxy. List them in `goprivate`."
+    };
+}
+
+function pickProbeModule(modules, gonoproxy) {
+    for (const m of modules) {
+        let text;
+        try {
+            text = readFileSync(join(m.dir, "go.mod"), "utf8");
+        } catch {
+            continue;
+        }
+        for (const r of scanGoMod(text).requires) {
+            if (escapePath(r.path) === undefined || escapeVersion(r.version) === undefined) continue;
+            if (!matchPrefixPatterns(gonoproxy, r.path)) return {
+                path: r.path,
+                version: r.version
+            };
+        }
+    }
+    return undefined;
+}
+
+function infoPath(m) {
+    return pathEscape(`${escapePath(m.path)}/@v/${escapeVersion(m.version)}.info`);
+}
+
+function parseGosumdb(gosumdb) {
+    const form = "accepted forms: 'off', '<name>', '<name>+<key>' or '<name>+<key> <url>'";
+    if (gosumdb.trim() === "off") return undefined;
+    const fields = gosumdb.trim().split(/\s+/).filter(Boolean);
+    if (fields.length === 0) throw new Error(`GOSUMDB is empty; ${form}`);
+    if (fields.length > 2) throw new Error(`GOSUMDB has too many fields; ${form}`);
+    const key = fields[0];
+    const name = key.split("+")[0];
+    if (!validName(name)) throw new Error(`GOSUMDB names an invalid database "${name}" (must be host[/path]); ${form}`);
+    if (fields.length === 1) return {
+        name: name,
+        key: key
+    };
+    const url = fields[1];
+    if (!/^[a-z][a-z0-9+.-]*:\/\/\S/i.test(url)) throw new Error(`GOSUMDB has an invalid URL; ${form}`);
+    return {
+        name: name,
+        key: key,
+        url: url
+    };
+}
+
+function validName(name) {
+    return /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._~!$&'()*+,;=:-]+)*$/i.test(name) && !name.startsWith(".");
+}
+
+function joinUrl(base, path) {
+    const u = new URL(base);
+    u.pathname = u.pathname.replace(/\/+$/, "") + "/" + path.replace(/^\/+/, "");
+    return u.href;
+}
+
+function supportedUrl(proxyUrl, name) {
+    return joinUrl(proxyUrl, `sumdb/${name}/supported`);
+}
+
+async function resolveSumdbRoute(cfg, proxies, ask) {
+    if (cfg.url) return {
+        via: "explicit",
+        base: cfg.url
+    };
+    const direct = "https://" + cfg.name;
+    let bestError;
+    let reachedDirect = false;
+    for (const entry of proxies) {
+        if (entry.kind === "direct") {
+            reachedDirect = true;
+            break;
+        }
+        if (entry.kind === "off") break;
+        const answer = await ask(entry);
+        if (answer.answer === "supported") return {
+            via: "proxy",
+            base: joinUrl(entry.url, `sumdb/${cfg.name}`),
+            entry: entry,
+            answer: answer
+        };
+        if (answer.answer === "error") {
+            bestError = {
+                entry: entry,
+                answer: answer
+            };
+            if (entry.separator !== "|") break;
+        }
+    }
+    if (reachedDirect || !bestError) return {
+        via: "direct",
+        base: direct
+    };
+    return {
+        via: "unavailable",
+        ...bestError
+    };
+}
+
+const PROBE_PATH = "example.com/go-tidy-guard-probe/@v/list";
+
+function normalizeProxyUrl(url) {
+    return withScheme(url);
+}
+
+function hostOf$2(url) {
+    try {
+        const u = new URL(url);
+        return u.host || u.pathname;
+    } catch {
+        return redact(url);
+    }
+}
+
+function toResult(endpoint, role, o, kind, ctx, requestUrl) {
+    const target = new URL(requestUrl);
+    const verdict = verdictOf(o, kind, target.username !== "" || target.password !== "");
+    const module = kind === "proxy-module" && ctx.probeModule ? `${ctx.probeModule.path}@${ctx.probeModule.version}` : undefined;
+    const r = {
+        endpoint: endpoint,
+        role: role,
+        verdict: verdict,
+        hint: hintFor(verdict, {
+            role: role,
+            module: module,
+            host: hostOf$2(requestUrl),
+            timeoutMs: ctx.timeoutMs,
+            outcome: o
+        }),
+        timings: o.timings
+    };
+    if (o.certificate) r.certificate = o.certificate;
+    const path = redact(target.pathname);
+    r.detail = o.failure ? redact(o.failure.message) : `HTTP ${o.status} for GET ${path}`;
+    if (o.via) r.via = o.via;
+    return r;
+}
+
+async function checkFileUrl(url) {
+    const t = Date.now();
+    try {
+        await stat(fileURLToPath(url));
+        return {
+            status: 200,
+            timings: {
+                total: Date.now() - t
+            }
+        };
+    } catch (e) {
+        const code = e.code;
+        return {
+            status: code === "ENOENT" || code === "ENOTDIR" ? 404 : 500,
+            timings: {
+                total: Date.now() - t
+            }
+        };
+    }
+}
+
+async function run(url, ctx) {
+    if (url.startsWith("file:")) return checkFileUrl(url);
+    return probeUrl({
+        url: url,
+        signal: ctx.signal,
+        extraCa: ctx.extraCa,
+        env: ctx.env
+    });
+}
+
+async function checkProxy(url, ctx) {
+    const base = normalizeProxyUrl(url);
+    const endpoint = redactUrl(url);
+    if (base.startsWith("file:")) {
+        const o = await checkFileUrl(base);
+        const r = toResult(endpoint, "proxy", o, "sumdb-latest", ctx, base);
+        r.detail = o.status === 200 ? "directory exists" : "no such directory";
+        if (r.verdict !== "ok") {
+            r.verdict = "unreachable";
+            r.hint = `The directory of this file:// proxy cannot be read: check the path in GOPROXY.`;
+        }
+        return r;
+    }
+    if (ctx.probeModule) {
+        const target = joinUrl(base, infoPath(ctx.probeModule));
+        return toResult(endpoint, "proxy", await run(target, ctx), "proxy-module", ctx, target);
+    }
+    const target = joinUrl(base, PROBE_PATH);
+    return toResult(endpoint, "proxy", await run(target, ctx), "proxy-list", ctx, target);
+}
+
+async function checkSupported(url, name, ctx) {
+    const base = normalizeProxyUrl(url);
+    const target = supportedUrl(base, name);
+    const o = await run(target, ctx);
+    const result = toResult(redactUrl(joinUrl(base, `sumdb/${name}`)), "sumdb", o, "sumdb-supported", ctx, target);
+    if (o.failure) return {
+        answer: "error",
+        result: result
+    };
+    if (o.status === 200) return {
+        answer: "supported",
+        result: result
+    };
+    if (o.status === 404 || o.status === 410) return {
+        answer: "not-found",
+        result: result
+    };
+    return {
+        answer: "error",
+        result: result
+    };
+}
+
+async function checkSumdb(base, ctx) {
+    const target = joinUrl(base, "latest");
+    return toResult(redactUrl(base), "sumdb", await run(target, ctx), "sumdb-latest", ctx, target);
+}
+
+function startPreflight(opts) {
+    const ac = new AbortController;
+    setMaxListeners(0, ac.signal);
+    const timer = setTimeout(() => ac.abort(), Math.max(0, opts.timeoutMs));
+    timer.unref();
+    const started = Date.now();
+    const ctx = {
+        signal: ac.signal,
+        timeoutMs: opts.timeoutMs,
+        extraCa: opts.extraCa,
+        env: opts.env,
+        probeModule: opts.probeModule
+    };
+    const arrived = [];
+    const listeners = [];
+    const deliver = (cb, r, e) => {
+        try {
+            cb(r, e);
+        } catch {}
+    };
+    const emit = (r, e) => {
+        arrived.push([ r, e ]);
+        for (const cb of listeners) deliver(cb, r, e);
+        return r;
+    };
+    const urlEntries = opts.proxies.filter(p => p.kind === "url");
+    const proxyChecks = urlEntries.map(e => safely(checkProxy(e.url, ctx), e.url, "proxy").then(r => emit(r, e)));
+    const sumdbCheck = checkSumdbRoute(opts, ctx).then(r => r ? emit(r) : undefined);
+    const firstOk = new Promise(resolve => {
+        for (const p of proxyChecks) void p.then(r => r.verdict === "ok" && resolve(r));
+        void Promise.all(proxyChecks).then(() => resolve(undefined));
+    });
+    const results = Promise.all([ ...proxyChecks, sumdbCheck ]).then(all => {
+        clearTimeout(timer);
+        ac.abort();
+        return all.filter(r => r !== undefined);
+    });
+    return {
+        results: results,
+        firstOk: firstOk,
+        proxies: Promise.all(proxyChecks),
+        onResult(cb) {
+            listeners.push(cb);
+            for (const [r, e] of arrived) deliver(cb, r, e);
+        },
+        finish() {
+            if (!ac.signal.aborted) {
+                ctx.timeoutMs = Math.min(opts.timeoutMs, Date.now() - started);
+                ac.abort(new CutShort);
+            }
+            return results;
+        }
+    };
+}
+
+function safely(p, url, role) {
+    return p.catch(e => ({
+        endpoint: redactUrl(url),
+        role: role,
+        verdict: "unreachable",
+        hint: "Preflight could not probe this endpoint; see the detail.",
+        timings: {
+            total: 0
+        },
+        detail: redact(String(e instanceof Error ? e.message : e))
+    }));
+}
+
+async function checkSumdbRoute(opts, ctx) {
+    let cfg;
+    try {
+        cfg = parseGosumdb(opts.gosumdb);
+    } catch (e) {
+        return invalidGosumdb(opts.gosumdb, e);
+    }
+    if (!cfg) return undefined;
+    const name = cfg.name;
+    const entries = opts.proxies.map(e => e.kind === "url" ? {
+        ...e,
+        url: normalizeProxyUrl(e.url)
+    } : e);
+    const asks = new Map;
+    if (!cfg.url) {
+        for (const e of untilKeyword(entries)) {
+            const check = checkSupported(e.url, name, ctx).catch(async err => ({
+                answer: "error",
+                result: await safely(Promise.reject(err), e.url, "sumdb")
+            }));
+            asks.set(e, check);
+        }
+    }
+    const route = await resolveSumdbRoute(cfg, entries, e => asks.get(e));
+    switch (route.via) {
+      case "proxy":
+        return {
+            ...route.answer.result,
+            hint: `The checksum database answers through the proxy ${redactUrl(route.entry.url)}.`
+        };
+
+      case "unavailable":
+        {
+            const r = route.answer.result;
+            return {
+                ...r,
+                hint: `go reaches the checksum database through this proxy (GOSUMDB has no URL) and it failed: ${r.hint}`
+            };
+        }
+
+      default:
+        if (ctx.signal.aborted) return lateSumdb(route.base, name, ctx.signal.reason instanceof CutShort);
+        return safely(checkSumdb(route.base, ctx), route.base, "sumdb");
+    }
+}
+
+function untilKeyword(proxies) {
+    const end = proxies.findIndex(p => p.kind !== "url");
+    return end < 0 ? proxies : proxies.slice(0, end);
+}
+
+function invalidGosumdb(gosumdb, e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return {
+        endpoint: redact(gosumdb),
+        role: "sumdb",
+        verdict: "unreachable",
+        hint: `go cannot use this GOSUMDB: ${redact(message)}`,
+        timings: {
+            total: 0
+        }
+    };
+}
+
+function lateSumdb(base, name, cutShort) {
+    const r = {
+        endpoint: redactUrl(base),
+        role: "sumdb",
+        timings: {
+            total: 0
+        }
+    };
+    if (cutShort) {
+        return {
+            ...r,
+            verdict: "unfinished",
+            hint: UNFINISHED_HINT,
+            detail: "tidy finished before the probe started"
+        };
+    }
+    return {
+        ...r,
+        verdict: "timeout",
+        hint: `The deadline passed before the checksum database could be probed: a proxy answered /sumdb/${name}/supported too late.`,
+        detail: "deadline reached before the probe started"
+    };
+}
+
+const TRANSPORT_FAILURES = new Set([ "dns", "refused", "timeout", "tls-untrusted", "tls-other", "unreachable" ]);
+
+function withoutUnreachable(ordered, results) {
+    const failed = e => {
+        const r = results.find(x => x.role === "proxy" && x.endpoint === redactUrl(e.url));
+        return e.kind === "url" && r !== undefined && TRANSPORT_FAILURES.has(r.verdict);
+    };
+    const kept = ordered.filter(e => !failed(e));
+    return kept.length > 0 ? kept : ordered.slice(0, 1);
+}
+
+function orderHealthyFirst(proxies, results) {
+    const head = untilKeyword(proxies);
+    const rank = e => {
+        const endpoint = redactUrl(e.url);
+        const r = results.find(x => x.role === "proxy" && x.endpoint === endpoint);
+        return !r || r.verdict === "unfinished" ? 1 : r.verdict === "ok" ? 0 : 2;
+    };
+    const sorted = head.map((e, i) => ({
+        e: e,
+        i: i,
+        k: rank(e)
+    })).sort((a, b) => a.k - b.k || a.i - b.i).map(({e: e}, pos) => ({
+        ...e,
+        separator: head[pos].separator
+    }));
+    return [ ...sorted, ...proxies.slice(head.length) ];
+}
+
+const DEFAULT_BREAKER = {
+    tripAfter: 3,
+    tripAfterIfAlive: 10
+};
+
+const MAX_SAMPLES = 1e3;
+
+const LAST_RESORT_WAIT_MS = 2e3;
+
+const DEMOTION_TERM = 8;
+
+const DEMOTION_TERM_CAP = 512;
+
+class Upstream {
+    url;
+    display;
+    index;
+    opts;
+    health=undefined;
+    open=false;
+    isDemoted=false;
+    demotions=0;
+    deliveredElsewhere=0;
+    demotedFor;
+    consecutive=0;
+    alive=false;
+    delivered=0;
+    ttfb=[];
+    counts={
+        requests: 0,
+        bytes: 0,
+        retries: 0,
+        failures: 0,
+        hedges: 0,
+        unanswered: 0
+    };
+    waiting=new Set;
+    constructor(url, display, index, opts) {
+        this.url = url;
+        this.display = display;
+        this.index = index;
+        this.opts = opts;
+    }
+    get healthy() {
+        return this.health;
+    }
+    get tripped() {
+        return this.open;
+    }
+    get demoted() {
+        return this.isDemoted;
+    }
+    get deliveries() {
+        return this.delivered;
+    }
+    setVerdict(healthy) {
+        this.health = healthy;
+    }
+    answered(ttfbMs) {
+        this.consecutive = 0;
+        this.alive = true;
+        if (ttfbMs !== undefined) {
+            if (this.ttfb.length >= MAX_SAMPLES) this.ttfb.shift();
+            this.ttfb.push(ttfbMs);
+        }
+    }
+    demote(why) {
+        if (!this.isDemoted) this.demotions++;
+        this.isDemoted = true;
+        this.deliveredElsewhere = 0;
+        this.demotedFor = why;
+    }
+    won() {
+        this.delivered++;
+        this.isDemoted = false;
+        this.demotions = 0;
+    }
+    outlived() {
+        if (!this.isDemoted) return;
+        const term = Math.min(DEMOTION_TERM_CAP, DEMOTION_TERM * 2 ** (this.demotions - 1));
+        if (++this.deliveredElsewhere >= term) this.isDemoted = false;
+    }
+    outrun() {
+        this.counts.unanswered++;
+        this.demote("silent");
+    }
+    failed() {
+        this.counts.failures++;
+        this.consecutive++;
+        if (this.consecutive >= (this.alive ? this.opts.tripAfterIfAlive : this.opts.tripAfter)) this.open = true;
+    }
+    trip() {
+        this.open = true;
+    }
+    headersWaitMs(firstByteTimeoutMs) {
+        return this.healthy === false ? Math.min(firstByteTimeoutMs, LAST_RESORT_WAIT_MS) : firstByteTimeoutMs;
+    }
+    get hasAnswered() {
+        return this.alive;
+    }
+    medianTtfb() {
+        return median(this.ttfb);
+    }
+    stats() {
+        return {
+            upstream: this.display,
+            ...this.counts,
+            latencyMs: median(this.ttfb),
+            answers: this.ttfb.length,
+            tripped: this.tripped,
+            demoted: this.demoted,
+            ...this.demotedFor ? {
+                demotedFor: this.demotedFor
+            } : {}
+        };
+    }
+}
+
+function median(values) {
+    if (values.length === 0) return 0;
+    const sorted = [ ...values ].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return Math.round(sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2);
+}
+
+const RANK = u => u.healthy === true ? 0 : u.healthy === undefined ? 1 : 2;
+
+class UpstreamPool {
+    all;
+    constructor(entries, opts = DEFAULT_BREAKER) {
+        this.all = entries.map((e, i) => new Upstream(e.url, e.display, i, opts));
+    }
+    order() {
+        const inService = this.all.filter(u => !u.tripped);
+        const usable = inService.some(u => u.healthy !== false) ? inService.filter(u => u.healthy !== false) : inService;
+        return usable.sort((a, b) => Number(a.demoted) - Number(b.demoted) || RANK(a) - RANK(b) || a.index - b.index);
+    }
+    setHealthy(url, healthy) {
+        for (const u of this.all) {
+            if (u.url !== url) continue;
+            u.setVerdict(healthy);
+            if (!healthy && this.all.some(o => o !== u && !o.tripped && o.healthy !== false)) {
+                for (const ac of u.waiting) ac.abort(new Error("preflight marked the upstream unhealthy"));
+            }
+        }
+    }
+    delivered(winner) {
+        winner.won();
+        for (const u of this.all) if (u !== winner) u.outlived();
+    }
+    timedOut(up) {
+        if (up.healthy === false && this.order().every(u => u.healthy === false)) up.trip();
+    }
+    allDown() {
+        return this.all.every(u => u.tripped || u.healthy === false);
+    }
+    stats() {
+        return this.all.map(u => u.stats());
+    }
+}
+
+function classifyStatus(status) {
+    if (status >= 200 && status < 300) return "ok";
+    if (status === 404 || status === 410) return "not-found";
+    if (status === 401 || status === 403) return "denied";
+    if (status === 429 || status === 408) return "transient";
+    if (status >= 500 && status !== 501 && status !== 505) return "transient";
+    return "rejected";
+}
+
+const CODE_KINDS = {
+    ENOTFOUND: "dns",
+    EAI_AGAIN: "dns",
+    EAI_FAIL: "dns",
+    ECONNREFUSED: "connect",
+    EHOSTUNREACH: "connect",
+    ENETUNREACH: "connect",
+    EADDRNOTAVAIL: "connect",
+    ECONNRESET: "reset",
+    EPIPE: "reset",
+    ECONNABORTED: "reset",
+    ETIMEDOUT: "connect-timeout",
+    UND_ERR_CONNECT_TIMEOUT: "connect-timeout",
+    UND_ERR_HEADERS_TIMEOUT: "first-byte-timeout",
+    UND_ERR_BODY_TIMEOUT: "stall",
+    UND_ERR_SOCKET: "reset",
+    UND_ERR_CLOSED: "reset",
+    UND_ERR_RES_CONTENT_LENGTH_MISMATCH: "reset",
+    ERR_STREAM_PREMATURE_CLOSE: "reset",
+    UND_ERR_INFO: "protocol"
+};
+
+function errorCode(err) {
+    let e = err;
+    for (let depth = 0; depth < 4 && e && typeof e === "object"; depth++) {
+        const code = e.code;
+        if (typeof code === "string" && code !== "UND_ERR" && code !== "UND_ERR_ABORTED") return code;
+        e = e.cause;
+    }
+    return undefined;
+}
+
+function classifyError(err) {
+    const code = errorCode(err);
+    const message = err instanceof Error ? err.message : String(err);
+    if (code && CODE_KINDS[code]) return {
+        kind: CODE_KINDS[code],
+        detail: `${code}: ${message}`
+    };
+    if (code && /^HPE_/.test(code)) return {
+        kind: "protocol",
+        detail: `${code}: ${message}`
+    };
+    if (code && (/CERT|SSL|TLS/.test(code) || /certificate/i.test(message))) return {
+        kind: "tls",
+        detail: `${code}: ${message}`
+    };
+    return {
+        kind: "other",
+        detail: code ? `${code}: ${message}` : message
+    };
+}
+
+function isTransient(f) {
+    switch (f.kind) {
+      case "dns":
+        return /EAI_AGAIN/.test(f.detail);
+
+      case "tls":
+      case "other":
+      case "resume":
+        return false;
+
+      case "http":
+        return f.status !== undefined && classifyStatus(f.status) === "transient";
+
+      default:
+        return true;
+    }
+}
+
+function backoffMs(retry, baseMs, capMs, random = Math.random) {
+    const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(retry, 30));
+    return Math.floor(random() * ceiling);
+}
+
+function isSlowFailure(f) {
+    return f.kind === "first-byte-timeout" || f.kind === "connect-timeout" || f.kind === "stall";
+}
+
+const FAST_RETRY_MS = {
+    min: 2,
+    max: 50
+};
+
+const FAST_RETRY_ROUND_TRIPS = 2;
+
+function fastRetryJitterMs(latencyMs, random = Math.random) {
+    const {min: min, max: max} = FAST_RETRY_MS;
+    const ceiling = latencyMs > 0 ? Math.min(max, Math.max(min, FAST_RETRY_ROUND_TRIPS * latencyMs)) : max;
+    return Math.floor(ceiling / 2 + random() * ceiling / 2);
+}
+
+function retryWaitMs(w, random = Math.random) {
+    const f = w.failure;
+    const retryAfter = f?.retryAfterMs ?? 0;
+    if (f && isSlowFailure(f)) return Math.max(backoffMs(w.slowRetries, w.baseMs, w.capMs, random), retryAfter);
+    const jitter = w.sameUpstream ? fastRetryJitterMs(w.latencyMs ?? 0, random) : 0;
+    return Math.max(jitter, retryAfter);
+}
+
+class RetryBudget {
+    tries;
+    started;
+    opts;
+    extra=0;
+    constructor(tries, started, opts = RETRY_WINDOW) {
+        this.tries = tries;
+        this.started = started;
+        this.opts = opts;
+    }
+    allows(now, lucky) {
+        if (this.tries > 0) return true;
+        return lucky && this.extra < this.opts.extraCap && now - this.started < this.opts.windowMs;
+    }
+    spend(now, lucky) {
+        if (!this.allows(now, lucky)) return false;
+        if (this.tries > 0) this.tries--; else this.extra++;
+        return true;
+    }
+}
+
+const RETRY_WINDOW = {
+    windowMs: 15e3,
+    extraCap: 12
+};
+
+function parseRetryAfter(value, capMs, now = Date.now()) {
+    if (!value) return undefined;
+    const trimmed = value.trim();
+    let ms;
+    if (/^\d+$/.test(trimmed)) ms = Number(trimmed) * 1e3; else {
+        const at = Date.parse(trimmed);
+        if (Number.isNaN(at)) return undefined;
+        ms = at - now;
+    }
+    return Math.max(0, Math.min(capMs, ms));
+}
+
+function planNext(order, tries, retriesLeft) {
+    for (const u of order) if (!tries.has(u)) return {
+        upstream: u,
+        retry: false
+    };
+    let best;
+    let bestAttempts = Infinity;
+    for (const u of order) {
+        const t = tries.get(u);
+        if (t && t.retryable && t.attempts < bestAttempts) {
+            best = u;
+            bestAttempts = t.attempts;
+        }
+    }
+    return best === undefined ? undefined : {
+        upstream: best,
+        retry: true
+    };
+}
+
+function finalReply(path, verdicts) {
+    const counted = verdicts.filter(v => !v.tripped && v.outcome);
+    const answers = counted.flatMap(v => v.outcome?.type === "answer" ? [ v.outcome.answer ] : []);
+    if (counted.length > 0 && answers.length === counted.length) {
+        const pick = answers.find(a => classifyStatus(a.status) === "denied") ?? answers.find(a => classifyStatus(a.status) !== "not-found") ?? answers[0];
+        return {
+            status: pick.status,
+            contentType: pick.contentType ?? "text/plain; charset=utf-8",
+            text: pick.text
+        };
+    }
+    const lines = verdicts.map(({display: display, outcome: outcome, tripped: tripped}) => {
+        const what = !outcome ? "not tried" : outcome.type === "answer" ? `HTTP ${outcome.answer.status}` : outcome.failure.detail;
+        return `${display}: ${what}${tripped ? " (circuit open: no longer used)" : ""}`;
+    });
+    return {
+        status: 502,
+        contentType: "text/plain; charset=utf-8",
+        text: `go-tidy-guard relay: ${path} failed on every upstream: ${lines.join("; ")}\n`
+    };
+}
+
+function parseUpstream(raw) {
+    const u = new URL(raw);
+    const user = decodeURIComponent(u.username);
+    const pass = decodeURIComponent(u.password);
+    let authorization;
+    if (user || pass) {
+        const token = Buffer.from(`${user}:${pass}`).toString("base64");
+        addSecret(pass);
+        addSecret(token);
+        authorization = `Basic ${token}`;
+    }
+    return {
+        origin: u.origin,
+        basePath: u.pathname.replace(/\/+$/, ""),
+        authorization: authorization
+    };
+}
+
+const ERROR_TEXT_CAP = 4096;
+
+const RETRY_AFTER_CAP_MS = 1e4;
+
+async function attempt(target, path, opts) {
+    const started = performance.now();
+    const headers = {
+        "accept-encoding": "identity",
+        "user-agent": opts.userAgent || "go-tidy-guard-relay"
+    };
+    if (target.authorization) headers.authorization = target.authorization;
+    if (opts.range) {
+        headers.range = `bytes=${opts.range.start}-`;
+        if (opts.range.ifRange) headers["if-range"] = opts.range.ifRange;
+    }
+    let res;
+    try {
+        res = await opts.dispatcher.request({
+            origin: target.origin,
+            path: target.basePath + path,
+            method: "GET",
+            headers: headers,
+            headersTimeout: opts.firstByteTimeoutMs,
+            bodyTimeout: opts.stallTimeoutMs,
+            signal: opts.signal
+        });
+    } catch (err) {
+        if (opts.signal.aborted) {
+            const why = opts.signal.reason instanceof Error ? opts.signal.reason.message : "aborted";
+            return {
+                type: "failure",
+                failure: {
+                    kind: "first-byte-timeout",
+                    detail: `abandoned: ${why}`
+                }
+            };
+        }
+        const failure = classifyError(err);
+        return {
+            type: "failure",
+            failure: {
+                ...failure,
+                detail: redact(failure.detail)
+            }
+        };
+    }
+    const ttfbMs = performance.now() - started;
+    const status = res.statusCode;
+    const cls = classifyStatus(status);
+    if (cls === "ok" && status === 206 && !opts.range) {
+        discard(res.body);
+        return {
+            type: "failure",
+            failure: {
+                kind: "protocol",
+                detail: "HTTP 206 without a Range request"
+            }
+        };
+    }
+    if (cls === "ok") return {
+        type: "ok",
+        status: status,
+        headers: res.headers,
+        body: res.body,
+        ttfbMs: ttfbMs
+    };
+    const text = await readText(res.body, ERROR_TEXT_CAP);
+    if (cls === "transient") {
+        const retryAfterMs = parseRetryAfter(header(res.headers, "retry-after"), RETRY_AFTER_CAP_MS);
+        return {
+            type: "failure",
+            failure: {
+                kind: "http",
+                status: status,
+                detail: `HTTP ${status}`,
+                retryAfterMs: retryAfterMs
+            }
+        };
+    }
+    const contentType = header(res.headers, "content-type");
+    return {
+        type: "answer",
+        answer: {
+            status: status,
+            contentType: contentType,
+            text: redact(text)
+        },
+        ttfbMs: ttfbMs
+    };
+}
+
+function header(headers, name) {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+}
+
+async function readText(body, cap) {
+    const chunks = [];
+    let size = 0;
+    try {
+        for await (const chunk of body) {
+            chunks.push(chunk);
+            size += chunk.length;
+            if (size >= cap) break;
+        }
+    } catch {}
+    discard(body);
+    return Buffer.concat(chunks).subarray(0, cap).toString("utf8");
+}
+
+function discard(body) {
+    body.on("error", () => {});
+    body.destroy();
+}
+
+const REDIRECTS = new Set([ 300, 301, 302, 303, 307, 308 ]);
+
+const MAX_REDIRECTS = 10;
+
+class InsecureRedirect extends Error {}
+
+function followingRedirects(base) {
+    return base.compose(refuseDowngrade, undiciSubsetExports.interceptors.redirect({
+        maxRedirections: MAX_REDIRECTS
+    }));
+}
+
+function refuseDowngrade(dispatch) {
+    const firstScheme = new WeakMap;
+    return (opts, handler) => {
+        const here = new URL(opts.path, opts.origin);
+        const first = firstScheme.get(handler) ?? here.protocol;
+        firstScheme.set(handler, first);
+        return dispatch(opts, first === "https:" ? new DowngradeGuard(handler, here) : handler);
+    };
+}
+
+class DowngradeGuard {
+    next;
+    here;
+    constructor(next, here) {
+        this.next = next;
+        this.here = here;
+    }
+    onRequestStart(controller, context) {
+        this.next.onRequestStart?.(controller, context);
+    }
+    onRequestUpgrade(...args) {
+        this.next.onRequestUpgrade?.(...args);
+    }
+    onResponseStart(controller, status, headers, message) {
+        const location = REDIRECTS.has(status) ? [ headers.location ].flat()[0] : undefined;
+        const to = location ? parseUrl(location, this.here) : undefined;
+        if (to && to.protocol !== "https:") {
+            throw new InsecureRedirect(`redirected from secure URL ${redactUrl(this.here.href)} to insecure URL ${redactUrl(to.href)}`);
+        }
+        this.next.onResponseStart?.(controller, status, headers, message);
+    }
+    onResponseData(controller, chunk) {
+        this.next.onResponseData?.(controller, chunk);
+    }
+    onResponseEnd(controller, trailers) {
+        this.next.onResponseEnd?.(controller, trailers);
+    }
+    onResponseError(controller, error) {
+        this.next.onResponseError?.(controller, error);
+    }
+}
+
+function parseUrl(location, base) {
+    try {
+        return new URL(location, base);
+    } catch {
+        return undefined;
+    }
+}
+
+function newRequest(cfg, path, userAgent, cancelled) {
+    return {
+        cfg: cfg,
+        path: path,
+        budget: new RetryBudget(cfg.retries, performance.now()),
+        deliveriesAtStart: new Map(cfg.pool.all.map(u => [ u, u.deliveries ])),
+        slowRetries: 0,
+        cancelled: cancelled,
+        userAgent: userAgent
+    };
+}
+
+function lucky(req, up) {
+    return up.deliveries > (req.deliveriesAtStart.get(up) ?? 0);
+}
+
+function mayRetry(req, up) {
+    return req.budget.allows(performance.now(), lucky(req, up));
+}
+
+function spendRetry(req, up) {
+    return req.budget.spend(performance.now(), lucky(req, up));
+}
+
+function retryDelayMs(req, up, failure) {
+    const {backoffBaseMs: baseMs, backoffCapMs: capMs} = req.cfg;
+    const sameUpstream = up === req.lastFailed;
+    const ms = retryWaitMs({
+        failure: failure,
+        sameUpstream: sameUpstream,
+        slowRetries: req.slowRetries,
+        baseMs: baseMs,
+        capMs: capMs,
+        latencyMs: up.medianTtfb()
+    });
+    if (failure && isSlowFailure(failure)) req.slowRetries++;
+    return ms;
+}
+
+const MEMORY_LIMIT = 1 << 20;
+
+const SIZE_LIMIT = 512 * (1 << 20);
+
+const READ_CHUNK = 256 * 1024;
+
+class SpoolTooLarge extends Error {}
+
+function written(res, chunk) {
+    return new Promise(resolve => {
+        if (res.destroyed) return resolve(false);
+        const onClose = () => resolve(false);
+        res.once("close", onClose);
+        res.write(chunk, err => {
+            res.off("close", onClose);
+            resolve(!err);
+        });
+    });
+}
+
+class SpoolStore {
+    base;
+    dir;
+    live=new Set;
+    closed=false;
+    constructor(base = process.env.RUNNER_TEMP || tmpdir()) {
+        this.base = base;
+    }
+    create() {
+        const s = new Spool(this);
+        this.live.add(s);
+        return s;
+    }
+    async newPath() {
+        if (this.closed) throw new Error("relay closed");
+        this.dir ??= mkdtemp(join(this.base, "go-tidy-guard-relay-"));
+        return join(await this.dir, randomBytes(9).toString("hex"));
+    }
+    forget(s) {
+        this.live.delete(s);
+    }
+    async close() {
+        this.closed = true;
+        await Promise.all([ ...this.live ].map(s => s.dispose()));
+        const dir = await (this.dir?.catch(() => undefined));
+        if (dir) await rm(dir, {
+            recursive: true,
+            force: true
+        }).catch(() => undefined);
+    }
+}
+
+class Spool {
+    store;
+    size=0;
+    chunks=[];
+    file;
+    disposed;
+    constructor(store) {
+        this.store = store;
+    }
+    get onDisk() {
+        return this.file !== undefined;
+    }
+    async append(chunk) {
+        if (this.disposed) throw new Error("spool disposed");
+        if (this.size + chunk.length > SIZE_LIMIT) throw new SpoolTooLarge(`body larger than ${SIZE_LIMIT} bytes`);
+        this.size += chunk.length;
+        if (!this.file && this.size <= MEMORY_LIMIT) {
+            this.chunks.push(chunk);
+            return;
+        }
+        if (!this.file) await this.moveToDisk();
+        await this.file.handle.write(chunk);
+    }
+    async moveToDisk() {
+        const path = await this.store.newPath();
+        const handle = await open(path, "w+", 384);
+        if (this.disposed) {
+            await handle.close().catch(() => undefined);
+            await rm(path, {
+                force: true
+            }).catch(() => undefined);
+            throw new Error("spool disposed");
+        }
+        this.file = {
+            path: path,
+            handle: handle
+        };
+        for (const c of this.chunks) await handle.write(c);
+        this.chunks = [];
+    }
+    async reset() {
+        await this.dropFile();
+        this.chunks = [];
+        this.size = 0;
+    }
+    async sendTo(res, status, headers) {
+        res.writeHead(status, {
+            ...headers,
+            "content-length": this.size
+        });
+        if (!this.file) return void res.end(Buffer.concat(this.chunks));
+        const buf = Buffer.allocUnsafe(READ_CHUNK);
+        const {handle: handle} = this.file;
+        for (let pos = 0; pos < this.size; ) {
+            const {bytesRead: bytesRead} = await handle.read(buf, 0, Math.min(buf.length, this.size - pos), pos);
+            if (bytesRead === 0) return void res.destroy(new Error("spool file shorter than its body"));
+            pos += bytesRead;
+            if (!await written(res, buf.subarray(0, bytesRead))) return;
+        }
+        res.end();
+    }
+    dispose() {
+        this.disposed ??= (async () => {
+            this.store.forget(this);
+            this.chunks = [];
+            await this.dropFile();
+        })();
+        return this.disposed;
+    }
+    async dropFile() {
+        const f = this.file;
+        this.file = undefined;
+        if (!f) return;
+        await f.handle.close().catch(() => undefined);
+        await rm(f.path, {
+            force: true
+        }).catch(() => undefined);
+    }
+}
+
+const SAME_HEDGE_FLOOR_MS = 8;
+
+class Lane {
+    req;
+    up;
+    opts;
+    done;
+    lastProgress=performance.now();
+    sentAt;
+    stuck=false;
+    abort=new AbortController;
+    signal;
+    constructor(req, up, opts) {
+        this.req = req;
+        this.up = up;
+        this.opts = opts;
+        this.signal = AbortSignal.any([ this.abort.signal, req.cancelled, req.cfg.closing ]);
+        if (opts.retry) up.counts.retries++;
+        if (opts.hedge) up.counts.hedges++;
+        this.done = this.run().catch(err => {
+            const detail = redact(err instanceof Error ? err.message : String(err));
+            return {
+                type: "failure",
+                failure: {
+                    kind: "other",
+                    detail: detail
+                }
+            };
+        });
+    }
+    get hedgeDelayMs() {
+        const {hedgeDelayMs: hedgeDelayMs, stallTimeoutMs: stallTimeoutMs} = this.req.cfg;
+        return Math.min(stallTimeoutMs, Math.max(hedgeDelayMs, 4 * this.up.medianTtfb()));
+    }
+    get sameHedgeDelayMs() {
+        const {hedgeDelayMs: hedgeDelayMs, stallTimeoutMs: stallTimeoutMs} = this.req.cfg;
+        return Math.min(stallTimeoutMs, hedgeDelayMs, Math.max(SAME_HEDGE_FLOOR_MS, 4 * this.up.medianTtfb()));
+    }
+    get idleSince() {
+        if (this.sentAt === undefined || !this.up.hasAnswered) return undefined;
+        return Math.max(this.sentAt, this.lastProgress);
+    }
+    progressed() {
+        this.lastProgress = performance.now();
+    }
+    cancel(why) {
+        this.abort.abort(new Error(why));
+        void this.done.then(r => r.type === "ok" ? r.spool.dispose() : undefined);
+    }
+    async run() {
+        if (this.opts.delayMs > 0) await setTimeout$1(this.opts.delayMs, undefined, {
+            signal: this.signal
+        }).catch(() => undefined);
+        if (this.signal.aborted) return abandoned;
+        if (this.up.tripped) return {
+            type: "failure",
+            failure: {
+                kind: "other",
+                detail: "circuit open"
+            }
+        };
+        const r = await this.tryOnce(undefined);
+        if (r.type !== "ok") return r;
+        this.progressed();
+        const spool = this.req.cfg.spools.create();
+        try {
+            const out = await this.fill(r, spool);
+            if (out.type !== "ok") await spool.dispose();
+            return out;
+        } catch (err) {
+            await spool.dispose();
+            throw err;
+        }
+    }
+    async tryOnce(range) {
+        const {cfg: cfg} = this.req;
+        const waiting = new AbortController;
+        this.up.counts.requests++;
+        this.up.waiting.add(waiting);
+        this.sentAt = performance.now();
+        const waitMs = this.up.headersWaitMs(cfg.firstByteTimeoutMs);
+        const cut = waitMs < cfg.firstByteTimeoutMs ? setTimeout(() => waiting.abort(new Error(`no answer within ${waitMs / 1e3} s; preflight had found it down`)), waitMs) : undefined;
+        let r;
+        try {
+            r = await attempt(cfg.targets.get(this.up), this.req.path, {
+                dispatcher: cfg.dispatcher,
+                firstByteTimeoutMs: cfg.firstByteTimeoutMs,
+                stallTimeoutMs: cfg.stallTimeoutMs,
+                signal: AbortSignal.any([ waiting.signal, this.signal ]),
+                range: range,
+                userAgent: this.req.userAgent
+            });
+        } finally {
+            clearTimeout(cut);
+            this.up.waiting.delete(waiting);
+        }
+        if (this.signal.aborted) {
+            if (r.type === "ok") discard(r.body);
+            return abandoned;
+        }
+        if (r.type === "failure") {
+            this.up.failed();
+            this.req.lastFailed = this.up;
+            if (r.failure.kind === "first-byte-timeout" || r.failure.kind === "connect-timeout") this.up.demote("silent");
+        } else this.up.answered(r.type === "ok" ? r.ttfbMs : undefined);
+        return r;
+    }
+    async fill(first, spool) {
+        let meta = describe$1(first);
+        let body = first.body;
+        for (;;) {
+            const err = await this.drain(body, spool);
+            if (this.signal.aborted) return abandoned;
+            if (err === undefined && (meta.total === undefined || spool.size === meta.total)) {
+                return {
+                    type: "ok",
+                    status: meta.status,
+                    contentType: meta.contentType,
+                    spool: spool
+                };
+            }
+            if (err instanceof SpoolTooLarge) return {
+                type: "failure",
+                failure: {
+                    kind: "protocol",
+                    detail: err.message
+                }
+            };
+            const failure = err === undefined ? {
+                kind: "reset",
+                detail: `body ended after ${spool.size} of ${meta.total} bytes`
+            } : bodyFailure(err);
+            this.up.failed();
+            this.req.lastFailed = this.up;
+            if (failure.kind === "stall") this.up.demote("stalled");
+            const next = await this.resume(spool, meta, failure);
+            if (next.type === "failure") return {
+                type: "failure",
+                failure: next.failure ?? failure
+            };
+            body = next.body;
+            meta = next.meta;
+        }
+    }
+    async drain(body, spool) {
+        try {
+            for await (const chunk of body) {
+                await spool.append(chunk);
+                this.up.counts.bytes += chunk.length;
+                this.progressed();
+            }
+            return undefined;
+        } catch (err) {
+            discard(body);
+            return err ?? new Error("upstream body failed");
+        }
+    }
+    async resume(spool, meta, broke) {
+        if (!meta.ranges || this.up.tripped || !spendRetry(this.req, this.up)) return {
+            type: "failure"
+        };
+        this.up.counts.retries++;
+        this.sentAt = undefined;
+        await setTimeout$1(retryDelayMs(this.req, this.up, broke), undefined, {
+            signal: this.signal
+        }).catch(() => undefined);
+        if (this.signal.aborted) return {
+            type: "failure",
+            failure: abandoned.failure
+        };
+        const range = spool.size > 0 ? {
+            start: spool.size,
+            ifRange: meta.ifRange
+        } : undefined;
+        const r = await this.tryOnce(range);
+        if (r.type === "failure") return r;
+        if (r.type === "answer") return {
+            type: "failure",
+            failure: {
+                kind: "resume",
+                detail: `resume: HTTP ${r.answer.status}`
+            }
+        };
+        this.progressed();
+        if (r.status === 206 && range && rangeFits(header(r.headers, "content-range"), range.start, meta.total)) {
+            return {
+                type: "body",
+                body: r.body,
+                meta: meta
+            };
+        }
+        if (r.status === 206) {
+            discard(r.body);
+            return {
+                type: "failure",
+                failure: {
+                    kind: "resume",
+                    detail: "resume: Content-Range does not continue the body"
+                }
+            };
+        }
+        await spool.reset();
+        return {
+            type: "body",
+            body: r.body,
+            meta: describe$1(r)
+        };
+    }
+}
+
+const abandoned = {
+    type: "failure",
+    failure: {
+        kind: "other",
+        detail: "abandoned"
+    }
+};
+
+function describe$1(r) {
+    const etag = header(r.headers, "etag");
+    const length = header(r.headers, "content-length");
+    return {
+        status: r.status,
+        contentType: header(r.headers, "content-type"),
+        total: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
+        ifRange: etag && !etag.startsWith("W/") ? etag : header(r.headers, "last-modified"),
+        ranges: header(r.headers, "accept-ranges") !== "none"
+    };
+}
+
+function bodyFailure(err) {
+    const f = classifyError(err);
+    return {
+        ...f,
+        detail: redact(f.detail)
+    };
+}
+
+function rangeFits(contentRange, start, total) {
+    const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange?.trim() ?? "");
+    if (!m || Number(m[1]) !== start) return false;
+    if (total === undefined) return true;
+    return m[3] !== "*" && Number(m[3]) === total && Number(m[2]) === total - 1;
+}
+
+class Race {
+    req;
+    running=new Set;
+    tries=new Map;
+    outcomes=new Map;
+    lastFailure=new Map;
+    endedAt=new Map;
+    constructor(req) {
+        this.req = req;
+    }
+    get stopped() {
+        return this.req.cancelled.aborted || this.req.cfg.closing.aborted;
+    }
+    busy(up) {
+        for (const lane of this.running) if (lane.up === up) return true;
+        return false;
+    }
+    plan() {
+        const idle = this.req.cfg.pool.order().filter(u => !this.busy(u));
+        const next = planNext(idle, this.tries);
+        return next && (!next.retry || mayRetry(this.req, next.upstream)) ? next : undefined;
+    }
+    soleLane() {
+        if (this.running.size !== 1) return undefined;
+        const [lane] = this.running;
+        const ok = lane.idleSince !== undefined && !lane.up.tripped && this.tries.get(lane.up)?.retryable !== false;
+        return ok && mayRetry(this.req, lane.up) ? lane : undefined;
+    }
+    launch(hedge) {
+        const sole = hedge ? this.soleLane() : undefined;
+        const next = this.plan() ?? (sole && {
+            upstream: sole.up,
+            retry: true,
+            same: true
+        });
+        if (!next) return undefined;
+        let delayMs = 0;
+        if (next.retry) {
+            spendRetry(this.req, next.upstream);
+            delayMs = retryDelayMs(this.req, next.upstream, this.lastFailure.get(next.upstream));
+            if (next.same) delayMs = Math.max(0, delayMs - (performance.now() - (this.endedAt.get(next.upstream) ?? -Infinity)));
+        }
+        const lane = new Lane(this.req, next.upstream, {
+            retry: next.retry,
+            hedge: hedge,
+            delayMs: delayMs
+        });
+        this.running.add(lane);
+        return lane;
+    }
+    hedgeInMs() {
+        if (this.running.size === 0) return undefined;
+        const now = performance.now();
+        if (this.plan()) {
+            let wait = 0;
+            for (const lane of this.running) wait = Math.max(wait, lane.lastProgress + lane.hedgeDelayMs - now);
+            return wait;
+        }
+        const sole = this.soleLane();
+        return sole && sole.idleSince + sole.sameHedgeDelayMs - now;
+    }
+    record(ev) {
+        const {lane: lane, result: result} = ev;
+        this.running.delete(lane);
+        const t = this.tries.get(lane.up) ?? {
+            attempts: 0,
+            retryable: true
+        };
+        t.attempts++;
+        this.tries.set(lane.up, t);
+        if (result.type === "ok") return;
+        this.endedAt.set(lane.up, performance.now());
+        t.retryable = result.type === "failure" && isTransient(result.failure);
+        this.outcomes.set(lane.up, result);
+        this.lastFailure.set(lane.up, result.type === "failure" ? result.failure : undefined);
+        const f = result.type === "failure" ? result.failure : undefined;
+        if (f?.kind === "first-byte-timeout" || f?.kind === "connect-timeout") this.req.cfg.pool.timedOut(lane.up);
+    }
+    allSaidNotFound() {
+        const inService = this.req.cfg.pool.order();
+        return inService.length > 0 && inService.every(u => {
+            const o = this.outcomes.get(u);
+            return o?.type === "answer" && classifyStatus(o.answer.status) === "not-found" && !this.busy(u);
+        });
+    }
+    settle(winner) {
+        this.req.cfg.pool.delivered(winner);
+        for (const lane of this.running) {
+            if (lane.stuck && lane.up !== winner) lane.up.outrun();
+            lane.cancel("another attempt delivered first");
+        }
+        this.running.clear();
+    }
+    cancelAll(why) {
+        for (const lane of this.running) lane.cancel(why);
+        this.running.clear();
+    }
+}
+
+async function nextEvent(race, wait) {
+    const lanes = [ ...race.running ].map(lane => lane.done.then(result => ({
+        lane: lane,
+        result: result
+    })));
+    if (wait === undefined) return Promise.race(lanes);
+    let timer;
+    const tick = new Promise(resolve => timer = setTimeout(() => resolve("tick"), Math.ceil(wait)));
+    try {
+        return await Promise.race([ ...lanes, tick ]);
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
+async function runRace(req) {
+    const race = new Race(req);
+    try {
+        race.launch(false);
+        while (race.running.size > 0) {
+            const wait = race.hedgeInMs();
+            if (wait !== undefined && wait <= 0) {
+                const idle = [ ...race.running ];
+                const hedge = race.launch(true);
+                if (hedge) for (const lane of idle) lane.stuck ||= lane.up !== hedge.up;
+                continue;
+            }
+            const ev = await nextEvent(race, wait);
+            if (race.stopped) {
+                if (ev !== "tick" && ev.result.type === "ok") await ev.result.spool.dispose();
+                return {
+                    type: "gone"
+                };
+            }
+            if (ev === "tick") continue;
+            race.record(ev);
+            if (ev.result.type === "ok") {
+                race.settle(ev.lane.up);
+                return {
+                    type: "ok",
+                    up: ev.lane.up,
+                    result: ev.result
+                };
+            }
+            if (race.allSaidNotFound()) break;
+            if (race.running.size === 0) race.launch(false);
+        }
+        return race.stopped ? {
+            type: "gone"
+        } : {
+            type: "none",
+            outcomes: race.outcomes
+        };
+    } finally {
+        race.cancelAll("request finished");
+    }
+}
+
+class Held {
+    spool;
+    status;
+    contentType;
+    users=0;
+    kept=false;
+    constructor(spool, status, contentType) {
+        this.spool = spool;
+        this.status = status;
+        this.contentType = contentType;
+    }
+    acquire(n = 1) {
+        this.users += n;
+    }
+    release(n = 1) {
+        this.users -= n;
+        if (this.users <= 0 && !this.kept) void this.spool.dispose();
+    }
+}
+
+const KEEP_BYTES = 32 << 20;
+
+const CANONICAL = /^v(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+incompatible)?$/;
+
+function immutablePath(path) {
+    const m = /\/@v\/([^/]+)\.(?:info|mod|zip)$/.exec(path);
+    const version = m ? unescapeVersion(m[1]) : undefined;
+    return version !== undefined && CANONICAL.test(version);
+}
+
+class Sharing {
+    keepBytes;
+    flights=new Map;
+    kept=new Map;
+    bytes=0;
+    constructor(keepBytes = KEEP_BYTES) {
+        this.keepBytes = keepBytes;
+    }
+    get(path, gone, start) {
+        const hit = this.kept.get(path);
+        if (hit) {
+            this.kept.delete(path);
+            this.kept.set(path, hit);
+            hit.acquire();
+            return Promise.resolve({
+                type: "body",
+                body: hit
+            });
+        }
+        if (gone.aborted) return Promise.resolve({
+            type: "gone"
+        });
+        const flight = this.flights.get(path) ?? this.launch(path, start);
+        return new Promise(resolve => {
+            const onGone = () => {
+                flight.waiters.delete(waiter);
+                if (flight.waiters.size === 0) flight.cancel.abort(new Error("go closed the connection"));
+                resolve({
+                    type: "gone"
+                });
+            };
+            const waiter = d => {
+                gone.removeEventListener("abort", onGone);
+                resolve(d);
+            };
+            flight.waiters.add(waiter);
+            gone.addEventListener("abort", onGone, {
+                once: true
+            });
+        });
+    }
+    launch(path, start) {
+        const flight = {
+            waiters: new Set,
+            cancel: new AbortController
+        };
+        this.flights.set(path, flight);
+        const internal = {
+            type: "reply",
+            reply: {
+                status: 502,
+                contentType: "text/plain; charset=utf-8",
+                text: "go-tidy-guard relay: internal error\n"
+            }
+        };
+        void start(flight.cancel.signal).catch(() => internal).then(d => {
+            this.flights.delete(path);
+            if (d.type === "body") {
+                if (immutablePath(path)) this.keep(path, d.body);
+                d.body.acquire(flight.waiters.size);
+                d.body.release(0);
+            }
+            for (const w of flight.waiters) w(d);
+        });
+        return flight;
+    }
+    keep(path, held) {
+        if (held.spool.onDisk) return;
+        held.kept = true;
+        this.kept.set(path, held);
+        this.bytes += held.spool.size;
+        for (const [p, h] of this.kept) {
+            if (this.bytes <= this.keepBytes) break;
+            this.kept.delete(p);
+            this.bytes -= h.spool.size;
+            h.kept = false;
+            h.release(0);
+        }
+    }
+}
+
+async function serve(cfg, path, userAgent, res) {
+    const gone = new AbortController;
+    res.once("close", () => {
+        if (!res.writableFinished) gone.abort(new Error("go closed the connection"));
+    });
+    const got = await cfg.sharing.get(path, gone.signal, cancel => fetchPath(cfg, path, userAgent, cancel));
+    if (got.type === "gone") return;
+    if (got.type === "body") {
+        const {spool: spool, status: status, contentType: contentType} = got.body;
+        try {
+            await spool.sendTo(res, status, contentType ? {
+                "content-type": contentType
+            } : {});
+        } finally {
+            got.body.release();
+        }
+        return;
+    }
+    const {reply: reply} = got;
+    res.writeHead(reply.status, {
+        "content-type": reply.contentType,
+        "content-length": Buffer.byteLength(reply.text)
+    });
+    res.end(reply.text);
+}
+
+async function fetchPath(cfg, path, userAgent, cancel) {
+    const won = await runRace(newRequest(cfg, path, userAgent, cancel));
+    if (won.type === "gone") return won;
+    if (won.type === "ok") {
+        const {spool: spool, status: status, contentType: contentType} = won.result;
+        return {
+            type: "body",
+            body: new Held(spool, status, contentType)
+        };
+    }
+    const reply = finalReply(path, cfg.pool.all.map(u => ({
+        display: u.display,
+        outcome: won.outcomes.get(u),
+        tripped: u.tripped
+    })));
+    return {
+        type: "reply",
+        reply: reply
+    };
+}
+
+const DEFAULTS$1 = {
+    connectTimeoutMs: 1e4,
+    firstByteTimeoutMs: 3e4,
+    stallTimeoutMs: 3e4,
+    backoffBaseMs: 250,
+    hedgeDelayMs: 200
+};
+
+const BACKOFF_CAP_MS = 8e3;
+
+function decodeSegments(path) {
+    const segs = [];
+    for (const raw of path.split("/")) {
+        let seg;
+        try {
+            seg = decodeURIComponent(raw);
+        } catch {
+            return undefined;
+        }
+        if (seg.includes("/") || /[\x00-\x1f\x7f]/.test(seg)) return undefined;
+        segs.push(seg);
+    }
+    return segs;
+}
+
+function isModuleRequest(segs) {
+    const at = segs.findIndex(s => s.startsWith("@"));
+    if (at < 1 || unescapePath(segs.slice(0, at).join("/")) === undefined) return false;
+    const tail = segs.slice(at);
+    if (tail.length === 1) return tail[0] === "@latest";
+    if (tail.length !== 2 || tail[0] !== "@v") return false;
+    if (tail[1] === "list") return true;
+    const m = /^(.+)\.(?:info|mod|zip)$/.exec(tail[1]);
+    return m !== null && unescapeVersion(m[1]) !== undefined;
+}
+
+function isTile(t) {
+    if (t.length < 3 || !/^[1-9][0-9]?$/.test(t[0]) || Number(t[0]) > 30) return false;
+    if (t[1] !== "data" && !/^(?:0|[1-9][0-9]{0,8})$/.test(t[1])) return false;
+    let n = t.slice(2);
+    const partial = n.length >= 2 && n[n.length - 2].endsWith(".p");
+    if (partial) {
+        const w = n[n.length - 1];
+        if (!/^[1-9][0-9]{0,9}$/.test(w) || Number(w) >= 2 ** Number(t[0])) return false;
+        n = [ ...n.slice(0, -2), n[n.length - 2].slice(0, -2) ];
+    }
+    if (n.length > 1 && n[0] === "x000") return false;
+    return n.every((s, i) => (i === n.length - 1 ? /^[0-9]{3}$/ : /^x[0-9]{3}$/).test(s));
+}
+
+function isSumdbRequest(segs) {
+    const k = segs.findIndex((s, i) => i > 0 && (s === "supported" || s === "lookup" || s === "tile"));
+    if (k < 1 || !segs.slice(0, k).every(s => /^[A-Za-z0-9._~:-]+$/.test(s))) return false;
+    const tail = segs.slice(k + 1);
+    if (segs[k] === "supported") return tail.length === 0;
+    if (segs[k] === "tile") return isTile(tail);
+    const lookup = tail.join("/");
+    const at = lookup.indexOf("@");
+    return at > 0 && unescapePath(lookup.slice(0, at)) !== undefined && unescapeVersion(lookup.slice(at + 1)) !== undefined;
+}
+
+function protocolPath(path) {
+    const segs = decodeSegments(path);
+    if (!segs || segs[0] !== "" || segs.length < 3) return undefined;
+    const rest = segs.slice(1);
+    if (rest.some(s => s === "" || s === "." || s === "..")) return undefined;
+    const ok = rest[0] === "sumdb" ? isSumdbRequest(rest.slice(1)) : isModuleRequest(rest);
+    return ok ? "/" + rest.map(pathEscape).join("/") : undefined;
+}
+
+function route(prefix, rawUrl) {
+    const path = rawUrl.split("?")[0];
+    const given = Buffer.from(path.slice(1, 1 + prefix.length));
+    const want = Buffer.from(prefix);
+    if (given.length !== want.length || !timingSafeEqual(given, want) || path[prefix.length + 1] !== "/") return undefined;
+    return protocolPath(path.slice(prefix.length + 1));
+}
+
+function plain(res, status, text) {
+    res.writeHead(status, {
+        "content-type": "text/plain; charset=utf-8",
+        "content-length": Buffer.byteLength(text)
+    });
+    res.end(text);
+}
+
+function validate(opts) {
+    if (opts.upstreams.length === 0) throw new Error("relay: no upstream module proxy to relay to");
+    const bad = opts.upstreams.find(u => u.kind !== "url");
+    if (bad) throw new Error(`relay: upstreams must be proxy URLs, got the keyword "${bad.display}"`);
+    if (!Number.isInteger(opts.retries) || opts.retries < 0 || opts.retries > 10) {
+        throw new Error(`relay: retries must be an integer from 0 to 10, got ${opts.retries}`);
+    }
+}
+
+async function startRelay(opts) {
+    validate(opts);
+    const listenHost = opts.listen?.host ?? "127.0.0.1";
+    if (!/^127(\.\d{1,3}){3}$/.test(listenHost)) throw new Error(`relay: listen address must be a 127.x.x.x loopback address, got "${listenHost}"`);
+    const t = {
+        ...DEFAULTS$1,
+        ...definedOnly(opts)
+    };
+    const pool = new UpstreamPool(opts.upstreams.map(e => ({
+        url: e.url,
+        display: redactUrl(e.url)
+    })));
+    const own = opts.dispatcher === undefined;
+    const base = opts.dispatcher ?? createDispatcher({
+        connectTimeoutMs: t.connectTimeoutMs
+    });
+    const dispatcher = followingRedirects(base);
+    const closing = new AbortController;
+    const spools = new SpoolStore(opts.spoolDir || process.env.RUNNER_TEMP || tmpdir());
+    const cfg = {
+        pool: pool,
+        targets: new Map(pool.all.map(u => [ u, parseUpstream(u.url) ])),
+        dispatcher: dispatcher,
+        retries: opts.retries,
+        firstByteTimeoutMs: t.firstByteTimeoutMs,
+        stallTimeoutMs: t.stallTimeoutMs,
+        hedgeDelayMs: t.hedgeDelayMs,
+        backoffBaseMs: t.backoffBaseMs,
+        backoffCapMs: BACKOFF_CAP_MS,
+        spools: spools,
+        sharing: new Sharing,
+        closing: closing.signal
+    };
+    const prefix = randomBytes(18).toString("base64url");
+    const ready = opts.ready?.catch(() => undefined) ?? Promise.resolve();
+    const server = createServer((req, res) => handle(cfg, prefix, ready, req, res));
+    await new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(opts.listen?.port ?? 0, listenHost, () => resolve());
+    });
+    const {port: port} = server.address();
+    return {
+        url: `http://${listenHost}:${port}/${prefix}`,
+        setHealthy: (url, healthy) => pool.setHealthy(url, healthy),
+        stats: () => pool.stats(),
+        allDown: () => pool.allDown(),
+        close: async () => {
+            closing.abort(new Error("relay closed"));
+            const closed = new Promise(resolve => server.close(() => resolve()));
+            server.closeAllConnections();
+            await closed;
+            await spools.close();
+            if (own) await base.destroy();
+        }
+    };
+}
+
+function definedOnly(opts) {
+    const out = {};
+    for (const k of Object.keys(DEFAULTS$1)) {
+        if (typeof opts[k] === "number") out[k] = opts[k];
+    }
+    return out;
+}
+
+function handle(cfg, prefix, ready, req, res) {
+    const path = route(prefix, req.url ?? "/");
+    if (path === undefined) return plain(res, 404, "not found\n");
+    if (req.method !== "GET") {
+        res.setHeader("allow", "GET");
+        return plain(res, 405, "method not allowed\n");
+    }
+    ready.then(() => serve(cfg, path, req.headers["user-agent"], res)).catch(() => {
+        if (!res.headersSent) plain(res, 502, "go-tidy-guard relay: internal error\n"); else res.destroy();
+    });
+}
+
+class PreflightFailed extends Error {
+    results;
+    constructor(results) {
+        const bad = results.filter(r => r.verdict !== "ok");
+        super(`preflight (strict) failed: ${bad.map(r => `${r.endpoint} is ${r.verdict} (${r.hint})`).join("; ")}`);
+        this.results = results;
+    }
+}
+
+const RELAY_CONNECT_TIMEOUT_MS = 1e4;
+
+async function startNetwork(inputs, settings, trust, probeModule) {
+    const proxies = withNetrc(settings.proxies, trust.netrc);
+    const written = new Map(proxies.map((p, i) => [ p.url, settings.proxies[i] ]));
+    const asWritten = list => list.map(e => ({
+        ...written.get(e.url) ?? e,
+        separator: e.separator
+    }));
+    const upstreams = networkProxies(proxies);
+    const rest = proxies.filter(p => !upstreams.includes(p));
+    const pre = inputs.preflight === "false" ? undefined : startPreflight({
+        proxies: proxies,
+        gosumdb: settings.GOSUMDB,
+        timeoutMs: inputs.preflightTimeoutMs,
+        extraCa: trust.extraCa,
+        probeModule: probeModule
+    });
+    const seen = [];
+    pre?.onResult(r => seen.push(r));
+    if (pre && inputs.preflight === "strict") {
+        const all = await pre.results;
+        if (all.some(r => r.verdict !== "ok")) throw new PreflightFailed(all);
+    } else if (pre && upstreams.length > 0 && !inputs.relay) {
+        await pre.proxies;
+    }
+    const ordered = orderHealthyFirst(upstreams, seen);
+    const exportGoproxy = () => formatProxyList(asWritten([ ...orderHealthyFirst(upstreams, seen), ...rest ]), "|");
+    const finishPreflight = async () => pre?.finish();
+    if (!inputs.relay || upstreams.length === 0) {
+        const goproxy = formatProxyList(asWritten([ ...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest ]), "|");
+        const none = {
+            stats: () => [],
+            allDown: () => false,
+            downReport: () => undefined
+        };
+        return {
+            goproxy: goproxy,
+            exportGoproxy: exportGoproxy,
+            finishPreflight: finishPreflight,
+            ...none,
+            close: async () => {}
+        };
+    }
+    const dispatcher = createDispatcher({
+        extraCa: trust.extraCa,
+        connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS
+    });
+    const relay = await startRelay({
+        upstreams: ordered,
+        retries: inputs.retries,
+        dispatcher: dispatcher,
+        ready: pre?.firstOk
+    });
+    follow(pre, relay, seen, upstreams);
+    const sep = upstreams[upstreams.length - 1].separator || ",";
+    const goproxy = [ relay.url, ...rest.map(p => p.kind === "url" ? p.url : p.kind) ].join(sep);
+    return {
+        goproxy: goproxy,
+        relayUrl: relay.url,
+        exportGoproxy: exportGoproxy,
+        finishPreflight: finishPreflight,
+        stats: () => relay.stats(),
+        allDown: () => relay.allDown(),
+        downReport: () => relay.allDown() ? downReport(relay.stats(), seen) : undefined,
+        close: async () => {
+            await relay.close();
+            await dispatcher.close();
+        }
+    };
+}
+
+function follow(pre, relay, seen, upstreams) {
+    const apply = r => {
+        const entry = upstreams.find(u => redactUrl(u.url) === r.endpoint);
+        if (entry && r.role === "proxy" && r.verdict !== "unfinished") relay.setHealthy(entry.url, r.verdict === "ok");
+    };
+    seen.forEach(apply);
+    pre?.onResult(apply);
+}
+
+function downReport(stats, seen) {
+    const each = stats.map(s => {
+        const verdict = seen.find(r => r.role === "proxy" && r.endpoint === s.upstream)?.verdict;
+        const found = [ verdict && `preflight: ${verdict}`, s.tripped && "relay: out of service after failing" ].filter(Boolean);
+        return `${s.upstream} (${found.join("; ") || "down"})`;
+    });
+    return `Every module proxy is down: ${each.join(", ")}`;
+}
+
+const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+
+function parseTidyDiff(stdout) {
+    const out = [];
+    const lines = stdout.replace(/\r\n/g, "\n").split("\n");
+    let current;
+    const flush = () => {
+        if (current) out.push(fileDiff(current.file, current.lines));
+        current = undefined;
+    };
+    for (const line of lines) {
+        const header = /^diff \S+ \S*?(go\.mod|go\.sum)$/.exec(line);
+        if (header) {
+            flush();
+            current = {
+                file: header[1],
+                lines: []
+            };
+        } else if (current) {
+            current.lines.push(line);
+        }
+    }
+    flush();
+    return out;
+}
+
+function fileDiff(file, lines) {
+    while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+    const d = {
+        file: file,
+        patch: lines.join("\n") + "\n",
+        removed: [],
+        added: []
+    };
+    let old = 0;
+    for (const line of lines) {
+        const h = HUNK.exec(line);
+        if (h) {
+            const start = Number(h[1]);
+            old = h[2] === "0" ? start : start - 1;
+        } else if (line.startsWith("---") || line.startsWith("+++")) {
+            continue;
+        } else if (line.startsWith(" ")) {
+            old++;
+        } else if (line.startsWith("-")) {
+            old++;
+            d.removed.push({
+                line: old,
+                text: line.slice(1)
+            });
+        } else if (line.startsWith("+")) {
+            d.added.push({
+                afterLine: old,
+                text: line.slice(1)
+            });
+        }
+    }
+    return d;
+}
+
+function relabelDiff(d, moduleRel) {
+    return d.map(f => {
+        const path = workspacePath(moduleRel, f.file);
+        const body = f.patch.split("\n").filter((l, i) => !(i < 2 && (l.startsWith("---") || l.startsWith("+++"))));
+        return [ `--- a/${path}`, `+++ b/${path}`, ...body ].join("\n").replace(/\n*$/, "\n");
+    }).join("");
+}
+
+function driftAnnotations(moduleRel, modulePath, diffs, gomodText, gosumText, mode = "check") {
+    const where = workspacePath(moduleRel, "").replace(/\/$/, "");
+    const run = mode === "fix" ? "the tidy file is left in place for a later step to commit" : where ? `run \`go mod tidy\` in ${where} and commit the result` : "run `go mod tidy` and commit the result";
+    const verb = mode === "fix" ? "changed" : "changes";
+    return diffs.filter(d => d.removed.length > 0 || d.added.length > 0).map(d => {
+        const {line: line, changes: changes} = d.file === "go.mod" ? describeGoMod(d, gomodText) : describeGoSum(d, gosumText);
+        return {
+            file: workspacePath(moduleRel, d.file),
+            startLine: line,
+            title: mode === "fix" ? `${d.file} was tidied` : `${d.file} is not tidy`,
+            message: `go mod tidy ${verb} ${d.file} of ${modulePath}: ${changes}; ${run}.`
+        };
+    });
+}
+
+const MAX_ITEMS = 8;
+
+function joinCapped(items, sep) {
+    if (items.length <= MAX_ITEMS) return items.join(sep);
+    return items.slice(0, MAX_ITEMS).join(sep) + `${sep}and ${items.length - MAX_ITEMS} more`;
+}
+
+function applyDiff(text, d) {
+    const old = text.replace(/\r\n/g, "\n").replace(/\n$/, "").split("\n");
+    const removed = new Set(d.removed.map(r => r.line));
+    const next = [];
+    const addedAt = [];
+    let a = 0;
+    const insertAfter = o => {
+        for (;a < d.added.length && d.added[a].afterLine === o; a++) {
+            next.push(d.added[a].text);
+            addedAt.push(next.length);
+        }
+    };
+    insertAfter(0);
+    for (let o = 1; o <= old.length; o++) {
+        if (!removed.has(o)) next.push(old[o - 1]);
+        insertAfter(o);
+    }
+    return {
+        text: next.join("\n") + "\n",
+        addedAt: addedAt
+    };
+}
+
+function requireChanges(before, after) {
+    const paths = [ ...new Set([ ...before, ...after ].map(r => r.path)) ];
+    const changes = [];
+    const ind = r => r.indirect ? " (indirect)" : "";
+    for (const path of paths) {
+        const olds = before.filter(r => r.path === path);
+        const news = after.filter(r => r.path === path);
+        for (const o of [ ...olds ]) {
+            const i = news.findIndex(n => n.version === o.version && n.indirect === o.indirect);
+            if (i >= 0) {
+                news.splice(i, 1);
+                olds.splice(olds.indexOf(o), 1);
+            }
+        }
+        const paired = Math.min(olds.length, news.length);
+        for (let i = 0; i < paired; i++) {
+            const [o, n] = [ olds[i], news[i] ];
+            const text = o.version !== n.version ? `${path} ${o.version} -> ${n.version}${o.indirect !== n.indirect ? ind(n) || " (direct)" : ""}` : `${path} ${o.version} now ${n.indirect ? "indirect" : "direct"}`;
+            changes.push({
+                text: text,
+                oldLine: o.line,
+                newLine: n.line
+            });
+        }
+        for (const o of olds.slice(paired)) changes.push({
+            text: `remove ${path} ${o.version}`,
+            oldLine: o.line,
+            newLine: 0
+        });
+        for (const n of news.slice(paired)) {
+            changes.push({
+                text: `add ${path} ${n.version}${ind(n)}`,
+                oldLine: 0,
+                newLine: n.line
+            });
+        }
+    }
+    return changes.sort((x, y) => (x.oldLine || Infinity) - (y.oldLine || Infinity) || x.newLine - y.newLine);
+}
+
+function directiveChanges(before, after) {
+    const out = [];
+    const change = (what, from, to) => {
+        if (from === to) return;
+        if (!from) out.push(`add ${what} ${to}`); else if (!to) out.push(`remove ${what} ${from}`); else out.push(`${what} ${from} -> ${to}`);
+    };
+    change("go directive", before.go?.version, after.go?.version);
+    change("toolchain", before.toolchain?.name, after.toolchain?.name);
+    return out;
+}
+
+function blockLine(before, d, afterLine) {
+    const removed = new Set(d.removed.map(r => r.line));
+    const joined = before.blocks.find(b => b.start <= afterLine && (afterLine < b.end || afterLine === b.end && removed.has(afterLine)));
+    if (joined) return joined.start;
+    return before.blocks.length > 0 ? Math.max(...before.blocks.map(b => b.start)) : 1;
+}
+
+function describeGoMod(d, text) {
+    const before = scanGoMod(text);
+    const tidy = applyDiff(text, d);
+    const after = scanGoMod(tidy.text);
+    const reqs = requireChanges(before.requires, after.requires);
+    const items = [ ...reqs.map(c => c.text), ...directiveChanges(before, after) ];
+    let line = reqs.find(c => c.oldLine > 0)?.oldLine ?? 0;
+    const added = reqs.find(c => c.newLine > 0 && c.oldLine === 0);
+    if (!line && added) {
+        const i = tidy.addedAt.indexOf(added.newLine);
+        line = blockLine(before, d, i >= 0 ? d.added[i].afterLine : Infinity);
+    }
+    if (!line && before.go && before.go.version !== after.go?.version) line = before.go.line;
+    if (!line && before.toolchain && before.toolchain.name !== after.toolchain?.name) line = before.toolchain.line;
+    if (!line) line = d.removed[0]?.line ?? (d.added[0] ? d.added[0].afterLine + 1 : 1);
+    const changes = items.length > 0 ? joinCapped(items, "; ") : "reformats requirements";
+    return {
+        line: Math.max(1, line),
+        changes: changes
+    };
+}
+
+function sumModule(line) {
+    const [path, version = ""] = line.trim().split(/\s+/);
+    return `${path} ${version.replace(/\/go\.mod$/, "")}`.trim();
+}
+
+function countByModule(lines) {
+    const counts = new Map;
+    for (const l of lines) {
+        if (!l.text.trim()) continue;
+        const m = sumModule(l.text);
+        counts.set(m, (counts.get(m) ?? 0) + 1);
+    }
+    return [ ...counts ].map(([m, n], i) => i === 0 ? `${n} checksum${n === 1 ? "" : "s"} for ${m}` : `${n} for ${m}`);
+}
+
+function describeGoSum(d, text) {
+    const adds = countByModule(d.added);
+    const removes = countByModule(d.removed);
+    const parts = [];
+    if (adds.length) parts.push("adds " + joinCapped(adds, ", "));
+    if (removes.length) parts.push("removes " + joinCapped(removes, ", "));
+    const fileLines = text.replace(/\n$/, "").split("\n").length;
+    const line = d.removed[0]?.line ?? (d.added[0] ? Math.min(d.added[0].afterLine + 1, fileLines) : 1);
+    return {
+        line: Math.max(1, line),
+        changes: parts.join("; ") || "reformats checksums"
+    };
+}
+
+class Diff {
+    diff(oldStr, newStr, options = {}) {
+        let callback;
+        if (typeof options === "function") {
+            callback = options;
+            options = {};
+        } else if ("callback" in options) {
+            callback = options.callback;
+        }
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+    }
+    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = value => {
+            value = this.postProcess(value, options);
+            if (callback) {
+                setTimeout(function() {
+                    callback(value);
+                }, 0);
+                return undefined;
+            } else {
+                return value;
+            }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [ {
+            oldPos: -1,
+            lastComponent: undefined
+        } ];
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        const execEditLength = () => {
+            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+                let basePath;
+                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+                if (removePath) {
+                    bestPath[diagonalPath - 1] = undefined;
+                }
+                let canAdd = false;
+                if (addPath) {
+                    const addPathNewPos = addPath.oldPos - diagonalPath;
+                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+                }
+                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+                if (!canAdd && !canRemove) {
+                    bestPath[diagonalPath] = undefined;
+                    continue;
+                }
+                if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+                    basePath = this.addToPath(addPath, true, false, 0, options);
+                } else {
+                    basePath = this.addToPath(removePath, false, true, 1, options);
+                }
+                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+                } else {
+                    bestPath[diagonalPath] = basePath;
+                    if (basePath.oldPos + 1 >= oldLen) {
+                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+                    }
+                    if (newPos + 1 >= newLen) {
+                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+                    }
+                }
+            }
+            editLength++;
+        };
+        if (callback) {
+            (function exec() {
+                setTimeout(function() {
+                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                        return callback(undefined);
+                    }
+                    if (!execEditLength()) {
+                        exec();
+                    }
+                }, 0);
+            })();
+        } else {
+            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+                const ret = execEditLength();
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+    }
+    addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: {
+                    count: last.count + 1,
+                    added: added,
+                    removed: removed,
+                    previousComponent: last.previousComponent
+                }
+            };
+        } else {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: {
+                    count: 1,
+                    added: added,
+                    removed: removed,
+                    previousComponent: last
+                }
+            };
+        }
+    }
+    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+            newPos++;
+            oldPos++;
+            commonCount++;
+            if (options.oneChangePerToken) {
+                basePath.lastComponent = {
+                    count: 1,
+                    previousComponent: basePath.lastComponent,
+                    added: false,
+                    removed: false
+                };
+            }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+            basePath.lastComponent = {
+                count: commonCount,
+                previousComponent: basePath.lastComponent,
+                added: false,
+                removed: false
+            };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+    }
+    equals(left, right, options) {
+        if (options.comparator) {
+            return options.comparator(left, right);
+        } else {
+            return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+        }
+    }
+    removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+            if (array[i]) {
+                ret.push(array[i]);
+            }
+        }
+        return ret;
+    }
+    castInput(value, options) {
+        return value;
+    }
+    tokenize(value, options) {
+        return Array.from(value);
+    }
+    join(chars) {
+        return chars.join("");
+    }
+    postProcess(changeObjects, options) {
+        return changeObjects;
+    }
+    get useLongestToken() {
+        return false;
+    }
+    buildValues(lastComponent, newTokens, oldTokens) {
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+            components.push(lastComponent);
+            nextComponent = lastComponent.previousComponent;
+            delete lastComponent.previousComponent;
+            lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (;componentPos < componentLen; componentPos++) {
+            const component = components[componentPos];
+            if (!component.removed) {
+                if (!component.added && this.useLongestToken) {
+                    let value = newTokens.slice(newPos, newPos + component.count);
+                    value = value.map(function(value, i) {
+                        const oldValue = oldTokens[oldPos + i];
+                        return oldValue.length > value.length ? oldValue : value;
+                    });
+                    component.value = this.join(value);
+                } else {
+                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+                }
+                newPos += component.count;
+                if (!component.added) {
+                    oldPos += component.count;
+                }
+            } else {
+                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+                oldPos += component.count;
+            }
+        }
+        return components;
+    }
+}
+
+class LineDiff extends Diff {
+    constructor() {
+        super(...arguments);
+        this.tokenize = tokenize;
+    }
+    equals(left, right, options) {
+        if (options.ignoreWhitespace) {
+            if (!options.newlineIsToken || !left.includes("\n")) {
+                left = left.trim();
+            }
+            if (!options.newlineIsToken || !right.includes("\n")) {
+                right = right.trim();
+            }
+        } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+            if (left.endsWith("\n")) {
+                left = left.slice(0, -1);
+            }
+            if (right.endsWith("\n")) {
+                right = right.slice(0, -1);
+            }
+        }
+        return super.equals(left, right, options);
+    }
+}
+
+const lineDiff = new LineDiff;
+
+function diffLines(oldStr, newStr, options) {
+    return lineDiff.diff(oldStr, newStr, options);
+}
+
+function tokenize(value, options) {
+    if (options.stripTrailingCr) {
+        value = value.replace(/\r\n/g, "\n");
+    }
+    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+        linesAndNewlines.pop();
+    }
+    for (let i = 0; i < linesAndNewlines.length; i++) {
+        const line = linesAndNewlines[i];
+        if (i % 2 && !options.newlineIsToken) {
+            retLines[retLines.length - 1] += line;
+        } else {
+            retLines.push(line);
+        }
+    }
+    return retLines;
+}
+
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    let optionsObj;
+    if (!options) {
+        optionsObj = {};
+    } else if (typeof options === "function") {
+        optionsObj = {
+            callback: options
+        };
+    } else {
+        optionsObj = options;
+    }
+    if (typeof optionsObj.context === "undefined") {
+        optionsObj.context = 4;
+    }
+    const context = optionsObj.context;
+    if (optionsObj.newlineIsToken) {
+        throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+    }
+    if (!optionsObj.callback) {
+        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+    } else {
+        const {callback: callback} = optionsObj;
+        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), {
+            callback: diff => {
+                const patch = diffLinesResultToPatch(diff);
+                callback(patch);
+            }
+        }));
+    }
+    function diffLinesResultToPatch(diff) {
+        if (!diff) {
+            return;
+        }
+        diff.push({
+            value: "",
+            lines: []
+        });
+        function contextLines(lines) {
+            return lines.map(function(entry) {
+                return " " + entry;
+            });
+        }
+        const hunks = [];
+        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+        for (let i = 0; i < diff.length; i++) {
+            const current = diff[i], lines = current.lines || splitLines(current.value);
+            current.lines = lines;
+            if (current.added || current.removed) {
+                if (!oldRangeStart) {
+                    const prev = diff[i - 1];
+                    oldRangeStart = oldLine;
+                    newRangeStart = newLine;
+                    if (prev) {
+                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+                        oldRangeStart -= curRange.length;
+                        newRangeStart -= curRange.length;
+                    }
+                }
+                for (const line of lines) {
+                    curRange.push((current.added ? "+" : "-") + line);
+                }
+                if (current.added) {
+                    newLine += lines.length;
+                } else {
+                    oldLine += lines.length;
+                }
+            } else {
+                if (oldRangeStart) {
+                    if (lines.length <= context * 2 && i < diff.length - 2) {
+                        for (const line of contextLines(lines)) {
+                            curRange.push(line);
+                        }
+                    } else {
+                        const contextSize = Math.min(lines.length, context);
+                        for (const line of contextLines(lines.slice(0, contextSize))) {
+                            curRange.push(line);
+                        }
+                        const hunk = {
+                            oldStart: oldRangeStart,
+                            oldLines: oldLine - oldRangeStart + contextSize,
+                            newStart: newRangeStart,
+                            newLines: newLine - newRangeStart + contextSize,
+                            lines: curRange
+                        };
+                        hunks.push(hunk);
+                        oldRangeStart = 0;
+                        newRangeStart = 0;
+                        curRange = [];
+                    }
+                }
+                oldLine += lines.length;
+                newLine += lines.length;
+            }
+        }
+        for (const hunk of hunks) {
+            for (let i = 0; i < hunk.lines.length; i++) {
+                if (hunk.lines[i].endsWith("\n")) {
+                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
+                } else {
+                    hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
+                    i++;
+                }
+            }
+        }
+        return {
+            oldFileName: oldFileName,
+            newFileName: newFileName,
+            oldHeader: oldHeader,
+            newHeader: newHeader,
+            hunks: hunks
+        };
+    }
+}
+
+function splitLines(text) {
+    const hasTrailingNl = text.endsWith("\n");
+    const result = text.split("\n").map(line => line + "\n");
+    if (hasTrailingNl) {
+        result.pop();
+    } else {
+        result.push(result.pop().slice(0, -1));
+    }
+    return result;
+}
+
+const CONTEXT = 3;
+
+function tidyDiff(file, before, after) {
+    if (before === after) return "";
+    const patch = structuredPatch(`current/${file}`, `tidy/${file}`, before, after, undefined, undefined, {
+        context: CONTEXT
+    });
+    const out = [ `diff current/${file} tidy/${file}`, `--- current/${file}`, `+++ tidy/${file}` ];
+    for (const hunk of patch.hunks.flatMap(splitHunk)) {
+        out.push(hunkHeader(hunk), ...hunk.lines);
+    }
+    return out.join("\n") + "\n\n";
+}
+
+function hunkHeader(h) {
+    const oldStart = h.oldLines === 0 ? h.oldStart - 1 : h.oldStart;
+    const newStart = h.newLines === 0 ? h.newStart - 1 : h.newStart;
+    return `@@ -${Math.max(0, oldStart)},${h.oldLines} +${Math.max(0, newStart)},${h.newLines} @@`;
+}
+
+function splitHunk(hunk) {
+    const lines = hunk.lines;
+    let run = 0;
+    for (let i = 0; i < lines.length; i++) {
+        if (lines[i].startsWith(" ")) {
+            run++;
+            continue;
+        }
+        if (lines[i].startsWith("\\")) continue;
+        const runStart = i - run;
+        if (run === 2 * CONTEXT && runStart > 0) {
+            const cut = runStart + CONTEXT;
+            const head = lines.slice(0, cut);
+            const first = {
+                oldStart: hunk.oldStart,
+                newStart: hunk.newStart,
+                oldLines: count(head, "-"),
+                newLines: count(head, "+"),
+                lines: head
+            };
+            const rest = {
+                oldStart: hunk.oldStart + first.oldLines,
+                newStart: hunk.newStart + first.newLines,
+                oldLines: hunk.oldLines - first.oldLines,
+                newLines: hunk.newLines - first.newLines,
+                lines: lines.slice(cut)
+            };
+            return [ first, ...splitHunk(rest) ];
+        }
+        run = 0;
+    }
+    return [ hunk ];
+}
+
+function count(lines, sign) {
+    return lines.filter(l => l.startsWith(" ") || l.startsWith(sign)).length;
+}
+
+const RULES = [ {
+    class: "security",
+    re: /checksum mismatch/i
+}, {
+    class: "security",
+    re: /checksum missing from sumdb response/
+}, {
+    class: "security",
+    re: /SECURITY ERROR/
+}, {
+    class: "security",
+    re: /security error: misbehaving server/
+}, {
+    class: "security",
+    re: /malformed record|malformed go\.sum|cannot authenticate record data|downloaded inconsistent tile/
+}, {
+    class: "security",
+    re: /verifying .*go\.sum/
+}, {
+    class: "security",
+    re: /reading tree note: |invalid signature for key|note has no verifiable signatures|malformed note/,
+    hint: "The checksum database's signed answer does not verify with the key in GOSUMDB: something on the way altered " + "it, or GOSUMDB names the wrong key. Do not turn verification off to make this pass."
+}, {
+    class: "toolchain",
+    re: /requires go >= \S+ \(running go /
+}, {
+    class: "toolchain",
+    re: /go\.mod requires go\b/
+}, {
+    class: "toolchain",
+    re: /invalid go version '[^']*': must match format|unknown directive: toolchain|note: module requires Go /
+}, {
+    class: "auth",
+    re: /\b40[13] (Unauthorized|Forbidden)\b/
+}, {
+    class: "auth",
+    re: /refusing to pass credentials to insecure URL/,
+    hint: "go sends credentials only over https: use an https:// proxy URL, or give the credential through the `token` input."
+}, {
+    class: "auth",
+    re: /terminal prompts disabled|could not read (Username|Password)|Authentication failed|Access denied/i
+}, {
+    class: "auth",
+    re: /Permission denied \(publickey/
+}, {
+    class: "not-found",
+    re: /\b(404 Not Found|410 Gone)\b/
+}, {
+    class: "not-found",
+    re: /unknown revision|no matching versions|cannot find module providing package/
+}, {
+    class: "not-found",
+    re: /reading file:\/\/\S+: no such file or directory/
+}, {
+    class: "not-found",
+    re: /\b(module|repository)\b.*\bnot found\b/i
+}, {
+    class: "network",
+    re: /x509: |tls: failed to verify certificate|SSL certificate problem|server certificate verification failed/,
+    tls: true
+}, {
+    class: "network",
+    re: /dial tcp|connection refused|i\/o timeout|TLS handshake timeout|no such host|server misbehaving/
+}, {
+    class: "network",
+    re: /connection reset|broken pipe|unexpected EOF|: EOF$|network is unreachable|no route to host/
+}, {
+    class: "network",
+    re: /timeout awaiting response headers|Client\.Timeout exceeded|context deadline exceeded/
+}, {
+    class: "network",
+    re: /\b(429 Too Many Requests|500 Internal Server Error|502 Bad Gateway|503 Service Unavailable|504 Gateway Timeout)\b/
+}, {
+    class: "network",
+    re: /http2: |stream error: |Could not resolve host|Failed to connect to|RPC failed|early EOF|remote end hung up/
+} ];
+
+const HINTS = {
+    security: "What was downloaded does not match go.sum or the checksum database: do not edit go.sum to make this pass; " + "find out which proxy served the changed content (see 'go help module-auth').",
+    auth: "The module host refused the request: pass a credential with access through the `token` input and list " + "private module paths in `goprivate`.",
+    policy: "A module proxy's policy refused a module or version: list private modules in `goprivate`, or ask the mirror's " + "owners to allow it.",
+    toolchain: "The installed Go is older than a go.mod requires: install a newer Go before this step, e.g. actions/setup-go " + "with `go-version-file: go.mod`.",
+    "not-found": "A module or version does not exist on the configured proxies: check the path and version in go.mod, and list " + "private modules in `goprivate`.",
+    network: "go could not reach a module proxy or VCS host: check the preflight results, or add a working mirror to the " + "`goproxy` input.",
+    other: "See go's full output in the log."
+};
+
+const TLS_HINT = "The server's TLS certificate is not trusted: if a TLS-intercepting proxy sits in between, give its CA " + "certificate (PEM text or a file path) in the `ca-certificates` input.";
+
+function goLines(stderr) {
+    const out = [];
+    let inResponse = false;
+    for (const raw of stderr.replace(/\r\n/g, "\n").split("\n")) {
+        const line = raw.trim();
+        if (!line) continue;
+        if (line.startsWith("server response:")) {
+            inResponse = true;
+            continue;
+        }
+        if (inResponse && /^\s/.test(raw)) continue;
+        inResponse = false;
+        out.push(line);
+    }
+    return out;
+}
+
+function classifyGoError(stderr, exitCode) {
+    const lines = goLines(stderr);
+    for (const rule of RULES) {
+        const line = lines.find(l => rule.re.test(l));
+        if (!line) continue;
+        return {
+            class: rule.class,
+            transient: rule.class === "network" && !rule.tls,
+            message: redact(line),
+            hint: rule.hint ?? (rule.tls ? TLS_HINT : HINTS[rule.class])
+        };
+    }
+    const errorLine = [ ...lines ].reverse().find(l => !/^go: (downloading|finding|found|extracting) /.test(l)) ?? `go exited with code ${exitCode}`;
+    return {
+        class: "other",
+        transient: false,
+        message: redact(errorLine),
+        hint: HINTS.other
+    };
+}
+
+function toolchainHint(stderr, goLine) {
+    const need = /requires go >= (\d+\.\d+(?:\.\d+)?)/.exec(stderr)?.[1];
+    if (!need || !goLine || compareGoVersions(goLine, need) >= 0) return undefined;
+    return `A dependency needs Go ${need} or newer, but go.mod says \`go ${goLine}\`: install Go ${need} or newer before this step ` + `(actions/setup-go with \`go-version: '${need}'\`; \`go-version-file: go.mod\` would install ${goLine} again). ` + "go mod tidy then raises the go line.";
+}
+
+function describeProxyPath(path) {
+    let p;
+    try {
+        p = decodeURIComponent(path.replace(/^\/+/, ""));
+    } catch {
+        return undefined;
+    }
+    const sumdb = /^sumdb\/([^/]+)\/(.*)$/.exec(p);
+    if (sumdb) return `the checksum database ${sumdb[1]} (${sumdb[2]})`;
+    const at = p.lastIndexOf("/@");
+    if (at < 0) return undefined;
+    const mod = unescapePath(p.slice(0, at));
+    const rest = p.slice(at + 1);
+    if (mod === undefined) return undefined;
+    if (rest === "@latest") return `${mod}@latest`;
+    if (rest === "@v/list") return `the version list of ${mod}`;
+    const file = /^@v\/(.+)\.(info|mod|zip)$/.exec(rest);
+    const version = file ? unescapeVersion(file[1]) : undefined;
+    return version === undefined ? undefined : `${mod}@${version} (.${file[2]})`;
+}
+
+function moduleOfProxyPath(path) {
+    return describeProxyPath(path)?.replace(/ \(\.(info|mod|zip)\)$/, "");
+}
+
+function describeRelayUrls(text, relayUrl) {
+    if (!relayUrl) return text;
+    const parts = text.split(relayUrl);
+    let out = parts[0];
+    for (const part of parts.slice(1)) {
+        let end = 0;
+        while (end < part.length && !/[\s"':]/.test(part[end])) end++;
+        const what = describeProxyPath(part.slice(0, end));
+        out += (what ? `${what} through the relay` : "the relay") + part.slice(end);
+    }
+    return out;
+}
+
+const GIT_PROMPT = /could not read (?:Username|Password) for '([a-z]+:\/\/[^']+)'|terminal prompts disabled/i;
+
+const GIT_FAILED = /Authentication failed for '([a-z]+:\/\/[^']+)'/i;
+
+const HTTP_DENIED = /reading (https?:\/\/\S+?):? (40[13]) (?:Unauthorized|Forbidden)/;
+
+function hostOf$1(url) {
+    if (!url) return undefined;
+    try {
+        return new URL(url).host.toLowerCase();
+    } catch {
+        return undefined;
+    }
+}
+
+function authHint(output, ctx) {
+    const git = GIT_PROMPT.exec(output) ?? GIT_FAILED.exec(output);
+    if (git) return redact(gitHint(hostOf$1(git[1]), ctx));
+    const http = HTTP_DENIED.exec(output);
+    if (http && ctx.relayUrl && http[1].startsWith(ctx.relayUrl)) {
+        return redact(`An upstream proxy answered ${http[2]}: check the credentials in the \`goproxy\` URLs and the \`netrc\` input ` + "(see the proxy statistics for which upstream).");
+    }
+    if (http) return redact(proxyHint(http[1], http[2], ctx));
+    return undefined;
+}
+
+function policyRefusal(output, ctx) {
+    const http = HTTP_DENIED.exec(output);
+    if (!http || http[2] !== "403") return undefined;
+    const url = http[1];
+    const viaRelay = ctx.relayUrl !== undefined && url.startsWith(ctx.relayUrl);
+    const creds = ctx.proxyCredentialHosts ?? [];
+    const host = hostOf$1(url);
+    if (viaRelay ? creds.length > 0 : host === undefined || creds.includes(host) || netrcMachineFor(ctx.netrcHosts, url) !== undefined) {
+        return undefined;
+    }
+    const asked = moduleOfUrl(url, viaRelay ? ctx.relayUrl : undefined) ?? "a module";
+    const who = viaRelay ? "An upstream module proxy" : `The module proxy ${host}`;
+    const said = quoteServerText(/server response:\s*(.*)/.exec(output)?.[1]);
+    return {
+        class: "policy",
+        transient: false,
+        message: redact(`${who} refused ${asked} with 403 Forbidden${said ? ` ("${said}")` : ""}, and no credentials were configured for it`),
+        hint: `No credentials go to this proxy, so its 403 is its policy refusing ${asked}: if that module is private, list it ` + "in `goprivate` (go then fetches it directly, with the `token` input); otherwise ask the mirror's owners to allow it."
+    };
+}
+
+function moduleOfUrl(url, base) {
+    let path;
+    try {
+        path = base ? url.slice(base.length) : new URL(url).pathname;
+    } catch {
+        return undefined;
+    }
+    const segments = path.split("/").filter(Boolean);
+    for (let i = 0; i < segments.length; i++) {
+        const m = moduleOfProxyPath(segments.slice(i).join("/"));
+        if (m) return m;
+    }
+    return undefined;
+}
+
+function gitHint(host, ctx) {
+    const where = host ? `https://${host}` : "the module host";
+    if (!ctx.tokenSet) {
+        return `git needs credentials for ${where}: pass a token with read access to the private repositories in the ` + "`token` input" + (host ? ` and make sure \`private-hosts\` includes ${host}.` : ".");
+    }
+    if (host && !ctx.privateHosts.includes(host)) {
+        return `The token is only sent to ${ctx.privateHosts.join(", ") || "no host"}; add ${host} to the \`private-hosts\` ` + "input so git uses it there.";
+    }
+    return `${where} refused the \`token\`: give a token that can read the private repositories (it needs at least read access to their contents).`;
+}
+
+function proxyHint(url, status, ctx) {
+    const host = hostOf$1(url);
+    const display = host ?? "the proxy";
+    const hasNetrc = netrcMachineFor(ctx.netrcHosts, url) !== undefined;
+    if (status === "403") {
+        return `${display} answered 403 Forbidden: the credentials were accepted but lack access; check the user in the ` + "`goproxy` URL or the `netrc` entry for this host.";
+    }
+    if (url.startsWith("http:")) {
+        return `${display} answered 401 over plain http: go never sends netrc credentials over http; use an https proxy URL, ` + "or put the credentials into the `goproxy` URL (https://USER:PASSWORD@host/path).";
+    }
+    if (hasNetrc) {
+        return `${display} rejected the credentials from the \`netrc\` input: check its login and password for this host.`;
+    }
+    return `${display} requires credentials: add a \`netrc\` line "machine ${host ?? "HOST"} login USER password SECRET" ` + "(use host:port when the port is not 443), or put them into the `goproxy` URL.";
+}
+
+const FILES = [ "go.mod", "go.sum" ];
+
+async function tidyWithRetries(module, o, gate) {
+    const started = Date.now();
+    let attempts = 0;
+    for (;;) {
+        attempts++;
+        const outcome = await tidyOnce(module, o);
+        const err = outcome.error;
+        const retry = err?.transient && attempts <= o.retries && (o.mayRetry?.() ?? true) && (gate?.mayRetry(err) ?? true);
+        if (retry) continue;
+        if (err) gate?.gaveUp(err);
+        return finish(module, o.mode, outcome, attempts, Date.now() - started);
+    }
+}
+
+async function tidyOnce(module, o) {
+    const before = readFiles(module.dir);
+    const watch = {
+        cwd: module.dir,
+        env: o.env,
+        stallMs: o.stallMs ?? 0,
+        gomodcache: o.gomodcache
+    };
+    if (o.mode === "check" && supportsTidyDiff(o.go.version)) {
+        const r = await runGoWatched(o.go, [ "mod", "tidy" ], [ "-diff", ...o.tidyArgs ], watch);
+        const reported = parseTidyDiff(r.stdout);
+        if (!r.stalled && (r.exitCode === 0 || reported.length > 0 && !hasError(r))) {
+            return {
+                diffs: reported.filter(d => !onlyLineEndings(d)),
+                before: before
+            };
+        }
+        return {
+            diffs: [],
+            before: before,
+            error: explain(r, o, before["go.mod"])
+        };
+    }
+    if (o.mode === "check") return tidyCopy(module, o, before, watch);
+    const r = await runGoWatched(o.go, [ "mod", "tidy" ], o.tidyArgs, watch);
+    const after = readFiles(module.dir);
+    if (r.exitCode !== 0 || r.stalled) {
+        await restoreFiles(module.dir, before, after);
+        return {
+            diffs: [],
+            before: before,
+            error: explain(r, o, before["go.mod"])
+        };
+    }
+    return {
+        diffs: diffFiles(before, after),
+        before: before
+    };
+}
+
+async function tidyCopy(module, o, before, watch) {
+    const copy = mkdtempSync(path.join(o.scratchDir ?? tmpdir(), "gtg-tidy-"));
+    try {
+        for (const f of FILES) if (before[f]) writeFileSync(path.join(copy, f), before[f]);
+        const r = await runGoWatched(o.go, [ "mod", "tidy" ], [ `-modfile=${path.join(copy, "go.mod")}`, ...o.tidyArgs ], watch);
+        if (r.exitCode !== 0 || r.stalled) return {
+            diffs: [],
+            before: before,
+            error: explain(r, o, before["go.mod"])
+        };
+        return {
+            diffs: diffFiles(before, readFiles(copy)),
+            before: before
+        };
+    } finally {
+        await fs$1.rm(copy, {
+            recursive: true,
+            force: true
+        });
+    }
+}
+
+function diffFiles(before, after) {
+    return parseTidyDiff(FILES.map(f => tidyDiff(f, text(before[f]), text(after[f]))).join(""));
+}
+
+function explain(r, o, gomod) {
+    const stderr = withoutTrace(r.stderr);
+    const shown = o.tidyArgs.some(a => a === "-x" || a === "--x") ? r.stderr : stderr;
+    const output = redact(shown.trimEnd().split("\n").slice(-40).join("\n"));
+    const goLine = gomod ? scanGoMod(text(gomod)).go?.version : undefined;
+    const e = r.stalled ? stalledError(r.stalled) : refineHint(classifyGoError(stderr, r.exitCode), stderr, o.auth, goLine);
+    const relay = o.auth?.relayUrl;
+    const down = e.class === "network" ? o.downReport?.() : undefined;
+    return {
+        ...e,
+        message: describeRelayUrls(e.message, relay),
+        hint: describeRelayUrls(down ? `${down}. ${e.hint}` : e.hint, relay),
+        output: describeRelayUrls(output, relay)
+    };
+}
+
+function refineHint(e, stderr, auth, goLine) {
+    if (e.class === "toolchain") return {
+        ...e,
+        hint: toolchainHint(stderr, goLine) ?? e.hint
+    };
+    if (e.class !== "auth" || !auth) return e;
+    return policyRefusal(stderr, auth) ?? {
+        ...e,
+        hint: authHint(stderr, auth) ?? e.hint
+    };
+}
+
+function stalledError(s) {
+    let host = "the server";
+    try {
+        host = new URL(s.url).host;
+    } catch {}
+    return {
+        class: "network",
+        transient: false,
+        message: redact(`go made no progress for ${Math.floor(s.ms / 1e3)} s waiting for ${s.url}`),
+        hint: redact(`${host} accepted the request but sent nothing (a silent proxy or a firewall that drops the traffic): take it out of ` + "`goproxy` or put a working mirror before it, and keep `relay: true`, which hedges and fails over; `stall-timeout` sets this bound.")
+    };
+}
+
+function onlyLineEndings(d) {
+    if (d.file !== "go.sum") return false;
+    const text = lines => lines.map(l => l.text.replace(/\r$/, "")).join("\n");
+    return text(d.removed) === text(d.added);
+}
+
+function hasError(r) {
+    return /^go: /m.test(r.stderr) && !/^diff /m.test(r.stdout);
+}
+
+function finish(module, mode, out, attempts, durationMs) {
+    const changed = out.diffs.length > 0;
+    const base = {
+        module: module,
+        attempts: attempts,
+        durationMs: durationMs
+    };
+    if (out.error) return {
+        ...base,
+        status: "error",
+        diff: "",
+        changedFiles: [],
+        annotations: [],
+        error: out.error
+    };
+    return {
+        ...base,
+        status: !changed ? "tidy" : mode === "fix" ? "fixed" : "drift",
+        diff: changed ? relabelDiff(out.diffs, module.rel) : "",
+        changedFiles: out.diffs.map(d => workspacePath(module.rel, d.file)),
+        annotations: changed ? driftAnnotations(module.rel, module.path, out.diffs, text(out.before["go.mod"]), text(out.before["go.sum"]), mode) : []
+    };
+}
+
+function text(b) {
+    return b ? b.toString("utf8") : "";
+}
+
+function readFiles(dir) {
+    const out = {};
+    for (const f of FILES) {
+        try {
+            out[f] = readFileSync(path.join(dir, f));
+        } catch {}
+    }
+    return out;
+}
+
+async function restoreFiles(dir, before, after) {
+    for (const f of FILES) {
+        const p = path.join(dir, f);
+        const was = before[f];
+        if (was === undefined) {
+            if (after[f] !== undefined) await fs$1.rm(p, {
+                force: true
+            });
+        } else if (!after[f] || !was.equals(after[f])) {
+            await fs$1.writeFile(p, was);
+        }
+    }
+}
+
+async function tidyModules(modules, o) {
+    const order = slowestFirst(modules, o.timings ?? {});
+    const gate = new SharedRetries(o.retries * Math.max(1, o.concurrency ?? 1));
+    const results = new Map;
+    let next = 0;
+    const lane = async () => {
+        while (next < order.length) {
+            const m = order[next++];
+            o.onStart?.(m);
+            const r = await tidyWithRetries(m, o, gate);
+            results.set(m, r);
+            o.onDone?.(r);
+        }
+    };
+    const lanes = Math.max(1, Math.min(o.concurrency ?? availableParallelism(), order.length));
+    await Promise.all(Array.from({
+        length: lanes
+    }, lane));
+    return modules.map(m => results.get(m));
+}
+
+function slowestFirst(modules, timings) {
+    const ms = m => timings[m.rel] ?? Infinity;
+    return [ ...modules ].sort((a, b) => ms(b) - ms(a) || (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+class SharedRetries {
+    left;
+    failed=new Set;
+    constructor(left) {
+        this.left = left;
+    }
+    mayRetry(e) {
+        if (this.failed.has(causeOf(e)) || this.left <= 0) return false;
+        this.left--;
+        return true;
+    }
+    gaveUp(e) {
+        this.failed.add(causeOf(e));
+    }
+}
+
+function causeOf(e) {
+    const scheme = e.message.indexOf("://");
+    const url = scheme < 0 ? undefined : /^[^/\s"':@]+(?::\d+)?/.exec(e.message.slice(scheme + 3))?.[0];
+    const lookup = e.message.indexOf("lookup ");
+    const host = url ?? (lookup < 0 ? undefined : /^[^\s:]+/.exec(e.message.slice(lookup + 7))?.[0]);
+    return `${e.class} ${host ?? (e.message.includes("through the relay") ? "relay" : "")}`;
+}
+
+const TIMINGS_FILE = [ "cache", "download", "go-tidy-guard-timings.json" ];
+
+function readTimings(gomodcache) {
+    if (!gomodcache) return {};
+    try {
+        const data = JSON.parse(readFileSync(path.join(gomodcache, ...TIMINGS_FILE), "utf8"));
+        if (!data || typeof data !== "object") return {};
+        return Object.fromEntries(Object.entries(data).filter(([, v]) => typeof v === "number" && Number.isFinite(v)));
+    } catch {
+        return {};
+    }
+}
+
+function writeTimings(gomodcache, results) {
+    if (!gomodcache || results.length === 0) return;
+    const file = path.join(gomodcache, ...TIMINGS_FILE);
+    const all = {
+        ...readTimings(gomodcache),
+        ...Object.fromEntries(results.map(r => [ r.module.rel, r.durationMs ]))
+    };
+    try {
+        mkdirSync(path.dirname(file), {
+            recursive: true
+        });
+        writeFileSync(file + ".tmp", JSON.stringify(all));
+        renameSync(file + ".tmp", file);
+    } catch {}
+}
+
+const CACHE_KEY_PREFIX = "go-tidy-guard";
+
+function keyPart(s) {
+    return s.replace(/[^A-Za-z0-9._+-]+/g, "_");
+}
+
+function cacheKeys(o) {
+    const h = createHash("sha256");
+    const files = [ ...o.files ].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    for (const f of files) {
+        h.update(`${f.path}\0${f.content.length}\0`);
+        h.update(f.content);
+    }
+    const prefix = `${CACHE_KEY_PREFIX}-${keyPart(o.os)}-${keyPart(o.arch)}-go${keyPart(o.goVersion)}-`;
+    return {
+        key: prefix + h.digest("hex"),
+        restoreKeys: [ prefix ]
+    };
+}
+
+function cachePaths(gomodcache) {
+    return [ join(gomodcache, "*"), "!" + join(gomodcache, "cache"), join(gomodcache, "cache", "download", "*"), "!" + join(gomodcache, "cache", "download", "sumdb") ];
+}
+
+function makeWritable(dir) {
+    try {
+        chmodSync(dir, 493);
+    } catch {}
+}
+
+function removeTree(dir) {
+    const st = lstatSync(dir, {
+        throwIfNoEntry: false
+    });
+    if (!st) return;
+    if (st.isDirectory()) {
+        makeWritable(dir);
+        for (const name of readdirSync(dir)) {
+            if (lstatSync(join(dir, name)).isDirectory()) removeTree(join(dir, name));
+        }
+    }
+    rmSync(dir, {
+        recursive: true,
+        force: true
+    });
+}
+
+function removeModules(gomodcache) {
+    for (const name of existsSync(gomodcache) ? readdirSync(gomodcache) : []) {
+        if (name !== "cache") removeTree(join(gomodcache, name));
+    }
+    const download = join(gomodcache, "cache", "download");
+    for (const name of existsSync(download) ? readdirSync(download) : []) {
+        if (name !== "sumdb") removeTree(join(download, name));
+    }
+}
+
+const STATE_NAME = "gtg-cache";
+
+function saveCacheState(s) {
+    saveState(STATE_NAME, JSON.stringify(s));
+}
+
+function readKeyFiles(modules) {
+    const out = [];
+    for (const m of modules) {
+        for (const name of [ "go.mod", "go.sum" ]) {
+            const file = join(m.dir, name);
+            if (existsSync(file)) out.push({
+                path: workspacePath(m.rel, name),
+                content: readFileSync(file)
+            });
+        }
+    }
+    return out;
+}
+
+function entries(dir) {
+    try {
+        return readdirSync(dir);
+    } catch {
+        return [];
+    }
+}
+
+function holdsModules(gomodcache) {
+    if (entries(gomodcache).some(e => e !== "cache")) return true;
+    return entries(join(gomodcache, "cache", "download")).some(e => e !== "sumdb");
+}
+
+function downloadBytes(gomodcache) {
+    const root = join(gomodcache, "cache", "download");
+    let total = 0;
+    const walk = dir => {
+        for (const e of entries(dir)) {
+            const p = join(dir, e);
+            const st = lstatSync(p, {
+                throwIfNoEntry: false
+            });
+            if (!st) continue;
+            if (st.isDirectory()) walk(p); else total += st.size;
+        }
+    };
+    for (const e of entries(root)) if (e !== "sumdb") walk(join(root, e));
+    return total;
+}
+
+function cleanMessage(text) {
+    return redact(text).replace(/(https?:\/\/[^\s?]+)\?\S*/g, "$1?\u2026").replace(/%0A|%0D|\r?\n/g, " ").replace(/%25/g, "%").trim();
+}
+
+const DEFAULTS = {
+    stallMs: 1e4,
+    restoreMs: 2 * 6e4,
+    saveMs: 5 * 6e4
+};
+
+function cacheBounds(kind, given = {}) {
+    const env = Number(process.env.GTG_CACHE_STALL_SECONDS);
+    const stallMs = given.stallMs ?? (env > 0 ? env * 1e3 : DEFAULTS.stallMs);
+    return {
+        stallMs: stallMs,
+        totalMs: given.totalMs ?? (kind === "restore" ? DEFAULTS.restoreMs : DEFAULTS.saveMs)
+    };
+}
+
+const calls = new AsyncLocalStorage;
+
+let subscribed = false;
+
+async function callCacheLibrary(fn, o) {
+    if (!subscribed) {
+        subscribe("http.client.request.start", m => calls.getStore()?.onRequest(m.request));
+        subscribed = true;
+    }
+    const log = watchLog(o.busyLine);
+    const watch = new CallWatch(o, () => log.busy);
+    const call = calls.run(watch, fn);
+    try {
+        const finished = call.then(value => ({
+            value: value,
+            failure: log.failure
+        }));
+        const outcome = await Promise.race([ finished, watch.abandoned ]);
+        if (outcome.abandoned !== undefined) {
+            log.quiet = true;
+            await Promise.race([ call.catch(() => undefined), new Promise(resolve => setTimeout(resolve, UNWIND_MS)) ]);
+        }
+        return outcome;
+    } finally {
+        watch.stop();
+        if (watch.reason) call.then(log.restore, log.restore); else log.restore();
+    }
+}
+
+const UNWIND_MS = 500;
+
+class CallWatch {
+    o;
+    busy;
+    reason;
+    pending;
+    inflight=new Map;
+    settle;
+    abandoned=new Promise(resolve => this.settle = resolve);
+    poll;
+    total;
+    constructor(o, busy) {
+        this.o = o;
+        this.busy = busy;
+        this.poll = setInterval(() => this.check(), Math.max(10, Math.min(250, o.stallMs / 4)));
+        this.total = setTimeout(() => this.abandon(`the cache service took longer than ${seconds(o.totalMs)}`), o.totalMs);
+    }
+    onRequest(req) {
+        if (this.reason) return void setImmediate(() => req.destroy(abandonError(this.reason ?? "")));
+        const t = {
+            what: describe(req),
+            since: Date.now(),
+            bytes: 0,
+            answered: false
+        };
+        this.inflight.set(req, t);
+        req.once("response", () => t.answered = true);
+        req.once("close", () => this.inflight.delete(req));
+        if (this.pending) this.abandon(this.pending);
+    }
+    stop() {
+        clearInterval(this.poll);
+        clearTimeout(this.total);
+    }
+    check() {
+        const now = Date.now();
+        for (const [req, t] of this.inflight) {
+            const bytes = req.socket ? req.socket.bytesRead + req.socket.bytesWritten : 0;
+            if (bytes !== t.bytes) {
+                t.bytes = bytes;
+                t.since = now;
+            } else if (now - t.since >= this.o.stallMs) {
+                const how = t.answered ? "the cache service answered, then stopped sending" : "no answer from the cache service";
+                return this.abandon(`${t.what} made no progress for ${seconds(this.o.stallMs)} (${how})`);
+            }
+        }
+    }
+    abandon(reason) {
+        if (this.reason || this.busy()) return;
+        if (this.inflight.size === 0) {
+            this.pending = reason;
+            return;
+        }
+        this.reason = reason;
+        this.stop();
+        for (const req of [ ...this.inflight.keys() ]) req.destroy(abandonError(reason));
+        this.settle({
+            abandoned: reason
+        });
+    }
+}
+
+function abandonError(reason) {
+    return Object.assign(new Error(`abandoned by go-tidy-guard: ${reason}`), {
+        code: "ECONNRESET"
+    });
+}
+
+function describe(req) {
+    const twirp = /\/twirp\/[^/?]+\/(\w+)/.exec(req.path);
+    if (twirp) return twirp[1];
+    if (req.method === "PUT") return "the archive upload";
+    return req.method === "HEAD" ? "the archive size query" : "the archive download";
+}
+
+function seconds(ms) {
+    return `${Number((ms / 1e3).toFixed(1))} s`;
+}
+
+const FAILURE_LINE = /^(?:::(warning|error)(?: [^:]*)?::)?(Failed to (?:restore|save): .*)$/m;
+
+const LIBRARY_NOISE = /Failed to (?:restore|save): |Attempt \d+ of \d+ failed/;
+
+function watchLog(busyLine) {
+    const original = process.stdout.write;
+    const state = {
+        failure: undefined,
+        busy: false,
+        quiet: false,
+        restore: () => {
+            if (process.stdout.write === watcher) process.stdout.write = original;
+        }
+    };
+    const watcher = function(chunk, ...rest) {
+        const text = String(chunk);
+        if (state.quiet && LIBRARY_NOISE.test(text)) {
+            rest.find(r => typeof r === "function")?.();
+            return true;
+        }
+        const m = state.failure ? null : FAILURE_LINE.exec(text);
+        if (m) state.failure = {
+            level: m[1] ?? "info",
+            message: cleanMessage(m[2])
+        };
+        if (busyLine?.test(text)) state.busy = true;
+        return original.call(this, chunk, ...rest);
+    };
+    process.stdout.write = watcher;
+    return state;
+}
+
+function errorMessage(e) {
+    return e instanceof Error ? e.message : String(e);
+}
+
+async function restoreModuleCache(o) {
+    let report;
+    try {
+        report = await restore(o);
+    } catch (e) {
+        report = {
+            restore: "failed",
+            note: `module cache not restored: ${cleanMessage(errorMessage(e))}`
+        };
+    }
+    return report;
+}
+
+async function restore(o) {
+    if (o.mode === "false") return {
+        restore: "disabled"
+    };
+    const started = Date.now();
+    const {key: key, restoreKeys: restoreKeys} = cacheKeys({
+        os: process.env.RUNNER_OS || process.platform,
+        arch: process.env.RUNNER_ARCH || process.arch,
+        goVersion: o.goVersion,
+        files: readKeyFiles(o.modules)
+    });
+    const state = {
+        mode: o.mode,
+        gomodcache: o.gomodcache,
+        goVersion: o.goVersion,
+        key: key,
+        restore: "miss",
+        modules: o.modules.map(m => ({
+            dir: m.dir,
+            rel: m.rel
+        }))
+    };
+    const done = report => {
+        state.restore = report.restore;
+        state.matchedKey = report.matchedKey;
+        saveCacheState(state);
+        return {
+            key: key,
+            ...report
+        };
+    };
+    if (!o.gomodcache) return done({
+        restore: "failed",
+        note: "`go env GOMODCACHE` is empty; module cache not restored"
+    });
+    if (holdsModules(o.gomodcache)) {
+        const note = "GOMODCACHE already holds modules (restored by an earlier step?): not restoring over it, and not saving it";
+        return done({
+            restore: "skipped",
+            note: note
+        });
+    }
+    const cache = await (import("./cli-shared/service.js"));
+    if (!cache.isFeatureAvailable()) {
+        state.noService = true;
+        return done({
+            restore: "failed",
+            note: "the Actions cache service is not available to this step; module cache not restored"
+        });
+    }
+    const paths = cachePaths(o.gomodcache);
+    const outcome = await callCacheLibrary(() => cache.restoreCache(paths, key, restoreKeys), {
+        ...cacheBounds("restore", o.bounds),
+        busyLine: /^Cache Size: /m
+    });
+    const durationMs = Date.now() - started;
+    if (outcome.abandoned !== undefined) {
+        return done({
+            restore: "failed",
+            durationMs: durationMs,
+            note: `module cache not restored: ${outcome.abandoned}; continuing without it`
+        });
+    }
+    const {value: matchedKey, failure: failure} = outcome;
+    if (failure) {
+        removeModules(o.gomodcache);
+        return done({
+            restore: "failed",
+            durationMs: durationMs,
+            note: failure.message
+        });
+    }
+    if (!matchedKey) return done({
+        restore: "miss",
+        durationMs: durationMs
+    });
+    return done({
+        restore: matchedKey === key ? "hit" : "partial",
+        matchedKey: matchedKey,
+        durationMs: durationMs,
+        sizeBytes: downloadBytes(o.gomodcache)
+    });
+}
+
+async function runPipeline(getInputs, hooks = {}) {
+    const result = {
+        mode: "check",
+        modules: []
+    };
+    const state = {};
+    let error;
+    try {
+        await stages(getInputs, hooks, result, state);
+    } catch (e) {
+        error = e;
+        result.fatal = errorMessage(e);
+        hooks.debug?.(redact(String(e?.stack ?? e)));
+    } finally {
+        if (state.network) {
+            result.preflight = await state.network.finishPreflight();
+            result.relay = state.network.stats();
+            await state.network.close();
+        }
+        removeGuardedCredentialFiles();
+    }
+    return {
+        result: result,
+        error: error
+    };
+}
+
+async function stages(getInputs, hooks, result, state) {
+    const inputs = getInputs();
+    result.mode = inputs.mode;
+    const go = await findGo();
+    result.goVersion = go.version;
+    checkTidyGoVersions(inputs.tidyArgs, go.version);
+    const settings = effectiveSettings(inputs, go.env);
+    result.goproxy = formatProxyList(settings.proxies, undefined, true);
+    result.egressProxy = egressProxySummary(process.env);
+    const access = await prepareAccess(inputs, hooks.tempDir || process.env.RUNNER_TEMP || os.tmpdir(), stringEnv(process.env));
+    if (access.netrcFile) hooks.saveState?.("netrc-file", access.netrcFile);
+    if (access.gitConfigFile) hooks.saveState?.("git-config-file", access.gitConfigFile);
+    const netrcHosts = access.netrc.map(e => e.machine);
+    result.security = securityReview({
+        ...settings,
+        GOINSECURE: go.env.GOINSECURE ?? "",
+        GOFLAGS: go.env.GOFLAGS ?? "",
+        netrcHosts: netrcHosts
+    });
+    const env = {
+        ...goEnv(settings),
+        ...access.env
+    };
+    const {workspace: workspace, workingDirectory: workingDirectory, shard: shard} = inputs;
+    const {modules: modules, found: found} = await discoverModules({
+        go: go,
+        env: env,
+        workspace: workspace,
+        workingDirectory: workingDirectory,
+        patterns: inputs.modules,
+        shard: shard
+    });
+    result.discovery = {
+        found: found,
+        checked: modules.length,
+        workingDirectory: rel(workspace, workingDirectory),
+        shard: shard && `${shard.index}/${shard.count}`
+    };
+    hooks.onModules?.(modules);
+    const [cache, net] = await Promise.all([ restoreModuleCache({
+        mode: inputs.cache,
+        gomodcache: go.env.GOMODCACHE,
+        goVersion: go.version,
+        modules: modules
+    }), startNetwork(inputs, settings, access, pickProbeModule(modules, settings.GONOPROXY)).catch(e => {
+        if (e instanceof PreflightFailed) result.preflight = e.results;
+        throw e;
+    }) ]);
+    state.network = net;
+    result.cache = cache;
+    result.modules = await tidyModules(modules, {
+        concurrency: inputs.concurrency,
+        timings: readTimings(go.env.GOMODCACHE),
+        go: go,
+        env: {
+            ...env,
+            GOPROXY: net.goproxy
+        },
+        mode: inputs.mode,
+        tidyArgs: inputs.tidyArgs,
+        retries: inputs.retries,
+        mayRetry: () => !net.allDown(),
+        downReport: () => net.downReport(),
+        stallMs: inputs.stallTimeoutMs,
+        gomodcache: go.env.GOMODCACHE,
+        onStart: hooks.onModuleStart,
+        onDone: hooks.onModuleDone,
+        auth: {
+            tokenSet: inputs.token !== "",
+            privateHosts: inputs.privateHosts,
+            netrcHosts: netrcHosts,
+            relayUrl: net.relayUrl,
+            proxyCredentialHosts: proxyCredentialHosts(settings.proxies, access.netrc)
+        }
+    });
+    writeTimings(go.env.GOMODCACHE, result.modules);
+    if (inputs.exportEnv) hooks.exportEnv?.(settings, net.exportGoproxy(), access);
+}
+
+function goEnv(s) {
+    return {
+        ...stringEnv(process.env),
+        GOPROXY: s.GOPROXY,
+        GOPRIVATE: s.GOPRIVATE,
+        GONOPROXY: s.GONOPROXY,
+        GONOSUMDB: s.GONOSUMDB,
+        GOSUMDB: s.GOSUMDB
+    };
+}
+
+function formatBytes(n) {
+    if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+    return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+const safe = text => printable(redact(text));
+
+function moduleLine(term, m) {
+    const {c: c} = term;
+    const mark = {
+        tidy: c.green("ok   "),
+        fixed: c.cyan("fixed"),
+        drift: c.red("drift"),
+        error: c.red("error")
+    }[m.status];
+    const why = m.error ? ` ${m.error.class}: ${safe(m.error.message)}` : m.changedFiles.length > 0 ? ` ${m.changedFiles.join(", ")}` : "";
+    const retried = m.attempts > 1 ? `, ${m.attempts} attempts` : "";
+    return `  ${mark} ${safe(m.module.rel)}  ${c.dim(`(${seconds$2(m.durationMs)}${retried})`)}${why}`;
+}
+
+function renderPreflight(term, results) {
+    if (!results || results.length === 0) return;
+    const {c: c} = term;
+    term.out(c.bold("Preflight"));
+    const ms = n => n === undefined ? "-" : `${n}`;
+    const rows = [ [ "endpoint", "role", "verdict", "dns", "tcp", "tls", "http", "total ms" ] ];
+    for (const r of results) {
+        const t = r.timings;
+        rows.push([ safe(r.endpoint), r.role, r.verdict, ms(t.dns), ms(t.tcp), ms(t.tls), ms(t.http), ms(t.total) ]);
+    }
+    const paint = (ri, ci, s) => {
+        if (ri === 0) return c.dim(s);
+        if (ci !== 2) return s;
+        const v = results[ri - 1].verdict;
+        return v === "ok" ? c.green(s) : v === "unfinished" ? c.dim(s) : c.yellow(s);
+    };
+    for (const line of table(rows, paint)) term.out("  " + line);
+    for (const r of results) {
+        if (r.verdict === "ok" || r.verdict === "unfinished") continue;
+        term.out(`  ${c.yellow("!")} ${safe(r.endpoint)}: ${safe(r.hint)}`);
+        if (r.certificate) term.out(`    certificate: subject ${safe(r.certificate.subject)}, issuer ${safe(r.certificate.issuer)}`);
+        if (r.via) term.out(`    through the egress proxy ${safe(r.via)}`);
+    }
+    term.out();
+}
+
+function renderDiff(term, r) {
+    const diffs = r.modules.filter(m => m.diff);
+    if (diffs.length === 0) return;
+    const {c: c} = term;
+    term.out(c.bold(r.mode === "fix" ? "Changed by go mod tidy" : "Drift (what go mod tidy would change)"));
+    for (const line of safe(diffs.map(m => m.diff).join("")).split("\n")) {
+        if (line.startsWith("+++") || line.startsWith("---")) term.out(c.bold(line)); else if (line.startsWith("@@")) term.out(c.cyan(line)); else if (line.startsWith("+")) term.out(c.green(line)); else if (line.startsWith("-")) term.out(c.red(line)); else if (line !== "") term.out(line);
+    }
+    term.out();
+}
+
+function renderFailures(term, r) {
+    const {c: c} = term;
+    for (const m of r.modules) {
+        if (!m.error) continue;
+        term.out(c.bold(c.red(`go mod tidy failed in ${safe(m.module.rel)} (${m.error.class})`)));
+        term.out(`  ${safe(m.error.message)}`);
+        term.out(`  ${c.yellow("hint:")} ${safe(m.error.hint)}`);
+        for (const line of safe(m.error.output ?? "").trimEnd().split("\n").slice(-15)) if (line) term.out(c.dim(`  | ${line}`));
+        term.out();
+    }
+    for (const s of r.security ?? []) term.out(`${c.yellow("warning:")} ${safe(s.title)}: ${safe(s.message)}`);
+    if (r.security?.length) term.out();
+}
+
+function renderRelay(term, stats) {
+    if (!stats || stats.length === 0) return;
+    const {c: c} = term;
+    term.out(c.bold("Relay"));
+    const rows = [ [ "upstream", "requests", "bytes", "retries", "failures", "hedges", "median ms", "state" ] ];
+    for (const s of stats) {
+        const state = s.tripped ? "out of service" : s.demoted ? `demoted (${s.demotedFor ?? "slow"})` : s.answers === 0 && s.requests > 0 ? "never answered" : "ok";
+        rows.push([ safe(s.upstream), `${s.requests}`, formatBytes(s.bytes), `${s.retries}`, `${s.failures}`, `${s.hedges ?? 0}`, `${s.latencyMs}`, state ]);
+    }
+    const paint = (ri, ci, s) => ri === 0 ? c.dim(s) : ci === 7 && !s.startsWith("ok") ? c.yellow(s) : s;
+    for (const line of table(rows, paint)) term.out("  " + line);
+    term.out();
+}
+
+function exitCode(r) {
+    if (r.fatal || r.modules.some(m => m.status === "error")) return 2;
+    if (r.mode === "check" && r.modules.some(m => m.status === "drift")) return 1;
+    return 0;
+}
+
+function lastLine(term, r, again) {
+    const {c: c} = term;
+    const n = r.modules.length;
+    const drifted = r.modules.filter(m => m.status === "drift").map(m => m.module.rel);
+    const fixed = r.modules.filter(m => m.status === "fixed").map(m => m.module.rel);
+    const failed = r.modules.filter(m => m.status === "error");
+    if (r.fatal) return c.red(`\u2716 ${safe(r.fatal)}`);
+    if (failed.length > 0) {
+        const network = failed.some(m => m.error?.class === "network" || m.error?.class === "security");
+        const next = network ? `run \`${again.doctor}\` to see what is wrong with the network` : "see the hint above";
+        return c.red(`\u2716 go mod tidy failed in ${failed.map(m => safe(m.module.rel)).join(", ")}: ${next}`);
+    }
+    if (drifted.length > 0) return c.red(`\u2716 not tidy: ${drifted.map(safe).join(", ")}; run \`${again.fix}\` to tidy them`);
+    if (fixed.length > 0) return c.green(`\u2714 tidied ${fixed.map(safe).join(", ")}; review and commit go.mod/go.sum`);
+    if (n === 0) return c.yellow("no Go module found");
+    return c.green(`\u2714 ${n === 1 ? "the module is" : `all ${n} modules are`} tidy`);
+}
+
+const ANNOTATIONS_SHOWN = 10;
+
+function reportAnnotations(r) {
+    const first = [];
+    const rest = [];
+    const failed = [];
+    for (const m of r.modules) {
+        m.annotations.forEach((a, i) => (i === 0 ? first : rest).push({
+            message: a.message,
+            props: {
+                title: a.title,
+                file: a.file,
+                startLine: a.startLine
+            }
+        }));
+        if (m.error) {
+            const file = workspacePath(m.module.rel, "go.mod");
+            failed.push({
+                message: `${m.error.message}\n${m.error.hint}`,
+                props: {
+                    title: `go mod tidy failed in ${m.module.rel} (${m.error.class})`,
+                    file: file
+                }
+            });
+        }
+    }
+    const errorsShown = ANNOTATIONS_SHOWN - 1;
+    if (r.mode === "fix") {
+        emit(notice, [ ...first, ...rest ]);
+        emit(error, failed, errorsShown);
+    } else emit(error, [ ...first, ...failed, ...rest ], errorsShown);
+    const warnings = (r.security ?? []).map(s => ({
+        message: s.message,
+        props: {
+            title: s.title
+        }
+    }));
+    if (r.cache?.note && r.cache.restore === "failed") warnings.push({
+        message: r.cache.note,
+        props: {
+            title: "Module cache"
+        }
+    });
+    for (const p of r.preflight ?? []) {
+        if (p.verdict !== "ok" && p.verdict !== "unfinished") warnings.push({
+            message: `${p.endpoint}: ${p.verdict}. ${p.hint}`,
+            props: {
+                title: "Preflight"
+            }
+        });
+    }
+    emit(warning, warnings);
+    if (r.cache?.note && r.cache.restore !== "failed") notice(redact(r.cache.note), {
+        title: "Module cache"
+    });
+}
+
+function emit(level, notes, limit = ANNOTATIONS_SHOWN) {
+    const shown = notes.length <= limit ? notes : notes.slice(0, limit - 1);
+    for (const n of shown) level(redact(n.message), n.props);
+    const more = notes.length - shown.length;
+    if (more > 0) level(`${more} more like these (GitHub shows ${ANNOTATIONS_SHOWN} per step): see the job summary and the step log.`, {
+        title: "go-tidy-guard"
+    });
+}
+
+function findings(r) {
+    const out = [];
+    const driftSeverity = r.mode === "fix" ? "info" : "error";
+    for (const m of r.modules) {
+        for (const a of m.annotations) out.push({
+            file: a.file,
+            line: a.startLine,
+            severity: driftSeverity,
+            check: "go-mod-tidy",
+            message: `${a.title}: ${a.message}`
+        });
+        if (m.error) {
+            const file = m.module.rel === "." ? "go.mod" : `${m.module.rel}/go.mod`;
+            out.push({
+                file: file,
+                line: 1,
+                severity: "error",
+                check: `tidy-${m.error.class}`,
+                message: `go mod tidy failed (${m.error.class}): ${m.error.message} ${m.error.hint}`
+            });
+        }
+    }
+    for (const s of r.security ?? []) out.push({
+        file: "",
+        line: 1,
+        severity: "warning",
+        check: "go-env-security",
+        message: `${s.title}: ${s.message}`
+    });
+    for (const p of r.preflight ?? []) {
+        if (p.verdict === "ok" || p.verdict === "unfinished") continue;
+        out.push({
+            file: "",
+            line: 1,
+            severity: "warning",
+            check: "preflight",
+            message: `${p.endpoint}: ${p.verdict}. ${p.hint}`
+        });
+    }
+    return out.map(f => ({
+        ...f,
+        message: printable(redact(f.message)).replace(/\s*\n\s*/g, " ")
+    }));
+}
+
+function plainLines(r, workspace, cwd = process.cwd()) {
+    return findings(r).map(f => {
+        const where = f.file ? `${path.relative(cwd, path.join(workspace, f.file)) || f.file}:${f.line}: ` : "";
+        return `${where}${f.severity}: ${f.message}`;
+    });
+}
+
+function gitlabReport(r) {
+    const severity = {
+        error: "major",
+        warning: "minor",
+        info: "info"
+    };
+    return findings(r).map(f => ({
+        description: f.message,
+        check_name: f.check,
+        fingerprint: createHash("sha256").update(`${f.check}\0${f.file}\0${f.line}\0${f.message}`).digest("hex"),
+        severity: severity[f.severity],
+        location: {
+            path: f.file || "go.mod",
+            lines: {
+                begin: f.line
+            }
+        }
+    }));
+}
+
+function writeGitlabReport(r, file) {
+    const report = gitlabReport(r);
+    writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+    return report.length;
+}
+
+function githubAnnotations(r) {
+    reportAnnotations(r);
+}
+
+async function runCheck(args, mode, term) {
+    const workspace = path.resolve(args.dir ?? ".");
+    if (!existsSync(workspace) || !statSync(workspace).isDirectory()) throw new UsageError(`"${args.dir}" is not a directory`);
+    const inputs = cliInputs(args, mode, workspace);
+    const live = args.json ? undefined : progress(term);
+    const running = [];
+    const showRunning = () => live?.status(`go mod tidy: ${running.join(", ")}`);
+    const {result: result, error: error} = await runPipeline(() => inputs, {
+        tempDir: os.tmpdir(),
+        onModules: modules => {
+            if (!args.json) term.out(term.c.bold(`go-tidy-guard ${mode} ${workspace} (${modules.length} module${modules.length === 1 ? "" : "s"})`));
+        },
+        onModuleStart: m => {
+            running.push(m.rel);
+            showRunning();
+        },
+        onModuleDone: r => {
+            running.splice(running.indexOf(r.module.rel), 1);
+            live?.line(moduleLine(term, r));
+            if (running.length > 0) showRunning();
+        }
+    });
+    live?.stop();
+    if (error instanceof InputError) {
+        term.err(`go-tidy-guard: ${redact(error.message)}`);
+        return 3;
+    }
+    if (args.json) term.out(redact(JSON.stringify(result, null, 2))); else renderRun(term, result);
+    annotate(args, result, workspace, term);
+    if (!args.json) term.out(lastLine(term, result, again(args, mode, workspace)));
+    return exitCode(result);
+}
+
+function cliInputs(args, mode, workspace) {
+    const given = {
+        ...args.inputs
+    };
+    const ca = given["ca-certificates"];
+    if (ca && !ca.includes("-----BEGIN") && !path.isAbsolute(ca)) given["ca-certificates"] = path.resolve(ca);
+    try {
+        return readInputs(inputGetter({
+            ...args,
+            inputs: given
+        }, mode), workspace);
+    } catch (e) {
+        if (e instanceof InputError) throw new UsageError(`--${e.message}`);
+        throw e;
+    }
+}
+
+function renderRun(term, r) {
+    term.out();
+    const facts = [ r.goVersion && `go ${r.goVersion}`, r.goproxy !== undefined && `GOPROXY ${r.goproxy}`, r.egressProxy && `egress proxy ${r.egressProxy}` ];
+    const line = facts.filter(Boolean).join(" \xb7 ");
+    if (line) term.out(term.c.dim(redact(line)) + "\n");
+    renderPreflight(term, r.preflight);
+    renderDiff(term, r);
+    renderFailures(term, r);
+    renderRelay(term, r.relay);
+}
+
+function annotate(args, r, workspace, term) {
+    const format = args.format ?? (args.json ? undefined : defaultFormat(process.env));
+    if (format === "gitlab") {
+        const file = path.resolve(args.reportFile ?? "gl-code-quality-report.json");
+        const n = writeGitlabReport(r, file);
+        if (!args.json) term.out(`GitLab Code Quality report: ${n} finding${n === 1 ? "" : "s"} in ${file}\n`);
+    } else if (format === "github") {
+        githubAnnotations(r);
+    } else if (format === "plain") {
+        const lines = plainLines(r, workspace);
+        const write = args.json ? term.err : term.out;
+        for (const l of lines) write(l);
+        if (lines.length > 0 && !args.json) term.out();
+    }
+}
+
+function again(args, mode, workspace) {
+    const rel = path.relative(process.cwd(), workspace);
+    const dir = rel === "" ? "" : ` ${/^[\w./-]+$/.test(rel) ? rel : JSON.stringify(rel)}`;
+    return {
+        fix: `go-tidy-guard fix${dir}`,
+        doctor: "go-tidy-guard doctor"
+    };
+}
+
+const failed = r => r.verdict !== "ok" && r.verdict !== "unfinished";
+
+function conflicts(s, security) {
+    const last = s.proxies[s.proxies.length - 1];
+    if (last?.kind !== "off") return security;
+    return [ ...security, {
+        title: "GOPROXY ends in off",
+        message: `GOPROXY=${redact(s.GOPROXY)}: a module none of the proxies serves fails instead of being fetched directly.`
+    } ];
+}
+
+function proxiesWork(d) {
+    for (const e of d.settings.proxies) {
+        if (e.kind === "direct") return true;
+        if (e.kind === "off") return false;
+        const r = d.checked.find(c => c.kind === "module proxy" && c.result.endpoint === redactUrl(e.url))?.result;
+        if (!r || !failed(r)) return true;
+        if (e.separator !== "|") return false;
+    }
+    return false;
+}
+
+function goCannotWork(d) {
+    const broken = d.checked.some(c => c.kind !== "module proxy" && failed(c.result));
+    return broken || !proxiesWork(d);
+}
+
+function setting(d, name, value) {
+    const fromEnv = d.env[name] !== undefined;
+    const quoted = value === undefined ? "" : /^[\w.,/:@+|*-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+    if (value === undefined) return fromEnv ? `unset ${name}` : `go env -u ${name}`;
+    return fromEnv ? `export ${name}=${quoted}` : `go env -w ${name}=${quoted}`;
+}
+
+function fixes(d) {
+    const out = [];
+    const bad = d.checked.filter(c => failed(c.result));
+    const untrusted = bad.find(c => c.result.verdict === "tls-untrusted");
+    if (untrusted) {
+        const host = hostOf(untrusted.result.endpoint);
+        out.push(`# ${host} presents a certificate from "${untrusted.result.certificate?.issuer ?? "an unknown issuer"}": trust that CA (ask IT for its PEM file, or save the last certificate of the chain shown by:)`);
+        out.push(`openssl s_client -showcerts -connect ${host} </dev/null`);
+        const system = systemBundleFile(d.env) ?? "<the system CA bundle>";
+        out.push(`cat ${system} gateway-ca.pem > ~/.config/go-ca-bundle.pem   # the system CAs plus the gateway's`);
+        out.push("export SSL_CERT_FILE=~/.config/go-ca-bundle.pem   # go and git trust it; go-tidy-guard: --ca-certificates gateway-ca.pem");
+    }
+    out.push(...proxyFixes(d, bad));
+    for (const c of bad.filter(b => b.kind === "private host" && b.result.verdict !== "tls-untrusted")) {
+        out.push(`# private modules ${c.pattern} are fetched directly (git over https) from ${hostOf(c.result.endpoint)}: make it reachable, or add a proxy that serves them; credentials go in ~/.netrc (chmod 600):`);
+        out.push(`echo 'machine ${hostOf(c.result.endpoint)} login <user> password <token>' >> ~/.netrc`);
+    }
+    const egress = bad.find(b => b.kind === "egress proxy");
+    if (egress) out.push(`# the egress proxy ${egress.result.endpoint} does not answer: fix HTTPS_PROXY/HTTP_PROXY, or unset them if this network needs none`);
+    const sumdb = bad.find(b => b.kind === "checksum db" && b.result.verdict !== "tls-untrusted");
+    if (sumdb) out.push(`# the checksum database ${sumdb.result.endpoint}: ${sumdb.result.hint}`, `# if your company mirrors it: ${setting(d, "GOSUMDB", "<name>+<key> https://<mirror>/sumdb/<name>")}`);
+    out.push(...settingFixes(d));
+    return out.map(redact);
+}
+
+function proxyFixes(d, bad) {
+    const proxies = d.settings.proxies;
+    const badProxy = url => bad.find(b => b.kind === "module proxy" && b.result.endpoint === redactUrl(url));
+    const failing = proxies.filter(p => p.kind === "url" && badProxy(p.url));
+    if (failing.length === 0) return [];
+    const out = [];
+    for (const p of failing) {
+        const r = badProxy(p.url).result;
+        if (r.verdict === "auth" || r.verdict === "http-401" || r.verdict === "http-403") {
+            out.push(`# ${r.endpoint} wants credentials: put them in ~/.netrc (chmod 600), which go sends to that host:`);
+            out.push(`echo 'machine ${hostOf(r.endpoint)} login <user> password <token>' >> ~/.netrc`);
+        }
+    }
+    const healthy = proxies.filter(p => p.kind !== "url" || !badProxy(p.url));
+    if (healthy.some(p => p.kind === "url")) {
+        out.push(`# leave out the module proxies that fail (${failing.map(p => p.display).join(", ")}):`);
+        out.push(setting(d, "GOPROXY", formatProxyList(healthy.map((p, i) => ({
+            ...p,
+            separator: i === healthy.length - 1 ? "" : "|"
+        })), undefined, true)));
+    } else if (!d.env.HTTPS_PROXY && !d.env.https_proxy && failing.some(p => [ "dns", "refused", "timeout" ].includes(badProxy(p.url).result.verdict))) {
+        out.push("# no module proxy answers: if this network reaches the internet only through an egress proxy, name it:");
+        out.push("export HTTPS_PROXY=http://<proxy host>:<port>");
+    }
+    if (failing.some(p => /^(timeout|http-5\d\d)$/.test(badProxy(p.url).result.verdict))) {
+        out.push("# or let go-tidy-guard retry and fail over for every go command: go-tidy-guard relay (it prints the GOPROXY to export)");
+    }
+    return out;
+}
+
+function settingFixes(d) {
+    const out = [];
+    for (const f of d.security) {
+        if (f.title === "Checksum database disabled") out.push(setting(d, "GOSUMDB", undefined) + "   # back to go's default checksum database"); else if (f.title === "Insecure module fetches allowed") out.push(setting(d, "GOINSECURE", undefined)); else if (f.title === "GOFLAGS contains -insecure") {
+            const flags = (d.goEnv.GOFLAGS ?? "").split(/\s+/).filter(x => x && !/^--?insecure(=.*)?$/.test(x)).join(" ");
+            out.push(setting(d, "GOFLAGS", flags === "" ? undefined : flags));
+        } else if (f.title === "GONOSUMDB broader than GOPRIVATE") out.push(setting(d, "GONOSUMDB", d.settings.GOPRIVATE || undefined)); else if (f.title === "GOPROXY ends in off") {
+            const list = d.settings.proxies.slice(0, -1);
+            out.push(`# only if modules no proxy serves may be fetched from their origin:`);
+            out.push(setting(d, "GOPROXY", [ formatProxyList(list, undefined, true), "direct" ].filter(Boolean).join(",")));
+        }
+    }
+    return out;
+}
+
+function hostOf(endpoint) {
+    try {
+        const u = new URL(endpoint);
+        return `${u.hostname}:${u.port || (u.protocol === "https:" ? 443 : 80)}`;
+    } catch {
+        return endpoint;
+    }
+}
+
+async function runDoctor(args, term) {
+    let inputs;
+    try {
+        inputs = readInputs(inputGetter(args, "check"), process.cwd());
+    } catch (e) {
+        if (e instanceof InputError) throw new UsageError(`--${e.message}`);
+        throw e;
+    }
+    const go = await findGo();
+    const settings = effectiveSettings(inputs, go.env);
+    const access = await prepareAccess(inputs, os.tmpdir(), stringEnv(process.env));
+    removeGuardedCredentialFiles();
+    const checked = await probeAll(settings, access.extraCa, withNetrc(settings.proxies, access.netrc), inputs.preflightTimeoutMs);
+    const security = securityReview({
+        ...settings,
+        GOINSECURE: go.env.GOINSECURE ?? "",
+        GOFLAGS: go.env.GOFLAGS ?? "",
+        netrcHosts: access.netrc.map(e => e.machine)
+    });
+    const d = {
+        settings: settings,
+        goEnv: go.env,
+        checked: checked,
+        security: conflicts(settings, security),
+        env: process.env
+    };
+    if (args.json) {
+        term.out(redact(JSON.stringify({
+            goVersion: go.version,
+            ...d,
+            env: undefined,
+            settings: {
+                ...settings,
+                proxies: undefined
+            },
+            fix: fixes(d),
+            ok: !goCannotWork(d)
+        }, null, 2)));
+    } else render(term, go.version, d);
+    return goCannotWork(d) ? 2 : 0;
+}
+
+async function probeAll(settings, extraCa, proxies, timeoutMs) {
+    const pre = startPreflight({
+        proxies: proxies,
+        gosumdb: settings.GOSUMDB,
+        timeoutMs: timeoutMs,
+        extraCa: extraCa
+    });
+    const signal = AbortSignal.timeout(timeoutMs);
+    const direct = directHosts(settings.GONOPROXY).map(async d => {
+        const o = await probeUrl({
+            url: `https://${d.host}/`,
+            signal: signal,
+            extraCa: extraCa
+        });
+        const verdict = o.failure ? o.failure.kind === "egress" ? `http-${o.failure.status ?? 0}` : o.failure.kind : "ok";
+        return {
+            kind: "private host",
+            pattern: d.pattern,
+            result: probeResult(`https://${d.host}/`, verdict, o)
+        };
+    });
+    const egress = egressProbe(signal);
+    const results = await pre.results;
+    const entries = results.map(r => ({
+        kind: r.role === "proxy" ? "module proxy" : "checksum db",
+        result: r
+    }));
+    return [ ...entries, ...await Promise.all(direct), ...egress ? [ await egress ] : [] ];
+}
+
+function egressProbe(signal) {
+    const pe = proxyEnv(process.env);
+    const proxy = pe.https ?? pe.http;
+    if (!proxy) return undefined;
+    const url = `${proxy.protocol}//${proxy.host}/`;
+    return probeUrl({
+        url: url,
+        signal: signal,
+        env: {}
+    }).then(o => ({
+        kind: "egress proxy",
+        result: probeResult(redactUrl(proxy.href), o.failure ? o.failure.kind === "egress" ? "unreachable" : o.failure.kind : "ok", o)
+    }));
+}
+
+function probeResult(endpoint, verdict, o) {
+    const r = {
+        endpoint: endpoint,
+        role: "proxy",
+        verdict: verdict,
+        hint: "",
+        timings: o.timings
+    };
+    if (o.certificate) r.certificate = o.certificate;
+    r.detail = o.failure ? redact(o.failure.message) : `HTTP ${o.status}`;
+    if (o.via) r.via = o.via;
+    return r;
+}
+
+function directHosts(gonoproxy) {
+    const out = [];
+    for (const pattern of gonoproxy.split(",").map(p => p.trim()).filter(Boolean)) {
+        const host = pattern.split("/")[0].toLowerCase();
+        if (/[*?[\]]/.test(host) || !host.includes(".") || out.some(o => o.host === host)) continue;
+        out.push({
+            pattern: pattern,
+            host: host
+        });
+    }
+    return out;
+}
+
+function failedStage(r) {
+    if (r.verdict.startsWith("tls")) return "TLS";
+    if (r.verdict === "dns") return "DNS";
+    if (r.verdict === "refused") return "TCP";
+    if (r.verdict.startsWith("http") || r.verdict === "auth") return "HTTP";
+    const ran = [ "dns", "tcp", "tls", "http" ].filter(s => r.timings[s] !== undefined);
+    return (ran[ran.length - 1] ?? "dns").toUpperCase();
+}
+
+function render(term, goVersion, d) {
+    const {c: c} = term;
+    const s = d.settings;
+    term.out(c.bold(`go-tidy-guard doctor (go ${goVersion})`));
+    for (const name of [ "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB" ]) term.out(`  ${name}=${printable(redact(s[name]))}`);
+    term.out();
+    term.out(c.bold("Endpoints"));
+    const ms = n => n === undefined ? "-" : `${n}`;
+    const rows = [ [ "what", "endpoint", "dns", "tcp", "tls", "http", "total ms", "verdict" ] ];
+    for (const e of d.checked) {
+        const t = e.result.timings;
+        rows.push([ e.kind, printable(e.result.endpoint), ms(t.dns), ms(t.tcp), ms(t.tls), ms(t.http), ms(t.total), e.result.verdict ]);
+    }
+    const paint = (ri, ci, cell) => ri === 0 ? c.dim(cell) : ci === 7 ? cell === "ok" ? c.green(cell) : cell === "unfinished" ? c.dim(cell) : c.red(cell) : cell;
+    for (const line of table(rows, paint)) term.out("  " + line);
+    for (const e of d.checked) renderFailure(term, e);
+    term.out();
+    if (d.security.length > 0) {
+        term.out(c.bold("Settings that weaken verification or conflict"));
+        for (const f of d.security) term.out(`  ${c.yellow("!")} ${printable(f.title)}: ${printable(f.message)}`);
+        term.out();
+    }
+    const fix = fixes(d);
+    if (fix.length > 0) {
+        term.out(c.bold("Fix"));
+        for (const line of fix) term.out(line.startsWith("#") ? c.dim(`  ${line}`) : `  ${line}`);
+        term.out();
+    }
+    term.out(goCannotWork(d) ? c.red("\u2716 go cannot work as configured: apply the fix above, then run go-tidy-guard doctor again") : c.green("\u2714 go can reach what it needs as configured"));
+}
+
+function renderFailure(term, e) {
+    const r = e.result;
+    if (r.verdict === "ok" || r.verdict === "unfinished") return;
+    const {c: c} = term;
+    term.out(`  ${c.red("\u2716")} ${e.kind} ${printable(r.endpoint)}: ${r.verdict} at the ${failedStage(r)} stage${r.detail ? ` (${printable(r.detail)})` : ""}`);
+    if (r.certificate) {
+        term.out(`      certificate subject: ${printable(r.certificate.subject)}`);
+        term.out(`      certificate issuer:  ${printable(r.certificate.issuer)}`);
+        if (r.verdict === "tls-untrusted") term.out(`      ${c.yellow("a TLS-intercepting gateway (or a private CA) answers for this host with a certificate this machine does not trust")}`);
+    }
+    if (r.via) term.out(`      through the egress proxy ${printable(r.via)}`);
+    if (r.hint) term.out(`      ${printable(r.hint)}`);
+}
+
+function parseListen(text) {
+    if (text === undefined) return {
+        host: "127.0.0.1",
+        port: 0
+    };
+    const m = /^(?:(.*):)?(\d{1,5})$/.exec(text.trim());
+    const host = m?.[1] === undefined || m[1] === "localhost" ? "127.0.0.1" : m[1];
+    const port = Number(m?.[2]);
+    if (!m || port > 65535) throw new UsageError(`--listen: "${text}" is not accepted; give 127.0.0.1:PORT (or a port)`);
+    if (!/^127(\.\d{1,3}){3}$/.test(host)) {
+        throw new UsageError(`--listen: "${text}" is not a loopback address; the relay listens on 127.0.0.1 only (it carries your proxies' credentials)`);
+    }
+    return {
+        host: host,
+        port: port
+    };
+}
+
+async function runRelay(args, term) {
+    const listen = parseListen(args.listen);
+    let inputs;
+    try {
+        inputs = readInputs(inputGetter(args, "check"), process.cwd());
+    } catch (e) {
+        if (e instanceof InputError) throw new UsageError(`--${e.message}`);
+        throw e;
+    }
+    const go = await findGo();
+    const settings = effectiveSettings(inputs, go.env);
+    const access = await prepareAccess(inputs, os.tmpdir(), stringEnv(process.env));
+    const proxies = withNetrc(settings.proxies, access.netrc);
+    const upstreams = networkProxies(proxies);
+    if (upstreams.length === 0) throw new UsageError(`GOPROXY (${redact(settings.GOPROXY)}) names no module proxy URL to relay to; give --goproxy`);
+    const dispatcher = createDispatcher({
+        extraCa: access.extraCa,
+        connectTimeoutMs: 1e4
+    });
+    const pre = inputs.preflight === "false" ? undefined : startPreflight({
+        proxies: proxies,
+        gosumdb: settings.GOSUMDB,
+        timeoutMs: inputs.preflightTimeoutMs,
+        extraCa: access.extraCa
+    });
+    const relay = await startRelay({
+        upstreams: upstreams,
+        retries: inputs.retries,
+        dispatcher: dispatcher,
+        ready: pre?.firstOk,
+        listen: listen
+    });
+    const rest = proxies.slice(proxies.indexOf(upstreams[upstreams.length - 1]) + 1).filter(p => p.kind !== "url");
+    const sep = upstreams[upstreams.length - 1].separator || ",";
+    const goproxy = [ relay.url, ...rest.map(p => p.kind) ].join(sep);
+    term.out(term.c.bold(`go-tidy-guard relay on ${relay.url.replace(/\/[^/]*$/, "")} for ${upstreams.map(u => redactUrl(u.url)).join(", ")}`));
+    term.out("Use it in this shell (and any other on this machine):");
+    term.out(`  export GOPROXY=${goproxy}`);
+    term.out(term.c.dim("go verifies every module against go.sum and the checksum database as before. Ctrl-C stops the relay."));
+    pre?.onResult((r, entry) => {
+        if (entry) relay.setHealthy(entry.url, r.verdict === "ok");
+        const verdict = r.verdict === "ok" ? term.c.green("ok") : term.c.yellow(r.verdict);
+        term.out(`preflight: ${redact(r.endpoint)} ${verdict} (${seconds$2(r.timings.total)})${r.verdict === "ok" ? "" : `: ${redact(r.hint)}`}`);
+    });
+    const signal = await new Promise(resolve => {
+        process.once("SIGINT", () => resolve("SIGINT"));
+        process.once("SIGTERM", () => resolve("SIGTERM"));
+    });
+    term.out(`\n${signal}: stopping the relay`);
+    await (pre?.finish());
+    const stats = relay.stats();
+    await relay.close();
+    await dispatcher.close();
+    removeGuardedCredentialFiles();
+    renderRelay(term, stats);
+    return 0;
+}
+
+setRunnerMasks(process.env.GITHUB_ACTIONS === "true");
+
+async function main(argv) {
+    const term = makeTerm();
+    let args;
+    try {
+        args = parseCli(argv);
+    } catch (e) {
+        return usage(term, e);
+    }
+    if (args.help) {
+        term.out(HELP);
+        return 0;
+    }
+    try {
+        switch (args.command) {
+          case "check":
+          case "fix":
+            stopGoOnSignals();
+            return await runCheck(args, args.command, term);
+
+          case "doctor":
+            return await runDoctor(args, term);
+
+          case "relay":
+            return await runRelay(args, term);
+        }
+    } catch (e) {
+        if (e instanceof UsageError) return usage(term, e);
+        term.err(`go-tidy-guard: ${redact(errorMessage(e))}`);
+        return 2;
+    }
+}
+
+function usage(term, e) {
+    term.err(`go-tidy-guard: ${errorMessage(e)}`);
+    term.err("Run `go-tidy-guard --help` for the commands, flags and exit codes.");
+    return 3;
+}
+
+function stopGoOnSignals() {
+    for (const signal of [ "SIGINT", "SIGTERM" ]) {
+        process.once(signal, () => {
+            cancelGo(signal);
+            setTimeout(() => process.exit(130), 5e3).unref();
+        });
+    }
+}
+
+process.exitCode = await main(process.argv.slice(2));
+
+process.exit();
