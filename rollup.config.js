@@ -2,7 +2,6 @@
 import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
-import terser from '@rollup/plugin-terser'
 import typescript from '@rollup/plugin-typescript'
 import { fileURLToPath } from 'node:url'
 
@@ -55,31 +54,13 @@ function httpViaRequire() {
   }
 }
 
-// terser only prints the bundle, neither compressing nor mangling it: ASCII-only (non-ASCII characters escaped) and
-// without comments except license notices. A source that is all ASCII and half the size loads about 25 ms faster on
-// Node 24 (A/B, warm-cache step); the code stays readable, and src/ is where its comments live.
-const printer = terser({
-  compress: false,
-  mangle: false,
-  format: { ascii_only: true, beautify: true, comments: /@license|@preserve|Copyright|^!/i }
-})
-
-// ascii_only does not reach comments: a kept license notice may hold a non-ASCII letter (one did, and cost 12 ms).
-// After terser, any non-ASCII character left is in a comment, so escaping it as text changes no code.
-const asciiComments = {
-  name: 'ascii-comments',
-  renderChunk: (code) => code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-}
-
 const plugins = () => [
   undiciSubset(),
   httpViaRequire(),
   typescript({ tsconfig: 'tsconfig.build.json' }),
   nodeResolve({ preferBuiltins: true }),
   commonjs(),
-  json(),
-  printer,
-  asciiComments
+  json()
 ]
 
 function onwarn(warning, warn) {

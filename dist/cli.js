@@ -1,784 +1,850 @@
 #!/usr/bin/env node
-import { setFlagsFromString } from "node:v8";
+import { setFlagsFromString } from 'node:v8';
+import { s as setSecret, g as getDefaultExportFromCjs, w as warning, a as getInput, b as which, u as undiciSubsetExports, c as createServer, d as saveState, e as error, n as notice } from './cli-shared/core.js';
+import { spawn, execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import { readdirSync, statSync, realpathSync, lstatSync, rmSync, readFileSync, promises, mkdtempSync, writeFileSync, mkdirSync, renameSync, existsSync, chmodSync } from 'node:fs';
+import * as path from 'node:path';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { randomUUID, X509Certificate, randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import * as fs$1 from 'node:fs/promises';
+import { stat, mkdtemp, rm, open } from 'node:fs/promises';
+import { domainToASCII, fileURLToPath } from 'node:url';
+import { lookup } from 'node:dns/promises';
+import { isIP, BlockList, connect } from 'node:net';
+import { performance as performance$1 } from 'node:perf_hooks';
+import * as tls from 'node:tls';
+import { setTimeout as setTimeout$1 } from 'node:timers/promises';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { subscribe } from 'node:diagnostics_channel';
+import 'os';
+import 'crypto';
+import 'fs';
+import 'path';
+import 'https';
+import 'net';
+import 'tls';
+import 'events';
+import 'assert';
+import 'util';
+import 'string_decoder';
+import 'child_process';
+import 'timers';
 
-import { s as setSecret, g as getDefaultExportFromCjs, w as warning, a as getInput, b as which, u as undiciSubsetExports, c as createServer, d as saveState, e as error, n as notice } from "./cli-shared/core.js";
+// Imported first by both entry points, before undici can compile its HTTP parser.
+// undici parses HTTP with llhttp compiled to WebAssembly. V8 compiles it with Liftoff, then recompiles the whole
+// module with TurboFan on a background thread: about half a second of one core, measured on Node 20. Node's exit
+// waits for that job, so any step that made one request ended about 200 ms late, and on a 2-core runner the job
+// competes with go for CPU. Liftoff's code parses the few hundred header bytes of a response just as well; the
+// bodies we relay pass through the parser as spans, not byte by byte.
+setFlagsFromString('--liftoff-only');
 
-import { spawn, execFile } from "node:child_process";
-
-import * as fs from "node:fs";
-
-import { readdirSync, statSync, realpathSync, lstatSync, rmSync, readFileSync, promises, mkdtempSync, writeFileSync, mkdirSync, renameSync, existsSync, chmodSync } from "node:fs";
-
-import * as path from "node:path";
-
-import { join } from "node:path";
-
-import { parseArgs } from "node:util";
-
-import { createRequire } from "node:module";
-
-import * as os from "node:os";
-
-import { availableParallelism, tmpdir } from "node:os";
-
-import { randomUUID, X509Certificate, randomBytes, timingSafeEqual, createHash } from "node:crypto";
-
-import { setMaxListeners } from "node:events";
-
-import * as fs$1 from "node:fs/promises";
-
-import { stat, mkdtemp, rm, open } from "node:fs/promises";
-
-import { domainToASCII, fileURLToPath } from "node:url";
-
-import { lookup } from "node:dns/promises";
-
-import { isIP, BlockList, connect } from "node:net";
-
-import { performance as performance$1 } from "node:perf_hooks";
-
-import * as tls from "node:tls";
-
-import { setTimeout as setTimeout$1 } from "node:timers/promises";
-
-import { AsyncLocalStorage } from "node:async_hooks";
-
-import { subscribe } from "node:diagnostics_channel";
-
-import "os";
-
-import "crypto";
-
-import "fs";
-
-import "path";
-
-import "https";
-
-import "net";
-
-import "tls";
-
-import "events";
-
-import "assert";
-
-import "util";
-
-import "string_decoder";
-
-import "child_process";
-
-import "timers";
-
-setFlagsFromString("--liftoff-only");
-
-const secrets = new Set;
-
+// Secrets registry: every credential the action learns is masked for the runner (core.setSecret)
+// and scrubbed from any text we print, summarise or output.
+// Redaction runs over text from outside (go's output, a pull request's import paths), so it is a hand-written
+// scanner that looks at each character a bounded number of times: a regular expression over such text took
+// quadratic time on a long run of letters (issue 10).
+const secrets = new Set();
 let runnerMasks = true;
-
+/**
+ * Whether secrets are also registered with the Actions runner (core.setSecret prints `::add-mask::` lines). On by
+ * default; the command line turns it off, outside Actions those lines would print the secret. Redaction stays.
+ */
 function setRunnerMasks(on) {
     runnerMasks = on;
 }
-
+/** Registers a secret with the runner and with `redact`. Empty and very short values are ignored. */
 function addSecret(value) {
-    if (!value || value.length < 3) return;
+    if (!value || value.length < 3)
+        return;
+    // URL credentials may also be seen percent-encoded or decoded.
     let decoded = value;
     try {
         decoded = decodeURIComponent(value);
-    } catch {}
-    for (const v of new Set([ value, decoded, encodeURIComponent(decoded) ])) {
-        if (secrets.has(v)) continue;
+    }
+    catch {
+        /* not encoded */
+    }
+    for (const v of new Set([value, decoded, encodeURIComponent(decoded)])) {
+        if (secrets.has(v))
+            continue;
         secrets.add(v);
-        if (runnerMasks) setSecret(v);
+        if (runnerMasks)
+            setSecret(v);
     }
 }
-
+/**
+ * Registers the userinfo of one URL (`scheme://user:password@host...`, or go's scheme-less `user:password@host:port`
+ * for an egress proxy) as secrets; returns the URL with it shown as `***`. The userinfo ends at the last `@` before
+ * the host, so a password with an unencoded `/`, `#`, `?` or `@` is hidden whole.
+ */
 function redactUrl(url) {
-    const sep = url.indexOf("://");
+    const sep = url.indexOf('://');
     const start = sep > 0 && isSchemeChar(url.charCodeAt(sep - 1)) ? sep + 3 : 0;
     const at = userinfoEnd(url, start, url.length);
-    if (at < 0) return url;
+    if (at < 0)
+        return url;
     const userinfo = url.slice(start, at);
     addSecret(userinfo);
-    const colon = userinfo.indexOf(":");
-    if (colon >= 0) addSecret(userinfo.slice(colon + 1));
-    return url.slice(0, start) + "***" + url.slice(at);
+    const colon = userinfo.indexOf(':');
+    if (colon >= 0)
+        addSecret(userinfo.slice(colon + 1));
+    return url.slice(0, start) + '***' + url.slice(at);
 }
-
+/** Replaces every registered secret, and the userinfo of every `scheme://` URL, in free text. Linear time. */
 function redact(text) {
-    let out = "";
+    let out = '';
     let copied = 0;
-    for (let sep = text.indexOf("://"); sep >= 0; ) {
+    for (let sep = text.indexOf('://'); sep >= 0;) {
         const start = sep + 3;
         const end = urlEnd(text, start);
         const at = sep > 0 && isSchemeChar(text.charCodeAt(sep - 1)) ? userinfoEnd(text, start, end) : -1;
         if (at >= 0) {
-            out += text.slice(copied, start) + "***";
+            out += text.slice(copied, start) + '***';
             copied = at;
         }
-        sep = text.indexOf("://", end);
+        // Any later `://` before `end` lies inside this URL (its path or query): the next URL starts past it.
+        sep = text.indexOf('://', end);
     }
     out += text.slice(copied);
-    for (const s of [ ...secrets ].sort((a, b) => b.length - a.length)) out = out.split(s).join("***");
+    for (const s of [...secrets].sort((a, b) => b.length - a.length))
+        out = out.split(s).join('***');
     return out;
 }
-
-const URL_END = new Set([ ..." \t\r\n\f\v\"'<>`,|" ].map(c => c.charCodeAt(0)));
-
+// Where a URL in free text ends: whitespace, quotes, angle brackets, backticks, and GOPROXY's `,` and `|` lists.
+const URL_END = new Set([...' \t\r\n\f\v"\'<>`,|'].map((c) => c.charCodeAt(0)));
 function urlEnd(text, from) {
     let i = from;
-    while (i < text.length && !URL_END.has(text.charCodeAt(i))) i++;
+    while (i < text.length && !URL_END.has(text.charCodeAt(i)))
+        i++;
     return i;
 }
-
+/** A letter, digit, `+`, `-` or `.`: what may precede `://` in a URL scheme. */
 function isSchemeChar(c) {
-    return c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 43 || c === 45 || c === 46;
+    return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
 }
-
+/**
+ * The index of the `@` that ends the userinfo of a URL whose authority starts at `start` and which ends at `end`,
+ * or -1. That is the last `@` in the URL, except an `@` of the module proxy protocol's path (`/@v/`, `/@latest`).
+ * A path with another `@` is hidden along with the userinfo: showing too little is safe, a password is not.
+ */
 function userinfoEnd(text, start, end) {
-    if (text.charCodeAt(start) === 47) return -1;
+    if (text.charCodeAt(start) === 47)
+        return -1; // `scheme:///path`: no authority, so no userinfo
     for (let i = end - 1; i >= start; i--) {
-        if (text.charCodeAt(i) !== 64) continue;
-        const protocolPath = text.charCodeAt(i - 1) === 47 && (text.startsWith("v/", i + 1) || text.startsWith("latest", i + 1));
-        if (!protocolPath) return i > start ? i : -1;
+        if (text.charCodeAt(i) !== 64)
+            continue;
+        const protocolPath = text.charCodeAt(i - 1) === 47 && (text.startsWith('v/', i + 1) || text.startsWith('latest', i + 1));
+        if (!protocolPath)
+            return i > start ? i : -1;
     }
     return -1;
 }
 
+// A watchdog for a go command: go has no timeout for a proxy that accepts a request and never answers, or for a
+// body that stalls. With `-x` go prints `# get URL` when a request starts and `# get URL: STATUS (TIME)` when its
+// headers arrive; a zip's body then streams into `<version>.zip*.tmp` in the download cache until go renames it.
+// While a request waits for headers or a zip body is still being written, and go shows no progress (no output, no
+// growth of those files) for `stallMs`, go is stopped and the run says which URL it was waiting for. go's own
+// work between requests (loading packages, running git) is never timed.
 const GET = /^# get (\S+)(: .*)?$/;
-
-const KILL_GRACE_MS = 2e3;
-
-const live = new Set;
-
+const KILL_GRACE_MS = 2000;
+/** go processes running now, and whether the step was cancelled (then no new one starts). */
+const live = new Set();
 let cancelled;
-
+/**
+ * The job is being cancelled: pass the signal on to every go (and so its git children, which go stops), and start no
+ * new one. The step then reports what it has and exits.
+ */
 function cancelGo(signal) {
     cancelled = signal;
-    for (const child of live) child.kill(signal);
+    for (const child of live)
+        child.kill(signal);
 }
-
+/** Runs go with `-x` added to `args` (after the subcommand words given in `verbs`), under the watchdog. */
 function runGoWatched(go, verbs, args, o) {
-    const argv = [ ...verbs, ...args.some(a => a === "-x" || a === "--x") ? [] : [ "-x" ], ...args ];
-    if (cancelled) return Promise.reject(new Error(`the step was cancelled (${cancelled}): go mod tidy did not run`));
+    const argv = [...verbs, ...(args.some((a) => a === '-x' || a === '--x') ? [] : ['-x']), ...args];
+    if (cancelled)
+        return Promise.reject(new Error(`the step was cancelled (${cancelled}): go mod tidy did not run`));
     return new Promise((resolve, reject) => {
-        const child = spawn(go.bin, argv, {
-            cwd: o.cwd,
-            env: o.env,
-            windowsHide: true,
-            stdio: [ "ignore", "pipe", "pipe" ]
-        });
+        // go mod tidy reads nothing from stdin: no pipe for it (one socket less per module).
+        const child = spawn(go.bin, argv, { cwd: o.cwd, env: o.env, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
         live.add(child);
         const out = [];
-        let err = "";
-        let partial = "";
-        const active = {
-            headers: new Set,
-            bodies: new Set
-        };
-        let last = {
-            at: Date.now(),
-            bytes: 0
-        };
+        let err = '';
+        let partial = '';
+        const active = { headers: new Set(), bodies: new Set() };
+        let last = { at: Date.now(), bytes: 0 };
         let stalled;
-        child.stdout.on("data", b => out.push(b));
-        child.stderr.setEncoding("utf8");
-        child.stderr.on("data", s => {
+        child.stdout.on('data', (b) => out.push(b));
+        child.stderr.setEncoding('utf8');
+        child.stderr.on('data', (s) => {
             err += s;
-            last = {
-                at: Date.now(),
-                bytes: last.bytes
-            };
-            const lines = (partial + s).split("\n");
-            partial = lines.pop() ?? "";
-            for (const line of lines) track(active, line);
+            last = { at: Date.now(), bytes: last.bytes };
+            const lines = (partial + s).split('\n');
+            partial = lines.pop() ?? '';
+            for (const line of lines)
+                track(active, line);
         });
-        const timer = o.stallMs > 0 ? setInterval(() => {
-            if (stalled) return;
-            let bytes = 0;
-            for (const url of active.bodies) {
-                const n = downloading(o.gomodcache, url);
-                if (n === undefined) active.bodies.delete(url); else bytes += n;
-            }
-            const url = [ ...active.headers, ...active.bodies ].at(-1);
-            if (url === undefined) return void (last = {
-                at: Date.now(),
-                bytes: 0
-            });
-            if (bytes !== last.bytes) last = {
-                at: Date.now(),
-                bytes: bytes
-            };
-            const idle = Date.now() - last.at;
-            if (idle < o.stallMs) return;
-            stalled = {
-                url: url,
-                ms: idle
-            };
-            child.kill("SIGTERM");
-            setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS).unref();
-        }, Math.min(1e3, Math.max(50, o.stallMs / 4))) : undefined;
-        child.once("error", e => {
+        const timer = o.stallMs > 0
+            ? setInterval(() => {
+                if (stalled)
+                    return;
+                let bytes = 0;
+                for (const url of active.bodies) {
+                    const n = downloading(o.gomodcache, url);
+                    if (n === undefined)
+                        active.bodies.delete(url); // written and renamed, or given up
+                    else
+                        bytes += n;
+                }
+                const url = [...active.headers, ...active.bodies].at(-1);
+                if (url === undefined)
+                    return void (last = { at: Date.now(), bytes: 0 });
+                if (bytes !== last.bytes)
+                    last = { at: Date.now(), bytes };
+                const idle = Date.now() - last.at;
+                if (idle < o.stallMs)
+                    return;
+                stalled = { url, ms: idle };
+                child.kill('SIGTERM');
+                setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref();
+            }, Math.min(1000, Math.max(50, o.stallMs / 4)))
+            : undefined;
+        child.once('error', (e) => {
             live.delete(child);
-            if (timer) clearInterval(timer);
+            if (timer)
+                clearInterval(timer);
             reject(new Error(`cannot run ${go.bin}: ${e.message}`));
         });
-        child.once("close", (code, signal) => {
+        child.once('close', (code, signal) => {
             live.delete(child);
-            if (timer) clearInterval(timer);
+            if (timer)
+                clearInterval(timer);
             const stderr = signal && !stalled ? `${err}\ngo was killed by ${signal}` : err;
-            resolve({
-                exitCode: code ?? 1,
-                stdout: Buffer.concat(out).toString("utf8"),
-                stderr: stderr,
-                stalled: stalled
-            });
+            resolve({ exitCode: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr, stalled });
         });
     });
 }
-
 function track(active, line) {
     const m = GET.exec(line.trimEnd());
-    if (!m) return;
-    if (m[2] === undefined) return void active.headers.add(m[1]);
+    if (!m)
+        return;
+    if (m[2] === undefined)
+        return void active.headers.add(m[1]);
     active.headers.delete(m[1]);
-    if (/^: 2\d\d /.test(m[2]) && m[1].endsWith(".zip")) active.bodies.add(m[1]);
+    if (/^: 2\d\d /.test(m[2]) && m[1].endsWith('.zip'))
+        active.bodies.add(m[1]);
 }
-
+/**
+ * Bytes written so far of the zip go is downloading from a `.zip` URL, or undefined when go is not writing it (any
+ * more). The file lives under the longest tail of the URL's path that names a module directory of the download
+ * cache (the proxy's own base path is not part of it).
+ */
 function downloading(gomodcache, url) {
     const m = /^[a-z]+:\/\/[^/]+\/(.+)\/@v\/([^/]+\.zip)$/.exec(url);
-    if (!gomodcache || !m) return undefined;
+    if (!gomodcache || !m)
+        return undefined;
     let segments;
     try {
-        segments = m[1].split("/").map(decodeURIComponent);
-    } catch {
+        segments = m[1].split('/').map(decodeURIComponent);
+    }
+    catch {
         return undefined;
     }
     const zip = decodeURIComponent(m[2]);
     for (let i = 0; i < segments.length; i++) {
-        const dir = join(gomodcache, "cache", "download", ...segments.slice(i), "@v");
+        const dir = join(gomodcache, 'cache', 'download', ...segments.slice(i), '@v');
         let names;
         try {
             names = readdirSync(dir);
-        } catch {
+        }
+        catch {
             continue;
         }
-        const tmp = names.filter(n => n.startsWith(zip) && n.endsWith(".tmp"));
+        const tmp = names.filter((n) => n.startsWith(zip) && n.endsWith('.tmp'));
         return tmp.length === 0 ? undefined : tmp.reduce((sum, n) => sum + statSafe(join(dir, n)), 0);
     }
     return undefined;
 }
-
 function statSafe(p) {
     try {
         return statSync(p).size;
-    } catch {
+    }
+    catch {
         return 0;
     }
 }
-
+/** go's stderr without the `-x` trace lines this module added (kept when the user asked for `-x` themselves). */
 function withoutTrace(stderr) {
-    return stderr.split("\n").filter(l => !GET.test(l.trimEnd())).join("\n");
+    return stderr
+        .split('\n')
+        .filter((l) => !GET.test(l.trimEnd()))
+        .join('\n');
 }
 
-class InputError extends Error {}
+// The error for bad input: its message names the input and the accepted form. A module of its own so that
+// stages validating their part of the inputs need not import config/inputs.ts (no cycles).
+class InputError extends Error {
+}
 
-const COMMANDS = [ "check", "fix", "doctor", "relay" ];
-
+// The command line's arguments (node:util parseArgs): a sub-command, an optional directory, and the action's inputs
+// as flags of the same names. The flags feed readInputs (config/inputs.ts) through its getter, so every value gets the
+// action's validation and error messages. Defaults are action.yml's (a test holds them equal).
+const COMMANDS = ['check', 'fix', 'doctor', 'relay'];
+/** Action inputs that are flags, with action.yml's defaults. */
 const INPUT_DEFAULTS = {
-    modules: "",
-    goproxy: "",
-    goprivate: "",
-    gonoproxy: "",
-    gonosumdb: "",
-    gosumdb: "",
-    preflight: "true",
-    "preflight-timeout": "5",
-    "stall-timeout": "60",
-    concurrency: "",
-    shard: "",
-    retries: "3",
-    relay: "true",
-    "tidy-args": "",
-    token: "",
-    "private-hosts": "",
-    netrc: "",
-    "ca-certificates": ""
+    modules: '',
+    goproxy: '',
+    goprivate: '',
+    gonoproxy: '',
+    gonosumdb: '',
+    gosumdb: '',
+    preflight: 'true',
+    'preflight-timeout': '5',
+    'stall-timeout': '60',
+    concurrency: '',
+    shard: '',
+    retries: '3',
+    relay: 'true',
+    'tidy-args': '',
+    token: '',
+    'private-hosts': '',
+    netrc: '',
+    'ca-certificates': ''
 };
-
-const FIXED_INPUTS = {
-    "working-directory": ".",
-    cache: "false",
-    "export-env": "false"
-};
-
-const REPEATABLE = new Set([ "modules", "netrc", "ca-certificates" ]);
-
-class UsageError extends Error {}
-
+/** Action inputs the command line sets itself: the directory argument, the sub-command, no cache service, no later steps. */
+const FIXED_INPUTS = { 'working-directory': '.', cache: 'false', 'export-env': 'false' };
+/** Inputs that may be given more than once; their values join with newlines, as the action's multi-line inputs. */
+const REPEATABLE = new Set(['modules', 'netrc', 'ca-certificates']);
+/** Bad usage: exit code 3. */
+class UsageError extends Error {
+}
 const options = {
-    ...Object.fromEntries(Object.keys(INPUT_DEFAULTS).map(n => [ n, {
-        type: "string",
-        multiple: REPEATABLE.has(n)
-    } ])),
-    json: {
-        type: "boolean"
-    },
-    format: {
-        type: "string"
-    },
-    "report-file": {
-        type: "string"
-    },
-    listen: {
-        type: "string"
-    },
-    help: {
-        type: "boolean",
-        short: "h"
-    }
+    ...Object.fromEntries(Object.keys(INPUT_DEFAULTS).map((n) => [n, { type: 'string', multiple: REPEATABLE.has(n) }])),
+    json: { type: 'boolean' },
+    format: { type: 'string' },
+    'report-file': { type: 'string' },
+    listen: { type: 'string' },
+    help: { type: 'boolean', short: 'h' }
 };
-
 function parseCli(argv) {
     let parsed;
     try {
-        parsed = parseArgs({
-            args: argv,
-            options: options,
-            allowPositionals: true,
-            strict: true
-        });
-    } catch (e) {
+        parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    }
+    catch (e) {
         throw new UsageError(e.message);
     }
     const v = parsed.values;
     const [command, dir, ...extra] = parsed.positionals;
-    if (v.help && !command) return {
-        command: "check",
-        inputs: {},
-        json: false,
-        help: true
-    };
-    if (!COMMANDS.includes(command ?? "")) {
-        throw new UsageError(command ? `unknown command "${command}"; use one of: ${COMMANDS.join(", ")}` : `a command is needed: ${COMMANDS.join(", ")}`);
+    if (v.help && !command)
+        return { command: 'check', inputs: {}, json: false, help: true };
+    if (!COMMANDS.includes(command ?? '')) {
+        throw new UsageError(command
+            ? `unknown command "${command}"; use one of: ${COMMANDS.join(', ')}`
+            : `a command is needed: ${COMMANDS.join(', ')}`);
     }
-    if (extra.length > 0 || dir !== undefined && (command === "doctor" || command === "relay")) {
+    if (extra.length > 0 || (dir !== undefined && (command === 'doctor' || command === 'relay'))) {
         throw new UsageError(`unexpected argument "${extra[0] ?? dir}"`);
     }
     const inputs = {};
     for (const name of Object.keys(INPUT_DEFAULTS)) {
         const value = v[name];
-        if (value !== undefined) inputs[name] = Array.isArray(value) ? value.join("\n") : String(value);
+        if (value !== undefined)
+            inputs[name] = Array.isArray(value) ? value.join('\n') : String(value);
     }
     const format = v.format;
-    if (format !== undefined && ![ "github", "gitlab", "plain" ].includes(format)) {
+    if (format !== undefined && !['github', 'gitlab', 'plain'].includes(format)) {
         throw new UsageError(`--format: "${format}" is not accepted; use one of: github, gitlab, plain`);
     }
-    if (v.json === true && format === "github") throw new UsageError("--json and --format github both write to stdout; give one of them");
-    if (v.listen !== undefined && command !== "relay") throw new UsageError("--listen is only for the relay command");
+    if (v.json === true && format === 'github')
+        throw new UsageError('--json and --format github both write to stdout; give one of them');
+    if (v.listen !== undefined && command !== 'relay')
+        throw new UsageError('--listen is only for the relay command');
     return {
         command: command,
-        dir: dir,
-        inputs: inputs,
+        dir,
+        inputs,
         json: v.json === true,
         format: format,
-        reportFile: v["report-file"],
+        reportFile: v['report-file'],
         listen: v.listen,
         help: v.help === true
     };
 }
-
+/** The getter readInputs takes: a flag, else the fixed value, else action.yml's default. */
 function inputGetter(args, mode) {
-    return name => {
-        if (name === "mode") return mode;
-        if (name in args.inputs) return args.inputs[name];
-        if (name in FIXED_INPUTS) return FIXED_INPUTS[name];
-        if (name in INPUT_DEFAULTS) return INPUT_DEFAULTS[name];
+    return (name) => {
+        if (name === 'mode')
+            return mode;
+        if (name in args.inputs)
+            return args.inputs[name];
+        if (name in FIXED_INPUTS)
+            return FIXED_INPUTS[name];
+        if (name in INPUT_DEFAULTS)
+            return INPUT_DEFAULTS[name];
         throw new InputError(`${name}: not an input of the command line`);
     };
 }
-
+/** The format when --format is not given: the CI system's own, else plain. */
 function defaultFormat(env) {
-    if (env.GITHUB_ACTIONS === "true") return "github";
-    if (env.GITLAB_CI) return "gitlab";
-    return "plain";
+    if (env.GITHUB_ACTIONS === 'true')
+        return 'github';
+    if (env.GITLAB_CI)
+        return 'gitlab';
+    return 'plain';
 }
 
-const HELP = `go-tidy-guard: go mod tidy drift checks that survive flaky, blocked and intercepting networks\n\nUsage:\n  go-tidy-guard check [dir] [flags]    fail when go.mod/go.sum are not tidy (never writes files)\n  go-tidy-guard fix [dir] [flags]      tidy go.mod/go.sum in place\n  go-tidy-guard doctor [flags]         diagnose the network go would use now, and print the fix\n  go-tidy-guard relay [--listen 127.0.0.1:PORT] [flags]\n                                       a local failover module proxy for every go command; Ctrl-C stops it\n\n[dir] is the workspace (default: the current directory); modules are found below it (go.work, go.mod, or\nevery go.mod), as in the action.\n\nFlags (the action's inputs, same names and accepted values; defaults from go env):\n  --goproxy LIST           GOPROXY list (, | or newlines; direct and off allowed)\n  --goprivate PATTERNS     private module path patterns (also the default of --gonoproxy and --gonosumdb)\n  --gonoproxy PATTERNS     fetched directly, never through a proxy\n  --gonosumdb PATTERNS     not checked against the checksum database\n  --gosumdb VALUE          name, name+key, name+key url, or off\n  --modules DIRS           module directories or globs below [dir] (repeatable)\n  --preflight MODE         true (default), false or strict\n  --preflight-timeout S    seconds for all probes together (0.1 to 600; default 5)\n  --stall-timeout S        seconds a go request may make no progress (0.1 to 600, 0 = off; default 60)\n  --retries N              retries per request and per module (0 to 10; default 3)\n  --relay BOOL             run go through the local failover relay (default true)\n  --concurrency N          go processes at once (1 to 64; default: the number of CPUs)\n  --shard K/N              only this part of the modules\n  --tidy-args ARGS         -e, -v, -x, -compat=<go version>, -go=<go version>\n  --netrc LINES            netrc lines (machine HOST login USER password SECRET; repeatable); default: go's\n                           own NETRC or ~/.netrc\n  --ca-certificates PEM    extra CA certificates to trust: a PEM file or the PEM text (repeatable)\n  --token TOKEN            credential git sends to --private-hosts for private modules fetched directly\n  --private-hosts HOSTS    hosts that get --token\n\nOutput:\n  --json                   print the result as JSON (the RunResult the action reports from); no other output\n  --format FORMAT          annotations: github (workflow commands), gitlab (a Code Quality report file) or\n                           plain (file:line: message). Default: github under GitHub Actions, gitlab under\n                           GitLab CI, else plain\n  --report-file FILE       where --format gitlab writes (default gl-code-quality-report.json)\n  --listen ADDR            relay only: 127.0.0.1:PORT (loopback only; default a free port)\n  -h, --help               this text\n\nColour and the progress spinner appear only on a terminal; NO_COLOR=1 turns them off.\n\nExit codes:\n  0  tidy (fix: tidy or fixed; doctor: go can work as configured; relay: stopped by SIGINT/SIGTERM)\n  1  drift: go.mod/go.sum are not tidy (check)\n  2  failure: go mod tidy or the network failed (doctor: go cannot work as configured)\n  3  bad usage: an unknown flag or command, or a value that is not accepted\n`;
+// The command line's --help text.
+const HELP = `go-tidy-guard: go mod tidy drift checks that survive flaky, blocked and intercepting networks
 
-var picocolors = {
-    exports: {}
-};
+Usage:
+  go-tidy-guard check [dir] [flags]    fail when go.mod/go.sum are not tidy (never writes files)
+  go-tidy-guard fix [dir] [flags]      tidy go.mod/go.sum in place
+  go-tidy-guard doctor [flags]         diagnose the network go would use now, and print the fix
+  go-tidy-guard relay [--listen 127.0.0.1:PORT] [flags]
+                                       a local failover module proxy for every go command; Ctrl-C stops it
+
+[dir] is the workspace (default: the current directory); modules are found below it (go.work, go.mod, or
+every go.mod), as in the action.
+
+Flags (the action's inputs, same names and accepted values; defaults from go env):
+  --goproxy LIST           GOPROXY list (, | or newlines; direct and off allowed)
+  --goprivate PATTERNS     private module path patterns (also the default of --gonoproxy and --gonosumdb)
+  --gonoproxy PATTERNS     fetched directly, never through a proxy
+  --gonosumdb PATTERNS     not checked against the checksum database
+  --gosumdb VALUE          name, name+key, name+key url, or off
+  --modules DIRS           module directories or globs below [dir] (repeatable)
+  --preflight MODE         true (default), false or strict
+  --preflight-timeout S    seconds for all probes together (0.1 to 600; default 5)
+  --stall-timeout S        seconds a go request may make no progress (0.1 to 600, 0 = off; default 60)
+  --retries N              retries per request and per module (0 to 10; default 3)
+  --relay BOOL             run go through the local failover relay (default true)
+  --concurrency N          go processes at once (1 to 64; default: the number of CPUs)
+  --shard K/N              only this part of the modules
+  --tidy-args ARGS         -e, -v, -x, -compat=<go version>, -go=<go version>
+  --netrc LINES            netrc lines (machine HOST login USER password SECRET; repeatable); default: go's
+                           own NETRC or ~/.netrc
+  --ca-certificates PEM    extra CA certificates to trust: a PEM file or the PEM text (repeatable)
+  --token TOKEN            credential git sends to --private-hosts for private modules fetched directly
+  --private-hosts HOSTS    hosts that get --token
+
+Output:
+  --json                   print the result as JSON (the RunResult the action reports from); no other output
+  --format FORMAT          annotations: github (workflow commands), gitlab (a Code Quality report file) or
+                           plain (file:line: message). Default: github under GitHub Actions, gitlab under
+                           GitLab CI, else plain
+  --report-file FILE       where --format gitlab writes (default gl-code-quality-report.json)
+  --listen ADDR            relay only: 127.0.0.1:PORT (loopback only; default a free port)
+  -h, --help               this text
+
+Colour and the progress spinner appear only on a terminal; NO_COLOR=1 turns them off.
+
+Exit codes:
+  0  tidy (fix: tidy or fixed; doctor: go can work as configured; relay: stopped by SIGINT/SIGTERM)
+  1  drift: go.mod/go.sum are not tidy (check)
+  2  failure: go mod tidy or the network failed (doctor: go cannot work as configured)
+  3  bad usage: an unknown flag or command, or a value that is not accepted
+`;
+
+var picocolors = {exports: {}};
 
 var hasRequiredPicocolors;
 
-function requirePicocolors() {
-    if (hasRequiredPicocolors) return picocolors.exports;
-    hasRequiredPicocolors = 1;
-    let p = process || {}, argv = p.argv || [], env = p.env || {};
-    let isColorSupported = !(!!env.NO_COLOR || argv.includes("--no-color")) && (!!env.FORCE_COLOR || argv.includes("--color") || p.platform === "win32" || (p.stdout || {}).isTTY && env.TERM !== "dumb" || !!env.CI);
-    let formatter = (open, close, replace = open) => input => {
-        let string = "" + input, index = string.indexOf(close, open.length);
-        return ~index ? open + replaceClose(string, close, replace, index) + close : open + string + close;
-    };
-    let replaceClose = (string, close, replace, index) => {
-        let result = "", cursor = 0;
-        do {
-            result += string.substring(cursor, index) + replace;
-            cursor = index + close.length;
-            index = string.indexOf(close, cursor);
-        } while (~index);
-        return result + string.substring(cursor);
-    };
-    let createColors = (enabled = isColorSupported) => {
-        let f = enabled ? formatter : () => String;
-        return {
-            isColorSupported: enabled,
-            reset: f("\x1b[0m", "\x1b[0m"),
-            bold: f("\x1b[1m", "\x1b[22m", "\x1b[22m\x1b[1m"),
-            dim: f("\x1b[2m", "\x1b[22m", "\x1b[22m\x1b[2m"),
-            italic: f("\x1b[3m", "\x1b[23m"),
-            underline: f("\x1b[4m", "\x1b[24m"),
-            inverse: f("\x1b[7m", "\x1b[27m"),
-            hidden: f("\x1b[8m", "\x1b[28m"),
-            strikethrough: f("\x1b[9m", "\x1b[29m"),
-            black: f("\x1b[30m", "\x1b[39m"),
-            red: f("\x1b[31m", "\x1b[39m"),
-            green: f("\x1b[32m", "\x1b[39m"),
-            yellow: f("\x1b[33m", "\x1b[39m"),
-            blue: f("\x1b[34m", "\x1b[39m"),
-            magenta: f("\x1b[35m", "\x1b[39m"),
-            cyan: f("\x1b[36m", "\x1b[39m"),
-            white: f("\x1b[37m", "\x1b[39m"),
-            gray: f("\x1b[90m", "\x1b[39m"),
-            bgBlack: f("\x1b[40m", "\x1b[49m"),
-            bgRed: f("\x1b[41m", "\x1b[49m"),
-            bgGreen: f("\x1b[42m", "\x1b[49m"),
-            bgYellow: f("\x1b[43m", "\x1b[49m"),
-            bgBlue: f("\x1b[44m", "\x1b[49m"),
-            bgMagenta: f("\x1b[45m", "\x1b[49m"),
-            bgCyan: f("\x1b[46m", "\x1b[49m"),
-            bgWhite: f("\x1b[47m", "\x1b[49m"),
-            blackBright: f("\x1b[90m", "\x1b[39m"),
-            redBright: f("\x1b[91m", "\x1b[39m"),
-            greenBright: f("\x1b[92m", "\x1b[39m"),
-            yellowBright: f("\x1b[93m", "\x1b[39m"),
-            blueBright: f("\x1b[94m", "\x1b[39m"),
-            magentaBright: f("\x1b[95m", "\x1b[39m"),
-            cyanBright: f("\x1b[96m", "\x1b[39m"),
-            whiteBright: f("\x1b[97m", "\x1b[39m"),
-            bgBlackBright: f("\x1b[100m", "\x1b[49m"),
-            bgRedBright: f("\x1b[101m", "\x1b[49m"),
-            bgGreenBright: f("\x1b[102m", "\x1b[49m"),
-            bgYellowBright: f("\x1b[103m", "\x1b[49m"),
-            bgBlueBright: f("\x1b[104m", "\x1b[49m"),
-            bgMagentaBright: f("\x1b[105m", "\x1b[49m"),
-            bgCyanBright: f("\x1b[106m", "\x1b[49m"),
-            bgWhiteBright: f("\x1b[107m", "\x1b[49m")
-        };
-    };
-    picocolors.exports = createColors();
-    picocolors.exports.createColors = createColors;
-    return picocolors.exports;
+function requirePicocolors () {
+	if (hasRequiredPicocolors) return picocolors.exports;
+	hasRequiredPicocolors = 1;
+	let p = process || {}, argv = p.argv || [], env = p.env || {};
+	let isColorSupported =
+		!(!!env.NO_COLOR || argv.includes("--no-color")) &&
+		(!!env.FORCE_COLOR || argv.includes("--color") || p.platform === "win32" || ((p.stdout || {}).isTTY && env.TERM !== "dumb") || !!env.CI);
+
+	let formatter = (open, close, replace = open) =>
+		input => {
+			let string = "" + input, index = string.indexOf(close, open.length);
+			return ~index ? open + replaceClose(string, close, replace, index) + close : open + string + close
+		};
+
+	let replaceClose = (string, close, replace, index) => {
+		let result = "", cursor = 0;
+		do {
+			result += string.substring(cursor, index) + replace;
+			cursor = index + close.length;
+			index = string.indexOf(close, cursor);
+		} while (~index)
+		return result + string.substring(cursor)
+	};
+
+	let createColors = (enabled = isColorSupported) => {
+		let f = enabled ? formatter : () => String;
+		return {
+			isColorSupported: enabled,
+			reset: f("\x1b[0m", "\x1b[0m"),
+			bold: f("\x1b[1m", "\x1b[22m", "\x1b[22m\x1b[1m"),
+			dim: f("\x1b[2m", "\x1b[22m", "\x1b[22m\x1b[2m"),
+			italic: f("\x1b[3m", "\x1b[23m"),
+			underline: f("\x1b[4m", "\x1b[24m"),
+			inverse: f("\x1b[7m", "\x1b[27m"),
+			hidden: f("\x1b[8m", "\x1b[28m"),
+			strikethrough: f("\x1b[9m", "\x1b[29m"),
+
+			black: f("\x1b[30m", "\x1b[39m"),
+			red: f("\x1b[31m", "\x1b[39m"),
+			green: f("\x1b[32m", "\x1b[39m"),
+			yellow: f("\x1b[33m", "\x1b[39m"),
+			blue: f("\x1b[34m", "\x1b[39m"),
+			magenta: f("\x1b[35m", "\x1b[39m"),
+			cyan: f("\x1b[36m", "\x1b[39m"),
+			white: f("\x1b[37m", "\x1b[39m"),
+			gray: f("\x1b[90m", "\x1b[39m"),
+
+			bgBlack: f("\x1b[40m", "\x1b[49m"),
+			bgRed: f("\x1b[41m", "\x1b[49m"),
+			bgGreen: f("\x1b[42m", "\x1b[49m"),
+			bgYellow: f("\x1b[43m", "\x1b[49m"),
+			bgBlue: f("\x1b[44m", "\x1b[49m"),
+			bgMagenta: f("\x1b[45m", "\x1b[49m"),
+			bgCyan: f("\x1b[46m", "\x1b[49m"),
+			bgWhite: f("\x1b[47m", "\x1b[49m"),
+
+			blackBright: f("\x1b[90m", "\x1b[39m"),
+			redBright: f("\x1b[91m", "\x1b[39m"),
+			greenBright: f("\x1b[92m", "\x1b[39m"),
+			yellowBright: f("\x1b[93m", "\x1b[39m"),
+			blueBright: f("\x1b[94m", "\x1b[39m"),
+			magentaBright: f("\x1b[95m", "\x1b[39m"),
+			cyanBright: f("\x1b[96m", "\x1b[39m"),
+			whiteBright: f("\x1b[97m", "\x1b[39m"),
+
+			bgBlackBright: f("\x1b[100m", "\x1b[49m"),
+			bgRedBright: f("\x1b[101m", "\x1b[49m"),
+			bgGreenBright: f("\x1b[102m", "\x1b[49m"),
+			bgYellowBright: f("\x1b[103m", "\x1b[49m"),
+			bgBlueBright: f("\x1b[104m", "\x1b[49m"),
+			bgMagentaBright: f("\x1b[105m", "\x1b[49m"),
+			bgCyanBright: f("\x1b[106m", "\x1b[49m"),
+			bgWhiteBright: f("\x1b[107m", "\x1b[49m"),
+		}
+	};
+
+	picocolors.exports = createColors();
+	picocolors.exports.createColors = createColors;
+	return picocolors.exports;
 }
 
-var picocolorsExports = requirePicocolors();
-
-var pc = getDefaultExportFromCjs(picocolorsExports);
+var picocolorsExports = /*@__PURE__*/ requirePicocolors();
+var pc = /*@__PURE__*/getDefaultExportFromCjs(picocolorsExports);
 
 var dist = {};
 
 var consts = {};
 
 const require$2 = createRequire(import.meta.url);
-
-function __require$1() {
-    return require$2("node:tty");
-}
+function __require$1() { return require$2("node:tty"); }
 
 const require$1 = createRequire(import.meta.url);
-
-function __require() {
-    return require$1("node:process");
-}
+function __require() { return require$1("node:process"); }
 
 var hasRequiredConsts;
 
-function requireConsts() {
-    if (hasRequiredConsts) return consts;
-    hasRequiredConsts = 1;
-    var __importDefault = consts && consts.__importDefault || function(mod) {
-        return mod && mod.__esModule ? mod : {
-            default: mod
-        };
-    };
-    Object.defineProperty(consts, "__esModule", {
-        value: true
-    });
-    consts.symbols = consts.isTTY = void 0;
-    const node_tty_1 = __importDefault(__require$1());
-    const node_process_1 = __importDefault(__require());
-    const isCI = node_process_1.default.env.CI || node_process_1.default.env.WT_SESSION || node_process_1.default.env.ConEmuTask === "{cmd::Cmder}" || node_process_1.default.env.TERM_PROGRAM === "vscode" || node_process_1.default.env.TERM === "xterm-256color" || node_process_1.default.env.TERM === "alacritty";
-    const isTTY = node_tty_1.default.isatty(1) && node_process_1.default.env.TERM !== "dumb" && !("CI" in node_process_1.default.env);
-    consts.isTTY = isTTY;
-    const supportUnicode = node_process_1.default.platform !== "win32" ? node_process_1.default.env.TERM !== "linux" : isCI;
-    const symbols = {
-        frames: isTTY ? supportUnicode ? [ "\u280b", "\u2819", "\u2839", "\u2838", "\u283c", "\u2834", "\u2826", "\u2827", "\u2807", "\u280f" ] : [ "-", "\\", "|", "/" ] : [ "-" ],
-        tick: supportUnicode ? "\u2714" : "\u221a",
-        cross: supportUnicode ? "\u2716" : "\xd7",
-        warn: supportUnicode ? "\u26a0" : "!!",
-        info: supportUnicode ? "\u2139" : "i"
-    };
-    consts.symbols = symbols;
-    return consts;
+function requireConsts () {
+	if (hasRequiredConsts) return consts;
+	hasRequiredConsts = 1;
+	var __importDefault = (consts && consts.__importDefault) || function (mod) {
+	    return (mod && mod.__esModule) ? mod : { "default": mod };
+	};
+	Object.defineProperty(consts, "__esModule", { value: true });
+	consts.symbols = consts.isTTY = void 0;
+	const node_tty_1 = __importDefault(__require$1());
+	const node_process_1 = __importDefault(__require());
+	/**
+	 * This file contains code adapted from the following projects:
+	 *
+	 * 1. is-unicode-supported (https://github.com/sindresorhus/is-unicode-supported)
+	 * 2. cli-spinners (https://github.com/sindresorhus/cli-spinners)
+	 * 3. log-symbols (https://github.com/sindresorhus/log-symbols)
+	 *
+	 * All of the above projects are created by Sindre Sorhus (https://sindresorhus.com)
+	 * and are licensed under the MIT License.
+	 *
+	 * The full text of the MIT License can be found in the LICENSE file in this project's root directory.
+	 */
+	const isCI = node_process_1.default.env.CI ||
+	    node_process_1.default.env.WT_SESSION ||
+	    node_process_1.default.env.ConEmuTask === '{cmd::Cmder}' ||
+	    node_process_1.default.env.TERM_PROGRAM === 'vscode' ||
+	    node_process_1.default.env.TERM === 'xterm-256color' ||
+	    node_process_1.default.env.TERM === 'alacritty';
+	const isTTY = node_tty_1.default.isatty(1) && node_process_1.default.env.TERM !== 'dumb' && !('CI' in node_process_1.default.env);
+	consts.isTTY = isTTY;
+	// https://github.com/sindresorhus/is-unicode-supported
+	const supportUnicode = node_process_1.default.platform !== 'win32' ? node_process_1.default.env.TERM !== 'linux' : isCI;
+	const symbols = {
+	    frames: isTTY
+	        ? supportUnicode
+	            ? // https://github.com/sindresorhus/cli-spinners
+	                ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
+	            : ['-', '\\', '|', '/']
+	        : ['-'],
+	    // https://github.com/sindresorhus/log-symbols/blob/main/index.js
+	    tick: supportUnicode ? '✔' : '√',
+	    cross: supportUnicode ? '✖' : '×',
+	    warn: supportUnicode ? '⚠' : '!!',
+	    info: supportUnicode ? 'ℹ' : 'i',
+	};
+	consts.symbols = symbols;
+	return consts;
 }
 
 var hasRequiredDist;
 
-function requireDist() {
-    if (hasRequiredDist) return dist;
-    hasRequiredDist = 1;
-    var __importDefault = dist && dist.__importDefault || function(mod) {
-        return mod && mod.__esModule ? mod : {
-            default: mod
-        };
-    };
-    Object.defineProperty(dist, "__esModule", {
-        value: true
-    });
-    dist.createSpinner = createSpinner;
-    const picocolors_1 = __importDefault(requirePicocolors());
-    const consts_1 = requireConsts();
-    function getLines(str = "", width = 80) {
-        return str.replace(/\u001b[^m]*?m/g, "").split("\n").reduce((col, line) => col += Math.max(1, Math.ceil(line.length / width)), 0);
-    }
-    function createSpinner(text = "", opts = {}) {
-        let current = 0, interval = opts.interval || 50, stream = opts.stream || process.stderr, frames = opts.frames && opts.frames.length ? opts.frames : consts_1.symbols.frames, color = opts.color || "yellow", spinning = false, lines = 0, timer = undefined, getText = (opts = {}) => typeof opts === "string" ? opts : opts.text || text, getUpdate = (opts = {}) => typeof opts === "string" ? false : !!opts.update, getColor = (opts = {}) => typeof opts === "string" || !opts.color ? color : opts.color, getMark = (opts = {}, fallback) => typeof opts === "string" || !opts.mark ? fallback : opts.mark, mountProcessEvents = () => {
-            process.on("SIGINT", exit);
-            process.on("SIGTERM", exit);
-        }, cleanupProcessEvents = () => {
-            process.off("SIGINT", exit);
-            process.off("SIGTERM", exit);
-        };
-        let spinner = {
-            reset() {
-                current = 0;
-                lines = 0;
-                spinning = false;
-                clearTimeout(timer);
-                timer = undefined;
-                return spinner;
-            },
-            clear() {
-                spinner.write("\x1b[1G");
-                for (let i = 0; i < lines; i++) {
-                    i > 0 && spinner.write("\x1b[1A");
-                    spinner.write("\x1b[2K\x1b[1G");
-                }
-                lines = 0;
-                return spinner;
-            },
-            write(str, clear = false) {
-                if (clear && consts_1.isTTY) spinner.clear();
-                stream.write(str);
-                return spinner;
-            },
-            render() {
-                let str = `${picocolors_1.default[color](frames[current])} ${text}`;
-                consts_1.isTTY ? spinner.write(`\x1b[?25l`) : str += "\n";
-                spinner.write(str, true);
-                consts_1.isTTY && (lines = getLines(str, stream.columns));
-                return spinner;
-            },
-            spin() {
-                spinner.render();
-                current = ++current % frames.length;
-                return spinner;
-            },
-            update(opts) {
-                if (typeof opts === "string") {
-                    text = opts;
-                } else {
-                    text = opts.text || text;
-                    frames = opts.frames && opts.frames.length ? opts.frames : frames;
-                    interval = opts.interval || interval;
-                    color = opts.color || color;
-                }
-                if (frames.length - 1 < current) current = 0;
-                return spinner;
-            },
-            loop() {
-                consts_1.isTTY && (timer = setTimeout(() => spinner.loop(), interval));
-                return spinner.spin();
-            },
-            start(opts = {}) {
-                timer && spinner.reset();
-                spinning = true;
-                mountProcessEvents();
-                return spinner.update({
-                    text: getText(opts),
-                    color: getColor(opts)
-                }).loop();
-            },
-            stop(opts) {
-                spinning = false;
-                clearTimeout(timer);
-                timer = undefined;
-                cleanupProcessEvents();
-                const update = getUpdate(opts);
-                const mark = picocolors_1.default[getColor(opts)](getMark(opts, frames[current]));
-                const text = getText(opts);
-                spinner.write(opts ? `${mark} ${text}${update ? "" : "\n"}` : "", true);
-                return consts_1.isTTY && !update ? spinner.write(`\x1b[?25h`) : spinner;
-            },
-            success(opts = {}) {
-                return spinner.stop({
-                    text: getText(opts),
-                    mark: getMark(opts, consts_1.symbols.tick),
-                    color: "green",
-                    update: getUpdate(opts)
-                });
-            },
-            error(opts = {}) {
-                return spinner.stop({
-                    text: getText(opts),
-                    mark: getMark(opts, consts_1.symbols.cross),
-                    color: "red",
-                    update: getUpdate(opts)
-                });
-            },
-            warn(opts = {}) {
-                return spinner.stop({
-                    text: getText(opts),
-                    mark: getMark(opts, consts_1.symbols.warn),
-                    color: "yellow",
-                    update: getUpdate(opts)
-                });
-            },
-            info(opts = {}) {
-                return spinner.stop({
-                    text: getText(opts),
-                    mark: getMark(opts, consts_1.symbols.info),
-                    color: "blue",
-                    update: getUpdate(opts)
-                });
-            },
-            isSpinning() {
-                return spinning;
-            }
-        };
-        function exit(signal) {
-            if (spinning) {
-                spinner.stop();
-            }
-            process.exit(signal === "SIGINT" ? 130 : signal === "SIGTERM" ? 143 : 1);
-        }
-        return spinner;
-    }
-    return dist;
+function requireDist () {
+	if (hasRequiredDist) return dist;
+	hasRequiredDist = 1;
+	var __importDefault = (dist && dist.__importDefault) || function (mod) {
+	    return (mod && mod.__esModule) ? mod : { "default": mod };
+	};
+	Object.defineProperty(dist, "__esModule", { value: true });
+	dist.createSpinner = createSpinner;
+	const picocolors_1 = __importDefault(/*@__PURE__*/ requirePicocolors());
+	const consts_1 = requireConsts();
+	function getLines(str = '', width = 80) {
+	    return str
+	        .replace(/\u001b[^m]*?m/g, '')
+	        .split('\n')
+	        .reduce((col, line) => (col += Math.max(1, Math.ceil(line.length / width))), 0);
+	}
+	function createSpinner(text = '', opts = {}) {
+	    let current = 0, interval = opts.interval || 50, stream = opts.stream || process.stderr, frames = opts.frames && opts.frames.length ? opts.frames : consts_1.symbols.frames, color = opts.color || 'yellow', spinning = false, lines = 0, timer = undefined, getText = (opts = {}) => typeof opts === 'string' ? opts : opts.text || text, getUpdate = (opts = {}) => typeof opts === 'string' ? false : !!opts.update, getColor = (opts = {}) => typeof opts === 'string' || !opts.color ? color : opts.color, getMark = (opts = {}, fallback) => typeof opts === 'string' || !opts.mark ? fallback : opts.mark, mountProcessEvents = () => {
+	        process.on('SIGINT', exit);
+	        process.on('SIGTERM', exit);
+	    }, cleanupProcessEvents = () => {
+	        process.off('SIGINT', exit);
+	        process.off('SIGTERM', exit);
+	    };
+	    let spinner = {
+	        reset() {
+	            current = 0;
+	            lines = 0;
+	            spinning = false;
+	            clearTimeout(timer);
+	            timer = undefined;
+	            return spinner;
+	        },
+	        clear() {
+	            spinner.write('\x1b[1G');
+	            for (let i = 0; i < lines; i++) {
+	                i > 0 && spinner.write('\x1b[1A');
+	                spinner.write('\x1b[2K\x1b[1G');
+	            }
+	            lines = 0;
+	            return spinner;
+	        },
+	        write(str, clear = false) {
+	            if (clear && consts_1.isTTY)
+	                spinner.clear();
+	            stream.write(str);
+	            return spinner;
+	        },
+	        render() {
+	            let str = `${picocolors_1.default[color](frames[current])} ${text}`;
+	            consts_1.isTTY ? spinner.write(`\x1b[?25l`) : (str += '\n');
+	            spinner.write(str, true);
+	            consts_1.isTTY && (lines = getLines(str, stream.columns));
+	            return spinner;
+	        },
+	        spin() {
+	            spinner.render();
+	            current = ++current % frames.length;
+	            return spinner;
+	        },
+	        update(opts) {
+	            if (typeof opts === 'string') {
+	                text = opts;
+	            }
+	            else {
+	                text = opts.text || text;
+	                frames = opts.frames && opts.frames.length ? opts.frames : frames;
+	                interval = opts.interval || interval;
+	                color = opts.color || color;
+	            }
+	            if (frames.length - 1 < current)
+	                current = 0;
+	            return spinner;
+	        },
+	        loop() {
+	            consts_1.isTTY && (timer = setTimeout(() => spinner.loop(), interval));
+	            return spinner.spin();
+	        },
+	        start(opts = {}) {
+	            timer && spinner.reset();
+	            spinning = true;
+	            mountProcessEvents();
+	            return spinner.update({ text: getText(opts), color: getColor(opts) }).loop();
+	        },
+	        stop(opts) {
+	            spinning = false;
+	            clearTimeout(timer);
+	            timer = undefined;
+	            cleanupProcessEvents();
+	            const update = getUpdate(opts);
+	            const mark = picocolors_1.default[getColor(opts)](getMark(opts, frames[current]));
+	            const text = getText(opts);
+	            spinner.write(opts ? `${mark} ${text}${update ? '' : '\n'}` : '', true);
+	            return consts_1.isTTY && !update ? spinner.write(`\x1b[?25h`) : spinner;
+	        },
+	        success(opts = {}) {
+	            return spinner.stop({
+	                text: getText(opts),
+	                mark: getMark(opts, consts_1.symbols.tick),
+	                color: 'green',
+	                update: getUpdate(opts),
+	            });
+	        },
+	        error(opts = {}) {
+	            return spinner.stop({
+	                text: getText(opts),
+	                mark: getMark(opts, consts_1.symbols.cross),
+	                color: 'red',
+	                update: getUpdate(opts),
+	            });
+	        },
+	        warn(opts = {}) {
+	            return spinner.stop({
+	                text: getText(opts),
+	                mark: getMark(opts, consts_1.symbols.warn),
+	                color: 'yellow',
+	                update: getUpdate(opts),
+	            });
+	        },
+	        info(opts = {}) {
+	            return spinner.stop({
+	                text: getText(opts),
+	                mark: getMark(opts, consts_1.symbols.info),
+	                color: 'blue',
+	                update: getUpdate(opts),
+	            });
+	        },
+	        isSpinning() {
+	            return spinning;
+	        },
+	    };
+	    function exit(signal) {
+	        if (spinning) {
+	            spinner.stop();
+	        }
+	        process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1);
+	    }
+	    return spinner;
+	}
+	return dist;
 }
 
 var distExports = requireDist();
 
+// The command line's terminal: colour (picocolors) and a progress spinner (nanospinner) only on an interactive
+// terminal. When stdout is not a TTY, or NO_COLOR is set, or TERM is dumb, nothing but plain text is written:
+// no colour, no cursor movement, and text from outside (go's output, module paths) loses its control characters.
 function makeTerm(stream = process.stdout, env = process.env) {
-    const rich = stream.isTTY === true && !env.NO_COLOR && env.TERM !== "dumb";
+    const rich = stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
     return {
-        rich: rich,
+        rich,
         c: pc.createColors(rich),
-        out: (line = "") => void stream.write(line + "\n"),
-        err: (line = "") => void process.stderr.write(printable(line) + "\n")
+        out: (line = '') => void stream.write(line + '\n'),
+        err: (line = '') => void process.stderr.write(printable(line) + '\n')
     };
 }
-
+/** Text from outside, made safe to print: C0/C1 control characters (ESC included) removed, tabs and newlines kept. */
 function printable(text) {
-    return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, "");
+    return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '');
 }
-
+/** Left-aligned columns; widths from the plain text, colour applied per cell afterwards. */
 function table(rows, paint = (_r, _c, s) => s) {
     const widths = [];
-    for (const r of rows) r.forEach((cell, i) => widths[i] = Math.max(widths[i] ?? 0, cell.length));
-    return rows.map((r, ri) => r.map((cell, ci) => paint(ri, ci, ci === r.length - 1 ? cell : cell.padEnd(widths[ci]))).join("  ").trimEnd());
+    for (const r of rows)
+        r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+    return rows.map((r, ri) => r
+        .map((cell, ci) => paint(ri, ci, ci === r.length - 1 ? cell : cell.padEnd(widths[ci])))
+        .join('  ')
+        .trimEnd());
 }
-
+/** A live status line with a spinner on an interactive terminal (not under CI); elsewhere only the finished lines. */
 function progress(term, env = process.env) {
-    if (!term.rich || "CI" in env) {
-        return {
-            line: t => term.out(t),
-            status: () => {},
-            stop: () => {}
-        };
+    if (!term.rich || 'CI' in env) {
+        return { line: (t) => term.out(t), status: () => { }, stop: () => { } };
     }
-    const width = () => process.stdout.columns > 0 ? process.stdout.columns : 80;
+    // A terminal that reports no width (a bare pseudo-terminal) counts as 80 columns: nanospinner divides by it.
+    const width = () => (process.stdout.columns > 0 ? process.stdout.columns : 80);
     const stream = {
-        write: s => process.stdout.write(s),
+        write: (s) => process.stdout.write(s),
         get columns() {
             return width();
         }
     };
-    const spinner = distExports.createSpinner("", {
-        stream: stream
-    });
-    const fit = t => t.length > width() - 3 ? t.slice(0, width() - 4) + "\u2026" : t;
+    const spinner = distExports.createSpinner('', { stream });
+    const fit = (t) => (t.length > width() - 3 ? t.slice(0, width() - 4) + '…' : t);
     return {
         line(t) {
             const spinning = spinner.isSpinning();
-            if (spinning) spinner.clear();
+            if (spinning)
+                spinner.clear();
             term.out(t);
-            if (spinning) spinner.render();
+            if (spinning)
+                spinner.render();
         },
         status(t) {
-            if (spinner.isSpinning()) spinner.update({
-                text: fit(t)
-            }); else spinner.start({
-                text: fit(t)
-            });
+            if (spinner.isSpinning())
+                spinner.update({ text: fit(t) });
+            else
+                spinner.start({ text: fit(t) });
         },
         stop() {
-            if (spinner.isSpinning()) spinner.clear().stop();
+            if (spinner.isSpinning())
+                spinner.clear().stop();
         }
     };
 }
-
 function seconds$2(ms) {
-    return ms < 1e3 ? `${ms} ms` : `${(ms / 1e3).toFixed(1)} s`;
+    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-class ProxyListError extends Error {}
-
-function parseProxyList(text, inputName = "goproxy") {
+class ProxyListError extends Error {
+}
+/** Parses a GOPROXY list. Newlines separate entries like ','. Throws ProxyListError naming `inputName`. */
+function parseProxyList(text, inputName = 'goproxy') {
     const entries = [];
-    const tokens = text.replace(/\r/g, "").split(/([,|\n])/);
+    const tokens = text.replace(/\r/g, '').split(/([,|\n])/);
     for (let i = 0; i < tokens.length; i += 2) {
         const token = tokens[i].trim();
-        const sep = tokens[i + 1] ?? "";
-        if (token === "") continue;
-        const separator = sep === "|" ? "|" : sep === "" ? "" : ",";
-        entries.push({
-            ...parseToken(token, inputName),
-            separator: separator
-        });
+        const sep = (tokens[i + 1] ?? '');
+        if (token === '')
+            continue;
+        const separator = sep === '|' ? '|' : sep === '' ? '' : ',';
+        entries.push({ ...parseToken(token, inputName), separator });
     }
     if (entries.length === 0) {
         throw new ProxyListError(`${inputName}: the list is empty; give proxy URLs, "direct" or "off"`);
     }
-    entries[entries.length - 1].separator = "";
+    entries[entries.length - 1].separator = '';
     return entries;
 }
-
+/** go's reading of a GOPROXY entry: a bare host[/path] means https:// (URLs and file paths stay as they are). */
 function withScheme(token) {
-    return !token.includes(":/") && !token.startsWith("/") ? "https://" + token : token;
+    return !token.includes(':/') && !token.startsWith('/') ? 'https://' + token : token;
 }
-
 function parseToken(token, inputName) {
-    if (token === "direct" || token === "off") return {
-        kind: token,
-        url: "",
-        display: token
-    };
+    if (token === 'direct' || token === 'off')
+        return { kind: token, url: '', display: token };
+    // Registers the token's credentials as secrets before any message can show it.
     const shown = redactUrl(token);
     let raw = token;
-    if (!token.includes(":/") && !token.startsWith("/")) {
+    if (!token.includes(':/') && !token.startsWith('/')) {
         if (!/[./]/.test(token)) {
             throw new ProxyListError(`${inputName}: "${shown}" is not a proxy; each entry is an http(s):// or file:// URL, "direct" or "off"`);
         }
@@ -786,195 +852,243 @@ function parseToken(token, inputName) {
     }
     let url;
     try {
-        url = new URL(raw.startsWith("/") ? "file://" + raw : raw);
-    } catch {
+        url = new URL(raw.startsWith('/') ? 'file://' + raw : raw);
+    }
+    catch {
         throw new ProxyListError(`${inputName}: "${shown}" is not a valid URL (expected http(s)://host/path)`);
     }
-    if (![ "http:", "https:", "file:" ].includes(url.protocol)) {
+    if (!['http:', 'https:', 'file:'].includes(url.protocol)) {
         throw new ProxyListError(`${inputName}: "${shown}" uses ${url.protocol}; proxies are http://, https:// or file:// URLs`);
     }
-    const clean = raw.startsWith("/") ? "file://" + raw : raw;
-    return {
-        kind: "url",
-        url: clean,
-        display: redactUrl(clean)
-    };
+    const clean = raw.startsWith('/') ? 'file://' + raw : raw;
+    return { kind: 'url', url: clean, display: redactUrl(clean) };
 }
-
+/** Formats entries back into a GOPROXY value, joined by `sep` (or each entry's own separator). */
 function formatProxyList(entries, sep, redacted = false) {
-    return entries.map((e, i) => {
-        const text = e.kind === "url" ? redacted ? e.display : e.url : e.kind;
-        const after = i === entries.length - 1 ? "" : sep ?? (e.separator || ",");
+    return entries
+        .map((e, i) => {
+        const text = e.kind === 'url' ? (redacted ? e.display : e.url) : e.kind;
+        const after = i === entries.length - 1 ? '' : (sep ?? (e.separator || ','));
         return text + after;
-    }).join("");
+    })
+        .join('');
 }
-
+/** The entries that are real network proxies (http/https), in order. */
 function networkProxies(entries) {
-    return entries.filter(e => e.kind === "url" && /^https?:/i.test(e.url));
+    return entries.filter((e) => e.kind === 'url' && /^https?:/i.test(e.url));
 }
 
+// Paths from inputs and from the repository never lead out of the workspace: `working-directory: ../..`, a committed
+// symlink to outside as a module directory, or a go.mod that is a symlink to a file outside (fix mode would write
+// through it; check mode would print it in the diff). Judged on real paths, symlinks resolved.
+/** The real path of `p`, or undefined when it does not exist. */
 function realPath(p) {
     try {
         return realpathSync(p);
-    } catch {
+    }
+    catch {
         return undefined;
     }
 }
-
+/** True when `p` (resolved, symlinks followed where it exists) is the workspace or below it. */
 function insideWorkspace(workspace, p) {
     const root = realPath(workspace) ?? path.resolve(workspace);
+    // A path that does not exist (yet) is judged as written: reading it fails later with its own error.
     const real = realPath(p) ?? path.resolve(p);
     const rel = path.relative(root, real);
-    return rel === "" || !rel.startsWith("..") && !path.isAbsolute(rel);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
-
+/**
+ * Why a module directory may not be used, or undefined: it (through symlinks) or its go.mod/go.sum, when they are
+ * symlinks, lead outside the workspace.
+ */
 function moduleOutsideWorkspace(workspace, dir, dirKnownInside = false) {
-    if (!dirKnownInside && !insideWorkspace(workspace, dir)) return 'the directory leads outside the workspace (through a symlink or "..")';
-    for (const f of [ "go.mod", "go.sum" ]) {
+    if (!dirKnownInside && !insideWorkspace(workspace, dir))
+        return 'the directory leads outside the workspace (through a symlink or "..")';
+    for (const f of ['go.mod', 'go.sum']) {
         const file = path.join(dir, f);
         let link = false;
         try {
             link = lstatSync(file).isSymbolicLink();
-        } catch {
-            continue;
         }
-        if (link && !insideWorkspace(workspace, file)) return `${f} is a symlink to a file outside the workspace`;
+        catch {
+            continue; // absent
+        }
+        if (link && !insideWorkspace(workspace, file))
+            return `${f} is a symlink to a file outside the workspace`;
     }
     return undefined;
 }
-
+/** Path of a module's file relative to the workspace, '/'-separated. */
 function workspacePath(moduleRel, file) {
-    const rel = moduleRel.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
-    return rel === "" || rel === "." ? file : `${rel}/${file}`;
+    const rel = moduleRel
+        .replace(/\\/g, '/')
+        .replace(/^(\.\/)+/, '')
+        .replace(/\/+$/, '');
+    return rel === '' || rel === '.' ? file : `${rel}/${file}`;
 }
 
-const guarded = new Set;
-
+// The life of a credentials file the action writes (the netrc file, the git config with the token). From the moment it
+// exists until it is deleted or handed over to later steps, it is deleted however main ends: in main's `finally`,
+// which a cancelled job also reaches (index.ts stops go on SIGINT/SIGTERM and lets the step finish), and at exit
+// (index.ts's hard exit after a signal, process.exit, an uncaught exception). A file handed over (NETRC exported)
+// lives until the post step, which runs `always()` and deletes it.
+const guarded = new Set();
+/** Deletes `file` when the process ends, unless it is deleted or handed over first. Returns `file`. */
 function guardCredentialFile(file) {
-    if (guarded.size === 0) process.on("exit", removeGuardedCredentialFiles);
+    if (guarded.size === 0)
+        process.on('exit', removeGuardedCredentialFiles);
     guarded.add(file);
     return file;
 }
-
+/** Deletes every file not handed over. Never throws: a file it cannot delete is a warning (post tries again). */
 function removeGuardedCredentialFiles() {
     for (const file of guarded) {
         try {
-            rmSync(file, {
-                force: true
-            });
-        } catch (e) {
-            warning(`could not delete a credentials file: ${e.code ?? "error"}`);
+            rmSync(file, { force: true });
+        }
+        catch (e) {
+            warning(`could not delete a credentials file: ${e.code ?? 'error'}`);
         }
     }
     guarded.clear();
-    process.removeListener("exit", removeGuardedCredentialFiles);
+    process.removeListener('exit', removeGuardedCredentialFiles);
 }
 
+// Credentials for private modules and enterprise networks: the git token, netrc and extra CA certificates,
+// turned into the environment that go (and the git it runs) reads. Nothing here touches a git config file or
+// the user's HOME: everything lives in environment variables and files under RUNNER_TEMP.
+/**
+ * The git configuration that sends the token to `https://<host>/` for every host (a file git includes: see
+ * gitTokenEnv).
+ *
+ * Why `http.<url>.extraHeader` and not a `url.<https://x-access-token:TOKEN@host/>.insteadOf` rewrite:
+ * - go runs `git ls-remote`/`git fetch` with the plain `https://host/...` remote it derived; a header keeps that
+ *   URL as is, while a rewrite puts the token into the URL git works with, and git prints that URL in some
+ *   errors and traces (go then copies git's output into its own error).
+ * - The header is sent on the first request, so there is no 401 round trip, and it is scoped by git's URL
+ *   matching to exactly that scheme and host; an insteadOf rule would also compete with any insteadOf the
+ *   user already has for the same prefix (the longest match wins).
+ * - It is the form actions/checkout uses for the same token, so hosts that accept one accept the other.
+ *
+ * git sends every extraHeader it collected, so with actions/checkout's own `AUTHORIZATION: basic ...` for the same
+ * host in a config git reads (or a URL-less `http.extraheader`) it would send two, and hosts answer 400 "Duplicate
+ * header: Authorization". An empty value empties git's list: each host's header comes after one, read last (the
+ * environment's entries follow every config file), so git sends the token's Authorization alone.
+ */
 function gitTokenConfig(token, hosts) {
     addSecret(token);
-    const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
     addSecret(basic);
-    return hosts.map(host => `[http "https://${host}/"]\n\textraheader =\n\textraheader = AUTHORIZATION: basic ${basic}\n`).join("");
+    // Hosts are validated (privateHosts): no quote or backslash can end the subsection name.
+    return hosts
+        .map((host) => `[http "https://${host}/"]\n\textraheader =\n\textraheader = AUTHORIZATION: basic ${basic}\n`)
+        .join('');
 }
-
+/** gitTokenConfig written to a 0600 file under RUNNER_TEMP (deleted like the netrc file); undefined without token or hosts. */
 async function writeGitTokenConfig(token, hosts, runnerTemp) {
-    if (!token || hosts.length === 0) return undefined;
+    if (!token || hosts.length === 0)
+        return undefined;
     const file = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}.gitconfig`);
-    await promises.writeFile(file, gitTokenConfig(token, hosts), {
-        mode: 384,
-        flag: "wx"
-    });
-    await promises.chmod(file, 384);
+    await promises.writeFile(file, gitTokenConfig(token, hosts), { mode: 0o600, flag: 'wx' });
+    await promises.chmod(file, 0o600);
     return file;
 }
-
+/**
+ * Makes git read `file` (gitTokenConfig) after every config file, through `include.path` in GIT_CONFIG_*: the
+ * environment, and so the variables exported to later steps, hold only the file's path, never the token.
+ */
 function gitTokenEnv(file, baseEnv) {
-    if (!file) return {};
-    const existing = Number(baseEnv.GIT_CONFIG_COUNT ?? "");
+    if (!file)
+        return {};
+    const existing = Number(baseEnv.GIT_CONFIG_COUNT ?? '');
+    // git rejects a bogus count ("bogus count in GIT_CONFIG_COUNT"); an unusable value is replaced, not extended.
     const n = Number.isInteger(existing) && existing > 0 ? existing : 0;
-    return {
-        [`GIT_CONFIG_KEY_${n}`]: "include.path",
-        [`GIT_CONFIG_VALUE_${n}`]: file,
-        GIT_CONFIG_COUNT: String(n + 1)
-    };
+    return { [`GIT_CONFIG_KEY_${n}`]: 'include.path', [`GIT_CONFIG_VALUE_${n}`]: file, GIT_CONFIG_COUNT: String(n + 1) };
 }
-
-const HOST_FORM = "give comma- or newline-separated host names such as github.example.com or git.corp.example:8443";
-
+const HOST_FORM = 'give comma- or newline-separated host names such as github.example.com or git.corp.example:8443';
+/** Input `private-hosts`: hosts (optionally host:port) that get the token; default the host of GITHUB_SERVER_URL. */
 function privateHosts(input, serverUrl = process.env.GITHUB_SERVER_URL) {
-    const items = input.split(/[,\n]/).map(h => h.trim()).filter(h => h !== "");
+    const items = input
+        .split(/[,\n]/)
+        .map((h) => h.trim())
+        .filter((h) => h !== '');
     if (items.length === 0) {
-        if (!serverUrl) return [];
+        if (!serverUrl)
+            return [];
         try {
             const host = new URL(serverUrl).host.toLowerCase();
-            return host ? [ host ] : [];
-        } catch {
+            return host ? [host] : [];
+        }
+        catch {
             return [];
         }
     }
     const hosts = [];
     for (const item of items) {
+        // A bare host or host:port: paths, schemes and userinfo would change what git's URL matching means.
         if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(item)) {
             throw new InputError(`private-hosts: "${item}" is not a host name; ${HOST_FORM}`);
         }
         const host = item.toLowerCase();
-        if (!hosts.includes(host)) hosts.push(host);
+        if (!hosts.includes(host))
+            hosts.push(host);
     }
     return hosts;
 }
-
 const NETRC_FORM = 'give netrc lines such as "machine proxy.example.com login USER password SECRET"';
-
-const NETRC_KEYWORDS = new Set([ "machine", "default", "login", "password", "account", "macdef" ]);
-
+const NETRC_KEYWORDS = new Set(['machine', 'default', 'login', 'password', 'account', 'macdef']);
+/**
+ * Parses netrc text exactly as go does (cmd/go/internal/auth/netrc.go): keyword/value pairs within a line, an
+ * entry is complete once machine, login and password are known, `default` ends the file, `macdef` bodies skipped.
+ */
 function parseNetrc(text) {
     const out = [];
-    let cur = {
-        machine: "",
-        login: "",
-        password: ""
-    };
+    let cur = { machine: '', login: '', password: '' };
     let inMacro = false;
-    for (const line of text.replace(/\r/g, "").split("\n")) {
+    for (const line of text.replace(/\r/g, '').split('\n')) {
         if (inMacro) {
-            if (line === "") inMacro = false;
+            if (line === '')
+                inMacro = false;
             continue;
         }
-        const f = line.split(/\s+/).filter(t => t !== "");
+        const f = line.split(/\s+/).filter((t) => t !== '');
         let i = 0;
-        for (;i < f.length - 1; i += 2) {
-            const [k, v] = [ f[i], f[i + 1] ];
-            if (k === "machine") cur = {
-                machine: v,
-                login: "",
-                password: ""
-            }; else if (k === "login") cur.login = v; else if (k === "password") cur.password = v; else if (k === "macdef") inMacro = true;
+        for (; i < f.length - 1; i += 2) {
+            const [k, v] = [f[i], f[i + 1]];
+            if (k === 'machine')
+                cur = { machine: v, login: '', password: '' };
+            else if (k === 'login')
+                cur.login = v;
+            else if (k === 'password')
+                cur.password = v;
+            else if (k === 'macdef')
+                inMacro = true;
             if (cur.machine && cur.login && cur.password) {
                 out.push(cur);
-                cur = {
-                    machine: "",
-                    login: "",
-                    password: ""
-                };
+                cur = { machine: '', login: '', password: '' };
             }
         }
-        if (i < f.length && f[i] === "default") break;
+        if (i < f.length && f[i] === 'default')
+            break;
     }
     return out;
 }
-
+/** Checks netrc text loosely, naming lines but never their values (a misplaced token may be a password). */
 function checkNetrc(text) {
-    const lines = text.replace(/\r/g, "").split("\n");
+    const lines = text.replace(/\r/g, '').split('\n');
     let inMacro = false;
     lines.forEach((line, idx) => {
         if (inMacro) {
-            inMacro = line !== "";
+            inMacro = line !== '';
             return;
         }
-        const f = line.split(/\s+/).filter(t => t !== "");
-        if (f.length === 0 || f[0].startsWith("#")) return;
+        const f = line.split(/\s+/).filter((t) => t !== '');
+        if (f.length === 0 || f[0].startsWith('#'))
+            return;
         for (let i = 0; i < f.length; i += 2) {
-            if (f[i] === "default") {
+            // `default` takes no value in netrc; go reads keyword pairs per line and simply finds nothing there.
+            if (f[i] === 'default') {
                 i--;
                 continue;
             }
@@ -984,196 +1098,238 @@ function checkNetrc(text) {
             if (i + 1 >= f.length) {
                 throw new InputError(`netrc: line ${idx + 1}: "${f[i]}" has no value on the same line (go reads keyword and value from one line); ${NETRC_FORM}`);
             }
-            if (f[i] === "macdef") inMacro = true;
-            if (f[i] === "machine" && /[/@]/.test(f[i + 1])) {
+            if (f[i] === 'macdef')
+                inMacro = true;
+            if (f[i] === 'machine' && /[/@]/.test(f[i + 1])) {
                 throw new InputError(`netrc: line ${idx + 1}: machine "${f[i + 1]}" must be a host name (with :port when not 443), not a URL; ${NETRC_FORM}`);
             }
         }
     });
     const entries = parseNetrc(text);
-    if (entries.length === 0) throw new InputError(`netrc: no complete entry with machine, login and password; ${NETRC_FORM}`);
+    if (entries.length === 0)
+        throw new InputError(`netrc: no complete entry with machine, login and password; ${NETRC_FORM}`);
     return entries;
 }
-
+/** Registers every password of netrc text as a secret, then validates it; throws InputError naming `netrc`. */
 function validateNetrc(text) {
-    for (const m of text.matchAll(/\bpassword\s+(\S+)/g)) addSecret(m[1]);
-    for (const e of parseNetrc(text)) addSecret(e.password);
+    // Secrets first: a validation error must not be the first place a password shows up unmasked.
+    for (const m of text.matchAll(/\bpassword\s+(\S+)/g))
+        addSecret(m[1]);
+    for (const e of parseNetrc(text))
+        addSecret(e.password);
     return checkNetrc(text);
 }
-
+/**
+ * Input `netrc`: validates, and writes the text to a new 0600 file under RUNNER_TEMP for go's NETRC.
+ * Returns the file's path (the post step deletes it with `removeCredentialFile`).
+ */
 async function writeNetrc(text, runnerTemp) {
     validateNetrc(text);
     const file = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}.netrc`);
-    await promises.writeFile(file, text.endsWith("\n") ? text : text + "\n", {
-        mode: 384,
-        flag: "wx"
-    });
-    await promises.chmod(file, 384);
+    // 'wx': never follow or reuse an existing path; mode applies at creation, before any byte is written.
+    await promises.writeFile(file, text.endsWith('\n') ? text : text + '\n', { mode: 0o600, flag: 'wx' });
+    await promises.chmod(file, 0o600); // umask cannot widen it, but make the intent explicit on every platform
     return file;
 }
-
+/**
+ * The netrc credential go would use for `url` (Go 1.24+ GOAUTH=netrc): only for https, matching the machine
+ * against `host[:port]/path` and its parent prefixes; the earliest line for a machine wins.
+ */
 function netrcCredentialFor(entries, url) {
-    const machine = netrcMachineFor(entries.map(e => e.machine), url);
-    return machine === undefined ? undefined : entries.find(e => e.machine === machine);
+    const machine = netrcMachineFor(entries.map((e) => e.machine), url);
+    return machine === undefined ? undefined : entries.find((e) => e.machine === machine);
 }
-
+/**
+ * The netrc machine whose credentials go sends with a request to `url`, or undefined: the one matcher that the relay,
+ * preflight, the security review and the hints share. As cmd/go/internal/auth does it: only over https (go never
+ * sends netrc credentials over plain http), the machine equal to `host[:port]` or to `host[:port]/path` for a
+ * leading part of the URL's path, the longest match first.
+ */
 function netrcMachineFor(machines, url) {
     let u;
     try {
         u = new URL(url);
-    } catch {
+    }
+    catch {
         return undefined;
     }
-    if (u.protocol !== "https:") return undefined;
-    let prefix = (u.host + u.pathname).replace(/\/+$/, "");
+    if (u.protocol !== 'https:')
+        return undefined;
+    let prefix = (u.host + u.pathname).replace(/\/+$/, '');
     for (;;) {
-        if (machines.includes(prefix)) return prefix;
-        const slash = prefix.lastIndexOf("/");
-        if (slash < 0) return undefined;
+        if (machines.includes(prefix))
+            return prefix;
+        const slash = prefix.lastIndexOf('/');
+        if (slash < 0)
+            return undefined;
         prefix = prefix.slice(0, slash);
     }
 }
-
-const LINUX_BUNDLES = [ "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem" ];
-
+// Where go's crypto/x509 looks on Linux (root_linux.go certFiles), in its order; the first readable one wins.
+const LINUX_BUNDLES = [
+    '/etc/ssl/certs/ca-certificates.crt', // Debian/Ubuntu/Gentoo etc.
+    '/etc/pki/tls/certs/ca-bundle.crt', // Fedora/RHEL 6
+    '/etc/ssl/ca-bundle.pem', // OpenSUSE
+    '/etc/pki/tls/cacert.pem', // OpenELEC
+    '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', // CentOS/RHEL 7
+    '/etc/ssl/cert.pem' // Alpine Linux
+];
+/**
+ * The bundle go treats as the system roots: SSL_CERT_FILE when set, else the Linux list. On macOS go uses the
+ * platform verifier and Windows its own store (neither reads SSL_CERT_FILE), so only git reads our bundle
+ * there: macOS' /etc/ssl/cert.pem keeps git's public roots; Windows gets the extra certificates alone.
+ */
 function systemBundleFile(env = process.env, platform = process.platform) {
-    const candidates = platform === "win32" ? [] : platform === "darwin" ? [ "/etc/ssl/cert.pem" ] : LINUX_BUNDLES;
-    for (const file of env.SSL_CERT_FILE ? [ env.SSL_CERT_FILE ] : candidates) {
+    const candidates = platform === 'win32' ? [] : platform === 'darwin' ? ['/etc/ssl/cert.pem'] : LINUX_BUNDLES;
+    for (const file of env.SSL_CERT_FILE ? [env.SSL_CERT_FILE] : candidates) {
         try {
-            if (readFileSync(file, "utf8").includes("-----BEGIN CERTIFICATE-----")) return file;
-        } catch {}
+            if (readFileSync(file, 'utf8').includes('-----BEGIN CERTIFICATE-----'))
+                return file;
+        }
+        catch {
+            // go moves on to the next candidate too
+        }
     }
     return undefined;
 }
-
-const CA_FORM = "give a path relative to the workspace to a PEM bundle, or the PEM text itself (-----BEGIN CERTIFICATE----- ...)";
-
+const CA_FORM = 'give a path relative to the workspace to a PEM bundle, or the PEM text itself (-----BEGIN CERTIFICATE----- ...)';
+/** Each certificate of a PEM text, validated with node:crypto; throws InputError naming `ca-certificates`. */
 function parseCertificates(text, source) {
     const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-    if (blocks.length === 0) throw new InputError(`ca-certificates: ${source} holds no PEM certificate; ${CA_FORM}`);
+    if (blocks.length === 0)
+        throw new InputError(`ca-certificates: ${source} holds no PEM certificate; ${CA_FORM}`);
     return blocks.map((pem, i) => {
         try {
             new X509Certificate(pem);
-        } catch (e) {
+        }
+        catch (e) {
             throw new InputError(`ca-certificates: certificate ${i + 1} in ${source} does not parse (${e.message}); ${CA_FORM}`);
         }
-        return pem + "\n";
+        return pem + '\n';
     });
 }
-
+/** Input `ca-certificates`: a path (relative to the workspace) to a PEM bundle, or the PEM text; validated PEMs. */
 function loadCaInput(input, workspace) {
     const value = input.trim();
-    if (value === "") return undefined;
-    if (value.includes("-----BEGIN")) return parseCertificates(value, "the input text");
+    if (value === '')
+        return undefined;
+    if (value.includes('-----BEGIN'))
+        return parseCertificates(value, 'the input text');
     const source = `"${value}"`;
     const file = path.resolve(workspace, value);
+    // A path into the workspace may not lead out of it; an absolute path elsewhere (a CA bundle the runner image
+    // ships) may, but only to a regular file.
     const outside = !insideWorkspace(workspace, file);
     if (outside && (!path.isAbsolute(value) || !isRegularFile(file))) {
         throw new InputError(`ca-certificates: ${source} leads outside the workspace; ${CA_FORM} (an absolute path outside the workspace must be a readable regular file)`);
     }
     let text;
     try {
-        text = readFileSync(file, "utf8");
-    } catch (e) {
-        throw new InputError(`ca-certificates: cannot read ${source} (${e.code ?? "error"}); ${CA_FORM}`);
+        text = readFileSync(file, 'utf8');
+    }
+    catch (e) {
+        throw new InputError(`ca-certificates: cannot read ${source} (${e.code ?? 'error'}); ${CA_FORM}`);
     }
     return parseCertificates(text, source);
 }
-
+/**
+ * Writes the system bundle plus `pems` under RUNNER_TEMP, for SSL_CERT_FILE and GIT_SSL_CAINFO, so that public
+ * hosts still verify while the extra CAs are trusted too.
+ */
 async function writeCaBundle(pems, runnerTemp, env = process.env, platform = process.platform) {
     const systemBundle = systemBundleFile(env, platform);
-    const system = systemBundle ? readFileSync(systemBundle, "utf8") : "";
+    const system = systemBundle ? readFileSync(systemBundle, 'utf8') : '';
     const bundleFile = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}-ca.pem`);
-    const sep = system === "" || system.endsWith("\n") ? "" : "\n";
-    await promises.writeFile(bundleFile, system + sep + pems.join(""), {
-        mode: 420,
-        flag: "wx"
-    });
-    return {
-        pems: pems,
-        bundleFile: bundleFile,
-        systemBundle: systemBundle
-    };
+    const sep = system === '' || system.endsWith('\n') ? '' : '\n';
+    await promises.writeFile(bundleFile, system + sep + pems.join(''), { mode: 0o644, flag: 'wx' });
+    return { pems, bundleFile, systemBundle };
 }
-
 function isRegularFile(p) {
     try {
         return statSync(p).isFile();
-    } catch {
+    }
+    catch {
         return false;
     }
 }
-
+/** The variables to add to every go process's environment (and to export, when export-env is on). */
 function credentialEnv(o) {
     const out = {};
     if (o.netrcFile) {
         out.NETRC = o.netrcFile;
-        const goauth = (o.baseEnv.GOAUTH ?? "").trim();
-        if (goauth !== "" && goauth !== "off" && !goauth.split(";").some(c => c.trim() === "netrc")) {
+        // Go 1.24+ reads netrc only through GOAUTH; unset means "netrc". A user's own commands keep their place.
+        const goauth = (o.baseEnv.GOAUTH ?? '').trim();
+        if (goauth !== '' && goauth !== 'off' && !goauth.split(';').some((c) => c.trim() === 'netrc')) {
             out.GOAUTH = `${goauth};netrc`;
         }
     }
     if (o.caBundleFile) {
         out.SSL_CERT_FILE = o.caBundleFile;
+        // git uses curl's own CA file, not SSL_CERT_FILE, on most builds.
         out.GIT_SSL_CAINFO = o.caBundleFile;
     }
     Object.assign(out, gitTokenEnv(o.gitConfigFile, o.baseEnv));
     return out;
 }
 
-const defaultGetter = name => getInput(name);
-
+// Reads and validates every input before anything runs. Each error names the input and the accepted form.
+const defaultGetter = (name) => getInput(name);
 function readInputs(get = defaultGetter, workspace = process.env.GITHUB_WORKSPACE || process.cwd()) {
-    const token = get("token");
+    const token = get('token');
     addSecret(token);
-    const netrc = get("netrc");
-    if (netrc.trim()) validateNetrc(netrc);
-    const goproxyText = get("goproxy");
+    const netrc = get('netrc');
+    if (netrc.trim())
+        validateNetrc(netrc);
+    const goproxyText = get('goproxy');
     let goproxy;
     try {
-        goproxy = goproxyText.trim() ? parseProxyList(goproxyText, "goproxy") : undefined;
-    } catch (e) {
-        if (e instanceof ProxyListError) throw new InputError(e.message);
+        goproxy = goproxyText.trim() ? parseProxyList(goproxyText, 'goproxy') : undefined;
+    }
+    catch (e) {
+        if (e instanceof ProxyListError)
+            throw new InputError(e.message);
         throw e;
     }
     return {
-        workspace: workspace,
-        workingDirectory: workingDirectory(get("working-directory"), workspace),
-        modules: lines(get("modules")).map(m => checkRelative("modules", m)),
-        goproxy: goproxy,
-        goprivate: patterns("goprivate", get("goprivate")),
-        gonoproxy: patterns("gonoproxy", get("gonoproxy")),
-        gonosumdb: patterns("gonosumdb", get("gonosumdb")),
-        gosumdb: gosumdb(get("gosumdb")),
-        preflight: oneOf("preflight", get("preflight"), [ "true", "false", "strict" ]),
-        preflightTimeoutMs: seconds$1("preflight-timeout", get("preflight-timeout")),
-        stallTimeoutMs: get("stall-timeout").trim() === "0" ? 0 : seconds$1("stall-timeout", get("stall-timeout")),
-        concurrency: get("concurrency").trim() === "" ? availableParallelism() : wholeNumber("concurrency", get("concurrency"), 1, 64),
-        shard: shard(get("shard")),
-        retries: wholeNumber("retries", get("retries"), 0, 10),
-        relay: bool("relay", get("relay")),
-        cache: oneOf("cache", get("cache"), [ "true", "false", "restore-only" ]),
-        mode: oneOf("mode", get("mode"), [ "check", "fix" ]),
-        tidyArgs: tidyArgs(get("tidy-args")),
-        token: token,
-        privateHosts: privateHosts(get("private-hosts")),
-        netrc: netrc.trim() ? netrc : "",
-        caCertificates: loadCaInput(get("ca-certificates"), workspace),
-        exportEnv: bool("export-env", get("export-env"))
+        workspace,
+        workingDirectory: workingDirectory(get('working-directory'), workspace),
+        modules: lines(get('modules')).map((m) => checkRelative('modules', m)),
+        goproxy,
+        goprivate: patterns('goprivate', get('goprivate')),
+        gonoproxy: patterns('gonoproxy', get('gonoproxy')),
+        gonosumdb: patterns('gonosumdb', get('gonosumdb')),
+        gosumdb: gosumdb(get('gosumdb')),
+        preflight: oneOf('preflight', get('preflight'), ['true', 'false', 'strict']),
+        preflightTimeoutMs: seconds$1('preflight-timeout', get('preflight-timeout')),
+        stallTimeoutMs: get('stall-timeout').trim() === '0' ? 0 : seconds$1('stall-timeout', get('stall-timeout')),
+        concurrency: get('concurrency').trim() === '' ? availableParallelism() : wholeNumber('concurrency', get('concurrency'), 1, 64),
+        shard: shard(get('shard')),
+        retries: wholeNumber('retries', get('retries'), 0, 10),
+        relay: bool('relay', get('relay')),
+        cache: oneOf('cache', get('cache'), ['true', 'false', 'restore-only']),
+        mode: oneOf('mode', get('mode'), ['check', 'fix']),
+        tidyArgs: tidyArgs(get('tidy-args')),
+        token,
+        privateHosts: privateHosts(get('private-hosts')),
+        netrc: netrc.trim() ? netrc : '',
+        caCertificates: loadCaInput(get('ca-certificates'), workspace),
+        exportEnv: bool('export-env', get('export-env'))
     };
 }
-
 function lines(text) {
-    return text.split(/\r?\n/).map(l => l.trim()).filter(l => l !== "" && !l.startsWith("#"));
+    return text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !l.startsWith('#'));
 }
-
 function workingDirectory(value, workspace) {
-    const rel = value.trim() || ".";
+    const rel = value.trim() || '.';
     const abs = path.resolve(workspace, rel);
     let isDir = false;
     try {
         isDir = fs.statSync(abs).isDirectory();
-    } catch {
+    }
+    catch {
         isDir = false;
     }
     if (!isDir) {
@@ -1184,73 +1340,78 @@ function workingDirectory(value, workspace) {
     }
     return abs;
 }
-
 function checkRelative(name, value) {
-    if (path.isAbsolute(value) || value.split(/[\\/]/).includes("..")) {
+    if (path.isAbsolute(value) || value.split(/[\\/]/).includes('..')) {
         throw new InputError(`${name}: "${value}" must be a directory or glob relative to working-directory, without ".." or a leading "/"`);
     }
     return value;
 }
-
 function patterns(name, text) {
-    const items = text.split(/[,\n]/).map(p => p.trim()).filter(p => p !== "");
-    if (items.length === 0) return undefined;
+    const items = text
+        .split(/[,\n]/)
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
+    if (items.length === 0)
+        return undefined;
     for (const p of items) {
-        if (/\s/.test(p) || p.includes("://")) {
+        if (/\s/.test(p) || p.includes('://')) {
             throw new InputError(`${name}: "${p}" is not a module path pattern; give comma- or newline-separated patterns such as example.com/private,*.corp.example.com`);
         }
     }
-    return items.join(",");
+    return items.join(',');
 }
-
+/**
+ * The forms go accepts: `off`, a database name (a host name, maybe with a port), or its verifier key
+ * (`name+hash+key`: eight hex digits and base64) optionally followed by the database's http(s) URL.
+ */
 function gosumdb(text) {
     const v = text.trim();
-    if (v === "" || v === "off") return v || undefined;
+    if (v === '' || v === 'off')
+        return v || undefined;
     const [key, url, ...more] = v.split(/\s+/);
-    const plus = key.indexOf("+");
+    const plus = key.indexOf('+');
     const name = plus < 0 ? key : key.slice(0, plus);
-    const verifier = plus < 0 ? undefined : key.slice(plus + 1);
-    const ok = more.length === 0 && /^[A-Za-z0-9][A-Za-z0-9.-]*(:\d{1,5})?$/.test(name) && (verifier === undefined || /^[0-9a-f]{8}\+[A-Za-z0-9/+=]+$/.test(verifier)) && (url === undefined || verifier !== undefined && /^https?:\/\/[^\s]+$/i.test(url));
+    const verifier = plus < 0 ? undefined : key.slice(plus + 1); // hash+data; base64 data may hold `+` itself
+    const ok = more.length === 0 &&
+        /^[A-Za-z0-9][A-Za-z0-9.-]*(:\d{1,5})?$/.test(name) &&
+        (verifier === undefined || /^[0-9a-f]{8}\+[A-Za-z0-9/+=]+$/.test(verifier)) &&
+        (url === undefined || (verifier !== undefined && /^https?:\/\/[^\s]+$/i.test(url)));
     if (!ok) {
-        throw new InputError(`gosumdb: "${v}" is not valid; accepted: "off", a database name ("sum.example.com"), its key ("name+hash+key"), ` + 'or its key and URL ("name+hash+key https://url")');
+        throw new InputError(`gosumdb: "${v}" is not valid; accepted: "off", a database name ("sum.example.com"), its key ("name+hash+key"), ` +
+            'or its key and URL ("name+hash+key https://url")');
     }
     return v;
 }
-
 function oneOf(name, value, allowed) {
     const v = value.trim().toLowerCase();
-    if (allowed.includes(v)) return v;
-    throw new InputError(`${name}: "${value}" is not accepted; use one of: ${allowed.join(", ")}`);
+    if (allowed.includes(v))
+        return v;
+    throw new InputError(`${name}: "${value}" is not accepted; use one of: ${allowed.join(', ')}`);
 }
-
 function bool(name, value) {
-    return oneOf(name, value, [ "true", "false" ]) === "true";
+    return oneOf(name, value, ['true', 'false']) === 'true';
 }
-
 function seconds$1(name, value) {
     const v = value.trim();
     const n = Number(v);
-    if (v === "" || !/^\d*\.?\d+$/.test(v) || !Number.isFinite(n) || n < .1 || n > 600) {
+    // Below a tenth of a second nothing can answer: such a value is a mistake, not a deadline.
+    if (v === '' || !/^\d*\.?\d+$/.test(v) || !Number.isFinite(n) || n < 0.1 || n > 600) {
         throw new InputError(`${name}: "${value}" is not accepted; give a number of seconds from 0.1 to 600, such as 5 or 2.5`);
     }
-    return Math.round(n * 1e3);
+    return Math.round(n * 1000);
 }
-
 function shard(text) {
     const v = text.trim();
-    if (v === "") return undefined;
+    if (v === '')
+        return undefined;
     const m = /^(\d{1,4})\/(\d{1,4})$/.exec(v);
     const index = Number(m?.[1]);
     const count = Number(m?.[2]);
     if (!m || count < 1 || index < 1 || index > count) {
         throw new InputError(`shard: "${text}" is not accepted; give K/N with 1 <= K <= N, such as 2/8 (this job's part of N)`);
     }
-    return {
-        index: index,
-        count: count
-    };
+    return { index, count };
 }
-
 function wholeNumber(name, value, min, max) {
     const v = value.trim();
     if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
@@ -1258,15 +1419,13 @@ function wholeNumber(name, value, min, max) {
     }
     return Number(v);
 }
-
-const GO_VERSION = "(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:\\.(?:0|[1-9]\\d*)|(?:rc|beta)[1-9]\\d*)?";
-
+// Go versions as go.mod's go line takes them (modfile.GoVersionRE): 1.N, 1.N.P, 1.NrcK, 1.NbetaK, no leading zeros.
+const GO_VERSION = '(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:\\.(?:0|[1-9]\\d*)|(?:rc|beta)[1-9]\\d*)?';
 const TIDY_FLAG = new RegExp(`^-(e|v|x|compat=${GO_VERSION}|go=${GO_VERSION})$`);
-
 function tidyArgs(text) {
-    const args = text.split(/\s+/).filter(a => a !== "");
+    const args = text.split(/\s+/).filter((a) => a !== '');
     for (const a of args) {
-        const normal = a.startsWith("--") ? a.slice(1) : a;
+        const normal = a.startsWith('--') ? a.slice(1) : a;
         if (!TIDY_FLAG.test(normal)) {
             throw new InputError(`tidy-args: "${a}" is not accepted; allowed flags are -e, -v, -x, -compat=<go version>, -go=<go version>`);
         }
@@ -1274,73 +1433,80 @@ function tidyArgs(text) {
     return args;
 }
 
+// Runs the go command. Output is captured, never streamed: reporting decides what the user sees.
+// node's execFile starts go within the call. (@actions/exec first awaits a stat of the binary, and in that turn of
+// the event loop preflight's pending work ran first: a warm-cache tidy started about 15 ms late.)
 function runGo(go, args, opts = {}) {
     return new Promise((resolve, reject) => {
-        const options = {
-            cwd: opts.cwd,
-            env: opts.env,
-            encoding: "utf8",
-            maxBuffer: Infinity,
-            windowsHide: true
-        };
+        const options = { cwd: opts.cwd, env: opts.env, encoding: 'utf8', maxBuffer: Infinity, windowsHide: true };
         execFile(go.bin, args, options, (err, stdout, stderr) => {
-            if (err && typeof err.code === "string") return reject(new Error(`cannot run ${go.bin}: ${err.message}`));
-            const exitCode = !err ? 0 : typeof err.code === "number" ? err.code : 1;
-            resolve({
-                exitCode: exitCode,
-                stdout: stdout,
-                stderr: err?.signal ? `${stderr}\ngo was killed by ${err.signal}` : stderr
-            });
+            // A number is go's exit status; a string code (ENOENT, EACCES) means go never started.
+            if (err && typeof err.code === 'string')
+                return reject(new Error(`cannot run ${go.bin}: ${err.message}`));
+            const exitCode = !err ? 0 : typeof err.code === 'number' ? err.code : 1; // killed by a signal
+            resolve({ exitCode, stdout, stderr: err?.signal ? `${stderr}\ngo was killed by ${err.signal}` : stderr });
         });
     });
 }
 
-class ToolchainError extends Error {}
-
-const GO_ENV_VARS = [ "GOVERSION", "GOMODCACHE", "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB", "GOINSECURE", "GOFLAGS" ];
-
+// Finds the go command (PATH first, then the newest Go in the runner's tool cache) and reads `go env -json` once.
+class ToolchainError extends Error {
+}
+/** The `go env` variables the stages read. */
+const GO_ENV_VARS = [
+    'GOVERSION',
+    'GOMODCACHE',
+    'GOPROXY',
+    'GOPRIVATE',
+    'GONOPROXY',
+    'GONOSUMDB',
+    'GOSUMDB',
+    'GOINSECURE',
+    'GOFLAGS'
+];
 async function findGo(env = process.env) {
-    const bin = await which("go", false) || await fromToolCache(env);
+    const bin = (await which('go', false)) || (await fromToolCache(env));
     if (!bin) {
-        throw new ToolchainError("go was not found on PATH or in the runner tool cache; add a step `uses: actions/setup-go` (with go-version-file: go.mod) before this action");
+        throw new ToolchainError('go was not found on PATH or in the runner tool cache; add a step `uses: actions/setup-go` (with go-version-file: go.mod) before this action');
     }
-    const r = await runGo({
-        bin: bin
-    }, [ "env", "-json", ...GO_ENV_VARS ], {
-        env: stringEnv(env)
-    });
+    // Named variables only: a bare `go env -json` computes every variable (cgo, compiler probing) and costs
+    // a quarter of a second on a fresh runner.
+    const r = await runGo({ bin }, ['env', '-json', ...GO_ENV_VARS], { env: stringEnv(env) });
     if (r.exitCode !== 0) {
-        throw new ToolchainError(`\`go env -json\` failed (exit ${r.exitCode}): ${r.stderr.trim().split("\n")[0]}`);
+        throw new ToolchainError(`\`go env -json\` failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n')[0]}`);
     }
     const goEnv = JSON.parse(r.stdout);
-    const version = (goEnv.GOVERSION || "").replace(/^go/, "");
-    return {
-        bin: bin,
-        version: version,
-        env: goEnv
-    };
+    const version = (goEnv.GOVERSION || '').replace(/^go/, '');
+    return { bin, version, env: goEnv };
 }
-
 async function fromToolCache(env) {
-    if (!env.RUNNER_TOOL_CACHE) return undefined;
-    const tc = await (import("./cli-shared/tool-cache.js"));
-    const dir = tc.find("go", "*");
-    return dir ? path.join(dir, "bin", process.platform === "win32" ? "go.exe" : "go") : undefined;
+    if (!env.RUNNER_TOOL_CACHE)
+        return undefined;
+    const tc = await import('./cli-shared/tool-cache.js'); // only needed when go is not on PATH
+    // tc.find with '*' evaluates semver and returns the newest installed version.
+    const dir = tc.find('go', '*');
+    return dir ? path.join(dir, 'bin', process.platform === 'win32' ? 'go.exe' : 'go') : undefined;
 }
-
+/** True when this go supports `go mod tidy -diff` (Go 1.23 and later; devel builds count as new). */
 function supportsTidyDiff(version) {
     const m = /^(\d+)\.(\d+)/.exec(version);
-    if (!m) return true;
+    if (!m)
+        return true;
     return Number(m[1]) > 1 || Number(m[2]) >= 23;
 }
-
+/** Orders Go versions by their numbers (1.21 < 1.21.3 < 1.22); pre-release suffixes are ignored. */
 function compareGoVersions(a, b) {
-    const nums = v => (/^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v) ?? []).slice(1).map(n => Number(n ?? 0));
-    const [x, y] = [ nums(a), nums(b) ];
-    for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+    const nums = (v) => (/^(\d+)\.(\d+)(?:\.(\d+))?/.exec(v) ?? []).slice(1).map((n) => Number(n ?? 0));
+    const [x, y] = [nums(a), nums(b)];
+    for (let i = 0; i < 3; i++)
+        if ((x[i] ?? 0) !== (y[i] ?? 0))
+            return (x[i] ?? 0) - (y[i] ?? 0);
     return 0;
 }
-
+/**
+ * tidy-args' `-go=` and `-compat=` must name a Go this toolchain knows: go cannot write a go line newer than itself
+ * (with GOTOOLCHAIN=local it fails with a generic error). Checked before anything is downloaded.
+ */
 function checkTidyGoVersions(tidyArgs, goVersion) {
     for (const a of tidyArgs) {
         const m = /^--?(go|compat)=(.+)$/.exec(a);
@@ -1349,203 +1515,211 @@ function checkTidyGoVersions(tidyArgs, goVersion) {
         }
     }
 }
-
 function stringEnv(env) {
     const out = {};
-    for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+    for (const [k, v] of Object.entries(env))
+        if (v !== undefined)
+            out[k] = v;
     return out;
 }
 
 function effectiveSettings(inputs, goEnv, processEnv = process.env) {
-    const proxies = inputs.goproxy ?? parseProxyList(goEnv.GOPROXY || "off", "GOPROXY (from go env)");
-    for (const p of proxies) if (p.kind === "url") redactUrl(p.url);
-    const GOPRIVATE = inputs.goprivate ?? goEnv.GOPRIVATE ?? "";
+    const proxies = inputs.goproxy ?? parseProxyList(goEnv.GOPROXY || 'off', 'GOPROXY (from go env)');
+    for (const p of proxies)
+        if (p.kind === 'url')
+            redactUrl(p.url); // registers URL credentials as secrets
+    const GOPRIVATE = inputs.goprivate ?? goEnv.GOPRIVATE ?? '';
+    // go derives GONOPROXY and GONOSUMDB from GOPRIVATE when they are not set explicitly; `go env` reports the
+    // derived value, which is stale when the goprivate input changes GOPRIVATE.
     const derived = (name, input) => {
-        if (input !== undefined) return input;
-        if (inputs.goprivate !== undefined && !processEnv[name]) return GOPRIVATE;
-        return goEnv[name] ?? "";
+        if (input !== undefined)
+            return input;
+        if (inputs.goprivate !== undefined && !processEnv[name])
+            return GOPRIVATE;
+        return goEnv[name] ?? '';
     };
     return {
-        proxies: proxies,
+        proxies,
         GOPROXY: formatProxyList(proxies),
-        GOPRIVATE: GOPRIVATE,
-        GONOPROXY: derived("GONOPROXY", inputs.gonoproxy),
-        GONOSUMDB: derived("GONOSUMDB", inputs.gonosumdb),
-        GOSUMDB: inputs.gosumdb ?? goEnv.GOSUMDB ?? ""
+        GOPRIVATE,
+        GONOPROXY: derived('GONOPROXY', inputs.gonoproxy),
+        GONOSUMDB: derived('GONOSUMDB', inputs.gonosumdb),
+        GOSUMDB: inputs.gosumdb ?? goEnv.GOSUMDB ?? ''
     };
 }
 
+// go.mod text scanning: the module path (read without starting go: one process less per module, about 30 ms of a
+// warm-cache step) and the line numbers that annotations need. go itself is the authority on what a go.mod means;
+// tidy reports any go.mod it cannot parse, and the tests check this scanner against `go mod edit -json`.
+/** Splits a go.mod line into its tokens and its trailing `//` comment (go.mod has no other comment form). */
 function splitComment(text) {
-    let quote = "";
+    // A `//` inside a quoted path is not a comment; go.mod strings are Go interpreted or raw strings.
+    let quote = '';
     for (let i = 0; i < text.length; i++) {
         const c = text[i];
         if (quote) {
-            if (c === "\\" && quote === '"') i++; else if (c === quote) quote = "";
-        } else if (c === '"' || c === "`") {
+            if (c === '\\' && quote === '"')
+                i++;
+            else if (c === quote)
+                quote = '';
+        }
+        else if (c === '"' || c === '`') {
             quote = c;
-        } else if (c === "/" && text[i + 1] === "/") {
-            return {
-                body: text.slice(0, i).trim(),
-                comment: text.slice(i + 2).trim()
-            };
+        }
+        else if (c === '/' && text[i + 1] === '/') {
+            return { body: text.slice(0, i).trim(), comment: text.slice(i + 2).trim() };
         }
     }
-    return {
-        body: text.trim(),
-        comment: ""
-    };
+    return { body: text.trim(), comment: '' };
 }
-
+/** Same rule as golang.org/x/mod/modfile isIndirect: the comment is `indirect` or starts with `indirect;`. */
 function isIndirect(comment) {
     const f = comment.split(/\s+/).filter(Boolean);
-    return f.length === 1 && f[0] === "indirect" || f.length > 1 && f[0] === "indirect;";
+    return (f.length === 1 && f[0] === 'indirect') || (f.length > 1 && f[0] === 'indirect;');
 }
-
 function unquote(token) {
-    if (token.startsWith("`") && token.endsWith("`") && token.length >= 2) return token.slice(1, -1);
+    if (token.startsWith('`') && token.endsWith('`') && token.length >= 2)
+        return token.slice(1, -1);
     if (token.startsWith('"') && token.endsWith('"') && token.length >= 2) {
         try {
             return JSON.parse(token);
-        } catch {
+        }
+        catch {
             return token.slice(1, -1);
         }
     }
     return token;
 }
-
+/** Tokens of a statement body: bare words and quoted strings. */
 function tokens(body) {
     return body.match(/"(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+/g) ?? [];
 }
-
+/**
+ * Parses one requirement line's text: `require path version`, or `path version` inside a block (`inBlock`).
+ * Returns undefined for anything else (block brackets, other directives, comments).
+ */
 function parseRequireText(text, inBlock) {
-    const {body: body, comment: comment} = splitComment(text);
+    const { body, comment } = splitComment(text);
     let t = tokens(body);
     if (!inBlock) {
-        if (t[0] !== "require") return undefined;
+        if (t[0] !== 'require')
+            return undefined;
         t = t.slice(1);
     }
-    if (t.length !== 2 || t[0] === "(" || t[0] === ")") return undefined;
-    return {
-        path: unquote(t[0]),
-        version: unquote(t[1]),
-        indirect: isIndirect(comment)
-    };
+    if (t.length !== 2 || t[0] === '(' || t[0] === ')')
+        return undefined;
+    return { path: unquote(t[0]), version: unquote(t[1]), indirect: isIndirect(comment) };
 }
-
+/** Scans go.mod text for requirements, require blocks and the module/go/toolchain directives. */
 function scanGoMod(text) {
-    const scan = {
-        requires: [],
-        blocks: [],
-        moduleLine: 0,
-        ignores: []
-    };
-    const lines = text.split("\n");
+    const scan = { requires: [], blocks: [], moduleLine: 0, ignores: [] };
+    const lines = text.split('\n');
+    // The verb of the block we are in (`require`, `replace`, ...), and where it started.
     let block;
     for (let i = 0; i < lines.length; i++) {
         const n = i + 1;
-        const {body: body} = splitComment(lines[i].replace(/\r$/, ""));
-        if (!body) continue;
+        const { body } = splitComment(lines[i].replace(/\r$/, ''));
+        if (!body)
+            continue;
         if (block) {
-            if (body === ")") {
-                if (block.verb === "require") closeBlock(scan, block.start, n, block.first);
+            if (body === ')') {
+                if (block.verb === 'require')
+                    closeBlock(scan, block.start, n, block.first);
                 block = undefined;
-            } else if (block.verb === "require") {
+            }
+            else if (block.verb === 'require') {
                 const r = parseRequireText(lines[i], true);
-                if (r) scan.requires.push({
-                    ...r,
-                    line: n
-                });
-            } else if (block.verb === "module" && scan.modulePath === undefined) {
+                if (r)
+                    scan.requires.push({ ...r, line: n });
+            }
+            else if (block.verb === 'module' && scan.modulePath === undefined) {
                 scan.modulePath = unquote(tokens(body)[0]);
-            } else if (block.verb === "ignore") {
+            }
+            else if (block.verb === 'ignore') {
                 scan.ignores.push(unquote(tokens(body)[0]));
             }
             continue;
         }
         const opened = /^([A-Za-z]+)\s*\($/.exec(body);
         if (opened) {
-            block = {
-                verb: opened[1],
-                start: n,
-                first: scan.requires.length
-            };
-            if (opened[1] === "module" && !scan.moduleLine) scan.moduleLine = n;
+            block = { verb: opened[1], start: n, first: scan.requires.length };
+            if (opened[1] === 'module' && !scan.moduleLine)
+                scan.moduleLine = n;
             continue;
         }
         directive(scan, lines[i], body, n);
     }
     return scan;
 }
-
 function directive(scan, raw, body, n) {
     const t = tokens(body);
-    if (t[0] === "module" && !scan.moduleLine) {
+    if (t[0] === 'module' && !scan.moduleLine) {
         scan.moduleLine = n;
-        if (t.length === 2) scan.modulePath = unquote(t[1]);
-    } else if (t[0] === "go" && t.length === 2) scan.go = {
-        version: t[1],
-        line: n
-    }; else if (t[0] === "toolchain" && t.length === 2) scan.toolchain = {
-        name: t[1],
-        line: n
-    }; else if (t[0] === "ignore" && t.length === 2) scan.ignores.push(unquote(t[1])); else if (t[0] === "require") {
+        if (t.length === 2)
+            scan.modulePath = unquote(t[1]);
+    }
+    else if (t[0] === 'go' && t.length === 2)
+        scan.go = { version: t[1], line: n };
+    else if (t[0] === 'toolchain' && t.length === 2)
+        scan.toolchain = { name: t[1], line: n };
+    else if (t[0] === 'ignore' && t.length === 2)
+        scan.ignores.push(unquote(t[1]));
+    else if (t[0] === 'require') {
         const r = parseRequireText(raw, false);
-        if (!r) return;
-        scan.requires.push({
-            ...r,
-            line: n
-        });
-        scan.blocks.push({
-            start: n,
-            end: n,
-            indirect: r.indirect
-        });
+        if (!r)
+            return;
+        scan.requires.push({ ...r, line: n });
+        scan.blocks.push({ start: n, end: n, indirect: r.indirect });
     }
 }
-
 function closeBlock(scan, start, end, first) {
     const inside = scan.requires.slice(first);
-    scan.blocks.push({
-        start: start,
-        end: end,
-        indirect: inside.length > 0 && inside.every(r => r.indirect)
-    });
+    scan.blocks.push({ start, end, indirect: inside.length > 0 && inside.every((r) => r.indirect) });
 }
 
-class ModulesError extends Error {}
-
+// Finds the modules to check: every module below working-directory (go.work's `use` directories and every go.mod,
+// skipping what go skips: testdata, vendor, directories named `.*` or `_*`, and those a go.mod's `ignore` directive
+// leaves out), narrowed by the `modules` input when given. go reads go.work; module paths come from go/gomod.ts.
+class ModulesError extends Error {
+}
 async function discoverModules(o) {
-    const scans = new Map;
+    // go.mod files the walk already read and scanned: each is scanned once.
+    const scans = new Map();
     const all = unique(await autoDirs(o, scans));
     const dirs = o.patterns.length > 0 ? unique(await fromPatterns(o, new Set(all))) : all;
     if (dirs.length === 0) {
         throw new ModulesError(`no go.mod found in or below working-directory "${rel(o.workspace, o.workingDirectory)}"; set working-directory or modules`);
     }
     for (const dir of dirs) {
+        // The walk follows no symlink, so what it found is inside working-directory (itself checked): only the files are.
         const why = moduleOutsideWorkspace(o.workspace, dir, scans.has(dir));
-        const input = o.patterns.length > 0 ? "modules" : "working-directory";
-        if (why) throw new ModulesError(`${input}: the module in "${rel(o.workspace, dir)}" cannot be checked: ${why}`);
+        const input = o.patterns.length > 0 ? 'modules' : 'working-directory';
+        if (why)
+            throw new ModulesError(`${input}: the module in "${rel(o.workspace, dir)}" cannot be checked: ${why}`);
     }
-    const mine = o.shard ? dirs.filter(d => inShard(rel(o.workspace, d), o.shard)) : dirs;
-    const modules = await Promise.all(mine.map(dir => readModule(o, dir, scans.get(dir))));
-    return {
-        modules: modules,
-        found: new Set([ ...all, ...dirs ]).size
-    };
+    const mine = o.shard ? dirs.filter((d) => inShard(rel(o.workspace, d), o.shard)) : dirs;
+    const modules = await Promise.all(mine.map((dir) => readModule(o, dir, scans.get(dir))));
+    return { modules, found: new Set([...all, ...dirs]).size };
 }
-
+/**
+ * Whether a module directory belongs to shard K of N: FNV-1a of its workspace-relative path, so every job of a
+ * matrix computes the same split, whatever order or machine, and a module keeps its shard as others come and go.
+ */
 function inShard(relDir, shard) {
-    let h = 2166136261;
-    for (const byte of Buffer.from(relDir, "utf8")) h = Math.imul(h ^ byte, 16777619) >>> 0;
+    let h = 0x811c9dc5;
+    for (const byte of Buffer.from(relDir, 'utf8'))
+        h = Math.imul(h ^ byte, 0x01000193) >>> 0;
     return h % shard.count === shard.index - 1;
 }
-
 function unique(dirs) {
-    return [ ...new Set(dirs.map(d => path.resolve(d))) ].sort();
+    return [...new Set(dirs.map((d) => path.resolve(d)))].sort();
 }
-
+/**
+ * The module directories the patterns match. A `**` does not reach into what discovery skips (testdata, vendor, `.*`,
+ * `_*`, ignore directives: `discovered` is discovery's set) unless the pattern names such a directory itself.
+ */
 async function fromPatterns(o, discovered) {
-    const glob = await (import("./cli-shared/glob.js"));
+    const glob = await import('./cli-shared/glob.js'); // only needed for the modules input
     const out = [];
     for (const pattern of o.patterns) {
         const globber = await glob.create(path.join(o.workingDirectory, pattern), {
@@ -1553,7 +1727,11 @@ async function fromPatterns(o, discovered) {
             implicitDescendants: false,
             followSymbolicLinks: false
         });
-        const found = (await globber.glob()).filter(d => fs.existsSync(path.join(d, "go.mod"))).filter(d => !pattern.includes("**") || discovered.has(path.resolve(d)) || named(pattern, path.relative(o.workingDirectory, d)));
+        const found = (await globber.glob())
+            .filter((d) => fs.existsSync(path.join(d, 'go.mod')))
+            .filter((d) => !pattern.includes('**') ||
+            discovered.has(path.resolve(d)) ||
+            named(pattern, path.relative(o.workingDirectory, d)));
         if (found.length === 0) {
             throw new ModulesError(`modules: "${pattern}" matches no directory with a go.mod; give module directories or globs relative to working-directory`);
         }
@@ -1561,1251 +1739,1359 @@ async function fromPatterns(o, discovered) {
     }
     return out;
 }
-
 async function autoDirs(o, scans) {
     const wd = o.workingDirectory;
     const dirs = walk(wd, [], scans);
-    if (fs.existsSync(path.join(wd, "go.work"))) {
-        const r = await runGo(o.go, [ "work", "edit", "-json" ], {
-            cwd: wd,
-            env: o.env
-        });
-        if (r.exitCode !== 0) throw new ModulesError(`go.work in "${rel(o.workspace, wd)}": ${firstLine(r.stderr)}`);
+    if (fs.existsSync(path.join(wd, 'go.work'))) {
+        const r = await runGo(o.go, ['work', 'edit', '-json'], { cwd: wd, env: o.env });
+        if (r.exitCode !== 0)
+            throw new ModulesError(`go.work in "${rel(o.workspace, wd)}": ${firstLine(r.stderr)}`);
         const work = JSON.parse(r.stdout);
-        dirs.push(...(work.Use ?? []).map(u => path.resolve(wd, u.DiskPath)));
+        dirs.push(...(work.Use ?? []).map((u) => path.resolve(wd, u.DiskPath)));
     }
     return dirs;
 }
-
-const SKIP = new Set([ "vendor", "testdata", "node_modules" ]);
-
-const skipped = name => SKIP.has(name) || name.startsWith(".") || name.startsWith("_");
-
+// What go itself never treats as part of a module tree (plus node_modules, which holds no Go modules of the repo).
+const SKIP = new Set(['vendor', 'testdata', 'node_modules']);
+const skipped = (name) => SKIP.has(name) || name.startsWith('.') || name.startsWith('_');
+/** On the way to relDir lie directories discovery skips by name, and the pattern names each of them itself. */
 function named(pattern, relDir) {
-    const elems = new Set(pattern.split("/"));
+    const elems = new Set(pattern.split('/'));
     const segs = relDir.split(path.sep);
-    return segs.some(skipped) && segs.every(seg => !skipped(seg) || elems.has(seg));
+    return segs.some(skipped) && segs.every((seg) => !skipped(seg) || elems.has(seg));
 }
-
 function walk(dir, ignores, scans) {
     const out = [];
-    const entries = fs.readdirSync(dir, {
-        withFileTypes: true
-    });
-    if (entries.some(e => (e.isFile() || e.isSymbolicLink()) && e.name === "go.mod")) {
+    const entries = fs.readdirSync(dir, { withFileTypes: true });
+    if (entries.some((e) => (e.isFile() || e.isSymbolicLink()) && e.name === 'go.mod')) {
         out.push(dir);
         const scan = scanFile(dir);
-        if (scan) scans.set(dir, scan);
-        ignores = [ ...ignores, ignoresOf(dir, scan?.ignores ?? []) ];
+        if (scan)
+            scans.set(dir, scan);
+        ignores = [...ignores, ignoresOf(dir, scan?.ignores ?? [])];
     }
     for (const e of entries) {
-        if (!e.isDirectory() || skipped(e.name)) continue;
+        if (!e.isDirectory() || skipped(e.name))
+            continue;
         const sub = path.join(dir, e.name);
-        if (ignores.some(i => ignored(i, sub))) continue;
+        if (ignores.some((i) => ignored(i, sub)))
+            continue;
         out.push(...walk(sub, ignores, scans));
     }
     return out;
 }
-
+/** The scan of dir/go.mod, or undefined when it cannot be read here (readModule then says why). */
 function scanFile(dir) {
     try {
-        return scanGoMod(fs.readFileSync(path.join(dir, "go.mod"), "utf8"));
-    } catch {
+        return scanGoMod(fs.readFileSync(path.join(dir, 'go.mod'), 'utf8'));
+    }
+    catch {
         return undefined;
     }
 }
-
 function ignoresOf(root, list) {
-    const slashed = p => `/${p.replace(/^\/+|\/+$/g, "")}/`;
+    const slashed = (p) => `/${p.replace(/^\/+|\/+$/g, '')}/`;
     return {
-        root: root,
-        relative: list.filter(p => p.startsWith("./")).map(p => slashed(p.slice(2))),
-        any: list.filter(p => !p.startsWith("./")).map(slashed)
+        root,
+        relative: list.filter((p) => p.startsWith('./')).map((p) => slashed(p.slice(2))),
+        any: list.filter((p) => !p.startsWith('./')).map(slashed)
     };
 }
-
 function ignored(i, dir) {
-    const r = `/${path.relative(i.root, dir).split(path.sep).join("/")}/`;
-    return i.relative.some(p => r.startsWith(p)) || i.any.some(p => r.includes(p));
+    const r = `/${path.relative(i.root, dir).split(path.sep).join('/')}/`;
+    return i.relative.some((p) => r.startsWith(p)) || i.any.some((p) => r.includes(p));
 }
-
 async function readModule(o, dir, scanned) {
-    const scan = scanned ?? scanGoMod(await fs.promises.readFile(path.join(dir, "go.mod"), "utf8").catch(e => {
-        throw new ModulesError(`${rel(o.workspace, dir)}/go.mod: ${e.code === "ENOENT" ? "no such file" : e.message}`);
-    }));
-    return {
-        dir: dir,
-        rel: rel(o.workspace, dir),
-        path: scan.modulePath ?? ""
-    };
+    const scan = scanned ??
+        scanGoMod(await fs.promises.readFile(path.join(dir, 'go.mod'), 'utf8').catch((e) => {
+            throw new ModulesError(`${rel(o.workspace, dir)}/go.mod: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+        }));
+    return { dir, rel: rel(o.workspace, dir), path: scan.modulePath ?? '' };
 }
-
+/** Path of `p` relative to the workspace, '/'-separated, '.' for the workspace itself. */
 function rel(workspace, p) {
-    return path.relative(workspace, p).split(path.sep).join("/") || ".";
+    return path.relative(workspace, p).split(path.sep).join('/') || '.';
 }
-
 function firstLine(text) {
-    return text.trim().split("\n")[0] ?? "";
+    return text.trim().split('\n')[0] ?? '';
 }
 
+// The access stage: credentials and trust for private modules and enterprise networks (netrc, token, extra CAs),
+// turned into the environment go and git read, and into per-upstream credentials for preflight and the relay.
 async function prepareAccess(i, runnerTemp, baseEnv) {
+    // Deleted however the step ends, unless main hands it over to later steps (access/credential-file.ts).
     const netrcFile = i.netrc ? guardCredentialFile(await writeNetrc(i.netrc, runnerTemp)) : undefined;
     const ca = i.caCertificates ? await writeCaBundle(i.caCertificates, runnerTemp, baseEnv) : undefined;
     const token = await writeGitTokenConfig(i.token, i.privateHosts, runnerTemp);
     const gitConfigFile = token ? guardCredentialFile(token) : undefined;
-    const env = credentialEnv({
-        baseEnv: baseEnv,
-        gitConfigFile: gitConfigFile,
-        netrcFile: netrcFile,
-        caBundleFile: ca?.bundleFile
-    });
+    const env = credentialEnv({ baseEnv, gitConfigFile, netrcFile, caBundleFile: ca?.bundleFile });
     return {
-        env: env,
+        env,
         extraCa: i.caCertificates,
-        netrc: netrcEntries(i.netrc, {
-            ...baseEnv,
-            ...env
-        }),
-        netrcFile: netrcFile,
-        gitConfigFile: gitConfigFile
+        netrc: netrcEntries(i.netrc, { ...baseEnv, ...env }),
+        netrcFile,
+        gitConfigFile
     };
 }
-
 function netrcEntries(text, env) {
-    if (text) return parseNetrc(text);
-    if ((env.GOAUTH ?? "").trim() === "off") return [];
-    const file = env.NETRC || path.join(env.HOME || os.homedir(), process.platform === "win32" ? "_netrc" : ".netrc");
+    if (text)
+        return parseNetrc(text);
+    if ((env.GOAUTH ?? '').trim() === 'off')
+        return [];
+    const file = env.NETRC || path.join(env.HOME || os.homedir(), process.platform === 'win32' ? '_netrc' : '.netrc');
     try {
-        const entries = parseNetrc(fs.readFileSync(file, "utf8"));
-        for (const e of entries) addSecret(e.password);
+        const entries = parseNetrc(fs.readFileSync(file, 'utf8'));
+        for (const e of entries)
+            addSecret(e.password);
         return entries;
-    } catch {
+    }
+    catch {
         return [];
     }
 }
-
+/**
+ * Upstreams with the netrc credentials go would send them. go never sends credentials to the relay on
+ * 127.0.0.1, so the relay (and preflight, to judge what go will see) carries them in the upstream URL:
+ * each upstream's credentials reach only that upstream. `display` stays the user's redacted URL.
+ */
 function withNetrc(entries, netrc) {
-    return entries.map(e => {
-        if (e.kind !== "url" || /^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(e.url)) return e;
+    return entries.map((e) => {
+        if (e.kind !== 'url' || /^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(e.url))
+            return e;
         const cred = netrcCredentialFor(netrc, e.url);
-        if (!cred) return e;
+        if (!cred)
+            return e;
         const u = new URL(e.url);
         u.username = encodeURIComponent(cred.login);
         u.password = encodeURIComponent(cred.password);
-        return {
-            ...e,
-            url: u.href.replace(/\/$/, e.url.endsWith("/") ? "/" : "")
-        };
+        return { ...e, url: u.href.replace(/\/$/, e.url.endsWith('/') ? '/' : '') };
     });
 }
-
+/** Hosts (host[:port], lower case) of the proxies that get credentials, from their URL or from netrc. */
 function proxyCredentialHosts(entries, netrc) {
-    return withNetrc(entries, netrc).flatMap(e => {
-        if (e.kind !== "url") return [];
+    return withNetrc(entries, netrc).flatMap((e) => {
+        if (e.kind !== 'url')
+            return [];
         try {
             const u = new URL(e.url);
-            return u.username || u.password ? [ u.host.toLowerCase() ] : [];
-        } catch {
+            return u.username || u.password ? [u.host.toLowerCase()] : [];
+        }
+        catch {
             return [];
         }
     });
 }
 
+/**
+ * The verdict for an outcome. A sumdb-supported 404/410 is judged by the sumdb route, not here. `credentialed`:
+ * the request carried credentials (URL userinfo or netrc), so a 403 is about them.
+ */
 function verdictOf(o, kind, credentialed = false) {
     const f = o.failure;
     if (f) {
-        if (f.kind !== "egress") return f.kind;
-        return f.status === 407 ? "auth" : `http-${f.status ?? 0}`;
+        if (f.kind !== 'egress')
+            return f.kind;
+        return f.status === 407 ? 'auth' : `http-${f.status ?? 0}`;
     }
     const s = o.status ?? 0;
-    if (kind === "proxy-module" || kind === "proxy-list") return proxyVerdict(s, kind === "proxy-list" || isInfo(o.body), credentialed);
-    if (s === 200) return "ok";
-    if (s === 401 || s === 403) return "auth";
+    if (kind === 'proxy-module' || kind === 'proxy-list')
+        return proxyVerdict(s, kind === 'proxy-list' || isInfo(o.body), credentialed);
+    if (s === 200)
+        return 'ok';
+    if (s === 401 || s === 403)
+        return 'auth';
     return `http-${s}`;
 }
-
+/**
+ * A module proxy is judged by whether it speaks the protocol, not by whether it has or allows one module: "not
+ * found" (404/410) and a filtering mirror's policy refusal (400, or 403 without credentials) are protocol answers.
+ */
 function proxyVerdict(s, protocolBody, credentialed) {
-    if (s === 200) return protocolBody ? "ok" : "http-200";
-    if (s === 404 || s === 410 || s === 400) return "ok";
-    if (s === 403) return credentialed ? "auth" : "ok";
-    if (s === 401) return "auth";
+    if (s === 200)
+        return protocolBody ? 'ok' : 'http-200';
+    if (s === 404 || s === 410 || s === 400)
+        return 'ok';
+    if (s === 403)
+        return credentialed ? 'auth' : 'ok';
+    if (s === 401)
+        return 'auth';
     return `http-${s}`;
 }
-
+/** A `.info` answer: JSON with a Version string (a captive portal's or login page's 200 is not one). */
 function isInfo(body) {
     try {
-        const v = JSON.parse(body ?? "");
-        return typeof v?.Version === "string";
-    } catch {
+        const v = JSON.parse(body ?? '');
+        return typeof v?.Version === 'string';
+    }
+    catch {
         return false;
     }
 }
-
+/** The first line of a server's text, reduced to plain characters that cannot render as Markdown or HTML. */
 function quoteServerText(body, max = 100) {
-    const line = (body ?? "").split("\n").find(l => l.trim() !== "") ?? "";
-    const plain = line.replace(/[^A-Za-z0-9 .,:;'()/@+=!?-]/g, " ").replace(/\s+/g, " ").trim();
-    return plain.length > max ? plain.slice(0, max) + "\u2026" : plain;
+    const line = (body ?? '').split('\n').find((l) => l.trim() !== '') ?? '';
+    const plain = line
+        .replace(/[^A-Za-z0-9 .,:;'()/@+=!?-]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return plain.length > max ? plain.slice(0, max) + '…' : plain;
 }
-
-const UNFINISHED_HINT = "Not finished: tidy completed before this probe did, so it was stopped; nothing is known to be wrong with it.";
-
+const UNFINISHED_HINT = 'Not finished: tidy completed before this probe did, so it was stopped; nothing is known to be wrong with it.';
+/** One sentence the user can act on. */
 function hintFor(verdict, c) {
-    const what = c.role === "proxy" ? "module proxy" : "checksum database";
+    const what = c.role === 'proxy' ? 'module proxy' : 'checksum database';
     const via = c.outcome.via;
     const f = c.outcome.failure;
-    const atEgress = via !== undefined && f !== undefined && (f.stage === "dns" || f.stage === "tcp");
-    const egressWhat = `the egress proxy ${via ?? ""} (HTTPS_PROXY/HTTP_PROXY)`;
+    // Failures before the tunnel is up are the egress proxy's, not the endpoint's.
+    const atEgress = via !== undefined && f !== undefined && (f.stage === 'dns' || f.stage === 'tcp');
+    const egressWhat = `the egress proxy ${via ?? ''} (HTTPS_PROXY/HTTP_PROXY)`;
     switch (verdict) {
-      case "unfinished":
-        return `Not finished: no answer yet after ${(c.timeoutMs / 1e3).toFixed(1)} s (${f?.stage ?? "http"} stage) when tidy completed, so it was stopped; nothing is known to be wrong with it.`;
-
-      case "ok":
-        return okHint(c, what);
-
-      case "dns":
-        return atEgress ? `The host of ${egressWhat} does not resolve: check that variable and the runner's DNS.` : `${c.host} does not resolve: check the host name in the URL and the runner's DNS (a private host needs a runner inside that network).`;
-
-      case "refused":
-        return atEgress ? `Nothing accepts connections at ${egressWhat}: check its host and port.` : `${c.host} refused the connection: check the port in the URL and that the service is running; a firewall may be rejecting it.`;
-
-      case "timeout":
-        return `No answer within ${(c.timeoutMs / 1e3).toFixed(1)} s (stuck in the ${f?.stage ?? "http"} stage): a firewall may drop the traffic ` + `or the server hangs; the relay tries healthy upstreams first, and preflight-timeout can be raised if it is just slow.`;
-
-      case "tls-untrusted":
-        {
+        case 'unfinished':
+            return `Not finished: no answer yet after ${(c.timeoutMs / 1000).toFixed(1)} s (${f?.stage ?? 'http'} stage) when tidy completed, so it was stopped; nothing is known to be wrong with it.`;
+        case 'ok':
+            return okHint(c, what);
+        case 'dns':
+            return atEgress
+                ? `The host of ${egressWhat} does not resolve: check that variable and the runner's DNS.`
+                : `${c.host} does not resolve: check the host name in the URL and the runner's DNS (a private host needs a runner inside that network).`;
+        case 'refused':
+            return atEgress
+                ? `Nothing accepts connections at ${egressWhat}: check its host and port.`
+                : `${c.host} refused the connection: check the port in the URL and that the service is running; a firewall may be rejecting it.`;
+        case 'timeout':
+            return (`No answer within ${(c.timeoutMs / 1000).toFixed(1)} s (stuck in the ${f?.stage ?? 'http'} stage): a firewall may drop the traffic ` +
+                `or the server hangs; the relay tries healthy upstreams first, and preflight-timeout can be raised if it is just slow.`);
+        case 'tls-untrusted': {
             const cert = c.outcome.certificate;
-            const shown = cert ? ` (subject "${cert.subject}", issuer "${cert.issuer}")` : "";
+            const shown = cert ? ` (subject "${cert.subject}", issuer "${cert.issuer}")` : '';
             const whose = atEgress ? egressWhat : c.host;
-            return `The certificate presented for ${whose}${shown} is not trusted: if a TLS-intercepting proxy sits in between ` + `or the server uses a private CA, give that CA certificate (PEM) to the \`ca-certificates\` input.`;
+            return (`The certificate presented for ${whose}${shown} is not trusted: if a TLS-intercepting proxy sits in between ` +
+                `or the server uses a private CA, give that CA certificate (PEM) to the \`ca-certificates\` input.`);
         }
-
-      case "tls-other":
-        return `TLS with ${atEgress ? egressWhat : c.host} failed (${f?.code ?? "handshake"}): check that the URL's scheme and port are right and that the certificate is valid for this host and not expired.`;
-
-      case "auth":
-        if (f?.kind === "egress") return `${egressWhat} asks for credentials (407): put them in its URL (http://user:password@host:port).`;
-        return `${c.host} requires credentials: put them in the URL (https://user:token@host/...), give netrc lines to the \`netrc\` ` + `input, or, for private modules fetched directly, use the \`token\` input.`;
-
-      case "unreachable":
-        return `${atEgress ? egressWhat : c.host} cannot be reached (${f?.code ?? f?.message ?? "network error"}): check the network route, firewall and HTTPS_PROXY/NO_PROXY.`;
-
-      default:
-        return httpHint(verdict, c, what, egressWhat);
+        case 'tls-other':
+            return `TLS with ${atEgress ? egressWhat : c.host} failed (${f?.code ?? 'handshake'}): check that the URL's scheme and port are right and that the certificate is valid for this host and not expired.`;
+        case 'auth':
+            if (f?.kind === 'egress')
+                return `${egressWhat} asks for credentials (407): put them in its URL (http://user:password@host:port).`;
+            return (`${c.host} requires credentials: put them in the URL (https://user:token@host/...), give netrc lines to the \`netrc\` ` +
+                `input, or, for private modules fetched directly, use the \`token\` input.`);
+        case 'unreachable':
+            return `${atEgress ? egressWhat : c.host} cannot be reached (${f?.code ?? f?.message ?? 'network error'}): check the network route, firewall and HTTPS_PROXY/NO_PROXY.`;
+        default:
+            return httpHint(verdict, c, what, egressWhat);
     }
 }
-
 function okHint(c, what) {
     const s = c.outcome.status;
-    const through = c.outcome.via ? `, through the egress proxy ${c.outcome.via}` : "";
-    const asked = c.module ?? "the probed module";
-    if (c.role === "proxy" && (s === 400 || s === 403)) {
+    const through = c.outcome.via ? `, through the egress proxy ${c.outcome.via}` : '';
+    const asked = c.module ?? 'the probed module';
+    if (c.role === 'proxy' && (s === 400 || s === 403)) {
         const said = quoteServerText(c.outcome.body);
-        return `The ${what} answers${through}, but its policy refuses ${asked} (HTTP ${s}${said ? `: "${said}"` : ""}): if that ` + "module is private, list it in `goprivate`; otherwise ask the mirror's owners to allow it.";
+        return (`The ${what} answers${through}, but its policy refuses ${asked} (HTTP ${s}${said ? `: "${said}"` : ''}): if that ` +
+            "module is private, list it in `goprivate`; otherwise ask the mirror's owners to allow it.");
     }
-    if (c.role === "proxy" && (s === 404 || s === 410) && c.module) return `The ${what} answers${through}; it does not have ${asked} (HTTP ${s}).`;
+    if (c.role === 'proxy' && (s === 404 || s === 410) && c.module)
+        return `The ${what} answers${through}; it does not have ${asked} (HTTP ${s}).`;
     return `The ${what} answers${through}.`;
 }
-
 function httpHint(verdict, c, what, egressWhat) {
-    const status = Number(verdict.slice("http-".length));
-    if (c.outcome.failure?.kind === "egress") {
+    const status = Number(verdict.slice('http-'.length));
+    if (c.outcome.failure?.kind === 'egress') {
         return `${egressWhat} refused to open a tunnel to ${c.host} (HTTP ${status}): ask for this host to be allowed, or add it to NO_PROXY if it is reachable directly.`;
     }
-    if (status >= 500) return `${c.host} answers HTTP ${status}: the ${what} is failing; the relay retries it and fails over to other upstreams meanwhile.`;
-    if (status === 429) return `${c.host} rate-limits requests (HTTP 429): the relay backs off and fails over; consider a mirror or credentials with a higher quota.`;
+    if (status >= 500)
+        return `${c.host} answers HTTP ${status}: the ${what} is failing; the relay retries it and fails over to other upstreams meanwhile.`;
+    if (status === 429)
+        return `${c.host} rate-limits requests (HTTP 429): the relay backs off and fails over; consider a mirror or credentials with a higher quota.`;
     if (status >= 300 && status < 400) {
-        return `${c.host} redirects (HTTP ${status}${c.outcome.location ? ` to ${c.outcome.location}` : ""}): point the URL at the final location.`;
+        return `${c.host} redirects (HTTP ${status}${c.outcome.location ? ` to ${c.outcome.location}` : ''}): point the URL at the final location.`;
     }
-    if (c.role === "sumdb") return `${c.host} does not serve a checksum database at this URL (HTTP ${status}): check GOSUMDB.`;
+    if (c.role === 'sumdb')
+        return `${c.host} does not serve a checksum database at this URL (HTTP ${status}): check GOSUMDB.`;
     if (status === 200) {
         return `${c.host} answers HTTP 200, but not with a module proxy's answer (a login page or captive portal?): check that the URL is a Go module proxy.`;
     }
     return `${c.host} answers HTTP ${status} to a module request: check that the URL is a Go module proxy (GOPROXY protocol) and its path is complete.`;
 }
 
+// Host names as URLs carry them: one home for the rules several stages need.
+/** `[::1]` -> `::1`: URL.hostname keeps an IPv6 literal's brackets; sockets, TLS and net.isIP want it bare. */
 function unbracket(host) {
-    return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+    return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
-
+/** A loopback IP (127.0.0.0/8, ::1, and IPv4 loopback mapped into IPv6). Not a name: see isLoopbackHost. */
 function isLoopbackIp(ip) {
-    const v4 = ip.startsWith("::ffff:") && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
-    if (isIP(v4) === 4) return v4.startsWith("127.");
-    const bl = new BlockList;
-    bl.addAddress("::1", "ipv6");
-    return isIP(v4) === 6 && bl.check(v4, "ipv6");
+    const v4 = ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
+    if (isIP(v4) === 4)
+        return v4.startsWith('127.');
+    const bl = new BlockList();
+    bl.addAddress('::1', 'ipv6');
+    return isIP(v4) === 6 && bl.check(v4, 'ipv6');
 }
-
+/** `localhost` or a loopback IP, brackets and case aside: traffic that never leaves the machine. */
 function isLoopbackHost(host) {
     const h = unbracket(host).toLowerCase();
-    return h === "localhost" || isLoopbackIp(h);
+    return h === 'localhost' || isLoopbackIp(h);
 }
 
-const defaultPorts = {
-    "http:": "80",
-    "https:": "443",
-    "socks5:": "1080"
-};
-
-const PROXY_VARIABLES = [ "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy" ];
-
+// Which egress proxy (HTTP_PROXY / HTTPS_PROXY) a request goes through, decided exactly as go's
+// net/http does (golang.org/x/net/http/httpproxy), so that preflight tests the path go will take.
+// undici's EnvHttpProxyAgent differs in details (lowercase names first, loopback handling), so the
+// rules are ported here rather than borrowed.
+const defaultPorts = { 'http:': '80', 'https:': '443', 'socks5:': '1080' };
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 function proxyEnv(env = process.env) {
-    const proxy = name => {
+    const proxy = (name) => {
         const raw = firstSet(env, name, name.toLowerCase());
         return raw ? parseProxy(raw) : undefined;
     };
     return {
-        http: proxy("HTTP_PROXY"),
-        https: proxy("HTTPS_PROXY"),
-        noProxy: firstSet(env, "NO_PROXY", "no_proxy") ?? ""
+        http: proxy('HTTP_PROXY'),
+        https: proxy('HTTPS_PROXY'),
+        noProxy: firstSet(env, 'NO_PROXY', 'no_proxy') ?? ''
     };
 }
-
+/** The egress proxy URL for `target`, or undefined when the request goes direct. */
 function egressProxyFor(target, env = process.env) {
-    const u = typeof target === "string" ? new URL(target) : target;
+    const u = typeof target === 'string' ? new URL(target) : target;
     const pe = proxyEnv(env);
-    const proxy = u.protocol === "https:" ? pe.https : u.protocol === "http:" ? pe.http : undefined;
-    if (!proxy) return undefined;
+    const proxy = u.protocol === 'https:' ? pe.https : u.protocol === 'http:' ? pe.http : undefined;
+    if (!proxy)
+        return undefined;
     const host = unbracket(u.hostname);
-    const port = u.port || defaultPorts[u.protocol] || "";
+    const port = u.port || defaultPorts[u.protocol] || '';
     return useProxy(host, port, pe.noProxy) ? proxy : undefined;
 }
-
+/**
+ * The egress proxy in force for module traffic (proxies are https, so HTTPS_PROXY first), redacted, for the summary.
+ * Called before anything is printed: it registers the credentials of every proxy variable as secrets, in each form
+ * go accepts (`scheme://user:pw@host`, or `user:pw@host:port` without a scheme).
+ */
 function egressProxySummary(env) {
-    for (const name of PROXY_VARIABLES) if (env[name]) redactUrl(env[name]);
+    for (const name of PROXY_VARIABLES)
+        if (env[name])
+            redactUrl(env[name]);
     const pe = proxyEnv(env);
-    const name = pe.https ? "HTTPS_PROXY" : pe.http ? "HTTP_PROXY" : undefined;
-    const raw = name && firstSet(env, name, name.toLowerCase());
-    if (!raw) return undefined;
-    return redactUrl(raw) + (pe.noProxy ? ` (NO_PROXY: ${pe.noProxy})` : "");
+    const name = pe.https ? 'HTTPS_PROXY' : pe.http ? 'HTTP_PROXY' : undefined;
+    const raw = name && firstSet(env, name, name.toLowerCase()); // as the user wrote it
+    if (!raw)
+        return undefined;
+    return redactUrl(raw) + (pe.noProxy ? ` (NO_PROXY: ${pe.noProxy})` : '');
 }
-
 function firstSet(env, ...names) {
-    for (const n of names) if (env[n]) return env[n];
+    for (const n of names)
+        if (env[n])
+            return env[n];
     return undefined;
 }
-
+// go accepts "host:port" without a scheme and means http://.
 function parseProxy(raw) {
     try {
         const u = new URL(raw);
-        if (u.host) return u;
-    } catch {}
+        if (u.host)
+            return u;
+    }
+    catch {
+        // fall through to the http:// form
+    }
     try {
-        return new URL("http://" + raw);
-    } catch {
-        return undefined;
+        return new URL('http://' + raw);
+    }
+    catch {
+        return undefined; // go ignores an unparsable value too
     }
 }
-
+/** go's useProxy: false when the host is localhost, a loopback IP, or matched by NO_PROXY. */
 function useProxy(host, port, noProxy) {
     host = host.toLowerCase().trim();
-    if (host === "localhost") return false;
+    if (host === 'localhost')
+        return false;
     const family = isIP(host);
-    if (family && isLoopbackIp(host)) return false;
-    for (let p of noProxy.split(",")) {
+    if (family && isLoopbackIp(host))
+        return false;
+    for (let p of noProxy.split(',')) {
         p = p.trim().toLowerCase();
-        if (!p) continue;
-        if (p === "*") return false;
-        if (family ? matchIp(p, host, port, family) : matchDomain(p, host, port)) return false;
+        if (!p)
+            continue;
+        if (p === '*')
+            return false;
+        if (family ? matchIp(p, host, port, family) : matchDomain(p, host, port))
+            return false;
     }
     return true;
 }
-
 function splitHostPort(p) {
     const m = /^\[([^\]]*)\]:(\d*)$/.exec(p) ?? /^([^:]*):(\d*)$/.exec(p);
-    return m ? {
-        h: m[1],
-        port: m[2]
-    } : {
-        h: unbracket(p),
-        port: ""
-    };
+    return m ? { h: m[1], port: m[2] } : { h: unbracket(p), port: '' };
 }
-
 function matchIp(p, ip, port, family) {
-    const fam = family === 6 ? "ipv6" : "ipv4";
+    const fam = family === 6 ? 'ipv6' : 'ipv4';
     const cidr = /^(.+)\/(\d{1,3})$/.exec(p);
     if (cidr) {
         const netFamily = isIP(cidr[1]);
-        if (!netFamily || (netFamily === 6 ? "ipv6" : "ipv4") !== fam) return false;
-        const bl = new BlockList;
+        if (!netFamily || (netFamily === 6 ? 'ipv6' : 'ipv4') !== fam)
+            return false;
+        const bl = new BlockList();
         bl.addSubnet(cidr[1], Number(cidr[2]), fam);
         return bl.check(ip, fam);
     }
-    const {h: h, port: pport} = splitHostPort(p);
+    const { h, port: pport } = splitHostPort(p);
     const pFamily = isIP(h);
-    if (!pFamily || (pFamily === 6 ? "ipv6" : "ipv4") !== fam) return false;
-    const bl = new BlockList;
+    if (!pFamily || (pFamily === 6 ? 'ipv6' : 'ipv4') !== fam)
+        return false;
+    const bl = new BlockList();
     bl.addAddress(h, fam);
-    return bl.check(ip, fam) && (pport === "" || pport === port);
+    return bl.check(ip, fam) && (pport === '' || pport === port);
 }
-
+// "example.com" matches itself and subdomains; ".example.com" and "*.example.com" only subdomains.
 function matchDomain(p, host, port) {
-    if (p.includes("/")) return false;
+    if (p.includes('/'))
+        return false; // a CIDR never matches a name
     const hp = splitHostPort(p);
     let h = hp.h;
     const pport = hp.port;
-    if (!h || isIP(h)) return false;
-    if (h.startsWith("*.")) h = h.slice(1);
-    const matchHost = !h.startsWith(".");
-    if (matchHost) h = "." + h;
-    if (/[^\x00-\x7f]/.test(h)) h = "." + domainToASCII(h.slice(1));
-    const hit = host.endsWith(h) || matchHost && host === h.slice(1);
-    return hit && (pport === "" || pport === port);
+    if (!h || isIP(h))
+        return false;
+    if (h.startsWith('*.'))
+        h = h.slice(1);
+    const matchHost = !h.startsWith('.');
+    if (matchHost)
+        h = '.' + h;
+    if (/[^\x00-\x7f]/.test(h))
+        h = '.' + domainToASCII(h.slice(1));
+    const hit = host.endsWith(h) || (matchHost && host === h.slice(1));
+    return hit && (pport === '' || pport === port);
 }
 
+// The one undici dispatcher factory (preflight and relay): proxies from the environment the way go reads
+// them, and the CA roots go would trust (the system's) plus any extra CA the user gave us.
 function readPem(file) {
     try {
-        const text = readFileSync(file, "utf8");
-        return text.includes("-----BEGIN CERTIFICATE-----") ? text : undefined;
-    } catch {
+        const text = readFileSync(file, 'utf8');
+        return text.includes('-----BEGIN CERTIFICATE-----') ? text : undefined;
+    }
+    catch {
         return undefined;
     }
 }
-
 let systemCache;
-
+/** The system's CA bundle as go would load it, plus NODE_EXTRA_CA_CERTS (an explicit `ca` drops it otherwise). */
 function systemCa() {
     const key = `${process.env.SSL_CERT_FILE}\0${process.env.NODE_EXTRA_CA_CERTS}`;
-    if (systemCache?.key === key) return systemCache.pems;
+    if (systemCache?.key === key)
+        return systemCache.pems;
     const out = [];
+    // Node ships its own roots and ignores the system's, so an intercepting proxy's CA that the runner installed
+    // system-wide would be trusted by go but not by us without this.
     const bundle = systemBundleFile(process.env);
     const first = bundle && readPem(bundle);
-    if (first) out.push(first);
+    if (first)
+        out.push(first);
     const nodeExtra = process.env.NODE_EXTRA_CA_CERTS && readPem(process.env.NODE_EXTRA_CA_CERTS);
-    if (nodeExtra) out.push(nodeExtra);
-    systemCache = {
-        key: key,
-        pems: out
-    };
+    if (nodeExtra)
+        out.push(nodeExtra);
+    systemCache = { key, pems: out };
     return out;
 }
-
-const contexts = new Map;
-
+// Building a context from ~300 roots costs ~50 ms, so preflight and the relay share one per set of extra CAs.
+const contexts = new Map();
+/** The roots go trusts (Node's bundle plus the system's) plus the user's extra CAs, as one TLS context. */
 function trustedContext(extraCa) {
-    const key = `${process.env.SSL_CERT_FILE}\0${process.env.NODE_EXTRA_CA_CERTS}\0${(extraCa ?? []).join("\n")}`;
+    const key = `${process.env.SSL_CERT_FILE}\0${process.env.NODE_EXTRA_CA_CERTS}\0${(extraCa ?? []).join('\n')}`;
     let ctx = contexts.get(key);
     if (!ctx) {
-        ctx = tls.createSecureContext({
-            ca: [ ...tls.rootCertificates, ...systemCa(), ...extraCa ?? [] ]
-        });
+        ctx = tls.createSecureContext({ ca: [...tls.rootCertificates, ...systemCa(), ...(extraCa ?? [])] });
         contexts.set(key, ctx);
     }
     return ctx;
 }
-
+/**
+ * An EnvHttpProxyAgent honouring HTTP_PROXY / HTTPS_PROXY / NO_PROXY as go does: upper case wins, a bare
+ * host:port is http, and loopback is never proxied (go's special case, which also keeps our tests hermetic).
+ */
 function createDispatcher(opts) {
     const timeout = opts.connectTimeoutMs;
     const pe = proxyEnv(process.env);
-    const httpProxy = pe.http?.href ?? "";
-    const httpsProxy = pe.https?.href ?? "";
+    const httpProxy = pe.http?.href ?? '';
+    const httpsProxy = pe.https?.href ?? '';
+    // The TLS context is built on the first https connection only: plain-http upstreams never pay for it.
     let plain;
     let secure;
     const connect = (o, cb) => {
-        if (o.protocol === "https:") secure ??= undiciSubsetExports.buildConnector({
-            timeout: timeout,
-            secureContext: trustedContext(opts.extraCa)
-        }); else plain ??= undiciSubsetExports.buildConnector({
-            timeout: timeout
-        });
-        return (o.protocol === "https:" ? secure : plain)(o, cb);
+        if (o.protocol === 'https:')
+            secure ??= undiciSubsetExports.buildConnector({ timeout, secureContext: trustedContext(opts.extraCa) });
+        else
+            plain ??= undiciSubsetExports.buildConnector({ timeout });
+        return (o.protocol === 'https:' ? secure : plain)(o, cb);
     };
-    const tlsOpts = httpProxy || httpsProxy ? {
-        timeout: timeout,
-        secureContext: trustedContext(opts.extraCa)
-    } : {
-        timeout: timeout
-    };
-    const noProxy = [ pe.noProxy, "localhost", "127.0.0.1", "[::1]" ].filter(Boolean).join(",");
+    // Through a proxy: `proxyTls` is the hop to an https proxy, `requestTls` the tunnelled origin.
+    const tlsOpts = httpProxy || httpsProxy ? { timeout, secureContext: trustedContext(opts.extraCa) } : { timeout };
+    const noProxy = [pe.noProxy, 'localhost', '127.0.0.1', '[::1]'].filter(Boolean).join(',');
     return new undiciSubsetExports.EnvHttpProxyAgent({
-        httpProxy: httpProxy,
-        httpsProxy: httpsProxy,
-        noProxy: noProxy,
-        connect: connect,
+        httpProxy,
+        httpsProxy,
+        noProxy,
+        connect,
+        // go sends plain-http requests to an HTTP proxy in absolute form and tunnels (CONNECT) only https; many
+        // corporate proxies allow CONNECT to port 443 alone, so a tunnel for http would fail where go succeeds.
         proxyTunnel: false,
         proxyTls: tlsOpts,
         requestTls: tlsOpts
     });
 }
 
+/** The abort reason preflight gives its probes when it ends them early on purpose (see Preflight.finish). */
 class CutShort extends Error {
     constructor() {
-        super("preflight ended early: tidy had finished");
-        this.name = "CutShort";
+        super('preflight ended early: tidy had finished');
+        this.name = 'CutShort';
     }
 }
-
+/** A probe failure: what kind, in which stage. `message` is low-level text, redacted by the prober. */
 class StageError extends Error {
     kind;
     stage;
     code;
     status;
-    constructor(kind, stage, message, code, status) {
+    constructor(kind, stage, message, code, 
+    /** For `egress`: the egress proxy's answer to CONNECT. */
+    status) {
         super(message);
         this.kind = kind;
         this.stage = stage;
         this.code = code;
         this.status = status;
-        this.name = "StageError";
+        this.name = 'StageError';
     }
 }
-
+/** `Basic …` from a URL's userinfo, or undefined. */
 function basicAuth(u) {
-    if (!u.username && !u.password) return undefined;
+    if (!u.username && !u.password)
+        return undefined;
     const raw = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
-    return "Basic " + Buffer.from(raw).toString("base64");
+    return 'Basic ' + Buffer.from(raw).toString('base64');
 }
-
+/** Asks an egress proxy for a tunnel to `authority` (host:port) on an open connection. */
 function openTunnel(socket, authority, proxyAuth) {
     return new Promise((resolve, reject) => {
         let buf = Buffer.alloc(0);
         const done = () => {
-            socket.off("data", onData);
-            socket.off("close", onClose);
-            socket.off("error", onError);
+            socket.off('data', onData);
+            socket.off('close', onClose);
+            socket.off('error', onError);
         };
-        const onData = chunk => {
-            buf = Buffer.concat([ buf, chunk ]);
-            const end = buf.indexOf("\r\n\r\n");
+        const onData = (chunk) => {
+            buf = Buffer.concat([buf, chunk]);
+            const end = buf.indexOf('\r\n\r\n');
             if (end < 0) {
-                if (buf.length > 65536) onError(new Error("oversized CONNECT response"));
+                if (buf.length > 65536)
+                    onError(new Error('oversized CONNECT response'));
                 return;
             }
             done();
-            const statusLine = buf.subarray(0, buf.indexOf("\r\n")).toString("latin1");
+            // Nothing may follow the proxy's answer: the client speaks first inside a tunnel.
+            const statusLine = buf.subarray(0, buf.indexOf('\r\n')).toString('latin1');
             const status = Number(/^HTTP\/\d(?:\.\d)? (\d{3})/.exec(statusLine)?.[1] ?? 0);
-            if (status >= 200 && status < 300) return resolve(socket);
-            reject(new StageError("egress", "tcp", `egress proxy answered CONNECT ${authority} with "${statusLine}"`, undefined, status));
+            if (status >= 200 && status < 300)
+                return resolve(socket);
+            reject(new StageError('egress', 'tcp', `egress proxy answered CONNECT ${authority} with "${statusLine}"`, undefined, status));
         };
         const onClose = () => {
             done();
-            reject(new StageError("unreachable", "tcp", `egress proxy closed the connection during CONNECT ${authority}`));
+            reject(new StageError('unreachable', 'tcp', `egress proxy closed the connection during CONNECT ${authority}`));
         };
-        const onError = e => {
+        const onError = (e) => {
             done();
-            reject(new StageError("unreachable", "tcp", `egress proxy: ${e.code ?? "error"}: ${e.message}`, e.code));
+            reject(new StageError('unreachable', 'tcp', `egress proxy: ${e.code ?? 'error'}: ${e.message}`, e.code));
         };
-        socket.on("data", onData);
-        socket.on("close", onClose);
-        socket.on("error", onError);
-        const auth = proxyAuth ? `Proxy-Authorization: ${proxyAuth}\r\n` : "";
+        socket.on('data', onData);
+        socket.on('close', onClose);
+        socket.on('error', onError);
+        const auth = proxyAuth ? `Proxy-Authorization: ${proxyAuth}\r\n` : '';
         socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${auth}\r\n`);
     });
 }
-
-const untrustedCodes = new Set([ "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "CERT_UNTRUSTED" ]);
-
+// Chain errors that a trusted CA would cure: typical of TLS-intercepting proxies and private CAs.
+const untrustedCodes = new Set([
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'CERT_UNTRUSTED'
+]);
+/**
+ * TLS over an open connection, without rejecting: the verdict is judged from `authorized`
+ * afterwards, so an untrusted certificate can still be shown to the user.
+ */
 function tlsHandshake(socket, host, extraCa, track) {
     return new Promise((resolve, reject) => {
         const isIp = /^[\d.]+$|:/.test(host);
         const s = tls.connect({
-            socket: socket,
-            host: host,
+            socket,
+            host,
             servername: isIp ? undefined : host,
             rejectUnauthorized: false,
             secureContext: trustedContext(extraCa),
-            ALPNProtocols: [ "http/1.1" ]
+            ALPNProtocols: ['http/1.1']
         });
         track(s);
-        s.once("secureConnect", () => {
-            if (s.authorized) return resolve({
-                socket: s
-            });
-            const code = String(s.authorizationError ?? "UNKNOWN");
+        s.once('secureConnect', () => {
+            if (s.authorized)
+                return resolve({ socket: s });
+            const code = String(s.authorizationError ?? 'UNKNOWN');
             const cert = s.getPeerCertificate();
-            const certificate = cert && cert.subject ? {
-                subject: dn(cert.subject),
-                issuer: dn(cert.issuer)
-            } : undefined;
-            const kind = untrustedCodes.has(code) ? "tls-untrusted" : "tls-other";
+            const certificate = cert && cert.subject ? { subject: dn(cert.subject), issuer: dn(cert.issuer) } : undefined;
+            const kind = untrustedCodes.has(code) ? 'tls-untrusted' : 'tls-other';
             resolve({
                 socket: s,
-                certificate: certificate,
-                failure: new StageError(kind, "tls", `${code}: certificate for ${host} not accepted`, code)
+                certificate,
+                failure: new StageError(kind, 'tls', `${code}: certificate for ${host} not accepted`, code)
             });
         });
-        s.once("error", e => {
-            reject(new StageError("tls-other", "tls", `${e.code ?? "handshake failed"}: ${e.message}`, e.code));
+        s.once('error', (e) => {
+            reject(new StageError('tls-other', 'tls', `${e.code ?? 'handshake failed'}: ${e.message}`, e.code));
         });
     });
 }
-
+/** "CN=mirror.test, O=Example" from Node's certificate name object. */
 function dn(name) {
-    if (!name) return "";
-    return Object.entries(name).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join("+") : String(v)}`).join(", ");
+    if (!name)
+        return '';
+    return Object.entries(name)
+        .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : String(v)}`)
+        .join(', ');
 }
 
+// One endpoint's staged probe: DNS, TCP (plus the egress proxy's CONNECT tunnel), TLS, then one
+// HTTP request on that very connection, each stage timed. The HTTP stage reuses the socket the
+// earlier stages built, so every number measures one stage only and the request goes exactly
+// the way the stages went (direct or through the egress proxy).
 const now = () => performance$1.now();
-
+/** Probes one URL. Never rejects: failures are described in `failure`. */
 async function probeUrl(req) {
     const start = now();
-    const out = {
-        timings: {
-            total: 0
-        }
-    };
+    const out = { timings: { total: 0 } };
     const sockets = [];
-    const track = s => {
-        s.on("error", () => {});
+    const track = (s) => {
+        s.on('error', () => { }); // errors are read by the stage promises; late ones must not crash
         sockets.push(s);
         return s;
     };
-    let stage = "dns";
+    let stage = 'dns';
     const run = async (s, fn) => {
         stage = s;
         const t = now();
         try {
             return await abortable(fn(), req.signal, s);
-        } finally {
+        }
+        finally {
+            // tcp runs twice through an egress proxy (connect, then CONNECT): the stage is their sum
             out.timings[s] = (out.timings[s] ?? 0) + Math.round(now() - t);
         }
     };
     try {
         const target = new URL(req.url);
-        if (target.protocol !== "http:" && target.protocol !== "https:") {
-            throw new StageError("unreachable", "dns", `unsupported URL scheme ${target.protocol}`);
+        if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+            throw new StageError('unreachable', 'dns', `unsupported URL scheme ${target.protocol}`);
         }
         const egress = egressProxyFor(target, req.env ?? process.env);
-        if (egress) out.via = redactUrl(egress.href.replace(/\/$/, ""));
+        if (egress)
+            out.via = redactUrl(egress.href.replace(/\/$/, ''));
         const hop = egress ?? target;
         const host = unbracket(hop.hostname);
-        const port = Number(hop.port || (hop.protocol === "https:" ? 443 : 80));
-        const address = isIP(host) ? host : await run("dns", () => resolve(host));
-        let socket = await run("tcp", () => tcpConnect(address, port, track));
-        if (egress) socket = await run("tcp", () => throughEgress(socket, egress, target, req.extraCa, track));
-        if (target.protocol === "https:") {
-            const tls = await run("tls", () => tlsHandshake(socket, unbracket(target.hostname), req.extraCa, track));
+        const port = Number(hop.port || (hop.protocol === 'https:' ? 443 : 80));
+        const address = isIP(host) ? host : await run('dns', () => resolve(host));
+        let socket = await run('tcp', () => tcpConnect(address, port, track));
+        if (egress)
+            socket = await run('tcp', () => throughEgress(socket, egress, target, req.extraCa, track));
+        if (target.protocol === 'https:') {
+            const tls = await run('tls', () => tlsHandshake(socket, unbracket(target.hostname), req.extraCa, track));
             if (tls.failure) {
                 out.certificate = tls.certificate;
                 throw tls.failure;
             }
             socket = tls.socket;
         }
-        const res = await run("http", () => httpGet(socket, target, egress, req.signal));
+        const res = await run('http', () => httpGet(socket, target, egress, req.signal));
         out.status = res.status;
         out.body = res.body;
-        if (res.location) out.location = redact(res.location);
-    } catch (e) {
+        if (res.location)
+            out.location = redact(res.location);
+    }
+    catch (e) {
         out.failure = toStageError(e, stage);
-    } finally {
-        for (const s of sockets.reverse()) s.destroy();
+    }
+    finally {
+        // Outermost first: destroying a socket under a live TLSSocket crashes Node 20 (SIGSEGV).
+        for (const s of sockets.reverse())
+            s.destroy();
         out.timings.total = Math.round(now() - start);
     }
     return out;
 }
-
+// Settles as soon as the deadline passes, whatever the stage is waiting on (dns.lookup cannot be
+// cancelled at all, sockets are destroyed by the caller).
 function abortable(p, signal, stage) {
-    const timeout = () => signal.reason instanceof CutShort ? new StageError("unfinished", stage, `stopped during the ${stage} stage: tidy had finished`) : new StageError("timeout", stage, `deadline reached during the ${stage} stage`);
+    const timeout = () => signal.reason instanceof CutShort
+        ? new StageError('unfinished', stage, `stopped during the ${stage} stage: tidy had finished`)
+        : new StageError('timeout', stage, `deadline reached during the ${stage} stage`);
     if (signal.aborted) {
-        p.catch(() => {});
+        p.catch(() => { });
         return Promise.reject(timeout());
     }
     return new Promise((resolve, reject) => {
         const onAbort = () => reject(timeout());
-        signal.addEventListener("abort", onAbort, {
-            once: true
-        });
-        p.then(v => {
-            signal.removeEventListener("abort", onAbort);
+        signal.addEventListener('abort', onAbort, { once: true });
+        p.then((v) => {
+            signal.removeEventListener('abort', onAbort);
             resolve(v);
-        }, e => {
-            signal.removeEventListener("abort", onAbort);
+        }, (e) => {
+            signal.removeEventListener('abort', onAbort);
             reject(e);
         });
     });
 }
-
 async function resolve(host) {
     try {
         return (await lookup(host)).address;
-    } catch (e) {
+    }
+    catch (e) {
         const err = e;
-        throw new StageError("dns", "dns", `${err.code ?? "lookup failed"}: ${host} did not resolve`, err.code);
+        throw new StageError('dns', 'dns', `${err.code ?? 'lookup failed'}: ${host} did not resolve`, err.code);
     }
 }
-
 function tcpConnect(address, port, track) {
     return new Promise((resolve, reject) => {
-        const s = track(connect({
-            host: address,
-            port: port
-        }));
-        s.once("connect", () => resolve(s));
-        s.once("error", e => {
-            const kind = e.code === "ECONNREFUSED" ? "refused" : e.code === "ETIMEDOUT" ? "timeout" : "unreachable";
-            reject(new StageError(kind, "tcp", `${e.code ?? "error"}: ${e.message}`, e.code));
+        const s = track(connect({ host: address, port }));
+        s.once('connect', () => resolve(s));
+        s.once('error', (e) => {
+            const kind = e.code === 'ECONNREFUSED' ? 'refused' : e.code === 'ETIMEDOUT' ? 'timeout' : 'unreachable';
+            reject(new StageError(kind, 'tcp', `${e.code ?? 'error'}: ${e.message}`, e.code));
         });
     });
 }
-
+// An https:// egress proxy is itself reached over TLS before the CONNECT.
 async function throughEgress(socket, egress, target, extraCa, track) {
-    if (egress.protocol === "https:") {
+    if (egress.protocol === 'https:') {
         const tls = await tlsHandshake(socket, unbracket(egress.hostname), extraCa, track);
-        if (tls.failure) throw new StageError(tls.failure.kind, "tcp", `egress proxy: ${tls.failure.message}`, tls.failure.code);
+        if (tls.failure)
+            throw new StageError(tls.failure.kind, 'tcp', `egress proxy: ${tls.failure.message}`, tls.failure.code);
         socket = tls.socket;
-    } else if (egress.protocol !== "http:") {
-        throw new StageError("unreachable", "tcp", `egress proxy scheme ${egress.protocol} is not supported by preflight`);
     }
-    if (target.protocol === "http:") return socket;
+    else if (egress.protocol !== 'http:') {
+        throw new StageError('unreachable', 'tcp', `egress proxy scheme ${egress.protocol} is not supported by preflight`);
+    }
+    // Plain-http targets go through the proxy as absolute-form requests (as go does), no tunnel.
+    if (target.protocol === 'http:')
+        return socket;
     return openTunnel(socket, `${target.hostname}:${target.port || 443}`, basicAuth(egress));
 }
-
 const PROBE_BODY_LIMIT = 64 * 1024;
-
 const PROBE_BODY_KEPT = 4 * 1024;
-
 async function httpGet(socket, target, egress, signal) {
     let handedOut = false;
     const client = new undiciSubsetExports.Client(target.origin, {
+        // One request on the prepared socket; never a second, fresh connection.
         connect: (_opts, cb) => {
-            if (handedOut) return cb(new Error("connection closed"), null);
+            if (handedOut)
+                return cb(new Error('connection closed'), null);
             handedOut = true;
-            setImmediate(() => cb(null, socket));
+            setImmediate(() => cb(null, socket)); // undici stalls when handed a socket synchronously
         }
     });
     const clean = new URL(target.href);
-    clean.username = "";
-    clean.password = "";
-    const headers = {
-        "user-agent": "go-tidy-guard-preflight"
-    };
+    clean.username = '';
+    clean.password = '';
+    const headers = { 'user-agent': 'go-tidy-guard-preflight' };
     const auth = basicAuth(target);
-    if (auth) headers.authorization = auth;
-    const absolute = egress !== undefined && target.protocol === "http:";
+    if (auth)
+        headers.authorization = auth;
+    const absolute = egress !== undefined && target.protocol === 'http:';
     const proxyAuth = absolute && egress ? basicAuth(egress) : undefined;
-    if (proxyAuth) headers["proxy-authorization"] = proxyAuth;
+    if (proxyAuth)
+        headers['proxy-authorization'] = proxyAuth;
     try {
         const res = await client.request({
-            method: "GET",
+            method: 'GET',
             path: absolute ? clean.href : clean.pathname + clean.search,
-            headers: headers,
-            signal: signal
+            headers,
+            signal
         });
-        res.body.on("error", () => {});
+        res.body.on('error', () => { });
+        // Read what a small answer holds (up to 64 KiB) under the same deadline: a proxy that sends headers and then
+        // stalls would otherwise pass as ok, and the relay would prefer it.
         let seen = 0;
         const kept = [];
         for await (const chunk of res.body) {
-            if (seen < PROBE_BODY_KEPT) kept.push(chunk);
+            if (seen < PROBE_BODY_KEPT)
+                kept.push(chunk);
             seen += chunk.length;
-            if (seen > PROBE_BODY_LIMIT) break;
+            if (seen > PROBE_BODY_LIMIT)
+                break;
         }
         res.body.destroy();
         const loc = res.headers.location;
-        const body = Buffer.concat(kept).subarray(0, PROBE_BODY_KEPT).toString("utf8");
-        return {
-            status: res.statusCode,
-            location: Array.isArray(loc) ? loc[0] : loc,
-            body: body
-        };
-    } catch (e) {
+        const body = Buffer.concat(kept).subarray(0, PROBE_BODY_KEPT).toString('utf8');
+        return { status: res.statusCode, location: Array.isArray(loc) ? loc[0] : loc, body };
+    }
+    catch (e) {
         const err = e;
-        throw new StageError("unreachable", "http", `${err.code ?? "error"}: ${err.message}`, err.code);
-    } finally {
-        client.destroy().catch(() => {});
+        throw new StageError('unreachable', 'http', `${err.code ?? 'error'}: ${err.message}`, err.code);
+    }
+    finally {
+        client.destroy().catch(() => { });
     }
 }
-
 function toStageError(e, stage) {
-    if (e instanceof StageError) return new StageError(e.kind, e.stage, redact(e.message), e.code, e.status);
+    if (e instanceof StageError)
+        return new StageError(e.kind, e.stage, redact(e.message), e.code, e.status);
     const err = e;
-    return new StageError("unreachable", stage, redact(`${err?.code ?? "error"}: ${err?.message ?? String(e)}`), err?.code);
+    return new StageError('unreachable', stage, redact(`${err?.code ?? 'error'}: ${err?.message ?? String(e)}`), err?.code);
 }
 
-const FILE_NAME_PUNCT = new Set("!#$%&()+,-.=@[]^_{}~ ");
-
-const WINDOWS_NAMES = new Set([ "con", "prn", "aux", "nul", ...[ 1, 2, 3, 4, 5, 6, 7, 8, 9 ].flatMap(i => [ `com${i}`, `lpt${i}` ]) ]);
-
-const isDigit = c => c >= "0" && c <= "9";
-
-const isLower = c => c >= "a" && c <= "z";
-
-const isUpper = c => c >= "A" && c <= "Z";
-
-const isAlnum = c => isDigit(c) || isLower(c) || isUpper(c);
-
-const modPathOK = c => isAlnum(c) || c === "-" || c === "." || c === "_" || c === "~";
-
-const firstPathOK = c => isDigit(c) || isLower(c) || c === "-" || c === ".";
-
-const fileNameOK = c => isAlnum(c) || FILE_NAME_PUNCT.has(c) || c > "\x7f" && /^\p{L}$/u.test(c);
-
+// go's rules for module paths and versions in module proxy URLs, one home for them: golang.org/x/mod/module
+// (CheckPath, EscapePath/UnescapePath, EscapeVersion/UnescapeVersion) and cmd/go's pathEscape (proxy.go).
+// Upper case is written `!` + lower case (`example.com/BurntSushi` -> `example.com/!burnt!sushi`), and
+// go percent-encodes the `!` in URLs. Every function is one pass over its input (the input is untrusted).
+/** `!#$%&()+,-.=@[]^_{}~ ` and ASCII letters and digits: go's fileNameOK (versions are file-name elements). */
+const FILE_NAME_PUNCT = new Set('!#$%&()+,-.=@[]^_{}~ ');
+const WINDOWS_NAMES = new Set([
+    'con',
+    'prn',
+    'aux',
+    'nul',
+    ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((i) => [`com${i}`, `lpt${i}`])
+]);
+const isDigit = (c) => c >= '0' && c <= '9';
+const isLower = (c) => c >= 'a' && c <= 'z';
+const isUpper = (c) => c >= 'A' && c <= 'Z';
+const isAlnum = (c) => isDigit(c) || isLower(c) || isUpper(c);
+const modPathOK = (c) => isAlnum(c) || c === '-' || c === '.' || c === '_' || c === '~';
+const firstPathOK = (c) => isDigit(c) || isLower(c) || c === '-' || c === '.';
+// Non-ASCII letters pass go's check of an unescaped version, though EscapeVersion then refuses them.
+const fileNameOK = (c) => isAlnum(c) || FILE_NAME_PUNCT.has(c) || (c > '\x7f' && /^\p{L}$/u.test(c));
+/** go's checkElem: why `elem` is not a valid path element of this kind, or undefined. */
 function checkElem(elem, kind) {
-    if (elem === "") return "empty path element";
+    if (elem === '')
+        return 'empty path element';
     let dots = 0;
     for (const c of elem) {
-        if (c === ".") dots++;
-        if (!(kind === "module" ? modPathOK(c) : fileNameOK(c))) return `invalid char ${JSON.stringify(c)}`;
+        if (c === '.')
+            dots++;
+        if (!(kind === 'module' ? modPathOK(c) : fileNameOK(c)))
+            return `invalid char ${JSON.stringify(c)}`;
     }
-    if (dots === elem.length) return `invalid path element ${JSON.stringify(elem)}`;
-    if (kind === "module" && elem.startsWith(".")) return "leading dot in path element";
-    if (elem.endsWith(".")) return "trailing dot in path element";
-    const dot = elem.indexOf(".");
+    if (dots === elem.length)
+        return `invalid path element ${JSON.stringify(elem)}`;
+    if (kind === 'module' && elem.startsWith('.'))
+        return 'leading dot in path element';
+    if (elem.endsWith('.'))
+        return 'trailing dot in path element';
+    const dot = elem.indexOf('.');
     const short = dot < 0 ? elem : elem.slice(0, dot);
-    if (WINDOWS_NAMES.has(short.toLowerCase())) return `${JSON.stringify(short)} disallowed as path element component on Windows`;
-    const tilde = short.lastIndexOf("~");
-    if (kind === "module" && tilde >= 0 && tilde < short.length - 1 && [ ...short.slice(tilde + 1) ].every(isDigit)) {
-        return "trailing tilde and digits in path element";
+    if (WINDOWS_NAMES.has(short.toLowerCase()))
+        return `${JSON.stringify(short)} disallowed as path element component on Windows`;
+    const tilde = short.lastIndexOf('~');
+    if (kind === 'module' && tilde >= 0 && tilde < short.length - 1 && [...short.slice(tilde + 1)].every(isDigit)) {
+        return 'trailing tilde and digits in path element';
     }
     return undefined;
 }
-
+/** go's SplitPathVersion `ok`: a `/vN` suffix has N >= 2 without a leading 0; gopkg.in paths end in `.vN`. */
 function majorSuffixOK(path) {
-    if (path.startsWith("gopkg.in/")) {
-        let i = path.endsWith("-unstable") ? path.length - "-unstable".length : path.length;
-        while (i > 0 && isDigit(path[i - 1])) i--;
-        if (i <= 1 || path[i - 1] !== "v" || path[i - 2] !== "." || i === path.length) return false;
-        return path[i] !== "0" || path.slice(i - 2) === ".v0";
+    if (path.startsWith('gopkg.in/')) {
+        let i = path.endsWith('-unstable') ? path.length - '-unstable'.length : path.length;
+        while (i > 0 && isDigit(path[i - 1]))
+            i--;
+        if (i <= 1 || path[i - 1] !== 'v' || path[i - 2] !== '.' || i === path.length)
+            return false;
+        return path[i] !== '0' || path.slice(i - 2) === '.v0';
     }
     let i = path.length;
     let dot = false;
-    while (i > 0 && (isDigit(path[i - 1]) || path[i - 1] === ".")) {
-        if (path[i - 1] === ".") dot = true;
+    while (i > 0 && (isDigit(path[i - 1]) || path[i - 1] === '.')) {
+        if (path[i - 1] === '.')
+            dot = true;
         i--;
     }
-    if (i <= 1 || i === path.length || path[i - 1] !== "v" || path[i - 2] !== "/") return true;
-    return !dot && path[i] !== "0" && path.slice(i) !== "1";
+    if (i <= 1 || i === path.length || path[i - 1] !== 'v' || path[i - 2] !== '/')
+        return true;
+    return !dot && path[i] !== '0' && path.slice(i) !== '1';
 }
-
+/** go's module.CheckPath: why `path` is not a valid module path, or undefined. */
 function checkModulePath(path) {
-    if (path === "") return "empty string";
-    if (path.startsWith("-")) return "leading dash";
-    if (path.includes("//")) return "double slash";
-    if (path.endsWith("/")) return "trailing slash";
-    const elems = path.split("/");
+    if (path === '')
+        return 'empty string';
+    if (path.startsWith('-'))
+        return 'leading dash';
+    if (path.includes('//'))
+        return 'double slash';
+    if (path.endsWith('/'))
+        return 'trailing slash';
+    const elems = path.split('/');
     for (const e of elems) {
-        const bad = checkElem(e, "module");
-        if (bad) return bad;
+        const bad = checkElem(e, 'module');
+        if (bad)
+            return bad;
     }
     const first = elems[0];
-    if (!first.includes(".")) return "missing dot in first path element";
-    const c = [ ...first ].find(ch => !firstPathOK(ch));
-    if (c !== undefined) return `invalid char ${JSON.stringify(c)} in first path element`;
-    return majorSuffixOK(path) ? undefined : "invalid version";
+    if (!first.includes('.'))
+        return 'missing dot in first path element';
+    const c = [...first].find((ch) => !firstPathOK(ch));
+    if (c !== undefined)
+        return `invalid char ${JSON.stringify(c)} in first path element`;
+    return majorSuffixOK(path) ? undefined : 'invalid version';
 }
-
+/** The check of go's EscapeVersion: why `v` cannot be a version in a proxy URL, or undefined. */
 function checkVersion(v) {
-    if (v.includes("!")) return "disallowed version string";
-    const bad = checkElem(v, "file");
+    if (v.includes('!'))
+        return 'disallowed version string';
+    const bad = checkElem(v, 'file');
     return bad && `disallowed version string: ${bad}`;
 }
-
+/** go's escapeString: upper case to `!` + lower case; undefined for `!` or non-ASCII (never valid). */
 function escapeString(s) {
-    let out = "";
+    let out = '';
     for (const c of s) {
-        if (c === "!" || c > "\x7f") return undefined;
-        out += isUpper(c) ? "!" + c.toLowerCase() : c;
+        if (c === '!' || c > '\x7f')
+            return undefined;
+        out += isUpper(c) ? '!' + c.toLowerCase() : c;
     }
     return out;
 }
-
+/** go's unescapeString: undefined for upper case, non-ASCII, or a `!` not followed by a lower-case letter. */
 function unescapeString(escaped) {
-    let out = "";
+    let out = '';
     let bang = false;
     for (const c of escaped) {
-        if (c > "\x7f") return undefined;
+        if (c > '\x7f')
+            return undefined;
         if (bang) {
-            if (!isLower(c)) return undefined;
+            if (!isLower(c))
+                return undefined;
             out += c.toUpperCase();
             bang = false;
-        } else if (c === "!") bang = true; else if (isUpper(c)) return undefined; else out += c;
+        }
+        else if (c === '!')
+            bang = true;
+        else if (isUpper(c))
+            return undefined;
+        else
+            out += c;
     }
     return bang ? undefined : out;
 }
-
+/** go's EscapePath: `example.com/BurntSushi/toml` -> `example.com/!burnt!sushi/toml`; undefined when CheckPath fails. */
 function escapePath(path) {
     return checkModulePath(path) === undefined ? escapeString(path) : undefined;
 }
-
+/** go's UnescapePath: the module path of an escaped one; undefined when either form is invalid. */
 function unescapePath(escaped) {
     const path = unescapeString(escaped);
     return path !== undefined && checkModulePath(path) === undefined ? path : undefined;
 }
-
+/** go's EscapeVersion: `v1.0.0-RC1` -> `v1.0.0-!r!c1`; undefined for a version go never puts in a URL. */
 function escapeVersion(v) {
     return checkVersion(v) === undefined ? escapeString(v) : undefined;
 }
-
+/** go's UnescapeVersion; undefined when the escaped or the unescaped form is invalid. */
 function unescapeVersion(escaped) {
     const v = unescapeString(escaped);
-    return v !== undefined && checkElem(v, "file") === undefined ? v : undefined;
+    return v !== undefined && checkElem(v, 'file') === undefined ? v : undefined;
 }
-
-const PATH_SAFE = new Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~$&+:=@/");
-
+/** Bytes url.PathEscape leaves alone, plus `/`: cmd/go's pathEscape turns `%2F` back into `/`. */
+const PATH_SAFE = new Set('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~$&+:=@/');
+/** cmd/go's pathEscape (url.PathEscape, `/` kept): how go writes escaped paths and versions into proxy URLs. */
 function pathEscape(s) {
-    let out = "";
-    for (const byte of Buffer.from(s, "utf8")) {
+    let out = '';
+    for (const byte of Buffer.from(s, 'utf8')) {
         const c = String.fromCharCode(byte);
-        out += PATH_SAFE.has(c) ? c : "%" + byte.toString(16).toUpperCase().padStart(2, "0");
+        out += PATH_SAFE.has(c) ? c : '%' + byte.toString(16).toUpperCase().padStart(2, '0');
     }
     return out;
 }
 
+// Security review of the effective settings: each finding weakens module verification or exposes credentials or
+// private module paths. Findings are warnings for the summary; none stops the run.
 function securityReview(s) {
     const out = [];
-    if (s.GOSUMDB.trim() === "off") {
+    if (s.GOSUMDB.trim() === 'off') {
         out.push({
-            title: "Checksum database disabled",
-            message: "GOSUMDB=off: modules missing from go.sum are accepted without verification against the checksum database."
+            title: 'Checksum database disabled',
+            message: 'GOSUMDB=off: modules missing from go.sum are accepted without verification against the checksum database.'
         });
     }
-    if (s.GOINSECURE.trim() !== "") {
+    if (s.GOINSECURE.trim() !== '') {
         out.push({
-            title: "Insecure module fetches allowed",
+            title: 'Insecure module fetches allowed',
             message: `GOINSECURE=${s.GOINSECURE.trim()}: modules matching these patterns may be fetched over plain http or with unverified TLS certificates.`
         });
     }
     if (/(^|\s)--?insecure(=(true|1|t|TRUE|True|T))?(?=\s|$)/.test(s.GOFLAGS)) {
         out.push({
-            title: "GOFLAGS contains -insecure",
-            message: "GOFLAGS sets -insecure: go may fetch over plain http and skip TLS verification."
+            title: 'GOFLAGS contains -insecure',
+            message: 'GOFLAGS sets -insecure: go may fetch over plain http and skip TLS verification.'
         });
     }
-    const broad = s.GONOSUMDB.split(",").map(p => p.trim()).filter(p => p !== "" && !coveredBy(p, s.GOPRIVATE));
+    const broad = s.GONOSUMDB.split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== '' && !coveredBy(p, s.GOPRIVATE));
     if (broad.length > 0) {
         out.push({
-            title: "GONOSUMDB broader than GOPRIVATE",
-            message: `GONOSUMDB pattern(s) ${broad.join(", ")} are not covered by GOPRIVATE (${s.GOPRIVATE || "empty"}): ` + "public modules under them skip the checksum database."
+            title: 'GONOSUMDB broader than GOPRIVATE',
+            message: `GONOSUMDB pattern(s) ${broad.join(', ')} are not covered by GOPRIVATE (${s.GOPRIVATE || 'empty'}): ` +
+                'public modules under them skip the checksum database.'
         });
     }
     out.push(...plainHttpCredentials(s.proxies, s.netrcHosts));
     const leak = privateToPublic(s.proxies, s.netrcHosts, s.GOPRIVATE);
-    if (leak) out.push(leak);
-    return out.map(f => ({
-        title: f.title,
-        message: redact(f.message)
-    }));
+    if (leak)
+        out.push(leak);
+    return out.map((f) => ({ title: f.title, message: redact(f.message) }));
 }
-
+/** True when the go-style pattern `p` only matches paths that some GOPRIVATE pattern matches too. */
 function coveredBy(p, goprivate) {
-    const trimmed = p.replace(/\/+$/, "");
-    const privates = goprivate.split(",").map(g => g.trim().replace(/\/+$/, ""));
-    if (privates.includes(trimmed)) return true;
+    const trimmed = p.replace(/\/+$/, '');
+    const privates = goprivate.split(',').map((g) => g.trim().replace(/\/+$/, ''));
+    // Identical text covers itself even where glob syntax (character classes) does not match its own text.
+    if (privates.includes(trimmed))
+        return true;
+    // Reading the pattern's text as a module path is exact for literal patterns and for `*`/`?`, which match
+    // themselves; a GOPRIVATE glob that matches that text matches everything the pattern can.
     return matchPrefixPatterns(goprivate, trimmed);
 }
-
+/** go's module.MatchPrefixPatterns: does any comma-separated glob match a leading run of path elements? */
 function matchPrefixPatterns(globs, target) {
-    for (let glob of globs.split(",")) {
-        glob = glob.trim().replace(/\/$/, "");
-        if (glob === "") continue;
-        let n = glob.split("/").length - 1;
+    for (let glob of globs.split(',')) {
+        glob = glob.trim().replace(/\/$/, '');
+        if (glob === '')
+            continue;
+        let n = glob.split('/').length - 1;
         let prefix = target;
         for (let i = 0; i < target.length; i++) {
-            if (target[i] !== "/") continue;
+            if (target[i] !== '/')
+                continue;
             if (n === 0) {
                 prefix = target.slice(0, i);
                 break;
             }
             n--;
         }
-        if (n > 0) continue;
-        if (pathMatch(glob, prefix)) return true;
+        if (n > 0)
+            continue;
+        if (pathMatch(glob, prefix))
+            return true;
     }
     return false;
 }
-
+/** go's path.Match (`*`, `?`, `[...]` with ranges and `^`, `\` escapes); a malformed pattern matches nothing. */
 function pathMatch(pattern, name) {
-    let re = "^";
+    let re = '^';
     for (let i = 0; i < pattern.length; i++) {
         const c = pattern[i];
-        if (c === "*") re += "[^/]*"; else if (c === "?") re += "[^/]"; else if (c === "\\") {
-            if (++i >= pattern.length) return false;
+        if (c === '*')
+            re += '[^/]*';
+        else if (c === '?')
+            re += '[^/]';
+        else if (c === '\\') {
+            if (++i >= pattern.length)
+                return false;
             re += escapeRe(pattern[i]);
-        } else if (c === "[") {
+        }
+        else if (c === '[') {
             const end = classEnd(pattern, i + 1);
-            if (end < 0) return false;
+            if (end < 0)
+                return false;
             let body = pattern.slice(i + 1, end);
-            const negated = body.startsWith("^");
-            if (negated) body = body.slice(1);
-            let items = "";
+            const negated = body.startsWith('^');
+            if (negated)
+                body = body.slice(1);
+            let items = '';
             for (let j = 0; j < body.length; j++) {
-                const lit = body[j] === "\\" ? body[++j] ?? "" : body[j];
-                items += /[\]^\\[]/.test(lit) || lit === "-" && body[j - 1] === "\\" ? "\\" + lit : lit;
+                // An escaped character is literal (even '-'); an unescaped '-' keeps its range meaning.
+                const lit = body[j] === '\\' ? (body[++j] ?? '') : body[j];
+                items += /[\]^\\[]/.test(lit) || (lit === '-' && body[j - 1] === '\\') ? '\\' + lit : lit;
             }
             re += negated ? `[^${items}]` : `[${items}]`;
             i = end;
-        } else re += escapeRe(c);
+        }
+        else
+            re += escapeRe(c);
     }
     try {
-        return new RegExp(re + "$").test(name);
-    } catch {
+        return new RegExp(re + '$').test(name);
+    }
+    catch {
         return false;
     }
 }
-
 function classEnd(p, from) {
     let i = from;
-    if (p[i] === "^") i++;
-    if (p[i] === "]") return -1;
-    for (;i < p.length; i++) {
-        if (p[i] === "\\") i++; else if (p[i] === "]") return i;
+    if (p[i] === '^')
+        i++;
+    if (p[i] === ']')
+        return -1; // go rejects an empty class
+    for (; i < p.length; i++) {
+        if (p[i] === '\\')
+            i++;
+        else if (p[i] === ']')
+            return i;
     }
     return -1;
 }
-
 function escapeRe(c) {
-    return /[\\^$.*+?()[\]{}|/-]/.test(c) ? "\\" + c : c;
+    return /[\\^$.*+?()[\]{}|/-]/.test(c) ? '\\' + c : c;
 }
-
 function proxyUrl(p) {
-    if (p.kind !== "url") return undefined;
+    if (p.kind !== 'url')
+        return undefined;
     try {
         return new URL(p.url);
-    } catch {
+    }
+    catch {
         return undefined;
     }
 }
-
+/** go sends credentials with requests to this proxy: from its URL, or from netrc (https only: see netrcMachineFor). */
 function hasCredentials(p, machines) {
     const u = proxyUrl(p);
-    return !!u && (u.username !== "" || u.password !== "" || netrcMachineFor(machines, u.href) !== undefined);
+    return !!u && (u.username !== '' || u.password !== '' || netrcMachineFor(machines, u.href) !== undefined);
 }
-
 function plainHttpCredentials(proxies, machines) {
-    return proxies.filter(p => {
+    return proxies
+        .filter((p) => {
         const u = proxyUrl(p);
-        return u?.protocol === "http:" && !isLoopbackHost(u.hostname) && hasCredentials(p, machines);
-    }).map(p => ({
-        title: "Credentials over plain http",
+        return u?.protocol === 'http:' && !isLoopbackHost(u.hostname) && hasCredentials(p, machines);
+    })
+        .map((p) => ({
+        title: 'Credentials over plain http',
         message: `${p.display} is reached over plain http with credentials: anyone on the network path can read them. Use https.`
     }));
 }
-
 function privateToPublic(proxies, machines, goprivate) {
-    if (goprivate.trim() !== "") return undefined;
-    const first = proxies.findIndex(p => hasCredentials(p, machines));
-    if (first < 0) return undefined;
-    const pub = proxies.slice(first + 1).find(p => {
+    if (goprivate.trim() !== '')
+        return undefined;
+    const first = proxies.findIndex((p) => hasCredentials(p, machines));
+    if (first < 0)
+        return undefined;
+    const pub = proxies.slice(first + 1).find((p) => {
         const u = proxyUrl(p);
         return !!u && /^https?:$/.test(u.protocol) && !isLoopbackHost(u.hostname) && !hasCredentials(p, machines);
     });
-    if (!pub) return undefined;
+    if (!pub)
+        return undefined;
     return {
-        title: "Private proxy fails over to a public one",
-        message: `${proxies[first].display} needs credentials (a private proxy) and ${pub.display} follows it without ` + "credentials while GOPRIVATE is empty: when the private proxy fails or lacks a module, the paths of private " + "modules are sent to the public proxy. List them in `goprivate`."
+        title: 'Private proxy fails over to a public one',
+        message: `${proxies[first].display} needs credentials (a private proxy) and ${pub.display} follows it without ` +
+            'credentials while GOPRIVATE is empty: when the private proxy fails or lacks a module, the paths of private ' +
+            'modules are sent to the public proxy. List them in `goprivate`.'
     };
 }
 
+// What preflight asks each module proxy: a request this run really needs. Filtering mirrors (allow-lists, "module
+// host not permitted") refuse made-up module paths, so a probe for one says nothing about whether the proxy works;
+// the first module that a checked go.mod requires, asked at the version it names, is what go will ask for too.
+/**
+ * The first requirement of the modules' go.mod files that go would fetch through a proxy (not matched by
+ * GONOPROXY), or undefined when there is none (preflight then asks for a path no module can have).
+ */
 function pickProbeModule(modules, gonoproxy) {
     for (const m of modules) {
         let text;
         try {
-            text = readFileSync(join(m.dir, "go.mod"), "utf8");
-        } catch {
-            continue;
+            text = readFileSync(join(m.dir, 'go.mod'), 'utf8');
+        }
+        catch {
+            continue; // tidy reports an unreadable go.mod
         }
         for (const r of scanGoMod(text).requires) {
-            if (escapePath(r.path) === undefined || escapeVersion(r.version) === undefined) continue;
-            if (!matchPrefixPatterns(gonoproxy, r.path)) return {
-                path: r.path,
-                version: r.version
-            };
+            if (escapePath(r.path) === undefined || escapeVersion(r.version) === undefined)
+                continue;
+            if (!matchPrefixPatterns(gonoproxy, r.path))
+                return { path: r.path, version: r.version };
         }
     }
     return undefined;
 }
-
+/** The proxy-relative request path for the module's `.info`, escaped exactly as go sends it. */
 function infoPath(m) {
     return pathEscape(`${escapePath(m.path)}/@v/${escapeVersion(m.version)}.info`);
 }
 
+/**
+ * Parses GOSUMDB ('off' | 'name' | 'name+key' | 'name+key url'). Returns undefined for 'off'.
+ * Throws an Error naming GOSUMDB and the accepted form when the value cannot be what go accepts.
+ */
 function parseGosumdb(gosumdb) {
     const form = "accepted forms: 'off', '<name>', '<name>+<key>' or '<name>+<key> <url>'";
-    if (gosumdb.trim() === "off") return undefined;
+    if (gosumdb.trim() === 'off')
+        return undefined;
     const fields = gosumdb.trim().split(/\s+/).filter(Boolean);
-    if (fields.length === 0) throw new Error(`GOSUMDB is empty; ${form}`);
-    if (fields.length > 2) throw new Error(`GOSUMDB has too many fields; ${form}`);
+    if (fields.length === 0)
+        throw new Error(`GOSUMDB is empty; ${form}`);
+    if (fields.length > 2)
+        throw new Error(`GOSUMDB has too many fields; ${form}`);
     const key = fields[0];
-    const name = key.split("+")[0];
-    if (!validName(name)) throw new Error(`GOSUMDB names an invalid database "${name}" (must be host[/path]); ${form}`);
-    if (fields.length === 1) return {
-        name: name,
-        key: key
-    };
+    const name = key.split('+')[0];
+    if (!validName(name))
+        throw new Error(`GOSUMDB names an invalid database "${name}" (must be host[/path]); ${form}`);
+    if (fields.length === 1)
+        return { name, key };
     const url = fields[1];
-    if (!/^[a-z][a-z0-9+.-]*:\/\/\S/i.test(url)) throw new Error(`GOSUMDB has an invalid URL; ${form}`);
-    return {
-        name: name,
-        key: key,
-        url: url
-    };
+    if (!/^[a-z][a-z0-9+.-]*:\/\/\S/i.test(url))
+        throw new Error(`GOSUMDB has an invalid URL; ${form}`);
+    return { name, key, url };
 }
-
+// go rejects names that are not exactly https://host[/path] once parsed: no userinfo, query,
+// fragment, escaping or trailing slash.
 function validName(name) {
-    return /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._~!$&'()*+,;=:-]+)*$/i.test(name) && !name.startsWith(".");
+    return /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._~!$&'()*+,;=:-]+)*$/i.test(name) && !name.startsWith('.');
 }
-
+/** `base` joined with a path, the way go's web.Join does: exactly one '/' in between. */
 function joinUrl(base, path) {
     const u = new URL(base);
-    u.pathname = u.pathname.replace(/\/+$/, "") + "/" + path.replace(/^\/+/, "");
+    u.pathname = u.pathname.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, '');
     return u.href;
 }
-
+/** The supported-check URL for one proxy. */
 function supportedUrl(proxyUrl, name) {
     return joinUrl(proxyUrl, `sumdb/${name}/supported`);
 }
-
+/**
+ * Decides the checksum database route. `ask(entry)` is called for url entries, in GOPROXY order,
+ * and may have been started earlier (answers are awaited one by one, as go tries them one by one).
+ * Mirrors TryProxies: a 404/410 or a keyword moves on; any other failure moves on only after '|';
+ * 'direct' and 'off' end the list; an error ranks above not-found unless 'direct' was reached.
+ */
 async function resolveSumdbRoute(cfg, proxies, ask) {
-    if (cfg.url) return {
-        via: "explicit",
-        base: cfg.url
-    };
-    const direct = "https://" + cfg.name;
+    if (cfg.url)
+        return { via: 'explicit', base: cfg.url };
+    const direct = 'https://' + cfg.name;
     let bestError;
     let reachedDirect = false;
     for (const entry of proxies) {
-        if (entry.kind === "direct") {
+        if (entry.kind === 'direct') {
             reachedDirect = true;
             break;
         }
-        if (entry.kind === "off") break;
+        if (entry.kind === 'off')
+            break;
         const answer = await ask(entry);
-        if (answer.answer === "supported") return {
-            via: "proxy",
-            base: joinUrl(entry.url, `sumdb/${cfg.name}`),
-            entry: entry,
-            answer: answer
-        };
-        if (answer.answer === "error") {
-            bestError = {
-                entry: entry,
-                answer: answer
-            };
-            if (entry.separator !== "|") break;
+        if (answer.answer === 'supported')
+            return { via: 'proxy', base: joinUrl(entry.url, `sumdb/${cfg.name}`), entry, answer };
+        if (answer.answer === 'error') {
+            bestError = { entry, answer };
+            if (entry.separator !== '|')
+                break;
         }
     }
-    if (reachedDirect || !bestError) return {
-        via: "direct",
-        base: direct
-    };
-    return {
-        via: "unavailable",
-        ...bestError
-    };
+    // go ranks the 'direct' outcome above proxy errors, and proxy errors above not-found.
+    if (reachedDirect || !bestError)
+        return { via: 'direct', base: direct };
+    return { via: 'unavailable', ...bestError };
 }
 
-const PROBE_PATH = "example.com/go-tidy-guard-probe/@v/list";
-
+// The checks preflight runs for one endpoint: a module proxy, a proxy's checksum-database
+// support, the checksum database itself. Each turns a staged probe into a ProbeResult.
+/** Asked when no module is known to be needed: no version of it can exist, so proxies answer 404/410 (or refuse it). */
+const PROBE_PATH = 'example.com/go-tidy-guard-probe/@v/list';
+/** A GOPROXY entry as the URL go asks (config/proxylist.ts has the rule). */
 function normalizeProxyUrl(url) {
     return withScheme(url);
 }
-
 function hostOf$2(url) {
     try {
         const u = new URL(url);
         return u.host || u.pathname;
-    } catch {
+    }
+    catch {
         return redact(url);
     }
 }
-
+/** Builds the ProbeResult for an outcome. `endpoint` must already be redacted. */
 function toResult(endpoint, role, o, kind, ctx, requestUrl) {
     const target = new URL(requestUrl);
-    const verdict = verdictOf(o, kind, target.username !== "" || target.password !== "");
-    const module = kind === "proxy-module" && ctx.probeModule ? `${ctx.probeModule.path}@${ctx.probeModule.version}` : undefined;
+    const verdict = verdictOf(o, kind, target.username !== '' || target.password !== '');
+    const module = kind === 'proxy-module' && ctx.probeModule ? `${ctx.probeModule.path}@${ctx.probeModule.version}` : undefined;
     const r = {
-        endpoint: endpoint,
-        role: role,
-        verdict: verdict,
-        hint: hintFor(verdict, {
-            role: role,
-            module: module,
-            host: hostOf$2(requestUrl),
-            timeoutMs: ctx.timeoutMs,
-            outcome: o
-        }),
+        endpoint,
+        role,
+        verdict,
+        hint: hintFor(verdict, { role, module, host: hostOf$2(requestUrl), timeoutMs: ctx.timeoutMs, outcome: o }),
         timings: o.timings
     };
-    if (o.certificate) r.certificate = o.certificate;
+    if (o.certificate)
+        r.certificate = o.certificate;
     const path = redact(target.pathname);
     r.detail = o.failure ? redact(o.failure.message) : `HTTP ${o.status} for GET ${path}`;
-    if (o.via) r.via = o.via;
+    if (o.via)
+        r.via = o.via;
     return r;
 }
-
+// go reads file:// proxies from disk; a missing directory is the only thing that can be wrong.
 async function checkFileUrl(url) {
     const t = Date.now();
     try {
         await stat(fileURLToPath(url));
-        return {
-            status: 200,
-            timings: {
-                total: Date.now() - t
-            }
-        };
-    } catch (e) {
+        return { status: 200, timings: { total: Date.now() - t } };
+    }
+    catch (e) {
         const code = e.code;
-        return {
-            status: code === "ENOENT" || code === "ENOTDIR" ? 404 : 500,
-            timings: {
-                total: Date.now() - t
-            }
-        };
+        return { status: code === 'ENOENT' || code === 'ENOTDIR' ? 404 : 500, timings: { total: Date.now() - t } };
     }
 }
-
 async function run(url, ctx) {
-    if (url.startsWith("file:")) return checkFileUrl(url);
-    return probeUrl({
-        url: url,
-        signal: ctx.signal,
-        extraCa: ctx.extraCa,
-        env: ctx.env
-    });
+    if (url.startsWith('file:'))
+        return checkFileUrl(url);
+    return probeUrl({ url, signal: ctx.signal, extraCa: ctx.extraCa, env: ctx.env });
 }
-
+/** Probes one module proxy with a protocol request: a module the run needs, else one that no proxy has. */
 async function checkProxy(url, ctx) {
     const base = normalizeProxyUrl(url);
     const endpoint = redactUrl(url);
-    if (base.startsWith("file:")) {
+    if (base.startsWith('file:')) {
         const o = await checkFileUrl(base);
-        const r = toResult(endpoint, "proxy", o, "sumdb-latest", ctx, base);
-        r.detail = o.status === 200 ? "directory exists" : "no such directory";
-        if (r.verdict !== "ok") {
-            r.verdict = "unreachable";
+        const r = toResult(endpoint, 'proxy', o, 'sumdb-latest', ctx, base);
+        r.detail = o.status === 200 ? 'directory exists' : 'no such directory';
+        if (r.verdict !== 'ok') {
+            r.verdict = 'unreachable';
             r.hint = `The directory of this file:// proxy cannot be read: check the path in GOPROXY.`;
         }
         return r;
     }
     if (ctx.probeModule) {
         const target = joinUrl(base, infoPath(ctx.probeModule));
-        return toResult(endpoint, "proxy", await run(target, ctx), "proxy-module", ctx, target);
+        return toResult(endpoint, 'proxy', await run(target, ctx), 'proxy-module', ctx, target);
     }
     const target = joinUrl(base, PROBE_PATH);
-    return toResult(endpoint, "proxy", await run(target, ctx), "proxy-list", ctx, target);
+    return toResult(endpoint, 'proxy', await run(target, ctx), 'proxy-list', ctx, target);
 }
-
+/** Asks a proxy whether it relays the checksum database `name` (`/sumdb/<name>/supported`). */
 async function checkSupported(url, name, ctx) {
     const base = normalizeProxyUrl(url);
     const target = supportedUrl(base, name);
     const o = await run(target, ctx);
-    const result = toResult(redactUrl(joinUrl(base, `sumdb/${name}`)), "sumdb", o, "sumdb-supported", ctx, target);
-    if (o.failure) return {
-        answer: "error",
-        result: result
-    };
-    if (o.status === 200) return {
-        answer: "supported",
-        result: result
-    };
-    if (o.status === 404 || o.status === 410) return {
-        answer: "not-found",
-        result: result
-    };
-    return {
-        answer: "error",
-        result: result
-    };
+    const result = toResult(redactUrl(joinUrl(base, `sumdb/${name}`)), 'sumdb', o, 'sumdb-supported', ctx, target);
+    if (o.failure)
+        return { answer: 'error', result };
+    if (o.status === 200)
+        return { answer: 'supported', result };
+    if (o.status === 404 || o.status === 410)
+        return { answer: 'not-found', result };
+    return { answer: 'error', result };
 }
-
+/** Probes a checksum database reached directly (or at GOSUMDB's explicit URL): GET <base>/latest. */
 async function checkSumdb(base, ctx) {
-    const target = joinUrl(base, "latest");
-    return toResult(redactUrl(base), "sumdb", await run(target, ctx), "sumdb-latest", ctx, target);
+    const target = joinUrl(base, 'latest');
+    return toResult(redactUrl(base), 'sumdb', await run(target, ctx), 'sumdb-latest', ctx, target);
 }
 
+// Preflight: probes every module proxy and the checksum database concurrently under one shared
+// deadline, and hands out verdicts as they arrive so tidy can start at the first healthy proxy.
 function startPreflight(opts) {
-    const ac = new AbortController;
-    setMaxListeners(0, ac.signal);
+    const ac = new AbortController();
+    setMaxListeners(0, ac.signal); // one abort listener per running stage, however many endpoints
     const timer = setTimeout(() => ac.abort(), Math.max(0, opts.timeoutMs));
     timer.unref();
     const started = Date.now();
@@ -2821,273 +3107,298 @@ function startPreflight(opts) {
     const deliver = (cb, r, e) => {
         try {
             cb(r, e);
-        } catch {}
+        }
+        catch {
+            // a listener's bug must not cost the other verdicts
+        }
     };
     const emit = (r, e) => {
-        arrived.push([ r, e ]);
-        for (const cb of listeners) deliver(cb, r, e);
+        arrived.push([r, e]);
+        for (const cb of listeners)
+            deliver(cb, r, e);
         return r;
     };
-    const urlEntries = opts.proxies.filter(p => p.kind === "url");
-    const proxyChecks = urlEntries.map(e => safely(checkProxy(e.url, ctx), e.url, "proxy").then(r => emit(r, e)));
-    const sumdbCheck = checkSumdbRoute(opts, ctx).then(r => r ? emit(r) : undefined);
-    const firstOk = new Promise(resolve => {
-        for (const p of proxyChecks) void p.then(r => r.verdict === "ok" && resolve(r));
+    const urlEntries = opts.proxies.filter((p) => p.kind === 'url');
+    const proxyChecks = urlEntries.map((e) => safely(checkProxy(e.url, ctx), e.url, 'proxy').then((r) => emit(r, e)));
+    const sumdbCheck = checkSumdbRoute(opts, ctx).then((r) => (r ? emit(r) : undefined));
+    const firstOk = new Promise((resolve) => {
+        for (const p of proxyChecks)
+            void p.then((r) => r.verdict === 'ok' && resolve(r));
         void Promise.all(proxyChecks).then(() => resolve(undefined));
     });
-    const results = Promise.all([ ...proxyChecks, sumdbCheck ]).then(all => {
+    const results = Promise.all([...proxyChecks, sumdbCheck]).then((all) => {
         clearTimeout(timer);
-        ac.abort();
-        return all.filter(r => r !== undefined);
+        ac.abort(); // nothing may outlive preflight
+        return all.filter((r) => r !== undefined);
     });
     return {
-        results: results,
-        firstOk: firstOk,
+        results,
+        firstOk,
         proxies: Promise.all(proxyChecks),
         onResult(cb) {
             listeners.push(cb);
-            for (const [r, e] of arrived) deliver(cb, r, e);
+            for (const [r, e] of arrived)
+                deliver(cb, r, e);
         },
         finish() {
             if (!ac.signal.aborted) {
-                ctx.timeoutMs = Math.min(opts.timeoutMs, Date.now() - started);
-                ac.abort(new CutShort);
+                ctx.timeoutMs = Math.min(opts.timeoutMs, Date.now() - started); // what the hints say they waited
+                ac.abort(new CutShort());
             }
             return results;
         }
     };
 }
-
+// A check must never reject: an unexpected error is still a verdict.
 function safely(p, url, role) {
-    return p.catch(e => ({
+    return p.catch((e) => ({
         endpoint: redactUrl(url),
-        role: role,
-        verdict: "unreachable",
-        hint: "Preflight could not probe this endpoint; see the detail.",
-        timings: {
-            total: 0
-        },
+        role,
+        verdict: 'unreachable',
+        hint: 'Preflight could not probe this endpoint; see the detail.',
+        timings: { total: 0 },
         detail: redact(String(e instanceof Error ? e.message : e))
     }));
 }
-
 async function checkSumdbRoute(opts, ctx) {
     let cfg;
     try {
         cfg = parseGosumdb(opts.gosumdb);
-    } catch (e) {
+    }
+    catch (e) {
         return invalidGosumdb(opts.gosumdb, e);
     }
-    if (!cfg) return undefined;
+    if (!cfg)
+        return undefined;
     const name = cfg.name;
-    const entries = opts.proxies.map(e => e.kind === "url" ? {
-        ...e,
-        url: normalizeProxyUrl(e.url)
-    } : e);
-    const asks = new Map;
+    // Every proxy is asked at once; the answers are then read in GOPROXY order, as go tries them.
+    const entries = opts.proxies.map((e) => (e.kind === 'url' ? { ...e, url: normalizeProxyUrl(e.url) } : e));
+    const asks = new Map();
     if (!cfg.url) {
         for (const e of untilKeyword(entries)) {
-            const check = checkSupported(e.url, name, ctx).catch(async err => ({
-                answer: "error",
-                result: await safely(Promise.reject(err), e.url, "sumdb")
+            const check = checkSupported(e.url, name, ctx).catch(async (err) => ({
+                answer: 'error',
+                result: await safely(Promise.reject(err), e.url, 'sumdb')
             }));
             asks.set(e, check);
         }
     }
-    const route = await resolveSumdbRoute(cfg, entries, e => asks.get(e));
+    const route = await resolveSumdbRoute(cfg, entries, (e) => asks.get(e));
     switch (route.via) {
-      case "proxy":
-        return {
-            ...route.answer.result,
-            hint: `The checksum database answers through the proxy ${redactUrl(route.entry.url)}.`
-        };
-
-      case "unavailable":
-        {
+        case 'proxy':
+            return {
+                ...route.answer.result,
+                hint: `The checksum database answers through the proxy ${redactUrl(route.entry.url)}.`
+            };
+        case 'unavailable': {
             const r = route.answer.result;
             return {
                 ...r,
                 hint: `go reaches the checksum database through this proxy (GOSUMDB has no URL) and it failed: ${r.hint}`
             };
         }
-
-      default:
-        if (ctx.signal.aborted) return lateSumdb(route.base, name, ctx.signal.reason instanceof CutShort);
-        return safely(checkSumdb(route.base, ctx), route.base, "sumdb");
+        default:
+            if (ctx.signal.aborted)
+                return lateSumdb(route.base, name, ctx.signal.reason instanceof CutShort);
+            return safely(checkSumdb(route.base, ctx), route.base, 'sumdb');
     }
 }
-
+/** The url entries go may use: 'direct' and 'off' end go's list. */
 function untilKeyword(proxies) {
-    const end = proxies.findIndex(p => p.kind !== "url");
+    const end = proxies.findIndex((p) => p.kind !== 'url');
     return end < 0 ? proxies : proxies.slice(0, end);
 }
-
 function invalidGosumdb(gosumdb, e) {
     const message = e instanceof Error ? e.message : String(e);
     return {
         endpoint: redact(gosumdb),
-        role: "sumdb",
-        verdict: "unreachable",
+        role: 'sumdb',
+        verdict: 'unreachable',
         hint: `go cannot use this GOSUMDB: ${redact(message)}`,
-        timings: {
-            total: 0
-        }
+        timings: { total: 0 }
     };
 }
-
 function lateSumdb(base, name, cutShort) {
-    const r = {
-        endpoint: redactUrl(base),
-        role: "sumdb",
-        timings: {
-            total: 0
-        }
-    };
+    const r = { endpoint: redactUrl(base), role: 'sumdb', timings: { total: 0 } };
     if (cutShort) {
-        return {
-            ...r,
-            verdict: "unfinished",
-            hint: UNFINISHED_HINT,
-            detail: "tidy finished before the probe started"
-        };
+        return { ...r, verdict: 'unfinished', hint: UNFINISHED_HINT, detail: 'tidy finished before the probe started' };
     }
     return {
         ...r,
-        verdict: "timeout",
+        verdict: 'timeout',
         hint: `The deadline passed before the checksum database could be probed: a proxy answered /sumdb/${name}/supported too late.`,
-        detail: "deadline reached before the probe started"
+        detail: 'deadline reached before the probe started'
     };
 }
-
-const TRANSPORT_FAILURES = new Set([ "dns", "refused", "timeout", "tls-untrusted", "tls-other", "unreachable" ]);
-
+/** Verdicts that mean the endpoint could not be talked to at all (as opposed to an HTTP answer). */
+const TRANSPORT_FAILURES = new Set([
+    'dns',
+    'refused',
+    'timeout',
+    'tls-untrusted',
+    'tls-other',
+    'unreachable'
+]);
+/**
+ * For go without the relay, which has no timeout for a silent proxy: the network proxies (healthy first) without
+ * those preflight could not talk to at all, keeping at least the first one.
+ */
 function withoutUnreachable(ordered, results) {
-    const failed = e => {
-        const r = results.find(x => x.role === "proxy" && x.endpoint === redactUrl(e.url));
-        return e.kind === "url" && r !== undefined && TRANSPORT_FAILURES.has(r.verdict);
+    const failed = (e) => {
+        const r = results.find((x) => x.role === 'proxy' && x.endpoint === redactUrl(e.url));
+        return e.kind === 'url' && r !== undefined && TRANSPORT_FAILURES.has(r.verdict);
     };
-    const kept = ordered.filter(e => !failed(e));
+    const kept = ordered.filter((e) => !failed(e));
     return kept.length > 0 ? kept : ordered.slice(0, 1);
 }
-
+/**
+ * The proxies with those whose verdict is 'ok' first, then those without a verdict yet, then the
+ * failing ones; stable within each group. Only the url entries before the first keyword move:
+ * 'direct'/'off' end go's list and stay last. Separators stay with their positions, so the list
+ * keeps the shape the user gave it.
+ */
 function orderHealthyFirst(proxies, results) {
     const head = untilKeyword(proxies);
-    const rank = e => {
+    const rank = (e) => {
         const endpoint = redactUrl(e.url);
-        const r = results.find(x => x.role === "proxy" && x.endpoint === endpoint);
-        return !r || r.verdict === "unfinished" ? 1 : r.verdict === "ok" ? 0 : 2;
+        const r = results.find((x) => x.role === 'proxy' && x.endpoint === endpoint);
+        return !r || r.verdict === 'unfinished' ? 1 : r.verdict === 'ok' ? 0 : 2;
     };
-    const sorted = head.map((e, i) => ({
-        e: e,
-        i: i,
-        k: rank(e)
-    })).sort((a, b) => a.k - b.k || a.i - b.i).map(({e: e}, pos) => ({
-        ...e,
-        separator: head[pos].separator
-    }));
-    return [ ...sorted, ...proxies.slice(head.length) ];
+    const sorted = head
+        .map((e, i) => ({ e, i, k: rank(e) }))
+        .sort((a, b) => a.k - b.k || a.i - b.i)
+        .map(({ e }, pos) => ({ ...e, separator: head[pos].separator }));
+    return [...sorted, ...proxies.slice(head.length)];
 }
 
-const DEFAULT_BREAKER = {
-    tripAfter: 3,
-    tripAfterIfAlive: 10
-};
-
-const MAX_SAMPLES = 1e3;
-
-const LAST_RESORT_WAIT_MS = 2e3;
-
+const DEFAULT_BREAKER = { tripAfter: 3, tripAfterIfAlive: 10 };
+const MAX_SAMPLES = 1000;
+/**
+ * How long an attempt on a last resort (an upstream preflight found down, tried because nothing better is in
+ * service) waits for response headers, connect included. Preflight already gave it preflight-timeout to
+ * answer; waiting the full first-byte timeout again would make "every upstream down" take half a minute.
+ */
+const LAST_RESORT_WAIT_MS = 2_000;
+/**
+ * A demotion expires after this many requests delivered by other upstreams, doubled for each demotion in a row
+ * (cleared when the upstream itself delivers), up to DEMOTION_TERM_CAP: a good proxy demoted after one spurious
+ * hedge comes back soon, while one that keeps stalling is tried again ever more rarely.
+ */
 const DEMOTION_TERM = 8;
-
 const DEMOTION_TERM_CAP = 512;
-
 class Upstream {
     url;
     display;
     index;
     opts;
-    health=undefined;
-    open=false;
-    isDemoted=false;
-    demotions=0;
-    deliveredElsewhere=0;
+    health = undefined;
+    open = false;
+    isDemoted = false;
+    /** Demotions since it last delivered: the exponent of the next demotion's term. */
+    demotions = 0;
+    /** Requests delivered by other upstreams since it was demoted. */
+    deliveredElsewhere = 0;
+    /** Why it was last demoted, for the summary. */
     demotedFor;
-    consecutive=0;
-    alive=false;
-    delivered=0;
-    ttfb=[];
-    counts={
-        requests: 0,
-        bytes: 0,
-        retries: 0,
-        failures: 0,
-        hedges: 0,
-        unanswered: 0
-    };
-    waiting=new Set;
-    constructor(url, display, index, opts) {
+    consecutive = 0;
+    alive = false;
+    delivered = 0;
+    ttfb = [];
+    /** `unanswered`: requests it sat silent on until another upstream served them (not failures: they were cut off). */
+    counts = { requests: 0, bytes: 0, retries: 0, failures: 0, hedges: 0, unanswered: 0 };
+    /** Attempts waiting for response headers; aborted when preflight demotes this upstream. */
+    waiting = new Set();
+    constructor(
+    /** As the user wrote it, credentials included: never print. */
+    url, 
+    /** Redacted, safe to print. */
+    display, 
+    /** Preference order from the GOPROXY list. */
+    index, opts) {
         this.url = url;
         this.display = display;
         this.index = index;
         this.opts = opts;
     }
+    /** Preflight's verdict: true ok, false not ok, undefined not known (yet). */
     get healthy() {
         return this.health;
     }
+    /** Out of service for the rest of the run (circuit breaker). */
     get tripped() {
         return this.open;
     }
+    /**
+     * Stalled mid-body or sat silent until a hedge beat it: later requests try the others first. Not a
+     * breaker trip: it stays in service, and is promoted again when it delivers or when the demotion expires.
+     */
     get demoted() {
         return this.isDemoted;
     }
+    /** Complete bodies it delivered to go: evidence that its failures are bad luck, not a dead upstream. */
     get deliveries() {
         return this.delivered;
     }
+    /** @internal The pool's; see UpstreamPool.setHealthy. */
     setVerdict(healthy) {
         this.health = healthy;
     }
+    /** The upstream answered over HTTP (any status that is not a failure). */
     answered(ttfbMs) {
         this.consecutive = 0;
         this.alive = true;
         if (ttfbMs !== undefined) {
-            if (this.ttfb.length >= MAX_SAMPLES) this.ttfb.shift();
+            if (this.ttfb.length >= MAX_SAMPLES)
+                this.ttfb.shift();
             this.ttfb.push(ttfbMs);
         }
     }
+    /** Behind the others for later requests: it went silent (no headers in time, or a hedge beat it) or stalled mid-body. */
     demote(why) {
-        if (!this.isDemoted) this.demotions++;
+        if (!this.isDemoted)
+            this.demotions++;
         this.isDemoted = true;
         this.deliveredElsewhere = 0;
         this.demotedFor = why;
     }
+    /** @internal The pool's; see UpstreamPool.delivered. */
     won() {
         this.delivered++;
         this.isDemoted = false;
         this.demotions = 0;
     }
+    /** @internal Another upstream delivered a request: a demotion that has served its term expires. */
     outlived() {
-        if (!this.isDemoted) return;
+        if (!this.isDemoted)
+            return;
         const term = Math.min(DEMOTION_TERM_CAP, DEMOTION_TERM * 2 ** (this.demotions - 1));
-        if (++this.deliveredElsewhere >= term) this.isDemoted = false;
+        if (++this.deliveredElsewhere >= term)
+            this.isDemoted = false;
     }
+    /** Sat silent on a request until another upstream delivered it. */
     outrun() {
         this.counts.unanswered++;
-        this.demote("silent");
+        this.demote('silent');
     }
     failed() {
         this.counts.failures++;
         this.consecutive++;
-        if (this.consecutive >= (this.alive ? this.opts.tripAfterIfAlive : this.opts.tripAfter)) this.open = true;
+        if (this.consecutive >= (this.alive ? this.opts.tripAfterIfAlive : this.opts.tripAfter))
+            this.open = true;
     }
+    /** @internal The pool's; see UpstreamPool.timedOut. */
     trip() {
         this.open = true;
     }
+    /** How long an attempt may wait for response headers: the first-byte timeout, or less for a last resort. */
     headersWaitMs(firstByteTimeoutMs) {
         return this.healthy === false ? Math.min(firstByteTimeoutMs, LAST_RESORT_WAIT_MS) : firstByteTimeoutMs;
     }
+    /** It has answered an HTTP request in this run (with any status that is not a failure). */
     get hasAnswered() {
         return this.alive;
     }
+    /** Median time to first byte of its answers so far, ms; 0 before the first. */
     medianTtfb() {
         return median(this.ttfb);
     }
@@ -3099,209 +3410,248 @@ class Upstream {
             answers: this.ttfb.length,
             tripped: this.tripped,
             demoted: this.demoted,
-            ...this.demotedFor ? {
-                demotedFor: this.demotedFor
-            } : {}
+            ...(this.demotedFor ? { demotedFor: this.demotedFor } : {})
         };
     }
 }
-
 function median(values) {
-    if (values.length === 0) return 0;
-    const sorted = [ ...values ].sort((a, b) => a - b);
+    if (values.length === 0)
+        return 0;
+    const sorted = [...values].sort((a, b) => a - b);
     const mid = sorted.length >> 1;
     return Math.round(sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2);
 }
-
-const RANK = u => u.healthy === true ? 0 : u.healthy === undefined ? 1 : 2;
-
+const RANK = (u) => (u.healthy === true ? 0 : u.healthy === undefined ? 1 : 2);
 class UpstreamPool {
     all;
     constructor(entries, opts = DEFAULT_BREAKER) {
         this.all = entries.map((e, i) => new Upstream(e.url, e.display, i, opts));
     }
+    /**
+     * Upstreams still in service, healthy first, then unknown; GOPROXY order within each. Those preflight
+     * found broken are a last resort, used only while no other upstream is in service: otherwise every
+     * "not found" that go expects (it probes module path prefixes) would wait out a dead proxy's timeouts.
+     * Demoted upstreams (they stalled or were beaten by a hedge) go behind the others still usable.
+     */
     order() {
-        const inService = this.all.filter(u => !u.tripped);
-        const usable = inService.some(u => u.healthy !== false) ? inService.filter(u => u.healthy !== false) : inService;
+        const inService = this.all.filter((u) => !u.tripped);
+        const usable = inService.some((u) => u.healthy !== false) ? inService.filter((u) => u.healthy !== false) : inService;
         return usable.sort((a, b) => Number(a.demoted) - Number(b.demoted) || RANK(a) - RANK(b) || a.index - b.index);
     }
     setHealthy(url, healthy) {
         for (const u of this.all) {
-            if (u.url !== url) continue;
+            if (u.url !== url)
+                continue;
             u.setVerdict(healthy);
-            if (!healthy && this.all.some(o => o !== u && !o.tripped && o.healthy !== false)) {
-                for (const ac of u.waiting) ac.abort(new Error("preflight marked the upstream unhealthy"));
+            // Requests stuck on an upstream that preflight now calls broken move on at once instead of
+            // waiting out the first-byte timeout, but only when somewhere better is left to go.
+            if (!healthy && this.all.some((o) => o !== u && !o.tripped && o.healthy !== false)) {
+                for (const ac of u.waiting)
+                    ac.abort(new Error('preflight marked the upstream unhealthy'));
             }
         }
     }
+    /** `winner` delivered a request: it is in front again, and the others' demotions run down their term. */
     delivered(winner) {
         winner.won();
-        for (const u of this.all) if (u !== winner) u.outlived();
+        for (const u of this.all)
+            if (u !== winner)
+                u.outlived();
     }
+    /**
+     * `up` timed out. When only upstreams preflight found broken are left (the last resort), that confirms the
+     * verdict: it leaves the run, so no retry and no later request waits out another timeout on it (every
+     * upstream down must fail within preflight-timeout plus one relay timeout).
+     */
     timedOut(up) {
-        if (up.healthy === false && this.order().every(u => u.healthy === false)) up.trip();
+        if (up.healthy === false && this.order().every((u) => u.healthy === false))
+            up.trip();
     }
     allDown() {
-        return this.all.every(u => u.tripped || u.healthy === false);
+        return this.all.every((u) => u.tripped || u.healthy === false);
     }
     stats() {
-        return this.all.map(u => u.stats());
+        return this.all.map((u) => u.stats());
     }
 }
 
+// The relay's retry policy, kept pure so it can be tested without sockets: which failures are worth
+// another attempt, how long to wait, which upstream to try next, and what to tell go at the end.
+/** 404/410 are go's "not found" (its `,` fallback); 401/403 are auth; other 4xx are permanent; 429 and 5xx may pass. */
 function classifyStatus(status) {
-    if (status >= 200 && status < 300) return "ok";
-    if (status === 404 || status === 410) return "not-found";
-    if (status === 401 || status === 403) return "denied";
-    if (status === 429 || status === 408) return "transient";
-    if (status >= 500 && status !== 501 && status !== 505) return "transient";
-    return "rejected";
+    if (status >= 200 && status < 300)
+        return 'ok';
+    if (status === 404 || status === 410)
+        return 'not-found';
+    if (status === 401 || status === 403)
+        return 'denied';
+    if (status === 429 || status === 408)
+        return 'transient';
+    // 501 and 505 say the server will never do this, however often we ask.
+    if (status >= 500 && status !== 501 && status !== 505)
+        return 'transient';
+    return 'rejected';
 }
-
 const CODE_KINDS = {
-    ENOTFOUND: "dns",
-    EAI_AGAIN: "dns",
-    EAI_FAIL: "dns",
-    ECONNREFUSED: "connect",
-    EHOSTUNREACH: "connect",
-    ENETUNREACH: "connect",
-    EADDRNOTAVAIL: "connect",
-    ECONNRESET: "reset",
-    EPIPE: "reset",
-    ECONNABORTED: "reset",
-    ETIMEDOUT: "connect-timeout",
-    UND_ERR_CONNECT_TIMEOUT: "connect-timeout",
-    UND_ERR_HEADERS_TIMEOUT: "first-byte-timeout",
-    UND_ERR_BODY_TIMEOUT: "stall",
-    UND_ERR_SOCKET: "reset",
-    UND_ERR_CLOSED: "reset",
-    UND_ERR_RES_CONTENT_LENGTH_MISMATCH: "reset",
-    ERR_STREAM_PREMATURE_CLOSE: "reset",
-    UND_ERR_INFO: "protocol"
+    ENOTFOUND: 'dns',
+    EAI_AGAIN: 'dns',
+    EAI_FAIL: 'dns',
+    ECONNREFUSED: 'connect',
+    EHOSTUNREACH: 'connect',
+    ENETUNREACH: 'connect',
+    EADDRNOTAVAIL: 'connect',
+    ECONNRESET: 'reset',
+    EPIPE: 'reset',
+    ECONNABORTED: 'reset',
+    ETIMEDOUT: 'connect-timeout',
+    UND_ERR_CONNECT_TIMEOUT: 'connect-timeout',
+    UND_ERR_HEADERS_TIMEOUT: 'first-byte-timeout',
+    UND_ERR_BODY_TIMEOUT: 'stall',
+    UND_ERR_SOCKET: 'reset',
+    UND_ERR_CLOSED: 'reset',
+    UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'reset',
+    ERR_STREAM_PREMATURE_CLOSE: 'reset',
+    UND_ERR_INFO: 'protocol'
 };
-
 function errorCode(err) {
+    // undici wraps the socket error of a failed connect in `cause`; the inner code is the telling one.
     let e = err;
-    for (let depth = 0; depth < 4 && e && typeof e === "object"; depth++) {
+    for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
         const code = e.code;
-        if (typeof code === "string" && code !== "UND_ERR" && code !== "UND_ERR_ABORTED") return code;
+        if (typeof code === 'string' && code !== 'UND_ERR' && code !== 'UND_ERR_ABORTED')
+            return code;
         e = e.cause;
     }
     return undefined;
 }
-
+/** Maps a thrown network error (node, undici) to a failure kind. `detail` is the caller's job to redact. */
 function classifyError(err) {
     const code = errorCode(err);
     const message = err instanceof Error ? err.message : String(err);
-    if (code && CODE_KINDS[code]) return {
-        kind: CODE_KINDS[code],
-        detail: `${code}: ${message}`
-    };
-    if (code && /^HPE_/.test(code)) return {
-        kind: "protocol",
-        detail: `${code}: ${message}`
-    };
-    if (code && (/CERT|SSL|TLS/.test(code) || /certificate/i.test(message))) return {
-        kind: "tls",
-        detail: `${code}: ${message}`
-    };
-    return {
-        kind: "other",
-        detail: code ? `${code}: ${message}` : message
-    };
+    if (code && CODE_KINDS[code])
+        return { kind: CODE_KINDS[code], detail: `${code}: ${message}` };
+    if (code && /^HPE_/.test(code))
+        return { kind: 'protocol', detail: `${code}: ${message}` };
+    if (code && (/CERT|SSL|TLS/.test(code) || /certificate/i.test(message)))
+        return { kind: 'tls', detail: `${code}: ${message}` };
+    return { kind: 'other', detail: code ? `${code}: ${message}` : message };
 }
-
+/** Transient failures may succeed on another attempt; DNS "no such host", TLS trust and the like never do. */
 function isTransient(f) {
     switch (f.kind) {
-      case "dns":
-        return /EAI_AGAIN/.test(f.detail);
-
-      case "tls":
-      case "other":
-      case "resume":
-        return false;
-
-      case "http":
-        return f.status !== undefined && classifyStatus(f.status) === "transient";
-
-      default:
-        return true;
+        case 'dns':
+            return /EAI_AGAIN/.test(f.detail);
+        case 'tls':
+        case 'other':
+        case 'resume':
+            return false;
+        case 'http':
+            return f.status !== undefined && classifyStatus(f.status) === 'transient';
+        default:
+            return true;
     }
 }
-
+/** Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^retry)). `retry` counts from 0. */
 function backoffMs(retry, baseMs, capMs, random = Math.random) {
     const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(retry, 30));
     return Math.floor(random() * ceiling);
 }
-
+/**
+ * Failures that took a timeout to show (silence before headers, a connect that never completed, a body that
+ * stalled): the upstream may be overloaded, so these back off exponentially. Every other transient failure (an
+ * HTTP 429/5xx, a reset, a refused connection) showed at once and costs the upstream nothing to retry.
+ */
 function isSlowFailure(f) {
-    return f.kind === "first-byte-timeout" || f.kind === "connect-timeout" || f.kind === "stall";
+    return f.kind === 'first-byte-timeout' || f.kind === 'connect-timeout' || f.kind === 'stall';
 }
-
-const FAST_RETRY_MS = {
-    min: 2,
-    max: 50
-};
-
+/**
+ * A fast failure retried on the upstream that just failed waits a jitter, so retries do not march in step: uniform
+ * between half and all of a ceiling of a few of that upstream's round trips (FAST_RETRY_ROUND_TRIPS times its
+ * median time to first byte), the ceiling kept within these bounds. A nearby proxy is asked again within
+ * milliseconds; one whose latency is not known yet gets the maximum ceiling.
+ */
+const FAST_RETRY_MS = { min: 2, max: 50 };
 const FAST_RETRY_ROUND_TRIPS = 2;
-
+/** The jitter before a fast failure's retry on the same upstream (see FAST_RETRY_MS). */
 function fastRetryJitterMs(latencyMs, random = Math.random) {
-    const {min: min, max: max} = FAST_RETRY_MS;
+    const { min, max } = FAST_RETRY_MS;
     const ceiling = latencyMs > 0 ? Math.min(max, Math.max(min, FAST_RETRY_ROUND_TRIPS * latencyMs)) : max;
-    return Math.floor(ceiling / 2 + random() * ceiling / 2);
+    return Math.floor(ceiling / 2 + (random() * ceiling) / 2);
 }
-
+/**
+ * The wait before a retry: none when a fast failure moves to another upstream, a short jitter when it hits the
+ * same one again, exponential backoff after a slow failure; never less than the upstream's Retry-After (the
+ * caller caps that, see relay/fetch.ts).
+ */
 function retryWaitMs(w, random = Math.random) {
     const f = w.failure;
     const retryAfter = f?.retryAfterMs ?? 0;
-    if (f && isSlowFailure(f)) return Math.max(backoffMs(w.slowRetries, w.baseMs, w.capMs, random), retryAfter);
+    if (f && isSlowFailure(f))
+        return Math.max(backoffMs(w.slowRetries, w.baseMs, w.capMs, random), retryAfter);
     const jitter = w.sameUpstream ? fastRetryJitterMs(w.latencyMs ?? 0, random) : 0;
     return Math.max(jitter, retryAfter);
 }
-
+/**
+ * One request's retries: the configured count, and beyond it a time window for failures that were bad luck.
+ * A retry past the count is allowed only while the request is younger than `windowMs`, at most `extraCap` times,
+ * and only onto an upstream that delivered other requests since this one began (`lucky`): a flaky but working
+ * proxy then costs a few fast retries instead of a failed request (and a restarted module), while an upstream
+ * that delivers nothing still fails within the count (and its breaker).
+ */
 class RetryBudget {
     tries;
     started;
     opts;
-    extra=0;
+    extra = 0;
     constructor(tries, started, opts = RETRY_WINDOW) {
         this.tries = tries;
         this.started = started;
         this.opts = opts;
     }
+    /** Whether a retry may start now (nothing is spent). */
     allows(now, lucky) {
-        if (this.tries > 0) return true;
+        if (this.tries > 0)
+            return true;
         return lucky && this.extra < this.opts.extraCap && now - this.started < this.opts.windowMs;
     }
+    /** Spends one retry; false when none is allowed. */
     spend(now, lucky) {
-        if (!this.allows(now, lucky)) return false;
-        if (this.tries > 0) this.tries--; else this.extra++;
+        if (!this.allows(now, lucky))
+            return false;
+        if (this.tries > 0)
+            this.tries--;
+        else
+            this.extra++;
         return true;
     }
 }
-
-const RETRY_WINDOW = {
-    windowMs: 15e3,
-    extraCap: 12
-};
-
+/** Default window of RetryBudget: at one failure in three, twelve more straight failures are a 1-in-500,000 event. */
+const RETRY_WINDOW = { windowMs: 15_000, extraCap: 12 };
+/** Retry-After in ms (seconds or an HTTP date), capped; undefined when absent or unparsable. */
 function parseRetryAfter(value, capMs, now = Date.now()) {
-    if (!value) return undefined;
+    if (!value)
+        return undefined;
     const trimmed = value.trim();
     let ms;
-    if (/^\d+$/.test(trimmed)) ms = Number(trimmed) * 1e3; else {
+    if (/^\d+$/.test(trimmed))
+        ms = Number(trimmed) * 1000;
+    else {
         const at = Date.parse(trimmed);
-        if (Number.isNaN(at)) return undefined;
+        if (Number.isNaN(at))
+            return undefined;
         ms = at - now;
     }
     return Math.max(0, Math.min(capMs, ms));
 }
-
+/**
+ * Picks the next upstream for a request. Every upstream in `order` gets a first attempt without spending
+ * the retry budget (that is failover); after that, a retry goes to the retryable upstream tried least,
+ * preferring earlier ones, so retries alternate between mirrors instead of hammering the first.
+ */
 function planNext(order, tries, retriesLeft) {
-    for (const u of order) if (!tries.has(u)) return {
-        upstream: u,
-        retry: false
-    };
+    for (const u of order)
+        if (!tries.has(u))
+            return { upstream: u, retry: false };
     let best;
     let bestAttempts = Infinity;
     for (const u of order) {
@@ -3311,148 +3661,111 @@ function planNext(order, tries, retriesLeft) {
             bestAttempts = t.attempts;
         }
     }
-    return best === undefined ? undefined : {
-        upstream: best,
-        retry: true
-    };
+    return best === undefined ? undefined : { upstream: best, retry: true };
 }
-
+/**
+ * The answer go gets when no upstream delivered. Only upstreams still in service count (a tripped one is
+ * out of the run). 404/410 only when all of them said not found, so go's `,` fallback keeps its meaning;
+ * an auth refusal passes through when all refused definitively; anything else is a 502 naming each upstream.
+ */
 function finalReply(path, verdicts) {
-    const counted = verdicts.filter(v => !v.tripped && v.outcome);
-    const answers = counted.flatMap(v => v.outcome?.type === "answer" ? [ v.outcome.answer ] : []);
+    const counted = verdicts.filter((v) => !v.tripped && v.outcome);
+    const answers = counted.flatMap((v) => (v.outcome?.type === 'answer' ? [v.outcome.answer] : []));
     if (counted.length > 0 && answers.length === counted.length) {
-        const pick = answers.find(a => classifyStatus(a.status) === "denied") ?? answers.find(a => classifyStatus(a.status) !== "not-found") ?? answers[0];
-        return {
-            status: pick.status,
-            contentType: pick.contentType ?? "text/plain; charset=utf-8",
-            text: pick.text
-        };
+        const pick = answers.find((a) => classifyStatus(a.status) === 'denied') ??
+            answers.find((a) => classifyStatus(a.status) !== 'not-found') ??
+            answers[0];
+        return { status: pick.status, contentType: pick.contentType ?? 'text/plain; charset=utf-8', text: pick.text };
     }
-    const lines = verdicts.map(({display: display, outcome: outcome, tripped: tripped}) => {
-        const what = !outcome ? "not tried" : outcome.type === "answer" ? `HTTP ${outcome.answer.status}` : outcome.failure.detail;
-        return `${display}: ${what}${tripped ? " (circuit open: no longer used)" : ""}`;
+    const lines = verdicts.map(({ display, outcome, tripped }) => {
+        const what = !outcome
+            ? 'not tried'
+            : outcome.type === 'answer'
+                ? `HTTP ${outcome.answer.status}`
+                : outcome.failure.detail;
+        return `${display}: ${what}${tripped ? ' (circuit open: no longer used)' : ''}`;
     });
     return {
         status: 502,
-        contentType: "text/plain; charset=utf-8",
-        text: `go-tidy-guard relay: ${path} failed on every upstream: ${lines.join("; ")}\n`
+        contentType: 'text/plain; charset=utf-8',
+        text: `go-tidy-guard relay: ${path} failed on every upstream: ${lines.join('; ')}\n`
     };
 }
 
 function parseUpstream(raw) {
     const u = new URL(raw);
+    // netrc credentials arrive here in the URL too (see access/access.ts: withNetrc).
     const user = decodeURIComponent(u.username);
     const pass = decodeURIComponent(u.password);
     let authorization;
     if (user || pass) {
-        const token = Buffer.from(`${user}:${pass}`).toString("base64");
+        const token = Buffer.from(`${user}:${pass}`).toString('base64');
         addSecret(pass);
         addSecret(token);
         authorization = `Basic ${token}`;
     }
-    return {
-        origin: u.origin,
-        basePath: u.pathname.replace(/\/+$/, ""),
-        authorization: authorization
-    };
+    return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), authorization };
 }
-
 const ERROR_TEXT_CAP = 4096;
-
-const RETRY_AFTER_CAP_MS = 1e4;
-
+// A Retry-After of minutes would stall go for minutes; other upstreams or the next run do better.
+const RETRY_AFTER_CAP_MS = 10_000;
 async function attempt(target, path, opts) {
     const started = performance.now();
+    // identity: byte offsets for Range must be offsets of what we relay.
     const headers = {
-        "accept-encoding": "identity",
-        "user-agent": opts.userAgent || "go-tidy-guard-relay"
+        'accept-encoding': 'identity',
+        'user-agent': opts.userAgent || 'go-tidy-guard-relay'
     };
-    if (target.authorization) headers.authorization = target.authorization;
+    if (target.authorization)
+        headers.authorization = target.authorization;
     if (opts.range) {
         headers.range = `bytes=${opts.range.start}-`;
-        if (opts.range.ifRange) headers["if-range"] = opts.range.ifRange;
+        if (opts.range.ifRange)
+            headers['if-range'] = opts.range.ifRange;
     }
     let res;
     try {
         res = await opts.dispatcher.request({
             origin: target.origin,
             path: target.basePath + path,
-            method: "GET",
-            headers: headers,
+            method: 'GET',
+            headers,
             headersTimeout: opts.firstByteTimeoutMs,
             bodyTimeout: opts.stallTimeoutMs,
             signal: opts.signal
         });
-    } catch (err) {
+    }
+    catch (err) {
         if (opts.signal.aborted) {
-            const why = opts.signal.reason instanceof Error ? opts.signal.reason.message : "aborted";
-            return {
-                type: "failure",
-                failure: {
-                    kind: "first-byte-timeout",
-                    detail: `abandoned: ${why}`
-                }
-            };
+            const why = opts.signal.reason instanceof Error ? opts.signal.reason.message : 'aborted';
+            return { type: 'failure', failure: { kind: 'first-byte-timeout', detail: `abandoned: ${why}` } };
         }
         const failure = classifyError(err);
-        return {
-            type: "failure",
-            failure: {
-                ...failure,
-                detail: redact(failure.detail)
-            }
-        };
+        return { type: 'failure', failure: { ...failure, detail: redact(failure.detail) } };
     }
     const ttfbMs = performance.now() - started;
     const status = res.statusCode;
     const cls = classifyStatus(status);
-    if (cls === "ok" && status === 206 && !opts.range) {
+    if (cls === 'ok' && status === 206 && !opts.range) {
+        // A part we did not ask for cannot be relayed as the whole.
         discard(res.body);
-        return {
-            type: "failure",
-            failure: {
-                kind: "protocol",
-                detail: "HTTP 206 without a Range request"
-            }
-        };
+        return { type: 'failure', failure: { kind: 'protocol', detail: 'HTTP 206 without a Range request' } };
     }
-    if (cls === "ok") return {
-        type: "ok",
-        status: status,
-        headers: res.headers,
-        body: res.body,
-        ttfbMs: ttfbMs
-    };
+    if (cls === 'ok')
+        return { type: 'ok', status, headers: res.headers, body: res.body, ttfbMs };
     const text = await readText(res.body, ERROR_TEXT_CAP);
-    if (cls === "transient") {
-        const retryAfterMs = parseRetryAfter(header(res.headers, "retry-after"), RETRY_AFTER_CAP_MS);
-        return {
-            type: "failure",
-            failure: {
-                kind: "http",
-                status: status,
-                detail: `HTTP ${status}`,
-                retryAfterMs: retryAfterMs
-            }
-        };
+    if (cls === 'transient') {
+        const retryAfterMs = parseRetryAfter(header(res.headers, 'retry-after'), RETRY_AFTER_CAP_MS);
+        return { type: 'failure', failure: { kind: 'http', status, detail: `HTTP ${status}`, retryAfterMs } };
     }
-    const contentType = header(res.headers, "content-type");
-    return {
-        type: "answer",
-        answer: {
-            status: status,
-            contentType: contentType,
-            text: redact(text)
-        },
-        ttfbMs: ttfbMs
-    };
+    const contentType = header(res.headers, 'content-type');
+    return { type: 'answer', answer: { status, contentType, text: redact(text) }, ttfbMs };
 }
-
 function header(headers, name) {
     const v = headers[name];
     return Array.isArray(v) ? v[0] : v;
 }
-
+/** Reads at most `cap` bytes of a (small, error) body as text and drops the rest. */
 async function readText(body, cap) {
     const chunks = [];
     let size = 0;
@@ -3460,40 +3773,45 @@ async function readText(body, cap) {
         for await (const chunk of body) {
             chunks.push(chunk);
             size += chunk.length;
-            if (size >= cap) break;
+            if (size >= cap)
+                break;
         }
-    } catch {}
+    }
+    catch {
+        // The status is what counts; a broken error body only loses its text.
+    }
     discard(body);
-    return Buffer.concat(chunks).subarray(0, cap).toString("utf8");
+    return Buffer.concat(chunks).subarray(0, cap).toString('utf8');
 }
-
+/** Drops a body we no longer want; undici reports the abort as an error event, which must not crash us. */
 function discard(body) {
-    body.on("error", () => {});
+    body.on('error', () => { });
     body.destroy();
 }
 
-const REDIRECTS = new Set([ 300, 301, 302, 303, 307, 308 ]);
-
+// What undici's redirect handler follows (lib/handler/redirect-handler.js).
+const REDIRECTS = new Set([300, 301, 302, 303, 307, 308]);
+// go's checkRedirect: "stopped after 10 redirects".
 const MAX_REDIRECTS = 10;
-
-class InsecureRedirect extends Error {}
-
-function followingRedirects(base) {
-    return base.compose(refuseDowngrade, undiciSubsetExports.interceptors.redirect({
-        maxRedirections: MAX_REDIRECTS
-    }));
+class InsecureRedirect extends Error {
 }
-
+/** `base` following redirects the way go does. */
+function followingRedirects(base) {
+    // Composed below the redirect interceptor: the guard sees every hop, the first one included.
+    return base.compose(refuseDowngrade, undiciSubsetExports.interceptors.redirect({ maxRedirections: MAX_REDIRECTS }));
+}
 function refuseDowngrade(dispatch) {
-    const firstScheme = new WeakMap;
+    // undici's redirect handler dispatches every hop of a request as itself: the scheme of the request's first URL.
+    // (Were it ever a new object per hop, this would judge each hop by the one before: stricter, never looser.)
+    const firstScheme = new WeakMap();
     return (opts, handler) => {
         const here = new URL(opts.path, opts.origin);
         const first = firstScheme.get(handler) ?? here.protocol;
         firstScheme.set(handler, first);
-        return dispatch(opts, first === "https:" ? new DowngradeGuard(handler, here) : handler);
+        return dispatch(opts, first === 'https:' ? new DowngradeGuard(handler, here) : handler);
     };
 }
-
+/** Passes everything on, but a redirect to a URL that is not https fails the request instead of being followed. */
 class DowngradeGuard {
     next;
     here;
@@ -3508,9 +3826,10 @@ class DowngradeGuard {
         this.next.onRequestUpgrade?.(...args);
     }
     onResponseStart(controller, status, headers, message) {
-        const location = REDIRECTS.has(status) ? [ headers.location ].flat()[0] : undefined;
+        const location = REDIRECTS.has(status) ? [headers.location].flat()[0] : undefined;
         const to = location ? parseUrl(location, this.here) : undefined;
-        if (to && to.protocol !== "https:") {
+        // Thrown here, undici aborts the request with this error (as it does for its own "max redirects").
+        if (to && to.protocol !== 'https:') {
             throw new InsecureRedirect(`redirected from secure URL ${redactUrl(this.here.href)} to insecure URL ${redactUrl(to.href)}`);
         }
         this.next.onResponseStart?.(controller, status, headers, message);
@@ -3525,79 +3844,86 @@ class DowngradeGuard {
         this.next.onResponseError?.(controller, error);
     }
 }
-
 function parseUrl(location, base) {
     try {
         return new URL(location, base);
-    } catch {
-        return undefined;
+    }
+    catch {
+        return undefined; // undici fails the request on a Location it cannot parse
     }
 }
 
 function newRequest(cfg, path, userAgent, cancelled) {
     return {
-        cfg: cfg,
-        path: path,
+        cfg,
+        path,
         budget: new RetryBudget(cfg.retries, performance.now()),
-        deliveriesAtStart: new Map(cfg.pool.all.map(u => [ u, u.deliveries ])),
+        deliveriesAtStart: new Map(cfg.pool.all.map((u) => [u, u.deliveries])),
         slowRetries: 0,
-        cancelled: cancelled,
-        userAgent: userAgent
+        cancelled,
+        userAgent
     };
 }
-
 function lucky(req, up) {
     return up.deliveries > (req.deliveriesAtStart.get(up) ?? 0);
 }
-
+/** Whether a retry on `up` may start now (nothing is spent). */
 function mayRetry(req, up) {
     return req.budget.allows(performance.now(), lucky(req, up));
 }
-
+/** Spends a retry on `up`; false when the budget allows none. */
 function spendRetry(req, up) {
     return req.budget.spend(performance.now(), lucky(req, up));
 }
-
+/** The wait before retrying `up`, whose own last failure in this request was `failure` (see retryWaitMs). */
 function retryDelayMs(req, up, failure) {
-    const {backoffBaseMs: baseMs, backoffCapMs: capMs} = req.cfg;
+    const { backoffBaseMs: baseMs, backoffCapMs: capMs } = req.cfg;
     const sameUpstream = up === req.lastFailed;
     const ms = retryWaitMs({
-        failure: failure,
-        sameUpstream: sameUpstream,
+        failure,
+        sameUpstream,
         slowRetries: req.slowRetries,
-        baseMs: baseMs,
-        capMs: capMs,
+        baseMs,
+        capMs,
         latencyMs: up.medianTtfb()
     });
-    if (failure && isSlowFailure(failure)) req.slowRetries++;
+    if (failure && isSlowFailure(failure))
+        req.slowRetries++;
     return ms;
 }
 
+// Where the relay holds an upstream's body until it is complete. go gets headers and bytes only from a
+// complete spool, so it never sees an answer that may still break, and never bytes of two upstreams spliced
+// together (two proxies' zips of one version need not be byte-identical: go would report a checksum
+// mismatch). Small bodies stay in memory; past MEMORY_LIMIT the spool moves to a temp file, so memory stays
+// flat for big zips however slowly go reads.
+/** Bodies up to this size (.info, .mod, lists, sumdb tiles) never touch the disk. */
 const MEMORY_LIMIT = 1 << 20;
-
+/** go refuses module zips over 500 MiB: a longer body is no module proxy answer, and must not fill the disk. */
 const SIZE_LIMIT = 512 * (1 << 20);
-
 const READ_CHUNK = 256 * 1024;
-
-class SpoolTooLarge extends Error {}
-
+class SpoolTooLarge extends Error {
+}
+/** Writes one chunk; true once the socket has taken it (its buffer may then be reused), false if go hung up. */
 function written(res, chunk) {
-    return new Promise(resolve => {
-        if (res.destroyed) return resolve(false);
+    return new Promise((resolve) => {
+        if (res.destroyed)
+            return resolve(false);
         const onClose = () => resolve(false);
-        res.once("close", onClose);
-        res.write(chunk, err => {
-            res.off("close", onClose);
+        res.once('close', onClose);
+        res.write(chunk, (err) => {
+            res.off('close', onClose);
             resolve(!err);
         });
     });
 }
-
+/** The spools of one relay, in one private temp directory that close() removes with everything in it. */
 class SpoolStore {
     base;
     dir;
-    live=new Set;
-    closed=false;
+    live = new Set();
+    closed = false;
+    /** `base`: RUNNER_TEMP on a runner (the runner cleans it), else the OS temp dir. */
     constructor(base = process.env.RUNNER_TEMP || tmpdir()) {
         this.base = base;
     }
@@ -3606,83 +3932,94 @@ class SpoolStore {
         this.live.add(s);
         return s;
     }
+    /** @internal A fresh file path in the store's directory, which is made on first use. */
     async newPath() {
-        if (this.closed) throw new Error("relay closed");
-        this.dir ??= mkdtemp(join(this.base, "go-tidy-guard-relay-"));
-        return join(await this.dir, randomBytes(9).toString("hex"));
+        // A lane that read one more chunk before its abort landed must not make a directory nobody removes.
+        if (this.closed)
+            throw new Error('relay closed');
+        this.dir ??= mkdtemp(join(this.base, 'go-tidy-guard-relay-'));
+        return join(await this.dir, randomBytes(9).toString('hex'));
     }
+    /** @internal */
     forget(s) {
         this.live.delete(s);
     }
     async close() {
         this.closed = true;
-        await Promise.all([ ...this.live ].map(s => s.dispose()));
-        const dir = await (this.dir?.catch(() => undefined));
-        if (dir) await rm(dir, {
-            recursive: true,
-            force: true
-        }).catch(() => undefined);
+        await Promise.all([...this.live].map((s) => s.dispose()));
+        const dir = await this.dir?.catch(() => undefined);
+        if (dir)
+            await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     }
 }
-
 class Spool {
     store;
-    size=0;
-    chunks=[];
+    /** Bytes held so far. */
+    size = 0;
+    chunks = [];
     file;
     disposed;
     constructor(store) {
         this.store = store;
     }
+    /** Past MEMORY_LIMIT: held in a temp file, not in memory. */
     get onDisk() {
         return this.file !== undefined;
     }
+    /** Adds the next bytes; callers await each append before the next (that is the upstream's backpressure). */
     async append(chunk) {
-        if (this.disposed) throw new Error("spool disposed");
-        if (this.size + chunk.length > SIZE_LIMIT) throw new SpoolTooLarge(`body larger than ${SIZE_LIMIT} bytes`);
+        if (this.disposed)
+            throw new Error('spool disposed');
+        if (this.size + chunk.length > SIZE_LIMIT)
+            throw new SpoolTooLarge(`body larger than ${SIZE_LIMIT} bytes`);
         this.size += chunk.length;
         if (!this.file && this.size <= MEMORY_LIMIT) {
             this.chunks.push(chunk);
             return;
         }
-        if (!this.file) await this.moveToDisk();
+        if (!this.file)
+            await this.moveToDisk();
         await this.file.handle.write(chunk);
     }
     async moveToDisk() {
         const path = await this.store.newPath();
-        const handle = await open(path, "w+", 384);
+        const handle = await open(path, 'w+', 0o600);
         if (this.disposed) {
             await handle.close().catch(() => undefined);
-            await rm(path, {
-                force: true
-            }).catch(() => undefined);
-            throw new Error("spool disposed");
+            await rm(path, { force: true }).catch(() => undefined);
+            throw new Error('spool disposed');
         }
-        this.file = {
-            path: path,
-            handle: handle
-        };
-        for (const c of this.chunks) await handle.write(c);
+        this.file = { path, handle };
+        for (const c of this.chunks)
+            await handle.write(c);
         this.chunks = [];
     }
+    /** Starts over: the same upstream sent the whole body again instead of the rest. */
     async reset() {
         await this.dropFile();
         this.chunks = [];
         this.size = 0;
     }
+    /**
+     * Sends the complete body as the answer to go, with its exact length. Resolves when go has it all or has
+     * hung up (a hang-up is go's business, not an upstream fault). The spool stays until dispose().
+     */
     async sendTo(res, status, headers) {
-        res.writeHead(status, {
-            ...headers,
-            "content-length": this.size
-        });
-        if (!this.file) return void res.end(Buffer.concat(this.chunks));
+        res.writeHead(status, { ...headers, 'content-length': this.size });
+        if (!this.file)
+            return void res.end(Buffer.concat(this.chunks));
+        // One buffer, reused once go's socket has taken each chunk: a slow go holds back the disk reads, and a
+        // fast one leaves no trail of garbage buffers for the collector (a read stream would allocate 50 MB of
+        // them for a 50 MB zip, on top of the upstream's).
         const buf = Buffer.allocUnsafe(READ_CHUNK);
-        const {handle: handle} = this.file;
-        for (let pos = 0; pos < this.size; ) {
-            const {bytesRead: bytesRead} = await handle.read(buf, 0, Math.min(buf.length, this.size - pos), pos);
-            if (bytesRead === 0) return void res.destroy(new Error("spool file shorter than its body"));
+        const { handle } = this.file;
+        for (let pos = 0; pos < this.size;) {
+            const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, this.size - pos), pos);
+            if (bytesRead === 0)
+                return void res.destroy(new Error('spool file shorter than its body'));
             pos += bytesRead;
-            if (!await written(res, buf.subarray(0, bytesRead))) return;
+            if (!(await written(res, buf.subarray(0, bytesRead))))
+                return;
         }
         res.end();
     }
@@ -3697,154 +4034,167 @@ class Spool {
     async dropFile() {
         const f = this.file;
         this.file = undefined;
-        if (!f) return;
+        if (!f)
+            return;
         await f.handle.close().catch(() => undefined);
-        await rm(f.path, {
-            force: true
-        }).catch(() => undefined);
+        await rm(f.path, { force: true }).catch(() => undefined);
     }
 }
 
+/**
+ * Floor of the delay before a second attempt on the same upstream (see Lane.sameHedgeDelayMs): a few scheduling
+ * hiccups, so a busy machine does not double its requests.
+ */
 const SAME_HEDGE_FLOOR_MS = 8;
-
 class Lane {
     req;
     up;
     opts;
     done;
-    lastProgress=performance.now();
+    /** Last headers or body bytes (or the lane's start). */
+    lastProgress = performance.now();
+    /** When its current request to the upstream was sent (undefined while it waits before one). */
     sentAt;
-    stuck=false;
-    abort=new AbortController;
+    /** Its idleness started a hedge: if the hedge wins, this upstream is demoted. */
+    stuck = false;
+    abort = new AbortController();
     signal;
     constructor(req, up, opts) {
         this.req = req;
         this.up = up;
         this.opts = opts;
-        this.signal = AbortSignal.any([ this.abort.signal, req.cancelled, req.cfg.closing ]);
-        if (opts.retry) up.counts.retries++;
-        if (opts.hedge) up.counts.hedges++;
-        this.done = this.run().catch(err => {
+        this.signal = AbortSignal.any([this.abort.signal, req.cancelled, req.cfg.closing]);
+        if (opts.retry)
+            up.counts.retries++;
+        if (opts.hedge)
+            up.counts.hedges++;
+        // Never rejects: a bug in one lane must not leave the others' spools behind.
+        this.done = this.run().catch((err) => {
             const detail = redact(err instanceof Error ? err.message : String(err));
-            return {
-                type: "failure",
-                failure: {
-                    kind: "other",
-                    detail: detail
-                }
-            };
+            return { type: 'failure', failure: { kind: 'other', detail } };
         });
     }
+    /** No progress for this long makes the request worth hedging: 4× the upstream's usual first byte, ≥ the floor. */
     get hedgeDelayMs() {
-        const {hedgeDelayMs: hedgeDelayMs, stallTimeoutMs: stallTimeoutMs} = this.req.cfg;
+        const { hedgeDelayMs, stallTimeoutMs } = this.req.cfg;
         return Math.min(stallTimeoutMs, Math.max(hedgeDelayMs, 4 * this.up.medianTtfb()));
     }
+    /**
+     * No progress for this long on a request sent to an upstream that has answered before: a second attempt on the
+     * same upstream (relay/race.ts, when no other upstream is left to hedge onto). Several of its usual latencies,
+     * at least SAME_HEDGE_FLOOR_MS, at most the hedge delay floor (and the stall timeout).
+     */
     get sameHedgeDelayMs() {
-        const {hedgeDelayMs: hedgeDelayMs, stallTimeoutMs: stallTimeoutMs} = this.req.cfg;
+        const { hedgeDelayMs, stallTimeoutMs } = this.req.cfg;
         return Math.min(stallTimeoutMs, hedgeDelayMs, Math.max(SAME_HEDGE_FLOOR_MS, 4 * this.up.medianTtfb()));
     }
+    /**
+     * Since when it has been waiting on the upstream without progress; undefined while it waits before a request (a
+     * retry's jitter or backoff) or before its upstream ever answered (a silent upstream is not asked twice).
+     */
     get idleSince() {
-        if (this.sentAt === undefined || !this.up.hasAnswered) return undefined;
+        if (this.sentAt === undefined || !this.up.hasAnswered)
+            return undefined;
         return Math.max(this.sentAt, this.lastProgress);
     }
     progressed() {
         this.lastProgress = performance.now();
     }
+    /** Loser of a race, or nobody waits any more: stop, and drop whatever was spooled. */
     cancel(why) {
         this.abort.abort(new Error(why));
-        void this.done.then(r => r.type === "ok" ? r.spool.dispose() : undefined);
+        void this.done.then((r) => (r.type === 'ok' ? r.spool.dispose() : undefined));
     }
     async run() {
-        if (this.opts.delayMs > 0) await setTimeout$1(this.opts.delayMs, undefined, {
-            signal: this.signal
-        }).catch(() => undefined);
-        if (this.signal.aborted) return abandoned;
-        if (this.up.tripped) return {
-            type: "failure",
-            failure: {
-                kind: "other",
-                detail: "circuit open"
-            }
-        };
+        if (this.opts.delayMs > 0)
+            await setTimeout$1(this.opts.delayMs, undefined, { signal: this.signal }).catch(() => undefined);
+        if (this.signal.aborted)
+            return abandoned;
+        if (this.up.tripped)
+            return { type: 'failure', failure: { kind: 'other', detail: 'circuit open' } };
         const r = await this.tryOnce(undefined);
-        if (r.type !== "ok") return r;
+        if (r.type !== 'ok')
+            return r;
         this.progressed();
         const spool = this.req.cfg.spools.create();
         try {
             const out = await this.fill(r, spool);
-            if (out.type !== "ok") await spool.dispose();
+            if (out.type !== 'ok')
+                await spool.dispose();
             return out;
-        } catch (err) {
+        }
+        catch (err) {
             await spool.dispose();
             throw err;
         }
     }
+    /** One request to this upstream; results of an abandoned attempt say nothing about the upstream. */
     async tryOnce(range) {
-        const {cfg: cfg} = this.req;
-        const waiting = new AbortController;
+        const { cfg } = this.req;
+        const waiting = new AbortController();
         this.up.counts.requests++;
         this.up.waiting.add(waiting);
         this.sentAt = performance.now();
         const waitMs = this.up.headersWaitMs(cfg.firstByteTimeoutMs);
-        const cut = waitMs < cfg.firstByteTimeoutMs ? setTimeout(() => waiting.abort(new Error(`no answer within ${waitMs / 1e3} s; preflight had found it down`)), waitMs) : undefined;
+        // A last resort's wait covers the connect too: an address that drops packets must not cost the connect timeout.
+        const cut = waitMs < cfg.firstByteTimeoutMs
+            ? setTimeout(() => waiting.abort(new Error(`no answer within ${waitMs / 1000} s; preflight had found it down`)), waitMs)
+            : undefined;
         let r;
         try {
             r = await attempt(cfg.targets.get(this.up), this.req.path, {
                 dispatcher: cfg.dispatcher,
                 firstByteTimeoutMs: cfg.firstByteTimeoutMs,
                 stallTimeoutMs: cfg.stallTimeoutMs,
-                signal: AbortSignal.any([ waiting.signal, this.signal ]),
-                range: range,
+                signal: AbortSignal.any([waiting.signal, this.signal]),
+                range,
                 userAgent: this.req.userAgent
             });
-        } finally {
+        }
+        finally {
             clearTimeout(cut);
             this.up.waiting.delete(waiting);
         }
         if (this.signal.aborted) {
-            if (r.type === "ok") discard(r.body);
+            if (r.type === 'ok')
+                discard(r.body);
             return abandoned;
         }
-        if (r.type === "failure") {
+        if (r.type === 'failure') {
             this.up.failed();
             this.req.lastFailed = this.up;
-            if (r.failure.kind === "first-byte-timeout" || r.failure.kind === "connect-timeout") this.up.demote("silent");
-        } else this.up.answered(r.type === "ok" ? r.ttfbMs : undefined);
+            // Silent until a timeout: behind the others for later requests, at once.
+            if (r.failure.kind === 'first-byte-timeout' || r.failure.kind === 'connect-timeout')
+                this.up.demote('silent');
+        }
+        else
+            this.up.answered(r.type === 'ok' ? r.ttfbMs : undefined);
         return r;
     }
+    /** Spools the body; when it breaks, resumes on this upstream while the budget lasts. */
     async fill(first, spool) {
         let meta = describe$1(first);
         let body = first.body;
         for (;;) {
             const err = await this.drain(body, spool);
-            if (this.signal.aborted) return abandoned;
+            if (this.signal.aborted)
+                return abandoned;
             if (err === undefined && (meta.total === undefined || spool.size === meta.total)) {
-                return {
-                    type: "ok",
-                    status: meta.status,
-                    contentType: meta.contentType,
-                    spool: spool
-                };
+                return { type: 'ok', status: meta.status, contentType: meta.contentType, spool };
             }
-            if (err instanceof SpoolTooLarge) return {
-                type: "failure",
-                failure: {
-                    kind: "protocol",
-                    detail: err.message
-                }
-            };
-            const failure = err === undefined ? {
-                kind: "reset",
-                detail: `body ended after ${spool.size} of ${meta.total} bytes`
-            } : bodyFailure(err);
+            if (err instanceof SpoolTooLarge)
+                return { type: 'failure', failure: { kind: 'protocol', detail: err.message } };
+            const failure = err === undefined
+                ? { kind: 'reset', detail: `body ended after ${spool.size} of ${meta.total} bytes` }
+                : bodyFailure(err);
             this.up.failed();
             this.req.lastFailed = this.up;
-            if (failure.kind === "stall") this.up.demote("stalled");
+            // Stalled mid-body: whatever happens to this request, later ones try the others first.
+            if (failure.kind === 'stall')
+                this.up.demote('stalled');
             const next = await this.resume(spool, meta, failure);
-            if (next.type === "failure") return {
-                type: "failure",
-                failure: next.failure ?? failure
-            };
+            if (next.type === 'failure')
+                return { type: 'failure', failure: next.failure ?? failure };
             body = next.body;
             meta = next.meta;
         }
@@ -3857,106 +4207,83 @@ class Lane {
                 this.progressed();
             }
             return undefined;
-        } catch (err) {
+        }
+        catch (err) {
             discard(body);
-            return err ?? new Error("upstream body failed");
+            return err ?? new Error('upstream body failed');
         }
     }
+    /**
+     * The rest of the body from the same upstream: a 206 that fits continues the spool; a 200 (the entity
+     * changed, or the upstream ignores Range) is the whole body again and restarts it.
+     */
     async resume(spool, meta, broke) {
-        if (!meta.ranges || this.up.tripped || !spendRetry(this.req, this.up)) return {
-            type: "failure"
-        };
+        if (!meta.ranges || this.up.tripped || !spendRetry(this.req, this.up))
+            return { type: 'failure' };
         this.up.counts.retries++;
         this.sentAt = undefined;
-        await setTimeout$1(retryDelayMs(this.req, this.up, broke), undefined, {
-            signal: this.signal
-        }).catch(() => undefined);
-        if (this.signal.aborted) return {
-            type: "failure",
-            failure: abandoned.failure
-        };
-        const range = spool.size > 0 ? {
-            start: spool.size,
-            ifRange: meta.ifRange
-        } : undefined;
+        await setTimeout$1(retryDelayMs(this.req, this.up, broke), undefined, { signal: this.signal }).catch(() => undefined);
+        if (this.signal.aborted)
+            return { type: 'failure', failure: abandoned.failure };
+        const range = spool.size > 0 ? { start: spool.size, ifRange: meta.ifRange } : undefined;
         const r = await this.tryOnce(range);
-        if (r.type === "failure") return r;
-        if (r.type === "answer") return {
-            type: "failure",
-            failure: {
-                kind: "resume",
-                detail: `resume: HTTP ${r.answer.status}`
-            }
-        };
+        if (r.type === 'failure')
+            return r;
+        if (r.type === 'answer')
+            return { type: 'failure', failure: { kind: 'resume', detail: `resume: HTTP ${r.answer.status}` } };
         this.progressed();
-        if (r.status === 206 && range && rangeFits(header(r.headers, "content-range"), range.start, meta.total)) {
-            return {
-                type: "body",
-                body: r.body,
-                meta: meta
-            };
+        if (r.status === 206 && range && rangeFits(header(r.headers, 'content-range'), range.start, meta.total)) {
+            return { type: 'body', body: r.body, meta };
         }
         if (r.status === 206) {
             discard(r.body);
             return {
-                type: "failure",
-                failure: {
-                    kind: "resume",
-                    detail: "resume: Content-Range does not continue the body"
-                }
+                type: 'failure',
+                failure: { kind: 'resume', detail: 'resume: Content-Range does not continue the body' }
             };
         }
         await spool.reset();
-        return {
-            type: "body",
-            body: r.body,
-            meta: describe$1(r)
-        };
+        return { type: 'body', body: r.body, meta: describe$1(r) };
     }
 }
-
 const abandoned = {
-    type: "failure",
-    failure: {
-        kind: "other",
-        detail: "abandoned"
-    }
+    type: 'failure',
+    failure: { kind: 'other', detail: 'abandoned' }
 };
-
 function describe$1(r) {
-    const etag = header(r.headers, "etag");
-    const length = header(r.headers, "content-length");
+    const etag = header(r.headers, 'etag');
+    const length = header(r.headers, 'content-length');
     return {
         status: r.status,
-        contentType: header(r.headers, "content-type"),
+        contentType: header(r.headers, 'content-type'),
         total: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
-        ifRange: etag && !etag.startsWith("W/") ? etag : header(r.headers, "last-modified"),
-        ranges: header(r.headers, "accept-ranges") !== "none"
+        ifRange: etag && !etag.startsWith('W/') ? etag : header(r.headers, 'last-modified'),
+        ranges: header(r.headers, 'accept-ranges') !== 'none'
     };
 }
-
 function bodyFailure(err) {
     const f = classifyError(err);
-    return {
-        ...f,
-        detail: redact(f.detail)
-    };
+    return { ...f, detail: redact(f.detail) };
 }
-
+/** `bytes START-END/TOTAL` must start where we stopped and describe the same entity length. */
 function rangeFits(contentRange, start, total) {
-    const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange?.trim() ?? "");
-    if (!m || Number(m[1]) !== start) return false;
-    if (total === undefined) return true;
-    return m[3] !== "*" && Number(m[3]) === total && Number(m[2]) === total - 1;
+    const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange?.trim() ?? '');
+    if (!m || Number(m[1]) !== start)
+        return false;
+    if (total === undefined)
+        return true;
+    return m[3] !== '*' && Number(m[3]) === total && Number(m[2]) === total - 1;
 }
 
 class Race {
     req;
-    running=new Set;
-    tries=new Map;
-    outcomes=new Map;
-    lastFailure=new Map;
-    endedAt=new Map;
+    running = new Set();
+    tries = new Map();
+    outcomes = new Map();
+    /** Each upstream's last failure in this request (undefined after an answer): what its retry waits for. */
+    lastFailure = new Map();
+    /** When each upstream's last lane ended without a body: a retry's wait counts from then. */
+    endedAt = new Map();
     constructor(req) {
         this.req = req;
     }
@@ -3964,106 +4291,119 @@ class Race {
         return this.req.cancelled.aborted || this.req.cfg.closing.aborted;
     }
     busy(up) {
-        for (const lane of this.running) if (lane.up === up) return true;
+        for (const lane of this.running)
+            if (lane.up === up)
+                return true;
         return false;
     }
+    /** The next upstream to put to work, if any: untried ones first (failover), then retries while the budget lasts. */
     plan() {
-        const idle = this.req.cfg.pool.order().filter(u => !this.busy(u));
+        const idle = this.req.cfg.pool.order().filter((u) => !this.busy(u));
         const next = planNext(idle, this.tries);
         return next && (!next.retry || mayRetry(this.req, next.upstream)) ? next : undefined;
     }
+    /**
+     * The only lane, when a second attempt on its own upstream may start (nowhere else to hedge to): it waits on an
+     * upstream in service that has answered before, and the budget allows a retry there.
+     */
     soleLane() {
-        if (this.running.size !== 1) return undefined;
+        if (this.running.size !== 1)
+            return undefined;
         const [lane] = this.running;
         const ok = lane.idleSince !== undefined && !lane.up.tripped && this.tries.get(lane.up)?.retryable !== false;
         return ok && mayRetry(this.req, lane.up) ? lane : undefined;
     }
+    /** Starts the planned lane (for a hedge, a second one on the sole lane's upstream when nothing else is left). */
     launch(hedge) {
         const sole = hedge ? this.soleLane() : undefined;
-        const next = this.plan() ?? (sole && {
-            upstream: sole.up,
-            retry: true,
-            same: true
-        });
-        if (!next) return undefined;
+        const next = this.plan() ?? (sole && { upstream: sole.up, retry: true, same: true });
+        if (!next)
+            return undefined;
         let delayMs = 0;
         if (next.retry) {
             spendRetry(this.req, next.upstream);
             delayMs = retryDelayMs(this.req, next.upstream, this.lastFailure.get(next.upstream));
-            if (next.same) delayMs = Math.max(0, delayMs - (performance.now() - (this.endedAt.get(next.upstream) ?? -Infinity)));
+            // A second lane on a busy upstream waits only what is left of the wait since its last failure there.
+            if (next.same)
+                delayMs = Math.max(0, delayMs - (performance.now() - (this.endedAt.get(next.upstream) ?? -Infinity)));
         }
-        const lane = new Lane(this.req, next.upstream, {
-            retry: next.retry,
-            hedge: hedge,
-            delayMs: delayMs
-        });
+        const lane = new Lane(this.req, next.upstream, { retry: next.retry, hedge, delayMs });
         this.running.add(lane);
         return lane;
     }
+    /**
+     * How long until a hedge is due (0: now): every running lane idle for its hedge delay when another upstream can
+     * be put to work, else the sole lane idle for its same-upstream delay; undefined when there is nowhere to hedge to.
+     */
     hedgeInMs() {
-        if (this.running.size === 0) return undefined;
+        if (this.running.size === 0)
+            return undefined;
         const now = performance.now();
         if (this.plan()) {
             let wait = 0;
-            for (const lane of this.running) wait = Math.max(wait, lane.lastProgress + lane.hedgeDelayMs - now);
+            for (const lane of this.running)
+                wait = Math.max(wait, lane.lastProgress + lane.hedgeDelayMs - now);
             return wait;
         }
         const sole = this.soleLane();
         return sole && sole.idleSince + sole.sameHedgeDelayMs - now;
     }
     record(ev) {
-        const {lane: lane, result: result} = ev;
+        const { lane, result } = ev;
         this.running.delete(lane);
-        const t = this.tries.get(lane.up) ?? {
-            attempts: 0,
-            retryable: true
-        };
+        const t = this.tries.get(lane.up) ?? { attempts: 0, retryable: true };
         t.attempts++;
         this.tries.set(lane.up, t);
-        if (result.type === "ok") return;
+        if (result.type === 'ok')
+            return;
         this.endedAt.set(lane.up, performance.now());
-        t.retryable = result.type === "failure" && isTransient(result.failure);
+        t.retryable = result.type === 'failure' && isTransient(result.failure);
         this.outcomes.set(lane.up, result);
-        this.lastFailure.set(lane.up, result.type === "failure" ? result.failure : undefined);
-        const f = result.type === "failure" ? result.failure : undefined;
-        if (f?.kind === "first-byte-timeout" || f?.kind === "connect-timeout") this.req.cfg.pool.timedOut(lane.up);
+        this.lastFailure.set(lane.up, result.type === 'failure' ? result.failure : undefined);
+        const f = result.type === 'failure' ? result.failure : undefined;
+        if (f?.kind === 'first-byte-timeout' || f?.kind === 'connect-timeout')
+            this.req.cfg.pool.timedOut(lane.up);
     }
+    /** Every upstream still in service said not found: lanes still running elsewhere (out of service) cannot change that. */
     allSaidNotFound() {
         const inService = this.req.cfg.pool.order();
-        return inService.length > 0 && inService.every(u => {
-            const o = this.outcomes.get(u);
-            return o?.type === "answer" && classifyStatus(o.answer.status) === "not-found" && !this.busy(u);
-        });
+        return (inService.length > 0 &&
+            inService.every((u) => {
+                const o = this.outcomes.get(u);
+                return o?.type === 'answer' && classifyStatus(o.answer.status) === 'not-found' && !this.busy(u);
+            }));
     }
+    /** The winner is promoted; other upstreams whose silence started a hedge are demoted for later requests. */
     settle(winner) {
         this.req.cfg.pool.delivered(winner);
         for (const lane of this.running) {
-            if (lane.stuck && lane.up !== winner) lane.up.outrun();
-            lane.cancel("another attempt delivered first");
+            if (lane.stuck && lane.up !== winner)
+                lane.up.outrun();
+            lane.cancel('another attempt delivered first');
         }
         this.running.clear();
     }
     cancelAll(why) {
-        for (const lane of this.running) lane.cancel(why);
+        for (const lane of this.running)
+            lane.cancel(why);
         this.running.clear();
     }
 }
-
+/** Waits for the next lane to finish, or `wait` ms ('tick': time to look at the lanes' progress again). */
 async function nextEvent(race, wait) {
-    const lanes = [ ...race.running ].map(lane => lane.done.then(result => ({
-        lane: lane,
-        result: result
-    })));
-    if (wait === undefined) return Promise.race(lanes);
+    const lanes = [...race.running].map((lane) => lane.done.then((result) => ({ lane, result })));
+    if (wait === undefined)
+        return Promise.race(lanes);
     let timer;
-    const tick = new Promise(resolve => timer = setTimeout(() => resolve("tick"), Math.ceil(wait)));
+    const tick = new Promise((resolve) => (timer = setTimeout(() => resolve('tick'), Math.ceil(wait))));
     try {
-        return await Promise.race([ ...lanes, tick ]);
-    } finally {
+        return await Promise.race([...lanes, tick]);
+    }
+    finally {
         clearTimeout(timer);
     }
 }
-
+/** Runs one request to its end: the winning upstream's complete body, every upstream's verdict, or nobody left to answer. */
 async function runRace(req) {
     const race = new Race(req);
     try {
@@ -4071,48 +4411,48 @@ async function runRace(req) {
         while (race.running.size > 0) {
             const wait = race.hedgeInMs();
             if (wait !== undefined && wait <= 0) {
-                const idle = [ ...race.running ];
+                const idle = [...race.running];
                 const hedge = race.launch(true);
-                if (hedge) for (const lane of idle) lane.stuck ||= lane.up !== hedge.up;
+                // Only another upstream can outrun a stuck one; a second attempt on the same upstream demotes nobody.
+                if (hedge)
+                    for (const lane of idle)
+                        lane.stuck ||= lane.up !== hedge.up;
                 continue;
             }
             const ev = await nextEvent(race, wait);
             if (race.stopped) {
-                if (ev !== "tick" && ev.result.type === "ok") await ev.result.spool.dispose();
-                return {
-                    type: "gone"
-                };
+                if (ev !== 'tick' && ev.result.type === 'ok')
+                    await ev.result.spool.dispose();
+                return { type: 'gone' };
             }
-            if (ev === "tick") continue;
+            if (ev === 'tick')
+                continue;
             race.record(ev);
-            if (ev.result.type === "ok") {
+            if (ev.result.type === 'ok') {
                 race.settle(ev.lane.up);
-                return {
-                    type: "ok",
-                    up: ev.lane.up,
-                    result: ev.result
-                };
+                return { type: 'ok', up: ev.lane.up, result: ev.result };
             }
-            if (race.allSaidNotFound()) break;
-            if (race.running.size === 0) race.launch(false);
+            if (race.allSaidNotFound())
+                break;
+            // Failover (or a retry after backoff) when nothing else is at work; otherwise hedging decides.
+            if (race.running.size === 0)
+                race.launch(false);
         }
-        return race.stopped ? {
-            type: "gone"
-        } : {
-            type: "none",
-            outcomes: race.outcomes
-        };
-    } finally {
-        race.cancelAll("request finished");
+        return race.stopped ? { type: 'gone' } : { type: 'none', outcomes: race.outcomes };
+    }
+    finally {
+        race.cancelAll('request finished');
     }
 }
 
+/** A complete body held for the go requests that want it; disposed when the last lets go and the cache has dropped it. */
 class Held {
     spool;
     status;
     contentType;
-    users=0;
-    kept=false;
+    users = 0;
+    /** @internal In the cache (which counts as a user). */
+    kept = false;
     constructor(spool, status, contentType) {
         this.spool = spool;
         this.status = status;
@@ -4123,93 +4463,97 @@ class Held {
     }
     release(n = 1) {
         this.users -= n;
-        if (this.users <= 0 && !this.kept) void this.spool.dispose();
+        if (this.users <= 0 && !this.kept)
+            void this.spool.dispose();
     }
 }
-
+/**
+ * Bytes of kept answers, least recently used dropped first. Only answers held in memory (up to the spool's 1 MiB)
+ * are kept: .info, .mod and small zips, the ones go asks for again; a big zip is fetched once per version anyway
+ * (go locks the version while it downloads) and would only hold its spool file for the run.
+ */
 const KEEP_BYTES = 32 << 20;
-
+// go's canonical versions (semver.Canonical, plus +incompatible): only these name content that never changes.
 const CANONICAL = /^v(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+incompatible)?$/;
-
+/** `<mod>/@v/<canonical version>.info|.mod|.zip`: an answer that is the same for the whole run. */
 function immutablePath(path) {
     const m = /\/@v\/([^/]+)\.(?:info|mod|zip)$/.exec(path);
     const version = m ? unescapeVersion(m[1]) : undefined;
     return version !== undefined && CANONICAL.test(version);
 }
-
 class Sharing {
     keepBytes;
-    flights=new Map;
-    kept=new Map;
-    bytes=0;
+    flights = new Map();
+    /** Least recently used first (Map order). */
+    kept = new Map();
+    bytes = 0;
     constructor(keepBytes = KEEP_BYTES) {
         this.keepBytes = keepBytes;
     }
+    /**
+     * The answer for `path`: a kept one at once, else the result of the fetch in flight for it, else of a new
+     * fetch (`start`, whose signal aborts when every go waiting for it has hung up). A delivered body is acquired
+     * for the caller, who releases it when sent. `gone` aborts when this caller's go hangs up.
+     */
     get(path, gone, start) {
         const hit = this.kept.get(path);
         if (hit) {
             this.kept.delete(path);
             this.kept.set(path, hit);
             hit.acquire();
-            return Promise.resolve({
-                type: "body",
-                body: hit
-            });
+            return Promise.resolve({ type: 'body', body: hit });
         }
-        if (gone.aborted) return Promise.resolve({
-            type: "gone"
-        });
+        if (gone.aborted)
+            return Promise.resolve({ type: 'gone' });
         const flight = this.flights.get(path) ?? this.launch(path, start);
-        return new Promise(resolve => {
+        return new Promise((resolve) => {
             const onGone = () => {
                 flight.waiters.delete(waiter);
-                if (flight.waiters.size === 0) flight.cancel.abort(new Error("go closed the connection"));
-                resolve({
-                    type: "gone"
-                });
+                if (flight.waiters.size === 0)
+                    flight.cancel.abort(new Error('go closed the connection'));
+                resolve({ type: 'gone' });
             };
-            const waiter = d => {
-                gone.removeEventListener("abort", onGone);
+            const waiter = (d) => {
+                gone.removeEventListener('abort', onGone);
                 resolve(d);
             };
             flight.waiters.add(waiter);
-            gone.addEventListener("abort", onGone, {
-                once: true
-            });
+            gone.addEventListener('abort', onGone, { once: true });
         });
     }
     launch(path, start) {
-        const flight = {
-            waiters: new Set,
-            cancel: new AbortController
-        };
+        const flight = { waiters: new Set(), cancel: new AbortController() };
         this.flights.set(path, flight);
         const internal = {
-            type: "reply",
-            reply: {
-                status: 502,
-                contentType: "text/plain; charset=utf-8",
-                text: "go-tidy-guard relay: internal error\n"
-            }
+            type: 'reply',
+            reply: { status: 502, contentType: 'text/plain; charset=utf-8', text: 'go-tidy-guard relay: internal error\n' }
         };
-        void start(flight.cancel.signal).catch(() => internal).then(d => {
+        // Never rejects: a bug must not leave go waiting.
+        void start(flight.cancel.signal)
+            .catch(() => internal)
+            .then((d) => {
             this.flights.delete(path);
-            if (d.type === "body") {
-                if (immutablePath(path)) this.keep(path, d.body);
+            if (d.type === 'body') {
+                if (immutablePath(path))
+                    this.keep(path, d.body);
+                // Each waiter gets its reference now, before any of them can send and release.
                 d.body.acquire(flight.waiters.size);
                 d.body.release(0);
             }
-            for (const w of flight.waiters) w(d);
+            for (const w of flight.waiters)
+                w(d);
         });
         return flight;
     }
     keep(path, held) {
-        if (held.spool.onDisk) return;
+        if (held.spool.onDisk)
+            return;
         held.kept = true;
         this.kept.set(path, held);
         this.bytes += held.spool.size;
         for (const [p, h] of this.kept) {
-            if (this.bytes <= this.keepBytes) break;
+            if (this.bytes <= this.keepBytes)
+                break;
             this.kept.delete(p);
             this.bytes -= h.spool.size;
             h.kept = false;
@@ -4219,445 +4563,451 @@ class Sharing {
 }
 
 async function serve(cfg, path, userAgent, res) {
-    const gone = new AbortController;
-    res.once("close", () => {
-        if (!res.writableFinished) gone.abort(new Error("go closed the connection"));
+    const gone = new AbortController();
+    res.once('close', () => {
+        if (!res.writableFinished)
+            gone.abort(new Error('go closed the connection'));
     });
-    const got = await cfg.sharing.get(path, gone.signal, cancel => fetchPath(cfg, path, userAgent, cancel));
-    if (got.type === "gone") return;
-    if (got.type === "body") {
-        const {spool: spool, status: status, contentType: contentType} = got.body;
+    const got = await cfg.sharing.get(path, gone.signal, (cancel) => fetchPath(cfg, path, userAgent, cancel));
+    if (got.type === 'gone')
+        return;
+    if (got.type === 'body') {
+        const { spool, status, contentType } = got.body;
         try {
-            await spool.sendTo(res, status, contentType ? {
-                "content-type": contentType
-            } : {});
-        } finally {
+            await spool.sendTo(res, status, contentType ? { 'content-type': contentType } : {});
+        }
+        finally {
             got.body.release();
         }
         return;
     }
-    const {reply: reply} = got;
-    res.writeHead(reply.status, {
-        "content-type": reply.contentType,
-        "content-length": Buffer.byteLength(reply.text)
-    });
+    const { reply } = got;
+    res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': Buffer.byteLength(reply.text) });
     res.end(reply.text);
 }
-
+/** One race for `path`; `cancel` aborts when nobody waits for it any more. */
 async function fetchPath(cfg, path, userAgent, cancel) {
     const won = await runRace(newRequest(cfg, path, userAgent, cancel));
-    if (won.type === "gone") return won;
-    if (won.type === "ok") {
-        const {spool: spool, status: status, contentType: contentType} = won.result;
-        return {
-            type: "body",
-            body: new Held(spool, status, contentType)
-        };
+    if (won.type === 'gone')
+        return won;
+    if (won.type === 'ok') {
+        const { spool, status, contentType } = won.result;
+        return { type: 'body', body: new Held(spool, status, contentType) };
     }
-    const reply = finalReply(path, cfg.pool.all.map(u => ({
-        display: u.display,
-        outcome: won.outcomes.get(u),
-        tripped: u.tripped
-    })));
-    return {
-        type: "reply",
-        reply: reply
-    };
+    const reply = finalReply(path, cfg.pool.all.map((u) => ({ display: u.display, outcome: won.outcomes.get(u), tripped: u.tripped })));
+    return { type: 'reply', reply };
 }
 
+// The relay: an in-process module proxy on 127.0.0.1 that go uses as its GOPROXY. It serves only under a
+// random path prefix, so another local process cannot borrow the upstreams' credentials through it, and
+// forwards module and checksum-database requests to the user's upstreams (see relay/serve.ts): hedged
+// across upstreams when one is silent or stalls, and answered only from a complete body.
 const DEFAULTS$1 = {
-    connectTimeoutMs: 1e4,
-    firstByteTimeoutMs: 3e4,
-    stallTimeoutMs: 3e4,
+    connectTimeoutMs: 10_000,
+    firstByteTimeoutMs: 30_000,
+    stallTimeoutMs: 30_000,
     backoffBaseMs: 250,
     hedgeDelayMs: 200
 };
-
-const BACKOFF_CAP_MS = 8e3;
-
+const BACKOFF_CAP_MS = 8_000;
+// The go module proxy protocol, and the checksum database as a proxy relays it (cmd/go's modfetch/proxy.go and
+// sumdb.go, x/mod's sumdb/client.go and tlog/tile.go). A request is percent-decoded segment by segment, must
+// have one of these shapes with module paths and versions in go's escaped form (lib/modpath.ts), and is forwarded
+// re-escaped as go escapes it; anything else never leaves the machine.
+/** Decoded `/`-separated segments, or undefined for an encoded `/`, a control character or bad percent-encoding. */
 function decodeSegments(path) {
     const segs = [];
-    for (const raw of path.split("/")) {
+    for (const raw of path.split('/')) {
         let seg;
         try {
             seg = decodeURIComponent(raw);
-        } catch {
+        }
+        catch {
             return undefined;
         }
-        if (seg.includes("/") || /[\x00-\x1f\x7f]/.test(seg)) return undefined;
+        if (seg.includes('/') || /[\x00-\x1f\x7f]/.test(seg))
+            return undefined;
         segs.push(seg);
     }
     return segs;
 }
-
+/** `<mod>/@v/list`, `<mod>/@v/<version>.info|.mod|.zip`, `<mod>/@latest`. */
 function isModuleRequest(segs) {
-    const at = segs.findIndex(s => s.startsWith("@"));
-    if (at < 1 || unescapePath(segs.slice(0, at).join("/")) === undefined) return false;
+    const at = segs.findIndex((s) => s.startsWith('@'));
+    if (at < 1 || unescapePath(segs.slice(0, at).join('/')) === undefined)
+        return false;
     const tail = segs.slice(at);
-    if (tail.length === 1) return tail[0] === "@latest";
-    if (tail.length !== 2 || tail[0] !== "@v") return false;
-    if (tail[1] === "list") return true;
+    if (tail.length === 1)
+        return tail[0] === '@latest';
+    if (tail.length !== 2 || tail[0] !== '@v')
+        return false;
+    if (tail[1] === 'list')
+        return true;
     const m = /^(.+)\.(?:info|mod|zip)$/.exec(tail[1]);
     return m !== null && unescapeVersion(m[1]) !== undefined;
 }
-
+/** `tile/<H>/<L or data>/[x<NNN>/...]<NNN>[.p/<W>]` in tlog's canonical form. */
 function isTile(t) {
-    if (t.length < 3 || !/^[1-9][0-9]?$/.test(t[0]) || Number(t[0]) > 30) return false;
-    if (t[1] !== "data" && !/^(?:0|[1-9][0-9]{0,8})$/.test(t[1])) return false;
+    if (t.length < 3 || !/^[1-9][0-9]?$/.test(t[0]) || Number(t[0]) > 30)
+        return false;
+    if (t[1] !== 'data' && !/^(?:0|[1-9][0-9]{0,8})$/.test(t[1]))
+        return false;
     let n = t.slice(2);
-    const partial = n.length >= 2 && n[n.length - 2].endsWith(".p");
+    const partial = n.length >= 2 && n[n.length - 2].endsWith('.p');
     if (partial) {
         const w = n[n.length - 1];
-        if (!/^[1-9][0-9]{0,9}$/.test(w) || Number(w) >= 2 ** Number(t[0])) return false;
-        n = [ ...n.slice(0, -2), n[n.length - 2].slice(0, -2) ];
+        if (!/^[1-9][0-9]{0,9}$/.test(w) || Number(w) >= 2 ** Number(t[0]))
+            return false;
+        n = [...n.slice(0, -2), n[n.length - 2].slice(0, -2)];
     }
-    if (n.length > 1 && n[0] === "x000") return false;
+    if (n.length > 1 && n[0] === 'x000')
+        return false;
     return n.every((s, i) => (i === n.length - 1 ? /^[0-9]{3}$/ : /^x[0-9]{3}$/).test(s));
 }
-
+/** `sumdb/<name>/supported`, `sumdb/<name>/lookup/<mod>@<version>`, `sumdb/<name>/tile/...`; name is host[:port][/path]. */
 function isSumdbRequest(segs) {
-    const k = segs.findIndex((s, i) => i > 0 && (s === "supported" || s === "lookup" || s === "tile"));
-    if (k < 1 || !segs.slice(0, k).every(s => /^[A-Za-z0-9._~:-]+$/.test(s))) return false;
+    const k = segs.findIndex((s, i) => i > 0 && (s === 'supported' || s === 'lookup' || s === 'tile'));
+    if (k < 1 || !segs.slice(0, k).every((s) => /^[A-Za-z0-9._~:-]+$/.test(s)))
+        return false;
     const tail = segs.slice(k + 1);
-    if (segs[k] === "supported") return tail.length === 0;
-    if (segs[k] === "tile") return isTile(tail);
-    const lookup = tail.join("/");
-    const at = lookup.indexOf("@");
-    return at > 0 && unescapePath(lookup.slice(0, at)) !== undefined && unescapeVersion(lookup.slice(at + 1)) !== undefined;
+    if (segs[k] === 'supported')
+        return tail.length === 0;
+    if (segs[k] === 'tile')
+        return isTile(tail);
+    const lookup = tail.join('/');
+    const at = lookup.indexOf('@');
+    return (at > 0 && unescapePath(lookup.slice(0, at)) !== undefined && unescapeVersion(lookup.slice(at + 1)) !== undefined);
 }
-
+/**
+ * A request path (after the relay's prefix) in the form go sends the upstream: the path go would have requested
+ * from that upstream directly, or undefined when it is not a module proxy protocol request.
+ */
 function protocolPath(path) {
     const segs = decodeSegments(path);
-    if (!segs || segs[0] !== "" || segs.length < 3) return undefined;
+    if (!segs || segs[0] !== '' || segs.length < 3)
+        return undefined;
     const rest = segs.slice(1);
-    if (rest.some(s => s === "" || s === "." || s === "..")) return undefined;
-    const ok = rest[0] === "sumdb" ? isSumdbRequest(rest.slice(1)) : isModuleRequest(rest);
-    return ok ? "/" + rest.map(pathEscape).join("/") : undefined;
+    if (rest.some((s) => s === '' || s === '.' || s === '..'))
+        return undefined;
+    const ok = rest[0] === 'sumdb' ? isSumdbRequest(rest.slice(1)) : isModuleRequest(rest);
+    return ok ? '/' + rest.map(pathEscape).join('/') : undefined;
 }
-
+/** The protocol path under our prefix, re-escaped, or undefined for anything else. */
 function route(prefix, rawUrl) {
-    const path = rawUrl.split("?")[0];
+    const path = rawUrl.split('?')[0];
     const given = Buffer.from(path.slice(1, 1 + prefix.length));
     const want = Buffer.from(prefix);
-    if (given.length !== want.length || !timingSafeEqual(given, want) || path[prefix.length + 1] !== "/") return undefined;
+    if (given.length !== want.length || !timingSafeEqual(given, want) || path[prefix.length + 1] !== '/')
+        return undefined;
     return protocolPath(path.slice(prefix.length + 1));
 }
-
 function plain(res, status, text) {
-    res.writeHead(status, {
-        "content-type": "text/plain; charset=utf-8",
-        "content-length": Buffer.byteLength(text)
-    });
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
     res.end(text);
 }
-
 function validate(opts) {
-    if (opts.upstreams.length === 0) throw new Error("relay: no upstream module proxy to relay to");
-    const bad = opts.upstreams.find(u => u.kind !== "url");
-    if (bad) throw new Error(`relay: upstreams must be proxy URLs, got the keyword "${bad.display}"`);
+    if (opts.upstreams.length === 0)
+        throw new Error('relay: no upstream module proxy to relay to');
+    const bad = opts.upstreams.find((u) => u.kind !== 'url');
+    if (bad)
+        throw new Error(`relay: upstreams must be proxy URLs, got the keyword "${bad.display}"`);
     if (!Number.isInteger(opts.retries) || opts.retries < 0 || opts.retries > 10) {
         throw new Error(`relay: retries must be an integer from 0 to 10, got ${opts.retries}`);
     }
 }
-
 async function startRelay(opts) {
     validate(opts);
-    const listenHost = opts.listen?.host ?? "127.0.0.1";
-    if (!/^127(\.\d{1,3}){3}$/.test(listenHost)) throw new Error(`relay: listen address must be a 127.x.x.x loopback address, got "${listenHost}"`);
-    const t = {
-        ...DEFAULTS$1,
-        ...definedOnly(opts)
-    };
-    const pool = new UpstreamPool(opts.upstreams.map(e => ({
-        url: e.url,
-        display: redactUrl(e.url)
-    })));
+    const listenHost = opts.listen?.host ?? '127.0.0.1';
+    // Loopback only: the relay carries the upstreams' credentials.
+    if (!/^127(\.\d{1,3}){3}$/.test(listenHost))
+        throw new Error(`relay: listen address must be a 127.x.x.x loopback address, got "${listenHost}"`);
+    const t = { ...DEFAULTS$1, ...definedOnly(opts) };
+    const pool = new UpstreamPool(opts.upstreams.map((e) => ({ url: e.url, display: redactUrl(e.url) })));
     const own = opts.dispatcher === undefined;
-    const base = opts.dispatcher ?? createDispatcher({
-        connectTimeoutMs: t.connectTimeoutMs
-    });
+    const base = opts.dispatcher ?? createDispatcher({ connectTimeoutMs: t.connectTimeoutMs });
+    // Proxies may redirect zips to storage: followed as go follows them (relay/redirect.ts).
     const dispatcher = followingRedirects(base);
-    const closing = new AbortController;
+    const closing = new AbortController();
     const spools = new SpoolStore(opts.spoolDir || process.env.RUNNER_TEMP || tmpdir());
     const cfg = {
-        pool: pool,
-        targets: new Map(pool.all.map(u => [ u, parseUpstream(u.url) ])),
-        dispatcher: dispatcher,
+        pool,
+        targets: new Map(pool.all.map((u) => [u, parseUpstream(u.url)])),
+        dispatcher,
         retries: opts.retries,
         firstByteTimeoutMs: t.firstByteTimeoutMs,
         stallTimeoutMs: t.stallTimeoutMs,
         hedgeDelayMs: t.hedgeDelayMs,
         backoffBaseMs: t.backoffBaseMs,
         backoffCapMs: BACKOFF_CAP_MS,
-        spools: spools,
-        sharing: new Sharing,
+        spools,
+        sharing: new Sharing(),
         closing: closing.signal
     };
-    const prefix = randomBytes(18).toString("base64url");
+    const prefix = randomBytes(18).toString('base64url');
     const ready = opts.ready?.catch(() => undefined) ?? Promise.resolve();
     const server = createServer((req, res) => handle(cfg, prefix, ready, req, res));
     await new Promise((resolve, reject) => {
-        server.once("error", reject);
+        server.once('error', reject);
         server.listen(opts.listen?.port ?? 0, listenHost, () => resolve());
     });
-    const {port: port} = server.address();
+    const { port } = server.address();
     return {
         url: `http://${listenHost}:${port}/${prefix}`,
         setHealthy: (url, healthy) => pool.setHealthy(url, healthy),
         stats: () => pool.stats(),
         allDown: () => pool.allDown(),
         close: async () => {
-            closing.abort(new Error("relay closed"));
-            const closed = new Promise(resolve => server.close(() => resolve()));
+            closing.abort(new Error('relay closed'));
+            const closed = new Promise((resolve) => server.close(() => resolve()));
             server.closeAllConnections();
             await closed;
+            // Aborted lanes drop their spools themselves; this also removes the spool directory.
             await spools.close();
-            if (own) await base.destroy();
+            if (own)
+                await base.destroy();
         }
     };
 }
-
 function definedOnly(opts) {
     const out = {};
     for (const k of Object.keys(DEFAULTS$1)) {
-        if (typeof opts[k] === "number") out[k] = opts[k];
+        if (typeof opts[k] === 'number')
+            out[k] = opts[k];
     }
     return out;
 }
-
 function handle(cfg, prefix, ready, req, res) {
-    const path = route(prefix, req.url ?? "/");
-    if (path === undefined) return plain(res, 404, "not found\n");
-    if (req.method !== "GET") {
-        res.setHeader("allow", "GET");
-        return plain(res, 405, "method not allowed\n");
+    const path = route(prefix, req.url ?? '/');
+    if (path === undefined)
+        return plain(res, 404, 'not found\n');
+    if (req.method !== 'GET') {
+        res.setHeader('allow', 'GET');
+        return plain(res, 405, 'method not allowed\n');
     }
-    ready.then(() => serve(cfg, path, req.headers["user-agent"], res)).catch(() => {
-        if (!res.headersSent) plain(res, 502, "go-tidy-guard relay: internal error\n"); else res.destroy();
+    ready
+        .then(() => serve(cfg, path, req.headers['user-agent'], res))
+        .catch(() => {
+        // A bug, not a network fault: never leave go waiting or let it trust a half-written body.
+        if (!res.headersSent)
+            plain(res, 502, 'go-tidy-guard relay: internal error\n');
+        else
+            res.destroy();
     });
 }
 
 class PreflightFailed extends Error {
     results;
     constructor(results) {
-        const bad = results.filter(r => r.verdict !== "ok");
-        super(`preflight (strict) failed: ${bad.map(r => `${r.endpoint} is ${r.verdict} (${r.hint})`).join("; ")}`);
+        const bad = results.filter((r) => r.verdict !== 'ok');
+        super(`preflight (strict) failed: ${bad.map((r) => `${r.endpoint} is ${r.verdict} (${r.hint})`).join('; ')}`);
         this.results = results;
     }
 }
-
-const RELAY_CONNECT_TIMEOUT_MS = 1e4;
-
+const RELAY_CONNECT_TIMEOUT_MS = 10_000;
+/** `probeModule`: a module the run needs, which preflight asks every proxy for (see preflight/target.ts). */
 async function startNetwork(inputs, settings, trust, probeModule) {
+    // Credentials ride in each upstream's URL from here on (for preflight and the relay); `display` stays redacted
+    // for every report. What go and later steps get is what the user wrote: go reads netrc credentials itself.
     const proxies = withNetrc(settings.proxies, trust.netrc);
-    const written = new Map(proxies.map((p, i) => [ p.url, settings.proxies[i] ]));
-    const asWritten = list => list.map(e => ({
-        ...written.get(e.url) ?? e,
-        separator: e.separator
-    }));
+    const written = new Map(proxies.map((p, i) => [p.url, settings.proxies[i]]));
+    const asWritten = (list) => list.map((e) => ({ ...(written.get(e.url) ?? e), separator: e.separator }));
     const upstreams = networkProxies(proxies);
-    const rest = proxies.filter(p => !upstreams.includes(p));
-    const pre = inputs.preflight === "false" ? undefined : startPreflight({
-        proxies: proxies,
-        gosumdb: settings.GOSUMDB,
-        timeoutMs: inputs.preflightTimeoutMs,
-        extraCa: trust.extraCa,
-        probeModule: probeModule
-    });
+    const rest = proxies.filter((p) => !upstreams.includes(p));
+    const pre = inputs.preflight === 'false'
+        ? undefined
+        : startPreflight({
+            proxies,
+            gosumdb: settings.GOSUMDB,
+            timeoutMs: inputs.preflightTimeoutMs,
+            extraCa: trust.extraCa,
+            probeModule
+        });
     const seen = [];
-    pre?.onResult(r => seen.push(r));
-    if (pre && inputs.preflight === "strict") {
+    pre?.onResult((r) => seen.push(r));
+    if (pre && inputs.preflight === 'strict') {
         const all = await pre.results;
-        if (all.some(r => r.verdict !== "ok")) throw new PreflightFailed(all);
-    } else if (pre && upstreams.length > 0 && !inputs.relay) {
+        if (all.some((r) => r.verdict !== 'ok'))
+            throw new PreflightFailed(all);
+    }
+    else if (pre && upstreams.length > 0 && !inputs.relay) {
+        // Without the relay go gets a fixed list and has no timeout for a silent proxy: wait for every proxy's verdict
+        // (within preflight-timeout) and leave out those that could not be talked to at all.
+        // With the relay go starts at once and the relay holds requests until the first ok (see `ready` below).
         await pre.proxies;
     }
     const ordered = orderHealthyFirst(upstreams, seen);
-    const exportGoproxy = () => formatProxyList(asWritten([ ...orderHealthyFirst(upstreams, seen), ...rest ]), "|");
+    const exportGoproxy = () => formatProxyList(asWritten([...orderHealthyFirst(upstreams, seen), ...rest]), '|');
     const finishPreflight = async () => pre?.finish();
     if (!inputs.relay || upstreams.length === 0) {
-        const goproxy = formatProxyList(asWritten([ ...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest ]), "|");
-        const none = {
-            stats: () => [],
-            allDown: () => false,
-            downReport: () => undefined
-        };
-        return {
-            goproxy: goproxy,
-            exportGoproxy: exportGoproxy,
-            finishPreflight: finishPreflight,
-            ...none,
-            close: async () => {}
-        };
+        const goproxy = formatProxyList(asWritten([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest]), '|');
+        const none = { stats: () => [], allDown: () => false, downReport: () => undefined };
+        return { goproxy, exportGoproxy, finishPreflight, ...none, close: async () => { } };
     }
-    const dispatcher = createDispatcher({
-        extraCa: trust.extraCa,
-        connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS
-    });
-    const relay = await startRelay({
-        upstreams: ordered,
-        retries: inputs.retries,
-        dispatcher: dispatcher,
-        ready: pre?.firstOk
-    });
+    const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS });
+    const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready: pre?.firstOk });
     follow(pre, relay, seen, upstreams);
-    const sep = upstreams[upstreams.length - 1].separator || ",";
-    const goproxy = [ relay.url, ...rest.map(p => p.kind === "url" ? p.url : p.kind) ].join(sep);
+    const sep = upstreams[upstreams.length - 1].separator || ',';
+    const goproxy = [relay.url, ...rest.map((p) => (p.kind === 'url' ? p.url : p.kind))].join(sep);
     return {
-        goproxy: goproxy,
+        goproxy,
         relayUrl: relay.url,
-        exportGoproxy: exportGoproxy,
-        finishPreflight: finishPreflight,
+        exportGoproxy,
+        finishPreflight,
         stats: () => relay.stats(),
         allDown: () => relay.allDown(),
-        downReport: () => relay.allDown() ? downReport(relay.stats(), seen) : undefined,
+        downReport: () => (relay.allDown() ? downReport(relay.stats(), seen) : undefined),
         close: async () => {
             await relay.close();
             await dispatcher.close();
         }
     };
 }
-
 function follow(pre, relay, seen, upstreams) {
-    const apply = r => {
-        const entry = upstreams.find(u => redactUrl(u.url) === r.endpoint);
-        if (entry && r.role === "proxy" && r.verdict !== "unfinished") relay.setHealthy(entry.url, r.verdict === "ok");
+    const apply = (r) => {
+        // Preflight names endpoints by their redacted URL, netrc credentials (see withNetrc) included.
+        const entry = upstreams.find((u) => redactUrl(u.url) === r.endpoint);
+        if (entry && r.role === 'proxy' && r.verdict !== 'unfinished')
+            relay.setHealthy(entry.url, r.verdict === 'ok');
     };
     seen.forEach(apply);
     pre?.onResult(apply);
 }
-
+/** "Every module proxy is down: <upstream> (preflight: timeout; relay: out of service after failing), ...". */
 function downReport(stats, seen) {
-    const each = stats.map(s => {
-        const verdict = seen.find(r => r.role === "proxy" && r.endpoint === s.upstream)?.verdict;
-        const found = [ verdict && `preflight: ${verdict}`, s.tripped && "relay: out of service after failing" ].filter(Boolean);
-        return `${s.upstream} (${found.join("; ") || "down"})`;
+    const each = stats.map((s) => {
+        const verdict = seen.find((r) => r.role === 'proxy' && r.endpoint === s.upstream)?.verdict;
+        const found = [verdict && `preflight: ${verdict}`, s.tripped && 'relay: out of service after failing'].filter(Boolean);
+        return `${s.upstream} (${found.join('; ') || 'down'})`;
     });
-    return `Every module proxy is down: ${each.join(", ")}`;
+    return `Every module proxy is down: ${each.join(', ')}`;
 }
 
 const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
-
+/** Parses `go mod tidy -diff` stdout into one entry per file; '' or anything without a file diff gives []. */
 function parseTidyDiff(stdout) {
     const out = [];
-    const lines = stdout.replace(/\r\n/g, "\n").split("\n");
+    const lines = stdout.replace(/\r\n/g, '\n').split('\n');
     let current;
     const flush = () => {
-        if (current) out.push(fileDiff(current.file, current.lines));
+        if (current)
+            out.push(fileDiff(current.file, current.lines));
         current = undefined;
     };
     for (const line of lines) {
         const header = /^diff \S+ \S*?(go\.mod|go\.sum)$/.exec(line);
         if (header) {
             flush();
-            current = {
-                file: header[1],
-                lines: []
-            };
-        } else if (current) {
+            current = { file: header[1], lines: [] };
+        }
+        else if (current) {
             current.lines.push(line);
         }
     }
     flush();
     return out;
 }
-
 function fileDiff(file, lines) {
-    while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-    const d = {
-        file: file,
-        patch: lines.join("\n") + "\n",
-        removed: [],
-        added: []
-    };
-    let old = 0;
+    // go's Println leaves a blank line after each file; no hunk line is ever empty (context lines start with ' ').
+    while (lines.length > 0 && lines[lines.length - 1] === '')
+        lines.pop();
+    const d = { file, patch: lines.join('\n') + '\n', removed: [], added: [] };
+    let old = 0; // lines of the current file consumed so far
     for (const line of lines) {
         const h = HUNK.exec(line);
         if (h) {
+            // `-5,0` means "after line 5"; `-5,3` starts at line 5.
             const start = Number(h[1]);
-            old = h[2] === "0" ? start : start - 1;
-        } else if (line.startsWith("---") || line.startsWith("+++")) {
+            old = h[2] === '0' ? start : start - 1;
+        }
+        else if (line.startsWith('---') || line.startsWith('+++')) {
             continue;
-        } else if (line.startsWith(" ")) {
+        }
+        else if (line.startsWith(' ')) {
             old++;
-        } else if (line.startsWith("-")) {
+        }
+        else if (line.startsWith('-')) {
             old++;
-            d.removed.push({
-                line: old,
-                text: line.slice(1)
-            });
-        } else if (line.startsWith("+")) {
-            d.added.push({
-                afterLine: old,
-                text: line.slice(1)
-            });
+            d.removed.push({ line: old, text: line.slice(1) });
+        }
+        else if (line.startsWith('+')) {
+            d.added.push({ afterLine: old, text: line.slice(1) });
         }
     }
     return d;
 }
-
+/**
+ * The diffs as one unified diff with workspace-relative `a/…` and `b/…` names (what `git apply` expects), in place
+ * of go's `current/…` and `tidy/…`.
+ */
 function relabelDiff(d, moduleRel) {
-    return d.map(f => {
+    return d
+        .map((f) => {
         const path = workspacePath(moduleRel, f.file);
-        const body = f.patch.split("\n").filter((l, i) => !(i < 2 && (l.startsWith("---") || l.startsWith("+++"))));
-        return [ `--- a/${path}`, `+++ b/${path}`, ...body ].join("\n").replace(/\n*$/, "\n");
-    }).join("");
+        const body = f.patch.split('\n').filter((l, i) => !(i < 2 && (l.startsWith('---') || l.startsWith('+++'))));
+        return [`--- a/${path}`, `+++ b/${path}`, ...body].join('\n').replace(/\n*$/, '\n');
+    })
+        .join('');
 }
-
-function driftAnnotations(moduleRel, modulePath, diffs, gomodText, gosumText, mode = "check") {
-    const where = workspacePath(moduleRel, "").replace(/\/$/, "");
-    const run = mode === "fix" ? "the tidy file is left in place for a later step to commit" : where ? `run \`go mod tidy\` in ${where} and commit the result` : "run `go mod tidy` and commit the result";
-    const verb = mode === "fix" ? "changed" : "changes";
-    return diffs.filter(d => d.removed.length > 0 || d.added.length > 0).map(d => {
-        const {line: line, changes: changes} = d.file === "go.mod" ? describeGoMod(d, gomodText) : describeGoSum(d, gosumText);
+/** One `core.error`-ready annotation per drifted file. */
+function driftAnnotations(moduleRel, modulePath, diffs, gomodText, gosumText, mode = 'check') {
+    const where = workspacePath(moduleRel, '').replace(/\/$/, '');
+    const run = mode === 'fix'
+        ? 'the tidy file is left in place for a later step to commit'
+        : where
+            ? `run \`go mod tidy\` in ${where} and commit the result`
+            : 'run `go mod tidy` and commit the result';
+    const verb = mode === 'fix' ? 'changed' : 'changes';
+    return diffs
+        .filter((d) => d.removed.length > 0 || d.added.length > 0)
+        .map((d) => {
+        const { line, changes } = d.file === 'go.mod' ? describeGoMod(d, gomodText) : describeGoSum(d, gosumText);
         return {
             file: workspacePath(moduleRel, d.file),
             startLine: line,
-            title: mode === "fix" ? `${d.file} was tidied` : `${d.file} is not tidy`,
+            title: mode === 'fix' ? `${d.file} was tidied` : `${d.file} is not tidy`,
             message: `go mod tidy ${verb} ${d.file} of ${modulePath}: ${changes}; ${run}.`
         };
     });
 }
-
+/** Longest list of changes a message spells out; annotations stay one readable line. */
 const MAX_ITEMS = 8;
-
 function joinCapped(items, sep) {
-    if (items.length <= MAX_ITEMS) return items.join(sep);
+    if (items.length <= MAX_ITEMS)
+        return items.join(sep);
     return items.slice(0, MAX_ITEMS).join(sep) + `${sep}and ${items.length - MAX_ITEMS} more`;
 }
-
+/** The tidy go.mod, rebuilt from the current text and the diff, with the new line number of every added line. */
 function applyDiff(text, d) {
-    const old = text.replace(/\r\n/g, "\n").replace(/\n$/, "").split("\n");
-    const removed = new Set(d.removed.map(r => r.line));
+    const old = text.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
+    const removed = new Set(d.removed.map((r) => r.line));
     const next = [];
     const addedAt = [];
     let a = 0;
-    const insertAfter = o => {
-        for (;a < d.added.length && d.added[a].afterLine === o; a++) {
+    const insertAfter = (o) => {
+        for (; a < d.added.length && d.added[a].afterLine === o; a++) {
             next.push(d.added[a].text);
             addedAt.push(next.length);
         }
     };
     insertAfter(0);
     for (let o = 1; o <= old.length; o++) {
-        if (!removed.has(o)) next.push(old[o - 1]);
+        if (!removed.has(o))
+            next.push(old[o - 1]);
         insertAfter(o);
     }
-    return {
-        text: next.join("\n") + "\n",
-        addedAt: addedAt
-    };
+    return { text: next.join('\n') + '\n', addedAt };
 }
-
+/** Requirement changes between two scans, paired by module path so a version bump reads as one change. */
 function requireChanges(before, after) {
-    const paths = [ ...new Set([ ...before, ...after ].map(r => r.path)) ];
+    const paths = [...new Set([...before, ...after].map((r) => r.path))];
     const changes = [];
-    const ind = r => r.indirect ? " (indirect)" : "";
+    const ind = (r) => (r.indirect ? ' (indirect)' : '');
     for (const path of paths) {
-        const olds = before.filter(r => r.path === path);
-        const news = after.filter(r => r.path === path);
-        for (const o of [ ...olds ]) {
-            const i = news.findIndex(n => n.version === o.version && n.indirect === o.indirect);
+        const olds = before.filter((r) => r.path === path);
+        const news = after.filter((r) => r.path === path);
+        // Identical requirements (maybe moved between blocks) are not changes.
+        for (const o of [...olds]) {
+            const i = news.findIndex((n) => n.version === o.version && n.indirect === o.indirect);
             if (i >= 0) {
                 news.splice(i, 1);
                 olds.splice(olds.indexOf(o), 1);
@@ -4665,108 +5015,110 @@ function requireChanges(before, after) {
         }
         const paired = Math.min(olds.length, news.length);
         for (let i = 0; i < paired; i++) {
-            const [o, n] = [ olds[i], news[i] ];
-            const text = o.version !== n.version ? `${path} ${o.version} -> ${n.version}${o.indirect !== n.indirect ? ind(n) || " (direct)" : ""}` : `${path} ${o.version} now ${n.indirect ? "indirect" : "direct"}`;
-            changes.push({
-                text: text,
-                oldLine: o.line,
-                newLine: n.line
-            });
+            const [o, n] = [olds[i], news[i]];
+            const text = o.version !== n.version
+                ? `${path} ${o.version} -> ${n.version}${o.indirect !== n.indirect ? ind(n) || ' (direct)' : ''}`
+                : `${path} ${o.version} now ${n.indirect ? 'indirect' : 'direct'}`;
+            changes.push({ text, oldLine: o.line, newLine: n.line });
         }
-        for (const o of olds.slice(paired)) changes.push({
-            text: `remove ${path} ${o.version}`,
-            oldLine: o.line,
-            newLine: 0
-        });
+        for (const o of olds.slice(paired))
+            changes.push({ text: `remove ${path} ${o.version}`, oldLine: o.line, newLine: 0 });
         for (const n of news.slice(paired)) {
-            changes.push({
-                text: `add ${path} ${n.version}${ind(n)}`,
-                oldLine: 0,
-                newLine: n.line
-            });
+            changes.push({ text: `add ${path} ${n.version}${ind(n)}`, oldLine: 0, newLine: n.line });
         }
     }
     return changes.sort((x, y) => (x.oldLine || Infinity) - (y.oldLine || Infinity) || x.newLine - y.newLine);
 }
-
 function directiveChanges(before, after) {
     const out = [];
     const change = (what, from, to) => {
-        if (from === to) return;
-        if (!from) out.push(`add ${what} ${to}`); else if (!to) out.push(`remove ${what} ${from}`); else out.push(`${what} ${from} -> ${to}`);
+        if (from === to)
+            return;
+        if (!from)
+            out.push(`add ${what} ${to}`);
+        else if (!to)
+            out.push(`remove ${what} ${from}`);
+        else
+            out.push(`${what} ${from} -> ${to}`);
     };
-    change("go directive", before.go?.version, after.go?.version);
-    change("toolchain", before.toolchain?.name, after.toolchain?.name);
+    change('go directive', before.go?.version, after.go?.version);
+    change('toolchain', before.toolchain?.name, after.toolchain?.name);
     return out;
 }
-
+/**
+ * Where an added requirement lands in the current go.mod: the require block go puts it in (read from where the diff
+ * inserts it), else the last require block (go opened a new one after it), else line 1.
+ */
 function blockLine(before, d, afterLine) {
-    const removed = new Set(d.removed.map(r => r.line));
-    const joined = before.blocks.find(b => b.start <= afterLine && (afterLine < b.end || afterLine === b.end && removed.has(afterLine)));
-    if (joined) return joined.start;
-    return before.blocks.length > 0 ? Math.max(...before.blocks.map(b => b.start)) : 1;
+    const removed = new Set(d.removed.map((r) => r.line));
+    const joined = before.blocks.find((b) => b.start <= afterLine && (afterLine < b.end || (afterLine === b.end && removed.has(afterLine))));
+    if (joined)
+        return joined.start;
+    return before.blocks.length > 0 ? Math.max(...before.blocks.map((b) => b.start)) : 1;
 }
-
 function describeGoMod(d, text) {
     const before = scanGoMod(text);
     const tidy = applyDiff(text, d);
     const after = scanGoMod(tidy.text);
     const reqs = requireChanges(before.requires, after.requires);
-    const items = [ ...reqs.map(c => c.text), ...directiveChanges(before, after) ];
-    let line = reqs.find(c => c.oldLine > 0)?.oldLine ?? 0;
-    const added = reqs.find(c => c.newLine > 0 && c.oldLine === 0);
+    const items = [...reqs.map((c) => c.text), ...directiveChanges(before, after)];
+    let line = reqs.find((c) => c.oldLine > 0)?.oldLine ?? 0;
+    const added = reqs.find((c) => c.newLine > 0 && c.oldLine === 0);
     if (!line && added) {
         const i = tidy.addedAt.indexOf(added.newLine);
         line = blockLine(before, d, i >= 0 ? d.added[i].afterLine : Infinity);
     }
-    if (!line && before.go && before.go.version !== after.go?.version) line = before.go.line;
-    if (!line && before.toolchain && before.toolchain.name !== after.toolchain?.name) line = before.toolchain.line;
-    if (!line) line = d.removed[0]?.line ?? (d.added[0] ? d.added[0].afterLine + 1 : 1);
-    const changes = items.length > 0 ? joinCapped(items, "; ") : "reformats requirements";
-    return {
-        line: Math.max(1, line),
-        changes: changes
-    };
+    if (!line && before.go && before.go.version !== after.go?.version)
+        line = before.go.line;
+    if (!line && before.toolchain && before.toolchain.name !== after.toolchain?.name)
+        line = before.toolchain.line;
+    if (!line)
+        line = d.removed[0]?.line ?? (d.added[0] ? d.added[0].afterLine + 1 : 1);
+    const changes = items.length > 0 ? joinCapped(items, '; ') : 'reformats requirements';
+    return { line: Math.max(1, line), changes };
 }
-
+/** `path version[/go.mod] h1:…` -> `path version`. */
 function sumModule(line) {
-    const [path, version = ""] = line.trim().split(/\s+/);
-    return `${path} ${version.replace(/\/go\.mod$/, "")}`.trim();
+    const [path, version = ''] = line.trim().split(/\s+/);
+    return `${path} ${version.replace(/\/go\.mod$/, '')}`.trim();
 }
-
 function countByModule(lines) {
-    const counts = new Map;
+    const counts = new Map();
     for (const l of lines) {
-        if (!l.text.trim()) continue;
+        if (!l.text.trim())
+            continue;
         const m = sumModule(l.text);
         counts.set(m, (counts.get(m) ?? 0) + 1);
     }
-    return [ ...counts ].map(([m, n], i) => i === 0 ? `${n} checksum${n === 1 ? "" : "s"} for ${m}` : `${n} for ${m}`);
+    return [...counts].map(([m, n], i) => (i === 0 ? `${n} checksum${n === 1 ? '' : 's'} for ${m}` : `${n} for ${m}`));
 }
-
 function describeGoSum(d, text) {
     const adds = countByModule(d.added);
     const removes = countByModule(d.removed);
     const parts = [];
-    if (adds.length) parts.push("adds " + joinCapped(adds, ", "));
-    if (removes.length) parts.push("removes " + joinCapped(removes, ", "));
-    const fileLines = text.replace(/\n$/, "").split("\n").length;
+    if (adds.length)
+        parts.push('adds ' + joinCapped(adds, ', '));
+    if (removes.length)
+        parts.push('removes ' + joinCapped(removes, ', '));
+    const fileLines = text.replace(/\n$/, '').split('\n').length;
+    // An added line goes before the line that follows it; past the end, point at the last line.
     const line = d.removed[0]?.line ?? (d.added[0] ? Math.min(d.added[0].afterLine + 1, fileLines) : 1);
-    return {
-        line: Math.max(1, line),
-        changes: parts.join("; ") || "reformats checksums"
-    };
+    return { line: Math.max(1, line), changes: parts.join('; ') || 'reformats checksums' };
 }
 
 class Diff {
-    diff(oldStr, newStr, options = {}) {
+    diff(oldStr, newStr, 
+    // Type below is not accurate/complete - see above for full possibilities - but it compiles
+    options = {}) {
         let callback;
-        if (typeof options === "function") {
+        if (typeof options === 'function') {
             callback = options;
             options = {};
-        } else if ("callback" in options) {
+        }
+        else if ('callback' in options) {
             callback = options.callback;
         }
+        // Allow subclasses to massage the input prior to running
         const oldString = this.castInput(oldStr, options);
         const newString = this.castInput(newStr, options);
         const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
@@ -4775,14 +5127,13 @@ class Diff {
     }
     diffWithOptionsObj(oldTokens, newTokens, options, callback) {
         var _a;
-        const done = value => {
+        const done = (value) => {
             value = this.postProcess(value, options);
             if (callback) {
-                setTimeout(function() {
-                    callback(value);
-                }, 0);
+                setTimeout(function () { callback(value); }, 0);
                 return undefined;
-            } else {
+            }
+            else {
                 return value;
             }
         };
@@ -4794,41 +5145,69 @@ class Diff {
         }
         const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
         const abortAfterTimestamp = Date.now() + maxExecutionTime;
-        const bestPath = [ {
-            oldPos: -1,
-            lastComponent: undefined
-        } ];
+        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
+        // Seed editLength = 0, i.e. the content starts with the same values
         let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
         if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            // Identity per the equality and tokenizer
             return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
         }
+        // Once we hit the right edge of the edit graph on some diagonal k, we can
+        // definitely reach the end of the edit graph in no more than k edits, so
+        // there's no point in considering any moves to diagonal k+1 any more (from
+        // which we're guaranteed to need at least k+1 more edits).
+        // Similarly, once we've reached the bottom of the edit graph, there's no
+        // point considering moves to lower diagonals.
+        // We record this fact by setting minDiagonalToConsider and
+        // maxDiagonalToConsider to some finite value once we've hit the edge of
+        // the edit graph.
+        // This optimization is not faithful to the original algorithm presented in
+        // Myers's paper, which instead pointlessly extends D-paths off the end of
+        // the edit graph - see page 7 of Myers's paper which notes this point
+        // explicitly and illustrates it with a diagram. This has major performance
+        // implications for some common scenarios. For instance, to compute a diff
+        // where the new text simply appends d characters on the end of the
+        // original text of length n, the true Myers algorithm will take O(n+d^2)
+        // time while this optimization needs only O(n+d) time.
         let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        // Main worker method. checks all permutations of a given edit length for acceptance.
         const execEditLength = () => {
             for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
                 let basePath;
                 const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
                 if (removePath) {
+                    // No one else is going to attempt to use this value, clear it
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
                     bestPath[diagonalPath - 1] = undefined;
                 }
                 let canAdd = false;
                 if (addPath) {
+                    // what newPos will be after we do an insertion:
                     const addPathNewPos = addPath.oldPos - diagonalPath;
                     canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
                 }
                 const canRemove = removePath && removePath.oldPos + 1 < oldLen;
                 if (!canAdd && !canRemove) {
+                    // If this path is a terminal then prune
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
                     bestPath[diagonalPath] = undefined;
                     continue;
                 }
-                if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+                // Select the diagonal that we want to branch from. We select the prior
+                // path whose position in the old string is the farthest from the origin
+                // and does not pass the bounds of the diff graph
+                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
                     basePath = this.addToPath(addPath, true, false, 0, options);
-                } else {
+                }
+                else {
                     basePath = this.addToPath(removePath, false, true, 1, options);
                 }
                 newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
                 if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    // If we have hit the end of both strings, then we are done
                     return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-                } else {
+                }
+                else {
                     bestPath[diagonalPath] = basePath;
                     if (basePath.oldPos + 1 >= oldLen) {
                         maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
@@ -4840,9 +5219,13 @@ class Diff {
             }
             editLength++;
         };
+        // Performs the length of edit iteration. Is a bit fugly as this has to support the
+        // sync and async mode which is never fun. Loops over execEditLength until a value
+        // is produced, or until the edit length exceeds options.maxEditLength (if given),
+        // in which case it will return undefined.
         if (callback) {
             (function exec() {
-                setTimeout(function() {
+                setTimeout(function () {
                     if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
                         return callback(undefined);
                     }
@@ -4850,8 +5233,9 @@ class Diff {
                         exec();
                     }
                 }, 0);
-            })();
-        } else {
+            }());
+        }
+        else {
             while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
                 const ret = execEditLength();
                 if (ret) {
@@ -4865,22 +5249,13 @@ class Diff {
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
             return {
                 oldPos: path.oldPos + oldPosInc,
-                lastComponent: {
-                    count: last.count + 1,
-                    added: added,
-                    removed: removed,
-                    previousComponent: last.previousComponent
-                }
+                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
             };
-        } else {
+        }
+        else {
             return {
                 oldPos: path.oldPos + oldPosInc,
-                lastComponent: {
-                    count: 1,
-                    added: added,
-                    removed: removed,
-                    previousComponent: last
-                }
+                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
             };
         }
     }
@@ -4892,21 +5267,11 @@ class Diff {
             oldPos++;
             commonCount++;
             if (options.oneChangePerToken) {
-                basePath.lastComponent = {
-                    count: 1,
-                    previousComponent: basePath.lastComponent,
-                    added: false,
-                    removed: false
-                };
+                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
             }
         }
         if (commonCount && !options.oneChangePerToken) {
-            basePath.lastComponent = {
-                count: commonCount,
-                previousComponent: basePath.lastComponent,
-                added: false,
-                removed: false
-            };
+            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
         }
         basePath.oldPos = oldPos;
         return newPos;
@@ -4914,8 +5279,10 @@ class Diff {
     equals(left, right, options) {
         if (options.comparator) {
             return options.comparator(left, right);
-        } else {
-            return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+        }
+        else {
+            return left === right
+                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
         }
     }
     removeEmpty(array) {
@@ -4927,22 +5294,32 @@ class Diff {
         }
         return ret;
     }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     castInput(value, options) {
         return value;
     }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     tokenize(value, options) {
         return Array.from(value);
     }
     join(chars) {
-        return chars.join("");
+        // Assumes ValueT is string, which is the case for most subclasses.
+        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
+        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
+        // assume tokens and values are strings, but not completely - is weird and janky.
+        return chars.join('');
     }
-    postProcess(changeObjects, options) {
+    postProcess(changeObjects, 
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    options) {
         return changeObjects;
     }
     get useLongestToken() {
         return false;
     }
     buildValues(lastComponent, newTokens, oldTokens) {
+        // First we convert our linked list of components in reverse order to an
+        // array in the right order:
         const components = [];
         let nextComponent;
         while (lastComponent) {
@@ -4954,24 +5331,27 @@ class Diff {
         components.reverse();
         const componentLen = components.length;
         let componentPos = 0, newPos = 0, oldPos = 0;
-        for (;componentPos < componentLen; componentPos++) {
+        for (; componentPos < componentLen; componentPos++) {
             const component = components[componentPos];
             if (!component.removed) {
                 if (!component.added && this.useLongestToken) {
                     let value = newTokens.slice(newPos, newPos + component.count);
-                    value = value.map(function(value, i) {
+                    value = value.map(function (value, i) {
                         const oldValue = oldTokens[oldPos + i];
                         return oldValue.length > value.length ? oldValue : value;
                     });
                     component.value = this.join(value);
-                } else {
+                }
+                else {
                     component.value = this.join(newTokens.slice(newPos, newPos + component.count));
                 }
                 newPos += component.count;
+                // Common case
                 if (!component.added) {
                     oldPos += component.count;
                 }
-            } else {
+            }
+            else {
                 component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
                 oldPos += component.count;
             }
@@ -4986,44 +5366,54 @@ class LineDiff extends Diff {
         this.tokenize = tokenize;
     }
     equals(left, right, options) {
+        // If we're ignoring whitespace, we need to normalise lines by stripping
+        // whitespace before checking equality. (This has an annoying interaction
+        // with newlineIsToken that requires special handling: if newlines get their
+        // own token, then we DON'T want to trim the *newline* tokens down to empty
+        // strings, since this would cause us to treat whitespace-only line content
+        // as equal to a separator between lines, which would be weird and
+        // inconsistent with the documented behavior of the options.)
         if (options.ignoreWhitespace) {
-            if (!options.newlineIsToken || !left.includes("\n")) {
+            if (!options.newlineIsToken || !left.includes('\n')) {
                 left = left.trim();
             }
-            if (!options.newlineIsToken || !right.includes("\n")) {
+            if (!options.newlineIsToken || !right.includes('\n')) {
                 right = right.trim();
             }
-        } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
-            if (left.endsWith("\n")) {
+        }
+        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+            if (left.endsWith('\n')) {
                 left = left.slice(0, -1);
             }
-            if (right.endsWith("\n")) {
+            if (right.endsWith('\n')) {
                 right = right.slice(0, -1);
             }
         }
         return super.equals(left, right, options);
     }
 }
-
-const lineDiff = new LineDiff;
-
+const lineDiff = new LineDiff();
 function diffLines(oldStr, newStr, options) {
     return lineDiff.diff(oldStr, newStr, options);
 }
-
+// Exported standalone so it can be used from jsonDiff too.
 function tokenize(value, options) {
     if (options.stripTrailingCr) {
-        value = value.replace(/\r\n/g, "\n");
+        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
+        value = value.replace(/\r\n/g, '\n');
     }
     const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+    // Ignore the final empty token that occurs if the string ends with a new line
     if (!linesAndNewlines[linesAndNewlines.length - 1]) {
         linesAndNewlines.pop();
     }
+    // Merge the content and line separators into single tokens
     for (let i = 0; i < linesAndNewlines.length; i++) {
         const line = linesAndNewlines[i];
         if (i % 2 && !options.newlineIsToken) {
             retLines[retLines.length - 1] += line;
-        } else {
+        }
+        else {
             retLines.push(line);
         }
     }
@@ -5034,43 +5424,44 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
     let optionsObj;
     if (!options) {
         optionsObj = {};
-    } else if (typeof options === "function") {
-        optionsObj = {
-            callback: options
-        };
-    } else {
+    }
+    else if (typeof options === 'function') {
+        optionsObj = { callback: options };
+    }
+    else {
         optionsObj = options;
     }
-    if (typeof optionsObj.context === "undefined") {
+    if (typeof optionsObj.context === 'undefined') {
         optionsObj.context = 4;
     }
+    // We copy this into its own variable to placate TypeScript, which thinks
+    // optionsObj.context might be undefined in the callbacks below.
     const context = optionsObj.context;
+    // @ts-expect-error (runtime check for something that is correctly a static type error)
     if (optionsObj.newlineIsToken) {
-        throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
     }
     if (!optionsObj.callback) {
         return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
-    } else {
-        const {callback: callback} = optionsObj;
-        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), {
-            callback: diff => {
+    }
+    else {
+        const { callback } = optionsObj;
+        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
                 const patch = diffLinesResultToPatch(diff);
+                // TypeScript is unhappy without the cast because it does not understand that `patch` may
+                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
                 callback(patch);
-            }
-        }));
+            } }));
     }
     function diffLinesResultToPatch(diff) {
+        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
+        //         of lines containing trailing newline characters. We'll tidy up later...
         if (!diff) {
             return;
         }
-        diff.push({
-            value: "",
-            lines: []
-        });
+        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
         function contextLines(lines) {
-            return lines.map(function(entry) {
-                return " " + entry;
-            });
+            return lines.map(function (entry) { return ' ' + entry; });
         }
         const hunks = [];
         let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
@@ -5078,6 +5469,7 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
             const current = diff[i], lines = current.lines || splitLines(current.value);
             current.lines = lines;
             if (current.added || current.removed) {
+                // If we have previous context, start with that
                 if (!oldRangeStart) {
                     const prev = diff[i - 1];
                     oldRangeStart = oldLine;
@@ -5088,30 +5480,39 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
                         newRangeStart -= curRange.length;
                     }
                 }
+                // Output our changes
                 for (const line of lines) {
-                    curRange.push((current.added ? "+" : "-") + line);
+                    curRange.push((current.added ? '+' : '-') + line);
                 }
+                // Track the updated file position
                 if (current.added) {
                     newLine += lines.length;
-                } else {
+                }
+                else {
                     oldLine += lines.length;
                 }
-            } else {
+            }
+            else {
+                // Identical context lines. Track line changes
                 if (oldRangeStart) {
+                    // Close out any changes that have been output (or join overlapping)
                     if (lines.length <= context * 2 && i < diff.length - 2) {
+                        // Overlapping
                         for (const line of contextLines(lines)) {
                             curRange.push(line);
                         }
-                    } else {
+                    }
+                    else {
+                        // end the range and output
                         const contextSize = Math.min(lines.length, context);
                         for (const line of contextLines(lines.slice(0, contextSize))) {
                             curRange.push(line);
                         }
                         const hunk = {
                             oldStart: oldRangeStart,
-                            oldLines: oldLine - oldRangeStart + contextSize,
+                            oldLines: (oldLine - oldRangeStart + contextSize),
                             newStart: newRangeStart,
-                            newLines: newLine - newRangeStart + contextSize,
+                            newLines: (newLine - newRangeStart + contextSize),
                             lines: curRange
                         };
                         hunks.push(hunk);
@@ -5124,66 +5525,84 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
                 newLine += lines.length;
             }
         }
+        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
+        //         "\ No newline at end of file".
         for (const hunk of hunks) {
             for (let i = 0; i < hunk.lines.length; i++) {
-                if (hunk.lines[i].endsWith("\n")) {
+                if (hunk.lines[i].endsWith('\n')) {
                     hunk.lines[i] = hunk.lines[i].slice(0, -1);
-                } else {
-                    hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
-                    i++;
+                }
+                else {
+                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
+                    i++; // Skip the line we just added, then continue iterating
                 }
             }
         }
         return {
-            oldFileName: oldFileName,
-            newFileName: newFileName,
-            oldHeader: oldHeader,
-            newHeader: newHeader,
+            oldFileName: oldFileName, newFileName: newFileName,
+            oldHeader: oldHeader, newHeader: newHeader,
             hunks: hunks
         };
     }
 }
-
+/**
+ * Split `text` into an array of lines, including the trailing newline character (where present)
+ */
 function splitLines(text) {
-    const hasTrailingNl = text.endsWith("\n");
-    const result = text.split("\n").map(line => line + "\n");
+    const hasTrailingNl = text.endsWith('\n');
+    const result = text.split('\n').map(line => line + '\n');
     if (hasTrailingNl) {
         result.pop();
-    } else {
+    }
+    else {
         result.push(result.pop().slice(0, -1));
     }
     return result;
 }
 
+// `go mod tidy -diff` only exists from Go 1.23. On older Go we tidy a snapshot and compare, and render the result in
+// the same shape go prints so that one parser (tidy/drift.ts) and one report format serve every Go version.
+/** Lines of context around each change, as go's internal/diff uses. */
 const CONTEXT = 3;
-
+/**
+ * What `go mod tidy -diff` prints on stdout for one file: `diff current/F tidy/F`, the `---`/`+++` lines, the hunks,
+ * and the blank line that go's fmt.Println adds. '' when the texts are equal. So
+ * `tidyDiff('go.mod', …) + tidyDiff('go.sum', …)` is what Go >= 1.23 prints for the same change.
+ * The hunks come from jsdiff's line diff; on go.mod/go.sum edits they match go's anchored diff line for line, but
+ * a different (equally valid) pairing of repeated lines is possible in unusual files.
+ */
 function tidyDiff(file, before, after) {
-    if (before === after) return "";
+    if (before === after)
+        return '';
     const patch = structuredPatch(`current/${file}`, `tidy/${file}`, before, after, undefined, undefined, {
         context: CONTEXT
     });
-    const out = [ `diff current/${file} tidy/${file}`, `--- current/${file}`, `+++ tidy/${file}` ];
+    const out = [`diff current/${file} tidy/${file}`, `--- current/${file}`, `+++ tidy/${file}`];
     for (const hunk of patch.hunks.flatMap(splitHunk)) {
         out.push(hunkHeader(hunk), ...hunk.lines);
     }
-    return out.join("\n") + "\n\n";
+    return out.join('\n') + '\n\n';
 }
-
+/** go writes `-0,0` for an empty side and otherwise the 1-based first line, like jsdiff's formatPatch. */
 function hunkHeader(h) {
     const oldStart = h.oldLines === 0 ? h.oldStart - 1 : h.oldStart;
     const newStart = h.newLines === 0 ? h.newStart - 1 : h.newStart;
     return `@@ -${Math.max(0, oldStart)},${h.oldLines} +${Math.max(0, newStart)},${h.newLines} @@`;
 }
-
+/**
+ * jsdiff joins two changes separated by up to 2*CONTEXT unchanged lines into one hunk; go joins them only when fewer
+ * than 2*CONTEXT lines separate them. Split a hunk at an inner run of exactly 2*CONTEXT unchanged lines.
+ */
 function splitHunk(hunk) {
     const lines = hunk.lines;
     let run = 0;
     for (let i = 0; i < lines.length; i++) {
-        if (lines[i].startsWith(" ")) {
+        if (lines[i].startsWith(' ')) {
             run++;
             continue;
         }
-        if (lines[i].startsWith("\\")) continue;
+        if (lines[i].startsWith('\\'))
+            continue;
         const runStart = i - run;
         if (run === 2 * CONTEXT && runStart > 0) {
             const cut = runStart + CONTEXT;
@@ -5191,8 +5610,8 @@ function splitHunk(hunk) {
             const first = {
                 oldStart: hunk.oldStart,
                 newStart: hunk.newStart,
-                oldLines: count(head, "-"),
-                newLines: count(head, "+"),
+                oldLines: count(head, '-'),
+                newLines: count(head, '+'),
                 lines: head
             };
             const rest = {
@@ -5202,279 +5621,317 @@ function splitHunk(hunk) {
                 newLines: hunk.newLines - first.newLines,
                 lines: lines.slice(cut)
             };
-            return [ first, ...splitHunk(rest) ];
+            return [first, ...splitHunk(rest)];
         }
         run = 0;
     }
-    return [ hunk ];
+    return [hunk];
 }
-
+/** Lines of one side of a hunk: context lines count on both sides. */
 function count(lines, sign) {
-    return lines.filter(l => l.startsWith(" ") || l.startsWith(sign)).length;
+    return lines.filter((l) => l.startsWith(' ') || l.startsWith(sign)).length;
 }
 
-const RULES = [ {
-    class: "security",
-    re: /checksum mismatch/i
-}, {
-    class: "security",
-    re: /checksum missing from sumdb response/
-}, {
-    class: "security",
-    re: /SECURITY ERROR/
-}, {
-    class: "security",
-    re: /security error: misbehaving server/
-}, {
-    class: "security",
-    re: /malformed record|malformed go\.sum|cannot authenticate record data|downloaded inconsistent tile/
-}, {
-    class: "security",
-    re: /verifying .*go\.sum/
-}, {
-    class: "security",
-    re: /reading tree note: |invalid signature for key|note has no verifiable signatures|malformed note/,
-    hint: "The checksum database's signed answer does not verify with the key in GOSUMDB: something on the way altered " + "it, or GOSUMDB names the wrong key. Do not turn verification off to make this pass."
-}, {
-    class: "toolchain",
-    re: /requires go >= \S+ \(running go /
-}, {
-    class: "toolchain",
-    re: /go\.mod requires go\b/
-}, {
-    class: "toolchain",
-    re: /invalid go version '[^']*': must match format|unknown directive: toolchain|note: module requires Go /
-}, {
-    class: "auth",
-    re: /\b40[13] (Unauthorized|Forbidden)\b/
-}, {
-    class: "auth",
-    re: /refusing to pass credentials to insecure URL/,
-    hint: "go sends credentials only over https: use an https:// proxy URL, or give the credential through the `token` input."
-}, {
-    class: "auth",
-    re: /terminal prompts disabled|could not read (Username|Password)|Authentication failed|Access denied/i
-}, {
-    class: "auth",
-    re: /Permission denied \(publickey/
-}, {
-    class: "not-found",
-    re: /\b(404 Not Found|410 Gone)\b/
-}, {
-    class: "not-found",
-    re: /unknown revision|no matching versions|cannot find module providing package/
-}, {
-    class: "not-found",
-    re: /reading file:\/\/\S+: no such file or directory/
-}, {
-    class: "not-found",
-    re: /\b(module|repository)\b.*\bnot found\b/i
-}, {
-    class: "network",
-    re: /x509: |tls: failed to verify certificate|SSL certificate problem|server certificate verification failed/,
-    tls: true
-}, {
-    class: "network",
-    re: /dial tcp|connection refused|i\/o timeout|TLS handshake timeout|no such host|server misbehaving/
-}, {
-    class: "network",
-    re: /connection reset|broken pipe|unexpected EOF|: EOF$|network is unreachable|no route to host/
-}, {
-    class: "network",
-    re: /timeout awaiting response headers|Client\.Timeout exceeded|context deadline exceeded/
-}, {
-    class: "network",
-    re: /\b(429 Too Many Requests|500 Internal Server Error|502 Bad Gateway|503 Service Unavailable|504 Gateway Timeout)\b/
-}, {
-    class: "network",
-    re: /http2: |stream error: |Could not resolve host|Failed to connect to|RPC failed|early EOF|remote end hung up/
-} ];
-
+// Classifies a failed go command from its output, so the action can decide whether retrying makes sense and tell the
+// user what to do. Patterns follow the wording of cmd/go (modfetch, modload, web), net/http, crypto/x509 and git.
+// Order matters: the first rule that matches any line wins. Security and toolchain come first because they
+// must never be retried, even when a transient fault is reported next to them; then the other permanent classes.
+const RULES = [
+    { class: 'security', re: /checksum mismatch/i },
+    { class: 'security', re: /checksum missing from sumdb response/ },
+    { class: 'security', re: /SECURITY ERROR/ },
+    { class: 'security', re: /security error: misbehaving server/ },
+    {
+        class: 'security',
+        re: /malformed record|malformed go\.sum|cannot authenticate record data|downloaded inconsistent tile/
+    },
+    { class: 'security', re: /verifying .*go\.sum/ },
+    {
+        // golang.org/x/mod/sumdb/note, wrapped by the sumdb client as "reading tree note: ...".
+        class: 'security',
+        re: /reading tree note: |invalid signature for key|note has no verifiable signatures|malformed note/,
+        hint: "The checksum database's signed answer does not verify with the key in GOSUMDB: something on the way altered " +
+            'it, or GOSUMDB names the wrong key. Do not turn verification off to make this pass.'
+    },
+    { class: 'toolchain', re: /requires go >= \S+ \(running go / },
+    { class: 'toolchain', re: /go\.mod requires go\b/ },
+    {
+        class: 'toolchain',
+        re: /invalid go version '[^']*': must match format|unknown directive: toolchain|note: module requires Go /
+    },
+    { class: 'auth', re: /\b40[13] (Unauthorized|Forbidden)\b/ },
+    {
+        class: 'auth',
+        re: /refusing to pass credentials to insecure URL/,
+        hint: 'go sends credentials only over https: use an https:// proxy URL, or give the credential through the `token` input.'
+    },
+    {
+        class: 'auth',
+        re: /terminal prompts disabled|could not read (Username|Password)|Authentication failed|Access denied/i
+    },
+    { class: 'auth', re: /Permission denied \(publickey/ },
+    { class: 'not-found', re: /\b(404 Not Found|410 Gone)\b/ },
+    { class: 'not-found', re: /unknown revision|no matching versions|cannot find module providing package/ },
+    { class: 'not-found', re: /reading file:\/\/\S+: no such file or directory/ },
+    { class: 'not-found', re: /\b(module|repository)\b.*\bnot found\b/i },
+    {
+        class: 'network',
+        re: /x509: |tls: failed to verify certificate|SSL certificate problem|server certificate verification failed/,
+        tls: true
+    },
+    {
+        class: 'network',
+        re: /dial tcp|connection refused|i\/o timeout|TLS handshake timeout|no such host|server misbehaving/
+    },
+    {
+        class: 'network',
+        re: /connection reset|broken pipe|unexpected EOF|: EOF$|network is unreachable|no route to host/
+    },
+    { class: 'network', re: /timeout awaiting response headers|Client\.Timeout exceeded|context deadline exceeded/ },
+    {
+        class: 'network',
+        re: /\b(429 Too Many Requests|500 Internal Server Error|502 Bad Gateway|503 Service Unavailable|504 Gateway Timeout)\b/
+    },
+    {
+        class: 'network',
+        re: /http2: |stream error: |Could not resolve host|Failed to connect to|RPC failed|early EOF|remote end hung up/
+    }
+];
 const HINTS = {
-    security: "What was downloaded does not match go.sum or the checksum database: do not edit go.sum to make this pass; " + "find out which proxy served the changed content (see 'go help module-auth').",
-    auth: "The module host refused the request: pass a credential with access through the `token` input and list " + "private module paths in `goprivate`.",
-    policy: "A module proxy's policy refused a module or version: list private modules in `goprivate`, or ask the mirror's " + "owners to allow it.",
-    toolchain: "The installed Go is older than a go.mod requires: install a newer Go before this step, e.g. actions/setup-go " + "with `go-version-file: go.mod`.",
-    "not-found": "A module or version does not exist on the configured proxies: check the path and version in go.mod, and list " + "private modules in `goprivate`.",
-    network: "go could not reach a module proxy or VCS host: check the preflight results, or add a working mirror to the " + "`goproxy` input.",
+    security: 'What was downloaded does not match go.sum or the checksum database: do not edit go.sum to make this pass; ' +
+        "find out which proxy served the changed content (see 'go help module-auth').",
+    auth: 'The module host refused the request: pass a credential with access through the `token` input and list ' +
+        'private module paths in `goprivate`.',
+    policy: "A module proxy's policy refused a module or version: list private modules in `goprivate`, or ask the mirror's " +
+        'owners to allow it.',
+    toolchain: 'The installed Go is older than a go.mod requires: install a newer Go before this step, e.g. actions/setup-go ' +
+        'with `go-version-file: go.mod`.',
+    'not-found': 'A module or version does not exist on the configured proxies: check the path and version in go.mod, and list ' +
+        'private modules in `goprivate`.',
+    network: 'go could not reach a module proxy or VCS host: check the preflight results, or add a working mirror to the ' +
+        '`goproxy` input.',
     other: "See go's full output in the log."
 };
-
-const TLS_HINT = "The server's TLS certificate is not trusted: if a TLS-intercepting proxy sits in between, give its CA " + "certificate (PEM text or a file path) in the `ca-certificates` input.";
-
+const TLS_HINT = "The server's TLS certificate is not trusted: if a TLS-intercepting proxy sits in between, give its CA " +
+    'certificate (PEM text or a file path) in the `ca-certificates` input.';
+/** Lines go wrote, without `server response:` bodies: those are the server's words, not go's. */
 function goLines(stderr) {
     const out = [];
     let inResponse = false;
-    for (const raw of stderr.replace(/\r\n/g, "\n").split("\n")) {
+    for (const raw of stderr.replace(/\r\n/g, '\n').split('\n')) {
         const line = raw.trim();
-        if (!line) continue;
-        if (line.startsWith("server response:")) {
+        if (!line)
+            continue;
+        if (line.startsWith('server response:')) {
             inResponse = true;
             continue;
         }
-        if (inResponse && /^\s/.test(raw)) continue;
+        // go indents the rest of the body under `server response:`; a line at column 0 is go's again.
+        if (inResponse && /^\s/.test(raw))
+            continue;
         inResponse = false;
         out.push(line);
     }
     return out;
 }
-
+/** Classifies a failed go command by its stderr; `exitCode` is only used when the output says nothing. */
 function classifyGoError(stderr, exitCode) {
     const lines = goLines(stderr);
     for (const rule of RULES) {
-        const line = lines.find(l => rule.re.test(l));
-        if (!line) continue;
+        const line = lines.find((l) => rule.re.test(l));
+        if (!line)
+            continue;
         return {
             class: rule.class,
-            transient: rule.class === "network" && !rule.tls,
+            transient: rule.class === 'network' && !rule.tls,
             message: redact(line),
             hint: rule.hint ?? (rule.tls ? TLS_HINT : HINTS[rule.class])
         };
     }
-    const errorLine = [ ...lines ].reverse().find(l => !/^go: (downloading|finding|found|extracting) /.test(l)) ?? `go exited with code ${exitCode}`;
-    return {
-        class: "other",
-        transient: false,
-        message: redact(errorLine),
-        hint: HINTS.other
-    };
+    // Prefer go's own error line (`go: ...`) over progress lines such as `go: downloading ...`.
+    const errorLine = [...lines].reverse().find((l) => !/^go: (downloading|finding|found|extracting) /.test(l)) ??
+        `go exited with code ${exitCode}`;
+    return { class: 'other', transient: false, message: redact(errorLine), hint: HINTS.other };
 }
-
+/**
+ * For a dependency that needs a newer Go than go.mod's own `go` line: `go-version-file: go.mod` would install that
+ * older Go again, so the hint names the version the dependency needs. Undefined when that is not the case.
+ */
 function toolchainHint(stderr, goLine) {
     const need = /requires go >= (\d+\.\d+(?:\.\d+)?)/.exec(stderr)?.[1];
-    if (!need || !goLine || compareGoVersions(goLine, need) >= 0) return undefined;
-    return `A dependency needs Go ${need} or newer, but go.mod says \`go ${goLine}\`: install Go ${need} or newer before this step ` + `(actions/setup-go with \`go-version: '${need}'\`; \`go-version-file: go.mod\` would install ${goLine} again). ` + "go mod tidy then raises the go line.";
+    if (!need || !goLine || compareGoVersions(goLine, need) >= 0)
+        return undefined;
+    return (`A dependency needs Go ${need} or newer, but go.mod says \`go ${goLine}\`: install Go ${need} or newer before this step ` +
+        `(actions/setup-go with \`go-version: '${need}'\`; \`go-version-file: go.mod\` would install ${goLine} again). ` +
+        'go mod tidy then raises the go line.');
 }
 
+// What a module proxy URL that go printed asks for, in words a user knows: `example.com/BigCorp/Lib@v1.2.0 (.mod)`
+// instead of `http://127.0.0.1:PORT/<relay prefix>/example.com/%21big%21corp/%21lib/@v/v1.2.0.mod`. The relay's
+// address means nothing to the user (and changes every run); the module and version do.
+/** The module request of a proxy path (after the proxy's base), in words; undefined when it is not one. */
 function describeProxyPath(path) {
     let p;
     try {
-        p = decodeURIComponent(path.replace(/^\/+/, ""));
-    } catch {
+        p = decodeURIComponent(path.replace(/^\/+/, ''));
+    }
+    catch {
         return undefined;
     }
     const sumdb = /^sumdb\/([^/]+)\/(.*)$/.exec(p);
-    if (sumdb) return `the checksum database ${sumdb[1]} (${sumdb[2]})`;
-    const at = p.lastIndexOf("/@");
-    if (at < 0) return undefined;
+    if (sumdb)
+        return `the checksum database ${sumdb[1]} (${sumdb[2]})`;
+    const at = p.lastIndexOf('/@');
+    if (at < 0)
+        return undefined;
     const mod = unescapePath(p.slice(0, at));
     const rest = p.slice(at + 1);
-    if (mod === undefined) return undefined;
-    if (rest === "@latest") return `${mod}@latest`;
-    if (rest === "@v/list") return `the version list of ${mod}`;
+    if (mod === undefined)
+        return undefined;
+    if (rest === '@latest')
+        return `${mod}@latest`;
+    if (rest === '@v/list')
+        return `the version list of ${mod}`;
     const file = /^@v\/(.+)\.(info|mod|zip)$/.exec(rest);
     const version = file ? unescapeVersion(file[1]) : undefined;
     return version === undefined ? undefined : `${mod}@${version} (.${file[2]})`;
 }
-
+/** The module@version a proxy path asks for (`.info`/`.mod`/`.zip`), for messages; undefined otherwise. */
 function moduleOfProxyPath(path) {
-    return describeProxyPath(path)?.replace(/ \(\.(info|mod|zip)\)$/, "");
+    return describeProxyPath(path)?.replace(/ \(\.(info|mod|zip)\)$/, '');
 }
-
+/**
+ * `text` with every URL under the relay's base written as what it asks for, "through the relay". One pass over
+ * the text per occurrence of the base (a literal search, no pattern over untrusted text).
+ */
 function describeRelayUrls(text, relayUrl) {
-    if (!relayUrl) return text;
+    if (!relayUrl)
+        return text;
     const parts = text.split(relayUrl);
     let out = parts[0];
     for (const part of parts.slice(1)) {
         let end = 0;
-        while (end < part.length && !/[\s"':]/.test(part[end])) end++;
+        while (end < part.length && !/[\s"':]/.test(part[end]))
+            end++;
         const what = describeProxyPath(part.slice(0, end));
-        out += (what ? `${what} through the relay` : "the relay") + part.slice(end);
+        out += (what ? `${what} through the relay` : 'the relay') + part.slice(end);
     }
     return out;
 }
 
+// Hints for authentication failures in go's output, each naming the input that fixes it. tidy/classify.ts decides
+// *that* a failure is `auth`; this decides *which* credential is missing: git's (token, private-hosts) or a
+// proxy's (credentials in goproxy, netrc).
+// git, asked for a password it may not prompt for: "fatal: could not read Username for 'https://host': terminal
+// prompts disabled". Also a plain "Authentication failed for 'https://host/repo/'".
 const GIT_PROMPT = /could not read (?:Username|Password) for '([a-z]+:\/\/[^']+)'|terminal prompts disabled/i;
-
 const GIT_FAILED = /Authentication failed for '([a-z]+:\/\/[^']+)'/i;
-
+// go's HTTP client: "reading https://host/path/@v/list: 401 Unauthorized" (also 403 Forbidden).
 const HTTP_DENIED = /reading (https?:\/\/\S+?):? (40[13]) (?:Unauthorized|Forbidden)/;
-
 function hostOf$1(url) {
-    if (!url) return undefined;
+    if (!url)
+        return undefined;
     try {
         return new URL(url).host.toLowerCase();
-    } catch {
+    }
+    catch {
         return undefined;
     }
 }
-
+/** A hint naming the input that fixes the auth failure in `output`, or undefined when it is not one we know. */
 function authHint(output, ctx) {
     const git = GIT_PROMPT.exec(output) ?? GIT_FAILED.exec(output);
-    if (git) return redact(gitHint(hostOf$1(git[1]), ctx));
+    if (git)
+        return redact(gitHint(hostOf$1(git[1]), ctx));
     const http = HTTP_DENIED.exec(output);
     if (http && ctx.relayUrl && http[1].startsWith(ctx.relayUrl)) {
-        return redact(`An upstream proxy answered ${http[2]}: check the credentials in the \`goproxy\` URLs and the \`netrc\` input ` + "(see the proxy statistics for which upstream).");
+        return redact(`An upstream proxy answered ${http[2]}: check the credentials in the \`goproxy\` URLs and the \`netrc\` input ` +
+            '(see the proxy statistics for which upstream).');
     }
-    if (http) return redact(proxyHint(http[1], http[2], ctx));
+    if (http)
+        return redact(proxyHint(http[1], http[2], ctx));
     return undefined;
 }
-
+/**
+ * A 403 from a module proxy that was sent no credentials is the mirror's policy refusing that module or version (an
+ * allow-list, "this module version is not available"), not an authentication problem: said so, naming the module.
+ */
 function policyRefusal(output, ctx) {
     const http = HTTP_DENIED.exec(output);
-    if (!http || http[2] !== "403") return undefined;
+    if (!http || http[2] !== '403')
+        return undefined;
     const url = http[1];
     const viaRelay = ctx.relayUrl !== undefined && url.startsWith(ctx.relayUrl);
     const creds = ctx.proxyCredentialHosts ?? [];
     const host = hostOf$1(url);
-    if (viaRelay ? creds.length > 0 : host === undefined || creds.includes(host) || netrcMachineFor(ctx.netrcHosts, url) !== undefined) {
+    if (viaRelay
+        ? creds.length > 0
+        : host === undefined || creds.includes(host) || netrcMachineFor(ctx.netrcHosts, url) !== undefined) {
         return undefined;
     }
-    const asked = moduleOfUrl(url, viaRelay ? ctx.relayUrl : undefined) ?? "a module";
-    const who = viaRelay ? "An upstream module proxy" : `The module proxy ${host}`;
+    const asked = moduleOfUrl(url, viaRelay ? ctx.relayUrl : undefined) ?? 'a module';
+    const who = viaRelay ? 'An upstream module proxy' : `The module proxy ${host}`;
     const said = quoteServerText(/server response:\s*(.*)/.exec(output)?.[1]);
     return {
-        class: "policy",
+        class: 'policy',
         transient: false,
-        message: redact(`${who} refused ${asked} with 403 Forbidden${said ? ` ("${said}")` : ""}, and no credentials were configured for it`),
-        hint: `No credentials go to this proxy, so its 403 is its policy refusing ${asked}: if that module is private, list it ` + "in `goprivate` (go then fetches it directly, with the `token` input); otherwise ask the mirror's owners to allow it."
+        message: redact(`${who} refused ${asked} with 403 Forbidden${said ? ` ("${said}")` : ''}, and no credentials were configured for it`),
+        hint: `No credentials go to this proxy, so its 403 is its policy refusing ${asked}: if that module is private, list it ` +
+            "in `goprivate` (go then fetches it directly, with the `token` input); otherwise ask the mirror's owners to allow it."
     };
 }
-
+/** The module@version a proxy URL asks for, trying the path after the relay's base or after the proxy's own base. */
 function moduleOfUrl(url, base) {
     let path;
     try {
         path = base ? url.slice(base.length) : new URL(url).pathname;
-    } catch {
+    }
+    catch {
         return undefined;
     }
-    const segments = path.split("/").filter(Boolean);
+    const segments = path.split('/').filter(Boolean);
     for (let i = 0; i < segments.length; i++) {
-        const m = moduleOfProxyPath(segments.slice(i).join("/"));
-        if (m) return m;
+        const m = moduleOfProxyPath(segments.slice(i).join('/'));
+        if (m)
+            return m;
     }
     return undefined;
 }
-
 function gitHint(host, ctx) {
-    const where = host ? `https://${host}` : "the module host";
+    const where = host ? `https://${host}` : 'the module host';
     if (!ctx.tokenSet) {
-        return `git needs credentials for ${where}: pass a token with read access to the private repositories in the ` + "`token` input" + (host ? ` and make sure \`private-hosts\` includes ${host}.` : ".");
+        return (`git needs credentials for ${where}: pass a token with read access to the private repositories in the ` +
+            '`token` input' +
+            (host ? ` and make sure \`private-hosts\` includes ${host}.` : '.'));
     }
     if (host && !ctx.privateHosts.includes(host)) {
-        return `The token is only sent to ${ctx.privateHosts.join(", ") || "no host"}; add ${host} to the \`private-hosts\` ` + "input so git uses it there.";
+        return (`The token is only sent to ${ctx.privateHosts.join(', ') || 'no host'}; add ${host} to the \`private-hosts\` ` +
+            'input so git uses it there.');
     }
     return `${where} refused the \`token\`: give a token that can read the private repositories (it needs at least read access to their contents).`;
 }
-
 function proxyHint(url, status, ctx) {
     const host = hostOf$1(url);
-    const display = host ?? "the proxy";
+    const display = host ?? 'the proxy';
     const hasNetrc = netrcMachineFor(ctx.netrcHosts, url) !== undefined;
-    if (status === "403") {
-        return `${display} answered 403 Forbidden: the credentials were accepted but lack access; check the user in the ` + "`goproxy` URL or the `netrc` entry for this host.";
+    if (status === '403') {
+        return (`${display} answered 403 Forbidden: the credentials were accepted but lack access; check the user in the ` +
+            '`goproxy` URL or the `netrc` entry for this host.');
     }
-    if (url.startsWith("http:")) {
-        return `${display} answered 401 over plain http: go never sends netrc credentials over http; use an https proxy URL, ` + "or put the credentials into the `goproxy` URL (https://USER:PASSWORD@host/path).";
+    if (url.startsWith('http:')) {
+        return (`${display} answered 401 over plain http: go never sends netrc credentials over http; use an https proxy URL, ` +
+            'or put the credentials into the `goproxy` URL (https://USER:PASSWORD@host/path).');
     }
     if (hasNetrc) {
         return `${display} rejected the credentials from the \`netrc\` input: check its login and password for this host.`;
     }
-    return `${display} requires credentials: add a \`netrc\` line "machine ${host ?? "HOST"} login USER password SECRET" ` + "(use host:port when the port is not 443), or put them into the `goproxy` URL.";
+    return (`${display} requires credentials: add a \`netrc\` line "machine ${host ?? 'HOST'} login USER password SECRET" ` +
+        '(use host:port when the port is not 443), or put them into the `goproxy` URL.');
 }
 
-const FILES = [ "go.mod", "go.sum" ];
-
+// Runs `go mod tidy` for one module and turns the outcome into a TidyResult.
+// Check mode never writes: `-diff` on Go 1.23+, else snapshot, tidy, compare and restore byte for byte.
+const FILES = ['go.mod', 'go.sum'];
 async function tidyWithRetries(module, o, gate) {
     const started = Date.now();
     let attempts = 0;
@@ -5483,86 +5940,70 @@ async function tidyWithRetries(module, o, gate) {
         const outcome = await tidyOnce(module, o);
         const err = outcome.error;
         const retry = err?.transient && attempts <= o.retries && (o.mayRetry?.() ?? true) && (gate?.mayRetry(err) ?? true);
-        if (retry) continue;
-        if (err) gate?.gaveUp(err);
+        if (retry)
+            continue;
+        if (err)
+            gate?.gaveUp(err);
         return finish(module, o.mode, outcome, attempts, Date.now() - started);
     }
 }
-
 async function tidyOnce(module, o) {
+    // No await before go starts: preflight's pending work would run first and delay go by its length.
     const before = readFiles(module.dir);
-    const watch = {
-        cwd: module.dir,
-        env: o.env,
-        stallMs: o.stallMs ?? 0,
-        gomodcache: o.gomodcache
-    };
-    if (o.mode === "check" && supportsTidyDiff(o.go.version)) {
-        const r = await runGoWatched(o.go, [ "mod", "tidy" ], [ "-diff", ...o.tidyArgs ], watch);
+    const watch = { cwd: module.dir, env: o.env, stallMs: o.stallMs ?? 0, gomodcache: o.gomodcache };
+    if (o.mode === 'check' && supportsTidyDiff(o.go.version)) {
+        const r = await runGoWatched(o.go, ['mod', 'tidy'], ['-diff', ...o.tidyArgs], watch);
         const reported = parseTidyDiff(r.stdout);
-        if (!r.stalled && (r.exitCode === 0 || reported.length > 0 && !hasError(r))) {
-            return {
-                diffs: reported.filter(d => !onlyLineEndings(d)),
-                before: before
-            };
+        if (!r.stalled && (r.exitCode === 0 || (reported.length > 0 && !hasError(r)))) {
+            return { diffs: reported.filter((d) => !onlyLineEndings(d)), before };
         }
-        return {
-            diffs: [],
-            before: before,
-            error: explain(r, o, before["go.mod"])
-        };
+        return { diffs: [], before, error: explain(r, o, before['go.mod']) };
     }
-    if (o.mode === "check") return tidyCopy(module, o, before, watch);
-    const r = await runGoWatched(o.go, [ "mod", "tidy" ], o.tidyArgs, watch);
+    if (o.mode === 'check')
+        return tidyCopy(module, o, before, watch);
+    const r = await runGoWatched(o.go, ['mod', 'tidy'], o.tidyArgs, watch);
     const after = readFiles(module.dir);
     if (r.exitCode !== 0 || r.stalled) {
+        // A failed tidy may have written partial files: fix mode must not leave them.
         await restoreFiles(module.dir, before, after);
-        return {
-            diffs: [],
-            before: before,
-            error: explain(r, o, before["go.mod"])
-        };
+        return { diffs: [], before, error: explain(r, o, before['go.mod']) };
     }
-    return {
-        diffs: diffFiles(before, after),
-        before: before
-    };
+    return { diffs: diffFiles(before, after), before };
 }
-
+/**
+ * Check mode without `-diff` (Go < 1.23): go tidies a copy of go.mod/go.sum (`-modfile`; go.sum is the file beside
+ * it), so the user's files are never written, not even when the job is cancelled while go runs.
+ */
 async function tidyCopy(module, o, before, watch) {
-    const copy = mkdtempSync(path.join(o.scratchDir ?? tmpdir(), "gtg-tidy-"));
+    const copy = mkdtempSync(path.join(o.scratchDir ?? tmpdir(), 'gtg-tidy-'));
     try {
-        for (const f of FILES) if (before[f]) writeFileSync(path.join(copy, f), before[f]);
-        const r = await runGoWatched(o.go, [ "mod", "tidy" ], [ `-modfile=${path.join(copy, "go.mod")}`, ...o.tidyArgs ], watch);
-        if (r.exitCode !== 0 || r.stalled) return {
-            diffs: [],
-            before: before,
-            error: explain(r, o, before["go.mod"])
-        };
-        return {
-            diffs: diffFiles(before, readFiles(copy)),
-            before: before
-        };
-    } finally {
-        await fs$1.rm(copy, {
-            recursive: true,
-            force: true
-        });
+        for (const f of FILES)
+            if (before[f])
+                writeFileSync(path.join(copy, f), before[f]);
+        const r = await runGoWatched(o.go, ['mod', 'tidy'], [`-modfile=${path.join(copy, 'go.mod')}`, ...o.tidyArgs], watch);
+        if (r.exitCode !== 0 || r.stalled)
+            return { diffs: [], before, error: explain(r, o, before['go.mod']) };
+        return { diffs: diffFiles(before, readFiles(copy)), before };
+    }
+    finally {
+        await fs$1.rm(copy, { recursive: true, force: true });
     }
 }
-
 function diffFiles(before, after) {
-    return parseTidyDiff(FILES.map(f => tidyDiff(f, text(before[f]), text(after[f]))).join(""));
+    return parseTidyDiff(FILES.map((f) => tidyDiff(f, text(before[f]), text(after[f]))).join(''));
 }
-
 function explain(r, o, gomod) {
+    // The `# get` trace is ours (the watchdog's): it would read as go's errors (a 404 while go probes path prefixes).
     const stderr = withoutTrace(r.stderr);
-    const shown = o.tidyArgs.some(a => a === "-x" || a === "--x") ? r.stderr : stderr;
-    const output = redact(shown.trimEnd().split("\n").slice(-40).join("\n"));
+    const shown = o.tidyArgs.some((a) => a === '-x' || a === '--x') ? r.stderr : stderr;
+    const output = redact(shown.trimEnd().split('\n').slice(-40).join('\n'));
     const goLine = gomod ? scanGoMod(text(gomod)).go?.version : undefined;
-    const e = r.stalled ? stalledError(r.stalled) : refineHint(classifyGoError(stderr, r.exitCode), stderr, o.auth, goLine);
+    const e = r.stalled
+        ? stalledError(r.stalled)
+        : refineHint(classifyGoError(stderr, r.exitCode), stderr, o.auth, goLine);
+    // The relay's address means nothing to the user: say which module and version go asked for instead.
     const relay = o.auth?.relayUrl;
-    const down = e.class === "network" ? o.downReport?.() : undefined;
+    const down = e.class === 'network' ? o.downReport?.() : undefined;
     return {
         ...e,
         message: describeRelayUrls(e.message, relay),
@@ -5570,98 +6011,99 @@ function explain(r, o, gomod) {
         output: describeRelayUrls(output, relay)
     };
 }
-
 function refineHint(e, stderr, auth, goLine) {
-    if (e.class === "toolchain") return {
-        ...e,
-        hint: toolchainHint(stderr, goLine) ?? e.hint
-    };
-    if (e.class !== "auth" || !auth) return e;
-    return policyRefusal(stderr, auth) ?? {
-        ...e,
-        hint: authHint(stderr, auth) ?? e.hint
-    };
+    if (e.class === 'toolchain')
+        return { ...e, hint: toolchainHint(stderr, goLine) ?? e.hint };
+    if (e.class !== 'auth' || !auth)
+        return e;
+    return policyRefusal(stderr, auth) ?? { ...e, hint: authHint(stderr, auth) ?? e.hint };
 }
-
+/** go waited on one request with no progress until the watchdog stopped it. Retrying the same list cannot help. */
 function stalledError(s) {
-    let host = "the server";
+    let host = 'the server';
     try {
         host = new URL(s.url).host;
-    } catch {}
+    }
+    catch {
+        /* keep the generic name */
+    }
     return {
-        class: "network",
+        class: 'network',
         transient: false,
-        message: redact(`go made no progress for ${Math.floor(s.ms / 1e3)} s waiting for ${s.url}`),
-        hint: redact(`${host} accepted the request but sent nothing (a silent proxy or a firewall that drops the traffic): take it out of ` + "`goproxy` or put a working mirror before it, and keep `relay: true`, which hedges and fails over; `stall-timeout` sets this bound.")
+        message: redact(`go made no progress for ${Math.floor(s.ms / 1000)} s waiting for ${s.url}`),
+        hint: redact(`${host} accepted the request but sent nothing (a silent proxy or a firewall that drops the traffic): take it out of ` +
+            '`goproxy` or put a working mirror before it, and keep `relay: true`, which hedges and fails over; `stall-timeout` sets this bound.')
     };
 }
-
+/**
+ * `go mod tidy -diff` reports a go.sum that differs only in line endings (a CRLF checkout) although
+ * `go mod tidy` itself leaves such a go.sum as it is: that is not drift.
+ */
 function onlyLineEndings(d) {
-    if (d.file !== "go.sum") return false;
-    const text = lines => lines.map(l => l.text.replace(/\r$/, "")).join("\n");
+    if (d.file !== 'go.sum')
+        return false;
+    const text = (lines) => lines.map((l) => l.text.replace(/\r$/, '')).join('\n');
     return text(d.removed) === text(d.added);
 }
-
+/** `-diff` exits 1 both for drift and for errors; go reports errors on stderr with a "go: " prefix. */
 function hasError(r) {
     return /^go: /m.test(r.stderr) && !/^diff /m.test(r.stdout);
 }
-
 function finish(module, mode, out, attempts, durationMs) {
     const changed = out.diffs.length > 0;
-    const base = {
-        module: module,
-        attempts: attempts,
-        durationMs: durationMs
-    };
-    if (out.error) return {
-        ...base,
-        status: "error",
-        diff: "",
-        changedFiles: [],
-        annotations: [],
-        error: out.error
-    };
+    const base = { module, attempts, durationMs };
+    if (out.error)
+        return { ...base, status: 'error', diff: '', changedFiles: [], annotations: [], error: out.error };
     return {
         ...base,
-        status: !changed ? "tidy" : mode === "fix" ? "fixed" : "drift",
-        diff: changed ? relabelDiff(out.diffs, module.rel) : "",
-        changedFiles: out.diffs.map(d => workspacePath(module.rel, d.file)),
-        annotations: changed ? driftAnnotations(module.rel, module.path, out.diffs, text(out.before["go.mod"]), text(out.before["go.sum"]), mode) : []
+        status: !changed ? 'tidy' : mode === 'fix' ? 'fixed' : 'drift',
+        diff: changed ? relabelDiff(out.diffs, module.rel) : '',
+        changedFiles: out.diffs.map((d) => workspacePath(module.rel, d.file)),
+        annotations: changed
+            ? driftAnnotations(module.rel, module.path, out.diffs, text(out.before['go.mod']), text(out.before['go.sum']), mode)
+            : []
     };
 }
-
 function text(b) {
-    return b ? b.toString("utf8") : "";
+    return b ? b.toString('utf8') : '';
 }
-
+/** Synchronous on purpose: two small files, and no turn of the event loop before go starts (see tidyOnce). */
 function readFiles(dir) {
     const out = {};
     for (const f of FILES) {
         try {
             out[f] = readFileSync(path.join(dir, f));
-        } catch {}
+        }
+        catch {
+            /* absent */
+        }
     }
     return out;
 }
-
+/** Puts go.mod/go.sum back byte for byte, removing files that tidy created. */
 async function restoreFiles(dir, before, after) {
     for (const f of FILES) {
         const p = path.join(dir, f);
         const was = before[f];
         if (was === undefined) {
-            if (after[f] !== undefined) await fs$1.rm(p, {
-                force: true
-            });
-        } else if (!after[f] || !was.equals(after[f])) {
+            if (after[f] !== undefined)
+                await fs$1.rm(p, { force: true });
+        }
+        else if (!after[f] || !was.equals(after[f])) {
             await fs$1.writeFile(p, was);
         }
     }
 }
 
+// Tidies every module of the run: concurrently (go's module cache locking makes concurrent go processes safe, and
+// they share one relay and one preflight), the slowest modules first when a previous run's timings are known, and
+// with whole-module retries that are shared by the run: a cause that already failed one module after its retries
+// (same class, same host) is not retried again module by module.
+/** Results in the order of `modules`, whatever order they ran in. */
 async function tidyModules(modules, o) {
     const order = slowestFirst(modules, o.timings ?? {});
     const gate = new SharedRetries(o.retries * Math.max(1, o.concurrency ?? 1));
-    const results = new Map;
+    const results = new Map();
     let next = 0;
     const lane = async () => {
         while (next < order.length) {
@@ -5673,25 +6115,24 @@ async function tidyModules(modules, o) {
         }
     };
     const lanes = Math.max(1, Math.min(o.concurrency ?? availableParallelism(), order.length));
-    await Promise.all(Array.from({
-        length: lanes
-    }, lane));
-    return modules.map(m => results.get(m));
+    await Promise.all(Array.from({ length: lanes }, lane));
+    return modules.map((m) => results.get(m));
 }
-
 function slowestFirst(modules, timings) {
-    const ms = m => timings[m.rel] ?? Infinity;
-    return [ ...modules ].sort((a, b) => ms(b) - ms(a) || (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+    // Unknown modules (new ones) count as slow: they may need downloads the others already made.
+    const ms = (m) => timings[m.rel] ?? Infinity;
+    return [...modules].sort((a, b) => ms(b) - ms(a) || (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
-
+/** The run's whole-module retries: a budget in attempts, and the causes that already failed a module for good. */
 class SharedRetries {
     left;
-    failed=new Set;
+    failed = new Set();
     constructor(left) {
         this.left = left;
     }
     mayRetry(e) {
-        if (this.failed.has(causeOf(e)) || this.left <= 0) return false;
+        if (this.failed.has(causeOf(e)) || this.left <= 0)
+            return false;
         this.left--;
         return true;
     }
@@ -5699,209 +6140,239 @@ class SharedRetries {
         this.failed.add(causeOf(e));
     }
 }
-
+/** What failed, coarsely: the class and the host named in the message (a URL's, or a DNS lookup's). */
 function causeOf(e) {
-    const scheme = e.message.indexOf("://");
+    // Literal searches, then anchored patterns: the message holds untrusted text (module paths), so nothing here may
+    // backtrack over it.
+    const scheme = e.message.indexOf('://');
     const url = scheme < 0 ? undefined : /^[^/\s"':@]+(?::\d+)?/.exec(e.message.slice(scheme + 3))?.[0];
-    const lookup = e.message.indexOf("lookup ");
+    const lookup = e.message.indexOf('lookup ');
     const host = url ?? (lookup < 0 ? undefined : /^[^\s:]+/.exec(e.message.slice(lookup + 7))?.[0]);
-    return `${e.class} ${host ?? (e.message.includes("through the relay") ? "relay" : "")}`;
+    return `${e.class} ${host ?? (e.message.includes('through the relay') ? 'relay' : '')}`;
 }
-
-const TIMINGS_FILE = [ "cache", "download", "go-tidy-guard-timings.json" ];
-
+const TIMINGS_FILE = ['cache', 'download', 'go-tidy-guard-timings.json'];
+/** Last run's timings, kept in the module cache (saved and restored with it). Empty when there are none. */
 function readTimings(gomodcache) {
-    if (!gomodcache) return {};
+    if (!gomodcache)
+        return {};
     try {
-        const data = JSON.parse(readFileSync(path.join(gomodcache, ...TIMINGS_FILE), "utf8"));
-        if (!data || typeof data !== "object") return {};
-        return Object.fromEntries(Object.entries(data).filter(([, v]) => typeof v === "number" && Number.isFinite(v)));
-    } catch {
+        const data = JSON.parse(readFileSync(path.join(gomodcache, ...TIMINGS_FILE), 'utf8'));
+        if (!data || typeof data !== 'object')
+            return {};
+        return Object.fromEntries(Object.entries(data).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)));
+    }
+    catch {
         return {};
     }
 }
-
+/** Records this run's timings next to last run's (modules not checked this time keep theirs). Fail-soft. */
 function writeTimings(gomodcache, results) {
-    if (!gomodcache || results.length === 0) return;
+    if (!gomodcache || results.length === 0)
+        return;
     const file = path.join(gomodcache, ...TIMINGS_FILE);
-    const all = {
-        ...readTimings(gomodcache),
-        ...Object.fromEntries(results.map(r => [ r.module.rel, r.durationMs ]))
-    };
+    const all = { ...readTimings(gomodcache), ...Object.fromEntries(results.map((r) => [r.module.rel, r.durationMs])) };
     try {
-        mkdirSync(path.dirname(file), {
-            recursive: true
-        });
-        writeFileSync(file + ".tmp", JSON.stringify(all));
-        renameSync(file + ".tmp", file);
-    } catch {}
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file + '.tmp', JSON.stringify(all));
+        renameSync(file + '.tmp', file);
+    }
+    catch {
+        // Only an ordering hint for the next run.
+    }
 }
 
-const CACHE_KEY_PREFIX = "go-tidy-guard";
-
+// Module cache keys and saved paths. Pure: no I/O, so main (restore) and post (save) agree by construction.
+const CACHE_KEY_PREFIX = 'go-tidy-guard';
+/** Keys may not hold commas (the cache service splits on them); keep them to a tame character set. */
 function keyPart(s) {
-    return s.replace(/[^A-Za-z0-9._+-]+/g, "_");
+    return s.replace(/[^A-Za-z0-9._+-]+/g, '_');
 }
-
+/**
+ * `go-tidy-guard-<RUNNER_OS>-<RUNNER_ARCH>-go<version>-<sha256 of every checked module's go.mod and go.sum>`; the
+ * restore key is the same without the hash, so any earlier cache of this toolchain and platform is a partial hit.
+ */
 function cacheKeys(o) {
-    const h = createHash("sha256");
-    const files = [ ...o.files ].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    const h = createHash('sha256');
+    const files = [...o.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (const f of files) {
+        // Name and length before the bytes, so moving text between files changes the hash.
         h.update(`${f.path}\0${f.content.length}\0`);
         h.update(f.content);
     }
     const prefix = `${CACHE_KEY_PREFIX}-${keyPart(o.os)}-${keyPart(o.arch)}-go${keyPart(o.goVersion)}-`;
-    return {
-        key: prefix + h.digest("hex"),
-        restoreKeys: [ prefix ]
-    };
+    return { key: prefix + h.digest('hex'), restoreKeys: [prefix] };
 }
-
+/**
+ * The glob patterns given to @actions/cache. They are part of the cache "version", so they depend only on
+ * GOMODCACHE. Everything in the module cache except `cache/vcs` (full VCS clones from direct fetches, large and
+ * not needed once the module zip is in cache/download) and `cache/download/sumdb` (checksum-database tiles:
+ * they grow without bound, go fetches the few it needs, and go.sum already covers every module tidy checks).
+ * Exclusions must name whole top-level entries: tar adds an included directory with all its descendants.
+ */
 function cachePaths(gomodcache) {
-    return [ join(gomodcache, "*"), "!" + join(gomodcache, "cache"), join(gomodcache, "cache", "download", "*"), "!" + join(gomodcache, "cache", "download", "sumdb") ];
+    return [
+        join(gomodcache, '*'),
+        '!' + join(gomodcache, 'cache'),
+        join(gomodcache, 'cache', 'download', '*'),
+        '!' + join(gomodcache, 'cache', 'download', 'sumdb')
+    ];
 }
 
+// Prunes the module cache to what the checked modules need, so a cache that is restored, extended and saved again
+// does not grow run after run. Runs in post, which only runs on success: each checked module's go.sum is tidy,
+// so it lists exactly the module versions (zip) and go.mod files that module needs.
 function makeWritable(dir) {
     try {
-        chmodSync(dir, 493);
-    } catch {}
+        chmodSync(dir, 0o755);
+    }
+    catch {
+        // rm reports what it cannot remove.
+    }
 }
-
+/** go makes extracted modules read-only; directories must be writable for their entries to be removed. */
 function removeTree(dir) {
-    const st = lstatSync(dir, {
-        throwIfNoEntry: false
-    });
-    if (!st) return;
+    const st = lstatSync(dir, { throwIfNoEntry: false });
+    if (!st)
+        return;
     if (st.isDirectory()) {
         makeWritable(dir);
         for (const name of readdirSync(dir)) {
-            if (lstatSync(join(dir, name)).isDirectory()) removeTree(join(dir, name));
+            if (lstatSync(join(dir, name)).isDirectory())
+                removeTree(join(dir, name));
         }
     }
-    rmSync(dir, {
-        recursive: true,
-        force: true
-    });
+    rmSync(dir, { recursive: true, force: true });
 }
-
+/** Removes every module from GOMODCACHE (a half-extracted restore), keeping checksum tiles and VCS clones. */
 function removeModules(gomodcache) {
     for (const name of existsSync(gomodcache) ? readdirSync(gomodcache) : []) {
-        if (name !== "cache") removeTree(join(gomodcache, name));
+        if (name !== 'cache')
+            removeTree(join(gomodcache, name));
     }
-    const download = join(gomodcache, "cache", "download");
+    const download = join(gomodcache, 'cache', 'download');
     for (const name of existsSync(download) ? readdirSync(download) : []) {
-        if (name !== "sumdb") removeTree(join(download, name));
+        if (name !== 'sumdb')
+            removeTree(join(download, name));
     }
 }
 
-const STATE_NAME = "gtg-cache";
-
+// What main's cache restore hands to the post step, and small I/O helpers both sides share.
+const STATE_NAME = 'gtg-cache';
 function saveCacheState(s) {
     saveState(STATE_NAME, JSON.stringify(s));
 }
-
+/** go.mod and go.sum of each module, named relative to the workspace; missing files are left out. */
 function readKeyFiles(modules) {
     const out = [];
     for (const m of modules) {
-        for (const name of [ "go.mod", "go.sum" ]) {
+        for (const name of ['go.mod', 'go.sum']) {
             const file = join(m.dir, name);
-            if (existsSync(file)) out.push({
-                path: workspacePath(m.rel, name),
-                content: readFileSync(file)
-            });
+            if (existsSync(file))
+                out.push({ path: workspacePath(m.rel, name), content: readFileSync(file) });
         }
     }
     return out;
 }
-
 function entries(dir) {
     try {
         return readdirSync(dir);
-    } catch {
+    }
+    catch {
         return [];
     }
 }
-
+/** True when GOMODCACHE holds any module (extracted or downloaded); checksum tiles and VCS clones do not count. */
 function holdsModules(gomodcache) {
-    if (entries(gomodcache).some(e => e !== "cache")) return true;
-    return entries(join(gomodcache, "cache", "download")).some(e => e !== "sumdb");
+    if (entries(gomodcache).some((e) => e !== 'cache'))
+        return true;
+    return entries(join(gomodcache, 'cache', 'download')).some((e) => e !== 'sumdb');
 }
-
+/** Bytes of the downloaded modules (cache/download without sumdb): the size users recognise, and cheap to walk. */
 function downloadBytes(gomodcache) {
-    const root = join(gomodcache, "cache", "download");
+    const root = join(gomodcache, 'cache', 'download');
     let total = 0;
-    const walk = dir => {
+    const walk = (dir) => {
         for (const e of entries(dir)) {
             const p = join(dir, e);
-            const st = lstatSync(p, {
-                throwIfNoEntry: false
-            });
-            if (!st) continue;
-            if (st.isDirectory()) walk(p); else total += st.size;
+            const st = lstatSync(p, { throwIfNoEntry: false });
+            if (!st)
+                continue;
+            if (st.isDirectory())
+                walk(p);
+            else
+                total += st.size;
         }
     };
-    for (const e of entries(root)) if (e !== "sumdb") walk(join(root, e));
+    for (const e of entries(root))
+        if (e !== 'sumdb')
+            walk(join(root, e));
     return total;
 }
-
+/** Text safe for a summary or annotation: registered secrets and signed-URL queries removed, one line. */
 function cleanMessage(text) {
-    return redact(text).replace(/(https?:\/\/[^\s?]+)\?\S*/g, "$1?\u2026").replace(/%0A|%0D|\r?\n/g, " ").replace(/%25/g, "%").trim();
+    return redact(text)
+        .replace(/(https?:\/\/[^\s?]+)\?\S*/g, '$1?…')
+        .replace(/%0A|%0D|\r?\n/g, ' ')
+        .replace(/%25/g, '%')
+        .trim();
 }
 
-const DEFAULTS = {
-    stallMs: 1e4,
-    restoreMs: 2 * 6e4,
-    saveMs: 5 * 6e4
-};
-
+// One bounded call into @actions/cache. The library takes no AbortSignal and waits for a silent service for up to
+// 15 minutes (five attempts of a 3-minute socket timeout). Every HTTP request it makes goes through node:http (its
+// Twirp client and the storage SDK alike) and is seen here on the `http.client.request.start` diagnostics channel,
+// attributed to the call by AsyncLocalStorage. A request that moves no byte for `stallMs`, or the call outliving
+// `totalMs`, abandons the call: its requests are destroyed, and so is every request it starts afterwards. An
+// abandoned call can receive nothing more, so a restore can never reach extraction into GOMODCACHE once its caller
+// has gone on: the caller may start tidy at once. A call that is past the network (`busyLine`: a restore
+// extracting its archive) is never abandoned, only waited for.
+const DEFAULTS = { stallMs: 10_000, restoreMs: 2 * 60_000, saveMs: 5 * 60_000 };
+/**
+ * The bounds of a restore or a save. GTG_CACHE_STALL_SECONDS (tests only, see DEVELOPERS.md) shortens the stall
+ * bound; `given` (in-process tests) wins.
+ */
 function cacheBounds(kind, given = {}) {
     const env = Number(process.env.GTG_CACHE_STALL_SECONDS);
-    const stallMs = given.stallMs ?? (env > 0 ? env * 1e3 : DEFAULTS.stallMs);
-    return {
-        stallMs: stallMs,
-        totalMs: given.totalMs ?? (kind === "restore" ? DEFAULTS.restoreMs : DEFAULTS.saveMs)
-    };
+    const stallMs = given.stallMs ?? (env > 0 ? env * 1000 : DEFAULTS.stallMs);
+    return { stallMs, totalMs: given.totalMs ?? (kind === 'restore' ? DEFAULTS.restoreMs : DEFAULTS.saveMs) };
 }
-
-const calls = new AsyncLocalStorage;
-
+const calls = new AsyncLocalStorage();
 let subscribed = false;
-
 async function callCacheLibrary(fn, o) {
     if (!subscribed) {
-        subscribe("http.client.request.start", m => calls.getStore()?.onRequest(m.request));
+        subscribe('http.client.request.start', (m) => calls.getStore()?.onRequest(m.request));
         subscribed = true;
     }
     const log = watchLog(o.busyLine);
     const watch = new CallWatch(o, () => log.busy);
     const call = calls.run(watch, fn);
     try {
-        const finished = call.then(value => ({
-            value: value,
-            failure: log.failure
-        }));
-        const outcome = await Promise.race([ finished, watch.abandoned ]);
+        const finished = call.then((value) => ({ value, failure: log.failure }));
+        const outcome = await Promise.race([finished, watch.abandoned]);
         if (outcome.abandoned !== undefined) {
+            // The library unwinds in a moment and warns about the requests destroyed here: keep that out of the log.
             log.quiet = true;
-            await Promise.race([ call.catch(() => undefined), new Promise(resolve => setTimeout(resolve, UNWIND_MS)) ]);
+            await Promise.race([call.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, UNWIND_MS))]);
         }
         return outcome;
-    } finally {
+    }
+    finally {
         watch.stop();
-        if (watch.reason) call.then(log.restore, log.restore); else log.restore();
+        if (watch.reason)
+            call.then(log.restore, log.restore);
+        else
+            log.restore();
     }
 }
-
+/** How long an abandoned call is given to unwind (its own failure lines, kept out of the log) before the caller goes on. */
 const UNWIND_MS = 500;
-
 class CallWatch {
     o;
     busy;
     reason;
     pending;
-    inflight=new Map;
+    inflight = new Map();
     settle;
-    abandoned=new Promise(resolve => this.settle = resolve);
+    abandoned = new Promise((resolve) => (this.settle = resolve));
     poll;
     total;
     constructor(o, busy) {
@@ -5911,17 +6382,15 @@ class CallWatch {
         this.total = setTimeout(() => this.abandon(`the cache service took longer than ${seconds(o.totalMs)}`), o.totalMs);
     }
     onRequest(req) {
-        if (this.reason) return void setImmediate(() => req.destroy(abandonError(this.reason ?? "")));
-        const t = {
-            what: describe(req),
-            since: Date.now(),
-            bytes: 0,
-            answered: false
-        };
+        // Destroyed once its starter has piped the body in, so that the body stream (an open archive) goes with it.
+        if (this.reason)
+            return void setImmediate(() => req.destroy(abandonError(this.reason ?? '')));
+        const t = { what: describe(req), since: Date.now(), bytes: 0, answered: false };
         this.inflight.set(req, t);
-        req.once("response", () => t.answered = true);
-        req.once("close", () => this.inflight.delete(req));
-        if (this.pending) this.abandon(this.pending);
+        req.once('response', () => (t.answered = true));
+        req.once('close', () => this.inflight.delete(req));
+        if (this.pending)
+            this.abandon(this.pending);
     }
     stop() {
         clearInterval(this.poll);
@@ -5934,48 +6403,54 @@ class CallWatch {
             if (bytes !== t.bytes) {
                 t.bytes = bytes;
                 t.since = now;
-            } else if (now - t.since >= this.o.stallMs) {
-                const how = t.answered ? "the cache service answered, then stopped sending" : "no answer from the cache service";
+            }
+            else if (now - t.since >= this.o.stallMs) {
+                const how = t.answered ? 'the cache service answered, then stopped sending' : 'no answer from the cache service';
                 return this.abandon(`${t.what} made no progress for ${seconds(this.o.stallMs)} (${how})`);
             }
         }
     }
+    /**
+     * Abandons at a request: one in flight now, else the next one the call starts (between requests the call may be
+     * about to extract what it has fully downloaded, which must finish). Never once the call is busy extracting.
+     */
     abandon(reason) {
-        if (this.reason || this.busy()) return;
+        if (this.reason || this.busy())
+            return;
         if (this.inflight.size === 0) {
             this.pending = reason;
             return;
         }
         this.reason = reason;
         this.stop();
-        for (const req of [ ...this.inflight.keys() ]) req.destroy(abandonError(reason));
-        this.settle({
-            abandoned: reason
-        });
+        for (const req of [...this.inflight.keys()])
+            req.destroy(abandonError(reason));
+        this.settle({ abandoned: reason });
     }
 }
-
+/** ECONNRESET: the library's Twirp client gives up at once on it instead of retrying. */
 function abandonError(reason) {
-    return Object.assign(new Error(`abandoned by go-tidy-guard: ${reason}`), {
-        code: "ECONNRESET"
-    });
+    return Object.assign(new Error(`abandoned by go-tidy-guard: ${reason}`), { code: 'ECONNRESET' });
 }
-
 function describe(req) {
     const twirp = /\/twirp\/[^/?]+\/(\w+)/.exec(req.path);
-    if (twirp) return twirp[1];
-    if (req.method === "PUT") return "the archive upload";
-    return req.method === "HEAD" ? "the archive size query" : "the archive download";
+    if (twirp)
+        return twirp[1];
+    if (req.method === 'PUT')
+        return 'the archive upload';
+    return req.method === 'HEAD' ? 'the archive size query' : 'the archive download';
 }
-
 function seconds(ms) {
-    return `${Number((ms / 1e3).toFixed(1))} s`;
+    return `${Number((ms / 1000).toFixed(1))} s`;
 }
-
 const FAILURE_LINE = /^(?:::(warning|error)(?: [^:]*)?::)?(Failed to (?:restore|save): .*)$/m;
-
+/** What the library prints about requests that failed: after an abandonment, the requests destroyed here. */
 const LIBRARY_NOISE = /Failed to (?:restore|save): |Attempt \d+ of \d+ failed/;
-
+/**
+ * Watches stdout while the library runs. The library swallows every service error (it logs "Failed to
+ * restore/save: …" and returns a miss or -1), so its log line is the only way to tell a miss from an outage, or a
+ * save conflict (logged as info) from success.
+ */
 function watchLog(busyLine) {
     const original = process.stdout.write;
     const state = {
@@ -5983,27 +6458,28 @@ function watchLog(busyLine) {
         busy: false,
         quiet: false,
         restore: () => {
-            if (process.stdout.write === watcher) process.stdout.write = original;
+            if (process.stdout.write === watcher)
+                process.stdout.write = original;
         }
     };
-    const watcher = function(chunk, ...rest) {
+    const watcher = function (chunk, ...rest) {
         const text = String(chunk);
         if (state.quiet && LIBRARY_NOISE.test(text)) {
-            rest.find(r => typeof r === "function")?.();
+            rest.find((r) => typeof r === 'function')?.();
             return true;
         }
         const m = state.failure ? null : FAILURE_LINE.exec(text);
-        if (m) state.failure = {
-            level: m[1] ?? "info",
-            message: cleanMessage(m[2])
-        };
-        if (busyLine?.test(text)) state.busy = true;
+        if (m)
+            state.failure = { level: m[1] ?? 'info', message: cleanMessage(m[2]) };
+        if (busyLine?.test(text))
+            state.busy = true;
         return original.call(this, chunk, ...rest);
     };
     process.stdout.write = watcher;
     return state;
 }
 
+// The text of anything thrown: an Error's message, else the value as a string.
 function errorMessage(e) {
     return e instanceof Error ? e.message : String(e);
 }
@@ -6012,21 +6488,17 @@ async function restoreModuleCache(o) {
     let report;
     try {
         report = await restore(o);
-    } catch (e) {
-        report = {
-            restore: "failed",
-            note: `module cache not restored: ${cleanMessage(errorMessage(e))}`
-        };
+    }
+    catch (e) {
+        report = { restore: 'failed', note: `module cache not restored: ${cleanMessage(errorMessage(e))}` };
     }
     return report;
 }
-
 async function restore(o) {
-    if (o.mode === "false") return {
-        restore: "disabled"
-    };
+    if (o.mode === 'false')
+        return { restore: 'disabled' };
     const started = Date.now();
-    const {key: key, restoreKeys: restoreKeys} = cacheKeys({
+    const { key, restoreKeys } = cacheKeys({
         os: process.env.RUNNER_OS || process.platform,
         arch: process.env.RUNNER_ARCH || process.arch,
         goVersion: o.goVersion,
@@ -6036,102 +6508,89 @@ async function restore(o) {
         mode: o.mode,
         gomodcache: o.gomodcache,
         goVersion: o.goVersion,
-        key: key,
-        restore: "miss",
-        modules: o.modules.map(m => ({
-            dir: m.dir,
-            rel: m.rel
-        }))
+        key,
+        restore: 'miss',
+        modules: o.modules.map((m) => ({ dir: m.dir, rel: m.rel }))
     };
-    const done = report => {
+    const done = (report) => {
         state.restore = report.restore;
         state.matchedKey = report.matchedKey;
         saveCacheState(state);
-        return {
-            key: key,
-            ...report
-        };
+        return { key, ...report };
     };
-    if (!o.gomodcache) return done({
-        restore: "failed",
-        note: "`go env GOMODCACHE` is empty; module cache not restored"
-    });
+    if (!o.gomodcache)
+        return done({ restore: 'failed', note: '`go env GOMODCACHE` is empty; module cache not restored' });
     if (holdsModules(o.gomodcache)) {
-        const note = "GOMODCACHE already holds modules (restored by an earlier step?): not restoring over it, and not saving it";
-        return done({
-            restore: "skipped",
-            note: note
-        });
+        // Unpacking over another cache (e.g. actions/setup-go's) would mix two caches' files; that step owns it.
+        const note = 'GOMODCACHE already holds modules (restored by an earlier step?): not restoring over it, and not saving it';
+        return done({ restore: 'skipped', note });
     }
-    const cache = await (import("./cli-shared/service.js"));
+    const cache = await import('./cli-shared/service.js');
     if (!cache.isFeatureAvailable()) {
         state.noService = true;
         return done({
-            restore: "failed",
-            note: "the Actions cache service is not available to this step; module cache not restored"
+            restore: 'failed',
+            note: 'the Actions cache service is not available to this step; module cache not restored'
         });
     }
     const paths = cachePaths(o.gomodcache);
+    // Past "Cache Size" the library extracts into GOMODCACHE: that is waited for, never abandoned.
     const outcome = await callCacheLibrary(() => cache.restoreCache(paths, key, restoreKeys), {
-        ...cacheBounds("restore", o.bounds),
+        ...cacheBounds('restore', o.bounds),
         busyLine: /^Cache Size: /m
     });
     const durationMs = Date.now() - started;
     if (outcome.abandoned !== undefined) {
         return done({
-            restore: "failed",
-            durationMs: durationMs,
+            restore: 'failed',
+            durationMs,
             note: `module cache not restored: ${outcome.abandoned}; continuing without it`
         });
     }
-    const {value: matchedKey, failure: failure} = outcome;
+    const { value: matchedKey, failure } = outcome;
     if (failure) {
+        // GOMODCACHE held no modules before, so whatever is there now is a half-extracted archive: go would trust
+        // its extracted directories as complete. The library already logged the failure; the summary names it too.
         removeModules(o.gomodcache);
-        return done({
-            restore: "failed",
-            durationMs: durationMs,
-            note: failure.message
-        });
+        return done({ restore: 'failed', durationMs, note: failure.message });
     }
-    if (!matchedKey) return done({
-        restore: "miss",
-        durationMs: durationMs
-    });
+    if (!matchedKey)
+        return done({ restore: 'miss', durationMs });
     return done({
-        restore: matchedKey === key ? "hit" : "partial",
-        matchedKey: matchedKey,
-        durationMs: durationMs,
+        restore: matchedKey === key ? 'hit' : 'partial',
+        matchedKey,
+        durationMs,
         sizeBytes: downloadBytes(o.gomodcache)
     });
 }
 
+// The stages of one run, in order (see DEVELOPERS.md, "Architecture"), shared by the action (main.ts) and the
+// command line (cli/cli.ts). It returns the RunResult and never reports: each front end reports in its own way.
+// What differs between them comes in as hooks: saving state and exporting variables exist only in Actions.
+/** Runs every stage. Never throws: an early end is `result.fatal` (and `error`). */
 async function runPipeline(getInputs, hooks = {}) {
-    const result = {
-        mode: "check",
-        modules: []
-    };
+    const result = { mode: 'check', modules: [] };
     const state = {};
     let error;
     try {
         await stages(getInputs, hooks, result, state);
-    } catch (e) {
+    }
+    catch (e) {
         error = e;
         result.fatal = errorMessage(e);
         hooks.debug?.(redact(String(e?.stack ?? e)));
-    } finally {
+    }
+    finally {
         if (state.network) {
             result.preflight = await state.network.finishPreflight();
             result.relay = state.network.stats();
             await state.network.close();
         }
+        // The netrc file goes now unless it was handed over with NETRC (post, run always(), removes that one).
         removeGuardedCredentialFiles();
     }
-    return {
-        result: result,
-        error: error
-    };
+    return { result, error };
 }
-
 async function stages(getInputs, hooks, result, state) {
     const inputs = getInputs();
     result.mode = inputs.mode;
@@ -6142,54 +6601,49 @@ async function stages(getInputs, hooks, result, state) {
     result.goproxy = formatProxyList(settings.proxies, undefined, true);
     result.egressProxy = egressProxySummary(process.env);
     const access = await prepareAccess(inputs, hooks.tempDir || process.env.RUNNER_TEMP || os.tmpdir(), stringEnv(process.env));
-    if (access.netrcFile) hooks.saveState?.("netrc-file", access.netrcFile);
-    if (access.gitConfigFile) hooks.saveState?.("git-config-file", access.gitConfigFile);
-    const netrcHosts = access.netrc.map(e => e.machine);
+    if (access.netrcFile)
+        hooks.saveState?.('netrc-file', access.netrcFile);
+    if (access.gitConfigFile)
+        hooks.saveState?.('git-config-file', access.gitConfigFile);
+    const netrcHosts = access.netrc.map((e) => e.machine);
     result.security = securityReview({
         ...settings,
-        GOINSECURE: go.env.GOINSECURE ?? "",
-        GOFLAGS: go.env.GOFLAGS ?? "",
-        netrcHosts: netrcHosts
+        GOINSECURE: go.env.GOINSECURE ?? '',
+        GOFLAGS: go.env.GOFLAGS ?? '',
+        netrcHosts
     });
-    const env = {
-        ...goEnv(settings),
-        ...access.env
-    };
-    const {workspace: workspace, workingDirectory: workingDirectory, shard: shard} = inputs;
-    const {modules: modules, found: found} = await discoverModules({
-        go: go,
-        env: env,
-        workspace: workspace,
-        workingDirectory: workingDirectory,
+    const env = { ...goEnv(settings), ...access.env };
+    const { workspace, workingDirectory, shard } = inputs;
+    const { modules, found } = await discoverModules({
+        go,
+        env,
+        workspace,
+        workingDirectory,
         patterns: inputs.modules,
-        shard: shard
+        shard
     });
     result.discovery = {
-        found: found,
+        found,
         checked: modules.length,
         workingDirectory: rel(workspace, workingDirectory),
         shard: shard && `${shard.index}/${shard.count}`
     };
     hooks.onModules?.(modules);
-    const [cache, net] = await Promise.all([ restoreModuleCache({
-        mode: inputs.cache,
-        gomodcache: go.env.GOMODCACHE,
-        goVersion: go.version,
-        modules: modules
-    }), startNetwork(inputs, settings, access, pickProbeModule(modules, settings.GONOPROXY)).catch(e => {
-        if (e instanceof PreflightFailed) result.preflight = e.results;
-        throw e;
-    }) ]);
+    const [cache, net] = await Promise.all([
+        restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
+        startNetwork(inputs, settings, access, pickProbeModule(modules, settings.GONOPROXY)).catch((e) => {
+            if (e instanceof PreflightFailed)
+                result.preflight = e.results;
+            throw e;
+        })
+    ]);
     state.network = net;
     result.cache = cache;
     result.modules = await tidyModules(modules, {
         concurrency: inputs.concurrency,
         timings: readTimings(go.env.GOMODCACHE),
-        go: go,
-        env: {
-            ...env,
-            GOPROXY: net.goproxy
-        },
+        go,
+        env: { ...env, GOPROXY: net.goproxy },
         mode: inputs.mode,
         tidyArgs: inputs.tidyArgs,
         retries: inputs.retries,
@@ -6200,17 +6654,18 @@ async function stages(getInputs, hooks, result, state) {
         onStart: hooks.onModuleStart,
         onDone: hooks.onModuleDone,
         auth: {
-            tokenSet: inputs.token !== "",
+            tokenSet: inputs.token !== '',
             privateHosts: inputs.privateHosts,
-            netrcHosts: netrcHosts,
+            netrcHosts,
             relayUrl: net.relayUrl,
             proxyCredentialHosts: proxyCredentialHosts(settings.proxies, access.netrc)
         }
     });
     writeTimings(go.env.GOMODCACHE, result.modules);
-    if (inputs.exportEnv) hooks.exportEnv?.(settings, net.exportGoproxy(), access);
+    // After tidy, so that the healthy-first order has every verdict that arrived meanwhile.
+    if (inputs.exportEnv)
+        hooks.exportEnv?.(settings, net.exportGoproxy(), access);
 }
-
 function goEnv(s) {
     return {
         ...stringEnv(process.env),
@@ -6222,117 +6677,169 @@ function goEnv(s) {
     };
 }
 
+// Sizes for people: one formatter, binary units named as such (KiB, MiB).
 function formatBytes(n) {
-    if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+    if (n < 1024 * 1024)
+        return `${(n / 1024).toFixed(1)} KiB`;
     return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
-const safe = text => printable(redact(text));
-
+const safe = (text) => printable(redact(text));
+/** The line printed when a module's tidy ends. */
 function moduleLine(term, m) {
-    const {c: c} = term;
-    const mark = {
-        tidy: c.green("ok   "),
-        fixed: c.cyan("fixed"),
-        drift: c.red("drift"),
-        error: c.red("error")
-    }[m.status];
-    const why = m.error ? ` ${m.error.class}: ${safe(m.error.message)}` : m.changedFiles.length > 0 ? ` ${m.changedFiles.join(", ")}` : "";
-    const retried = m.attempts > 1 ? `, ${m.attempts} attempts` : "";
+    const { c } = term;
+    const mark = { tidy: c.green('ok   '), fixed: c.cyan('fixed'), drift: c.red('drift'), error: c.red('error') }[m.status];
+    const why = m.error
+        ? ` ${m.error.class}: ${safe(m.error.message)}`
+        : m.changedFiles.length > 0
+            ? ` ${m.changedFiles.join(', ')}`
+            : '';
+    const retried = m.attempts > 1 ? `, ${m.attempts} attempts` : '';
     return `  ${mark} ${safe(m.module.rel)}  ${c.dim(`(${seconds$2(m.durationMs)}${retried})`)}${why}`;
 }
-
 function renderPreflight(term, results) {
-    if (!results || results.length === 0) return;
-    const {c: c} = term;
-    term.out(c.bold("Preflight"));
-    const ms = n => n === undefined ? "-" : `${n}`;
-    const rows = [ [ "endpoint", "role", "verdict", "dns", "tcp", "tls", "http", "total ms" ] ];
+    if (!results || results.length === 0)
+        return;
+    const { c } = term;
+    term.out(c.bold('Preflight'));
+    const ms = (n) => (n === undefined ? '-' : `${n}`);
+    const rows = [['endpoint', 'role', 'verdict', 'dns', 'tcp', 'tls', 'http', 'total ms']];
     for (const r of results) {
         const t = r.timings;
-        rows.push([ safe(r.endpoint), r.role, r.verdict, ms(t.dns), ms(t.tcp), ms(t.tls), ms(t.http), ms(t.total) ]);
+        rows.push([safe(r.endpoint), r.role, r.verdict, ms(t.dns), ms(t.tcp), ms(t.tls), ms(t.http), ms(t.total)]);
     }
     const paint = (ri, ci, s) => {
-        if (ri === 0) return c.dim(s);
-        if (ci !== 2) return s;
+        if (ri === 0)
+            return c.dim(s);
+        if (ci !== 2)
+            return s;
         const v = results[ri - 1].verdict;
-        return v === "ok" ? c.green(s) : v === "unfinished" ? c.dim(s) : c.yellow(s);
+        return v === 'ok' ? c.green(s) : v === 'unfinished' ? c.dim(s) : c.yellow(s);
     };
-    for (const line of table(rows, paint)) term.out("  " + line);
+    for (const line of table(rows, paint))
+        term.out('  ' + line);
     for (const r of results) {
-        if (r.verdict === "ok" || r.verdict === "unfinished") continue;
-        term.out(`  ${c.yellow("!")} ${safe(r.endpoint)}: ${safe(r.hint)}`);
-        if (r.certificate) term.out(`    certificate: subject ${safe(r.certificate.subject)}, issuer ${safe(r.certificate.issuer)}`);
-        if (r.via) term.out(`    through the egress proxy ${safe(r.via)}`);
+        if (r.verdict === 'ok' || r.verdict === 'unfinished')
+            continue;
+        term.out(`  ${c.yellow('!')} ${safe(r.endpoint)}: ${safe(r.hint)}`);
+        if (r.certificate)
+            term.out(`    certificate: subject ${safe(r.certificate.subject)}, issuer ${safe(r.certificate.issuer)}`);
+        if (r.via)
+            term.out(`    through the egress proxy ${safe(r.via)}`);
     }
     term.out();
 }
-
 function renderDiff(term, r) {
-    const diffs = r.modules.filter(m => m.diff);
-    if (diffs.length === 0) return;
-    const {c: c} = term;
-    term.out(c.bold(r.mode === "fix" ? "Changed by go mod tidy" : "Drift (what go mod tidy would change)"));
-    for (const line of safe(diffs.map(m => m.diff).join("")).split("\n")) {
-        if (line.startsWith("+++") || line.startsWith("---")) term.out(c.bold(line)); else if (line.startsWith("@@")) term.out(c.cyan(line)); else if (line.startsWith("+")) term.out(c.green(line)); else if (line.startsWith("-")) term.out(c.red(line)); else if (line !== "") term.out(line);
+    const diffs = r.modules.filter((m) => m.diff);
+    if (diffs.length === 0)
+        return;
+    const { c } = term;
+    term.out(c.bold(r.mode === 'fix' ? 'Changed by go mod tidy' : 'Drift (what go mod tidy would change)'));
+    for (const line of safe(diffs.map((m) => m.diff).join('')).split('\n')) {
+        if (line.startsWith('+++') || line.startsWith('---'))
+            term.out(c.bold(line));
+        else if (line.startsWith('@@'))
+            term.out(c.cyan(line));
+        else if (line.startsWith('+'))
+            term.out(c.green(line));
+        else if (line.startsWith('-'))
+            term.out(c.red(line));
+        else if (line !== '')
+            term.out(line);
     }
     term.out();
 }
-
 function renderFailures(term, r) {
-    const {c: c} = term;
+    const { c } = term;
     for (const m of r.modules) {
-        if (!m.error) continue;
+        if (!m.error)
+            continue;
         term.out(c.bold(c.red(`go mod tidy failed in ${safe(m.module.rel)} (${m.error.class})`)));
         term.out(`  ${safe(m.error.message)}`);
-        term.out(`  ${c.yellow("hint:")} ${safe(m.error.hint)}`);
-        for (const line of safe(m.error.output ?? "").trimEnd().split("\n").slice(-15)) if (line) term.out(c.dim(`  | ${line}`));
+        term.out(`  ${c.yellow('hint:')} ${safe(m.error.hint)}`);
+        for (const line of safe(m.error.output ?? '')
+            .trimEnd()
+            .split('\n')
+            .slice(-15))
+            if (line)
+                term.out(c.dim(`  | ${line}`));
         term.out();
     }
-    for (const s of r.security ?? []) term.out(`${c.yellow("warning:")} ${safe(s.title)}: ${safe(s.message)}`);
-    if (r.security?.length) term.out();
+    for (const s of r.security ?? [])
+        term.out(`${c.yellow('warning:')} ${safe(s.title)}: ${safe(s.message)}`);
+    if (r.security?.length)
+        term.out();
 }
-
 function renderRelay(term, stats) {
-    if (!stats || stats.length === 0) return;
-    const {c: c} = term;
-    term.out(c.bold("Relay"));
-    const rows = [ [ "upstream", "requests", "bytes", "retries", "failures", "hedges", "median ms", "state" ] ];
+    if (!stats || stats.length === 0)
+        return;
+    const { c } = term;
+    term.out(c.bold('Relay'));
+    const rows = [['upstream', 'requests', 'bytes', 'retries', 'failures', 'hedges', 'median ms', 'state']];
     for (const s of stats) {
-        const state = s.tripped ? "out of service" : s.demoted ? `demoted (${s.demotedFor ?? "slow"})` : s.answers === 0 && s.requests > 0 ? "never answered" : "ok";
-        rows.push([ safe(s.upstream), `${s.requests}`, formatBytes(s.bytes), `${s.retries}`, `${s.failures}`, `${s.hedges ?? 0}`, `${s.latencyMs}`, state ]);
+        const state = s.tripped
+            ? 'out of service'
+            : s.demoted
+                ? `demoted (${s.demotedFor ?? 'slow'})`
+                : s.answers === 0 && s.requests > 0
+                    ? 'never answered'
+                    : 'ok';
+        rows.push([
+            safe(s.upstream),
+            `${s.requests}`,
+            formatBytes(s.bytes),
+            `${s.retries}`,
+            `${s.failures}`,
+            `${s.hedges ?? 0}`,
+            `${s.latencyMs}`,
+            state
+        ]);
     }
-    const paint = (ri, ci, s) => ri === 0 ? c.dim(s) : ci === 7 && !s.startsWith("ok") ? c.yellow(s) : s;
-    for (const line of table(rows, paint)) term.out("  " + line);
+    const paint = (ri, ci, s) => ri === 0 ? c.dim(s) : ci === 7 && !s.startsWith('ok') ? c.yellow(s) : s;
+    for (const line of table(rows, paint))
+        term.out('  ' + line);
     term.out();
 }
-
+/** The exit code of a check/fix run: 0 tidy (or fixed), 1 drift, 2 failure. */
 function exitCode(r) {
-    if (r.fatal || r.modules.some(m => m.status === "error")) return 2;
-    if (r.mode === "check" && r.modules.some(m => m.status === "drift")) return 1;
+    if (r.fatal || r.modules.some((m) => m.status === 'error'))
+        return 2;
+    if (r.mode === 'check' && r.modules.some((m) => m.status === 'drift'))
+        return 1;
     return 0;
 }
-
+/** The last line: what happened and what to do. `again` is the command line that reruns this run. */
 function lastLine(term, r, again) {
-    const {c: c} = term;
+    const { c } = term;
     const n = r.modules.length;
-    const drifted = r.modules.filter(m => m.status === "drift").map(m => m.module.rel);
-    const fixed = r.modules.filter(m => m.status === "fixed").map(m => m.module.rel);
-    const failed = r.modules.filter(m => m.status === "error");
-    if (r.fatal) return c.red(`\u2716 ${safe(r.fatal)}`);
+    const drifted = r.modules.filter((m) => m.status === 'drift').map((m) => m.module.rel);
+    const fixed = r.modules.filter((m) => m.status === 'fixed').map((m) => m.module.rel);
+    const failed = r.modules.filter((m) => m.status === 'error');
+    if (r.fatal)
+        return c.red(`✖ ${safe(r.fatal)}`);
     if (failed.length > 0) {
-        const network = failed.some(m => m.error?.class === "network" || m.error?.class === "security");
-        const next = network ? `run \`${again.doctor}\` to see what is wrong with the network` : "see the hint above";
-        return c.red(`\u2716 go mod tidy failed in ${failed.map(m => safe(m.module.rel)).join(", ")}: ${next}`);
+        const network = failed.some((m) => m.error?.class === 'network' || m.error?.class === 'security');
+        const next = network ? `run \`${again.doctor}\` to see what is wrong with the network` : 'see the hint above';
+        return c.red(`✖ go mod tidy failed in ${failed.map((m) => safe(m.module.rel)).join(', ')}: ${next}`);
     }
-    if (drifted.length > 0) return c.red(`\u2716 not tidy: ${drifted.map(safe).join(", ")}; run \`${again.fix}\` to tidy them`);
-    if (fixed.length > 0) return c.green(`\u2714 tidied ${fixed.map(safe).join(", ")}; review and commit go.mod/go.sum`);
-    if (n === 0) return c.yellow("no Go module found");
-    return c.green(`\u2714 ${n === 1 ? "the module is" : `all ${n} modules are`} tidy`);
+    if (drifted.length > 0)
+        return c.red(`✖ not tidy: ${drifted.map(safe).join(', ')}; run \`${again.fix}\` to tidy them`);
+    if (fixed.length > 0)
+        return c.green(`✔ tidied ${fixed.map(safe).join(', ')}; review and commit go.mod/go.sum`);
+    if (n === 0)
+        return c.yellow('no Go module found');
+    return c.green(`✔ ${n === 1 ? 'the module is' : `all ${n} modules are`} tidy`);
 }
 
+// Reporting reads one RunResult and writes annotations, outputs and the job summary. Nothing else logs ad hoc.
+// Fail-soft: a reporting problem is a warning, never the reason a step fails.
+/** GitHub shows 10 error, 10 warning and 10 notice annotations per step and drops the rest silently. */
 const ANNOTATIONS_SHOWN = 10;
-
+/**
+ * The most useful annotations first, at most ANNOTATIONS_SHOWN of each level: the first annotation of every drifted
+ * module, then failures, then the drifted modules' other lines; past the limit, one annotation that says how many
+ * more there are and where they are.
+ */
 function reportAnnotations(r) {
     const first = [];
     const rest = [];
@@ -6340,165 +6847,139 @@ function reportAnnotations(r) {
     for (const m of r.modules) {
         m.annotations.forEach((a, i) => (i === 0 ? first : rest).push({
             message: a.message,
-            props: {
-                title: a.title,
-                file: a.file,
-                startLine: a.startLine
-            }
+            props: { title: a.title, file: a.file, startLine: a.startLine }
         }));
         if (m.error) {
-            const file = workspacePath(m.module.rel, "go.mod");
+            const file = workspacePath(m.module.rel, 'go.mod');
             failed.push({
                 message: `${m.error.message}\n${m.error.hint}`,
-                props: {
-                    title: `go mod tidy failed in ${m.module.rel} (${m.error.class})`,
-                    file: file
-                }
+                props: { title: `go mod tidy failed in ${m.module.rel} (${m.error.class})`, file }
             });
         }
     }
+    // The failing step's own line (core.setFailed) is an error annotation too: one place is kept for it.
     const errorsShown = ANNOTATIONS_SHOWN - 1;
-    if (r.mode === "fix") {
-        emit(notice, [ ...first, ...rest ]);
+    if (r.mode === 'fix') {
+        emit(notice, [...first, ...rest]);
         emit(error, failed, errorsShown);
-    } else emit(error, [ ...first, ...failed, ...rest ], errorsShown);
-    const warnings = (r.security ?? []).map(s => ({
-        message: s.message,
-        props: {
-            title: s.title
-        }
-    }));
-    if (r.cache?.note && r.cache.restore === "failed") warnings.push({
-        message: r.cache.note,
-        props: {
-            title: "Module cache"
-        }
-    });
+    }
+    else
+        emit(error, [...first, ...failed, ...rest], errorsShown);
+    const warnings = (r.security ?? []).map((s) => ({ message: s.message, props: { title: s.title } }));
+    // Caching is fail-soft: a failed restore is a warning, a deliberate skip a notice.
+    if (r.cache?.note && r.cache.restore === 'failed')
+        warnings.push({ message: r.cache.note, props: { title: 'Module cache' } });
     for (const p of r.preflight ?? []) {
-        if (p.verdict !== "ok" && p.verdict !== "unfinished") warnings.push({
-            message: `${p.endpoint}: ${p.verdict}. ${p.hint}`,
-            props: {
-                title: "Preflight"
-            }
-        });
+        if (p.verdict !== 'ok' && p.verdict !== 'unfinished')
+            warnings.push({ message: `${p.endpoint}: ${p.verdict}. ${p.hint}`, props: { title: 'Preflight' } });
     }
     emit(warning, warnings);
-    if (r.cache?.note && r.cache.restore !== "failed") notice(redact(r.cache.note), {
-        title: "Module cache"
-    });
+    if (r.cache?.note && r.cache.restore !== 'failed')
+        notice(redact(r.cache.note), { title: 'Module cache' });
 }
-
 function emit(level, notes, limit = ANNOTATIONS_SHOWN) {
     const shown = notes.length <= limit ? notes : notes.slice(0, limit - 1);
-    for (const n of shown) level(redact(n.message), n.props);
+    for (const n of shown)
+        level(redact(n.message), n.props);
     const more = notes.length - shown.length;
-    if (more > 0) level(`${more} more like these (GitHub shows ${ANNOTATIONS_SHOWN} per step): see the job summary and the step log.`, {
-        title: "go-tidy-guard"
-    });
+    if (more > 0)
+        level(`${more} more like these (GitHub shows ${ANNOTATIONS_SHOWN} per step): see the job summary and the step log.`, { title: 'go-tidy-guard' });
 }
 
+// Annotations of a check/fix run for other CI systems and editors: GitHub workflow commands (report/report.ts's own, as
+// the action writes them), a GitLab Code Quality report (a JSON array in a file), or plain `file:line: message`.
+/** Every finding of a run: drifted lines, failed modules, security findings and preflight warnings. */
 function findings(r) {
     const out = [];
-    const driftSeverity = r.mode === "fix" ? "info" : "error";
+    const driftSeverity = r.mode === 'fix' ? 'info' : 'error';
     for (const m of r.modules) {
-        for (const a of m.annotations) out.push({
-            file: a.file,
-            line: a.startLine,
-            severity: driftSeverity,
-            check: "go-mod-tidy",
-            message: `${a.title}: ${a.message}`
-        });
-        if (m.error) {
-            const file = m.module.rel === "." ? "go.mod" : `${m.module.rel}/go.mod`;
+        for (const a of m.annotations)
             out.push({
-                file: file,
+                file: a.file,
+                line: a.startLine,
+                severity: driftSeverity,
+                check: 'go-mod-tidy',
+                message: `${a.title}: ${a.message}`
+            });
+        if (m.error) {
+            const file = m.module.rel === '.' ? 'go.mod' : `${m.module.rel}/go.mod`;
+            out.push({
+                file,
                 line: 1,
-                severity: "error",
+                severity: 'error',
                 check: `tidy-${m.error.class}`,
                 message: `go mod tidy failed (${m.error.class}): ${m.error.message} ${m.error.hint}`
             });
         }
     }
-    for (const s of r.security ?? []) out.push({
-        file: "",
-        line: 1,
-        severity: "warning",
-        check: "go-env-security",
-        message: `${s.title}: ${s.message}`
-    });
+    for (const s of r.security ?? [])
+        out.push({ file: '', line: 1, severity: 'warning', check: 'go-env-security', message: `${s.title}: ${s.message}` });
     for (const p of r.preflight ?? []) {
-        if (p.verdict === "ok" || p.verdict === "unfinished") continue;
+        if (p.verdict === 'ok' || p.verdict === 'unfinished')
+            continue;
         out.push({
-            file: "",
+            file: '',
             line: 1,
-            severity: "warning",
-            check: "preflight",
+            severity: 'warning',
+            check: 'preflight',
             message: `${p.endpoint}: ${p.verdict}. ${p.hint}`
         });
     }
-    return out.map(f => ({
-        ...f,
-        message: printable(redact(f.message)).replace(/\s*\n\s*/g, " ")
-    }));
+    return out.map((f) => ({ ...f, message: printable(redact(f.message)).replace(/\s*\n\s*/g, ' ') }));
 }
-
+/** `file:line: message`, paths relative to the current directory. */
 function plainLines(r, workspace, cwd = process.cwd()) {
-    return findings(r).map(f => {
-        const where = f.file ? `${path.relative(cwd, path.join(workspace, f.file)) || f.file}:${f.line}: ` : "";
+    return findings(r).map((f) => {
+        const where = f.file ? `${path.relative(cwd, path.join(workspace, f.file)) || f.file}:${f.line}: ` : '';
         return `${where}${f.severity}: ${f.message}`;
     });
 }
-
+/** GitLab's Code Quality report (a subset of Code Climate's format); paths relative to the workspace. */
 function gitlabReport(r) {
-    const severity = {
-        error: "major",
-        warning: "minor",
-        info: "info"
-    };
-    return findings(r).map(f => ({
+    const severity = { error: 'major', warning: 'minor', info: 'info' };
+    return findings(r).map((f) => ({
         description: f.message,
         check_name: f.check,
-        fingerprint: createHash("sha256").update(`${f.check}\0${f.file}\0${f.line}\0${f.message}`).digest("hex"),
+        fingerprint: createHash('sha256').update(`${f.check}\0${f.file}\0${f.line}\0${f.message}`).digest('hex'),
         severity: severity[f.severity],
-        location: {
-            path: f.file || "go.mod",
-            lines: {
-                begin: f.line
-            }
-        }
+        location: { path: f.file || 'go.mod', lines: { begin: f.line } }
     }));
 }
-
 function writeGitlabReport(r, file) {
     const report = gitlabReport(r);
-    writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
     return report.length;
 }
-
+/** The action's own annotations (workflow commands on stdout), at most as many as GitHub shows. */
 function githubAnnotations(r) {
     reportAnnotations(r);
 }
 
+// `go-tidy-guard check|fix [dir]`: the action's pipeline (pipeline.ts) with the directory as the workspace, live
+// progress per module, then the run's report for a person, as JSON, or as annotations for another CI system.
 async function runCheck(args, mode, term) {
-    const workspace = path.resolve(args.dir ?? ".");
-    if (!existsSync(workspace) || !statSync(workspace).isDirectory()) throw new UsageError(`"${args.dir}" is not a directory`);
+    const workspace = path.resolve(args.dir ?? '.');
+    if (!existsSync(workspace) || !statSync(workspace).isDirectory())
+        throw new UsageError(`"${args.dir}" is not a directory`);
     const inputs = cliInputs(args, mode, workspace);
     const live = args.json ? undefined : progress(term);
     const running = [];
-    const showRunning = () => live?.status(`go mod tidy: ${running.join(", ")}`);
-    const {result: result, error: error} = await runPipeline(() => inputs, {
+    const showRunning = () => live?.status(`go mod tidy: ${running.join(', ')}`);
+    const { result, error } = await runPipeline(() => inputs, {
         tempDir: os.tmpdir(),
-        onModules: modules => {
-            if (!args.json) term.out(term.c.bold(`go-tidy-guard ${mode} ${workspace} (${modules.length} module${modules.length === 1 ? "" : "s"})`));
+        onModules: (modules) => {
+            if (!args.json)
+                term.out(term.c.bold(`go-tidy-guard ${mode} ${workspace} (${modules.length} module${modules.length === 1 ? '' : 's'})`));
         },
-        onModuleStart: m => {
+        onModuleStart: (m) => {
             running.push(m.rel);
             showRunning();
         },
-        onModuleDone: r => {
+        onModuleDone: (r) => {
             running.splice(running.indexOf(r.module.rel), 1);
             live?.line(moduleLine(term, r));
-            if (running.length > 0) showRunning();
+            if (running.length > 0)
+                showRunning();
         }
     });
     live?.stop();
@@ -6506,371 +6987,408 @@ async function runCheck(args, mode, term) {
         term.err(`go-tidy-guard: ${redact(error.message)}`);
         return 3;
     }
-    if (args.json) term.out(redact(JSON.stringify(result, null, 2))); else renderRun(term, result);
+    if (args.json)
+        term.out(redact(JSON.stringify(result, null, 2)));
+    else
+        renderRun(term, result);
     annotate(args, result, workspace, term);
-    if (!args.json) term.out(lastLine(term, result, again(args, mode, workspace)));
+    if (!args.json)
+        term.out(lastLine(term, result, again(args, mode, workspace)));
     return exitCode(result);
 }
-
 function cliInputs(args, mode, workspace) {
-    const given = {
-        ...args.inputs
-    };
-    const ca = given["ca-certificates"];
-    if (ca && !ca.includes("-----BEGIN") && !path.isAbsolute(ca)) given["ca-certificates"] = path.resolve(ca);
+    const given = { ...args.inputs };
+    // A CA file named on the command line is relative to the current directory, not to [dir].
+    const ca = given['ca-certificates'];
+    if (ca && !ca.includes('-----BEGIN') && !path.isAbsolute(ca))
+        given['ca-certificates'] = path.resolve(ca);
     try {
-        return readInputs(inputGetter({
-            ...args,
-            inputs: given
-        }, mode), workspace);
-    } catch (e) {
-        if (e instanceof InputError) throw new UsageError(`--${e.message}`);
+        return readInputs(inputGetter({ ...args, inputs: given }, mode), workspace);
+    }
+    catch (e) {
+        if (e instanceof InputError)
+            throw new UsageError(`--${e.message}`);
         throw e;
     }
 }
-
 function renderRun(term, r) {
     term.out();
-    const facts = [ r.goVersion && `go ${r.goVersion}`, r.goproxy !== undefined && `GOPROXY ${r.goproxy}`, r.egressProxy && `egress proxy ${r.egressProxy}` ];
-    const line = facts.filter(Boolean).join(" \xb7 ");
-    if (line) term.out(term.c.dim(redact(line)) + "\n");
+    const facts = [
+        r.goVersion && `go ${r.goVersion}`,
+        r.goproxy !== undefined && `GOPROXY ${r.goproxy}`,
+        r.egressProxy && `egress proxy ${r.egressProxy}`
+    ];
+    const line = facts.filter(Boolean).join(' · ');
+    if (line)
+        term.out(term.c.dim(redact(line)) + '\n');
     renderPreflight(term, r.preflight);
     renderDiff(term, r);
     renderFailures(term, r);
     renderRelay(term, r.relay);
 }
-
 function annotate(args, r, workspace, term) {
     const format = args.format ?? (args.json ? undefined : defaultFormat(process.env));
-    if (format === "gitlab") {
-        const file = path.resolve(args.reportFile ?? "gl-code-quality-report.json");
+    if (format === 'gitlab') {
+        const file = path.resolve(args.reportFile ?? 'gl-code-quality-report.json');
         const n = writeGitlabReport(r, file);
-        if (!args.json) term.out(`GitLab Code Quality report: ${n} finding${n === 1 ? "" : "s"} in ${file}\n`);
-    } else if (format === "github") {
+        if (!args.json)
+            term.out(`GitLab Code Quality report: ${n} finding${n === 1 ? '' : 's'} in ${file}\n`);
+    }
+    else if (format === 'github') {
         githubAnnotations(r);
-    } else if (format === "plain") {
+    }
+    else if (format === 'plain') {
         const lines = plainLines(r, workspace);
         const write = args.json ? term.err : term.out;
-        for (const l of lines) write(l);
-        if (lines.length > 0 && !args.json) term.out();
+        for (const l of lines)
+            write(l);
+        if (lines.length > 0 && !args.json)
+            term.out();
     }
 }
-
 function again(args, mode, workspace) {
     const rel = path.relative(process.cwd(), workspace);
-    const dir = rel === "" ? "" : ` ${/^[\w./-]+$/.test(rel) ? rel : JSON.stringify(rel)}`;
-    return {
-        fix: `go-tidy-guard fix${dir}`,
-        doctor: "go-tidy-guard doctor"
-    };
+    const dir = rel === '' ? '' : ` ${/^[\w./-]+$/.test(rel) ? rel : JSON.stringify(rel)}`;
+    return { fix: `go-tidy-guard fix${dir}`, doctor: 'go-tidy-guard doctor' };
 }
 
-const failed = r => r.verdict !== "ok" && r.verdict !== "unfinished";
-
+const failed = (r) => r.verdict !== 'ok' && r.verdict !== 'unfinished';
+/** Security findings, plus a GOPROXY that ends in `off`. */
 function conflicts(s, security) {
     const last = s.proxies[s.proxies.length - 1];
-    if (last?.kind !== "off") return security;
-    return [ ...security, {
-        title: "GOPROXY ends in off",
-        message: `GOPROXY=${redact(s.GOPROXY)}: a module none of the proxies serves fails instead of being fetched directly.`
-    } ];
+    if (last?.kind !== 'off')
+        return security;
+    return [
+        ...security,
+        {
+            title: 'GOPROXY ends in off',
+            message: `GOPROXY=${redact(s.GOPROXY)}: a module none of the proxies serves fails instead of being fetched directly.`
+        }
+    ];
 }
-
+/** go tries GOPROXY in order: on to the next entry after `|` on any error, after `,` only on 404/410. */
 function proxiesWork(d) {
     for (const e of d.settings.proxies) {
-        if (e.kind === "direct") return true;
-        if (e.kind === "off") return false;
-        const r = d.checked.find(c => c.kind === "module proxy" && c.result.endpoint === redactUrl(e.url))?.result;
-        if (!r || !failed(r)) return true;
-        if (e.separator !== "|") return false;
+        if (e.kind === 'direct')
+            return true;
+        if (e.kind === 'off')
+            return false;
+        const r = d.checked.find((c) => c.kind === 'module proxy' && c.result.endpoint === redactUrl(e.url))?.result;
+        if (!r || !failed(r))
+            return true;
+        if (e.separator !== '|')
+            return false;
     }
     return false;
 }
-
 function goCannotWork(d) {
-    const broken = d.checked.some(c => c.kind !== "module proxy" && failed(c.result));
+    const broken = d.checked.some((c) => c.kind !== 'module proxy' && failed(c.result));
     return broken || !proxiesWork(d);
 }
-
+/** Sets a go setting the way that takes effect: `export` when the environment sets it, else `go env -w`. */
 function setting(d, name, value) {
     const fromEnv = d.env[name] !== undefined;
-    const quoted = value === undefined ? "" : /^[\w.,/:@+|*-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-    if (value === undefined) return fromEnv ? `unset ${name}` : `go env -u ${name}`;
+    const quoted = value === undefined ? '' : /^[\w.,/:@+|*-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+    if (value === undefined)
+        return fromEnv ? `unset ${name}` : `go env -u ${name}`;
     return fromEnv ? `export ${name}=${quoted}` : `go env -w ${name}=${quoted}`;
 }
-
 function fixes(d) {
     const out = [];
-    const bad = d.checked.filter(c => failed(c.result));
-    const untrusted = bad.find(c => c.result.verdict === "tls-untrusted");
+    const bad = d.checked.filter((c) => failed(c.result));
+    const untrusted = bad.find((c) => c.result.verdict === 'tls-untrusted');
     if (untrusted) {
         const host = hostOf(untrusted.result.endpoint);
-        out.push(`# ${host} presents a certificate from "${untrusted.result.certificate?.issuer ?? "an unknown issuer"}": trust that CA (ask IT for its PEM file, or save the last certificate of the chain shown by:)`);
+        out.push(`# ${host} presents a certificate from "${untrusted.result.certificate?.issuer ?? 'an unknown issuer'}": trust that CA (ask IT for its PEM file, or save the last certificate of the chain shown by:)`);
         out.push(`openssl s_client -showcerts -connect ${host} </dev/null`);
-        const system = systemBundleFile(d.env) ?? "<the system CA bundle>";
+        const system = systemBundleFile(d.env) ?? '<the system CA bundle>';
         out.push(`cat ${system} gateway-ca.pem > ~/.config/go-ca-bundle.pem   # the system CAs plus the gateway's`);
-        out.push("export SSL_CERT_FILE=~/.config/go-ca-bundle.pem   # go and git trust it; go-tidy-guard: --ca-certificates gateway-ca.pem");
+        out.push('export SSL_CERT_FILE=~/.config/go-ca-bundle.pem   # go and git trust it; go-tidy-guard: --ca-certificates gateway-ca.pem');
     }
     out.push(...proxyFixes(d, bad));
-    for (const c of bad.filter(b => b.kind === "private host" && b.result.verdict !== "tls-untrusted")) {
+    for (const c of bad.filter((b) => b.kind === 'private host' && b.result.verdict !== 'tls-untrusted')) {
         out.push(`# private modules ${c.pattern} are fetched directly (git over https) from ${hostOf(c.result.endpoint)}: make it reachable, or add a proxy that serves them; credentials go in ~/.netrc (chmod 600):`);
         out.push(`echo 'machine ${hostOf(c.result.endpoint)} login <user> password <token>' >> ~/.netrc`);
     }
-    const egress = bad.find(b => b.kind === "egress proxy");
-    if (egress) out.push(`# the egress proxy ${egress.result.endpoint} does not answer: fix HTTPS_PROXY/HTTP_PROXY, or unset them if this network needs none`);
-    const sumdb = bad.find(b => b.kind === "checksum db" && b.result.verdict !== "tls-untrusted");
-    if (sumdb) out.push(`# the checksum database ${sumdb.result.endpoint}: ${sumdb.result.hint}`, `# if your company mirrors it: ${setting(d, "GOSUMDB", "<name>+<key> https://<mirror>/sumdb/<name>")}`);
+    const egress = bad.find((b) => b.kind === 'egress proxy');
+    if (egress)
+        out.push(`# the egress proxy ${egress.result.endpoint} does not answer: fix HTTPS_PROXY/HTTP_PROXY, or unset them if this network needs none`);
+    const sumdb = bad.find((b) => b.kind === 'checksum db' && b.result.verdict !== 'tls-untrusted');
+    if (sumdb)
+        out.push(`# the checksum database ${sumdb.result.endpoint}: ${sumdb.result.hint}`, `# if your company mirrors it: ${setting(d, 'GOSUMDB', '<name>+<key> https://<mirror>/sumdb/<name>')}`);
     out.push(...settingFixes(d));
     return out.map(redact);
 }
-
 function proxyFixes(d, bad) {
     const proxies = d.settings.proxies;
-    const badProxy = url => bad.find(b => b.kind === "module proxy" && b.result.endpoint === redactUrl(url));
-    const failing = proxies.filter(p => p.kind === "url" && badProxy(p.url));
-    if (failing.length === 0) return [];
+    const badProxy = (url) => bad.find((b) => b.kind === 'module proxy' && b.result.endpoint === redactUrl(url));
+    const failing = proxies.filter((p) => p.kind === 'url' && badProxy(p.url));
+    if (failing.length === 0)
+        return [];
     const out = [];
     for (const p of failing) {
         const r = badProxy(p.url).result;
-        if (r.verdict === "auth" || r.verdict === "http-401" || r.verdict === "http-403") {
+        if (r.verdict === 'auth' || r.verdict === 'http-401' || r.verdict === 'http-403') {
             out.push(`# ${r.endpoint} wants credentials: put them in ~/.netrc (chmod 600), which go sends to that host:`);
             out.push(`echo 'machine ${hostOf(r.endpoint)} login <user> password <token>' >> ~/.netrc`);
         }
     }
-    const healthy = proxies.filter(p => p.kind !== "url" || !badProxy(p.url));
-    if (healthy.some(p => p.kind === "url")) {
-        out.push(`# leave out the module proxies that fail (${failing.map(p => p.display).join(", ")}):`);
-        out.push(setting(d, "GOPROXY", formatProxyList(healthy.map((p, i) => ({
-            ...p,
-            separator: i === healthy.length - 1 ? "" : "|"
-        })), undefined, true)));
-    } else if (!d.env.HTTPS_PROXY && !d.env.https_proxy && failing.some(p => [ "dns", "refused", "timeout" ].includes(badProxy(p.url).result.verdict))) {
-        out.push("# no module proxy answers: if this network reaches the internet only through an egress proxy, name it:");
-        out.push("export HTTPS_PROXY=http://<proxy host>:<port>");
+    const healthy = proxies.filter((p) => p.kind !== 'url' || !badProxy(p.url));
+    if (healthy.some((p) => p.kind === 'url')) {
+        out.push(`# leave out the module proxies that fail (${failing.map((p) => p.display).join(', ')}):`);
+        out.push(setting(d, 'GOPROXY', formatProxyList(healthy.map((p, i) => ({ ...p, separator: i === healthy.length - 1 ? '' : '|' })), undefined, true)));
     }
-    if (failing.some(p => /^(timeout|http-5\d\d)$/.test(badProxy(p.url).result.verdict))) {
-        out.push("# or let go-tidy-guard retry and fail over for every go command: go-tidy-guard relay (it prints the GOPROXY to export)");
+    else if (!d.env.HTTPS_PROXY &&
+        !d.env.https_proxy &&
+        failing.some((p) => ['dns', 'refused', 'timeout'].includes(badProxy(p.url).result.verdict))) {
+        out.push('# no module proxy answers: if this network reaches the internet only through an egress proxy, name it:');
+        out.push('export HTTPS_PROXY=http://<proxy host>:<port>');
+    }
+    if (failing.some((p) => /^(timeout|http-5\d\d)$/.test(badProxy(p.url).result.verdict))) {
+        out.push('# or let go-tidy-guard retry and fail over for every go command: go-tidy-guard relay (it prints the GOPROXY to export)');
     }
     return out;
 }
-
 function settingFixes(d) {
     const out = [];
     for (const f of d.security) {
-        if (f.title === "Checksum database disabled") out.push(setting(d, "GOSUMDB", undefined) + "   # back to go's default checksum database"); else if (f.title === "Insecure module fetches allowed") out.push(setting(d, "GOINSECURE", undefined)); else if (f.title === "GOFLAGS contains -insecure") {
-            const flags = (d.goEnv.GOFLAGS ?? "").split(/\s+/).filter(x => x && !/^--?insecure(=.*)?$/.test(x)).join(" ");
-            out.push(setting(d, "GOFLAGS", flags === "" ? undefined : flags));
-        } else if (f.title === "GONOSUMDB broader than GOPRIVATE") out.push(setting(d, "GONOSUMDB", d.settings.GOPRIVATE || undefined)); else if (f.title === "GOPROXY ends in off") {
+        if (f.title === 'Checksum database disabled')
+            out.push(setting(d, 'GOSUMDB', undefined) + "   # back to go's default checksum database");
+        else if (f.title === 'Insecure module fetches allowed')
+            out.push(setting(d, 'GOINSECURE', undefined));
+        else if (f.title === 'GOFLAGS contains -insecure') {
+            const flags = (d.goEnv.GOFLAGS ?? '')
+                .split(/\s+/)
+                .filter((x) => x && !/^--?insecure(=.*)?$/.test(x))
+                .join(' ');
+            out.push(setting(d, 'GOFLAGS', flags === '' ? undefined : flags));
+        }
+        else if (f.title === 'GONOSUMDB broader than GOPRIVATE')
+            out.push(setting(d, 'GONOSUMDB', d.settings.GOPRIVATE || undefined));
+        else if (f.title === 'GOPROXY ends in off') {
             const list = d.settings.proxies.slice(0, -1);
             out.push(`# only if modules no proxy serves may be fetched from their origin:`);
-            out.push(setting(d, "GOPROXY", [ formatProxyList(list, undefined, true), "direct" ].filter(Boolean).join(",")));
+            out.push(setting(d, 'GOPROXY', [formatProxyList(list, undefined, true), 'direct'].filter(Boolean).join(',')));
         }
     }
     return out;
 }
-
 function hostOf(endpoint) {
     try {
         const u = new URL(endpoint);
-        return `${u.hostname}:${u.port || (u.protocol === "https:" ? 443 : 80)}`;
-    } catch {
+        return `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
+    }
+    catch {
         return endpoint;
     }
 }
 
+// `go-tidy-guard doctor`: the network go would use right now, checked the way a careful engineer does by hand
+// (nslookup, telnet, curl): every GOPROXY entry and the checksum database (preflight/preflight.ts), each directly fetched
+// private host's git https endpoint and the egress proxy (preflight/probe.ts), each stage timed; then the settings that
+// weaken verification (config/review.ts) and the fix as commands to paste (cli/doctor-fix.ts).
 async function runDoctor(args, term) {
     let inputs;
     try {
-        inputs = readInputs(inputGetter(args, "check"), process.cwd());
-    } catch (e) {
-        if (e instanceof InputError) throw new UsageError(`--${e.message}`);
+        inputs = readInputs(inputGetter(args, 'check'), process.cwd());
+    }
+    catch (e) {
+        if (e instanceof InputError)
+            throw new UsageError(`--${e.message}`);
         throw e;
     }
     const go = await findGo();
     const settings = effectiveSettings(inputs, go.env);
     const access = await prepareAccess(inputs, os.tmpdir(), stringEnv(process.env));
-    removeGuardedCredentialFiles();
+    removeGuardedCredentialFiles(); // only the parsed netrc entries and CAs are needed
     const checked = await probeAll(settings, access.extraCa, withNetrc(settings.proxies, access.netrc), inputs.preflightTimeoutMs);
     const security = securityReview({
         ...settings,
-        GOINSECURE: go.env.GOINSECURE ?? "",
-        GOFLAGS: go.env.GOFLAGS ?? "",
-        netrcHosts: access.netrc.map(e => e.machine)
+        GOINSECURE: go.env.GOINSECURE ?? '',
+        GOFLAGS: go.env.GOFLAGS ?? '',
+        netrcHosts: access.netrc.map((e) => e.machine)
     });
-    const d = {
-        settings: settings,
-        goEnv: go.env,
-        checked: checked,
-        security: conflicts(settings, security),
-        env: process.env
-    };
+    const d = { settings, goEnv: go.env, checked, security: conflicts(settings, security), env: process.env };
     if (args.json) {
         term.out(redact(JSON.stringify({
             goVersion: go.version,
             ...d,
             env: undefined,
-            settings: {
-                ...settings,
-                proxies: undefined
-            },
+            settings: { ...settings, proxies: undefined },
             fix: fixes(d),
             ok: !goCannotWork(d)
         }, null, 2)));
-    } else render(term, go.version, d);
+    }
+    else
+        render(term, go.version, d);
     return goCannotWork(d) ? 2 : 0;
 }
-
 async function probeAll(settings, extraCa, proxies, timeoutMs) {
-    const pre = startPreflight({
-        proxies: proxies,
-        gosumdb: settings.GOSUMDB,
-        timeoutMs: timeoutMs,
-        extraCa: extraCa
-    });
+    const pre = startPreflight({ proxies, gosumdb: settings.GOSUMDB, timeoutMs, extraCa });
     const signal = AbortSignal.timeout(timeoutMs);
-    const direct = directHosts(settings.GONOPROXY).map(async d => {
-        const o = await probeUrl({
-            url: `https://${d.host}/`,
-            signal: signal,
-            extraCa: extraCa
-        });
-        const verdict = o.failure ? o.failure.kind === "egress" ? `http-${o.failure.status ?? 0}` : o.failure.kind : "ok";
+    const direct = directHosts(settings.GONOPROXY).map(async (d) => {
+        const o = await probeUrl({ url: `https://${d.host}/`, signal, extraCa });
+        const verdict = o.failure ? (o.failure.kind === 'egress' ? `http-${o.failure.status ?? 0}` : o.failure.kind) : 'ok';
         return {
-            kind: "private host",
+            kind: 'private host',
             pattern: d.pattern,
             result: probeResult(`https://${d.host}/`, verdict, o)
         };
     });
     const egress = egressProbe(signal);
     const results = await pre.results;
-    const entries = results.map(r => ({
-        kind: r.role === "proxy" ? "module proxy" : "checksum db",
+    const entries = results.map((r) => ({
+        kind: r.role === 'proxy' ? 'module proxy' : 'checksum db',
         result: r
     }));
-    return [ ...entries, ...await Promise.all(direct), ...egress ? [ await egress ] : [] ];
+    return [...entries, ...(await Promise.all(direct)), ...(egress ? [await egress] : [])];
 }
-
+/** The egress proxy itself (HTTPS_PROXY, else HTTP_PROXY): reached directly; any HTTP answer means it is there. */
 function egressProbe(signal) {
     const pe = proxyEnv(process.env);
     const proxy = pe.https ?? pe.http;
-    if (!proxy) return undefined;
+    if (!proxy)
+        return undefined;
     const url = `${proxy.protocol}//${proxy.host}/`;
-    return probeUrl({
-        url: url,
-        signal: signal,
-        env: {}
-    }).then(o => ({
-        kind: "egress proxy",
-        result: probeResult(redactUrl(proxy.href), o.failure ? o.failure.kind === "egress" ? "unreachable" : o.failure.kind : "ok", o)
+    return probeUrl({ url, signal, env: {} }).then((o) => ({
+        kind: 'egress proxy',
+        result: probeResult(redactUrl(proxy.href), o.failure ? (o.failure.kind === 'egress' ? 'unreachable' : o.failure.kind) : 'ok', o)
     }));
 }
-
 function probeResult(endpoint, verdict, o) {
-    const r = {
-        endpoint: endpoint,
-        role: "proxy",
-        verdict: verdict,
-        hint: "",
-        timings: o.timings
-    };
-    if (o.certificate) r.certificate = o.certificate;
+    const r = { endpoint, role: 'proxy', verdict, hint: '', timings: o.timings };
+    if (o.certificate)
+        r.certificate = o.certificate;
     r.detail = o.failure ? redact(o.failure.message) : `HTTP ${o.status}`;
-    if (o.via) r.via = o.via;
+    if (o.via)
+        r.via = o.via;
     return r;
 }
-
+/** Hosts go fetches directly (GONOPROXY, GOPRIVATE's default): the first element of each pattern without a wildcard. */
 function directHosts(gonoproxy) {
     const out = [];
-    for (const pattern of gonoproxy.split(",").map(p => p.trim()).filter(Boolean)) {
-        const host = pattern.split("/")[0].toLowerCase();
-        if (/[*?[\]]/.test(host) || !host.includes(".") || out.some(o => o.host === host)) continue;
-        out.push({
-            pattern: pattern,
-            host: host
-        });
+    for (const pattern of gonoproxy
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const host = pattern.split('/')[0].toLowerCase();
+        if (/[*?[\]]/.test(host) || !host.includes('.') || out.some((o) => o.host === host))
+            continue;
+        out.push({ pattern, host });
     }
     return out;
 }
-
+/** The stage where a failing endpoint stopped. */
 function failedStage(r) {
-    if (r.verdict.startsWith("tls")) return "TLS";
-    if (r.verdict === "dns") return "DNS";
-    if (r.verdict === "refused") return "TCP";
-    if (r.verdict.startsWith("http") || r.verdict === "auth") return "HTTP";
-    const ran = [ "dns", "tcp", "tls", "http" ].filter(s => r.timings[s] !== undefined);
-    return (ran[ran.length - 1] ?? "dns").toUpperCase();
+    if (r.verdict.startsWith('tls'))
+        return 'TLS';
+    if (r.verdict === 'dns')
+        return 'DNS';
+    if (r.verdict === 'refused')
+        return 'TCP';
+    if (r.verdict.startsWith('http') || r.verdict === 'auth')
+        return 'HTTP';
+    const ran = ['dns', 'tcp', 'tls', 'http'].filter((s) => r.timings[s] !== undefined);
+    return (ran[ran.length - 1] ?? 'dns').toUpperCase();
 }
-
 function render(term, goVersion, d) {
-    const {c: c} = term;
+    const { c } = term;
     const s = d.settings;
     term.out(c.bold(`go-tidy-guard doctor (go ${goVersion})`));
-    for (const name of [ "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB" ]) term.out(`  ${name}=${printable(redact(s[name]))}`);
+    for (const name of ['GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB'])
+        term.out(`  ${name}=${printable(redact(s[name]))}`);
     term.out();
-    term.out(c.bold("Endpoints"));
-    const ms = n => n === undefined ? "-" : `${n}`;
-    const rows = [ [ "what", "endpoint", "dns", "tcp", "tls", "http", "total ms", "verdict" ] ];
+    term.out(c.bold('Endpoints'));
+    const ms = (n) => (n === undefined ? '-' : `${n}`);
+    const rows = [['what', 'endpoint', 'dns', 'tcp', 'tls', 'http', 'total ms', 'verdict']];
     for (const e of d.checked) {
         const t = e.result.timings;
-        rows.push([ e.kind, printable(e.result.endpoint), ms(t.dns), ms(t.tcp), ms(t.tls), ms(t.http), ms(t.total), e.result.verdict ]);
+        rows.push([
+            e.kind,
+            printable(e.result.endpoint),
+            ms(t.dns),
+            ms(t.tcp),
+            ms(t.tls),
+            ms(t.http),
+            ms(t.total),
+            e.result.verdict
+        ]);
     }
-    const paint = (ri, ci, cell) => ri === 0 ? c.dim(cell) : ci === 7 ? cell === "ok" ? c.green(cell) : cell === "unfinished" ? c.dim(cell) : c.red(cell) : cell;
-    for (const line of table(rows, paint)) term.out("  " + line);
-    for (const e of d.checked) renderFailure(term, e);
+    const paint = (ri, ci, cell) => ri === 0
+        ? c.dim(cell)
+        : ci === 7
+            ? cell === 'ok'
+                ? c.green(cell)
+                : cell === 'unfinished'
+                    ? c.dim(cell)
+                    : c.red(cell)
+            : cell;
+    for (const line of table(rows, paint))
+        term.out('  ' + line);
+    for (const e of d.checked)
+        renderFailure(term, e);
     term.out();
     if (d.security.length > 0) {
-        term.out(c.bold("Settings that weaken verification or conflict"));
-        for (const f of d.security) term.out(`  ${c.yellow("!")} ${printable(f.title)}: ${printable(f.message)}`);
+        term.out(c.bold('Settings that weaken verification or conflict'));
+        for (const f of d.security)
+            term.out(`  ${c.yellow('!')} ${printable(f.title)}: ${printable(f.message)}`);
         term.out();
     }
     const fix = fixes(d);
     if (fix.length > 0) {
-        term.out(c.bold("Fix"));
-        for (const line of fix) term.out(line.startsWith("#") ? c.dim(`  ${line}`) : `  ${line}`);
+        term.out(c.bold('Fix'));
+        for (const line of fix)
+            term.out(line.startsWith('#') ? c.dim(`  ${line}`) : `  ${line}`);
         term.out();
     }
-    term.out(goCannotWork(d) ? c.red("\u2716 go cannot work as configured: apply the fix above, then run go-tidy-guard doctor again") : c.green("\u2714 go can reach what it needs as configured"));
+    term.out(goCannotWork(d)
+        ? c.red('✖ go cannot work as configured: apply the fix above, then run go-tidy-guard doctor again')
+        : c.green('✔ go can reach what it needs as configured'));
 }
-
 function renderFailure(term, e) {
     const r = e.result;
-    if (r.verdict === "ok" || r.verdict === "unfinished") return;
-    const {c: c} = term;
-    term.out(`  ${c.red("\u2716")} ${e.kind} ${printable(r.endpoint)}: ${r.verdict} at the ${failedStage(r)} stage${r.detail ? ` (${printable(r.detail)})` : ""}`);
+    if (r.verdict === 'ok' || r.verdict === 'unfinished')
+        return;
+    const { c } = term;
+    term.out(`  ${c.red('✖')} ${e.kind} ${printable(r.endpoint)}: ${r.verdict} at the ${failedStage(r)} stage${r.detail ? ` (${printable(r.detail)})` : ''}`);
     if (r.certificate) {
         term.out(`      certificate subject: ${printable(r.certificate.subject)}`);
         term.out(`      certificate issuer:  ${printable(r.certificate.issuer)}`);
-        if (r.verdict === "tls-untrusted") term.out(`      ${c.yellow("a TLS-intercepting gateway (or a private CA) answers for this host with a certificate this machine does not trust")}`);
+        if (r.verdict === 'tls-untrusted')
+            term.out(`      ${c.yellow('a TLS-intercepting gateway (or a private CA) answers for this host with a certificate this machine does not trust')}`);
     }
-    if (r.via) term.out(`      through the egress proxy ${printable(r.via)}`);
-    if (r.hint) term.out(`      ${printable(r.hint)}`);
+    if (r.via)
+        term.out(`      through the egress proxy ${printable(r.via)}`);
+    if (r.hint)
+        term.out(`      ${printable(r.hint)}`);
 }
 
+// `go-tidy-guard relay`: the action's relay (relay/relay.ts) as a long-lived local module proxy for every go command on
+// this machine. Loopback only, under a random path prefix; upstreams from --goproxy or `go env GOPROXY`, with
+// preflight's verdicts ordering them as in the action. Serves until SIGINT/SIGTERM, then prints its statistics.
+/** `--listen`: `127.x.x.x:PORT`, `localhost:PORT` or a bare PORT. Anything that is not loopback is refused. */
 function parseListen(text) {
-    if (text === undefined) return {
-        host: "127.0.0.1",
-        port: 0
-    };
+    if (text === undefined)
+        return { host: '127.0.0.1', port: 0 };
     const m = /^(?:(.*):)?(\d{1,5})$/.exec(text.trim());
-    const host = m?.[1] === undefined || m[1] === "localhost" ? "127.0.0.1" : m[1];
+    const host = m?.[1] === undefined || m[1] === 'localhost' ? '127.0.0.1' : m[1];
     const port = Number(m?.[2]);
-    if (!m || port > 65535) throw new UsageError(`--listen: "${text}" is not accepted; give 127.0.0.1:PORT (or a port)`);
+    if (!m || port > 65535)
+        throw new UsageError(`--listen: "${text}" is not accepted; give 127.0.0.1:PORT (or a port)`);
     if (!/^127(\.\d{1,3}){3}$/.test(host)) {
         throw new UsageError(`--listen: "${text}" is not a loopback address; the relay listens on 127.0.0.1 only (it carries your proxies' credentials)`);
     }
-    return {
-        host: host,
-        port: port
-    };
+    return { host, port };
 }
-
 async function runRelay(args, term) {
     const listen = parseListen(args.listen);
     let inputs;
     try {
-        inputs = readInputs(inputGetter(args, "check"), process.cwd());
-    } catch (e) {
-        if (e instanceof InputError) throw new UsageError(`--${e.message}`);
+        inputs = readInputs(inputGetter(args, 'check'), process.cwd());
+    }
+    catch (e) {
+        if (e instanceof InputError)
+            throw new UsageError(`--${e.message}`);
         throw e;
     }
     const go = await findGo();
@@ -6878,42 +7396,37 @@ async function runRelay(args, term) {
     const access = await prepareAccess(inputs, os.tmpdir(), stringEnv(process.env));
     const proxies = withNetrc(settings.proxies, access.netrc);
     const upstreams = networkProxies(proxies);
-    if (upstreams.length === 0) throw new UsageError(`GOPROXY (${redact(settings.GOPROXY)}) names no module proxy URL to relay to; give --goproxy`);
-    const dispatcher = createDispatcher({
-        extraCa: access.extraCa,
-        connectTimeoutMs: 1e4
-    });
-    const pre = inputs.preflight === "false" ? undefined : startPreflight({
-        proxies: proxies,
-        gosumdb: settings.GOSUMDB,
-        timeoutMs: inputs.preflightTimeoutMs,
-        extraCa: access.extraCa
-    });
-    const relay = await startRelay({
-        upstreams: upstreams,
-        retries: inputs.retries,
-        dispatcher: dispatcher,
-        ready: pre?.firstOk,
-        listen: listen
-    });
-    const rest = proxies.slice(proxies.indexOf(upstreams[upstreams.length - 1]) + 1).filter(p => p.kind !== "url");
-    const sep = upstreams[upstreams.length - 1].separator || ",";
-    const goproxy = [ relay.url, ...rest.map(p => p.kind) ].join(sep);
-    term.out(term.c.bold(`go-tidy-guard relay on ${relay.url.replace(/\/[^/]*$/, "")} for ${upstreams.map(u => redactUrl(u.url)).join(", ")}`));
-    term.out("Use it in this shell (and any other on this machine):");
+    if (upstreams.length === 0)
+        throw new UsageError(`GOPROXY (${redact(settings.GOPROXY)}) names no module proxy URL to relay to; give --goproxy`);
+    const dispatcher = createDispatcher({ extraCa: access.extraCa, connectTimeoutMs: 10_000 });
+    const pre = inputs.preflight === 'false'
+        ? undefined
+        : startPreflight({
+            proxies,
+            gosumdb: settings.GOSUMDB,
+            timeoutMs: inputs.preflightTimeoutMs,
+            extraCa: access.extraCa
+        });
+    const relay = await startRelay({ upstreams, retries: inputs.retries, dispatcher, ready: pre?.firstOk, listen });
+    const rest = proxies.slice(proxies.indexOf(upstreams[upstreams.length - 1]) + 1).filter((p) => p.kind !== 'url');
+    const sep = upstreams[upstreams.length - 1].separator || ',';
+    const goproxy = [relay.url, ...rest.map((p) => p.kind)].join(sep);
+    term.out(term.c.bold(`go-tidy-guard relay on ${relay.url.replace(/\/[^/]*$/, '')} for ${upstreams.map((u) => redactUrl(u.url)).join(', ')}`));
+    term.out('Use it in this shell (and any other on this machine):');
     term.out(`  export GOPROXY=${goproxy}`);
-    term.out(term.c.dim("go verifies every module against go.sum and the checksum database as before. Ctrl-C stops the relay."));
+    term.out(term.c.dim('go verifies every module against go.sum and the checksum database as before. Ctrl-C stops the relay.'));
     pre?.onResult((r, entry) => {
-        if (entry) relay.setHealthy(entry.url, r.verdict === "ok");
-        const verdict = r.verdict === "ok" ? term.c.green("ok") : term.c.yellow(r.verdict);
-        term.out(`preflight: ${redact(r.endpoint)} ${verdict} (${seconds$2(r.timings.total)})${r.verdict === "ok" ? "" : `: ${redact(r.hint)}`}`);
+        if (entry)
+            relay.setHealthy(entry.url, r.verdict === 'ok');
+        const verdict = r.verdict === 'ok' ? term.c.green('ok') : term.c.yellow(r.verdict);
+        term.out(`preflight: ${redact(r.endpoint)} ${verdict} (${seconds$2(r.timings.total)})${r.verdict === 'ok' ? '' : `: ${redact(r.hint)}`}`);
     });
-    const signal = await new Promise(resolve => {
-        process.once("SIGINT", () => resolve("SIGINT"));
-        process.once("SIGTERM", () => resolve("SIGTERM"));
+    const signal = await new Promise((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
     });
     term.out(`\n${signal}: stopping the relay`);
-    await (pre?.finish());
+    await pre?.finish();
     const stats = relay.stats();
     await relay.close();
     await dispatcher.close();
@@ -6922,14 +7435,18 @@ async function runRelay(args, term) {
     return 0;
 }
 
-setRunnerMasks(process.env.GITHUB_ACTIONS === "true");
-
+// Entry point of the command line (`go-tidy-guard`, dist/cli.js): check, fix, doctor and relay, built on the
+// action's stages. Exit codes: 0 tidy, 1 drift, 2 failure of tidy or the network, 3 bad usage (see cli/help.ts).
+// Outside Actions a `::add-mask::` line would print the secret it masks; redaction itself stays on. A CLI run inside
+// a GitHub Actions step still registers secrets with the runner, which hides those lines and masks the values.
+setRunnerMasks(process.env.GITHUB_ACTIONS === 'true');
 async function main(argv) {
     const term = makeTerm();
     let args;
     try {
         args = parseCli(argv);
-    } catch (e) {
+    }
+    catch (e) {
         return usage(term, e);
     }
     if (args.help) {
@@ -6938,39 +7455,37 @@ async function main(argv) {
     }
     try {
         switch (args.command) {
-          case "check":
-          case "fix":
-            stopGoOnSignals();
-            return await runCheck(args, args.command, term);
-
-          case "doctor":
-            return await runDoctor(args, term);
-
-          case "relay":
-            return await runRelay(args, term);
+            case 'check':
+            case 'fix':
+                stopGoOnSignals();
+                return await runCheck(args, args.command, term);
+            case 'doctor':
+                return await runDoctor(args, term);
+            case 'relay':
+                return await runRelay(args, term);
         }
-    } catch (e) {
-        if (e instanceof UsageError) return usage(term, e);
+    }
+    catch (e) {
+        if (e instanceof UsageError)
+            return usage(term, e);
         term.err(`go-tidy-guard: ${redact(errorMessage(e))}`);
         return 2;
     }
 }
-
 function usage(term, e) {
     term.err(`go-tidy-guard: ${errorMessage(e)}`);
-    term.err("Run `go-tidy-guard --help` for the commands, flags and exit codes.");
+    term.err('Run `go-tidy-guard --help` for the commands, flags and exit codes.');
     return 3;
 }
-
+// Ctrl-C: go is stopped (check never leaves the user's files half-written); a hard exit bounds the rest.
 function stopGoOnSignals() {
-    for (const signal of [ "SIGINT", "SIGTERM" ]) {
+    for (const signal of ['SIGINT', 'SIGTERM']) {
         process.once(signal, () => {
             cancelGo(signal);
-            setTimeout(() => process.exit(130), 5e3).unref();
+            setTimeout(() => process.exit(130), 5000).unref();
         });
     }
 }
-
 process.exitCode = await main(process.argv.slice(2));
-
+// Nothing may keep the process alive once the command is done (an idle keep-alive socket, a stalled probe).
 process.exit();

@@ -67,12 +67,6 @@ export const TWEAKS: Tweak[] = [
     patch: (root) => replaceOnce(join(root, 'rollup.config.js'), /\n\s*httpViaRequire\(\),/, '', 'http via require')
   },
   {
-    // Its ASCII pass goes too: it exists only to finish terser's ascii_only in comments.
-    removed: 'terser as printer (and its ASCII pass)',
-    patch: (root) =>
-      replaceOnce(join(root, 'rollup.config.js'), /,\n\s*printer,\n\s*asciiComments\n/, '\n', 'terser printer')
-  },
-  {
     removed: 'V8 flag --liftoff-only',
     patch: (root) => replaceOnce(sourceHolding(root, LIFTOFF), LIFTOFF, 'void setFlagsFromString', 'V8 flag')
   }

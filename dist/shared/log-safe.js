@@ -1,256 +1,334 @@
-import { setFlagsFromString } from "node:v8";
+import { setFlagsFromString } from 'node:v8';
+import { randomUUID, X509Certificate, createHash, randomBytes } from 'node:crypto';
+import { lstatSync, realpathSync, rmSync, readFileSync, promises, statSync, existsSync, readdirSync, chmodSync, writeFileSync, rmdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { join, sep, relative } from 'node:path';
+import { o as setSecret, a as warning, j as saveState, m as getState, l as info } from './core.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { subscribe } from 'node:diagnostics_channel';
 
-import { randomUUID, X509Certificate, createHash, randomBytes } from "node:crypto";
+// Imported first by both entry points, before undici can compile its HTTP parser.
+// undici parses HTTP with llhttp compiled to WebAssembly. V8 compiles it with Liftoff, then recompiles the whole
+// module with TurboFan on a background thread: about half a second of one core, measured on Node 20. Node's exit
+// waits for that job, so any step that made one request ended about 200 ms late, and on a 2-core runner the job
+// competes with go for CPU. Liftoff's code parses the few hundred header bytes of a response just as well; the
+// bodies we relay pass through the parser as spans, not byte by byte.
+setFlagsFromString('--liftoff-only');
 
-import { lstatSync, realpathSync, rmSync, readFileSync, promises, statSync, existsSync, readdirSync, chmodSync, writeFileSync, rmdirSync } from "node:fs";
-
-import * as path from "node:path";
-
-import { join, sep, relative } from "node:path";
-
-import { o as setSecret, a as warning, j as saveState, m as getState, l as info } from "./core.js";
-
-import { AsyncLocalStorage } from "node:async_hooks";
-
-import { subscribe } from "node:diagnostics_channel";
-
-setFlagsFromString("--liftoff-only");
-
-const secrets = new Set;
-
+// Secrets registry: every credential the action learns is masked for the runner (core.setSecret)
+// and scrubbed from any text we print, summarise or output.
+// Redaction runs over text from outside (go's output, a pull request's import paths), so it is a hand-written
+// scanner that looks at each character a bounded number of times: a regular expression over such text took
+// quadratic time on a long run of letters (issue 10).
+const secrets = new Set();
+/** Registers a secret with the runner and with `redact`. Empty and very short values are ignored. */
 function addSecret(value) {
-    if (!value || value.length < 3) return;
+    if (!value || value.length < 3)
+        return;
+    // URL credentials may also be seen percent-encoded or decoded.
     let decoded = value;
     try {
         decoded = decodeURIComponent(value);
-    } catch {}
-    for (const v of new Set([ value, decoded, encodeURIComponent(decoded) ])) {
-        if (secrets.has(v)) continue;
+    }
+    catch {
+        /* not encoded */
+    }
+    for (const v of new Set([value, decoded, encodeURIComponent(decoded)])) {
+        if (secrets.has(v))
+            continue;
         secrets.add(v);
         setSecret(v);
     }
 }
-
+/**
+ * Registers the userinfo of one URL (`scheme://user:password@host...`, or go's scheme-less `user:password@host:port`
+ * for an egress proxy) as secrets; returns the URL with it shown as `***`. The userinfo ends at the last `@` before
+ * the host, so a password with an unencoded `/`, `#`, `?` or `@` is hidden whole.
+ */
 function redactUrl(url) {
-    const sep = url.indexOf("://");
+    const sep = url.indexOf('://');
     const start = sep > 0 && isSchemeChar(url.charCodeAt(sep - 1)) ? sep + 3 : 0;
     const at = userinfoEnd(url, start, url.length);
-    if (at < 0) return url;
+    if (at < 0)
+        return url;
     const userinfo = url.slice(start, at);
     addSecret(userinfo);
-    const colon = userinfo.indexOf(":");
-    if (colon >= 0) addSecret(userinfo.slice(colon + 1));
-    return url.slice(0, start) + "***" + url.slice(at);
+    const colon = userinfo.indexOf(':');
+    if (colon >= 0)
+        addSecret(userinfo.slice(colon + 1));
+    return url.slice(0, start) + '***' + url.slice(at);
 }
-
+/** Replaces every registered secret, and the userinfo of every `scheme://` URL, in free text. Linear time. */
 function redact(text) {
-    let out = "";
+    let out = '';
     let copied = 0;
-    for (let sep = text.indexOf("://"); sep >= 0; ) {
+    for (let sep = text.indexOf('://'); sep >= 0;) {
         const start = sep + 3;
         const end = urlEnd(text, start);
         const at = sep > 0 && isSchemeChar(text.charCodeAt(sep - 1)) ? userinfoEnd(text, start, end) : -1;
         if (at >= 0) {
-            out += text.slice(copied, start) + "***";
+            out += text.slice(copied, start) + '***';
             copied = at;
         }
-        sep = text.indexOf("://", end);
+        // Any later `://` before `end` lies inside this URL (its path or query): the next URL starts past it.
+        sep = text.indexOf('://', end);
     }
     out += text.slice(copied);
-    for (const s of [ ...secrets ].sort((a, b) => b.length - a.length)) out = out.split(s).join("***");
+    for (const s of [...secrets].sort((a, b) => b.length - a.length))
+        out = out.split(s).join('***');
     return out;
 }
-
-const URL_END = new Set([ ..." \t\r\n\f\v\"'<>`,|" ].map(c => c.charCodeAt(0)));
-
+// Where a URL in free text ends: whitespace, quotes, angle brackets, backticks, and GOPROXY's `,` and `|` lists.
+const URL_END = new Set([...' \t\r\n\f\v"\'<>`,|'].map((c) => c.charCodeAt(0)));
 function urlEnd(text, from) {
     let i = from;
-    while (i < text.length && !URL_END.has(text.charCodeAt(i))) i++;
+    while (i < text.length && !URL_END.has(text.charCodeAt(i)))
+        i++;
     return i;
 }
-
+/** A letter, digit, `+`, `-` or `.`: what may precede `://` in a URL scheme. */
 function isSchemeChar(c) {
-    return c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 43 || c === 45 || c === 46;
+    return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
 }
-
+/**
+ * The index of the `@` that ends the userinfo of a URL whose authority starts at `start` and which ends at `end`,
+ * or -1. That is the last `@` in the URL, except an `@` of the module proxy protocol's path (`/@v/`, `/@latest`).
+ * A path with another `@` is hidden along with the userinfo: showing too little is safe, a password is not.
+ */
 function userinfoEnd(text, start, end) {
-    if (text.charCodeAt(start) === 47) return -1;
+    if (text.charCodeAt(start) === 47)
+        return -1; // `scheme:///path`: no authority, so no userinfo
     for (let i = end - 1; i >= start; i--) {
-        if (text.charCodeAt(i) !== 64) continue;
-        const protocolPath = text.charCodeAt(i - 1) === 47 && (text.startsWith("v/", i + 1) || text.startsWith("latest", i + 1));
-        if (!protocolPath) return i > start ? i : -1;
+        if (text.charCodeAt(i) !== 64)
+            continue;
+        const protocolPath = text.charCodeAt(i - 1) === 47 && (text.startsWith('v/', i + 1) || text.startsWith('latest', i + 1));
+        if (!protocolPath)
+            return i > start ? i : -1;
     }
     return -1;
 }
 
-class InputError extends Error {}
+// The error for bad input: its message names the input and the accepted form. A module of its own so that
+// stages validating their part of the inputs need not import config/inputs.ts (no cycles).
+class InputError extends Error {
+}
 
+// Paths from inputs and from the repository never lead out of the workspace: `working-directory: ../..`, a committed
+// symlink to outside as a module directory, or a go.mod that is a symlink to a file outside (fix mode would write
+// through it; check mode would print it in the diff). Judged on real paths, symlinks resolved.
+/** The real path of `p`, or undefined when it does not exist. */
 function realPath(p) {
     try {
         return realpathSync(p);
-    } catch {
+    }
+    catch {
         return undefined;
     }
 }
-
+/** True when `p` (resolved, symlinks followed where it exists) is the workspace or below it. */
 function insideWorkspace(workspace, p) {
     const root = realPath(workspace) ?? path.resolve(workspace);
+    // A path that does not exist (yet) is judged as written: reading it fails later with its own error.
     const real = realPath(p) ?? path.resolve(p);
     const rel = path.relative(root, real);
-    return rel === "" || !rel.startsWith("..") && !path.isAbsolute(rel);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
-
+/**
+ * Why a module directory may not be used, or undefined: it (through symlinks) or its go.mod/go.sum, when they are
+ * symlinks, lead outside the workspace.
+ */
 function moduleOutsideWorkspace(workspace, dir, dirKnownInside = false) {
-    if (!dirKnownInside && !insideWorkspace(workspace, dir)) return 'the directory leads outside the workspace (through a symlink or "..")';
-    for (const f of [ "go.mod", "go.sum" ]) {
+    if (!dirKnownInside && !insideWorkspace(workspace, dir))
+        return 'the directory leads outside the workspace (through a symlink or "..")';
+    for (const f of ['go.mod', 'go.sum']) {
         const file = path.join(dir, f);
         let link = false;
         try {
             link = lstatSync(file).isSymbolicLink();
-        } catch {
-            continue;
         }
-        if (link && !insideWorkspace(workspace, file)) return `${f} is a symlink to a file outside the workspace`;
+        catch {
+            continue; // absent
+        }
+        if (link && !insideWorkspace(workspace, file))
+            return `${f} is a symlink to a file outside the workspace`;
     }
     return undefined;
 }
-
+/** Path of a module's file relative to the workspace, '/'-separated. */
 function workspacePath(moduleRel, file) {
-    const rel = moduleRel.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
-    return rel === "" || rel === "." ? file : `${rel}/${file}`;
+    const rel = moduleRel
+        .replace(/\\/g, '/')
+        .replace(/^(\.\/)+/, '')
+        .replace(/\/+$/, '');
+    return rel === '' || rel === '.' ? file : `${rel}/${file}`;
 }
 
-const guarded = new Set;
-
+// The life of a credentials file the action writes (the netrc file, the git config with the token). From the moment it
+// exists until it is deleted or handed over to later steps, it is deleted however main ends: in main's `finally`,
+// which a cancelled job also reaches (index.ts stops go on SIGINT/SIGTERM and lets the step finish), and at exit
+// (index.ts's hard exit after a signal, process.exit, an uncaught exception). A file handed over (NETRC exported)
+// lives until the post step, which runs `always()` and deletes it.
+const guarded = new Set();
+/** Deletes `file` when the process ends, unless it is deleted or handed over first. Returns `file`. */
 function guardCredentialFile(file) {
-    if (guarded.size === 0) process.on("exit", removeGuardedCredentialFiles);
+    if (guarded.size === 0)
+        process.on('exit', removeGuardedCredentialFiles);
     guarded.add(file);
     return file;
 }
-
+/** Later steps read the file (NETRC was exported): it outlives this step; post deletes it. */
 function handOverCredentialFile(file) {
-    if (file && guarded.delete(file) && guarded.size === 0) process.removeListener("exit", removeGuardedCredentialFiles);
+    if (file && guarded.delete(file) && guarded.size === 0)
+        process.removeListener('exit', removeGuardedCredentialFiles);
 }
-
+/** Deletes every file not handed over. Never throws: a file it cannot delete is a warning (post tries again). */
 function removeGuardedCredentialFiles() {
     for (const file of guarded) {
         try {
-            rmSync(file, {
-                force: true
-            });
-        } catch (e) {
-            warning(`could not delete a credentials file: ${e.code ?? "error"}`);
+            rmSync(file, { force: true });
+        }
+        catch (e) {
+            warning(`could not delete a credentials file: ${e.code ?? 'error'}`);
         }
     }
     guarded.clear();
-    process.removeListener("exit", removeGuardedCredentialFiles);
+    process.removeListener('exit', removeGuardedCredentialFiles);
 }
 
+// Credentials for private modules and enterprise networks: the git token, netrc and extra CA certificates,
+// turned into the environment that go (and the git it runs) reads. Nothing here touches a git config file or
+// the user's HOME: everything lives in environment variables and files under RUNNER_TEMP.
+/**
+ * The git configuration that sends the token to `https://<host>/` for every host (a file git includes: see
+ * gitTokenEnv).
+ *
+ * Why `http.<url>.extraHeader` and not a `url.<https://x-access-token:TOKEN@host/>.insteadOf` rewrite:
+ * - go runs `git ls-remote`/`git fetch` with the plain `https://host/...` remote it derived; a header keeps that
+ *   URL as is, while a rewrite puts the token into the URL git works with, and git prints that URL in some
+ *   errors and traces (go then copies git's output into its own error).
+ * - The header is sent on the first request, so there is no 401 round trip, and it is scoped by git's URL
+ *   matching to exactly that scheme and host; an insteadOf rule would also compete with any insteadOf the
+ *   user already has for the same prefix (the longest match wins).
+ * - It is the form actions/checkout uses for the same token, so hosts that accept one accept the other.
+ *
+ * git sends every extraHeader it collected, so with actions/checkout's own `AUTHORIZATION: basic ...` for the same
+ * host in a config git reads (or a URL-less `http.extraheader`) it would send two, and hosts answer 400 "Duplicate
+ * header: Authorization". An empty value empties git's list: each host's header comes after one, read last (the
+ * environment's entries follow every config file), so git sends the token's Authorization alone.
+ */
 function gitTokenConfig(token, hosts) {
     addSecret(token);
-    const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
     addSecret(basic);
-    return hosts.map(host => `[http "https://${host}/"]\n\textraheader =\n\textraheader = AUTHORIZATION: basic ${basic}\n`).join("");
+    // Hosts are validated (privateHosts): no quote or backslash can end the subsection name.
+    return hosts
+        .map((host) => `[http "https://${host}/"]\n\textraheader =\n\textraheader = AUTHORIZATION: basic ${basic}\n`)
+        .join('');
 }
-
+/** gitTokenConfig written to a 0600 file under RUNNER_TEMP (deleted like the netrc file); undefined without token or hosts. */
 async function writeGitTokenConfig(token, hosts, runnerTemp) {
-    if (!token || hosts.length === 0) return undefined;
+    if (!token || hosts.length === 0)
+        return undefined;
     const file = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}.gitconfig`);
-    await promises.writeFile(file, gitTokenConfig(token, hosts), {
-        mode: 384,
-        flag: "wx"
-    });
-    await promises.chmod(file, 384);
+    await promises.writeFile(file, gitTokenConfig(token, hosts), { mode: 0o600, flag: 'wx' });
+    await promises.chmod(file, 0o600);
     return file;
 }
-
+/**
+ * Makes git read `file` (gitTokenConfig) after every config file, through `include.path` in GIT_CONFIG_*: the
+ * environment, and so the variables exported to later steps, hold only the file's path, never the token.
+ */
 function gitTokenEnv(file, baseEnv) {
-    if (!file) return {};
-    const existing = Number(baseEnv.GIT_CONFIG_COUNT ?? "");
+    if (!file)
+        return {};
+    const existing = Number(baseEnv.GIT_CONFIG_COUNT ?? '');
+    // git rejects a bogus count ("bogus count in GIT_CONFIG_COUNT"); an unusable value is replaced, not extended.
     const n = Number.isInteger(existing) && existing > 0 ? existing : 0;
-    return {
-        [`GIT_CONFIG_KEY_${n}`]: "include.path",
-        [`GIT_CONFIG_VALUE_${n}`]: file,
-        GIT_CONFIG_COUNT: String(n + 1)
-    };
+    return { [`GIT_CONFIG_KEY_${n}`]: 'include.path', [`GIT_CONFIG_VALUE_${n}`]: file, GIT_CONFIG_COUNT: String(n + 1) };
 }
-
-const HOST_FORM = "give comma- or newline-separated host names such as github.example.com or git.corp.example:8443";
-
+const HOST_FORM = 'give comma- or newline-separated host names such as github.example.com or git.corp.example:8443';
+/** Input `private-hosts`: hosts (optionally host:port) that get the token; default the host of GITHUB_SERVER_URL. */
 function privateHosts(input, serverUrl = process.env.GITHUB_SERVER_URL) {
-    const items = input.split(/[,\n]/).map(h => h.trim()).filter(h => h !== "");
+    const items = input
+        .split(/[,\n]/)
+        .map((h) => h.trim())
+        .filter((h) => h !== '');
     if (items.length === 0) {
-        if (!serverUrl) return [];
+        if (!serverUrl)
+            return [];
         try {
             const host = new URL(serverUrl).host.toLowerCase();
-            return host ? [ host ] : [];
-        } catch {
+            return host ? [host] : [];
+        }
+        catch {
             return [];
         }
     }
     const hosts = [];
     for (const item of items) {
+        // A bare host or host:port: paths, schemes and userinfo would change what git's URL matching means.
         if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(item)) {
             throw new InputError(`private-hosts: "${item}" is not a host name; ${HOST_FORM}`);
         }
         const host = item.toLowerCase();
-        if (!hosts.includes(host)) hosts.push(host);
+        if (!hosts.includes(host))
+            hosts.push(host);
     }
     return hosts;
 }
-
 const NETRC_FORM = 'give netrc lines such as "machine proxy.example.com login USER password SECRET"';
-
-const NETRC_KEYWORDS = new Set([ "machine", "default", "login", "password", "account", "macdef" ]);
-
+const NETRC_KEYWORDS = new Set(['machine', 'default', 'login', 'password', 'account', 'macdef']);
+/**
+ * Parses netrc text exactly as go does (cmd/go/internal/auth/netrc.go): keyword/value pairs within a line, an
+ * entry is complete once machine, login and password are known, `default` ends the file, `macdef` bodies skipped.
+ */
 function parseNetrc(text) {
     const out = [];
-    let cur = {
-        machine: "",
-        login: "",
-        password: ""
-    };
+    let cur = { machine: '', login: '', password: '' };
     let inMacro = false;
-    for (const line of text.replace(/\r/g, "").split("\n")) {
+    for (const line of text.replace(/\r/g, '').split('\n')) {
         if (inMacro) {
-            if (line === "") inMacro = false;
+            if (line === '')
+                inMacro = false;
             continue;
         }
-        const f = line.split(/\s+/).filter(t => t !== "");
+        const f = line.split(/\s+/).filter((t) => t !== '');
         let i = 0;
-        for (;i < f.length - 1; i += 2) {
-            const [k, v] = [ f[i], f[i + 1] ];
-            if (k === "machine") cur = {
-                machine: v,
-                login: "",
-                password: ""
-            }; else if (k === "login") cur.login = v; else if (k === "password") cur.password = v; else if (k === "macdef") inMacro = true;
+        for (; i < f.length - 1; i += 2) {
+            const [k, v] = [f[i], f[i + 1]];
+            if (k === 'machine')
+                cur = { machine: v, login: '', password: '' };
+            else if (k === 'login')
+                cur.login = v;
+            else if (k === 'password')
+                cur.password = v;
+            else if (k === 'macdef')
+                inMacro = true;
             if (cur.machine && cur.login && cur.password) {
                 out.push(cur);
-                cur = {
-                    machine: "",
-                    login: "",
-                    password: ""
-                };
+                cur = { machine: '', login: '', password: '' };
             }
         }
-        if (i < f.length && f[i] === "default") break;
+        if (i < f.length && f[i] === 'default')
+            break;
     }
     return out;
 }
-
+/** Checks netrc text loosely, naming lines but never their values (a misplaced token may be a password). */
 function checkNetrc(text) {
-    const lines = text.replace(/\r/g, "").split("\n");
+    const lines = text.replace(/\r/g, '').split('\n');
     let inMacro = false;
     lines.forEach((line, idx) => {
         if (inMacro) {
-            inMacro = line !== "";
+            inMacro = line !== '';
             return;
         }
-        const f = line.split(/\s+/).filter(t => t !== "");
-        if (f.length === 0 || f[0].startsWith("#")) return;
+        const f = line.split(/\s+/).filter((t) => t !== '');
+        if (f.length === 0 || f[0].startsWith('#'))
+            return;
         for (let i = 0; i < f.length; i += 2) {
-            if (f[i] === "default") {
+            // `default` takes no value in netrc; go reads keyword pairs per line and simply finds nothing there.
+            if (f[i] === 'default') {
                 i--;
                 continue;
             }
@@ -260,234 +338,288 @@ function checkNetrc(text) {
             if (i + 1 >= f.length) {
                 throw new InputError(`netrc: line ${idx + 1}: "${f[i]}" has no value on the same line (go reads keyword and value from one line); ${NETRC_FORM}`);
             }
-            if (f[i] === "macdef") inMacro = true;
-            if (f[i] === "machine" && /[/@]/.test(f[i + 1])) {
+            if (f[i] === 'macdef')
+                inMacro = true;
+            if (f[i] === 'machine' && /[/@]/.test(f[i + 1])) {
                 throw new InputError(`netrc: line ${idx + 1}: machine "${f[i + 1]}" must be a host name (with :port when not 443), not a URL; ${NETRC_FORM}`);
             }
         }
     });
     const entries = parseNetrc(text);
-    if (entries.length === 0) throw new InputError(`netrc: no complete entry with machine, login and password; ${NETRC_FORM}`);
+    if (entries.length === 0)
+        throw new InputError(`netrc: no complete entry with machine, login and password; ${NETRC_FORM}`);
     return entries;
 }
-
+/** Registers every password of netrc text as a secret, then validates it; throws InputError naming `netrc`. */
 function validateNetrc(text) {
-    for (const m of text.matchAll(/\bpassword\s+(\S+)/g)) addSecret(m[1]);
-    for (const e of parseNetrc(text)) addSecret(e.password);
+    // Secrets first: a validation error must not be the first place a password shows up unmasked.
+    for (const m of text.matchAll(/\bpassword\s+(\S+)/g))
+        addSecret(m[1]);
+    for (const e of parseNetrc(text))
+        addSecret(e.password);
     return checkNetrc(text);
 }
-
+/**
+ * Input `netrc`: validates, and writes the text to a new 0600 file under RUNNER_TEMP for go's NETRC.
+ * Returns the file's path (the post step deletes it with `removeCredentialFile`).
+ */
 async function writeNetrc(text, runnerTemp) {
     validateNetrc(text);
     const file = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}.netrc`);
-    await promises.writeFile(file, text.endsWith("\n") ? text : text + "\n", {
-        mode: 384,
-        flag: "wx"
-    });
-    await promises.chmod(file, 384);
+    // 'wx': never follow or reuse an existing path; mode applies at creation, before any byte is written.
+    await promises.writeFile(file, text.endsWith('\n') ? text : text + '\n', { mode: 0o600, flag: 'wx' });
+    await promises.chmod(file, 0o600); // umask cannot widen it, but make the intent explicit on every platform
     return file;
 }
-
+/** Deletes a credentials file written by this module; missing files are fine (post may run twice). */
 async function removeCredentialFile(file) {
-    if (!file) return;
-    await promises.rm(file, {
-        force: true
-    });
-    handOverCredentialFile(file);
+    if (!file)
+        return;
+    await promises.rm(file, { force: true });
+    handOverCredentialFile(file); // nothing left to delete at exit
 }
-
+/**
+ * The netrc credential go would use for `url` (Go 1.24+ GOAUTH=netrc): only for https, matching the machine
+ * against `host[:port]/path` and its parent prefixes; the earliest line for a machine wins.
+ */
 function netrcCredentialFor(entries, url) {
-    const machine = netrcMachineFor(entries.map(e => e.machine), url);
-    return machine === undefined ? undefined : entries.find(e => e.machine === machine);
+    const machine = netrcMachineFor(entries.map((e) => e.machine), url);
+    return machine === undefined ? undefined : entries.find((e) => e.machine === machine);
 }
-
+/**
+ * The netrc machine whose credentials go sends with a request to `url`, or undefined: the one matcher that the relay,
+ * preflight, the security review and the hints share. As cmd/go/internal/auth does it: only over https (go never
+ * sends netrc credentials over plain http), the machine equal to `host[:port]` or to `host[:port]/path` for a
+ * leading part of the URL's path, the longest match first.
+ */
 function netrcMachineFor(machines, url) {
     let u;
     try {
         u = new URL(url);
-    } catch {
+    }
+    catch {
         return undefined;
     }
-    if (u.protocol !== "https:") return undefined;
-    let prefix = (u.host + u.pathname).replace(/\/+$/, "");
+    if (u.protocol !== 'https:')
+        return undefined;
+    let prefix = (u.host + u.pathname).replace(/\/+$/, '');
     for (;;) {
-        if (machines.includes(prefix)) return prefix;
-        const slash = prefix.lastIndexOf("/");
-        if (slash < 0) return undefined;
+        if (machines.includes(prefix))
+            return prefix;
+        const slash = prefix.lastIndexOf('/');
+        if (slash < 0)
+            return undefined;
         prefix = prefix.slice(0, slash);
     }
 }
-
-const LINUX_BUNDLES = [ "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem" ];
-
+// Where go's crypto/x509 looks on Linux (root_linux.go certFiles), in its order; the first readable one wins.
+const LINUX_BUNDLES = [
+    '/etc/ssl/certs/ca-certificates.crt', // Debian/Ubuntu/Gentoo etc.
+    '/etc/pki/tls/certs/ca-bundle.crt', // Fedora/RHEL 6
+    '/etc/ssl/ca-bundle.pem', // OpenSUSE
+    '/etc/pki/tls/cacert.pem', // OpenELEC
+    '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', // CentOS/RHEL 7
+    '/etc/ssl/cert.pem' // Alpine Linux
+];
+/**
+ * The bundle go treats as the system roots: SSL_CERT_FILE when set, else the Linux list. On macOS go uses the
+ * platform verifier and Windows its own store (neither reads SSL_CERT_FILE), so only git reads our bundle
+ * there: macOS' /etc/ssl/cert.pem keeps git's public roots; Windows gets the extra certificates alone.
+ */
 function systemBundleFile(env = process.env, platform = process.platform) {
-    const candidates = platform === "win32" ? [] : platform === "darwin" ? [ "/etc/ssl/cert.pem" ] : LINUX_BUNDLES;
-    for (const file of env.SSL_CERT_FILE ? [ env.SSL_CERT_FILE ] : candidates) {
+    const candidates = platform === 'win32' ? [] : platform === 'darwin' ? ['/etc/ssl/cert.pem'] : LINUX_BUNDLES;
+    for (const file of env.SSL_CERT_FILE ? [env.SSL_CERT_FILE] : candidates) {
         try {
-            if (readFileSync(file, "utf8").includes("-----BEGIN CERTIFICATE-----")) return file;
-        } catch {}
+            if (readFileSync(file, 'utf8').includes('-----BEGIN CERTIFICATE-----'))
+                return file;
+        }
+        catch {
+            // go moves on to the next candidate too
+        }
     }
     return undefined;
 }
-
-const CA_FORM = "give a path relative to the workspace to a PEM bundle, or the PEM text itself (-----BEGIN CERTIFICATE----- ...)";
-
+const CA_FORM = 'give a path relative to the workspace to a PEM bundle, or the PEM text itself (-----BEGIN CERTIFICATE----- ...)';
+/** Each certificate of a PEM text, validated with node:crypto; throws InputError naming `ca-certificates`. */
 function parseCertificates(text, source) {
     const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-    if (blocks.length === 0) throw new InputError(`ca-certificates: ${source} holds no PEM certificate; ${CA_FORM}`);
+    if (blocks.length === 0)
+        throw new InputError(`ca-certificates: ${source} holds no PEM certificate; ${CA_FORM}`);
     return blocks.map((pem, i) => {
         try {
             new X509Certificate(pem);
-        } catch (e) {
+        }
+        catch (e) {
             throw new InputError(`ca-certificates: certificate ${i + 1} in ${source} does not parse (${e.message}); ${CA_FORM}`);
         }
-        return pem + "\n";
+        return pem + '\n';
     });
 }
-
+/** Input `ca-certificates`: a path (relative to the workspace) to a PEM bundle, or the PEM text; validated PEMs. */
 function loadCaInput(input, workspace) {
     const value = input.trim();
-    if (value === "") return undefined;
-    if (value.includes("-----BEGIN")) return parseCertificates(value, "the input text");
+    if (value === '')
+        return undefined;
+    if (value.includes('-----BEGIN'))
+        return parseCertificates(value, 'the input text');
     const source = `"${value}"`;
     const file = path.resolve(workspace, value);
+    // A path into the workspace may not lead out of it; an absolute path elsewhere (a CA bundle the runner image
+    // ships) may, but only to a regular file.
     const outside = !insideWorkspace(workspace, file);
     if (outside && (!path.isAbsolute(value) || !isRegularFile(file))) {
         throw new InputError(`ca-certificates: ${source} leads outside the workspace; ${CA_FORM} (an absolute path outside the workspace must be a readable regular file)`);
     }
     let text;
     try {
-        text = readFileSync(file, "utf8");
-    } catch (e) {
-        throw new InputError(`ca-certificates: cannot read ${source} (${e.code ?? "error"}); ${CA_FORM}`);
+        text = readFileSync(file, 'utf8');
+    }
+    catch (e) {
+        throw new InputError(`ca-certificates: cannot read ${source} (${e.code ?? 'error'}); ${CA_FORM}`);
     }
     return parseCertificates(text, source);
 }
-
+/**
+ * Writes the system bundle plus `pems` under RUNNER_TEMP, for SSL_CERT_FILE and GIT_SSL_CAINFO, so that public
+ * hosts still verify while the extra CAs are trusted too.
+ */
 async function writeCaBundle(pems, runnerTemp, env = process.env, platform = process.platform) {
     const systemBundle = systemBundleFile(env, platform);
-    const system = systemBundle ? readFileSync(systemBundle, "utf8") : "";
+    const system = systemBundle ? readFileSync(systemBundle, 'utf8') : '';
     const bundleFile = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}-ca.pem`);
-    const sep = system === "" || system.endsWith("\n") ? "" : "\n";
-    await promises.writeFile(bundleFile, system + sep + pems.join(""), {
-        mode: 420,
-        flag: "wx"
-    });
-    return {
-        pems: pems,
-        bundleFile: bundleFile,
-        systemBundle: systemBundle
-    };
+    const sep = system === '' || system.endsWith('\n') ? '' : '\n';
+    await promises.writeFile(bundleFile, system + sep + pems.join(''), { mode: 0o644, flag: 'wx' });
+    return { pems, bundleFile, systemBundle };
 }
-
 function isRegularFile(p) {
     try {
         return statSync(p).isFile();
-    } catch {
+    }
+    catch {
         return false;
     }
 }
-
+/** The variables to add to every go process's environment (and to export, when export-env is on). */
 function credentialEnv(o) {
     const out = {};
     if (o.netrcFile) {
         out.NETRC = o.netrcFile;
-        const goauth = (o.baseEnv.GOAUTH ?? "").trim();
-        if (goauth !== "" && goauth !== "off" && !goauth.split(";").some(c => c.trim() === "netrc")) {
+        // Go 1.24+ reads netrc only through GOAUTH; unset means "netrc". A user's own commands keep their place.
+        const goauth = (o.baseEnv.GOAUTH ?? '').trim();
+        if (goauth !== '' && goauth !== 'off' && !goauth.split(';').some((c) => c.trim() === 'netrc')) {
             out.GOAUTH = `${goauth};netrc`;
         }
     }
     if (o.caBundleFile) {
         out.SSL_CERT_FILE = o.caBundleFile;
+        // git uses curl's own CA file, not SSL_CERT_FILE, on most builds.
         out.GIT_SSL_CAINFO = o.caBundleFile;
     }
     Object.assign(out, gitTokenEnv(o.gitConfigFile, o.baseEnv));
     return out;
 }
 
-const CACHE_KEY_PREFIX = "go-tidy-guard";
-
+// Module cache keys and saved paths. Pure: no I/O, so main (restore) and post (save) agree by construction.
+const CACHE_KEY_PREFIX = 'go-tidy-guard';
+/** Keys may not hold commas (the cache service splits on them); keep them to a tame character set. */
 function keyPart(s) {
-    return s.replace(/[^A-Za-z0-9._+-]+/g, "_");
+    return s.replace(/[^A-Za-z0-9._+-]+/g, '_');
 }
-
+/**
+ * `go-tidy-guard-<RUNNER_OS>-<RUNNER_ARCH>-go<version>-<sha256 of every checked module's go.mod and go.sum>`; the
+ * restore key is the same without the hash, so any earlier cache of this toolchain and platform is a partial hit.
+ */
 function cacheKeys(o) {
-    const h = createHash("sha256");
-    const files = [ ...o.files ].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    const h = createHash('sha256');
+    const files = [...o.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (const f of files) {
+        // Name and length before the bytes, so moving text between files changes the hash.
         h.update(`${f.path}\0${f.content.length}\0`);
         h.update(f.content);
     }
     const prefix = `${CACHE_KEY_PREFIX}-${keyPart(o.os)}-${keyPart(o.arch)}-go${keyPart(o.goVersion)}-`;
-    return {
-        key: prefix + h.digest("hex"),
-        restoreKeys: [ prefix ]
-    };
+    return { key: prefix + h.digest('hex'), restoreKeys: [prefix] };
 }
-
+/**
+ * The glob patterns given to @actions/cache. They are part of the cache "version", so they depend only on
+ * GOMODCACHE. Everything in the module cache except `cache/vcs` (full VCS clones from direct fetches, large and
+ * not needed once the module zip is in cache/download) and `cache/download/sumdb` (checksum-database tiles:
+ * they grow without bound, go fetches the few it needs, and go.sum already covers every module tidy checks).
+ * Exclusions must name whole top-level entries: tar adds an included directory with all its descendants.
+ */
 function cachePaths(gomodcache) {
-    return [ join(gomodcache, "*"), "!" + join(gomodcache, "cache"), join(gomodcache, "cache", "download", "*"), "!" + join(gomodcache, "cache", "download", "sumdb") ];
+    return [
+        join(gomodcache, '*'),
+        '!' + join(gomodcache, 'cache'),
+        join(gomodcache, 'cache', 'download', '*'),
+        '!' + join(gomodcache, 'cache', 'download', 'sumdb')
+    ];
 }
-
+/** Pull-request events run untrusted changes against the base branch's cache scope: restore only. */
 function isPullRequestEvent(eventName) {
-    return eventName === "pull_request" || eventName === "pull_request_target";
+    return eventName === 'pull_request' || eventName === 'pull_request_target';
 }
 
+// Prunes the module cache to what the checked modules need, so a cache that is restored, extended and saved again
+// does not grow run after run. Runs in post, which only runs on success: each checked module's go.sum is tidy,
+// so it lists exactly the module versions (zip) and go.mod files that module needs.
+/** Reads go.sum texts: `<path> <version> h1:` needs the zip, `<path> <version>/go.mod h1:` the go.mod. */
 function neededFromGoSum(texts) {
-    const needed = new Map;
+    const needed = new Map();
     for (const text of texts) {
         for (const line of text.split(/\r?\n/)) {
             const f = line.trim().split(/\s+/);
-            if (f.length !== 3 || !f[2].includes(":")) continue;
-            const modOnly = f[1].endsWith("/go.mod");
-            const version = modOnly ? f[1].slice(0, -"/go.mod".length) : f[1];
-            const versions = needed.get(f[0]) ?? new Map;
-            if (!modOnly) versions.set(version, "zip"); else if (!versions.has(version)) versions.set(version, "mod");
+            if (f.length !== 3 || !f[2].includes(':'))
+                continue;
+            const modOnly = f[1].endsWith('/go.mod');
+            const version = modOnly ? f[1].slice(0, -'/go.mod'.length) : f[1];
+            const versions = needed.get(f[0]) ?? new Map();
+            if (!modOnly)
+                versions.set(version, 'zip');
+            else if (!versions.has(version))
+                versions.set(version, 'mod');
             needed.set(f[0], versions);
         }
     }
     return needed;
 }
-
 function readNeeded(moduleDirs) {
     const texts = [];
     for (const d of moduleDirs) {
-        const file = join(d, "go.sum");
-        if (existsSync(file)) texts.push(readFileSync(file, "utf8"));
+        const file = join(d, 'go.sum');
+        if (existsSync(file))
+            texts.push(readFileSync(file, 'utf8'));
     }
     return neededFromGoSum(texts);
 }
-
+/** GOMODCACHE's case encoding: `!x` stands for `X` in module paths and versions. */
 function unescapeCachePath(s) {
     return s.replace(/!([a-z])/g, (_, c) => c.toUpperCase());
 }
-
 const DOWNLOAD_FILE = /^(.+)\.(zip|ziphash|mod|info|lock|partial)$/;
-
-const ZIP_ONLY = new Set([ "zip", "ziphash", "partial" ]);
-
+const ZIP_ONLY = new Set(['zip', 'ziphash', 'partial']);
 function pruneModuleCache(gomodcache, needed) {
-    const removed = new Set;
-    const stats = {
-        removedVersions: 0,
-        removedBytes: 0
-    };
-    const download = join(gomodcache, "cache", "download");
-    for (const vdir of findDirs(download, (name, rel) => name === "@v" || rel === "" && name === "sumdb")) {
-        if (!vdir.endsWith(`${sep}@v`)) continue;
-        const modPath = unescapeCachePath(relative(download, vdir).split(sep).slice(0, -1).join("/"));
+    const removed = new Set();
+    const stats = { removedVersions: 0, removedBytes: 0 };
+    const download = join(gomodcache, 'cache', 'download');
+    for (const vdir of findDirs(download, (name, rel) => name === '@v' || (rel === '' && name === 'sumdb'))) {
+        if (!vdir.endsWith(`${sep}@v`))
+            continue;
+        const modPath = unescapeCachePath(relative(download, vdir).split(sep).slice(0, -1).join('/'));
         pruneVersionDir(vdir, needed.get(modPath), (version, bytes) => {
             removed.add(`${modPath}@${version}`);
             stats.removedBytes += bytes;
         });
     }
-    for (const dir of findDirs(gomodcache, (name, rel) => name.includes("@") || rel === "" && name === "cache")) {
-        const rel = relative(gomodcache, dir).split(sep).join("/");
-        const at = rel.lastIndexOf("@");
-        if (at < 0 || rel.startsWith("cache/")) continue;
+    for (const dir of findDirs(gomodcache, (name, rel) => name.includes('@') || (rel === '' && name === 'cache'))) {
+        const rel = relative(gomodcache, dir).split(sep).join('/');
+        const at = rel.lastIndexOf('@');
+        if (at < 0 || rel.startsWith('cache/'))
+            continue;
         const modPath = unescapeCachePath(rel.slice(0, at));
         const version = unescapeCachePath(rel.slice(at + 1));
-        if (needed.get(modPath)?.get(version) === "zip") continue;
+        if (needed.get(modPath)?.get(version) === 'zip')
+            continue;
         stats.removedBytes += treeBytes(dir);
         removeTree(dir);
         removed.add(`${modPath}@${version}`);
@@ -496,60 +628,66 @@ function pruneModuleCache(gomodcache, needed) {
     stats.removedVersions = removed.size;
     return stats;
 }
-
+/** One `@v` directory: drop the files of versions nobody needs (or their zips when only go.mod is needed). */
 function pruneVersionDir(vdir, versions, onRemove) {
-    const kept = new Set;
+    const kept = new Set();
     for (const name of readdirSync(vdir)) {
         const m = DOWNLOAD_FILE.exec(name);
-        if (!m) continue;
+        if (!m)
+            continue;
         const version = unescapeCachePath(m[1]);
         const need = versions?.get(version);
-        if (need === "zip" || need === "mod" && !ZIP_ONLY.has(m[2])) {
+        if (need === 'zip' || (need === 'mod' && !ZIP_ONLY.has(m[2]))) {
             kept.add(m[1]);
             continue;
         }
         const file = join(vdir, name);
         const bytes = lstatSync(file).size;
         makeWritable(vdir);
-        rmSync(file, {
-            force: true
-        });
+        rmSync(file, { force: true });
         onRemove(version, bytes);
     }
-    const list = join(vdir, "list");
+    // `list` records the versions this cache holds (go serves it when GOMODCACHE/cache/download is used as a proxy).
+    const list = join(vdir, 'list');
     if (existsSync(list)) {
-        const lines = readFileSync(list, "utf8").split("\n").filter(l => l.trim() !== "");
-        const keep = lines.filter(v => kept.has(v.trim()));
-        if (keep.length === 0) rmSync(list, {
-            force: true
-        }); else if (keep.length !== lines.length) writeFileSync(list, keep.map(v => v + "\n").join(""));
+        const lines = readFileSync(list, 'utf8')
+            .split('\n')
+            .filter((l) => l.trim() !== '');
+        const keep = lines.filter((v) => kept.has(v.trim()));
+        if (keep.length === 0)
+            rmSync(list, { force: true });
+        else if (keep.length !== lines.length)
+            writeFileSync(list, keep.map((v) => v + '\n').join(''));
     }
-    if (kept.size === 0) for (const f of readdirSync(vdir)) if (f === "list.lock") rmSync(join(vdir, f), {
-        force: true
-    });
+    if (kept.size === 0)
+        for (const f of readdirSync(vdir))
+            if (f === 'list.lock')
+                rmSync(join(vdir, f), { force: true });
 }
-
+/** Directories below `root` for which `stop(name, parentRel)` is true; those are not descended into. */
 function findDirs(root, stop) {
     const out = [];
     const walk = (dir, rel) => {
         let names;
         try {
             names = readdirSync(dir);
-        } catch {
+        }
+        catch {
             return;
         }
         for (const name of names) {
             const p = join(dir, name);
-            if (!lstatSync(p, {
-                throwIfNoEntry: false
-            })?.isDirectory()) continue;
-            if (stop(name, rel)) out.push(p); else walk(p, rel === "" ? name : `${rel}/${name}`);
+            if (!lstatSync(p, { throwIfNoEntry: false })?.isDirectory())
+                continue;
+            if (stop(name, rel))
+                out.push(p);
+            else
+                walk(p, rel === '' ? name : `${rel}/${name}`);
         }
     };
-    walk(root, "");
+    walk(root, '');
     return out;
 }
-
 function treeBytes(dir) {
     let total = 0;
     for (const name of readdirSync(dir)) {
@@ -558,197 +696,221 @@ function treeBytes(dir) {
     }
     return total;
 }
-
 function makeWritable(dir) {
     try {
-        chmodSync(dir, 493);
-    } catch {}
+        chmodSync(dir, 0o755);
+    }
+    catch {
+        // rm reports what it cannot remove.
+    }
 }
-
+/** go makes extracted modules read-only; directories must be writable for their entries to be removed. */
 function removeTree(dir) {
-    const st = lstatSync(dir, {
-        throwIfNoEntry: false
-    });
-    if (!st) return;
+    const st = lstatSync(dir, { throwIfNoEntry: false });
+    if (!st)
+        return;
     if (st.isDirectory()) {
         makeWritable(dir);
         for (const name of readdirSync(dir)) {
-            if (lstatSync(join(dir, name)).isDirectory()) removeTree(join(dir, name));
+            if (lstatSync(join(dir, name)).isDirectory())
+                removeTree(join(dir, name));
         }
     }
-    rmSync(dir, {
-        recursive: true,
-        force: true
-    });
+    rmSync(dir, { recursive: true, force: true });
 }
-
+/** Removes the directories pruning left empty, in the saved part of the cache only (VCS clones keep theirs). */
 function removeEmptyDirs(gomodcache) {
-    const sweep = dir => {
+    // True when `dir` ended up empty and was removed. Extracted modules (`name@version`) are never descended into.
+    const sweep = (dir) => {
         let left = 0;
         for (const name of readdirSync(dir)) {
             const p = join(dir, name);
             const isDir = lstatSync(p).isDirectory();
-            const gone = isDir && (name.includes("@") ? removeIfEmptyVersionDir(p, name) : sweep(p));
-            if (!gone) left++;
+            const gone = isDir && (name.includes('@') ? removeIfEmptyVersionDir(p, name) : sweep(p));
+            if (!gone)
+                left++;
         }
-        if (left > 0) return false;
+        if (left > 0)
+            return false;
         rmdirSync(dir);
         return true;
     };
-    const roots = [ ...subdirs(gomodcache).filter(n => n !== "cache").map(n => join(gomodcache, n)), ...subdirs(join(gomodcache, "cache", "download")).filter(n => n !== "sumdb").map(n => join(gomodcache, "cache", "download", n)) ];
-    for (const r of roots) sweep(r);
+    const roots = [
+        ...subdirs(gomodcache)
+            .filter((n) => n !== 'cache')
+            .map((n) => join(gomodcache, n)),
+        ...subdirs(join(gomodcache, 'cache', 'download'))
+            .filter((n) => n !== 'sumdb')
+            .map((n) => join(gomodcache, 'cache', 'download', n))
+    ];
+    for (const r of roots)
+        sweep(r);
 }
-
 function removeIfEmptyVersionDir(p, name) {
-    if (name !== "@v" || readdirSync(p).length > 0) return false;
+    if (name !== '@v' || readdirSync(p).length > 0)
+        return false;
     rmdirSync(p);
     return true;
 }
-
 function subdirs(dir) {
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir).filter(n => lstatSync(join(dir, n)).isDirectory());
+    if (!existsSync(dir))
+        return [];
+    return readdirSync(dir).filter((n) => lstatSync(join(dir, n)).isDirectory());
 }
-
+/** Removes every module from GOMODCACHE (a half-extracted restore), keeping checksum tiles and VCS clones. */
 function removeModules(gomodcache) {
     for (const name of existsSync(gomodcache) ? readdirSync(gomodcache) : []) {
-        if (name !== "cache") removeTree(join(gomodcache, name));
+        if (name !== 'cache')
+            removeTree(join(gomodcache, name));
     }
-    const download = join(gomodcache, "cache", "download");
+    const download = join(gomodcache, 'cache', 'download');
     for (const name of existsSync(download) ? readdirSync(download) : []) {
-        if (name !== "sumdb") removeTree(join(download, name));
+        if (name !== 'sumdb')
+            removeTree(join(download, name));
     }
 }
 
-const STATE_NAME = "gtg-cache";
-
-const PASSED_STATE = "gtg-passed";
-
+// What main's cache restore hands to the post step, and small I/O helpers both sides share.
+const STATE_NAME = 'gtg-cache';
+const PASSED_STATE = 'gtg-passed';
+/**
+ * Main records that it passed; post saves the cache only then (post runs `always()`, to delete the netrc file, and
+ * a failed, drifted or cancelled step records nothing).
+ */
 function recordStepPassed() {
-    saveState(PASSED_STATE, "true");
+    saveState(PASSED_STATE, 'true');
 }
-
 function stepPassed() {
-    return getState(PASSED_STATE) === "true";
+    return getState(PASSED_STATE) === 'true';
 }
-
 function saveCacheState(s) {
     saveState(STATE_NAME, JSON.stringify(s));
 }
-
+/** The state main saved, or undefined when main never got that far (or cache is `false`). */
 function loadCacheState() {
     const raw = getState(STATE_NAME);
-    if (!raw) return undefined;
+    if (!raw)
+        return undefined;
     try {
         const s = JSON.parse(raw);
-        return typeof s.gomodcache === "string" && typeof s.key === "string" && Array.isArray(s.modules) ? s : undefined;
-    } catch {
+        return typeof s.gomodcache === 'string' && typeof s.key === 'string' && Array.isArray(s.modules) ? s : undefined;
+    }
+    catch {
         return undefined;
     }
 }
-
+/** go.mod and go.sum of each module, named relative to the workspace; missing files are left out. */
 function readKeyFiles(modules) {
     const out = [];
     for (const m of modules) {
-        for (const name of [ "go.mod", "go.sum" ]) {
+        for (const name of ['go.mod', 'go.sum']) {
             const file = join(m.dir, name);
-            if (existsSync(file)) out.push({
-                path: workspacePath(m.rel, name),
-                content: readFileSync(file)
-            });
+            if (existsSync(file))
+                out.push({ path: workspacePath(m.rel, name), content: readFileSync(file) });
         }
     }
     return out;
 }
-
 function entries(dir) {
     try {
         return readdirSync(dir);
-    } catch {
+    }
+    catch {
         return [];
     }
 }
-
+/** True when GOMODCACHE holds any module (extracted or downloaded); checksum tiles and VCS clones do not count. */
 function holdsModules(gomodcache) {
-    if (entries(gomodcache).some(e => e !== "cache")) return true;
-    return entries(join(gomodcache, "cache", "download")).some(e => e !== "sumdb");
+    if (entries(gomodcache).some((e) => e !== 'cache'))
+        return true;
+    return entries(join(gomodcache, 'cache', 'download')).some((e) => e !== 'sumdb');
 }
-
+/** Bytes of the downloaded modules (cache/download without sumdb): the size users recognise, and cheap to walk. */
 function downloadBytes(gomodcache) {
-    const root = join(gomodcache, "cache", "download");
+    const root = join(gomodcache, 'cache', 'download');
     let total = 0;
-    const walk = dir => {
+    const walk = (dir) => {
         for (const e of entries(dir)) {
             const p = join(dir, e);
-            const st = lstatSync(p, {
-                throwIfNoEntry: false
-            });
-            if (!st) continue;
-            if (st.isDirectory()) walk(p); else total += st.size;
+            const st = lstatSync(p, { throwIfNoEntry: false });
+            if (!st)
+                continue;
+            if (st.isDirectory())
+                walk(p);
+            else
+                total += st.size;
         }
     };
-    for (const e of entries(root)) if (e !== "sumdb") walk(join(root, e));
+    for (const e of entries(root))
+        if (e !== 'sumdb')
+            walk(join(root, e));
     return total;
 }
-
+/** Text safe for a summary or annotation: registered secrets and signed-URL queries removed, one line. */
 function cleanMessage(text) {
-    return redact(text).replace(/(https?:\/\/[^\s?]+)\?\S*/g, "$1?\u2026").replace(/%0A|%0D|\r?\n/g, " ").replace(/%25/g, "%").trim();
+    return redact(text)
+        .replace(/(https?:\/\/[^\s?]+)\?\S*/g, '$1?…')
+        .replace(/%0A|%0D|\r?\n/g, ' ')
+        .replace(/%25/g, '%')
+        .trim();
 }
 
-const DEFAULTS = {
-    stallMs: 1e4,
-    restoreMs: 2 * 6e4,
-    saveMs: 5 * 6e4
-};
-
+// One bounded call into @actions/cache. The library takes no AbortSignal and waits for a silent service for up to
+// 15 minutes (five attempts of a 3-minute socket timeout). Every HTTP request it makes goes through node:http (its
+// Twirp client and the storage SDK alike) and is seen here on the `http.client.request.start` diagnostics channel,
+// attributed to the call by AsyncLocalStorage. A request that moves no byte for `stallMs`, or the call outliving
+// `totalMs`, abandons the call: its requests are destroyed, and so is every request it starts afterwards. An
+// abandoned call can receive nothing more, so a restore can never reach extraction into GOMODCACHE once its caller
+// has gone on: the caller may start tidy at once. A call that is past the network (`busyLine`: a restore
+// extracting its archive) is never abandoned, only waited for.
+const DEFAULTS = { stallMs: 10_000, restoreMs: 2 * 60_000, saveMs: 5 * 60_000 };
+/**
+ * The bounds of a restore or a save. GTG_CACHE_STALL_SECONDS (tests only, see DEVELOPERS.md) shortens the stall
+ * bound; `given` (in-process tests) wins.
+ */
 function cacheBounds(kind, given = {}) {
     const env = Number(process.env.GTG_CACHE_STALL_SECONDS);
-    const stallMs = given.stallMs ?? (env > 0 ? env * 1e3 : DEFAULTS.stallMs);
-    return {
-        stallMs: stallMs,
-        totalMs: given.totalMs ?? (kind === "restore" ? DEFAULTS.restoreMs : DEFAULTS.saveMs)
-    };
+    const stallMs = given.stallMs ?? (env > 0 ? env * 1000 : DEFAULTS.stallMs);
+    return { stallMs, totalMs: given.totalMs ?? (kind === 'restore' ? DEFAULTS.restoreMs : DEFAULTS.saveMs) };
 }
-
-const calls = new AsyncLocalStorage;
-
+const calls = new AsyncLocalStorage();
 let subscribed = false;
-
 async function callCacheLibrary(fn, o) {
     if (!subscribed) {
-        subscribe("http.client.request.start", m => calls.getStore()?.onRequest(m.request));
+        subscribe('http.client.request.start', (m) => calls.getStore()?.onRequest(m.request));
         subscribed = true;
     }
     const log = watchLog(o.busyLine);
     const watch = new CallWatch(o, () => log.busy);
     const call = calls.run(watch, fn);
     try {
-        const finished = call.then(value => ({
-            value: value,
-            failure: log.failure
-        }));
-        const outcome = await Promise.race([ finished, watch.abandoned ]);
+        const finished = call.then((value) => ({ value, failure: log.failure }));
+        const outcome = await Promise.race([finished, watch.abandoned]);
         if (outcome.abandoned !== undefined) {
+            // The library unwinds in a moment and warns about the requests destroyed here: keep that out of the log.
             log.quiet = true;
-            await Promise.race([ call.catch(() => undefined), new Promise(resolve => setTimeout(resolve, UNWIND_MS)) ]);
+            await Promise.race([call.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, UNWIND_MS))]);
         }
         return outcome;
-    } finally {
+    }
+    finally {
         watch.stop();
-        if (watch.reason) call.then(log.restore, log.restore); else log.restore();
+        if (watch.reason)
+            call.then(log.restore, log.restore);
+        else
+            log.restore();
     }
 }
-
+/** How long an abandoned call is given to unwind (its own failure lines, kept out of the log) before the caller goes on. */
 const UNWIND_MS = 500;
-
 class CallWatch {
     o;
     busy;
     reason;
     pending;
-    inflight=new Map;
+    inflight = new Map();
     settle;
-    abandoned=new Promise(resolve => this.settle = resolve);
+    abandoned = new Promise((resolve) => (this.settle = resolve));
     poll;
     total;
     constructor(o, busy) {
@@ -758,17 +920,15 @@ class CallWatch {
         this.total = setTimeout(() => this.abandon(`the cache service took longer than ${seconds(o.totalMs)}`), o.totalMs);
     }
     onRequest(req) {
-        if (this.reason) return void setImmediate(() => req.destroy(abandonError(this.reason ?? "")));
-        const t = {
-            what: describe(req),
-            since: Date.now(),
-            bytes: 0,
-            answered: false
-        };
+        // Destroyed once its starter has piped the body in, so that the body stream (an open archive) goes with it.
+        if (this.reason)
+            return void setImmediate(() => req.destroy(abandonError(this.reason ?? '')));
+        const t = { what: describe(req), since: Date.now(), bytes: 0, answered: false };
         this.inflight.set(req, t);
-        req.once("response", () => t.answered = true);
-        req.once("close", () => this.inflight.delete(req));
-        if (this.pending) this.abandon(this.pending);
+        req.once('response', () => (t.answered = true));
+        req.once('close', () => this.inflight.delete(req));
+        if (this.pending)
+            this.abandon(this.pending);
     }
     stop() {
         clearInterval(this.poll);
@@ -781,48 +941,54 @@ class CallWatch {
             if (bytes !== t.bytes) {
                 t.bytes = bytes;
                 t.since = now;
-            } else if (now - t.since >= this.o.stallMs) {
-                const how = t.answered ? "the cache service answered, then stopped sending" : "no answer from the cache service";
+            }
+            else if (now - t.since >= this.o.stallMs) {
+                const how = t.answered ? 'the cache service answered, then stopped sending' : 'no answer from the cache service';
                 return this.abandon(`${t.what} made no progress for ${seconds(this.o.stallMs)} (${how})`);
             }
         }
     }
+    /**
+     * Abandons at a request: one in flight now, else the next one the call starts (between requests the call may be
+     * about to extract what it has fully downloaded, which must finish). Never once the call is busy extracting.
+     */
     abandon(reason) {
-        if (this.reason || this.busy()) return;
+        if (this.reason || this.busy())
+            return;
         if (this.inflight.size === 0) {
             this.pending = reason;
             return;
         }
         this.reason = reason;
         this.stop();
-        for (const req of [ ...this.inflight.keys() ]) req.destroy(abandonError(reason));
-        this.settle({
-            abandoned: reason
-        });
+        for (const req of [...this.inflight.keys()])
+            req.destroy(abandonError(reason));
+        this.settle({ abandoned: reason });
     }
 }
-
+/** ECONNRESET: the library's Twirp client gives up at once on it instead of retrying. */
 function abandonError(reason) {
-    return Object.assign(new Error(`abandoned by go-tidy-guard: ${reason}`), {
-        code: "ECONNRESET"
-    });
+    return Object.assign(new Error(`abandoned by go-tidy-guard: ${reason}`), { code: 'ECONNRESET' });
 }
-
 function describe(req) {
     const twirp = /\/twirp\/[^/?]+\/(\w+)/.exec(req.path);
-    if (twirp) return twirp[1];
-    if (req.method === "PUT") return "the archive upload";
-    return req.method === "HEAD" ? "the archive size query" : "the archive download";
+    if (twirp)
+        return twirp[1];
+    if (req.method === 'PUT')
+        return 'the archive upload';
+    return req.method === 'HEAD' ? 'the archive size query' : 'the archive download';
 }
-
 function seconds(ms) {
-    return `${Number((ms / 1e3).toFixed(1))} s`;
+    return `${Number((ms / 1000).toFixed(1))} s`;
 }
-
 const FAILURE_LINE = /^(?:::(warning|error)(?: [^:]*)?::)?(Failed to (?:restore|save): .*)$/m;
-
+/** What the library prints about requests that failed: after an abandonment, the requests destroyed here. */
 const LIBRARY_NOISE = /Failed to (?:restore|save): |Attempt \d+ of \d+ failed/;
-
+/**
+ * Watches stdout while the library runs. The library swallows every service error (it logs "Failed to
+ * restore/save: …" and returns a miss or -1), so its log line is the only way to tell a miss from an outage, or a
+ * save conflict (logged as info) from success.
+ */
 function watchLog(busyLine) {
     const original = process.stdout.write;
     const state = {
@@ -830,47 +996,59 @@ function watchLog(busyLine) {
         busy: false,
         quiet: false,
         restore: () => {
-            if (process.stdout.write === watcher) process.stdout.write = original;
+            if (process.stdout.write === watcher)
+                process.stdout.write = original;
         }
     };
-    const watcher = function(chunk, ...rest) {
+    const watcher = function (chunk, ...rest) {
         const text = String(chunk);
         if (state.quiet && LIBRARY_NOISE.test(text)) {
-            rest.find(r => typeof r === "function")?.();
+            rest.find((r) => typeof r === 'function')?.();
             return true;
         }
         const m = state.failure ? null : FAILURE_LINE.exec(text);
-        if (m) state.failure = {
-            level: m[1] ?? "info",
-            message: cleanMessage(m[2])
-        };
-        if (busyLine?.test(text)) state.busy = true;
+        if (m)
+            state.failure = { level: m[1] ?? 'info', message: cleanMessage(m[2]) };
+        if (busyLine?.test(text))
+            state.busy = true;
         return original.call(this, chunk, ...rest);
     };
     process.stdout.write = watcher;
     return state;
 }
 
+// The text of anything thrown: an Error's message, else the value as a string.
 function errorMessage(e) {
     return e instanceof Error ? e.message : String(e);
 }
 
+// Sizes for people: one formatter, binary units named as such (KiB, MiB).
 function formatBytes(n) {
-    if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+    if (n < 1024 * 1024)
+        return `${(n / 1024).toFixed(1)} KiB`;
     return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
+// The one way text from outside (go's and git's output, a proxy's answer, anything from the repository) reaches
+// the step log. The runner reads every log line, strips leading whitespace and executes a line starting with `::`
+// as a workflow command (`::add-mask::`, `::error::`, `::save-state::`, ...); old `##[cmd]` commands anywhere in a
+// line too. Inside a `::stop-commands::<token>` block the runner executes nothing until it sees `::<token>::`, so
+// the block's token must be one the text cannot know: fresh and random for every block.
+// Annotations, debug lines and group titles need no block: @actions/core writes them as one command whose message
+// and properties it escapes (`%`, CR, LF; and `:` `,` in properties). log-safe.test.ts proves it with the runner's parser.
+/** Prints `text` (redacted) so that no byte of it can act as a workflow command. */
 function logUntrusted(text) {
     const safe = redact(text);
     let token = newToken();
-    while (safe.toLowerCase().includes(token)) token = newToken();
+    while (safe.toLowerCase().includes(token))
+        token = newToken(); // the runner compares case-insensitively
     info(`::stop-commands::${token}`);
     info(safe);
     info(`::${token}::`);
 }
-
+/** 128 random bits as 32 letters a-p: a command name every parser accepts (some take letters and `-` only). */
 function newToken() {
-    return [ ...randomBytes(16) ].map(b => String.fromCharCode(97 + (b >> 4), 97 + (b & 15))).join("");
+    return [...randomBytes(16)].map((b) => String.fromCharCode(97 + (b >> 4), 97 + (b & 15))).join('');
 }
 
 export { removeModules as A, downloadBytes as B, saveCacheState as C, removeGuardedCredentialFiles as D, formatBytes as E, logUntrusted as F, recordStepPassed as G, handOverCredentialFile as H, InputError as I, loadCacheState as J, pruneModuleCache as K, readNeeded as L, stepPassed as M, isPullRequestEvent as N, removeCredentialFile as O, addSecret as a, writeCaBundle as b, writeGitTokenConfig as c, credentialEnv as d, parseNetrc as e, redact as f, guardCredentialFile as g, netrcMachineFor as h, insideWorkspace as i, workspacePath as j, cleanMessage as k, loadCaInput as l, moduleOutsideWorkspace as m, netrcCredentialFor as n, errorMessage as o, privateHosts as p, cacheKeys as q, redactUrl as r, systemBundleFile as s, readKeyFiles as t, holdsModules as u, validateNetrc as v, writeNetrc as w, cachePaths as x, callCacheLibrary as y, cacheBounds as z };
