@@ -62,6 +62,23 @@ test('relay: false, no preflight, a proxy that stalls mid-zip: the watchdog stop
   expect(r.summary).not.toContain('# get ')
 })
 
+test('relay: true, a slow but healthy upstream: the watchdog leaves go waiting on the relay alone', async () => {
+  // The relay answers go only from a complete body: a slow zip shows go no progress, and the relay times its
+  // upstreams itself. The watchdog must not stop go here (stall-timeout 1 s, the zip takes 2.5 s to start).
+  const slow = await proxy({ faults: [{ kind: 'delay', ms: 2500, match: '.zip' }] })
+  const r = await runNet(workspaceFrom(template), slow.url, { 'stall-timeout': '1' })
+  if (r.exitCode !== 0) throw new Error(`the action failed:\n${r.stdout}`)
+  expect(r.outputs.drift).toBe('false')
+})
+
+test('relay: false, a .mod body that stalls after its headers: the watchdog stops go and names the URL', async () => {
+  const stalling = await proxy({ faults: [{ kind: 'stall', match: /\/lib\/@v\/v1\.0\.0\.mod$/ }] })
+  const r = await runNet(workspaceFrom(template), stalling.url, { relay: 'false', preflight: 'false', 'stall-timeout': '2' })
+  expect(r.exitCode).not.toBe(0)
+  expect(r.ms).toBeLessThan(2_000 + 10_000)
+  expect(errors(r)[0].message).toContain(`waiting for ${stalling.url}/example.com/lib/@v/v1.0.0.mod`)
+})
+
 test('relay: false, a silent proxy alone, no preflight: the watchdog ends the step', async () => {
   const hole = onClose(await startBlackhole())
   const r = await runNet(workspaceFrom(template), hole.url, {

@@ -5,7 +5,7 @@
 // growth of those files) for `stallMs`, go is stopped and the run says which URL it was waiting for. go's own
 // work between requests (loading packages, running git) is never timed.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { GoRun } from './exec.js'
 import type { GoToolchain } from '../types.js'
@@ -17,6 +17,11 @@ export interface WatchOptions {
   stallMs: number
   /** GOMODCACHE, where go writes the zip it downloads (`cache/download/<path>/@v/<version>.zip*.tmp`). */
   gomodcache?: string
+  /**
+   * Requests under this URL are not timed: the relay's. It answers go only from a complete body, so a healthy slow
+   * download shows no progress to go, and it times its upstreams itself (first byte, stalled body).
+   */
+  untimed?: string
 }
 
 export interface WatchedRun extends GoRun {
@@ -71,7 +76,7 @@ export function runGoWatched(
       last = { at: Date.now(), bytes: last.bytes }
       const lines = (partial + s).split('\n')
       partial = lines.pop() ?? ''
-      for (const line of lines) track(active, line)
+      for (const line of lines) track(active, line, o.untimed)
     })
     const timer =
       o.stallMs > 0
@@ -117,21 +122,24 @@ interface Active {
   bodies: Set<string>
 }
 
-function track(active: Active, line: string): void {
+function track(active: Active, line: string, untimed: string | undefined): void {
   const m = GET.exec(line.trimEnd())
-  if (!m) return
+  if (!m || (untimed && m[1].startsWith(untimed))) return
   if (m[2] === undefined) return void active.headers.add(m[1])
   active.headers.delete(m[1])
-  if (/^: 2\d\d /.test(m[2]) && m[1].endsWith('.zip')) active.bodies.add(m[1])
+  // A body go caches as a file is timed until that file is there: a zip by its growth, a .mod or a version's .info
+  // by its appearance (go has no body timeout; a body that stalls after its headers would hang go for good).
+  if (/^: 2\d\d /.test(m[2]) && /\/@v\/(v\d[^/]*\.(info|mod)|[^/]+\.zip)$/.test(m[1])) active.bodies.add(m[1])
 }
 
 /**
- * Bytes written so far of the zip go is downloading from a `.zip` URL, or undefined when go is not writing it (any
- * more). The file lives under the longest tail of the URL's path that names a module directory of the download
- * cache (the proxy's own base path is not part of it).
+ * Progress of a body go is writing into the download cache: for a zip, the bytes of its temporary file; for a .mod
+ * or .info, 0 until the file is there. Undefined once go is done with it (written and renamed, or given up). The
+ * file lives under the longest tail of the URL's path that names a module directory of the download cache (the
+ * proxy's own base path is not part of it).
  */
 function downloading(gomodcache: string | undefined, url: string): number | undefined {
-  const m = /^[a-z]+:\/\/[^/]+\/(.+)\/@v\/([^/]+\.zip)$/.exec(url)
+  const m = /^[a-z]+:\/\/[^/]+\/(.+)\/@v\/([^/]+\.(zip|mod|info))$/.exec(url)
   if (!gomodcache || !m) return undefined
   let segments: string[]
   try {
@@ -139,7 +147,9 @@ function downloading(gomodcache: string | undefined, url: string): number | unde
   } catch {
     return undefined
   }
-  const zip = decodeURIComponent(m[2])
+  const name = decodeURIComponent(m[2])
+  if (m[3] !== 'zip') return cachedFile(gomodcache, segments, name) ? undefined : 0
+  const zip = name
   for (let i = 0; i < segments.length; i++) {
     const dir = join(gomodcache, 'cache', 'download', ...segments.slice(i), '@v')
     let names: string[]
@@ -152,6 +162,14 @@ function downloading(gomodcache: string | undefined, url: string): number | unde
     return tmp.length === 0 ? undefined : tmp.reduce((sum, n) => sum + statSafe(join(dir, n)), 0)
   }
   return undefined
+}
+
+/** Whether `name` is in the download cache's @v directory of any tail of the URL path's segments. */
+function cachedFile(gomodcache: string, segments: string[], name: string): boolean {
+  for (let i = 0; i < segments.length; i++) {
+    if (existsSync(join(gomodcache, 'cache', 'download', ...segments.slice(i), '@v', name))) return true
+  }
+  return false
 }
 
 function statSafe(p: string): number {
