@@ -1,7 +1,7 @@
 // Issue 10, point 8: paths from inputs and from the repository never lead out of the workspace. Each attempt is
 // refused naming the input, before anything is downloaded, and nothing outside is read into a report or written.
 import { afterAll, beforeAll, expect, test } from '@jest/globals'
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startFixtureProxy, type FixtureProxy } from '../helpers/fixture-proxy.js'
 import { makeGoEnv, makeTempDir, writeModule } from '../helpers/gotest-env.js'
@@ -72,6 +72,16 @@ test('a go.mod that is a symlink to a file outside is neither printed (check) no
     )
   }
   expect(readFileSync(join(outside, 'go.mod'), 'utf8')).toContain('OUTSIDE-MARKER')
+})
+
+test('a go.sum that is a dangling symlink (fix mode would create its target outside) is refused', async () => {
+  const ws = makeWorkspace()
+  writeModule(ws, { path: 'example.com/app' })
+  const target = join(makeTempDir('gtg-outside-'), 'written-by-go.txt')
+  symlinkSync(target, join(ws, 'go.sum'))
+  const r = await step(ws, { mode: 'fix' })
+  expect(firstError(r)).toContain('go.sum is a symlink to a file that does not exist')
+  expect(existsSync(target)).toBe(false)
 })
 
 test('ca-certificates: a relative path out of the workspace is refused; an absolute CA file elsewhere is allowed', async () => {

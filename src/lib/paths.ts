@@ -37,6 +37,8 @@ export function moduleOutsideWorkspace(workspace: string, dir: string, dirKnownI
     } catch {
       continue // absent
     }
+    // A symlink that points nowhere would have go create its target, wherever that is: refused like one outside.
+    if (link && realPath(file) === undefined) return `${f} is a symlink to a file that does not exist`
     if (link && !insideWorkspace(workspace, file)) return `${f} is a symlink to a file outside the workspace`
   }
   return undefined
