@@ -97,7 +97,9 @@ export function downloadBytes(gomodcache: string): number {
 
 /** Text safe for a summary or annotation: registered secrets and signed-URL queries removed, one line. */
 export function cleanMessage(text: string): string {
+  // Bounded first: the pattern below may backtrack over a long run without `?` (library error text, but still).
   return redact(text)
+    .slice(0, 4096)
     .replace(/(https?:\/\/[^\s?]+)\?\S*/g, '$1?…')
     .replace(/%0A|%0D|\r?\n/g, ' ')
     .replace(/%25/g, '%')

@@ -71,7 +71,38 @@ function unquote(token: string): string {
 
 /** Tokens of a statement body: bare words and quoted strings. */
 function tokens(body: string): string[] {
-  return body.match(/"(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+/g) ?? []
+  // A scanner, not a pattern: a go.mod comes from the pull request, and `"(?:[^"\\]|\\.)*"` is quadratic on a line
+  // of unclosed quotes. Once a quote finds no closer, no later one can (escapes resync after a quote), so a line is
+  // read once.
+  const out: string[] = []
+  const closed = { '"': true, '`': true }
+  let i = 0
+  while (i < body.length) {
+    const c = body[i]
+    if (c === '"' || c === '`') {
+      const end = closed[c] ? closer(body, i) : -1
+      if (end < 0) closed[c] = false
+      if (end >= 0) out.push(body.slice(i, end + 1))
+      i = end >= 0 ? end + 1 : i + 1 // an unclosed quote is skipped, as go's tokenizer would fail on it
+    } else if (/\s/.test(c)) i++
+    else {
+      let j = i
+      while (j < body.length && !/[\s"`]/.test(body[j])) j++
+      out.push(body.slice(i, j))
+      i = j
+    }
+  }
+  return out
+}
+
+/** Index of the quote closing the string that starts at `start`, or -1. */
+function closer(s: string, start: number): number {
+  if (s[start] === '`') return s.indexOf('`', start + 1)
+  for (let i = start + 1; i < s.length; i++) {
+    if (s[i] === '\\') i++
+    else if (s[i] === '"') return i
+  }
+  return -1
 }
 
 /**

@@ -6,7 +6,8 @@ import type { ClassifiedError, ErrorClass } from '../types.js'
 
 interface Rule {
   class: ErrorClass
-  re: RegExp
+  /** A pattern, or a test written without backtracking over the line. */
+  re: Pick<RegExp, 'test'>
   /** A TLS trust failure: reported as network, but retrying cannot help. */
   tls?: boolean
   /** In place of the class's hint. */
@@ -24,7 +25,8 @@ const RULES: Rule[] = [
     class: 'security',
     re: /malformed record|malformed go\.sum|cannot authenticate record data|downloaded inconsistent tile/
   },
-  { class: 'security', re: /verifying .*go\.sum/ },
+  // `verifying … go.sum`, found without `.*`: go's output holds the pull request's module paths.
+  { class: 'security', re: { test: (l: string) => inOrder(l, 'verifying ', 'go.sum') } },
   {
     // golang.org/x/mod/sumdb/note, wrapped by the sumdb client as "reading tree note: ...".
     class: 'security',
@@ -53,7 +55,7 @@ const RULES: Rule[] = [
   { class: 'not-found', re: /\b(404 Not Found|410 Gone)\b/ },
   { class: 'not-found', re: /unknown revision|no matching versions|cannot find module providing package/ },
   { class: 'not-found', re: /reading file:\/\/\S+: no such file or directory/ },
-  { class: 'not-found', re: /\b(module|repository)\b.*\bnot found\b/i },
+  { class: 'not-found', re: { test: (l: string) => moduleNotFound(l) } },
   {
     class: 'network',
     re: /x509: |tls: failed to verify certificate|SSL certificate problem|server certificate verification failed/,
@@ -155,4 +157,17 @@ export function toolchainHint(stderr: string, goLine: string | undefined): strin
     `(actions/setup-go with \`go-version: '${need}'\`; \`go-version-file: go.mod\` would install ${goLine} again). ` +
     'go mod tidy then raises the go line.'
   )
+}
+
+/** `first` occurs in `line`, and `then` after it: literal searches, linear in the line. */
+function inOrder(line: string, first: string, then: string): boolean {
+  const i = line.indexOf(first)
+  return i >= 0 && line.indexOf(then, i + first.length) >= 0
+}
+
+/** "module … not found" or "repository … not found", any case (go's and git's wording), without `.*`. */
+function moduleNotFound(line: string): boolean {
+  const lower = line.toLowerCase()
+  const at = lower.lastIndexOf('not found')
+  return at > 0 && /\b(module|repository)\b/.test(lower.slice(0, at)) && !/\w/.test(lower[at + 9] ?? '')
 }
