@@ -65,6 +65,18 @@ describe('a proxy is asked for a module the run needs', () => {
     expect(r.verdict).toBe('auth')
   })
 
+  test('a mirror that redirects downloads to its storage (a 302) is healthy: go and the relay follow it', async () => {
+    const redirecting = await startServer((_req, res) => {
+      res.statusCode = 302
+      res.setHeader('location', `${full.url}/example.com/!big!corp/!lib/@v/v1.2.0.info`)
+      res.end()
+    })
+    const [r] = await run({ proxies: list(`http://127.0.0.1:${redirecting.port}`), probeModule: BIG }).results
+    await redirecting.close()
+    expect(r.verdict).toBe('ok')
+    expect(r.hint).toContain('with a redirect (HTTP 302 to')
+  })
+
   test('a 200 that is not a module proxy answer (a captive portal) is not ok', async () => {
     const [r] = await run({ proxies: list(`http://127.0.0.1:${portal.port}`), probeModule: BIG }).results
     expect(r.verdict).toBe('http-200')

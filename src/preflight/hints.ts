@@ -30,6 +30,8 @@ export function verdictOf(o: ProbeOutcome, kind: RequestKind, credentialed = fal
 function proxyVerdict(s: number, protocolBody: boolean, credentialed: boolean): Verdict {
   if (s === 200) return protocolBody ? 'ok' : 'http-200'
   if (s === 404 || s === 410 || s === 400) return 'ok'
+  // Mirrors that redirect downloads to storage (Athens, Artifactory): go and the relay follow the redirect.
+  if (s >= 301 && s <= 308 && s !== 304 && s !== 305 && s !== 306) return 'ok'
   if (s === 403) return credentialed ? 'auth' : 'ok'
   if (s === 401) return 'auth'
   return `http-${s}`
@@ -129,6 +131,10 @@ function okHint(c: HintContext, what: string): string {
       `The ${what} answers${through}, but its policy refuses ${asked} (HTTP ${s}${said ? `: "${said}"` : ''}): if that ` +
       "module is private, list it in `goprivate`; otherwise ask the mirror's owners to allow it."
     )
+  }
+  if (c.role === 'proxy' && s !== undefined && s >= 300 && s < 400) {
+    const to = c.outcome.location ? ` to ${quoteServerText(c.outcome.location, 200)}` : ''
+    return `The ${what} answers${through} with a redirect (HTTP ${s}${to}), which go and the relay follow.`
   }
   if (c.role === 'proxy' && (s === 404 || s === 410) && c.module)
     return `The ${what} answers${through}; it does not have ${asked} (HTTP ${s}).`
