@@ -14,17 +14,46 @@ import * as path from 'node:path'
 /** GitHub keeps 1 MB of outputs per job: the `diff` output is capped well under; the whole diff is in `diff-file`. */
 export const DIFF_OUTPUT_CAP = 256 * 1024
 
-export function reportOutputs(r: RunResult): void {
+/** The lists' share of the 1 MB: `changed-files` and `modules` each (the diff has its own cap; the rest is small). */
+export const LIST_OUTPUT_CAP = 192 * 1024
+
+/** Writes the outputs; returns a note for each list that had to be cut (reportAnnotations shows them). */
+export function reportOutputs(r: RunResult): string[] {
   const drifted = r.modules.filter((m) => m.status === 'drift' || m.status === 'fixed')
   const diff = redact(drifted.map((m) => m.diff).join(''))
   core.setOutput('drift', drifted.length > 0 ? 'true' : 'false')
   core.setOutput('diff', capped(diff))
   if (diff) core.setOutput('diff-file', writeDiffFile(diff))
-  core.setOutput('changed-files', r.modules.flatMap((m) => m.changedFiles).join('\n'))
-  core.setOutput('modules', JSON.stringify(r.modules.map((m) => m.module.rel)))
+  const notes: string[] = []
+  const files = fitting(
+    r.modules.flatMap((m) => m.changedFiles),
+    1
+  )
+  const dirs = fitting(
+    r.modules.map((m) => m.module.rel),
+    3
+  )
+  core.setOutput('changed-files', files.kept.join('\n'))
+  core.setOutput('modules', JSON.stringify(dirs.kept))
+  if (files.left)
+    notes.push(
+      `changed-files lists ${files.kept.length} files; ${files.left} more are in the job summary and diff-file.`
+    )
+  if (dirs.left)
+    notes.push(`modules lists ${dirs.kept.length} module directories; ${dirs.left} more are in the job summary.`)
   if (r.goproxy !== undefined) core.setOutput('goproxy', redact(r.goproxy))
   if (r.preflight) core.setOutput('preflight', redact(JSON.stringify(r.preflight)))
   if (r.cache) core.setOutput('cache-hit', r.cache.restore === 'hit' ? 'true' : 'false')
+  return notes
+}
+
+/** The leading items whose text (plus `sep` bytes each) fits LIST_OUTPUT_CAP, and how many are left out. */
+function fitting(items: string[], sep: number): { kept: string[]; left: number } {
+  let size = 2
+  let n = 0
+  while (n < items.length && size + Buffer.byteLength(items[n]) + sep <= LIST_OUTPUT_CAP)
+    size += Buffer.byteLength(items[n++]) + sep
+  return { kept: items.slice(0, n), left: items.length - n }
 }
 
 function capped(diff: string): string {
@@ -54,7 +83,7 @@ interface Note {
  * module, then failures, then the drifted modules' other lines; past the limit, one annotation that says how many
  * more there are and where they are.
  */
-export function reportAnnotations(r: RunResult): void {
+export function reportAnnotations(r: RunResult, outputNotes: string[] = []): void {
   const first: Note[] = []
   const rest: Note[] = []
   const failed: Note[] = []
@@ -75,20 +104,24 @@ export function reportAnnotations(r: RunResult): void {
   }
   // The failing step's own line (core.setFailed) is an error annotation too: one place is kept for it.
   const errorsShown = ANNOTATIONS_SHOWN - 1
+  // Caching is fail-soft: a failed restore is a warning, a deliberate skip a notice (counted with the others).
+  const cacheNote = r.cache?.note ? [{ message: r.cache.note, props: { title: 'Module cache' } }] : []
+  const cacheNotice = r.cache?.restore === 'failed' ? [] : cacheNote
   if (r.mode === 'fix') {
-    emit(core.notice, [...first, ...rest])
+    emit(core.notice, [...cacheNotice, ...first, ...rest])
     emit(core.error, failed, errorsShown)
-  } else emit(core.error, [...first, ...failed, ...rest], errorsShown)
+  } else {
+    emit(core.error, [...first, ...failed, ...rest], errorsShown)
+    emit(core.notice, cacheNotice)
+  }
   const warnings: Note[] = (r.security ?? []).map((s) => ({ message: s.message, props: { title: s.title } }))
-  // Caching is fail-soft: a failed restore is a warning, a deliberate skip a notice.
-  if (r.cache?.note && r.cache.restore === 'failed')
-    warnings.push({ message: r.cache.note, props: { title: 'Module cache' } })
+  if (r.cache?.restore === 'failed') warnings.push(...cacheNote)
+  for (const message of outputNotes) warnings.push({ message, props: { title: 'Outputs' } })
   for (const p of r.preflight ?? []) {
     if (p.verdict !== 'ok' && p.verdict !== 'unfinished')
       warnings.push({ message: `${p.endpoint}: ${p.verdict}. ${p.hint}`, props: { title: 'Preflight' } })
   }
   emit(core.warning, warnings)
-  if (r.cache?.note && r.cache.restore !== 'failed') core.notice(redact(r.cache.note), { title: 'Module cache' })
 }
 
 function emit(
@@ -140,11 +173,17 @@ function names(items: string[]): string {
 
 /** Writes everything; each part is fail-soft. */
 export async function report(r: RunResult): Promise<void> {
-  for (const part of [reportOutputs, reportLog, reportAnnotations]) {
+  let notes: string[] = []
+  const parts: Array<[string, () => void]> = [
+    ['outputs', () => (notes = reportOutputs(r))],
+    ['the log', () => reportLog(r)],
+    ['annotations', () => reportAnnotations(r, notes)]
+  ]
+  for (const [what, part] of parts) {
     try {
-      part(r)
+      part()
     } catch (e) {
-      core.warning(`go-tidy-guard could not write ${part.name}: ${redact(String(e))}`)
+      core.warning(`go-tidy-guard could not write ${what}: ${redact(String(e))}`)
     }
   }
   try {
