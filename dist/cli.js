@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { s as setSecret, g as getDefaultExportFromCjs, w as warning, a as getInput, b as which, u as undiciSubsetExports, c as createServer, d as saveState, e as error, n as notice } from './cli-shared/core.js';
 import { spawn, execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import { readdirSync, statSync, realpathSync, lstatSync, rmSync, readFileSync, promises, mkdtempSync, writeFileSync, mkdirSync, renameSync, existsSync, chmodSync } from 'node:fs';
+import { readdirSync, existsSync, statSync, realpathSync, lstatSync, rmSync, readFileSync, promises, mkdtempSync, writeFileSync, mkdirSync, renameSync, chmodSync } from 'node:fs';
 import * as path from 'node:path';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -189,7 +189,7 @@ function runGoWatched(go, verbs, args, o) {
             const lines = (partial + s).split('\n');
             partial = lines.pop() ?? '';
             for (const line of lines)
-                track(active, line);
+                track(active, line, o.untimed);
         });
         const timer = o.stallMs > 0
             ? setInterval(() => {
@@ -231,23 +231,26 @@ function runGoWatched(go, verbs, args, o) {
         });
     });
 }
-function track(active, line) {
+function track(active, line, untimed) {
     const m = GET.exec(line.trimEnd());
-    if (!m)
+    if (!m || (untimed && m[1].startsWith(untimed)))
         return;
     if (m[2] === undefined)
         return void active.headers.add(m[1]);
     active.headers.delete(m[1]);
-    if (/^: 2\d\d /.test(m[2]) && m[1].endsWith('.zip'))
+    // A body go caches as a file is timed until that file is there: a zip by its growth, a .mod or a version's .info
+    // by its appearance (go has no body timeout; a body that stalls after its headers would hang go for good).
+    if (/^: 2\d\d /.test(m[2]) && /\/@v\/(v\d[^/]*\.(info|mod)|[^/]+\.zip)$/.test(m[1]))
         active.bodies.add(m[1]);
 }
 /**
- * Bytes written so far of the zip go is downloading from a `.zip` URL, or undefined when go is not writing it (any
- * more). The file lives under the longest tail of the URL's path that names a module directory of the download
- * cache (the proxy's own base path is not part of it).
+ * Progress of a body go is writing into the download cache: for a zip, the bytes of its temporary file; for a .mod
+ * or .info, 0 until the file is there. Undefined once go is done with it (written and renamed, or given up). The
+ * file lives under the longest tail of the URL's path that names a module directory of the download cache (the
+ * proxy's own base path is not part of it).
  */
 function downloading(gomodcache, url) {
-    const m = /^[a-z]+:\/\/[^/]+\/(.+)\/@v\/([^/]+\.zip)$/.exec(url);
+    const m = /^[a-z]+:\/\/[^/]+\/(.+)\/@v\/([^/]+\.(zip|mod|info))$/.exec(url);
     if (!gomodcache || !m)
         return undefined;
     let segments;
@@ -257,7 +260,10 @@ function downloading(gomodcache, url) {
     catch {
         return undefined;
     }
-    const zip = decodeURIComponent(m[2]);
+    const name = decodeURIComponent(m[2]);
+    if (m[3] !== 'zip')
+        return cachedFile(gomodcache, segments, name) ? undefined : 0;
+    const zip = name;
     for (let i = 0; i < segments.length; i++) {
         const dir = join(gomodcache, 'cache', 'download', ...segments.slice(i), '@v');
         let names;
@@ -271,6 +277,14 @@ function downloading(gomodcache, url) {
         return tmp.length === 0 ? undefined : tmp.reduce((sum, n) => sum + statSafe(join(dir, n)), 0);
     }
     return undefined;
+}
+/** Whether `name` is in the download cache's @v directory of any tail of the URL path's segments. */
+function cachedFile(gomodcache, segments, name) {
+    for (let i = 0; i < segments.length; i++) {
+        if (existsSync(join(gomodcache, 'cache', 'download', ...segments.slice(i), '@v', name)))
+            return true;
+    }
+    return false;
 }
 function statSafe(p) {
     try {
@@ -914,6 +928,9 @@ function moduleOutsideWorkspace(workspace, dir, dirKnownInside = false) {
         catch {
             continue; // absent
         }
+        // A symlink that points nowhere would have go create its target, wherever that is: refused like one outside.
+        if (link && realPath(file) === undefined)
+            return `${f} is a symlink to a file that does not exist`;
         if (link && !insideWorkspace(workspace, file))
             return `${f} is a symlink to a file outside the workspace`;
     }
@@ -1592,7 +1609,45 @@ function unquote(token) {
 }
 /** Tokens of a statement body: bare words and quoted strings. */
 function tokens(body) {
-    return body.match(/"(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+/g) ?? [];
+    // A scanner, not a pattern: a go.mod comes from the pull request, and `"(?:[^"\\]|\\.)*"` is quadratic on a line
+    // of unclosed quotes. Once a quote finds no closer, no later one can (escapes resync after a quote), so a line is
+    // read once.
+    const out = [];
+    const closed = { '"': true, '`': true };
+    let i = 0;
+    while (i < body.length) {
+        const c = body[i];
+        if (c === '"' || c === '`') {
+            const end = closed[c] ? closer(body, i) : -1;
+            if (end < 0)
+                closed[c] = false;
+            if (end >= 0)
+                out.push(body.slice(i, end + 1));
+            i = end >= 0 ? end + 1 : i + 1; // an unclosed quote is skipped, as go's tokenizer would fail on it
+        }
+        else if (/\s/.test(c))
+            i++;
+        else {
+            let j = i;
+            while (j < body.length && !/[\s"`]/.test(body[j]))
+                j++;
+            out.push(body.slice(i, j));
+            i = j;
+        }
+    }
+    return out;
+}
+/** Index of the quote closing the string that starts at `start`, or -1. */
+function closer(s, start) {
+    if (s[start] === '`')
+        return s.indexOf('`', start + 1);
+    for (let i = start + 1; i < s.length; i++) {
+        if (s[i] === '\\')
+            i++;
+        else if (s[i] === '"')
+            return i;
+    }
+    return -1;
 }
 /**
  * Parses one requirement line's text: `require path version`, or `path version` inside a block (`inBlock`).
@@ -1911,6 +1966,9 @@ function proxyVerdict(s, protocolBody, credentialed) {
         return protocolBody ? 'ok' : 'http-200';
     if (s === 404 || s === 410 || s === 400)
         return 'ok';
+    // Mirrors that redirect downloads to storage (Athens, Artifactory): go and the relay follow the redirect.
+    if (s >= 301 && s <= 308 && s !== 304 && s !== 305 && s !== 306)
+        return 'ok';
     if (s === 403)
         return credentialed ? 'auth' : 'ok';
     if (s === 401)
@@ -1989,6 +2047,10 @@ function okHint(c, what) {
         const said = quoteServerText(c.outcome.body);
         return (`The ${what} answers${through}, but its policy refuses ${asked} (HTTP ${s}${said ? `: "${said}"` : ''}): if that ` +
             "module is private, list it in `goprivate`; otherwise ask the mirror's owners to allow it.");
+    }
+    if (c.role === 'proxy' && s !== undefined && s >= 300 && s < 400) {
+        const to = c.outcome.location ? ` to ${quoteServerText(c.outcome.location, 200)}` : '';
+        return `The ${what} answers${through} with a redirect (HTTP ${s}${to}), which go and the relay follow.`;
     }
     if (c.role === 'proxy' && (s === 404 || s === 410) && c.module)
         return `The ${what} answers${through}; it does not have ${asked} (HTTP ${s}).`;
@@ -5645,7 +5707,8 @@ const RULES = [
         class: 'security',
         re: /malformed record|malformed go\.sum|cannot authenticate record data|downloaded inconsistent tile/
     },
-    { class: 'security', re: /verifying .*go\.sum/ },
+    // `verifying … go.sum`, found without `.*`: go's output holds the pull request's module paths.
+    { class: 'security', re: { test: (l) => inOrder(l, 'verifying ', 'go.sum') } },
     {
         // golang.org/x/mod/sumdb/note, wrapped by the sumdb client as "reading tree note: ...".
         class: 'security',
@@ -5673,7 +5736,7 @@ const RULES = [
     { class: 'not-found', re: /\b(404 Not Found|410 Gone)\b/ },
     { class: 'not-found', re: /unknown revision|no matching versions|cannot find module providing package/ },
     { class: 'not-found', re: /reading file:\/\/\S+: no such file or directory/ },
-    { class: 'not-found', re: /\b(module|repository)\b.*\bnot found\b/i },
+    { class: 'not-found', re: { test: (l) => moduleNotFound(l) } },
     {
         class: 'network',
         re: /x509: |tls: failed to verify certificate|SSL certificate problem|server certificate verification failed/,
@@ -5764,6 +5827,17 @@ function toolchainHint(stderr, goLine) {
     return (`A dependency needs Go ${need} or newer, but go.mod says \`go ${goLine}\`: install Go ${need} or newer before this step ` +
         `(actions/setup-go with \`go-version: '${need}'\`; \`go-version-file: go.mod\` would install ${goLine} again). ` +
         'go mod tidy then raises the go line.');
+}
+/** `first` occurs in `line`, and `then` after it: literal searches, linear in the line. */
+function inOrder(line, first, then) {
+    const i = line.indexOf(first);
+    return i >= 0 && line.indexOf(then, i + first.length) >= 0;
+}
+/** "module … not found" or "repository … not found", any case (go's and git's wording), without `.*`. */
+function moduleNotFound(line) {
+    const lower = line.toLowerCase();
+    const at = lower.lastIndexOf('not found');
+    return at > 0 && /\b(module|repository)\b/.test(lower.slice(0, at)) && !/\w/.test(lower[at + 9] ?? '');
 }
 
 // What a module proxy URL that go printed asks for, in words a user knows: `example.com/BigCorp/Lib@v1.2.0 (.mod)`
@@ -5950,7 +6024,7 @@ async function tidyWithRetries(module, o, gate) {
 async function tidyOnce(module, o) {
     // No await before go starts: preflight's pending work would run first and delay go by its length.
     const before = readFiles(module.dir);
-    const watch = { cwd: module.dir, env: o.env, stallMs: o.stallMs ?? 0, gomodcache: o.gomodcache };
+    const watch = { cwd: module.dir, env: o.env, stallMs: o.stallMs ?? 0, gomodcache: o.gomodcache, untimed: o.auth?.relayUrl };
     if (o.mode === 'check' && supportsTidyDiff(o.go.version)) {
         const r = await runGoWatched(o.go, ['mod', 'tidy'], ['-diff', ...o.tidyArgs], watch);
         const reported = parseTidyDiff(r.stdout);
@@ -6310,7 +6384,9 @@ function downloadBytes(gomodcache) {
 }
 /** Text safe for a summary or annotation: registered secrets and signed-URL queries removed, one line. */
 function cleanMessage(text) {
+    // Bounded first: the pattern below may backtrack over a long run without `?` (library error text, but still).
     return redact(text)
+        .slice(0, 4096)
         .replace(/(https?:\/\/[^\s?]+)\?\S*/g, '$1?…')
         .replace(/%0A|%0D|\r?\n/g, ' ')
         .replace(/%25/g, '%')
@@ -6840,7 +6916,7 @@ const ANNOTATIONS_SHOWN = 10;
  * module, then failures, then the drifted modules' other lines; past the limit, one annotation that says how many
  * more there are and where they are.
  */
-function reportAnnotations(r) {
+function reportAnnotations(r, outputNotes = []) {
     const first = [];
     const rest = [];
     const failed = [];
@@ -6859,23 +6935,27 @@ function reportAnnotations(r) {
     }
     // The failing step's own line (core.setFailed) is an error annotation too: one place is kept for it.
     const errorsShown = ANNOTATIONS_SHOWN - 1;
+    // Caching is fail-soft: a failed restore is a warning, a deliberate skip a notice (counted with the others).
+    const cacheNote = r.cache?.note ? [{ message: r.cache.note, props: { title: 'Module cache' } }] : [];
+    const cacheNotice = r.cache?.restore === 'failed' ? [] : cacheNote;
     if (r.mode === 'fix') {
-        emit(notice, [...first, ...rest]);
+        emit(notice, [...cacheNotice, ...first, ...rest]);
         emit(error, failed, errorsShown);
     }
-    else
+    else {
         emit(error, [...first, ...failed, ...rest], errorsShown);
+        emit(notice, cacheNotice);
+    }
     const warnings = (r.security ?? []).map((s) => ({ message: s.message, props: { title: s.title } }));
-    // Caching is fail-soft: a failed restore is a warning, a deliberate skip a notice.
-    if (r.cache?.note && r.cache.restore === 'failed')
-        warnings.push({ message: r.cache.note, props: { title: 'Module cache' } });
+    if (r.cache?.restore === 'failed')
+        warnings.push(...cacheNote);
+    for (const message of outputNotes)
+        warnings.push({ message, props: { title: 'Outputs' } });
     for (const p of r.preflight ?? []) {
         if (p.verdict !== 'ok' && p.verdict !== 'unfinished')
             warnings.push({ message: `${p.endpoint}: ${p.verdict}. ${p.hint}`, props: { title: 'Preflight' } });
     }
     emit(warning, warnings);
-    if (r.cache?.note && r.cache.restore !== 'failed')
-        notice(redact(r.cache.note), { title: 'Module cache' });
 }
 function emit(level, notes, limit = ANNOTATIONS_SHOWN) {
     const shown = notes.length <= limit ? notes : notes.slice(0, limit - 1);

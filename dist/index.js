@@ -1,7 +1,7 @@
 import { r as redactUrl, a as addSecret, v as validateNetrc, I as InputError, l as loadCaInput, p as privateHosts, i as insideWorkspace, m as moduleOutsideWorkspace, g as guardCredentialFile, w as writeNetrc, b as writeCaBundle, c as writeGitTokenConfig, d as credentialEnv, e as parseNetrc, n as netrcCredentialFor, s as systemBundleFile, f as redact, h as netrcMachineFor, j as workspacePath, k as cleanMessage, o as errorMessage, q as cacheKeys, t as readKeyFiles, u as holdsModules, x as cachePaths, y as callCacheLibrary, z as cacheBounds, A as removeModules, B as downloadBytes, C as saveCacheState, D as removeGuardedCredentialFiles, E as formatBytes, F as logUntrusted, G as recordStepPassed, H as handOverCredentialFile } from './shared/log-safe.js';
 import { spawn, execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import { readdirSync, statSync, readFileSync, mkdtempSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
+import { readdirSync, existsSync, statSync, readFileSync, mkdtempSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
 import { join } from 'node:path';
 import { g as getInput, w as which, u as undiciSubsetExports, c as createServer, a as warning, s as summary, b as setOutput, d as startGroup, e as endGroup, f as error, n as notice, h as setFailed, i as debug, j as saveState, k as exportVariable } from './shared/core.js';
@@ -78,7 +78,7 @@ function runGoWatched(go, verbs, args, o) {
             const lines = (partial + s).split('\n');
             partial = lines.pop() ?? '';
             for (const line of lines)
-                track(active, line);
+                track(active, line, o.untimed);
         });
         const timer = o.stallMs > 0
             ? setInterval(() => {
@@ -120,23 +120,26 @@ function runGoWatched(go, verbs, args, o) {
         });
     });
 }
-function track(active, line) {
+function track(active, line, untimed) {
     const m = GET.exec(line.trimEnd());
-    if (!m)
+    if (!m || (untimed && m[1].startsWith(untimed)))
         return;
     if (m[2] === undefined)
         return void active.headers.add(m[1]);
     active.headers.delete(m[1]);
-    if (/^: 2\d\d /.test(m[2]) && m[1].endsWith('.zip'))
+    // A body go caches as a file is timed until that file is there: a zip by its growth, a .mod or a version's .info
+    // by its appearance (go has no body timeout; a body that stalls after its headers would hang go for good).
+    if (/^: 2\d\d /.test(m[2]) && /\/@v\/(v\d[^/]*\.(info|mod)|[^/]+\.zip)$/.test(m[1]))
         active.bodies.add(m[1]);
 }
 /**
- * Bytes written so far of the zip go is downloading from a `.zip` URL, or undefined when go is not writing it (any
- * more). The file lives under the longest tail of the URL's path that names a module directory of the download
- * cache (the proxy's own base path is not part of it).
+ * Progress of a body go is writing into the download cache: for a zip, the bytes of its temporary file; for a .mod
+ * or .info, 0 until the file is there. Undefined once go is done with it (written and renamed, or given up). The
+ * file lives under the longest tail of the URL's path that names a module directory of the download cache (the
+ * proxy's own base path is not part of it).
  */
 function downloading(gomodcache, url) {
-    const m = /^[a-z]+:\/\/[^/]+\/(.+)\/@v\/([^/]+\.zip)$/.exec(url);
+    const m = /^[a-z]+:\/\/[^/]+\/(.+)\/@v\/([^/]+\.(zip|mod|info))$/.exec(url);
     if (!gomodcache || !m)
         return undefined;
     let segments;
@@ -146,7 +149,10 @@ function downloading(gomodcache, url) {
     catch {
         return undefined;
     }
-    const zip = decodeURIComponent(m[2]);
+    const name = decodeURIComponent(m[2]);
+    if (m[3] !== 'zip')
+        return cachedFile(gomodcache, segments, name) ? undefined : 0;
+    const zip = name;
     for (let i = 0; i < segments.length; i++) {
         const dir = join(gomodcache, 'cache', 'download', ...segments.slice(i), '@v');
         let names;
@@ -160,6 +166,14 @@ function downloading(gomodcache, url) {
         return tmp.length === 0 ? undefined : tmp.reduce((sum, n) => sum + statSafe(join(dir, n)), 0);
     }
     return undefined;
+}
+/** Whether `name` is in the download cache's @v directory of any tail of the URL path's segments. */
+function cachedFile(gomodcache, segments, name) {
+    for (let i = 0; i < segments.length; i++) {
+        if (existsSync(join(gomodcache, 'cache', 'download', ...segments.slice(i), '@v', name)))
+            return true;
+    }
+    return false;
 }
 function statSafe(p) {
     try {
@@ -561,7 +575,45 @@ function unquote(token) {
 }
 /** Tokens of a statement body: bare words and quoted strings. */
 function tokens(body) {
-    return body.match(/"(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+/g) ?? [];
+    // A scanner, not a pattern: a go.mod comes from the pull request, and `"(?:[^"\\]|\\.)*"` is quadratic on a line
+    // of unclosed quotes. Once a quote finds no closer, no later one can (escapes resync after a quote), so a line is
+    // read once.
+    const out = [];
+    const closed = { '"': true, '`': true };
+    let i = 0;
+    while (i < body.length) {
+        const c = body[i];
+        if (c === '"' || c === '`') {
+            const end = closed[c] ? closer(body, i) : -1;
+            if (end < 0)
+                closed[c] = false;
+            if (end >= 0)
+                out.push(body.slice(i, end + 1));
+            i = end >= 0 ? end + 1 : i + 1; // an unclosed quote is skipped, as go's tokenizer would fail on it
+        }
+        else if (/\s/.test(c))
+            i++;
+        else {
+            let j = i;
+            while (j < body.length && !/[\s"`]/.test(body[j]))
+                j++;
+            out.push(body.slice(i, j));
+            i = j;
+        }
+    }
+    return out;
+}
+/** Index of the quote closing the string that starts at `start`, or -1. */
+function closer(s, start) {
+    if (s[start] === '`')
+        return s.indexOf('`', start + 1);
+    for (let i = start + 1; i < s.length; i++) {
+        if (s[i] === '\\')
+            i++;
+        else if (s[i] === '"')
+            return i;
+    }
+    return -1;
 }
 /**
  * Parses one requirement line's text: `require path version`, or `path version` inside a block (`inBlock`).
@@ -880,6 +932,9 @@ function proxyVerdict(s, protocolBody, credentialed) {
         return protocolBody ? 'ok' : 'http-200';
     if (s === 404 || s === 410 || s === 400)
         return 'ok';
+    // Mirrors that redirect downloads to storage (Athens, Artifactory): go and the relay follow the redirect.
+    if (s >= 301 && s <= 308 && s !== 304 && s !== 305 && s !== 306)
+        return 'ok';
     if (s === 403)
         return credentialed ? 'auth' : 'ok';
     if (s === 401)
@@ -958,6 +1013,10 @@ function okHint(c, what) {
         const said = quoteServerText(c.outcome.body);
         return (`The ${what} answers${through}, but its policy refuses ${asked} (HTTP ${s}${said ? `: "${said}"` : ''}): if that ` +
             "module is private, list it in `goprivate`; otherwise ask the mirror's owners to allow it.");
+    }
+    if (c.role === 'proxy' && s !== undefined && s >= 300 && s < 400) {
+        const to = c.outcome.location ? ` to ${quoteServerText(c.outcome.location, 200)}` : '';
+        return `The ${what} answers${through} with a redirect (HTTP ${s}${to}), which go and the relay follow.`;
     }
     if (c.role === 'proxy' && (s === 404 || s === 410) && c.module)
         return `The ${what} answers${through}; it does not have ${asked} (HTTP ${s}).`;
@@ -4614,7 +4673,8 @@ const RULES = [
         class: 'security',
         re: /malformed record|malformed go\.sum|cannot authenticate record data|downloaded inconsistent tile/
     },
-    { class: 'security', re: /verifying .*go\.sum/ },
+    // `verifying … go.sum`, found without `.*`: go's output holds the pull request's module paths.
+    { class: 'security', re: { test: (l) => inOrder(l, 'verifying ', 'go.sum') } },
     {
         // golang.org/x/mod/sumdb/note, wrapped by the sumdb client as "reading tree note: ...".
         class: 'security',
@@ -4642,7 +4702,7 @@ const RULES = [
     { class: 'not-found', re: /\b(404 Not Found|410 Gone)\b/ },
     { class: 'not-found', re: /unknown revision|no matching versions|cannot find module providing package/ },
     { class: 'not-found', re: /reading file:\/\/\S+: no such file or directory/ },
-    { class: 'not-found', re: /\b(module|repository)\b.*\bnot found\b/i },
+    { class: 'not-found', re: { test: (l) => moduleNotFound(l) } },
     {
         class: 'network',
         re: /x509: |tls: failed to verify certificate|SSL certificate problem|server certificate verification failed/,
@@ -4733,6 +4793,17 @@ function toolchainHint(stderr, goLine) {
     return (`A dependency needs Go ${need} or newer, but go.mod says \`go ${goLine}\`: install Go ${need} or newer before this step ` +
         `(actions/setup-go with \`go-version: '${need}'\`; \`go-version-file: go.mod\` would install ${goLine} again). ` +
         'go mod tidy then raises the go line.');
+}
+/** `first` occurs in `line`, and `then` after it: literal searches, linear in the line. */
+function inOrder(line, first, then) {
+    const i = line.indexOf(first);
+    return i >= 0 && line.indexOf(then, i + first.length) >= 0;
+}
+/** "module … not found" or "repository … not found", any case (go's and git's wording), without `.*`. */
+function moduleNotFound(line) {
+    const lower = line.toLowerCase();
+    const at = lower.lastIndexOf('not found');
+    return at > 0 && /\b(module|repository)\b/.test(lower.slice(0, at)) && !/\w/.test(lower[at + 9] ?? '');
 }
 
 // What a module proxy URL that go printed asks for, in words a user knows: `example.com/BigCorp/Lib@v1.2.0 (.mod)`
@@ -4919,7 +4990,7 @@ async function tidyWithRetries(module, o, gate) {
 async function tidyOnce(module, o) {
     // No await before go starts: preflight's pending work would run first and delay go by its length.
     const before = readFiles(module.dir);
-    const watch = { cwd: module.dir, env: o.env, stallMs: o.stallMs ?? 0, gomodcache: o.gomodcache };
+    const watch = { cwd: module.dir, env: o.env, stallMs: o.stallMs ?? 0, gomodcache: o.gomodcache, untimed: o.auth?.relayUrl };
     if (o.mode === 'check' && supportsTidyDiff(o.go.version)) {
         const r = await runGoWatched(o.go, ['mod', 'tidy'], ['-diff', ...o.tidyArgs], watch);
         const reported = parseTidyDiff(r.stdout);
@@ -5636,6 +5707,9 @@ function cacheLine(r) {
 // Fail-soft: a reporting problem is a warning, never the reason a step fails.
 /** GitHub keeps 1 MB of outputs per job: the `diff` output is capped well under; the whole diff is in `diff-file`. */
 const DIFF_OUTPUT_CAP = 256 * 1024;
+/** The lists' share of the 1 MB: `changed-files` and `modules` each (the diff has its own cap; the rest is small). */
+const LIST_OUTPUT_CAP = 192 * 1024;
+/** Writes the outputs; returns a note for each list that had to be cut (reportAnnotations shows them). */
 function reportOutputs(r) {
     const drifted = r.modules.filter((m) => m.status === 'drift' || m.status === 'fixed');
     const diff = redact(drifted.map((m) => m.diff).join(''));
@@ -5643,14 +5717,30 @@ function reportOutputs(r) {
     setOutput('diff', capped(diff));
     if (diff)
         setOutput('diff-file', writeDiffFile(diff));
-    setOutput('changed-files', r.modules.flatMap((m) => m.changedFiles).join('\n'));
-    setOutput('modules', JSON.stringify(r.modules.map((m) => m.module.rel)));
+    const notes = [];
+    const files = fitting(r.modules.flatMap((m) => m.changedFiles), 1);
+    const dirs = fitting(r.modules.map((m) => m.module.rel), 3);
+    setOutput('changed-files', files.kept.join('\n'));
+    setOutput('modules', JSON.stringify(dirs.kept));
+    if (files.left)
+        notes.push(`changed-files lists ${files.kept.length} files; ${files.left} more are in the job summary and diff-file.`);
+    if (dirs.left)
+        notes.push(`modules lists ${dirs.kept.length} module directories; ${dirs.left} more are in the job summary.`);
     if (r.goproxy !== undefined)
         setOutput('goproxy', redact(r.goproxy));
     if (r.preflight)
         setOutput('preflight', redact(JSON.stringify(r.preflight)));
     if (r.cache)
         setOutput('cache-hit', r.cache.restore === 'hit' ? 'true' : 'false');
+    return notes;
+}
+/** The leading items whose text (plus `sep` bytes each) fits LIST_OUTPUT_CAP, and how many are left out. */
+function fitting(items, sep) {
+    let size = 2;
+    let n = 0;
+    while (n < items.length && size + Buffer.byteLength(items[n]) + sep <= LIST_OUTPUT_CAP)
+        size += Buffer.byteLength(items[n++]) + sep;
+    return { kept: items.slice(0, n), left: items.length - n };
 }
 function capped(diff) {
     if (Buffer.byteLength(diff) <= DIFF_OUTPUT_CAP)
@@ -5672,7 +5762,7 @@ const ANNOTATIONS_SHOWN = 10;
  * module, then failures, then the drifted modules' other lines; past the limit, one annotation that says how many
  * more there are and where they are.
  */
-function reportAnnotations(r) {
+function reportAnnotations(r, outputNotes = []) {
     const first = [];
     const rest = [];
     const failed = [];
@@ -5691,23 +5781,27 @@ function reportAnnotations(r) {
     }
     // The failing step's own line (core.setFailed) is an error annotation too: one place is kept for it.
     const errorsShown = ANNOTATIONS_SHOWN - 1;
+    // Caching is fail-soft: a failed restore is a warning, a deliberate skip a notice (counted with the others).
+    const cacheNote = r.cache?.note ? [{ message: r.cache.note, props: { title: 'Module cache' } }] : [];
+    const cacheNotice = r.cache?.restore === 'failed' ? [] : cacheNote;
     if (r.mode === 'fix') {
-        emit(notice, [...first, ...rest]);
+        emit(notice, [...cacheNotice, ...first, ...rest]);
         emit(error, failed, errorsShown);
     }
-    else
+    else {
         emit(error, [...first, ...failed, ...rest], errorsShown);
+        emit(notice, cacheNotice);
+    }
     const warnings = (r.security ?? []).map((s) => ({ message: s.message, props: { title: s.title } }));
-    // Caching is fail-soft: a failed restore is a warning, a deliberate skip a notice.
-    if (r.cache?.note && r.cache.restore === 'failed')
-        warnings.push({ message: r.cache.note, props: { title: 'Module cache' } });
+    if (r.cache?.restore === 'failed')
+        warnings.push(...cacheNote);
+    for (const message of outputNotes)
+        warnings.push({ message, props: { title: 'Outputs' } });
     for (const p of r.preflight ?? []) {
         if (p.verdict !== 'ok' && p.verdict !== 'unfinished')
             warnings.push({ message: `${p.endpoint}: ${p.verdict}. ${p.hint}`, props: { title: 'Preflight' } });
     }
     emit(warning, warnings);
-    if (r.cache?.note && r.cache.restore !== 'failed')
-        notice(redact(r.cache.note), { title: 'Module cache' });
 }
 function emit(level, notes, limit = ANNOTATIONS_SHOWN) {
     const shown = notes.length <= limit ? notes : notes.slice(0, limit - 1);
@@ -5750,12 +5844,18 @@ function names(items) {
 }
 /** Writes everything; each part is fail-soft. */
 async function report(r) {
-    for (const part of [reportOutputs, reportLog, reportAnnotations]) {
+    let notes = [];
+    const parts = [
+        ['outputs', () => (notes = reportOutputs(r))],
+        ['the log', () => reportLog(r)],
+        ['annotations', () => reportAnnotations(r, notes)]
+    ];
+    for (const [what, part] of parts) {
         try {
-            part(r);
+            part();
         }
         catch (e) {
-            warning(`go-tidy-guard could not write ${part.name}: ${redact(String(e))}`);
+            warning(`go-tidy-guard could not write ${what}: ${redact(String(e))}`);
         }
     }
     try {

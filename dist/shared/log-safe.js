@@ -149,6 +149,9 @@ function moduleOutsideWorkspace(workspace, dir, dirKnownInside = false) {
         catch {
             continue; // absent
         }
+        // A symlink that points nowhere would have go create its target, wherever that is: refused like one outside.
+        if (link && realPath(file) === undefined)
+            return `${f} is a symlink to a file that does not exist`;
         if (link && !insideWorkspace(workspace, file))
             return `${f} is a symlink to a file outside the workspace`;
     }
@@ -848,7 +851,9 @@ function downloadBytes(gomodcache) {
 }
 /** Text safe for a summary or annotation: registered secrets and signed-URL queries removed, one line. */
 function cleanMessage(text) {
+    // Bounded first: the pattern below may backtrack over a long run without `?` (library error text, but still).
     return redact(text)
+        .slice(0, 4096)
         .replace(/(https?:\/\/[^\s?]+)\?\S*/g, '$1?…')
         .replace(/%0A|%0D|\r?\n/g, ' ')
         .replace(/%25/g, '%')
