@@ -73,7 +73,11 @@ test('relay: true, a slow but healthy upstream: the watchdog leaves go waiting o
 
 test('relay: false, a .mod body that stalls after its headers: the watchdog stops go and names the URL', async () => {
   const stalling = await proxy({ faults: [{ kind: 'stall', match: /\/lib\/@v\/v1\.0\.0\.mod$/ }] })
-  const r = await runNet(workspaceFrom(template), stalling.url, { relay: 'false', preflight: 'false', 'stall-timeout': '2' })
+  const r = await runNet(workspaceFrom(template), stalling.url, {
+    relay: 'false',
+    preflight: 'false',
+    'stall-timeout': '2'
+  })
   expect(r.exitCode).not.toBe(0)
   expect(r.ms).toBeLessThan(2_000 + 10_000)
   expect(errors(r)[0].message).toContain(`waiting for ${stalling.url}/example.com/lib/@v/v1.0.0.mod`)

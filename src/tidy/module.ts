@@ -69,7 +69,13 @@ type Files = Partial<Record<(typeof FILES)[number], Buffer>>
 async function tidyOnce(module: GoModule, o: TidyOptions): Promise<Outcome> {
   // No await before go starts: preflight's pending work would run first and delay go by its length.
   const before = readFiles(module.dir)
-  const watch = { cwd: module.dir, env: o.env, stallMs: o.stallMs ?? 0, gomodcache: o.gomodcache, untimed: o.auth?.relayUrl }
+  const watch = {
+    cwd: module.dir,
+    env: o.env,
+    stallMs: o.stallMs ?? 0,
+    gomodcache: o.gomodcache,
+    untimed: o.auth?.relayUrl
+  }
   if (o.mode === 'check' && supportsTidyDiff(o.go.version)) {
     const r = await runGoWatched(o.go, ['mod', 'tidy'], ['-diff', ...o.tidyArgs], watch)
     const reported = parseTidyDiff(r.stdout)
