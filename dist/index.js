@@ -4990,7 +4990,13 @@ async function tidyWithRetries(module, o, gate) {
 async function tidyOnce(module, o) {
     // No await before go starts: preflight's pending work would run first and delay go by its length.
     const before = readFiles(module.dir);
-    const watch = { cwd: module.dir, env: o.env, stallMs: o.stallMs ?? 0, gomodcache: o.gomodcache, untimed: o.auth?.relayUrl };
+    const watch = {
+        cwd: module.dir,
+        env: o.env,
+        stallMs: o.stallMs ?? 0,
+        gomodcache: o.gomodcache,
+        untimed: o.auth?.relayUrl
+    };
     if (o.mode === 'check' && supportsTidyDiff(o.go.version)) {
         const r = await runGoWatched(o.go, ['mod', 'tidy'], ['-diff', ...o.tidyArgs], watch);
         const reported = parseTidyDiff(r.stdout);
