@@ -7,21 +7,7 @@ import { reportAnnotations, reportLog } from '../src/report/report.js'
 import { addSecret, resetSecrets } from '../src/lib/redact.js'
 import type { RunResult, TidyResult } from '../src/types.js'
 import { parseWorkflowCommands } from './helpers/runner-commands.js'
-
-function stdoutOf(fn: () => void): string {
-  const original = process.stdout.write
-  let out = ''
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += String(chunk)
-    return true
-  }) as typeof process.stdout.write
-  try {
-    fn()
-  } finally {
-    process.stdout.write = original
-  }
-  return out
-}
+import { stdoutOf } from './helpers/stdout.js'
 
 // Every command an attacker would want, as go echoes a path (tab-indented) or a proxy's body arrives (bare lines).
 const HOSTILE = [

@@ -6,22 +6,7 @@ import { parseProxyList, ProxyListError } from '../src/config/proxylist.js'
 import { egressProxySummary } from '../src/net/egress.js'
 import { InputError, readInputs } from '../src/config/inputs.js'
 import { parseWorkflowCommands } from './helpers/runner-commands.js'
-
-/** What the step prints to stdout while `fn` runs (core.setSecret writes `::add-mask::` there). */
-function stdoutOf(fn: () => void): string {
-  const original = process.stdout.write
-  let out = ''
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += String(chunk)
-    return true
-  }) as typeof process.stdout.write
-  try {
-    fn()
-  } finally {
-    process.stdout.write = original
-  }
-  return out
-}
+import { stdoutOf } from './helpers/stdout.js'
 
 const masksOf = (fn: () => void): string[] => parseWorkflowCommands(stdoutOf(fn)).masks
 

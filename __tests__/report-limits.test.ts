@@ -7,21 +7,7 @@ import { reportAnnotations, reportOutputs } from '../src/report/report.js'
 import type { RunResult, TidyResult } from '../src/types.js'
 import { makeTempDir } from './helpers/gotest-env.js'
 import { parseWorkflowCommands } from './helpers/runner-commands.js'
-
-function stdoutOf(fn: () => void): string {
-  const original = process.stdout.write
-  let out = ''
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += String(chunk)
-    return true
-  }) as typeof process.stdout.write
-  try {
-    fn()
-  } finally {
-    process.stdout.write = original
-  }
-  return out
-}
+import { stdoutOf } from './helpers/stdout.js'
 
 const fixed = (rel: string): TidyResult => ({
   module: { dir: `/ws/${rel}`, rel, path: `example.com/${rel}` },

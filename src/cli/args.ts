@@ -2,6 +2,7 @@
 // as flags of the same names. The flags feed readInputs (config/inputs.ts) through its getter, so every value gets the
 // action's validation and error messages. Defaults are action.yml's (a test holds them equal).
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { readInputs, type Inputs } from '../config/inputs.js'
 import { InputError } from '../lib/input-error.js'
 
 export const COMMANDS = ['check', 'fix', 'doctor', 'relay'] as const
@@ -121,4 +122,14 @@ export function defaultFormat(env: NodeJS.ProcessEnv): Format {
   if (env.GITHUB_ACTIONS === 'true') return 'github'
   if (env.GITLAB_CI) return 'gitlab'
   return 'plain'
+}
+
+/** The inputs from the flags, validated as the action validates them; a bad one is a usage error naming the flag. */
+export function readFlags(args: CliArgs, mode: 'check' | 'fix' = 'check', dir: string = process.cwd()): Inputs {
+  try {
+    return readInputs(inputGetter(args, mode), dir)
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(`--${e.message}`)
+    throw e
+  }
 }

@@ -4,11 +4,11 @@ import { existsSync, statSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import type { GoModule, RunResult } from '../types.js'
-import { readInputs, type Inputs } from '../config/inputs.js'
+import type { Inputs } from '../config/inputs.js'
 import { InputError } from '../lib/input-error.js'
 import { runPipeline } from '../pipeline.js'
 import { redact } from '../lib/redact.js'
-import { defaultFormat, inputGetter, UsageError, type CliArgs } from './args.js'
+import { defaultFormat, readFlags, UsageError, type CliArgs } from './args.js'
 import { progress, type Term } from './term.js'
 import { exitCode, lastLine, moduleLine, renderDiff, renderFailures, renderPreflight, renderRelay } from './render.js'
 import { githubAnnotations, plainLines, writeGitlabReport } from './format.js'
@@ -56,12 +56,7 @@ function cliInputs(args: CliArgs, mode: 'check' | 'fix', workspace: string): Inp
   // A CA file named on the command line is relative to the current directory, not to [dir].
   const ca = given['ca-certificates']
   if (ca && !ca.includes('-----BEGIN') && !path.isAbsolute(ca)) given['ca-certificates'] = path.resolve(ca)
-  try {
-    return readInputs(inputGetter({ ...args, inputs: given }, mode), workspace)
-  } catch (e) {
-    if (e instanceof InputError) throw new UsageError(`--${e.message}`)
-    throw e
-  }
+  return readFlags({ ...args, inputs: given }, mode, workspace)
 }
 
 function renderRun(term: Term, r: RunResult): void {

@@ -4,8 +4,6 @@
 // weaken verification (config/review.ts) and the fix as commands to paste (cli/doctor-fix.ts).
 import * as os from 'node:os'
 import type { ProbeResult } from '../types.js'
-import { readInputs } from '../config/inputs.js'
-import { InputError } from '../lib/input-error.js'
 import { findGo, stringEnv } from '../go/toolchain.js'
 import { effectiveSettings, type Settings } from '../config/settings.js'
 import { prepareAccess, withNetrc } from '../access/access.js'
@@ -15,18 +13,12 @@ import { proxyEnv } from '../net/egress.js'
 import { securityReview } from '../config/review.js'
 import { redact, redactUrl } from '../lib/redact.js'
 import { removeGuardedCredentialFiles } from '../access/credential-file.js'
-import { inputGetter, UsageError, type CliArgs } from './args.js'
+import { readFlags, type CliArgs } from './args.js'
 import { printable, table, type Term } from './term.js'
 import { conflicts, fixes, goCannotWork, type Checked, type Diagnosis } from './doctor-fix.js'
 
 export async function runDoctor(args: CliArgs, term: Term): Promise<number> {
-  let inputs
-  try {
-    inputs = readInputs(inputGetter(args, 'check'), process.cwd())
-  } catch (e) {
-    if (e instanceof InputError) throw new UsageError(`--${e.message}`)
-    throw e
-  }
+  const inputs = readFlags(args)
   const go = await findGo()
   const settings = effectiveSettings(inputs, go.env)
   const access = await prepareAccess(inputs, os.tmpdir(), stringEnv(process.env))

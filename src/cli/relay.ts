@@ -2,8 +2,6 @@
 // this machine. Loopback only, under a random path prefix; upstreams from --goproxy or `go env GOPROXY`, with
 // preflight's verdicts ordering them as in the action. Serves until SIGINT/SIGTERM, then prints its statistics.
 import * as os from 'node:os'
-import { readInputs } from '../config/inputs.js'
-import { InputError } from '../lib/input-error.js'
 import { findGo, stringEnv } from '../go/toolchain.js'
 import { effectiveSettings } from '../config/settings.js'
 import { prepareAccess, withNetrc } from '../access/access.js'
@@ -13,7 +11,7 @@ import { startRelay } from '../relay/relay.js'
 import { createDispatcher } from '../net/dispatcher.js'
 import { redact, redactUrl } from '../lib/redact.js'
 import { removeGuardedCredentialFiles } from '../access/credential-file.js'
-import { inputGetter, UsageError, type CliArgs } from './args.js'
+import { readFlags, UsageError, type CliArgs } from './args.js'
 import { seconds, type Term } from './term.js'
 import { renderRelay } from './render.js'
 
@@ -34,13 +32,7 @@ export function parseListen(text: string | undefined): { host: string; port: num
 
 export async function runRelay(args: CliArgs, term: Term): Promise<number> {
   const listen = parseListen(args.listen)
-  let inputs
-  try {
-    inputs = readInputs(inputGetter(args, 'check'), process.cwd())
-  } catch (e) {
-    if (e instanceof InputError) throw new UsageError(`--${e.message}`)
-    throw e
-  }
+  const inputs = readFlags(args)
   const go = await findGo()
   const settings = effectiveSettings(inputs, go.env)
   const access = await prepareAccess(inputs, os.tmpdir(), stringEnv(process.env))
