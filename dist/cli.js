@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
-import { s as setSecret, g as getDefaultExportFromCjs, w as warning, a as getInput, b as which, u as undiciSubsetExports, c as createServer, d as saveState, e as error, n as notice } from './cli-shared/core.js';
+import { s as setSecret, w as warning, g as getInput, a as getDefaultExportFromCjs, b as which, u as undiciSubsetExports, c as createServer, d as saveState, e as error, n as notice } from './cli-shared/core.js';
 import { spawn, execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import { readdirSync, existsSync, statSync, realpathSync, lstatSync, rmSync, readFileSync, promises, mkdtempSync, writeFileSync, mkdirSync, renameSync, chmodSync } from 'node:fs';
+import { readdirSync, existsSync, statSync, lstatSync, realpathSync, rmSync, promises, readFileSync, mkdtempSync, writeFileSync, mkdirSync, renameSync, chmodSync } from 'node:fs';
 import * as path from 'node:path';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import { availableParallelism, tmpdir } from 'node:os';
 import { randomUUID, X509Certificate, randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { setMaxListeners } from 'node:events';
 import * as fs$1 from 'node:fs/promises';
 import { stat, mkdtemp, rm, open } from 'node:fs/promises';
@@ -302,532 +302,6 @@ function withoutTrace(stderr) {
         .join('\n');
 }
 
-// The error for bad input: its message names the input and the accepted form. A module of its own so that
-// stages validating their part of the inputs need not import config/inputs.ts (no cycles).
-class InputError extends Error {
-}
-
-// The command line's arguments (node:util parseArgs): a sub-command, an optional directory, and the action's inputs
-// as flags of the same names. The flags feed readInputs (config/inputs.ts) through its getter, so every value gets the
-// action's validation and error messages. Defaults are action.yml's (a test holds them equal).
-const COMMANDS = ['check', 'fix', 'doctor', 'relay'];
-/** Action inputs that are flags, with action.yml's defaults. */
-const INPUT_DEFAULTS = {
-    modules: '',
-    goproxy: '',
-    goprivate: '',
-    gonoproxy: '',
-    gonosumdb: '',
-    gosumdb: '',
-    preflight: 'true',
-    'preflight-timeout': '5',
-    'stall-timeout': '60',
-    concurrency: '',
-    shard: '',
-    retries: '3',
-    relay: 'true',
-    'tidy-args': '',
-    token: '',
-    'private-hosts': '',
-    netrc: '',
-    'ca-certificates': ''
-};
-/** Action inputs the command line sets itself: the directory argument, the sub-command, no cache service, no later steps. */
-const FIXED_INPUTS = { 'working-directory': '.', cache: 'false', 'export-env': 'false' };
-/** Inputs that may be given more than once; their values join with newlines, as the action's multi-line inputs. */
-const REPEATABLE = new Set(['modules', 'netrc', 'ca-certificates']);
-/** Bad usage: exit code 3. */
-class UsageError extends Error {
-}
-const options = {
-    ...Object.fromEntries(Object.keys(INPUT_DEFAULTS).map((n) => [n, { type: 'string', multiple: REPEATABLE.has(n) }])),
-    json: { type: 'boolean' },
-    format: { type: 'string' },
-    'report-file': { type: 'string' },
-    listen: { type: 'string' },
-    help: { type: 'boolean', short: 'h' }
-};
-function parseCli(argv) {
-    let parsed;
-    try {
-        parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-    }
-    catch (e) {
-        throw new UsageError(e.message);
-    }
-    const v = parsed.values;
-    const [command, dir, ...extra] = parsed.positionals;
-    if (v.help && !command)
-        return { command: 'check', inputs: {}, json: false, help: true };
-    if (!COMMANDS.includes(command ?? '')) {
-        throw new UsageError(command
-            ? `unknown command "${command}"; use one of: ${COMMANDS.join(', ')}`
-            : `a command is needed: ${COMMANDS.join(', ')}`);
-    }
-    if (extra.length > 0 || (dir !== undefined && (command === 'doctor' || command === 'relay'))) {
-        throw new UsageError(`unexpected argument "${extra[0] ?? dir}"`);
-    }
-    const inputs = {};
-    for (const name of Object.keys(INPUT_DEFAULTS)) {
-        const value = v[name];
-        if (value !== undefined)
-            inputs[name] = Array.isArray(value) ? value.join('\n') : String(value);
-    }
-    const format = v.format;
-    if (format !== undefined && !['github', 'gitlab', 'plain'].includes(format)) {
-        throw new UsageError(`--format: "${format}" is not accepted; use one of: github, gitlab, plain`);
-    }
-    if (v.json === true && format === 'github')
-        throw new UsageError('--json and --format github both write to stdout; give one of them');
-    if (v.listen !== undefined && command !== 'relay')
-        throw new UsageError('--listen is only for the relay command');
-    return {
-        command: command,
-        dir,
-        inputs,
-        json: v.json === true,
-        format: format,
-        reportFile: v['report-file'],
-        listen: v.listen,
-        help: v.help === true
-    };
-}
-/** The getter readInputs takes: a flag, else the fixed value, else action.yml's default. */
-function inputGetter(args, mode) {
-    return (name) => {
-        if (name === 'mode')
-            return mode;
-        if (name in args.inputs)
-            return args.inputs[name];
-        if (name in FIXED_INPUTS)
-            return FIXED_INPUTS[name];
-        if (name in INPUT_DEFAULTS)
-            return INPUT_DEFAULTS[name];
-        throw new InputError(`${name}: not an input of the command line`);
-    };
-}
-/** The format when --format is not given: the CI system's own, else plain. */
-function defaultFormat(env) {
-    if (env.GITHUB_ACTIONS === 'true')
-        return 'github';
-    if (env.GITLAB_CI)
-        return 'gitlab';
-    return 'plain';
-}
-
-// The command line's --help text.
-const HELP = `go-tidy-guard: go mod tidy drift checks that survive flaky, blocked and intercepting networks
-
-Usage:
-  go-tidy-guard check [dir] [flags]    fail when go.mod/go.sum are not tidy (never writes files)
-  go-tidy-guard fix [dir] [flags]      tidy go.mod/go.sum in place
-  go-tidy-guard doctor [flags]         diagnose the network go would use now, and print the fix
-  go-tidy-guard relay [--listen 127.0.0.1:PORT] [flags]
-                                       a local failover module proxy for every go command; Ctrl-C stops it
-
-[dir] is the workspace (default: the current directory); modules are found below it (go.work, go.mod, or
-every go.mod), as in the action.
-
-Flags (the action's inputs, same names and accepted values; defaults from go env):
-  --goproxy LIST           GOPROXY list (, | or newlines; direct and off allowed)
-  --goprivate PATTERNS     private module path patterns (also the default of --gonoproxy and --gonosumdb)
-  --gonoproxy PATTERNS     fetched directly, never through a proxy
-  --gonosumdb PATTERNS     not checked against the checksum database
-  --gosumdb VALUE          name, name+key, name+key url, or off
-  --modules DIRS           module directories or globs below [dir] (repeatable)
-  --preflight MODE         true (default), false or strict
-  --preflight-timeout S    seconds for all probes together (0.1 to 600; default 5)
-  --stall-timeout S        seconds a go request may make no progress (0.1 to 600, 0 = off; default 60)
-  --retries N              retries per request and per module (0 to 10; default 3)
-  --relay BOOL             run go through the local failover relay (default true)
-  --concurrency N          go processes at once (1 to 64; default: the number of CPUs)
-  --shard K/N              only this part of the modules
-  --tidy-args ARGS         -e, -v, -x, -compat=<go version>, -go=<go version>
-  --netrc LINES            netrc lines (machine HOST login USER password SECRET; repeatable); default: go's
-                           own NETRC or ~/.netrc
-  --ca-certificates PEM    extra CA certificates to trust: a PEM file or the PEM text (repeatable)
-  --token TOKEN            credential git sends to --private-hosts for private modules fetched directly
-  --private-hosts HOSTS    hosts that get --token
-
-Output:
-  --json                   print the result as JSON (the RunResult the action reports from); no other output
-  --format FORMAT          annotations: github (workflow commands), gitlab (a Code Quality report file) or
-                           plain (file:line: message). Default: github under GitHub Actions, gitlab under
-                           GitLab CI, else plain
-  --report-file FILE       where --format gitlab writes (default gl-code-quality-report.json)
-  --listen ADDR            relay only: 127.0.0.1:PORT (loopback only; default a free port)
-  -h, --help               this text
-
-Colour and the progress spinner appear only on a terminal; NO_COLOR=1 turns them off.
-
-Exit codes:
-  0  tidy (fix: tidy or fixed; doctor: go can work as configured; relay: stopped by SIGINT/SIGTERM)
-  1  drift: go.mod/go.sum are not tidy (check)
-  2  failure: go mod tidy or the network failed (doctor: go cannot work as configured)
-  3  bad usage: an unknown flag or command, or a value that is not accepted
-`;
-
-var picocolors = {exports: {}};
-
-var hasRequiredPicocolors;
-
-function requirePicocolors () {
-	if (hasRequiredPicocolors) return picocolors.exports;
-	hasRequiredPicocolors = 1;
-	let p = process || {}, argv = p.argv || [], env = p.env || {};
-	let isColorSupported =
-		!(!!env.NO_COLOR || argv.includes("--no-color")) &&
-		(!!env.FORCE_COLOR || argv.includes("--color") || p.platform === "win32" || ((p.stdout || {}).isTTY && env.TERM !== "dumb") || !!env.CI);
-
-	let formatter = (open, close, replace = open) =>
-		input => {
-			let string = "" + input, index = string.indexOf(close, open.length);
-			return ~index ? open + replaceClose(string, close, replace, index) + close : open + string + close
-		};
-
-	let replaceClose = (string, close, replace, index) => {
-		let result = "", cursor = 0;
-		do {
-			result += string.substring(cursor, index) + replace;
-			cursor = index + close.length;
-			index = string.indexOf(close, cursor);
-		} while (~index)
-		return result + string.substring(cursor)
-	};
-
-	let createColors = (enabled = isColorSupported) => {
-		let f = enabled ? formatter : () => String;
-		return {
-			isColorSupported: enabled,
-			reset: f("\x1b[0m", "\x1b[0m"),
-			bold: f("\x1b[1m", "\x1b[22m", "\x1b[22m\x1b[1m"),
-			dim: f("\x1b[2m", "\x1b[22m", "\x1b[22m\x1b[2m"),
-			italic: f("\x1b[3m", "\x1b[23m"),
-			underline: f("\x1b[4m", "\x1b[24m"),
-			inverse: f("\x1b[7m", "\x1b[27m"),
-			hidden: f("\x1b[8m", "\x1b[28m"),
-			strikethrough: f("\x1b[9m", "\x1b[29m"),
-
-			black: f("\x1b[30m", "\x1b[39m"),
-			red: f("\x1b[31m", "\x1b[39m"),
-			green: f("\x1b[32m", "\x1b[39m"),
-			yellow: f("\x1b[33m", "\x1b[39m"),
-			blue: f("\x1b[34m", "\x1b[39m"),
-			magenta: f("\x1b[35m", "\x1b[39m"),
-			cyan: f("\x1b[36m", "\x1b[39m"),
-			white: f("\x1b[37m", "\x1b[39m"),
-			gray: f("\x1b[90m", "\x1b[39m"),
-
-			bgBlack: f("\x1b[40m", "\x1b[49m"),
-			bgRed: f("\x1b[41m", "\x1b[49m"),
-			bgGreen: f("\x1b[42m", "\x1b[49m"),
-			bgYellow: f("\x1b[43m", "\x1b[49m"),
-			bgBlue: f("\x1b[44m", "\x1b[49m"),
-			bgMagenta: f("\x1b[45m", "\x1b[49m"),
-			bgCyan: f("\x1b[46m", "\x1b[49m"),
-			bgWhite: f("\x1b[47m", "\x1b[49m"),
-
-			blackBright: f("\x1b[90m", "\x1b[39m"),
-			redBright: f("\x1b[91m", "\x1b[39m"),
-			greenBright: f("\x1b[92m", "\x1b[39m"),
-			yellowBright: f("\x1b[93m", "\x1b[39m"),
-			blueBright: f("\x1b[94m", "\x1b[39m"),
-			magentaBright: f("\x1b[95m", "\x1b[39m"),
-			cyanBright: f("\x1b[96m", "\x1b[39m"),
-			whiteBright: f("\x1b[97m", "\x1b[39m"),
-
-			bgBlackBright: f("\x1b[100m", "\x1b[49m"),
-			bgRedBright: f("\x1b[101m", "\x1b[49m"),
-			bgGreenBright: f("\x1b[102m", "\x1b[49m"),
-			bgYellowBright: f("\x1b[103m", "\x1b[49m"),
-			bgBlueBright: f("\x1b[104m", "\x1b[49m"),
-			bgMagentaBright: f("\x1b[105m", "\x1b[49m"),
-			bgCyanBright: f("\x1b[106m", "\x1b[49m"),
-			bgWhiteBright: f("\x1b[107m", "\x1b[49m"),
-		}
-	};
-
-	picocolors.exports = createColors();
-	picocolors.exports.createColors = createColors;
-	return picocolors.exports;
-}
-
-var picocolorsExports = /*@__PURE__*/ requirePicocolors();
-var pc = /*@__PURE__*/getDefaultExportFromCjs(picocolorsExports);
-
-var dist = {};
-
-var consts = {};
-
-const require$2 = createRequire(import.meta.url);
-function __require$1() { return require$2("node:tty"); }
-
-const require$1 = createRequire(import.meta.url);
-function __require() { return require$1("node:process"); }
-
-var hasRequiredConsts;
-
-function requireConsts () {
-	if (hasRequiredConsts) return consts;
-	hasRequiredConsts = 1;
-	var __importDefault = (consts && consts.__importDefault) || function (mod) {
-	    return (mod && mod.__esModule) ? mod : { "default": mod };
-	};
-	Object.defineProperty(consts, "__esModule", { value: true });
-	consts.symbols = consts.isTTY = void 0;
-	const node_tty_1 = __importDefault(__require$1());
-	const node_process_1 = __importDefault(__require());
-	/**
-	 * This file contains code adapted from the following projects:
-	 *
-	 * 1. is-unicode-supported (https://github.com/sindresorhus/is-unicode-supported)
-	 * 2. cli-spinners (https://github.com/sindresorhus/cli-spinners)
-	 * 3. log-symbols (https://github.com/sindresorhus/log-symbols)
-	 *
-	 * All of the above projects are created by Sindre Sorhus (https://sindresorhus.com)
-	 * and are licensed under the MIT License.
-	 *
-	 * The full text of the MIT License can be found in the LICENSE file in this project's root directory.
-	 */
-	const isCI = node_process_1.default.env.CI ||
-	    node_process_1.default.env.WT_SESSION ||
-	    node_process_1.default.env.ConEmuTask === '{cmd::Cmder}' ||
-	    node_process_1.default.env.TERM_PROGRAM === 'vscode' ||
-	    node_process_1.default.env.TERM === 'xterm-256color' ||
-	    node_process_1.default.env.TERM === 'alacritty';
-	const isTTY = node_tty_1.default.isatty(1) && node_process_1.default.env.TERM !== 'dumb' && !('CI' in node_process_1.default.env);
-	consts.isTTY = isTTY;
-	// https://github.com/sindresorhus/is-unicode-supported
-	const supportUnicode = node_process_1.default.platform !== 'win32' ? node_process_1.default.env.TERM !== 'linux' : isCI;
-	const symbols = {
-	    frames: isTTY
-	        ? supportUnicode
-	            ? // https://github.com/sindresorhus/cli-spinners
-	                ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
-	            : ['-', '\\', '|', '/']
-	        : ['-'],
-	    // https://github.com/sindresorhus/log-symbols/blob/main/index.js
-	    tick: supportUnicode ? '✔' : '√',
-	    cross: supportUnicode ? '✖' : '×',
-	    warn: supportUnicode ? '⚠' : '!!',
-	    info: supportUnicode ? 'ℹ' : 'i',
-	};
-	consts.symbols = symbols;
-	return consts;
-}
-
-var hasRequiredDist;
-
-function requireDist () {
-	if (hasRequiredDist) return dist;
-	hasRequiredDist = 1;
-	var __importDefault = (dist && dist.__importDefault) || function (mod) {
-	    return (mod && mod.__esModule) ? mod : { "default": mod };
-	};
-	Object.defineProperty(dist, "__esModule", { value: true });
-	dist.createSpinner = createSpinner;
-	const picocolors_1 = __importDefault(/*@__PURE__*/ requirePicocolors());
-	const consts_1 = requireConsts();
-	function getLines(str = '', width = 80) {
-	    return str
-	        .replace(/\u001b[^m]*?m/g, '')
-	        .split('\n')
-	        .reduce((col, line) => (col += Math.max(1, Math.ceil(line.length / width))), 0);
-	}
-	function createSpinner(text = '', opts = {}) {
-	    let current = 0, interval = opts.interval || 50, stream = opts.stream || process.stderr, frames = opts.frames && opts.frames.length ? opts.frames : consts_1.symbols.frames, color = opts.color || 'yellow', spinning = false, lines = 0, timer = undefined, getText = (opts = {}) => typeof opts === 'string' ? opts : opts.text || text, getUpdate = (opts = {}) => typeof opts === 'string' ? false : !!opts.update, getColor = (opts = {}) => typeof opts === 'string' || !opts.color ? color : opts.color, getMark = (opts = {}, fallback) => typeof opts === 'string' || !opts.mark ? fallback : opts.mark, mountProcessEvents = () => {
-	        process.on('SIGINT', exit);
-	        process.on('SIGTERM', exit);
-	    }, cleanupProcessEvents = () => {
-	        process.off('SIGINT', exit);
-	        process.off('SIGTERM', exit);
-	    };
-	    let spinner = {
-	        reset() {
-	            current = 0;
-	            lines = 0;
-	            spinning = false;
-	            clearTimeout(timer);
-	            timer = undefined;
-	            return spinner;
-	        },
-	        clear() {
-	            spinner.write('\x1b[1G');
-	            for (let i = 0; i < lines; i++) {
-	                i > 0 && spinner.write('\x1b[1A');
-	                spinner.write('\x1b[2K\x1b[1G');
-	            }
-	            lines = 0;
-	            return spinner;
-	        },
-	        write(str, clear = false) {
-	            if (clear && consts_1.isTTY)
-	                spinner.clear();
-	            stream.write(str);
-	            return spinner;
-	        },
-	        render() {
-	            let str = `${picocolors_1.default[color](frames[current])} ${text}`;
-	            consts_1.isTTY ? spinner.write(`\x1b[?25l`) : (str += '\n');
-	            spinner.write(str, true);
-	            consts_1.isTTY && (lines = getLines(str, stream.columns));
-	            return spinner;
-	        },
-	        spin() {
-	            spinner.render();
-	            current = ++current % frames.length;
-	            return spinner;
-	        },
-	        update(opts) {
-	            if (typeof opts === 'string') {
-	                text = opts;
-	            }
-	            else {
-	                text = opts.text || text;
-	                frames = opts.frames && opts.frames.length ? opts.frames : frames;
-	                interval = opts.interval || interval;
-	                color = opts.color || color;
-	            }
-	            if (frames.length - 1 < current)
-	                current = 0;
-	            return spinner;
-	        },
-	        loop() {
-	            consts_1.isTTY && (timer = setTimeout(() => spinner.loop(), interval));
-	            return spinner.spin();
-	        },
-	        start(opts = {}) {
-	            timer && spinner.reset();
-	            spinning = true;
-	            mountProcessEvents();
-	            return spinner.update({ text: getText(opts), color: getColor(opts) }).loop();
-	        },
-	        stop(opts) {
-	            spinning = false;
-	            clearTimeout(timer);
-	            timer = undefined;
-	            cleanupProcessEvents();
-	            const update = getUpdate(opts);
-	            const mark = picocolors_1.default[getColor(opts)](getMark(opts, frames[current]));
-	            const text = getText(opts);
-	            spinner.write(opts ? `${mark} ${text}${update ? '' : '\n'}` : '', true);
-	            return consts_1.isTTY && !update ? spinner.write(`\x1b[?25h`) : spinner;
-	        },
-	        success(opts = {}) {
-	            return spinner.stop({
-	                text: getText(opts),
-	                mark: getMark(opts, consts_1.symbols.tick),
-	                color: 'green',
-	                update: getUpdate(opts),
-	            });
-	        },
-	        error(opts = {}) {
-	            return spinner.stop({
-	                text: getText(opts),
-	                mark: getMark(opts, consts_1.symbols.cross),
-	                color: 'red',
-	                update: getUpdate(opts),
-	            });
-	        },
-	        warn(opts = {}) {
-	            return spinner.stop({
-	                text: getText(opts),
-	                mark: getMark(opts, consts_1.symbols.warn),
-	                color: 'yellow',
-	                update: getUpdate(opts),
-	            });
-	        },
-	        info(opts = {}) {
-	            return spinner.stop({
-	                text: getText(opts),
-	                mark: getMark(opts, consts_1.symbols.info),
-	                color: 'blue',
-	                update: getUpdate(opts),
-	            });
-	        },
-	        isSpinning() {
-	            return spinning;
-	        },
-	    };
-	    function exit(signal) {
-	        if (spinning) {
-	            spinner.stop();
-	        }
-	        process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1);
-	    }
-	    return spinner;
-	}
-	return dist;
-}
-
-var distExports = requireDist();
-
-// The command line's terminal: colour (picocolors) and a progress spinner (nanospinner) only on an interactive
-// terminal. When stdout is not a TTY, or NO_COLOR is set, or TERM is dumb, nothing but plain text is written:
-// no colour, no cursor movement, and text from outside (go's output, module paths) loses its control characters.
-function makeTerm(stream = process.stdout, env = process.env) {
-    const rich = stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
-    return {
-        rich,
-        c: pc.createColors(rich),
-        out: (line = '') => void stream.write(line + '\n'),
-        err: (line = '') => void process.stderr.write(printable(line) + '\n')
-    };
-}
-/** Text from outside, made safe to print: C0/C1 control characters (ESC included) removed, tabs and newlines kept. */
-function printable(text) {
-    return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '');
-}
-/** Left-aligned columns; widths from the plain text, colour applied per cell afterwards. */
-function table(rows, paint = (_r, _c, s) => s) {
-    const widths = [];
-    for (const r of rows)
-        r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-    return rows.map((r, ri) => r
-        .map((cell, ci) => paint(ri, ci, ci === r.length - 1 ? cell : cell.padEnd(widths[ci])))
-        .join('  ')
-        .trimEnd());
-}
-/** A live status line with a spinner on an interactive terminal (not under CI); elsewhere only the finished lines. */
-function progress(term, env = process.env) {
-    if (!term.rich || 'CI' in env) {
-        return { line: (t) => term.out(t), status: () => { }, stop: () => { } };
-    }
-    // A terminal that reports no width (a bare pseudo-terminal) counts as 80 columns: nanospinner divides by it.
-    const width = () => (process.stdout.columns > 0 ? process.stdout.columns : 80);
-    const stream = {
-        write: (s) => process.stdout.write(s),
-        get columns() {
-            return width();
-        }
-    };
-    const spinner = distExports.createSpinner('', { stream });
-    const fit = (t) => (t.length > width() - 3 ? t.slice(0, width() - 4) + '…' : t);
-    return {
-        line(t) {
-            const spinning = spinner.isSpinning();
-            if (spinning)
-                spinner.clear();
-            term.out(t);
-            if (spinning)
-                spinner.render();
-        },
-        status(t) {
-            if (spinner.isSpinning())
-                spinner.update({ text: fit(t) });
-            else
-                spinner.start({ text: fit(t) });
-        },
-        stop() {
-            if (spinner.isSpinning())
-                spinner.clear().stop();
-        }
-    };
-}
-function seconds$2(ms) {
-    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
 class ProxyListError extends Error {
 }
 /** Parses a GOPROXY list. Newlines separate entries like ','. Throws ProxyListError naming `inputName`. */
@@ -890,6 +364,11 @@ function formatProxyList(entries, sep, redacted = false) {
 /** The entries that are real network proxies (http/https), in order. */
 function networkProxies(entries) {
     return entries.filter((e) => e.kind === 'url' && /^https?:/i.test(e.url));
+}
+
+// The error for bad input: its message names the input and the accepted form. A module of its own so that
+// stages validating their part of the inputs need not import config/inputs.ts (no cycles).
+class InputError extends Error {
 }
 
 // Paths from inputs and from the repository never lead out of the workspace: `working-directory: ../..`, a committed
@@ -1317,8 +796,8 @@ function readInputs(get = defaultGetter, workspace = process.env.GITHUB_WORKSPAC
         gonosumdb: patterns('gonosumdb', get('gonosumdb')),
         gosumdb: gosumdb(get('gosumdb')),
         preflight: oneOf('preflight', get('preflight'), ['true', 'false', 'strict']),
-        preflightTimeoutMs: seconds$1('preflight-timeout', get('preflight-timeout')),
-        stallTimeoutMs: get('stall-timeout').trim() === '0' ? 0 : seconds$1('stall-timeout', get('stall-timeout')),
+        preflightTimeoutMs: seconds$2('preflight-timeout', get('preflight-timeout')),
+        stallTimeoutMs: get('stall-timeout').trim() === '0' ? 0 : seconds$2('stall-timeout', get('stall-timeout')),
         concurrency: get('concurrency').trim() === '' ? availableParallelism() : wholeNumber('concurrency', get('concurrency'), 1, 64),
         shard: shard(get('shard')),
         retries: wholeNumber('retries', get('retries'), 0, 10),
@@ -1408,7 +887,7 @@ function oneOf(name, value, allowed) {
 function bool(name, value) {
     return oneOf(name, value, ['true', 'false']) === 'true';
 }
-function seconds$1(name, value) {
+function seconds$2(name, value) {
     const v = value.trim();
     const n = Number(v);
     // Below a tenth of a second nothing can answer: such a value is a mistake, not a deadline.
@@ -1448,6 +927,538 @@ function tidyArgs(text) {
         }
     }
     return args;
+}
+
+// The command line's arguments (node:util parseArgs): a sub-command, an optional directory, and the action's inputs
+// as flags of the same names. The flags feed readInputs (config/inputs.ts) through its getter, so every value gets the
+// action's validation and error messages. Defaults are action.yml's (a test holds them equal).
+const COMMANDS = ['check', 'fix', 'doctor', 'relay'];
+/** Action inputs that are flags, with action.yml's defaults. */
+const INPUT_DEFAULTS = {
+    modules: '',
+    goproxy: '',
+    goprivate: '',
+    gonoproxy: '',
+    gonosumdb: '',
+    gosumdb: '',
+    preflight: 'true',
+    'preflight-timeout': '5',
+    'stall-timeout': '60',
+    concurrency: '',
+    shard: '',
+    retries: '3',
+    relay: 'true',
+    'tidy-args': '',
+    token: '',
+    'private-hosts': '',
+    netrc: '',
+    'ca-certificates': ''
+};
+/** Action inputs the command line sets itself: the directory argument, the sub-command, no cache service, no later steps. */
+const FIXED_INPUTS = { 'working-directory': '.', cache: 'false', 'export-env': 'false' };
+/** Inputs that may be given more than once; their values join with newlines, as the action's multi-line inputs. */
+const REPEATABLE = new Set(['modules', 'netrc', 'ca-certificates']);
+/** Bad usage: exit code 3. */
+class UsageError extends Error {
+}
+const options = {
+    ...Object.fromEntries(Object.keys(INPUT_DEFAULTS).map((n) => [n, { type: 'string', multiple: REPEATABLE.has(n) }])),
+    json: { type: 'boolean' },
+    format: { type: 'string' },
+    'report-file': { type: 'string' },
+    listen: { type: 'string' },
+    help: { type: 'boolean', short: 'h' }
+};
+function parseCli(argv) {
+    let parsed;
+    try {
+        parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    }
+    catch (e) {
+        throw new UsageError(e.message);
+    }
+    const v = parsed.values;
+    const [command, dir, ...extra] = parsed.positionals;
+    if (v.help && !command)
+        return { command: 'check', inputs: {}, json: false, help: true };
+    if (!COMMANDS.includes(command ?? '')) {
+        throw new UsageError(command
+            ? `unknown command "${command}"; use one of: ${COMMANDS.join(', ')}`
+            : `a command is needed: ${COMMANDS.join(', ')}`);
+    }
+    if (extra.length > 0 || (dir !== undefined && (command === 'doctor' || command === 'relay'))) {
+        throw new UsageError(`unexpected argument "${extra[0] ?? dir}"`);
+    }
+    const inputs = {};
+    for (const name of Object.keys(INPUT_DEFAULTS)) {
+        const value = v[name];
+        if (value !== undefined)
+            inputs[name] = Array.isArray(value) ? value.join('\n') : String(value);
+    }
+    const format = v.format;
+    if (format !== undefined && !['github', 'gitlab', 'plain'].includes(format)) {
+        throw new UsageError(`--format: "${format}" is not accepted; use one of: github, gitlab, plain`);
+    }
+    if (v.json === true && format === 'github')
+        throw new UsageError('--json and --format github both write to stdout; give one of them');
+    if (v.listen !== undefined && command !== 'relay')
+        throw new UsageError('--listen is only for the relay command');
+    return {
+        command: command,
+        dir,
+        inputs,
+        json: v.json === true,
+        format: format,
+        reportFile: v['report-file'],
+        listen: v.listen,
+        help: v.help === true
+    };
+}
+/** The getter readInputs takes: a flag, else the fixed value, else action.yml's default. */
+function inputGetter(args, mode) {
+    return (name) => {
+        if (name === 'mode')
+            return mode;
+        if (name in args.inputs)
+            return args.inputs[name];
+        if (name in FIXED_INPUTS)
+            return FIXED_INPUTS[name];
+        if (name in INPUT_DEFAULTS)
+            return INPUT_DEFAULTS[name];
+        throw new InputError(`${name}: not an input of the command line`);
+    };
+}
+/** The format when --format is not given: the CI system's own, else plain. */
+function defaultFormat(env) {
+    if (env.GITHUB_ACTIONS === 'true')
+        return 'github';
+    if (env.GITLAB_CI)
+        return 'gitlab';
+    return 'plain';
+}
+/** The inputs from the flags, validated as the action validates them; a bad one is a usage error naming the flag. */
+function readFlags(args, mode = 'check', dir = process.cwd()) {
+    try {
+        return readInputs(inputGetter(args, mode), dir);
+    }
+    catch (e) {
+        if (e instanceof InputError)
+            throw new UsageError(`--${e.message}`);
+        throw e;
+    }
+}
+
+// The command line's --help text.
+const HELP = `go-tidy-guard: go mod tidy drift checks that survive flaky, blocked and intercepting networks
+
+Usage:
+  go-tidy-guard check [dir] [flags]    fail when go.mod/go.sum are not tidy (never writes files)
+  go-tidy-guard fix [dir] [flags]      tidy go.mod/go.sum in place
+  go-tidy-guard doctor [flags]         diagnose the network go would use now, and print the fix
+  go-tidy-guard relay [--listen 127.0.0.1:PORT] [flags]
+                                       a local failover module proxy for every go command; Ctrl-C stops it
+
+[dir] is the workspace (default: the current directory); modules are found below it (go.work, go.mod, or
+every go.mod), as in the action.
+
+Flags (the action's inputs, same names and accepted values; defaults from go env):
+  --goproxy LIST           GOPROXY list (, | or newlines; direct and off allowed)
+  --goprivate PATTERNS     private module path patterns (also the default of --gonoproxy and --gonosumdb)
+  --gonoproxy PATTERNS     fetched directly, never through a proxy
+  --gonosumdb PATTERNS     not checked against the checksum database
+  --gosumdb VALUE          name, name+key, name+key url, or off
+  --modules DIRS           module directories or globs below [dir] (repeatable)
+  --preflight MODE         true (default), false or strict
+  --preflight-timeout S    seconds for all probes together (0.1 to 600; default 5)
+  --stall-timeout S        seconds a go request may make no progress (0.1 to 600, 0 = off; default 60)
+  --retries N              retries per request and per module (0 to 10; default 3)
+  --relay BOOL             run go through the local failover relay (default true)
+  --concurrency N          go processes at once (1 to 64; default: the number of CPUs)
+  --shard K/N              only this part of the modules
+  --tidy-args ARGS         -e, -v, -x, -compat=<go version>, -go=<go version>
+  --netrc LINES            netrc lines (machine HOST login USER password SECRET; repeatable); default: go's
+                           own NETRC or ~/.netrc
+  --ca-certificates PEM    extra CA certificates to trust: a PEM file or the PEM text (repeatable)
+  --token TOKEN            credential git sends to --private-hosts for private modules fetched directly
+  --private-hosts HOSTS    hosts that get --token
+
+Output:
+  --json                   print the result as JSON (the RunResult the action reports from); no other output
+  --format FORMAT          annotations: github (workflow commands), gitlab (a Code Quality report file) or
+                           plain (file:line: message). Default: github under GitHub Actions, gitlab under
+                           GitLab CI, else plain
+  --report-file FILE       where --format gitlab writes (default gl-code-quality-report.json)
+  --listen ADDR            relay only: 127.0.0.1:PORT (loopback only; default a free port)
+  -h, --help               this text
+
+Colour and the progress spinner appear only on a terminal; NO_COLOR=1 turns them off.
+
+Exit codes:
+  0  tidy (fix: tidy or fixed; doctor: go can work as configured; relay: stopped by SIGINT/SIGTERM)
+  1  drift: go.mod/go.sum are not tidy (check)
+  2  failure: go mod tidy or the network failed (doctor: go cannot work as configured)
+  3  bad usage: an unknown flag or command, or a value that is not accepted
+`;
+
+var picocolors = {exports: {}};
+
+var hasRequiredPicocolors;
+
+function requirePicocolors () {
+	if (hasRequiredPicocolors) return picocolors.exports;
+	hasRequiredPicocolors = 1;
+	let p = process || {}, argv = p.argv || [], env = p.env || {};
+	let isColorSupported =
+		!(!!env.NO_COLOR || argv.includes("--no-color")) &&
+		(!!env.FORCE_COLOR || argv.includes("--color") || p.platform === "win32" || ((p.stdout || {}).isTTY && env.TERM !== "dumb") || !!env.CI);
+
+	let formatter = (open, close, replace = open) =>
+		input => {
+			let string = "" + input, index = string.indexOf(close, open.length);
+			return ~index ? open + replaceClose(string, close, replace, index) + close : open + string + close
+		};
+
+	let replaceClose = (string, close, replace, index) => {
+		let result = "", cursor = 0;
+		do {
+			result += string.substring(cursor, index) + replace;
+			cursor = index + close.length;
+			index = string.indexOf(close, cursor);
+		} while (~index)
+		return result + string.substring(cursor)
+	};
+
+	let createColors = (enabled = isColorSupported) => {
+		let f = enabled ? formatter : () => String;
+		return {
+			isColorSupported: enabled,
+			reset: f("\x1b[0m", "\x1b[0m"),
+			bold: f("\x1b[1m", "\x1b[22m", "\x1b[22m\x1b[1m"),
+			dim: f("\x1b[2m", "\x1b[22m", "\x1b[22m\x1b[2m"),
+			italic: f("\x1b[3m", "\x1b[23m"),
+			underline: f("\x1b[4m", "\x1b[24m"),
+			inverse: f("\x1b[7m", "\x1b[27m"),
+			hidden: f("\x1b[8m", "\x1b[28m"),
+			strikethrough: f("\x1b[9m", "\x1b[29m"),
+
+			black: f("\x1b[30m", "\x1b[39m"),
+			red: f("\x1b[31m", "\x1b[39m"),
+			green: f("\x1b[32m", "\x1b[39m"),
+			yellow: f("\x1b[33m", "\x1b[39m"),
+			blue: f("\x1b[34m", "\x1b[39m"),
+			magenta: f("\x1b[35m", "\x1b[39m"),
+			cyan: f("\x1b[36m", "\x1b[39m"),
+			white: f("\x1b[37m", "\x1b[39m"),
+			gray: f("\x1b[90m", "\x1b[39m"),
+
+			bgBlack: f("\x1b[40m", "\x1b[49m"),
+			bgRed: f("\x1b[41m", "\x1b[49m"),
+			bgGreen: f("\x1b[42m", "\x1b[49m"),
+			bgYellow: f("\x1b[43m", "\x1b[49m"),
+			bgBlue: f("\x1b[44m", "\x1b[49m"),
+			bgMagenta: f("\x1b[45m", "\x1b[49m"),
+			bgCyan: f("\x1b[46m", "\x1b[49m"),
+			bgWhite: f("\x1b[47m", "\x1b[49m"),
+
+			blackBright: f("\x1b[90m", "\x1b[39m"),
+			redBright: f("\x1b[91m", "\x1b[39m"),
+			greenBright: f("\x1b[92m", "\x1b[39m"),
+			yellowBright: f("\x1b[93m", "\x1b[39m"),
+			blueBright: f("\x1b[94m", "\x1b[39m"),
+			magentaBright: f("\x1b[95m", "\x1b[39m"),
+			cyanBright: f("\x1b[96m", "\x1b[39m"),
+			whiteBright: f("\x1b[97m", "\x1b[39m"),
+
+			bgBlackBright: f("\x1b[100m", "\x1b[49m"),
+			bgRedBright: f("\x1b[101m", "\x1b[49m"),
+			bgGreenBright: f("\x1b[102m", "\x1b[49m"),
+			bgYellowBright: f("\x1b[103m", "\x1b[49m"),
+			bgBlueBright: f("\x1b[104m", "\x1b[49m"),
+			bgMagentaBright: f("\x1b[105m", "\x1b[49m"),
+			bgCyanBright: f("\x1b[106m", "\x1b[49m"),
+			bgWhiteBright: f("\x1b[107m", "\x1b[49m"),
+		}
+	};
+
+	picocolors.exports = createColors();
+	picocolors.exports.createColors = createColors;
+	return picocolors.exports;
+}
+
+var picocolorsExports = /*@__PURE__*/ requirePicocolors();
+var pc = /*@__PURE__*/getDefaultExportFromCjs(picocolorsExports);
+
+var dist = {};
+
+var consts = {};
+
+const require$2 = createRequire(import.meta.url);
+function __require$1() { return require$2("node:tty"); }
+
+const require$1 = createRequire(import.meta.url);
+function __require() { return require$1("node:process"); }
+
+var hasRequiredConsts;
+
+function requireConsts () {
+	if (hasRequiredConsts) return consts;
+	hasRequiredConsts = 1;
+	var __importDefault = (consts && consts.__importDefault) || function (mod) {
+	    return (mod && mod.__esModule) ? mod : { "default": mod };
+	};
+	Object.defineProperty(consts, "__esModule", { value: true });
+	consts.symbols = consts.isTTY = void 0;
+	const node_tty_1 = __importDefault(__require$1());
+	const node_process_1 = __importDefault(__require());
+	/**
+	 * This file contains code adapted from the following projects:
+	 *
+	 * 1. is-unicode-supported (https://github.com/sindresorhus/is-unicode-supported)
+	 * 2. cli-spinners (https://github.com/sindresorhus/cli-spinners)
+	 * 3. log-symbols (https://github.com/sindresorhus/log-symbols)
+	 *
+	 * All of the above projects are created by Sindre Sorhus (https://sindresorhus.com)
+	 * and are licensed under the MIT License.
+	 *
+	 * The full text of the MIT License can be found in the LICENSE file in this project's root directory.
+	 */
+	const isCI = node_process_1.default.env.CI ||
+	    node_process_1.default.env.WT_SESSION ||
+	    node_process_1.default.env.ConEmuTask === '{cmd::Cmder}' ||
+	    node_process_1.default.env.TERM_PROGRAM === 'vscode' ||
+	    node_process_1.default.env.TERM === 'xterm-256color' ||
+	    node_process_1.default.env.TERM === 'alacritty';
+	const isTTY = node_tty_1.default.isatty(1) && node_process_1.default.env.TERM !== 'dumb' && !('CI' in node_process_1.default.env);
+	consts.isTTY = isTTY;
+	// https://github.com/sindresorhus/is-unicode-supported
+	const supportUnicode = node_process_1.default.platform !== 'win32' ? node_process_1.default.env.TERM !== 'linux' : isCI;
+	const symbols = {
+	    frames: isTTY
+	        ? supportUnicode
+	            ? // https://github.com/sindresorhus/cli-spinners
+	                ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
+	            : ['-', '\\', '|', '/']
+	        : ['-'],
+	    // https://github.com/sindresorhus/log-symbols/blob/main/index.js
+	    tick: supportUnicode ? '✔' : '√',
+	    cross: supportUnicode ? '✖' : '×',
+	    warn: supportUnicode ? '⚠' : '!!',
+	    info: supportUnicode ? 'ℹ' : 'i',
+	};
+	consts.symbols = symbols;
+	return consts;
+}
+
+var hasRequiredDist;
+
+function requireDist () {
+	if (hasRequiredDist) return dist;
+	hasRequiredDist = 1;
+	var __importDefault = (dist && dist.__importDefault) || function (mod) {
+	    return (mod && mod.__esModule) ? mod : { "default": mod };
+	};
+	Object.defineProperty(dist, "__esModule", { value: true });
+	dist.createSpinner = createSpinner;
+	const picocolors_1 = __importDefault(/*@__PURE__*/ requirePicocolors());
+	const consts_1 = requireConsts();
+	function getLines(str = '', width = 80) {
+	    return str
+	        .replace(/\u001b[^m]*?m/g, '')
+	        .split('\n')
+	        .reduce((col, line) => (col += Math.max(1, Math.ceil(line.length / width))), 0);
+	}
+	function createSpinner(text = '', opts = {}) {
+	    let current = 0, interval = opts.interval || 50, stream = opts.stream || process.stderr, frames = opts.frames && opts.frames.length ? opts.frames : consts_1.symbols.frames, color = opts.color || 'yellow', spinning = false, lines = 0, timer = undefined, getText = (opts = {}) => typeof opts === 'string' ? opts : opts.text || text, getUpdate = (opts = {}) => typeof opts === 'string' ? false : !!opts.update, getColor = (opts = {}) => typeof opts === 'string' || !opts.color ? color : opts.color, getMark = (opts = {}, fallback) => typeof opts === 'string' || !opts.mark ? fallback : opts.mark, mountProcessEvents = () => {
+	        process.on('SIGINT', exit);
+	        process.on('SIGTERM', exit);
+	    }, cleanupProcessEvents = () => {
+	        process.off('SIGINT', exit);
+	        process.off('SIGTERM', exit);
+	    };
+	    let spinner = {
+	        reset() {
+	            current = 0;
+	            lines = 0;
+	            spinning = false;
+	            clearTimeout(timer);
+	            timer = undefined;
+	            return spinner;
+	        },
+	        clear() {
+	            spinner.write('\x1b[1G');
+	            for (let i = 0; i < lines; i++) {
+	                i > 0 && spinner.write('\x1b[1A');
+	                spinner.write('\x1b[2K\x1b[1G');
+	            }
+	            lines = 0;
+	            return spinner;
+	        },
+	        write(str, clear = false) {
+	            if (clear && consts_1.isTTY)
+	                spinner.clear();
+	            stream.write(str);
+	            return spinner;
+	        },
+	        render() {
+	            let str = `${picocolors_1.default[color](frames[current])} ${text}`;
+	            consts_1.isTTY ? spinner.write(`\x1b[?25l`) : (str += '\n');
+	            spinner.write(str, true);
+	            consts_1.isTTY && (lines = getLines(str, stream.columns));
+	            return spinner;
+	        },
+	        spin() {
+	            spinner.render();
+	            current = ++current % frames.length;
+	            return spinner;
+	        },
+	        update(opts) {
+	            if (typeof opts === 'string') {
+	                text = opts;
+	            }
+	            else {
+	                text = opts.text || text;
+	                frames = opts.frames && opts.frames.length ? opts.frames : frames;
+	                interval = opts.interval || interval;
+	                color = opts.color || color;
+	            }
+	            if (frames.length - 1 < current)
+	                current = 0;
+	            return spinner;
+	        },
+	        loop() {
+	            consts_1.isTTY && (timer = setTimeout(() => spinner.loop(), interval));
+	            return spinner.spin();
+	        },
+	        start(opts = {}) {
+	            timer && spinner.reset();
+	            spinning = true;
+	            mountProcessEvents();
+	            return spinner.update({ text: getText(opts), color: getColor(opts) }).loop();
+	        },
+	        stop(opts) {
+	            spinning = false;
+	            clearTimeout(timer);
+	            timer = undefined;
+	            cleanupProcessEvents();
+	            const update = getUpdate(opts);
+	            const mark = picocolors_1.default[getColor(opts)](getMark(opts, frames[current]));
+	            const text = getText(opts);
+	            spinner.write(opts ? `${mark} ${text}${update ? '' : '\n'}` : '', true);
+	            return consts_1.isTTY && !update ? spinner.write(`\x1b[?25h`) : spinner;
+	        },
+	        success(opts = {}) {
+	            return spinner.stop({
+	                text: getText(opts),
+	                mark: getMark(opts, consts_1.symbols.tick),
+	                color: 'green',
+	                update: getUpdate(opts),
+	            });
+	        },
+	        error(opts = {}) {
+	            return spinner.stop({
+	                text: getText(opts),
+	                mark: getMark(opts, consts_1.symbols.cross),
+	                color: 'red',
+	                update: getUpdate(opts),
+	            });
+	        },
+	        warn(opts = {}) {
+	            return spinner.stop({
+	                text: getText(opts),
+	                mark: getMark(opts, consts_1.symbols.warn),
+	                color: 'yellow',
+	                update: getUpdate(opts),
+	            });
+	        },
+	        info(opts = {}) {
+	            return spinner.stop({
+	                text: getText(opts),
+	                mark: getMark(opts, consts_1.symbols.info),
+	                color: 'blue',
+	                update: getUpdate(opts),
+	            });
+	        },
+	        isSpinning() {
+	            return spinning;
+	        },
+	    };
+	    function exit(signal) {
+	        if (spinning) {
+	            spinner.stop();
+	        }
+	        process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1);
+	    }
+	    return spinner;
+	}
+	return dist;
+}
+
+var distExports = requireDist();
+
+// The command line's terminal: colour (picocolors) and a progress spinner (nanospinner) only on an interactive
+// terminal. When stdout is not a TTY, or NO_COLOR is set, or TERM is dumb, nothing but plain text is written:
+// no colour, no cursor movement, and text from outside (go's output, module paths) loses its control characters.
+function makeTerm(stream = process.stdout, env = process.env) {
+    const rich = stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
+    return {
+        rich,
+        c: pc.createColors(rich),
+        out: (line = '') => void stream.write(line + '\n'),
+        err: (line = '') => void process.stderr.write(printable(line) + '\n')
+    };
+}
+/** Text from outside, made safe to print: C0/C1 control characters (ESC included) removed, tabs and newlines kept. */
+function printable(text) {
+    return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '');
+}
+/** Left-aligned columns; widths from the plain text, colour applied per cell afterwards. */
+function table(rows, paint = (_r, _c, s) => s) {
+    const widths = [];
+    for (const r of rows)
+        r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+    return rows.map((r, ri) => r
+        .map((cell, ci) => paint(ri, ci, ci === r.length - 1 ? cell : cell.padEnd(widths[ci])))
+        .join('  ')
+        .trimEnd());
+}
+/** A live status line with a spinner on an interactive terminal (not under CI); elsewhere only the finished lines. */
+function progress(term, env = process.env) {
+    if (!term.rich || 'CI' in env) {
+        return { line: (t) => term.out(t), status: () => { }, stop: () => { } };
+    }
+    // A terminal that reports no width (a bare pseudo-terminal) counts as 80 columns: nanospinner divides by it.
+    const width = () => (process.stdout.columns > 0 ? process.stdout.columns : 80);
+    const stream = {
+        write: (s) => process.stdout.write(s),
+        get columns() {
+            return width();
+        }
+    };
+    const spinner = distExports.createSpinner('', { stream });
+    const fit = (t) => (t.length > width() - 3 ? t.slice(0, width() - 4) + '…' : t);
+    return {
+        line(t) {
+            const spinning = spinner.isSpinning();
+            if (spinning)
+                spinner.clear();
+            term.out(t);
+            if (spinning)
+                spinner.render();
+        },
+        status(t) {
+            if (spinner.isSpinning())
+                spinner.update({ text: fit(t) });
+            else
+                spinner.start({ text: fit(t) });
+        },
+        stop() {
+            if (spinner.isSpinning())
+                spinner.clear().stop();
+        }
+    };
+}
+function seconds$1(ms) {
+    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 // Runs the go command. Output is captured, never streamed: reporting decides what the user sees.
@@ -6777,7 +6788,7 @@ function moduleLine(term, m) {
             ? ` ${m.changedFiles.join(', ')}`
             : '';
     const retried = m.attempts > 1 ? `, ${m.attempts} attempts` : '';
-    return `  ${mark} ${safe(m.module.rel)}  ${c.dim(`(${seconds$2(m.durationMs)}${retried})`)}${why}`;
+    return `  ${mark} ${safe(m.module.rel)}  ${c.dim(`(${seconds$1(m.durationMs)}${retried})`)}${why}`;
 }
 function renderPreflight(term, results) {
     if (!results || results.length === 0)
@@ -7088,14 +7099,7 @@ function cliInputs(args, mode, workspace) {
     const ca = given['ca-certificates'];
     if (ca && !ca.includes('-----BEGIN') && !path.isAbsolute(ca))
         given['ca-certificates'] = path.resolve(ca);
-    try {
-        return readInputs(inputGetter({ ...args, inputs: given }, mode), workspace);
-    }
-    catch (e) {
-        if (e instanceof InputError)
-            throw new UsageError(`--${e.message}`);
-        throw e;
-    }
+    return readFlags({ ...args, inputs: given }, mode, workspace);
 }
 function renderRun(term, r) {
     term.out();
@@ -7274,15 +7278,7 @@ function hostOf(endpoint) {
 // private host's git https endpoint and the egress proxy (preflight/probe.ts), each stage timed; then the settings that
 // weaken verification (config/review.ts) and the fix as commands to paste (cli/doctor-fix.ts).
 async function runDoctor(args, term) {
-    let inputs;
-    try {
-        inputs = readInputs(inputGetter(args, 'check'), process.cwd());
-    }
-    catch (e) {
-        if (e instanceof InputError)
-            throw new UsageError(`--${e.message}`);
-        throw e;
-    }
+    const inputs = readFlags(args);
     const go = await findGo();
     const settings = effectiveSettings(inputs, go.env);
     const access = await prepareAccess(inputs, os.tmpdir(), stringEnv(process.env));
@@ -7468,15 +7464,7 @@ function parseListen(text) {
 }
 async function runRelay(args, term) {
     const listen = parseListen(args.listen);
-    let inputs;
-    try {
-        inputs = readInputs(inputGetter(args, 'check'), process.cwd());
-    }
-    catch (e) {
-        if (e instanceof InputError)
-            throw new UsageError(`--${e.message}`);
-        throw e;
-    }
+    const inputs = readFlags(args);
     const go = await findGo();
     const settings = effectiveSettings(inputs, go.env);
     const access = await prepareAccess(inputs, os.tmpdir(), stringEnv(process.env));
@@ -7505,7 +7493,7 @@ async function runRelay(args, term) {
         if (entry)
             relay.setHealthy(entry.url, r.verdict === 'ok');
         const verdict = r.verdict === 'ok' ? term.c.green('ok') : term.c.yellow(r.verdict);
-        term.out(`preflight: ${redact(r.endpoint)} ${verdict} (${seconds$2(r.timings.total)})${r.verdict === 'ok' ? '' : `: ${redact(r.hint)}`}`);
+        term.out(`preflight: ${redact(r.endpoint)} ${verdict} (${seconds$1(r.timings.total)})${r.verdict === 'ok' ? '' : `: ${redact(r.hint)}`}`);
     });
     const signal = await new Promise((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
