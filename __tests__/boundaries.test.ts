@@ -12,7 +12,7 @@ const SRC = join(REPO_ROOT, 'src')
 const ENTRIES: Record<string, string[]> = {
   config: ['inputs.ts', 'settings.ts', 'proxylist.ts', 'review.ts'],
   go: ['toolchain.ts', 'modules.ts', 'watch.ts'],
-  access: ['access.ts', 'credentials.ts', 'credential-file.ts'],
+  access: ['access.ts', 'credentials.ts', 'credential-file.ts', 'netrc.ts', 'ca-trust.ts', 'git-token.ts'],
   net: ['network.ts', 'egress.ts', 'dispatcher.ts'],
   preflight: ['preflight.ts', 'probe.ts', 'target.ts'],
   cache: ['restore.ts', 'save.ts', 'state.ts'],

@@ -3,19 +3,11 @@ import { X509Certificate } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import {
-  caBundle,
-  credentialEnv,
-  gitTokenConfig,
-  gitTokenEnv,
-  netrcCredentialFor,
-  parseNetrc,
-  privateHosts,
-  removeCredentialFile,
-  systemBundleFile,
-  writeGitTokenConfig,
-  writeNetrc
-} from '../src/access/credentials.js'
+import { caBundle, systemBundleFile } from '../src/access/ca-trust.js'
+import { credentialEnv } from '../src/access/credentials.js'
+import { gitTokenConfig, gitTokenEnv, privateHosts, writeGitTokenConfig } from '../src/access/git-token.js'
+import { netrcCredentialFor, parseNetrc, writeNetrc } from '../src/access/netrc.js'
+import { removeCredentialFile } from '../src/access/credential-file.js'
 import { authHint } from '../src/tidy/auth-hints.js'
 import { classifyGoError } from '../src/tidy/classify.js'
 import { InputError } from '../src/config/inputs.js'

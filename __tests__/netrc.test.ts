@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { netrcMachineFor } from '../src/access/credentials.js'
+import { netrcMachineFor } from '../src/access/netrc.js'
 import { startFixtureProxy, type FixtureProxy } from './helpers/fixture-proxy.js'
 import { makeGoEnv, makeTempDir, runGo, writeModule } from './helpers/gotest-env.js'
 import { issueCert, makeTestCA } from './helpers/tls.js'

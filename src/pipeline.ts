@@ -14,7 +14,7 @@ import { readTimings, tidyModules, writeTimings } from './tidy/tidy.js'
 import { pickProbeModule } from './preflight/target.js'
 import { restoreModuleCache } from './cache/restore.js'
 import { securityReview } from './config/review.js'
-import { removeGuardedCredentialFiles } from './access/credential-file.js'
+import { removeGuardedCredentialFiles, type CredentialStateKey } from './access/credential-file.js'
 import { egressProxySummary } from './net/egress.js'
 import { redact } from './lib/redact.js'
 import { errorMessage } from './lib/errors.js'
@@ -23,7 +23,7 @@ export interface PipelineHooks {
   /** Where credential files (netrc, git config, CA bundle) are written. Default: RUNNER_TEMP, else the OS temp dir. */
   tempDir?: string
   /** Actions: keep a credential file's path for the post step. */
-  saveState?(name: 'netrc-file' | 'git-config-file', file: string): void
+  saveState?(name: CredentialStateKey, file: string): void
   /** Actions: give later steps the settings (called after tidy when export-env is on). */
   exportEnv?(settings: Settings, goproxy: string, access: Access): void
   /** Modules discovered (before tidy starts). */

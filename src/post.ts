@@ -6,7 +6,8 @@ import * as core from '@actions/core'
 import { errorMessage } from './lib/errors.js'
 import { runPost } from './cache/save.js'
 import { cleanMessage } from './cache/state.js'
-import { removeCredentialFile } from './access/credentials.js'
+import { removeCredentialFile } from './access/credential-file.js'
+import { CREDENTIAL_STATE } from './access/credential-file.js'
 
 // A failed upload can surface as an uncaught exception from inside @actions/cache's dependencies (an aborted
 // stream); it must not fail the step.
@@ -14,10 +15,7 @@ process.on('uncaughtException', (e) => core.warning(`module cache: ${cleanMessag
 
 // The netrc file written for the `netrc` input lives until here when later steps got NETRC exported; post runs
 // even after a failed or cancelled main, so it is never left behind.
-for (const [state, what] of [
-  ['netrc-file', 'netrc file'],
-  ['git-config-file', "token's git config file"]
-]) {
+for (const [state, what] of Object.entries(CREDENTIAL_STATE)) {
   await removeCredentialFile(core.getState(state)).catch((e: unknown) =>
     core.warning(`could not delete the ${what}: ${cleanMessage(String(e))}`)
   )

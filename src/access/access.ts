@@ -5,15 +5,10 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import type { ProxyEntry } from '../types.js'
 import type { Inputs } from '../config/inputs.js'
-import {
-  credentialEnv,
-  netrcCredentialFor,
-  parseNetrc,
-  writeCaBundle,
-  writeGitTokenConfig,
-  writeNetrc,
-  type NetrcEntry
-} from './credentials.js'
+import { credentialEnv } from './credentials.js'
+import { netrcCredentialFor, parseNetrc, writeNetrc, type NetrcEntry } from './netrc.js'
+import { writeCaBundle } from './ca-trust.js'
+import { writeGitTokenConfig } from './git-token.js'
 import { guardCredentialFile } from './credential-file.js'
 import { addSecret } from '../lib/redact.js'
 

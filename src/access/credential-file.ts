@@ -4,7 +4,7 @@
 // (index.ts's hard exit after a signal, process.exit, an uncaught exception). A file handed over (NETRC exported)
 // lives until the post step, which runs `always()` and deletes it.
 import * as core from '@actions/core'
-import { rmSync } from 'node:fs'
+import { promises as fsp, rmSync } from 'node:fs'
 
 const guarded = new Set<string>()
 
@@ -31,4 +31,19 @@ export function removeGuardedCredentialFiles(): void {
   }
   guarded.clear()
   process.removeListener('exit', removeGuardedCredentialFiles)
+}
+
+/** The names under which main hands the credential files' paths to post (core.saveState), with what each file is. */
+export const CREDENTIAL_STATE = {
+  'netrc-file': 'netrc file',
+  'git-config-file': "token's git config file"
+} as const
+
+export type CredentialStateKey = keyof typeof CREDENTIAL_STATE
+
+/** Deletes a credentials file written by the access stage; missing files are fine (post may run twice). */
+export async function removeCredentialFile(file: string | undefined): Promise<void> {
+  if (!file) return
+  await fsp.rm(file, { force: true })
+  handOverCredentialFile(file) // nothing left to delete at exit
 }

@@ -5,7 +5,7 @@ import type { ProbeResult, SecurityFinding } from '../types.js'
 import type { Settings } from '../config/settings.js'
 import { formatProxyList } from '../config/proxylist.js'
 import { redact, redactUrl } from '../lib/redact.js'
-import { systemBundleFile } from '../access/credentials.js'
+import { systemBundleFile } from '../access/ca-trust.js'
 
 export interface Checked {
   kind: 'module proxy' | 'checksum db' | 'private host' | 'egress proxy'

@@ -8,7 +8,9 @@ import { parseProxyList, ProxyListError } from './proxylist.js'
 import { addSecret } from '../lib/redact.js'
 import { InputError } from '../lib/input-error.js'
 import { insideWorkspace } from '../lib/paths.js'
-import { loadCaInput, privateHosts, validateNetrc } from '../access/credentials.js'
+import { loadCaInput } from '../access/ca-trust.js'
+import { privateHosts } from '../access/git-token.js'
+import { validateNetrc } from '../access/netrc.js'
 
 export interface Inputs {
   workspace: string

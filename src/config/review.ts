@@ -1,6 +1,6 @@
 // Security review of the effective settings: each finding weakens module verification or exposes credentials or
 // private module paths. Findings are warnings for the summary; none stops the run.
-import { netrcMachineFor } from '../access/credentials.js'
+import { netrcMachineFor } from '../access/netrc.js'
 import { isLoopbackHost } from '../lib/hosts.js'
 import type { ProxyEntry, SecurityFinding } from '../types.js'
 import { redact } from '../lib/redact.js'

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import * as tls from 'node:tls'
 import { buildConnector, EnvHttpProxyAgent, type Dispatcher } from 'undici'
-import { systemBundleFile } from '../access/credentials.js'
+import { systemBundleFile } from '../access/ca-trust.js'
 import { proxyEnv } from './egress.js'
 
 export interface DispatcherOptions {

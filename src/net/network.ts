@@ -10,7 +10,7 @@ import type { RelayUpstreamStats } from '../relay/breaker.js'
 import { createDispatcher } from './dispatcher.js'
 import { redactUrl } from '../lib/redact.js'
 import { withNetrc } from '../access/access.js'
-import type { NetrcEntry } from '../access/credentials.js'
+import type { NetrcEntry } from '../access/netrc.js'
 import type { ProbeModule } from '../preflight/target.js'
 
 export class PreflightFailed extends Error {

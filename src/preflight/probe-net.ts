@@ -1,4 +1,4 @@
-// Low-level pieces of a staged probe: the stage error type, Basic auth from URL userinfo, the
+// Low-level pieces of a staged probe: the stage error type, the
 // HTTP CONNECT tunnel through an egress proxy, and a TLS handshake that reports the presented
 // certificate even when it is not trusted.
 import type { Socket } from 'node:net'
@@ -38,13 +38,6 @@ export class StageError extends Error {
     super(message)
     this.name = 'StageError'
   }
-}
-
-/** `Basic …` from a URL's userinfo, or undefined. */
-export function basicAuth(u: URL): string | undefined {
-  if (!u.username && !u.password) return undefined
-  const raw = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`
-  return 'Basic ' + Buffer.from(raw).toString('base64')
 }
 
 /** Asks an egress proxy for a tunnel to `authority` (host:port) on an open connection. */

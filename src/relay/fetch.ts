@@ -4,7 +4,8 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
-import { addSecret, redact } from '../lib/redact.js'
+import { redact } from '../lib/redact.js'
+import { basicAuth } from '../lib/url.js'
 import { classifyError, classifyStatus, parseRetryAfter, type Answer, type Failure } from './policy.js'
 
 /** Where an upstream lives: credentials are lifted out of the URL into a header for this origin only. */
@@ -18,16 +19,7 @@ export interface Target {
 export function parseUpstream(raw: string): Target {
   const u = new URL(raw)
   // netrc credentials arrive here in the URL too (see access/access.ts: withNetrc).
-  const user = decodeURIComponent(u.username)
-  const pass = decodeURIComponent(u.password)
-  let authorization: string | undefined
-  if (user || pass) {
-    const token = Buffer.from(`${user}:${pass}`).toString('base64')
-    addSecret(pass)
-    addSecret(token)
-    authorization = `Basic ${token}`
-  }
-  return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), authorization }
+  return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), authorization: basicAuth(u) }
 }
 
 export interface AttemptOptions {

@@ -1,7 +1,7 @@
 // Hints for authentication failures in go's output, each naming the input that fixes it. tidy/classify.ts decides
 // *that* a failure is `auth`; this decides *which* credential is missing: git's (token, private-hosts) or a
 // proxy's (credentials in goproxy, netrc).
-import { netrcMachineFor } from '../access/credentials.js'
+import { netrcMachineFor } from '../access/netrc.js'
 import { quoteServerText } from '../preflight/hints.js'
 import { moduleOfProxyPath } from './proxy-request.js'
 import { redact } from '../lib/redact.js'
