@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
-import { s as setSecret, w as warning, g as getInput, a as getDefaultExportFromCjs, b as which, u as undiciSubsetExports, c as createServer, d as saveState, e as error, n as notice } from './cli-shared/core.js';
+import { s as setSecret, g as getInput, a as getDefaultExportFromCjs, w as which, b as warning, u as undiciSubsetExports, c as createServer, d as saveState, e as error, n as notice } from './cli-shared/core.js';
 import { spawn, execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import { readdirSync, existsSync, statSync, lstatSync, realpathSync, rmSync, promises, readFileSync, mkdtempSync, writeFileSync, mkdirSync, renameSync, chmodSync } from 'node:fs';
+import { readdirSync, existsSync, statSync, lstatSync, realpathSync, readFileSync, promises, rmSync, mkdtempSync, writeFileSync, mkdirSync, renameSync, chmodSync } from 'node:fs';
 import * as path from 'node:path';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -424,36 +424,98 @@ function workspacePath(moduleRel, file) {
     return rel === '' || rel === '.' ? file : `${rel}/${file}`;
 }
 
-// The life of a credentials file the action writes (the netrc file, the git config with the token). From the moment it
-// exists until it is deleted or handed over to later steps, it is deleted however main ends: in main's `finally`,
-// which a cancelled job also reaches (index.ts stops go on SIGINT/SIGTERM and lets the step finish), and at exit
-// (index.ts's hard exit after a signal, process.exit, an uncaught exception). A file handed over (NETRC exported)
-// lives until the post step, which runs `always()` and deletes it.
-const guarded = new Set();
-/** Deletes `file` when the process ends, unless it is deleted or handed over first. Returns `file`. */
-function guardCredentialFile(file) {
-    if (guarded.size === 0)
-        process.on('exit', removeGuardedCredentialFiles);
-    guarded.add(file);
-    return file;
-}
-/** Deletes every file not handed over. Never throws: a file it cannot delete is a warning (post tries again). */
-function removeGuardedCredentialFiles() {
-    for (const file of guarded) {
+// Trust: extra CA certificates from the `ca-certificates` input, and the system bundle they are added to for go
+// (SSL_CERT_FILE) and git (GIT_SSL_CAINFO).
+// Where go's crypto/x509 looks on Linux (root_linux.go certFiles), in its order; the first readable one wins.
+const LINUX_BUNDLES = [
+    '/etc/ssl/certs/ca-certificates.crt', // Debian/Ubuntu/Gentoo etc.
+    '/etc/pki/tls/certs/ca-bundle.crt', // Fedora/RHEL 6
+    '/etc/ssl/ca-bundle.pem', // OpenSUSE
+    '/etc/pki/tls/cacert.pem', // OpenELEC
+    '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', // CentOS/RHEL 7
+    '/etc/ssl/cert.pem' // Alpine Linux
+];
+/**
+ * The bundle go treats as the system roots: SSL_CERT_FILE when set, else the Linux list. On macOS go uses the
+ * platform verifier and Windows its own store (neither reads SSL_CERT_FILE), so only git reads our bundle
+ * there: macOS' /etc/ssl/cert.pem keeps git's public roots; Windows gets the extra certificates alone.
+ */
+function systemBundleFile(env = process.env, platform = process.platform) {
+    const candidates = platform === 'win32' ? [] : platform === 'darwin' ? ['/etc/ssl/cert.pem'] : LINUX_BUNDLES;
+    for (const file of env.SSL_CERT_FILE ? [env.SSL_CERT_FILE] : candidates) {
         try {
-            rmSync(file, { force: true });
+            if (readFileSync(file, 'utf8').includes('-----BEGIN CERTIFICATE-----'))
+                return file;
         }
-        catch (e) {
-            warning(`could not delete a credentials file: ${e.code ?? 'error'}`);
+        catch {
+            // go moves on to the next candidate too
         }
     }
-    guarded.clear();
-    process.removeListener('exit', removeGuardedCredentialFiles);
+    return undefined;
+}
+const CA_FORM = 'give a path relative to the workspace to a PEM bundle, or the PEM text itself (-----BEGIN CERTIFICATE----- ...)';
+/** Each certificate of a PEM text, validated with node:crypto; throws InputError naming `ca-certificates`. */
+function parseCertificates(text, source) {
+    const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+    if (blocks.length === 0)
+        throw new InputError(`ca-certificates: ${source} holds no PEM certificate; ${CA_FORM}`);
+    return blocks.map((pem, i) => {
+        try {
+            new X509Certificate(pem);
+        }
+        catch (e) {
+            throw new InputError(`ca-certificates: certificate ${i + 1} in ${source} does not parse (${e.message}); ${CA_FORM}`);
+        }
+        return pem + '\n';
+    });
+}
+/** Input `ca-certificates`: a path (relative to the workspace) to a PEM bundle, or the PEM text; validated PEMs. */
+function loadCaInput(input, workspace) {
+    const value = input.trim();
+    if (value === '')
+        return undefined;
+    if (value.includes('-----BEGIN'))
+        return parseCertificates(value, 'the input text');
+    const source = `"${value}"`;
+    const file = path.resolve(workspace, value);
+    // A path into the workspace may not lead out of it; an absolute path elsewhere (a CA bundle the runner image
+    // ships) may, but only to a regular file.
+    const outside = !insideWorkspace(workspace, file);
+    if (outside && (!path.isAbsolute(value) || !isRegularFile(file))) {
+        throw new InputError(`ca-certificates: ${source} leads outside the workspace; ${CA_FORM} (an absolute path outside the workspace must be a readable regular file)`);
+    }
+    let text;
+    try {
+        text = readFileSync(file, 'utf8');
+    }
+    catch (e) {
+        throw new InputError(`ca-certificates: cannot read ${source} (${e.code ?? 'error'}); ${CA_FORM}`);
+    }
+    return parseCertificates(text, source);
+}
+/**
+ * Writes the system bundle plus `pems` under RUNNER_TEMP, for SSL_CERT_FILE and GIT_SSL_CAINFO, so that public
+ * hosts still verify while the extra CAs are trusted too.
+ */
+async function writeCaBundle(pems, runnerTemp, env = process.env, platform = process.platform) {
+    const systemBundle = systemBundleFile(env, platform);
+    const system = systemBundle ? readFileSync(systemBundle, 'utf8') : '';
+    const bundleFile = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}-ca.pem`);
+    const sep = system === '' || system.endsWith('\n') ? '' : '\n';
+    await promises.writeFile(bundleFile, system + sep + pems.join(''), { mode: 0o644, flag: 'wx' });
+    return { pems, bundleFile, systemBundle };
+}
+function isRegularFile(p) {
+    try {
+        return statSync(p).isFile();
+    }
+    catch {
+        return false;
+    }
 }
 
-// Credentials for private modules and enterprise networks: the git token, netrc and extra CA certificates,
-// turned into the environment that go (and the git it runs) reads. Nothing here touches a git config file or
-// the user's HOME: everything lives in environment variables and files under RUNNER_TEMP.
+// The git token for private modules fetched directly: a git config file (0600, under RUNNER_TEMP) that git
+// includes through GIT_CONFIG_*, so no environment variable holds the token.
 /**
  * The git configuration that sends the token to `https://<host>/` for every host (a file git includes: see
  * gitTokenEnv).
@@ -532,6 +594,10 @@ function privateHosts(input, serverUrl = process.env.GITHUB_SERVER_URL) {
     }
     return hosts;
 }
+
+// netrc: the `netrc` input validated and written for go (0600, under RUNNER_TEMP), and the one matcher of which
+// machine's credentials go sends with a request (netrcMachineFor), shared by the relay, preflight, the security
+// review and the hints.
 const NETRC_FORM = 'give netrc lines such as "machine proxy.example.com login USER password SECRET"';
 const NETRC_KEYWORDS = new Set(['machine', 'default', 'login', 'password', 'account', 'macdef']);
 /**
@@ -660,112 +726,6 @@ function netrcMachineFor(machines, url) {
             return undefined;
         prefix = prefix.slice(0, slash);
     }
-}
-// Where go's crypto/x509 looks on Linux (root_linux.go certFiles), in its order; the first readable one wins.
-const LINUX_BUNDLES = [
-    '/etc/ssl/certs/ca-certificates.crt', // Debian/Ubuntu/Gentoo etc.
-    '/etc/pki/tls/certs/ca-bundle.crt', // Fedora/RHEL 6
-    '/etc/ssl/ca-bundle.pem', // OpenSUSE
-    '/etc/pki/tls/cacert.pem', // OpenELEC
-    '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', // CentOS/RHEL 7
-    '/etc/ssl/cert.pem' // Alpine Linux
-];
-/**
- * The bundle go treats as the system roots: SSL_CERT_FILE when set, else the Linux list. On macOS go uses the
- * platform verifier and Windows its own store (neither reads SSL_CERT_FILE), so only git reads our bundle
- * there: macOS' /etc/ssl/cert.pem keeps git's public roots; Windows gets the extra certificates alone.
- */
-function systemBundleFile(env = process.env, platform = process.platform) {
-    const candidates = platform === 'win32' ? [] : platform === 'darwin' ? ['/etc/ssl/cert.pem'] : LINUX_BUNDLES;
-    for (const file of env.SSL_CERT_FILE ? [env.SSL_CERT_FILE] : candidates) {
-        try {
-            if (readFileSync(file, 'utf8').includes('-----BEGIN CERTIFICATE-----'))
-                return file;
-        }
-        catch {
-            // go moves on to the next candidate too
-        }
-    }
-    return undefined;
-}
-const CA_FORM = 'give a path relative to the workspace to a PEM bundle, or the PEM text itself (-----BEGIN CERTIFICATE----- ...)';
-/** Each certificate of a PEM text, validated with node:crypto; throws InputError naming `ca-certificates`. */
-function parseCertificates(text, source) {
-    const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-    if (blocks.length === 0)
-        throw new InputError(`ca-certificates: ${source} holds no PEM certificate; ${CA_FORM}`);
-    return blocks.map((pem, i) => {
-        try {
-            new X509Certificate(pem);
-        }
-        catch (e) {
-            throw new InputError(`ca-certificates: certificate ${i + 1} in ${source} does not parse (${e.message}); ${CA_FORM}`);
-        }
-        return pem + '\n';
-    });
-}
-/** Input `ca-certificates`: a path (relative to the workspace) to a PEM bundle, or the PEM text; validated PEMs. */
-function loadCaInput(input, workspace) {
-    const value = input.trim();
-    if (value === '')
-        return undefined;
-    if (value.includes('-----BEGIN'))
-        return parseCertificates(value, 'the input text');
-    const source = `"${value}"`;
-    const file = path.resolve(workspace, value);
-    // A path into the workspace may not lead out of it; an absolute path elsewhere (a CA bundle the runner image
-    // ships) may, but only to a regular file.
-    const outside = !insideWorkspace(workspace, file);
-    if (outside && (!path.isAbsolute(value) || !isRegularFile(file))) {
-        throw new InputError(`ca-certificates: ${source} leads outside the workspace; ${CA_FORM} (an absolute path outside the workspace must be a readable regular file)`);
-    }
-    let text;
-    try {
-        text = readFileSync(file, 'utf8');
-    }
-    catch (e) {
-        throw new InputError(`ca-certificates: cannot read ${source} (${e.code ?? 'error'}); ${CA_FORM}`);
-    }
-    return parseCertificates(text, source);
-}
-/**
- * Writes the system bundle plus `pems` under RUNNER_TEMP, for SSL_CERT_FILE and GIT_SSL_CAINFO, so that public
- * hosts still verify while the extra CAs are trusted too.
- */
-async function writeCaBundle(pems, runnerTemp, env = process.env, platform = process.platform) {
-    const systemBundle = systemBundleFile(env, platform);
-    const system = systemBundle ? readFileSync(systemBundle, 'utf8') : '';
-    const bundleFile = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}-ca.pem`);
-    const sep = system === '' || system.endsWith('\n') ? '' : '\n';
-    await promises.writeFile(bundleFile, system + sep + pems.join(''), { mode: 0o644, flag: 'wx' });
-    return { pems, bundleFile, systemBundle };
-}
-function isRegularFile(p) {
-    try {
-        return statSync(p).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-/** The variables to add to every go process's environment (and to export, when export-env is on). */
-function credentialEnv(o) {
-    const out = {};
-    if (o.netrcFile) {
-        out.NETRC = o.netrcFile;
-        // Go 1.24+ reads netrc only through GOAUTH; unset means "netrc". A user's own commands keep their place.
-        const goauth = (o.baseEnv.GOAUTH ?? '').trim();
-        if (goauth !== '' && goauth !== 'off' && !goauth.split(';').some((c) => c.trim() === 'netrc')) {
-            out.GOAUTH = `${goauth};netrc`;
-        }
-    }
-    if (o.caBundleFile) {
-        out.SSL_CERT_FILE = o.caBundleFile;
-        // git uses curl's own CA file, not SSL_CERT_FILE, on most builds.
-        out.GIT_SSL_CAINFO = o.caBundleFile;
-    }
-    Object.assign(out, gitTokenEnv(o.gitConfigFile, o.baseEnv));
-    return out;
 }
 
 // Reads and validates every input before anything runs. Each error names the input and the accepted form.
@@ -1882,6 +1842,55 @@ function firstLine(text) {
     return text.trim().split('\n')[0] ?? '';
 }
 
+// The environment that go (and the git it runs) reads for the access stage's credentials and trust: everything
+// lives in environment variables and files under RUNNER_TEMP, nothing in a git config file or the user's HOME.
+/** The variables to add to every go process's environment (and to export, when export-env is on). */
+function credentialEnv(o) {
+    const out = {};
+    if (o.netrcFile) {
+        out.NETRC = o.netrcFile;
+        // Go 1.24+ reads netrc only through GOAUTH; unset means "netrc". A user's own commands keep their place.
+        const goauth = (o.baseEnv.GOAUTH ?? '').trim();
+        if (goauth !== '' && goauth !== 'off' && !goauth.split(';').some((c) => c.trim() === 'netrc')) {
+            out.GOAUTH = `${goauth};netrc`;
+        }
+    }
+    if (o.caBundleFile) {
+        out.SSL_CERT_FILE = o.caBundleFile;
+        // git uses curl's own CA file, not SSL_CERT_FILE, on most builds.
+        out.GIT_SSL_CAINFO = o.caBundleFile;
+    }
+    Object.assign(out, gitTokenEnv(o.gitConfigFile, o.baseEnv));
+    return out;
+}
+
+// The life of a credentials file the action writes (the netrc file, the git config with the token). From the moment it
+// exists until it is deleted or handed over to later steps, it is deleted however main ends: in main's `finally`,
+// which a cancelled job also reaches (index.ts stops go on SIGINT/SIGTERM and lets the step finish), and at exit
+// (index.ts's hard exit after a signal, process.exit, an uncaught exception). A file handed over (NETRC exported)
+// lives until the post step, which runs `always()` and deletes it.
+const guarded = new Set();
+/** Deletes `file` when the process ends, unless it is deleted or handed over first. Returns `file`. */
+function guardCredentialFile(file) {
+    if (guarded.size === 0)
+        process.on('exit', removeGuardedCredentialFiles);
+    guarded.add(file);
+    return file;
+}
+/** Deletes every file not handed over. Never throws: a file it cannot delete is a warning (post tries again). */
+function removeGuardedCredentialFiles() {
+    for (const file of guarded) {
+        try {
+            rmSync(file, { force: true });
+        }
+        catch (e) {
+            warning(`could not delete a credentials file: ${e.code ?? 'error'}`);
+        }
+    }
+    guarded.clear();
+    process.removeListener('exit', removeGuardedCredentialFiles);
+}
+
 // The access stage: credentials and trust for private modules and enterprise networks (netrc, token, extra CAs),
 // turned into the environment go and git read, and into per-upstream credentials for preflight and the relay.
 async function prepareAccess(i, runnerTemp, baseEnv) {
@@ -2236,6 +2245,18 @@ function matchDomain(p, host, port) {
     return hit && (pport === '' || pport === port);
 }
 
+// Credentials in a URL, as every stage that sends them needs them.
+/** `Basic …` from a URL's userinfo (both parts registered as secrets first), or undefined when it has none. */
+function basicAuth(u) {
+    if (!u.username && !u.password)
+        return undefined;
+    const pass = decodeURIComponent(u.password);
+    const token = Buffer.from(`${decodeURIComponent(u.username)}:${pass}`).toString('base64');
+    addSecret(pass);
+    addSecret(token);
+    return `Basic ${token}`;
+}
+
 // The one undici dispatcher factory (preflight and relay): proxies from the environment the way go reads
 // them, and the CA roots go would trust (the system's) plus any extra CA the user gave us.
 function readPem(file) {
@@ -2336,13 +2357,6 @@ class StageError extends Error {
         this.status = status;
         this.name = 'StageError';
     }
-}
-/** `Basic …` from a URL's userinfo, or undefined. */
-function basicAuth(u) {
-    if (!u.username && !u.password)
-        return undefined;
-    const raw = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
-    return 'Basic ' + Buffer.from(raw).toString('base64');
 }
 /** Asks an egress proxy for a tunnel to `authority` (host:port) on an open connection. */
 function openTunnel(socket, authority, proxyAuth) {
@@ -3768,16 +3782,7 @@ function finalReply(path, verdicts) {
 function parseUpstream(raw) {
     const u = new URL(raw);
     // netrc credentials arrive here in the URL too (see access/access.ts: withNetrc).
-    const user = decodeURIComponent(u.username);
-    const pass = decodeURIComponent(u.password);
-    let authorization;
-    if (user || pass) {
-        const token = Buffer.from(`${user}:${pass}`).toString('base64');
-        addSecret(pass);
-        addSecret(token);
-        authorization = `Basic ${token}`;
-    }
-    return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), authorization };
+    return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), authorization: basicAuth(u) };
 }
 const ERROR_TEXT_CAP = 4096;
 // A Retry-After of minutes would stall go for minutes; other upstreams or the next run do better.

@@ -1,8 +1,8 @@
-import { k as cleanMessage, o as errorMessage, J as loadCacheState, z as cacheBounds, F as logUntrusted, t as readKeyFiles, u as holdsModules, K as pruneModuleCache, L as readNeeded, B as downloadBytes, y as callCacheLibrary, x as cachePaths, E as formatBytes, M as stepPassed, N as isPullRequestEvent, q as cacheKeys, O as removeCredentialFile } from './shared/log-safe.js';
+import { c as cleanMessage, e as errorMessage, x as loadCacheState, l as cacheBounds, t as logUntrusted, f as readKeyFiles, h as holdsModules, y as pruneModuleCache, z as readNeeded, o as downloadBytes, k as callCacheLibrary, j as cachePaths, q as formatBytes, A as stepPassed, B as isPullRequestEvent, d as cacheKeys, C as CREDENTIAL_STATE, D as removeCredentialFile } from './shared/log-safe.js';
 import { a as warning, s as summary, l as info, m as getState } from './shared/core.js';
 import 'node:v8';
-import 'node:crypto';
 import 'node:fs';
+import 'node:crypto';
 import 'node:path';
 import 'node:async_hooks';
 import 'node:diagnostics_channel';
@@ -157,10 +157,7 @@ async function writeSaveSummary(r) {
 process.on('uncaughtException', (e) => warning(`module cache: ${cleanMessage(errorMessage(e))}`));
 // The netrc file written for the `netrc` input lives until here when later steps got NETRC exported; post runs
 // even after a failed or cancelled main, so it is never left behind.
-for (const [state, what] of [
-    ['netrc-file', 'netrc file'],
-    ['git-config-file', "token's git config file"]
-]) {
+for (const [state, what] of Object.entries(CREDENTIAL_STATE)) {
     await removeCredentialFile(getState(state)).catch((e) => warning(`could not delete the ${what}: ${cleanMessage(String(e))}`));
 }
 const report = await runPost();

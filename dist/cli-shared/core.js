@@ -19608,4 +19608,4 @@ function saveState(name, value) {
     issueCommand('save-state', { name }, toCommandValue(value));
 }
 
-export { BearerCredentialHandler as B, HttpClient as H, getDefaultExportFromCjs as a, which as b, createServer as c, saveState as d, error as e, debug as f, getInput as g, cp as h, info as i, isDebug as j, exec as k, http as l, mkdirP as m, notice as n, require$$1 as o, HttpCodes as p, HttpClientError as q, rmRF as r, setSecret as s, undiciSubsetExports as u, warning as w };
+export { BearerCredentialHandler as B, HttpClient as H, getDefaultExportFromCjs as a, warning as b, createServer as c, saveState as d, error as e, debug as f, getInput as g, cp as h, info as i, isDebug as j, exec as k, http as l, mkdirP as m, notice as n, require$$1 as o, HttpCodes as p, HttpClientError as q, rmRF as r, setSecret as s, undiciSubsetExports as u, which as w };

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { f as debug, m as mkdirP, k as exec, b as which, l as http, o as require$$1$1, w as warning, i as info, p as HttpCodes, q as HttpClientError, H as HttpClient, j as isDebug, s as setSecret, B as BearerCredentialHandler, r as rmRF, e as error } from './core.js';
+import { f as debug, m as mkdirP, k as exec, w as which, l as http, o as require$$1$1, b as warning, i as info, p as HttpCodes, q as HttpClientError, H as HttpClient, j as isDebug, s as setSecret, B as BearerCredentialHandler, r as rmRF, e as error } from './core.js';
 import * as path from 'path';
 import { create } from './glob.js';
 import * as crypto$1 from 'crypto';

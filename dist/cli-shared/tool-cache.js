@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { f as debug, i as info, h as cp, m as mkdirP, j as isDebug, k as exec, b as which, H as HttpClient, r as rmRF } from './core.js';
+import { f as debug, i as info, h as cp, m as mkdirP, j as isDebug, k as exec, w as which, H as HttpClient, r as rmRF } from './core.js';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import { s as semverExports } from './index.js';
