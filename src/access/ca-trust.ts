@@ -25,15 +25,33 @@ export function systemBundleFile(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform
 ): string | undefined {
+  return systemBundle(env, platform)?.file
+}
+
+const bundles = new Map<string, { file: string; text: string } | undefined>()
+
+/** The system CA bundle go would load, its path and text: read once per setting (the relay and go's bundle share it). */
+export function systemBundle(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform
+): { file: string; text: string } | undefined {
+  const key = `${platform}\0${env.SSL_CERT_FILE ?? ''}`
+  if (bundles.has(key)) return bundles.get(key)
+  let found: { file: string; text: string } | undefined
   const candidates = platform === 'win32' ? [] : platform === 'darwin' ? ['/etc/ssl/cert.pem'] : LINUX_BUNDLES
   for (const file of env.SSL_CERT_FILE ? [env.SSL_CERT_FILE] : candidates) {
     try {
-      if (readFileSync(file, 'utf8').includes('-----BEGIN CERTIFICATE-----')) return file
+      const text = readFileSync(file, 'utf8')
+      if (text.includes('-----BEGIN CERTIFICATE-----')) {
+        found = { file, text }
+        break
+      }
     } catch {
       // go moves on to the next candidate too
     }
   }
-  return undefined
+  bundles.set(key, found)
+  return found
 }
 
 const CA_FORM =
@@ -91,12 +109,12 @@ export async function writeCaBundle(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform
 ): Promise<{ pems: string[]; bundleFile: string; systemBundle?: string }> {
-  const systemBundle = systemBundleFile(env, platform)
-  const system = systemBundle ? readFileSync(systemBundle, 'utf8') : ''
+  const sys = systemBundle(env, platform)
+  const system = sys?.text ?? ''
   const bundleFile = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}-ca.pem`)
   const sep = system === '' || system.endsWith('\n') ? '' : '\n'
   await fsp.writeFile(bundleFile, system + sep + pems.join(''), { mode: 0o644, flag: 'wx' })
-  return { pems, bundleFile, systemBundle }
+  return { pems, bundleFile, systemBundle: sys?.file }
 }
 
 function isRegularFile(p: string): boolean {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import * as tls from 'node:tls'
 import { buildConnector, EnvHttpProxyAgent, type Dispatcher } from 'undici'
-import { systemBundleFile } from '../access/ca-trust.js'
+import { systemBundle } from '../access/ca-trust.js'
 import { proxyEnv } from './egress.js'
 
 export interface DispatcherOptions {
@@ -30,8 +30,7 @@ export function systemCa(): string[] {
   const out: string[] = []
   // Node ships its own roots and ignores the system's, so an intercepting proxy's CA that the runner installed
   // system-wide would be trusted by go but not by us without this.
-  const bundle = systemBundleFile(process.env)
-  const first = bundle && readPem(bundle)
+  const first = systemBundle(process.env)?.text
   if (first) out.push(first)
   const nodeExtra = process.env.NODE_EXTRA_CA_CERTS && readPem(process.env.NODE_EXTRA_CA_CERTS)
   if (nodeExtra) out.push(nodeExtra)

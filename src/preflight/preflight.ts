@@ -16,6 +16,7 @@ import { redact, redactUrl } from '../lib/redact.js'
 import { UNFINISHED_HINT } from './hints.js'
 import { parseGosumdb, resolveSumdbRoute, type SumdbConfig } from './sumdb-route.js'
 import type { ProbeResult, ProxyEntry } from '../types.js'
+import { errorMessage } from '../lib/errors.js'
 
 export type { PreflightResult } from './checks.js'
 
@@ -174,7 +175,7 @@ function untilKeyword(proxies: ProxyEntry[]): ProxyEntry[] {
 }
 
 function invalidGosumdb(gosumdb: string, e: unknown): PreflightResult {
-  const message = e instanceof Error ? e.message : String(e)
+  const message = errorMessage(e)
   return {
     endpoint: redact(gosumdb),
     role: 'sumdb',

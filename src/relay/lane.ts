@@ -11,6 +11,7 @@ import { attempt, discard, header, type AttemptResult } from './fetch.js'
 import { retryDelayMs, spendRetry, type RequestState } from './request.js'
 import { SpoolTooLarge, type Spool } from './spool.js'
 import { classifyError, type Answer, type Failure } from './policy.js'
+import { errorMessage } from '../lib/errors.js'
 
 export type LaneResult =
   | { type: 'ok'; status: number; contentType?: string; spool: Spool }
@@ -54,7 +55,7 @@ export class Lane {
     if (opts.hedge) up.counts.hedges++
     // Never rejects: a bug in one lane must not leave the others' spools behind.
     this.done = this.run().catch((err: unknown): LaneResult => {
-      const detail = redact(err instanceof Error ? err.message : String(err))
+      const detail = redact(errorMessage(err))
       return { type: 'failure', failure: { kind: 'other', detail } }
     })
   }

@@ -1,5 +1,6 @@
 // The relay's retry policy, kept pure so it can be tested without sockets: which failures are worth
 // another attempt, how long to wait, which upstream to try next, and what to tell go at the end.
+import { errorMessage } from '../lib/errors.js'
 
 /** Why one upstream attempt failed. `http` carries the status of a 429/5xx answer. */
 export type FailureKind =
@@ -80,7 +81,7 @@ function errorCode(err: unknown): string | undefined {
 /** Maps a thrown network error (node, undici) to a failure kind. `detail` is the caller's job to redact. */
 export function classifyError(err: unknown): Failure {
   const code = errorCode(err)
-  const message = err instanceof Error ? err.message : String(err)
+  const message = errorMessage(err)
   if (code && CODE_KINDS[code]) return { kind: CODE_KINDS[code], detail: `${code}: ${message}` }
   if (code && /^HPE_/.test(code)) return { kind: 'protocol', detail: `${code}: ${message}` }
   if (code && (/CERT|SSL|TLS/.test(code) || /certificate/i.test(message)))
