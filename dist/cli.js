@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { s as setSecret, g as getInput, a as getDefaultExportFromCjs, w as which, b as warning, u as undiciSubsetExports, c as createServer, d as saveState, e as error, n as notice } from './cli-shared/core.js';
 import { spawn, execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import { readdirSync, existsSync, statSync, lstatSync, realpathSync, readFileSync, promises, rmSync, mkdtempSync, writeFileSync, mkdirSync, renameSync, chmodSync } from 'node:fs';
+import { readdirSync, existsSync, statSync, lstatSync, realpathSync, promises, readFileSync, rmSync, mkdtempSync, writeFileSync, mkdirSync, renameSync, chmodSync } from 'node:fs';
 import * as path from 'node:path';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -441,17 +441,30 @@ const LINUX_BUNDLES = [
  * there: macOS' /etc/ssl/cert.pem keeps git's public roots; Windows gets the extra certificates alone.
  */
 function systemBundleFile(env = process.env, platform = process.platform) {
+    return systemBundle(env, platform)?.file;
+}
+const bundles = new Map();
+/** The system CA bundle go would load, its path and text: read once per setting (the relay and go's bundle share it). */
+function systemBundle(env = process.env, platform = process.platform) {
+    const key = `${platform}\0${env.SSL_CERT_FILE ?? ''}`;
+    if (bundles.has(key))
+        return bundles.get(key);
+    let found;
     const candidates = platform === 'win32' ? [] : platform === 'darwin' ? ['/etc/ssl/cert.pem'] : LINUX_BUNDLES;
     for (const file of env.SSL_CERT_FILE ? [env.SSL_CERT_FILE] : candidates) {
         try {
-            if (readFileSync(file, 'utf8').includes('-----BEGIN CERTIFICATE-----'))
-                return file;
+            const text = readFileSync(file, 'utf8');
+            if (text.includes('-----BEGIN CERTIFICATE-----')) {
+                found = { file, text };
+                break;
+            }
         }
         catch {
             // go moves on to the next candidate too
         }
     }
-    return undefined;
+    bundles.set(key, found);
+    return found;
 }
 const CA_FORM = 'give a path relative to the workspace to a PEM bundle, or the PEM text itself (-----BEGIN CERTIFICATE----- ...)';
 /** Each certificate of a PEM text, validated with node:crypto; throws InputError naming `ca-certificates`. */
@@ -498,12 +511,12 @@ function loadCaInput(input, workspace) {
  * hosts still verify while the extra CAs are trusted too.
  */
 async function writeCaBundle(pems, runnerTemp, env = process.env, platform = process.platform) {
-    const systemBundle = systemBundleFile(env, platform);
-    const system = systemBundle ? readFileSync(systemBundle, 'utf8') : '';
+    const sys = systemBundle(env, platform);
+    const system = sys?.text ?? '';
     const bundleFile = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}-ca.pem`);
     const sep = system === '' || system.endsWith('\n') ? '' : '\n';
     await promises.writeFile(bundleFile, system + sep + pems.join(''), { mode: 0o644, flag: 'wx' });
-    return { pems, bundleFile, systemBundle };
+    return { pems, bundleFile, systemBundle: sys?.file };
 }
 function isRegularFile(p) {
     try {
@@ -2277,8 +2290,7 @@ function systemCa() {
     const out = [];
     // Node ships its own roots and ignores the system's, so an intercepting proxy's CA that the runner installed
     // system-wide would be trusted by go but not by us without this.
-    const bundle = systemBundleFile(process.env);
-    const first = bundle && readPem(bundle);
+    const first = systemBundle(process.env)?.text;
     if (first)
         out.push(first);
     const nodeExtra = process.env.NODE_EXTRA_CA_CERTS && readPem(process.env.NODE_EXTRA_CA_CERTS);
@@ -3174,6 +3186,11 @@ async function checkSumdb(base, ctx) {
     return toResult(redactUrl(base), 'sumdb', await run(target, ctx), 'sumdb-latest', ctx, target);
 }
 
+// The text of anything thrown: an Error's message, else the value as a string.
+function errorMessage(e) {
+    return e instanceof Error ? e.message : String(e);
+}
+
 // Preflight: probes every module proxy and the checksum database concurrently under one shared
 // deadline, and hands out verdicts as they arrive so tidy can start at the first healthy proxy.
 function startPreflight(opts) {
@@ -3296,7 +3313,7 @@ function untilKeyword(proxies) {
     return end < 0 ? proxies : proxies.slice(0, end);
 }
 function invalidGosumdb(gosumdb, e) {
-    const message = e instanceof Error ? e.message : String(e);
+    const message = errorMessage(e);
     return {
         endpoint: redact(gosumdb),
         role: 'sumdb',
@@ -3614,7 +3631,7 @@ function errorCode(err) {
 /** Maps a thrown network error (node, undici) to a failure kind. `detail` is the caller's job to redact. */
 function classifyError(err) {
     const code = errorCode(err);
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     if (code && CODE_KINDS[code])
         return { kind: CODE_KINDS[code], detail: `${code}: ${message}` };
     if (code && /^HPE_/.test(code))
@@ -4148,7 +4165,7 @@ class Lane {
             up.counts.hedges++;
         // Never rejects: a bug in one lane must not leave the others' spools behind.
         this.done = this.run().catch((err) => {
-            const detail = redact(err instanceof Error ? err.message : String(err));
+            const detail = redact(errorMessage(err));
             return { type: 'failure', failure: { kind: 'other', detail } };
         });
     }
@@ -6575,11 +6592,6 @@ function watchLog(busyLine) {
     };
     process.stdout.write = watcher;
     return state;
-}
-
-// The text of anything thrown: an Error's message, else the value as a string.
-function errorMessage(e) {
-    return e instanceof Error ? e.message : String(e);
 }
 
 async function restoreModuleCache(o) {

@@ -1,4 +1,4 @@
-import { r as redactUrl, i as insideWorkspace, a as addSecret, m as moduleOutsideWorkspace, g as guardCredentialFile, b as redact, w as workspacePath, c as cleanMessage, e as errorMessage, d as cacheKeys, f as readKeyFiles, h as holdsModules, j as cachePaths, k as callCacheLibrary, l as cacheBounds, n as removeModules, o as downloadBytes, s as saveCacheState, p as removeGuardedCredentialFiles, q as formatBytes, t as logUntrusted, u as recordStepPassed, v as handOverCredentialFile } from './shared/log-safe.js';
+import { r as redactUrl, i as insideWorkspace, a as addSecret, m as moduleOutsideWorkspace, g as guardCredentialFile, b as redact, e as errorMessage, w as workspacePath, c as cleanMessage, d as cacheKeys, f as readKeyFiles, h as holdsModules, j as cachePaths, k as callCacheLibrary, l as cacheBounds, n as removeModules, o as downloadBytes, s as saveCacheState, p as removeGuardedCredentialFiles, q as formatBytes, t as logUntrusted, u as recordStepPassed, v as handOverCredentialFile } from './shared/log-safe.js';
 import { spawn, execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { readdirSync, existsSync, statSync, readFileSync, promises, mkdtempSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
@@ -271,23 +271,28 @@ const LINUX_BUNDLES = [
     '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', // CentOS/RHEL 7
     '/etc/ssl/cert.pem' // Alpine Linux
 ];
-/**
- * The bundle go treats as the system roots: SSL_CERT_FILE when set, else the Linux list. On macOS go uses the
- * platform verifier and Windows its own store (neither reads SSL_CERT_FILE), so only git reads our bundle
- * there: macOS' /etc/ssl/cert.pem keeps git's public roots; Windows gets the extra certificates alone.
- */
-function systemBundleFile(env = process.env, platform = process.platform) {
+const bundles = new Map();
+/** The system CA bundle go would load, its path and text: read once per setting (the relay and go's bundle share it). */
+function systemBundle(env = process.env, platform = process.platform) {
+    const key = `${platform}\0${env.SSL_CERT_FILE ?? ''}`;
+    if (bundles.has(key))
+        return bundles.get(key);
+    let found;
     const candidates = platform === 'win32' ? [] : platform === 'darwin' ? ['/etc/ssl/cert.pem'] : LINUX_BUNDLES;
     for (const file of env.SSL_CERT_FILE ? [env.SSL_CERT_FILE] : candidates) {
         try {
-            if (readFileSync(file, 'utf8').includes('-----BEGIN CERTIFICATE-----'))
-                return file;
+            const text = readFileSync(file, 'utf8');
+            if (text.includes('-----BEGIN CERTIFICATE-----')) {
+                found = { file, text };
+                break;
+            }
         }
         catch {
             // go moves on to the next candidate too
         }
     }
-    return undefined;
+    bundles.set(key, found);
+    return found;
 }
 const CA_FORM = 'give a path relative to the workspace to a PEM bundle, or the PEM text itself (-----BEGIN CERTIFICATE----- ...)';
 /** Each certificate of a PEM text, validated with node:crypto; throws InputError naming `ca-certificates`. */
@@ -334,12 +339,12 @@ function loadCaInput(input, workspace) {
  * hosts still verify while the extra CAs are trusted too.
  */
 async function writeCaBundle(pems, runnerTemp, env = process.env, platform = process.platform) {
-    const systemBundle = systemBundleFile(env, platform);
-    const system = systemBundle ? readFileSync(systemBundle, 'utf8') : '';
+    const sys = systemBundle(env, platform);
+    const system = sys?.text ?? '';
     const bundleFile = path.join(runnerTemp, `go-tidy-guard-${randomUUID()}-ca.pem`);
     const sep = system === '' || system.endsWith('\n') ? '' : '\n';
     await promises.writeFile(bundleFile, system + sep + pems.join(''), { mode: 0o644, flag: 'wx' });
-    return { pems, bundleFile, systemBundle };
+    return { pems, bundleFile, systemBundle: sys?.file };
 }
 function isRegularFile(p) {
     try {
@@ -1554,8 +1559,7 @@ function systemCa() {
     const out = [];
     // Node ships its own roots and ignores the system's, so an intercepting proxy's CA that the runner installed
     // system-wide would be trusted by go but not by us without this.
-    const bundle = systemBundleFile(process.env);
-    const first = bundle && readPem(bundle);
+    const first = systemBundle(process.env)?.text;
     if (first)
         out.push(first);
     const nodeExtra = process.env.NODE_EXTRA_CA_CERTS && readPem(process.env.NODE_EXTRA_CA_CERTS);
@@ -2573,7 +2577,7 @@ function untilKeyword(proxies) {
     return end < 0 ? proxies : proxies.slice(0, end);
 }
 function invalidGosumdb(gosumdb, e) {
-    const message = e instanceof Error ? e.message : String(e);
+    const message = errorMessage(e);
     return {
         endpoint: redact(gosumdb),
         role: 'sumdb',
@@ -2891,7 +2895,7 @@ function errorCode(err) {
 /** Maps a thrown network error (node, undici) to a failure kind. `detail` is the caller's job to redact. */
 function classifyError(err) {
     const code = errorCode(err);
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     if (code && CODE_KINDS[code])
         return { kind: CODE_KINDS[code], detail: `${code}: ${message}` };
     if (code && /^HPE_/.test(code))
@@ -3425,7 +3429,7 @@ class Lane {
             up.counts.hedges++;
         // Never rejects: a bug in one lane must not leave the others' spools behind.
         this.done = this.run().catch((err) => {
-            const detail = redact(err instanceof Error ? err.message : String(err));
+            const detail = redact(errorMessage(err));
             return { type: 'failure', failure: { kind: 'other', detail } };
         });
     }

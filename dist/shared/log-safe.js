@@ -205,6 +205,11 @@ async function removeCredentialFile(file) {
     handOverCredentialFile(file); // nothing left to delete at exit
 }
 
+// The text of anything thrown: an Error's message, else the value as a string.
+function errorMessage(e) {
+    return e instanceof Error ? e.message : String(e);
+}
+
 // Module cache keys and saved paths. Pure: no I/O, so main (restore) and post (save) agree by construction.
 const CACHE_KEY_PREFIX = 'go-tidy-guard';
 /** Keys may not hold commas (the cache service splits on them); keep them to a tame character set. */
@@ -703,11 +708,6 @@ function watchLog(busyLine) {
     };
     process.stdout.write = watcher;
     return state;
-}
-
-// The text of anything thrown: an Error's message, else the value as a string.
-function errorMessage(e) {
-    return e instanceof Error ? e.message : String(e);
 }
 
 // Sizes for people: one formatter, binary units named as such (KiB, MiB).
