@@ -334,10 +334,20 @@ describe('demotion expiry and last-resort trips (issue 11.4)', () => {
     p.delivered(b)
     expect(a.demoted).toBe(false)
     expect(p.order().map((u) => u.url)).toEqual(['http://a', 'http://b'])
-    a.demote('stalled')
+    a.demote('silent')
     for (let i = 0; i < DEMOTION_TERM; i++) p.delivered(b)
     expect(a.demoted).toBe(true)
     for (let i = 0; i < DEMOTION_TERM; i++) p.delivered(b)
+    expect(a.demoted).toBe(false)
+  })
+
+  it('a body that stalled mid-way is a real fault: that demotion lasts until the upstream delivers again', () => {
+    const p = pool()
+    const [a, b] = p.all
+    a.demote('stalled')
+    for (let i = 0; i < 4 * DEMOTION_TERM; i++) p.delivered(b)
+    expect(a.demoted).toBe(true)
+    p.delivered(a)
     expect(a.demoted).toBe(false)
   })
 

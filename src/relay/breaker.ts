@@ -35,7 +35,8 @@ export const LAST_RESORT_WAIT_MS = 2_000
 /**
  * A demotion expires after this many requests delivered by other upstreams, doubled for each demotion in a row
  * (cleared when the upstream itself delivers), up to DEMOTION_TERM_CAP: a good proxy demoted after one spurious
- * hedge comes back soon, while one that keeps stalling is tried again ever more rarely.
+ * hedge comes back soon, while one that keeps going silent is tried again ever more rarely. A demotion for a body
+ * that stalled mid-way does not expire this way (see outlived).
  */
 export const DEMOTION_TERM = 8
 const DEMOTION_TERM_CAP = 512
@@ -122,17 +123,23 @@ export class Upstream {
     this.demotions = 0
   }
 
-  /** @internal Another upstream delivered a request: a demotion that has served its term expires. */
+  /**
+   * @internal Another upstream delivered a request: a demotion for silence that has served its term expires (it may
+   * have been one spurious hedge). A body that stalled mid-way is a real fault: only a delivery of its own promotes it.
+   */
   outlived(): void {
-    if (!this.isDemoted) return
+    if (!this.isDemoted || this.demotedFor === 'stalled') return
     const term = Math.min(DEMOTION_TERM_CAP, DEMOTION_TERM * 2 ** (this.demotions - 1))
     if (++this.deliveredElsewhere >= term) this.isDemoted = false
   }
 
-  /** Sat silent on a request until another upstream delivered it. */
-  outrun(): void {
+  /**
+   * Sat idle on a request until another upstream delivered it: silent (no headers) or with its body stalled mid-way
+   * (a real fault, whose demotion does not expire by others' deliveries: see outlived).
+   */
+  outrun(why: 'silent' | 'stalled' = 'silent'): void {
     this.counts.unanswered++
-    this.demote('silent')
+    this.demote(why)
   }
 
   failed(): void {

@@ -42,6 +42,8 @@ export class Lane {
   private sentAt: number | undefined
   /** Its idleness started a hedge: if the hedge wins, this upstream is demoted. */
   stuck = false
+  /** Headers arrived: if it goes idle now, its body stalled mid-way (not a silent upstream). */
+  answered = false
   private readonly abort = new AbortController()
   readonly signal: AbortSignal
 
@@ -101,6 +103,7 @@ export class Lane {
     if (this.up.tripped) return { type: 'failure', failure: { kind: 'other', detail: 'circuit open' } }
     const r = await this.tryOnce(undefined)
     if (r.type !== 'ok') return r
+    this.answered = true
     this.progressed()
     const spool = this.req.cfg.spools.create()
     try {

@@ -134,7 +134,7 @@ class Race {
   settle(winner: Upstream): void {
     this.req.cfg.pool.delivered(winner)
     for (const lane of this.running) {
-      if (lane.stuck && lane.up !== winner) lane.up.outrun()
+      if (lane.stuck && lane.up !== winner) lane.up.outrun(lane.answered ? 'stalled' : 'silent')
       lane.cancel('another attempt delivered first')
     }
     this.running.clear()
