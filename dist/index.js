@@ -2650,7 +2650,8 @@ const LAST_RESORT_WAIT_MS = 2_000;
 /**
  * A demotion expires after this many requests delivered by other upstreams, doubled for each demotion in a row
  * (cleared when the upstream itself delivers), up to DEMOTION_TERM_CAP: a good proxy demoted after one spurious
- * hedge comes back soon, while one that keeps stalling is tried again ever more rarely.
+ * hedge comes back soon, while one that keeps going silent is tried again ever more rarely. A demotion for a body
+ * that stalled mid-way does not expire this way (see outlived).
  */
 const DEMOTION_TERM = 8;
 const DEMOTION_TERM_CAP = 512;
@@ -2735,18 +2736,24 @@ class Upstream {
         this.isDemoted = false;
         this.demotions = 0;
     }
-    /** @internal Another upstream delivered a request: a demotion that has served its term expires. */
+    /**
+     * @internal Another upstream delivered a request: a demotion for silence that has served its term expires (it may
+     * have been one spurious hedge). A body that stalled mid-way is a real fault: only a delivery of its own promotes it.
+     */
     outlived() {
-        if (!this.isDemoted)
+        if (!this.isDemoted || this.demotedFor === 'stalled')
             return;
         const term = Math.min(DEMOTION_TERM_CAP, DEMOTION_TERM * 2 ** (this.demotions - 1));
         if (++this.deliveredElsewhere >= term)
             this.isDemoted = false;
     }
-    /** Sat silent on a request until another upstream delivered it. */
-    outrun() {
+    /**
+     * Sat idle on a request until another upstream delivered it: silent (no headers) or with its body stalled mid-way
+     * (a real fault, whose demotion does not expire by others' deliveries: see outlived).
+     */
+    outrun(why = 'silent') {
         this.counts.unanswered++;
-        this.demote('silent');
+        this.demote(why);
     }
     failed() {
         this.counts.failures++;
@@ -3416,6 +3423,8 @@ class Lane {
     sentAt;
     /** Its idleness started a hedge: if the hedge wins, this upstream is demoted. */
     stuck = false;
+    /** Headers arrived: if it goes idle now, its body stalled mid-way (not a silent upstream). */
+    answered = false;
     abort = new AbortController();
     signal;
     constructor(req, up, opts) {
@@ -3474,6 +3483,7 @@ class Lane {
         const r = await this.tryOnce(undefined);
         if (r.type !== 'ok')
             return r;
+        this.answered = true;
         this.progressed();
         const spool = this.req.cfg.spools.create();
         try {
@@ -3737,7 +3747,7 @@ class Race {
         this.req.cfg.pool.delivered(winner);
         for (const lane of this.running) {
             if (lane.stuck && lane.up !== winner)
-                lane.up.outrun();
+                lane.up.outrun(lane.answered ? 'stalled' : 'silent');
             lane.cancel('another attempt delivered first');
         }
         this.running.clear();
