@@ -56,6 +56,9 @@ export function trustedContext(extraCa: string[] | undefined): tls.SecureContext
  * An EnvHttpProxyAgent honouring HTTP_PROXY / HTTPS_PROXY / NO_PROXY as go does: upper case wins, a bare
  * host:port is http, and loopback is never proxied (go's special case, which also keeps our tests hermetic).
  */
+/** Taken off a server's Keep-Alive timeout hint: the time a reused connection may still be in flight. */
+const KEEP_ALIVE_MARGIN_MS = 250
+
 export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const timeout = opts.connectTimeoutMs
   const pe = proxyEnv(process.env)
@@ -81,6 +84,10 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     // corporate proxies allow CONNECT to port 443 alone, so a tunnel for http would fail where go succeeds.
     proxyTunnel: false,
     proxyTls: tlsOpts,
-    requestTls: tlsOpts
+    requestTls: tlsOpts,
+    // undici keeps a connection for the server's Keep-Alive hint minus 2 s, so a server that hints a second or
+    // two (Node's own servers hint 5 s) got a new connection per request. go reuses idle connections whatever the
+    // hint; a reused connection the server has just closed fails fast, and the relay retries that at once.
+    keepAliveTimeoutThreshold: KEEP_ALIVE_MARGIN_MS
   } as ConstructorParameters<typeof EnvHttpProxyAgent>[0])
 }

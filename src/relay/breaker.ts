@@ -23,7 +23,8 @@ export interface RelayUpstreamStats extends UpstreamStats {
 
 export const DEFAULT_BREAKER: BreakerOptions = { tripAfter: 3, tripAfterIfAlive: 10 }
 
-const MAX_SAMPLES = 1000
+/** The latest first-byte times kept: the median follows the upstream's present latency, and costs little. */
+const MAX_SAMPLES = 64
 
 /**
  * How long an attempt on a last resort (an upstream preflight found down, tried because nothing better is in
@@ -55,6 +56,10 @@ export class Upstream {
   private alive = false
   private delivered = 0
   private readonly ttfb: number[] = []
+  /** Answers with a first-byte time, all of them (the samples keep only the latest). */
+  private answers = 0
+  /** Median of the samples, until the next one arrives (read several times per request). */
+  private medianCache: number | undefined
   /** `unanswered`: requests it sat silent on until another upstream served them (not failures: they were cut off). */
   readonly counts = { requests: 0, bytes: 0, retries: 0, failures: 0, hedges: 0, unanswered: 0 }
   /** Attempts waiting for response headers; aborted when preflight demotes this upstream. */
@@ -105,6 +110,8 @@ export class Upstream {
     if (ttfbMs !== undefined) {
       if (this.ttfb.length >= MAX_SAMPLES) this.ttfb.shift()
       this.ttfb.push(ttfbMs)
+      this.answers++
+      this.medianCache = undefined
     }
   }
 
@@ -163,17 +170,17 @@ export class Upstream {
     return this.alive
   }
 
-  /** Median time to first byte of its answers so far, ms; 0 before the first. */
+  /** Median time to first byte of its latest answers, ms; 0 before the first. */
   medianTtfb(): number {
-    return median(this.ttfb)
+    return (this.medianCache ??= median(this.ttfb))
   }
 
   stats(): RelayUpstreamStats {
     return {
       upstream: this.display,
       ...this.counts,
-      latencyMs: median(this.ttfb),
-      answers: this.ttfb.length,
+      latencyMs: this.medianTtfb(),
+      answers: this.answers,
       tripped: this.tripped,
       demoted: this.demoted,
       ...(this.demotedFor ? { demotedFor: this.demotedFor } : {})
