@@ -132,7 +132,8 @@ describe('scanGoMod', () => {
       moduleLine: 1,
       modulePath: 'example.com/app',
       go: { version: '1.22', line: 3 },
-      ignores: []
+      ignores: [],
+      replaces: []
     })
     expect(goRequires(text)).toEqual([])
     expect(scanGoMod('').moduleLine).toBe(0)
@@ -143,6 +144,30 @@ describe('scanGoMod', () => {
     const go = (goModJson(text) as { Ignore?: { Path: string }[] }).Ignore ?? []
     expect(go.map((i) => i.Path)).toEqual(['./gen', 'static', './a b'])
     expect(scanGoMod(text).ignores).toEqual(go.map((i) => i.Path))
+  })
+
+  test('replace directives: every replaced path, with or without a version, to a directory or a module, as go reads them', () => {
+    const text = [
+      'module example.com/app',
+      '',
+      'go 1.22',
+      '',
+      'require (',
+      '	example.com/Local/Lib v1.0.0',
+      '	example.com/forked/v2 v2.3.0',
+      ')',
+      '',
+      'replace example.com/Local/Lib => ../lib // vendored copy',
+      'replace (',
+      '	example.com/forked/v2 v2.3.0 => example.com/fork/v2 v2.3.1',
+      '	"example.com/quoted" => ./quoted',
+      '	// example.com/commented => ./x',
+      ')',
+      ''
+    ].join('\n')
+    const go = (goModJson(text) as { Replace?: { Old: { Path: string } }[] }).Replace ?? []
+    expect(go.map((r) => r.Old.Path)).toEqual(['example.com/Local/Lib', 'example.com/forked/v2', 'example.com/quoted'])
+    expect(scanGoMod(text).replaces).toEqual(go.map((r) => r.Old.Path))
   })
 })
 

@@ -41,6 +41,15 @@ export interface GoModule {
   rel: string
   /** Module path from go.mod. */
   path: string
+  /** Its go.mod's requirements, as discovery read them (absent: read when needed). */
+  requires?: ModuleVersion[]
+  /** Module paths its go.mod replaces. */
+  replaces?: string[]
+}
+
+export interface ModuleVersion {
+  path: string
+  version: string
 }
 
 /** `policy`: a module proxy refused a module or version by its own rules (an allow-list), not for credentials. */

@@ -31,6 +31,8 @@ export interface GoModScan {
   toolchain?: { name: string; line: number }
   /** `ignore` directives (Go 1.25): directories go leaves out, `./x` at the module root or `x` at any depth. */
   ignores: string[]
+  /** Module paths a `replace` directive replaces (any version): go never asks a proxy for these as required. */
+  replaces: string[]
 }
 
 /** Splits a go.mod line into its tokens and its trailing `//` comment (go.mod has no other comment form). */
@@ -123,9 +125,9 @@ export function parseRequireText(
   return { path: unquote(t[0]), version: unquote(t[1]), indirect: isIndirect(comment) }
 }
 
-/** Scans go.mod text for requirements, require blocks and the module/go/toolchain directives. */
+/** Scans go.mod text for requirements, require blocks, replaced paths and the module/go/toolchain directives. */
 export function scanGoMod(text: string): GoModScan {
-  const scan: GoModScan = { requires: [], blocks: [], moduleLine: 0, ignores: [] }
+  const scan: GoModScan = { requires: [], blocks: [], moduleLine: 0, ignores: [], replaces: [] }
   const lines = text.split('\n')
   // The verb of the block we are in (`require`, `replace`, ...), and where it started.
   let block: { verb: string; start: number; first: number } | undefined
@@ -144,6 +146,8 @@ export function scanGoMod(text: string): GoModScan {
         scan.modulePath = unquote(tokens(body)[0])
       } else if (block.verb === 'ignore') {
         scan.ignores.push(unquote(tokens(body)[0]))
+      } else if (block.verb === 'replace') {
+        replaced(scan, tokens(body))
       }
       continue
     }
@@ -166,12 +170,19 @@ function directive(scan: GoModScan, raw: string, body: string, n: number): void 
   } else if (t[0] === 'go' && t.length === 2) scan.go = { version: t[1], line: n }
   else if (t[0] === 'toolchain' && t.length === 2) scan.toolchain = { name: t[1], line: n }
   else if (t[0] === 'ignore' && t.length === 2) scan.ignores.push(unquote(t[1]))
+  else if (t[0] === 'replace') replaced(scan, t.slice(1))
   else if (t[0] === 'require') {
     const r = parseRequireText(raw, false)
     if (!r) return
     scan.requires.push({ ...r, line: n })
     scan.blocks.push({ start: n, end: n, indirect: r.indirect })
   }
+}
+
+/** `old [version] => new [version]`: records `old`. */
+function replaced(scan: GoModScan, t: string[]): void {
+  const arrow = t.indexOf('=>')
+  if (arrow === 1 || arrow === 2) scan.replaces.push(unquote(t[0]))
 }
 
 function closeBlock(scan: GoModScan, start: number, end: number, first: number): void {

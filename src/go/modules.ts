@@ -174,7 +174,8 @@ async function readModule(o: DiscoverOptions, dir: string, scanned: GoModScan | 
         throw new ModulesError(`${rel(o.workspace, dir)}/go.mod: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)
       })
     )
-  return { dir, rel: rel(o.workspace, dir), path: scan.modulePath ?? '' }
+  const requires = scan.requires.map((r) => ({ path: r.path, version: r.version }))
+  return { dir, rel: rel(o.workspace, dir), path: scan.modulePath ?? '', requires, replaces: scan.replaces }
 }
 
 /** Path of `p` relative to the workspace, '/'-separated, '.' for the workspace itself. */
