@@ -7,6 +7,7 @@ import type { Inputs } from './config/inputs.js'
 import { checkTidyGoVersions, findGo, stringEnv } from './go/toolchain.js'
 import { effectiveSettings, type Settings } from './config/settings.js'
 import { discoverModules, rel } from './go/modules.js'
+import { missingDownloads, proxiedRequirements } from './go/needs.js'
 import { formatProxyList } from './config/proxylist.js'
 import { prepareAccess, proxyCredentialHosts, type Access } from './access/access.js'
 import { startNetwork, PreflightFailed, type Network } from './net/network.js'
@@ -117,6 +118,8 @@ async function stages(
   ])
   state.network = net
   result.cache = cache
+  // What a cold (or partly restored) module cache lacks: the relay fetches it while the first go processes start.
+  net.prefetch(missingDownloads(proxiedRequirements(modules, settings.GONOPROXY), go.env.GOMODCACHE))
   result.modules = await tidyModules(modules, {
     concurrency: inputs.concurrency,
     timings: readTimings(go.env.GOMODCACHE),

@@ -27,6 +27,8 @@ export interface Network {
   exportGoproxy(): string
   /** The relay's base URL, when go talks to the relay. */
   relayUrl?: string
+  /** The relay fetches these module files ahead of go (see go/needs.ts); nothing without the relay. */
+  prefetch(paths: readonly string[]): void
   /** Every preflight verdict (undefined when preflight is off); probes still running end now. */
   finishPreflight(): Promise<ProbeResult[] | undefined>
   stats(): UpstreamStats[]
@@ -92,17 +94,20 @@ export async function startNetwork(
       asWritten([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest]),
       '|'
     )
-    const none = { stats: () => [], allDown: () => false, downReport: () => undefined }
+    const none = { stats: () => [], allDown: () => false, downReport: () => undefined, prefetch: () => {} }
     return { goproxy, exportGoproxy, finishPreflight, ...none, close: async () => {} }
   }
   const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS })
-  const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready: pre?.firstOk })
+  // With one upstream there is nothing to order: go's first requests need not wait for its verdict.
+  const ready = upstreams.length > 1 ? pre?.firstOk : undefined
+  const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready })
   follow(pre, relay, seen, upstreams)
   const sep = upstreams[upstreams.length - 1].separator || ','
   const goproxy = [relay.url, ...rest.map((p) => (p.kind === 'url' ? p.url : p.kind))].join(sep)
   return {
     goproxy,
     relayUrl: relay.url,
+    prefetch: (paths) => relay.prefetch(paths),
     exportGoproxy,
     finishPreflight,
     stats: () => relay.stats(),

@@ -13,7 +13,8 @@ import { pathEscape, unescapePath, unescapeVersion } from '../lib/modpath.js'
 import { redactUrl } from '../lib/redact.js'
 import { parseUpstream } from './fetch.js'
 import { followingRedirects } from './redirect.js'
-import { serve, type ServeConfig } from './serve.js'
+import { fetchPath, serve, type ServeConfig } from './serve.js'
+import { Prefetcher } from './prefetch.js'
 import { Sharing } from './share.js'
 import { SpoolStore } from './spool.js'
 import type { ProxyEntry } from '../types.js'
@@ -56,6 +57,11 @@ export interface RelayOptions {
 export interface Relay {
   /** http://127.0.0.1:PORT/<random prefix>: what go gets as GOPROXY. */
   url: string
+  /**
+   * Fetches these files ahead of go (relay/prefetch.ts): `<escaped module path>/@v/<escaped version>.mod|.zip`, as
+   * go/needs.ts lists them. Anything that is not such a module file is ignored.
+   */
+  prefetch(paths: readonly string[]): void
   /** Preflight verdicts arriving late reorder upstreams (healthy, then unknown, then unhealthy; demoted ones behind). */
   setHealthy(upstreamUrl: string, healthy: boolean): void
   stats(): RelayUpstreamStats[]
@@ -202,6 +208,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const prefix = randomBytes(18).toString('base64url')
   const ready = opts.ready?.catch(() => undefined) ?? Promise.resolve()
   const server = createServer((req, res) => handle(cfg, prefix, ready, req, res))
+  const prefetcher = new Prefetcher(cfg.sharing, (path, cancel) => fetchPath(cfg, path, undefined, cancel), ready)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(opts.listen?.port ?? 0, listenHost, () => resolve())
@@ -209,14 +216,18 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const { port } = server.address() as AddressInfo
   return {
     url: `http://${listenHost}:${port}/${prefix}`,
+    prefetch: (paths) =>
+      prefetcher.add(paths.flatMap((p) => (/\.(?:mod|zip)$/.test(p) && protocolPath(`/${p}`)) || [])),
     setHealthy: (url, healthy) => pool.setHealthy(url, healthy),
     stats: () => pool.stats(),
     allDown: () => pool.allDown(),
     close: async () => {
+      prefetcher.stop()
       closing.abort(new Error('relay closed'))
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
       await closed
+      cfg.sharing.dropAhead()
       // Aborted lanes drop their spools themselves; this also removes the spool directory.
       await spools.close()
       if (own) await base.destroy()

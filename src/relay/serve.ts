@@ -37,7 +37,7 @@ export async function serve(
 }
 
 /** One race for `path`; `cancel` aborts when nobody waits for it any more. */
-async function fetchPath(
+export async function fetchPath(
   cfg: ServeConfig,
   path: string,
   userAgent: string | undefined,

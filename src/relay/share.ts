@@ -59,13 +59,25 @@ export function immutablePath(path: string): boolean {
   return version !== undefined && CANONICAL.test(version)
 }
 
+/** Bytes of answers fetched ahead of go (relay/prefetch.ts) and held until go asks for them, spooled files included. */
+export const AHEAD_BYTES = 256 << 20
+
 export class Sharing {
   private readonly flights = new Map<string, Flight>()
   /** Least recently used first (Map order). */
   private readonly kept = new Map<string, Held>()
   private bytes = 0
+  /** Fetched before go asked: each held once, for the first go request that wants it. */
+  private readonly ahead = new Map<string, Held>()
+  /** Bytes held in `ahead`. */
+  aheadBytes = 0
+  /** Called when a go request takes an answer fetched ahead (room for the next one). */
+  onTaken?: () => void
 
-  constructor(private readonly keepBytes: number = KEEP_BYTES) {}
+  constructor(
+    private readonly keepBytes: number = KEEP_BYTES,
+    readonly aheadLimit: number = AHEAD_BYTES
+  ) {}
 
   /**
    * The answer for `path`: a kept one at once, else the result of the fetch in flight for it, else of a new
@@ -73,6 +85,14 @@ export class Sharing {
    * for the caller, who releases it when sent. `gone` aborts when this caller's go hangs up.
    */
   get(path: string, gone: AbortSignal, start: (cancel: AbortSignal) => Promise<Delivered>): Promise<Delivered> {
+    const early = this.ahead.get(path)
+    if (early) {
+      // The reference fetchAhead held passes to this caller.
+      this.ahead.delete(path)
+      this.aheadBytes -= early.spool.size
+      this.onTaken?.()
+      return Promise.resolve({ type: 'body', body: early })
+    }
     const hit = this.kept.get(path)
     if (hit) {
       this.kept.delete(path)
@@ -95,6 +115,35 @@ export class Sharing {
       flight.waiters.add(waiter)
       gone.addEventListener('abort', onGone, { once: true })
     })
+  }
+
+  /**
+   * Fetches `path` before go asks for it, as go's own request would (sharing a fetch already in flight), and
+   * resolves when the fetch is over. A body is held for the first go request for it, unless holding it would pass
+   * `aheadLimit`; a failure is not held (go's own request then fetches again and hears why).
+   */
+  fetchAhead(path: string, start: (cancel: AbortSignal) => Promise<Delivered>): Promise<void> {
+    if (this.kept.has(path) || this.ahead.has(path)) return Promise.resolve()
+    const flight = this.flights.get(path) ?? this.launch(path, start)
+    return new Promise((resolve) => {
+      flight.waiters.add((d) => {
+        if (d.type === 'body') {
+          if (this.ahead.has(path) || this.aheadBytes + d.body.spool.size > this.aheadLimit) d.body.release()
+          else {
+            this.ahead.set(path, d.body)
+            this.aheadBytes += d.body.spool.size
+          }
+        }
+        resolve()
+      })
+    })
+  }
+
+  /** Lets go of every answer fetched ahead that go never asked for (the relay is closing). */
+  dropAhead(): void {
+    for (const held of this.ahead.values()) held.release()
+    this.ahead.clear()
+    this.aheadBytes = 0
   }
 
   private launch(path: string, start: (cancel: AbortSignal) => Promise<Delivered>): Flight {

@@ -1,0 +1,105 @@
+// The relay fetching ahead of go (relay/prefetch.ts): the files a run will need are fetched once, a few at a time,
+// and held for go's first request for each; big zips (spooled on disk) too; failures are not held; nothing else is
+// asked.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
+import { startRelay, type Relay } from '../src/relay/relay.js'
+import { AHEAD_CONCURRENCY } from '../src/relay/prefetch.js'
+import { entry, fetchOnce, startUpstream, type Handler, type TestUpstream } from './helpers/relay-upstreams.js'
+
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+async function upstream(handler: Handler): Promise<TestUpstream> {
+  const u = await startUpstream(handler)
+  cleanups.push(() => u.close())
+  return u
+}
+
+async function relay(url: string, ready?: Promise<unknown>): Promise<Relay> {
+  const r = await startRelay({ upstreams: [entry(url)], retries: 1, backoffBaseMs: 5, ready })
+  cleanups.push(() => r.close())
+  return r
+}
+
+/** Resolves once the upstream has seen `n` requests. */
+async function hits(up: TestUpstream, n: number): Promise<void> {
+  const deadline = Date.now() + 10_000
+  while (up.hits.length < n) {
+    if (Date.now() > deadline) throw new Error(`upstream saw ${up.hits.length} of ${n} requests`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  await new Promise((r) => setTimeout(r, 50)) // the answers reach the relay
+}
+
+const BIG = randomBytes(3 << 20) // past the spool's memory limit: held on disk
+const body = (path: string): Buffer => (path.endsWith('.zip') ? BIG : Buffer.from(`answer for ${path}\n`))
+
+const serveAll: Handler = (req, res) => {
+  if ((req.url ?? '').includes('missing')) return void res.writeHead(404).end('not found: missing')
+  const b = body(decodeURIComponent(req.url ?? ''))
+  res.writeHead(200, { 'content-length': b.length }).end(b)
+}
+
+describe('prefetch', () => {
+  it('fetches each listed file once and hands it to go’s first request, big zips included', async () => {
+    const up = await upstream(serveAll)
+    const r = await relay(up.origin)
+    const files = ['example.com/!big!corp/lib/@v/v1.2.0.mod', 'example.com/!big!corp/lib/@v/v1.2.0.zip']
+    r.prefetch(files)
+    await hits(up, 2)
+    for (const f of files) {
+      const got = await fetchOnce(`${r.url}/${f}`)
+      expect(got.status).toBe(200)
+      expect(got.body.equals(body(`/${f}`))).toBe(true)
+    }
+    // Each file asked once, upper case escaped and percent-encoded as go sends it.
+    expect(up.hits.map((h) => h.path).sort()).toEqual(files.map((f) => `/${f.replaceAll('!', '%21')}`).sort())
+  })
+
+  it('holds no failure: go’s own request asks again and hears the upstream’s answer', async () => {
+    const up = await upstream(serveAll)
+    const r = await relay(up.origin)
+    r.prefetch(['example.com/missing/@v/v1.0.0.mod'])
+    await hits(up, 1)
+    const got = await fetchOnce(`${r.url}/example.com/missing/@v/v1.0.0.mod`)
+    expect(got.status).toBe(404)
+    expect(got.body.toString()).toContain('not found: missing')
+    expect(up.hits).toHaveLength(2)
+  })
+
+  it('asks nothing but module files, waits for the relay to be ready, and runs a few at a time', async () => {
+    let inFlight = 0
+    let most = 0
+    const up = await upstream((req, res) => {
+      most = Math.max(most, ++inFlight)
+      setTimeout(() => {
+        inFlight--
+        serveAll(req, res, 0)
+      }, 30)
+    })
+    let open!: () => void
+    const r = await relay(up.origin, new Promise<void>((resolve) => (open = resolve)))
+    const files = Array.from({ length: 20 }, (_, i) => `example.com/m${i}/@v/v1.0.0.mod`)
+    r.prefetch(['example.com/m/@v/list', 'example.com/m/@latest', '../etc/passwd', ...files])
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(up.hits).toHaveLength(0)
+    open()
+    await hits(up, files.length)
+    expect(up.hits.map((h) => h.path).sort()).toEqual(files.map((f) => `/${f}`).sort())
+    expect(most).toBeGreaterThan(1)
+    expect(most).toBeLessThanOrEqual(AHEAD_CONCURRENCY)
+  })
+
+  it('a go request arriving while the prefetch is in flight shares it', async () => {
+    const up = await upstream((req, res) => void setTimeout(() => serveAll(req, res, 0), 200))
+    const r = await relay(up.origin)
+    r.prefetch(['example.com/a/@v/v1.0.0.zip'])
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const got = await fetchOnce(`${r.url}/example.com/a/@v/v1.0.0.zip`)
+    expect(got.body.equals(BIG)).toBe(true)
+    expect(up.hits).toHaveLength(1)
+  })
+})
