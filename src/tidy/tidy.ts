@@ -9,7 +9,7 @@ import { tidyWithRetries, type RetryGate, type TidyOptions } from './module.js'
 import type { ClassifiedError, GoModule, TidyResult } from '../types.js'
 
 export interface RunOptions extends TidyOptions {
-  /** go processes at once; default: the number of CPUs. */
+  /** go processes at once; default: the number of CPUs (the inputs default to two per CPU). */
   concurrency?: number
   /** How long each module (by workspace-relative directory) took last time, ms: the slowest start first. */
   timings?: Record<string, number>
