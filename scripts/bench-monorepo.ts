@@ -1,6 +1,7 @@
 // The monorepo cases of `npm run bench` (issue 11): a generated repository of many modules sharing a few dozen
 // fixture dependencies, the action (check mode, relay on, default concurrency) against bare `go mod tidy -diff` in
-// a sequential and a parallel loop, cold and warm; drift in every module and the size of what the step reports
+// a sequential and a parallel loop (one per core, and as parallel as the action), warm, cold, and cold on a proxy
+// 20 ms away; drift in every module and the size of what the step reports
 // (bench-mono-drift.ts); a proxy failing one request in three under a 60-module dependency chain; the step's
 // memory and go processes on 400 modules (bench-mono-memory.ts).
 // Variables: see bench-mono-measure.ts.
@@ -30,6 +31,7 @@ import {
 } from './bench-mono-measure.js'
 import { seriesMedian, type BenchConfig, type Series } from './bench-measure.js'
 import { secs, type CaseResult } from './bench-table.js'
+import { defaultConcurrency } from '../src/config/inputs.js'
 
 export { monoRuns } from './bench-mono-measure.js'
 
@@ -48,6 +50,9 @@ export async function monorepoCases(cfg: BenchConfig, guard: Guard): Promise<voi
     try {
       await guard(`monorepo of ${mc.modules}, warm cache`, () => scale(r, mc, 'warm'))
       await guard(`monorepo of ${mc.modules}, cold cache`, () => scale(r, mc, 'cold'))
+      await guard(`monorepo of ${mc.modules}, cold cache, proxy ${AWAY_MS} ms away`, () =>
+        scale(r, mc, 'cold', AWAY_MS)
+      )
       await guard(`drift in all ${mc.modules} modules`, () => driftCase(r, mc))
     } finally {
       await r.close()
@@ -57,28 +62,46 @@ export async function monorepoCases(cfg: BenchConfig, guard: Guard): Promise<voi
   await guard('memory and go processes of one step on a large monorepo', () => memoryCase(cfg))
 }
 
-/** Rounds of: bare parallel loop, the action, bare sequential loop; each cold (own cache) or on the warm cache. */
-async function scale(repo: MonoRepo, mc: MonoConfig, mode: 'warm' | 'cold'): Promise<CaseResult[]> {
+/** A proxy's round trip in the "proxy away" case: a nearby mirror's (the loopback fixture otherwise answers at once). */
+const AWAY_MS = 20
+
+/**
+ * Rounds of: bare parallel loop (one go per core, as `xargs -P <cores>`), the action (its default concurrency), bare
+ * sequential loop, and a bare loop as parallel as the action; each cold (own cache) or on the warm cache. With
+ * `latencyMs`, the fixture proxy waits that long before each answer (cold only: a warm run asks nothing).
+ */
+async function scale(repo: MonoRepo, mc: MonoConfig, mode: 'warm' | 'cold', latencyMs = 0): Promise<CaseResult[]> {
   const warm = mode === 'warm' ? repo.warm : null
   const action = series(mc.actionCapMs)
   const par = series(mc.goCapMs)
   const seq = series(mc.goCapMs)
+  const same = series(mc.goCapMs)
+  const actionLanes = defaultConcurrency()
   let note = ''
-  for (let i = 0; i < mc.runs; i++) {
-    par.samples.push((await timeLoop(repo, mc, { warm, parallel: mc.cores })).sample)
-    action.samples.push(
-      await timeAction(repo, mc, { warm, inspect: (run) => (note = checkedNote(run, repo.dirs.length)) })
-    )
-    seq.samples.push((await timeLoop(repo, mc, { warm, parallel: 1 })).sample)
-    const last = (s: Series): string => secs(s.samples[i].ms)
-    progress(`${mode} run ${i + 1}/${mc.runs}: action ${last(action)}, parallel ${last(par)}, sequential ${last(seq)}`)
+  if (latencyMs > 0) repo.proxy.setFaults([{ kind: 'delay', ms: latencyMs }])
+  try {
+    for (let i = 0; i < mc.runs; i++) {
+      par.samples.push((await timeLoop(repo, mc, { warm, parallel: mc.cores })).sample)
+      action.samples.push(
+        await timeAction(repo, mc, { warm, inspect: (run) => (note = checkedNote(run, repo.dirs.length)) })
+      )
+      seq.samples.push((await timeLoop(repo, mc, { warm, parallel: 1 })).sample)
+      same.samples.push((await timeLoop(repo, mc, { warm, parallel: actionLanes })).sample)
+      const last = (s: Series): string => secs(s.samples[i].ms)
+      progress(
+        `${mode}${latencyMs ? ` +${latencyMs} ms` : ''} run ${i + 1}/${mc.runs}: action ${last(action)}, parallel ${last(par)}, ` +
+          `sequential ${last(seq)}, ${actionLanes} at a time ${last(same)}`
+      )
+    }
+  } finally {
+    repo.proxy.setFaults([])
   }
   const factor = mode === 'warm' ? 1.1 : 1.0
   const a = seriesMedian(action)
   const p = seriesMedian(par)
   const s = seriesMedian(seq)
   const ok = clean(action) && clean(par) && a <= factor * p
-  const name = `monorepo, ${repo.dirs.length} modules, ${mode} cache`
+  const name = `monorepo, ${repo.dirs.length} modules, ${mode} cache${latencyMs ? `, proxy ${latencyMs} ms away` : ''}`
   const perModule = (ms: number): string => (ms / repo.dirs.length).toFixed(0)
   return [
     {
@@ -87,7 +110,15 @@ async function scale(repo: MonoRepo, mc: MonoConfig, mode: 'warm' | 'cold'): Pro
       go: par,
       target: `≤ ${factor.toFixed(1)}× bare parallel loop (${secs(factor * p)})`,
       result: ok ? 'PASS' : 'FAIL',
-      notes: `${Math.round(a - p)} ms over the parallel loop; ${(a / s).toFixed(2)}× sequential; ${perModule(a)} ms per module${note}`
+      notes: `${Math.round(a - p)} ms over the parallel loop; ${(a / s).toFixed(2)}× sequential; ${perModule(a)} ms per module; action: ${actionLanes} at a time${note}`
+    },
+    {
+      name: `${name}: action vs bare loop, ${actionLanes} at a time (the action's concurrency)`,
+      action,
+      go: same,
+      target: 'for comparison',
+      result: clean(same) ? 'INFO' : 'FAIL',
+      notes: `the same parallelism for both: what the action itself costs or saves`
     },
     {
       name: `${name}: action vs bare sequential loop`,
