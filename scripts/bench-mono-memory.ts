@@ -8,6 +8,7 @@ import { authorRepo, libModules, monoSeeds } from './bench-mono-fixture.js'
 import { monoConfig, series, stepError, timeAction, wholeNumber, type MonoConfig } from './bench-mono-measure.js'
 import { secs, type CaseResult } from './bench-table.js'
 import type { BenchConfig } from './bench-measure.js'
+import { defaultConcurrency } from '../src/config/inputs.js'
 
 const RSS_LIMIT_MB = 200
 const SAMPLE_MS = 20
@@ -90,12 +91,12 @@ export async function memoryCase(cfg: BenchConfig): Promise<CaseResult> {
   }
   const w = watch!
   const peakMb = w.peakKb / 1024
-  const ok = action.samples[0].ok && w.samples > 0 && peakMb < RSS_LIMIT_MB && w.maxGo <= mc.cores
+  const ok = action.samples[0].ok && w.samples > 0 && peakMb < RSS_LIMIT_MB && w.maxGo <= defaultConcurrency()
   return {
     name: `memory and processes: monorepo of ${mc.modules} modules, cold cache`,
     action,
     actionText: `${peakMb.toFixed(0)} MB peak RSS`,
-    target: `< ${RSS_LIMIT_MB} MB; ≤ ${mc.cores} go at once (its concurrency)`,
+    target: `< ${RSS_LIMIT_MB} MB; ≤ ${defaultConcurrency()} go at once (its default concurrency)`,
     result: ok ? 'PASS' : 'FAIL',
     notes:
       `the step's node process: VmHWM ${peakMb.toFixed(1)} MB; at most ${w.maxGo} go processes at once in ${w.samples} ` +
