@@ -51,7 +51,8 @@ class StepWatch {
 
   private sample(): void {
     const all = processes()
-    this.node ??= all.find((p) => p.ppid === process.pid && p.comm === 'node' && this.isStep(p.pid))?.pid
+    // By its command line: Node 24 names its main thread (and so the process's comm) MainThread.
+    this.node ??= all.find((p) => p.ppid === process.pid && this.isStep(p.pid))?.pid
     if (this.node === undefined) return
     this.samples++
     this.peakKb = Math.max(this.peakKb, peakRssKb(this.node) ?? 0)
