@@ -86,15 +86,20 @@ function tokens(body: string): string[] {
       if (end < 0) closed[c] = false
       if (end >= 0) out.push(body.slice(i, end + 1))
       i = end >= 0 ? end + 1 : i + 1 // an unclosed quote is skipped, as go's tokenizer would fail on it
-    } else if (/\s/.test(c)) i++
+    } else if (isSpace(c)) i++
     else {
       let j = i
-      while (j < body.length && !/[\s"`]/.test(body[j])) j++
+      while (j < body.length && !isSpace(body[j]) && body[j] !== '"' && body[j] !== '`') j++
       out.push(body.slice(i, j))
       i = j
     }
   }
   return out
+}
+
+/** `\s` as a regular expression reads it, without running one per character (ASCII first: a go.mod is ASCII). */
+function isSpace(c: string): boolean {
+  return c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\v' || c === '\f' || (c > '\x7f' && /\s/.test(c))
 }
 
 /** Index of the quote closing the string that starts at `start`, or -1. */
