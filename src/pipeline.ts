@@ -6,7 +6,7 @@ import type { GoModule, RunResult, TidyResult } from './types.js'
 import type { Inputs } from './config/inputs.js'
 import { checkTidyGoVersions, findGo, stringEnv } from './go/toolchain.js'
 import { effectiveSettings, type Settings } from './config/settings.js'
-import { discoverModules, rel } from './go/modules.js'
+import { discoverModules, rel, walkModuleTree } from './go/modules.js'
 import { missingDownloads, proxiedRequirements } from './go/needs.js'
 import { formatProxyList } from './config/proxylist.js'
 import { prepareAccess, proxyCredentialHosts, type Access } from './access/access.js'
@@ -72,7 +72,10 @@ async function stages(
 ): Promise<void> {
   const inputs = getInputs()
   result.mode = inputs.mode
-  const go = await findGo()
+  const goFound = findGo()
+  // go env runs in its own process meanwhile: the (synchronous) walk for go.mod files costs the step no time.
+  const tree = walkModuleTree(inputs.workingDirectory)
+  const go = await goFound
   result.goVersion = go.version
   checkTidyGoVersions(inputs.tidyArgs, go.version)
   const settings = effectiveSettings(inputs, go.env)
@@ -94,14 +97,17 @@ async function stages(
   })
   const env = { ...goEnv(settings), ...access.env }
   const { workspace, workingDirectory, shard } = inputs
-  const { modules, found } = await discoverModules({
-    go,
-    env,
-    workspace,
-    workingDirectory,
-    patterns: inputs.modules,
-    shard
-  })
+  const { modules, found } = await discoverModules(
+    {
+      go,
+      env,
+      workspace,
+      workingDirectory,
+      patterns: inputs.modules,
+      shard
+    },
+    tree
+  )
   result.discovery = {
     found,
     checked: modules.length,

@@ -27,10 +27,28 @@ export interface Discovery {
   found: number
 }
 
-export async function discoverModules(o: DiscoverOptions): Promise<Discovery> {
-  // go.mod files the walk already read and scanned: each is scanned once.
+/** The go.mod directories below a directory and their scans (see walkModuleTree), or why the walk failed. */
+export type ModuleTree = { dirs: string[]; scans: Map<string, GoModScan> } | { error: unknown }
+
+/**
+ * Walks working-directory for go.mod files (synchronously; never throws). The pipeline walks while `go env` runs in
+ * its own process, so the walk adds no time of its own to a step.
+ */
+export function walkModuleTree(workingDirectory: string): ModuleTree {
   const scans = new Map<string, GoModScan>()
-  const all = unique(await autoDirs(o, scans))
+  try {
+    return { dirs: walk(workingDirectory, [], scans), scans }
+  } catch (error) {
+    return { error }
+  }
+}
+
+export async function discoverModules(o: DiscoverOptions, tree?: ModuleTree): Promise<Discovery> {
+  const walked = tree ?? walkModuleTree(o.workingDirectory)
+  if ('error' in walked) throw walked.error
+  // go.mod files the walk already read and scanned: each is scanned once.
+  const { scans } = walked
+  const all = unique(await withWorkspace(o, walked.dirs))
   const dirs = o.patterns.length > 0 ? unique(await fromPatterns(o, new Set(all))) : all
   if (dirs.length === 0) {
     throw new ModulesError(
@@ -93,9 +111,10 @@ async function fromPatterns(o: DiscoverOptions, discovered: ReadonlySet<string>)
   return out
 }
 
-async function autoDirs(o: DiscoverOptions, scans: Map<string, GoModScan>): Promise<string[]> {
+/** The walk's directories plus go.work's `use` directories (go reads go.work). */
+async function withWorkspace(o: DiscoverOptions, walked: string[]): Promise<string[]> {
   const wd = o.workingDirectory
-  const dirs = walk(wd, [], scans)
+  const dirs = [...walked]
   if (fs.existsSync(path.join(wd, 'go.work'))) {
     const r = await runGo(o.go, ['work', 'edit', '-json'], { cwd: wd, env: o.env })
     if (r.exitCode !== 0) throw new ModulesError(`go.work in "${rel(o.workspace, wd)}": ${firstLine(r.stderr)}`)

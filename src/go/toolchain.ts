@@ -1,5 +1,6 @@
 // Finds the go command (PATH first, then the newest Go in the runner's tool cache) and reads `go env -json` once.
 import * as io from '@actions/io'
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { GoToolchain } from '../types.js'
 import { runGo } from './exec.js'
@@ -20,13 +21,43 @@ export const GO_ENV_VARS = [
   'GOFLAGS'
 ] as const
 
-export async function findGo(env: NodeJS.ProcessEnv = process.env): Promise<GoToolchain> {
+/**
+ * Finds go and reads its environment. `go env` starts within this call when go is on PATH (POSIX), so the caller's
+ * synchronous work right after it (the walk for go.mod files) runs while go does.
+ */
+export function findGo(env: NodeJS.ProcessEnv = process.env): Promise<GoToolchain> {
+  const onPath = process.platform === 'win32' ? undefined : onPosixPath('go', env.PATH ?? '')
+  return onPath ? readGoEnv(onPath, env) : findGoSlowly(env)
+}
+
+async function findGoSlowly(env: NodeJS.ProcessEnv): Promise<GoToolchain> {
   const bin = (await io.which('go', false)) || (await fromToolCache(env))
   if (!bin) {
     throw new ToolchainError(
       'go was not found on PATH or in the runner tool cache; add a step `uses: actions/setup-go` (with go-version-file: go.mod) before this action'
     )
   }
+  return readGoEnv(bin, env)
+}
+
+/** The first executable `name` in a POSIX PATH (what io.which finds there), or undefined. */
+function onPosixPath(name: string, pathVar: string): string | undefined {
+  for (const dir of pathVar.split(path.delimiter)) {
+    if (!path.isAbsolute(dir)) continue // a relative entry is left to io.which, as before
+    const file = path.join(dir, name)
+    try {
+      if (fs.statSync(file).isFile()) {
+        fs.accessSync(file, fs.constants.X_OK)
+        return file
+      }
+    } catch {
+      // not here
+    }
+  }
+  return undefined
+}
+
+async function readGoEnv(bin: string, env: NodeJS.ProcessEnv): Promise<GoToolchain> {
   // Named variables only: a bare `go env -json` computes every variable (cgo, compiler probing) and costs
   // a quarter of a second on a fresh runner.
   const r = await runGo({ bin }, ['env', '-json', ...GO_ENV_VARS], { env: stringEnv(env) })
