@@ -769,11 +769,40 @@ const GO_ENV_VARS = [
     'GOINSECURE',
     'GOFLAGS'
 ];
-async function findGo(env = process.env) {
+/**
+ * Finds go and reads its environment. `go env` starts within this call when go is on PATH (POSIX), so the caller's
+ * synchronous work right after it (the walk for go.mod files) runs while go does.
+ */
+function findGo(env = process.env) {
+    const onPath = process.platform === 'win32' ? undefined : onPosixPath('go', env.PATH ?? '');
+    return onPath ? readGoEnv(onPath, env) : findGoSlowly(env);
+}
+async function findGoSlowly(env) {
     const bin = (await which('go', false)) || (await fromToolCache(env));
     if (!bin) {
         throw new ToolchainError('go was not found on PATH or in the runner tool cache; add a step `uses: actions/setup-go` (with go-version-file: go.mod) before this action');
     }
+    return readGoEnv(bin, env);
+}
+/** The first executable `name` in a POSIX PATH (what io.which finds there), or undefined. */
+function onPosixPath(name, pathVar) {
+    for (const dir of pathVar.split(path.delimiter)) {
+        if (!path.isAbsolute(dir))
+            continue; // a relative entry is left to io.which, as before
+        const file = path.join(dir, name);
+        try {
+            if (fs.statSync(file).isFile()) {
+                fs.accessSync(file, fs.constants.X_OK);
+                return file;
+            }
+        }
+        catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+async function readGoEnv(bin, env) {
     // Named variables only: a bare `go env -json` computes every variable (cgo, compiler probing) and costs
     // a quarter of a second on a fresh runner.
     const r = await runGo({ bin }, ['env', '-json', ...GO_ENV_VARS], { env: stringEnv(env) });
@@ -913,17 +942,21 @@ function tokens(body) {
                 out.push(body.slice(i, end + 1));
             i = end >= 0 ? end + 1 : i + 1; // an unclosed quote is skipped, as go's tokenizer would fail on it
         }
-        else if (/\s/.test(c))
+        else if (isSpace(c))
             i++;
         else {
             let j = i;
-            while (j < body.length && !/[\s"`]/.test(body[j]))
+            while (j < body.length && !isSpace(body[j]) && body[j] !== '"' && body[j] !== '`')
                 j++;
             out.push(body.slice(i, j));
             i = j;
         }
     }
     return out;
+}
+/** `\s` as a regular expression reads it, without running one per character (ASCII first: a go.mod is ASCII). */
+function isSpace(c) {
+    return c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\v' || c === '\f' || (c > '\x7f' && /\s/.test(c));
 }
 /** Index of the quote closing the string that starts at `start`, or -1. */
 function closer(s, start) {
@@ -1036,10 +1069,26 @@ function closeBlock(scan, start, end, first) {
 // leaves out), narrowed by the `modules` input when given. go reads go.work; module paths come from go/gomod.ts.
 class ModulesError extends Error {
 }
-async function discoverModules(o) {
-    // go.mod files the walk already read and scanned: each is scanned once.
+/**
+ * Walks working-directory for go.mod files (synchronously; never throws). The pipeline walks while `go env` runs in
+ * its own process, so the walk adds no time of its own to a step.
+ */
+function walkModuleTree(workingDirectory) {
     const scans = new Map();
-    const all = unique(await autoDirs(o, scans));
+    try {
+        return { dirs: walk(workingDirectory, [], scans), scans };
+    }
+    catch (error) {
+        return { error };
+    }
+}
+async function discoverModules(o, tree) {
+    const walked = tree ?? walkModuleTree(o.workingDirectory);
+    if ('error' in walked)
+        throw walked.error;
+    // go.mod files the walk already read and scanned: each is scanned once.
+    const { scans } = walked;
+    const all = unique(await withWorkspace(o, walked.dirs));
     const dirs = o.patterns.length > 0 ? unique(await fromPatterns(o, new Set(all))) : all;
     if (dirs.length === 0) {
         throw new ModulesError(`no go.mod found in or below working-directory "${rel(o.workspace, o.workingDirectory)}"; set working-directory or modules`);
@@ -1093,9 +1142,10 @@ async function fromPatterns(o, discovered) {
     }
     return out;
 }
-async function autoDirs(o, scans) {
+/** The walk's directories plus go.work's `use` directories (go reads go.work). */
+async function withWorkspace(o, walked) {
     const wd = o.workingDirectory;
-    const dirs = walk(wd, [], scans);
+    const dirs = [...walked];
     if (fs.existsSync(path.join(wd, 'go.work'))) {
         const r = await runGo(o.go, ['work', 'edit', '-json'], { cwd: wd, env: o.env });
         if (r.exitCode !== 0)
@@ -5848,7 +5898,10 @@ async function runPipeline(getInputs, hooks = {}) {
 async function stages(getInputs, hooks, result, state) {
     const inputs = getInputs();
     result.mode = inputs.mode;
-    const go = await findGo();
+    const goFound = findGo();
+    // go env runs in its own process meanwhile: the (synchronous) walk for go.mod files costs the step no time.
+    const tree = walkModuleTree(inputs.workingDirectory);
+    const go = await goFound;
     result.goVersion = go.version;
     checkTidyGoVersions(inputs.tidyArgs, go.version);
     const settings = effectiveSettings(inputs, go.env);
@@ -5875,7 +5928,7 @@ async function stages(getInputs, hooks, result, state) {
         workingDirectory,
         patterns: inputs.modules,
         shard
-    });
+    }, tree);
     result.discovery = {
         found,
         checked: modules.length,
