@@ -39,3 +39,15 @@ test('a silent proxy and one answering 503: fails within preflight-timeout + 5 s
   expect(tidyAttempts(r)).toBe(1)
   expect(r.ms).toBeLessThan(PREFLIGHT_TIMEOUT_MS + SLACK_MS)
 }, 100_000)
+
+test('the only proxy silent: fails within preflight-timeout + 5 s, naming it (go and the read-ahead wait for its verdict)', async () => {
+  const hole = onClose(await startBlackhole())
+  const r = await runNet(workspaceFrom(template), hole.url)
+  expect(r.timedOut).toBe(false)
+  expect(r.exitCode).toBe(1)
+  expect(preflightLine(r, hole.url)).toContain('❌ timeout')
+  const e = errors(r).find((a) => a.title?.includes('go mod tidy failed'))
+  expect(e?.title).toContain('(network)')
+  expect(e?.message).toContain(hole.url)
+  expect(r.ms).toBeLessThan(PREFLIGHT_TIMEOUT_MS + SLACK_MS)
+}, 100_000)

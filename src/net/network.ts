@@ -98,9 +98,7 @@ export async function startNetwork(
     return { goproxy, exportGoproxy, finishPreflight, ...none, close: async () => {} }
   }
   const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS })
-  // With one upstream there is nothing to order: go's first requests need not wait for its verdict.
-  const ready = upstreams.length > 1 ? pre?.firstOk : undefined
-  const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready })
+  const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready: pre?.firstOk })
   follow(pre, relay, seen, upstreams)
   const sep = upstreams[upstreams.length - 1].separator || ','
   const goproxy = [relay.url, ...rest.map((p) => (p.kind === 'url' ? p.url : p.kind))].join(sep)
