@@ -19,7 +19,9 @@ async function upstream(handler: Handler): Promise<TestUpstream> {
 }
 
 async function relay(url: string, ready?: Promise<unknown>): Promise<Relay> {
-  const r = await startRelay({ upstreams: [entry(url)], retries: 1, backoffBaseMs: 5, ready })
+  // No retries: a second attempt on the same upstream (a hedge when a busy machine pauses a body) would be a retry,
+  // and these tests count the upstream's requests exactly.
+  const r = await startRelay({ upstreams: [entry(url)], retries: 0, ready })
   cleanups.push(() => r.close())
   return r
 }
@@ -93,13 +95,40 @@ describe('prefetch', () => {
     expect(most).toBeLessThanOrEqual(AHEAD_CONCURRENCY)
   })
 
-  it('a go request arriving while the prefetch is in flight shares it', async () => {
+  it('a go request arriving while the prefetch is in flight shares it, and the answer is not held after', async () => {
     const up = await upstream((req, res) => void setTimeout(() => serveAll(req, res, 0), 200))
     const r = await relay(up.origin)
     r.prefetch(['example.com/a/@v/v1.0.0.zip'])
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await hits(up, 1) // the prefetch reached the upstream, which answers 200 ms later
     const got = await fetchOnce(`${r.url}/example.com/a/@v/v1.0.0.zip`)
     expect(got.body.equals(BIG)).toBe(true)
     expect(up.hits).toHaveLength(1)
+    // go has it: a later prefetch of the same file (a big zip, never kept) asks nothing
+    r.prefetch(['example.com/a/@v/v1.0.0.zip'])
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(up.hits).toHaveLength(1)
+  })
+
+  it('never fetches ahead what go already fetched itself', async () => {
+    const up = await upstream(serveAll)
+    const r = await relay(up.origin)
+    expect((await fetchOnce(`${r.url}/example.com/a/@v/v1.0.0.zip`)).body.equals(BIG)).toBe(true)
+    r.prefetch(['example.com/a/@v/v1.0.0.zip', 'example.com/b/@v/v1.0.0.zip'])
+    await hits(up, 2)
+    expect(up.hits.map((h) => h.path)).toEqual(['/example.com/a/@v/v1.0.0.zip', '/example.com/b/@v/v1.0.0.zip'])
+  })
+
+  it('takes only canonical versions’ module files, never percent-encoded or checksum-database paths', async () => {
+    const up = await upstream(serveAll)
+    const r = await relay(up.origin)
+    r.prefetch([
+      'example.com/a/@v/master.zip',
+      'example.com/a/@v/v1.0.0-%61.mod',
+      'sumdb/sum.example/lookup/example.com/a@v1.0.0.zip',
+      'example.com/a/@v/v1.2.zip',
+      'example.com/ok/@v/v1.0.0.mod'
+    ])
+    await hits(up, 1)
+    expect(up.hits.map((h) => h.path)).toEqual(['/example.com/ok/@v/v1.0.0.mod'])
   })
 })

@@ -44,4 +44,7 @@ test('a cold run: each file fetched once, the replaced private path never asked,
   for (const f of files) expect(asked.filter((p) => p === f)).toHaveLength(1)
   expect(asked.filter((p) => /private|kit/i.test(p))).toEqual([])
   expect(relayRow(r, up.url).requests).toBe(asked.length)
+  // Fetched ahead: asked with the relay's own user agent, before any go asked (go's requests carry go's).
+  const ahead = up.log.slice(from).filter((e) => e.headers['user-agent'] === 'go-tidy-guard-relay')
+  expect(ahead.map((e) => e.path).sort()).toEqual([...files].sort())
 })

@@ -150,3 +150,12 @@ export function pathEscape(s: string): string {
   }
   return out
 }
+
+// go's canonical versions (semver.Canonical, plus +incompatible): only these name content that never changes.
+const CANONICAL =
+  /^v(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+incompatible)?$/
+
+/** A canonical version (v1.2.3, v1.2.3-pre, a pseudo-version, v2.0.0+incompatible): what go fetches .mod/.zip for. */
+export function isCanonicalVersion(v: string): boolean {
+  return CANONICAL.test(v)
+}

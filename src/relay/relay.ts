@@ -15,7 +15,7 @@ import { parseUpstream } from './fetch.js'
 import { followingRedirects } from './redirect.js'
 import { fetchPath, serve, type ServeConfig } from './serve.js'
 import { Prefetcher } from './prefetch.js'
-import { Sharing } from './share.js'
+import { immutablePath, Sharing } from './share.js'
 import { SpoolStore } from './spool.js'
 import type { ProxyEntry } from '../types.js'
 
@@ -216,8 +216,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const { port } = server.address() as AddressInfo
   return {
     url: `http://${listenHost}:${port}/${prefix}`,
-    prefetch: (paths) =>
-      prefetcher.add(paths.flatMap((p) => (/\.(?:mod|zip)$/.test(p) && protocolPath(`/${p}`)) || [])),
+    prefetch: (paths) => prefetcher.add(paths.flatMap(prefetchable)),
     setHealthy: (url, healthy) => pool.setHealthy(url, healthy),
     stats: () => pool.stats(),
     allDown: () => pool.allDown(),
@@ -233,6 +232,13 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       if (own) await base.destroy()
     }
   }
+}
+
+/** A canonical version's module file (`<path>/@v/<version>.mod|.zip`, go-escaped, never percent-encoded), as a protocol path. */
+function prefetchable(file: string): string[] {
+  if (file.includes('%') || !/\.(?:mod|zip)$/.test(file)) return []
+  const path = protocolPath(`/${file}`)
+  return path && !path.startsWith('/sumdb/') && immutablePath(path) ? [path] : []
 }
 
 function definedOnly(opts: RelayOptions): Partial<typeof DEFAULTS> {

@@ -5,7 +5,7 @@
 // .mod and .zip) for the rest of the run, bounded, so a repeat is served at once. The bytes go gets are the
 // upstream's, exactly: only the spool is shared. Lists, @latest, queries and failures are never kept.
 import type { Spool } from './spool.js'
-import { unescapeVersion } from '../lib/modpath.js'
+import { isCanonicalVersion, unescapeVersion } from '../lib/modpath.js'
 import type { Reply } from './policy.js'
 
 /** A complete body held for the go requests that want it; disposed when the last lets go and the cache has dropped it. */
@@ -48,15 +48,11 @@ interface Flight {
  */
 export const KEEP_BYTES = 32 << 20
 
-// go's canonical versions (semver.Canonical, plus +incompatible): only these name content that never changes.
-const CANONICAL =
-  /^v(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+incompatible)?$/
-
 /** `<mod>/@v/<canonical version>.info|.mod|.zip`: an answer that is the same for the whole run. */
 export function immutablePath(path: string): boolean {
   const m = /\/@v\/([^/]+)\.(?:info|mod|zip)$/.exec(path)
   const version = m ? unescapeVersion(m[1]) : undefined
-  return version !== undefined && CANONICAL.test(version)
+  return version !== undefined && isCanonicalVersion(version)
 }
 
 /** Bytes of answers fetched ahead of go (relay/prefetch.ts) and held until go asks for them, spooled files included. */
@@ -69,6 +65,8 @@ export class Sharing {
   private bytes = 0
   /** Fetched before go asked: each held once, for the first go request that wants it. */
   private readonly ahead = new Map<string, Held>()
+  /** Paths go has asked for: never fetched ahead again (go has them, or heard why not). */
+  private readonly asked = new Set<string>()
   /** Bytes held in `ahead`. */
   aheadBytes = 0
   /** Called when a go request takes an answer fetched ahead (room for the next one). */
@@ -85,6 +83,7 @@ export class Sharing {
    * for the caller, who releases it when sent. `gone` aborts when this caller's go hangs up.
    */
   get(path: string, gone: AbortSignal, start: (cancel: AbortSignal) => Promise<Delivered>): Promise<Delivered> {
+    this.asked.add(path)
     const early = this.ahead.get(path)
     if (early) {
       // The reference fetchAhead held passes to this caller.
@@ -119,16 +118,18 @@ export class Sharing {
 
   /**
    * Fetches `path` before go asks for it, as go's own request would (sharing a fetch already in flight), and
-   * resolves when the fetch is over. A body is held for the first go request for it, unless holding it would pass
-   * `aheadLimit`; a failure is not held (go's own request then fetches again and hears why).
+   * resolves when the fetch is over. Nothing is fetched for a path go has asked for already. A body is held for the
+   * first go request for it, unless go got it meanwhile or it is kept anyway (a small immutable answer); a failure is
+   * not held (go's own request then fetches again and hears why). The caller stops asking once `aheadBytes` reaches
+   * `aheadLimit` (see relay/prefetch.ts): a body already on its way is held all the same, not fetched twice.
    */
   fetchAhead(path: string, start: (cancel: AbortSignal) => Promise<Delivered>): Promise<void> {
-    if (this.kept.has(path) || this.ahead.has(path)) return Promise.resolve()
+    if (this.asked.has(path) || this.kept.has(path) || this.ahead.has(path)) return Promise.resolve()
     const flight = this.flights.get(path) ?? this.launch(path, start)
     return new Promise((resolve) => {
       flight.waiters.add((d) => {
         if (d.type === 'body') {
-          if (this.ahead.has(path) || this.aheadBytes + d.body.spool.size > this.aheadLimit) d.body.release()
+          if (this.asked.has(path) || d.body.kept || this.ahead.has(path)) d.body.release()
           else {
             this.ahead.set(path, d.body)
             this.aheadBytes += d.body.spool.size
