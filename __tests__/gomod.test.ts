@@ -169,6 +169,12 @@ describe('scanGoMod', () => {
     expect(go.map((r) => r.Old.Path)).toEqual(['example.com/Local/Lib', 'example.com/forked/v2', 'example.com/quoted'])
     expect(scanGoMod(text).replaces).toEqual(go.map((r) => r.Old.Path))
   })
+
+  test('a replace go cannot parse (no spaces around =>) still counts as replaced: its path is never asked of a proxy', () => {
+    const text =
+      'module example.com/app\n\nreplace corp.example/secret v1.0.0=>../secret\nreplace corp.example/other=>../other\n'
+    expect(scanGoMod(text).replaces).toEqual(['corp.example/secret', 'corp.example/other'])
+  })
 })
 
 describe('module path', () => {

@@ -5,7 +5,6 @@ import { afterAll, describe, expect, test } from '@jest/globals'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { missingDownloads, proxiedRequirements } from '../src/go/needs.js'
-import { pickProbeModule } from '../src/preflight/target.js'
 import type { GoModule } from '../src/types.js'
 import { startFixtureProxy } from './helpers/fixture-proxy.js'
 import { makeGoEnv, makeTempDir, runGo } from './helpers/gotest-env.js'
@@ -34,32 +33,36 @@ describe('proxiedRequirements', () => {
         '\tcorp.example/private/x v1.0.0',
         '\texample.com/local v0.0.0-00010101000000-000000000000',
         '\texample.com/Bad Path v1.0.0',
+        '\texample.com/branch master',
         ')',
         '',
         'replace example.com/local => ../local',
         ''
       ].join('\n')
     )
-    const b: GoModule = {
-      dir: join(root, 'b'),
-      rel: 'b',
-      path: 'example.com/b',
-      // as discovery hands them over (no go.mod read)
-      requires: [
-        { path: 'example.com/BigCorp/Lib/v2', version: 'v2.1.0' },
-        { path: 'example.com/old', version: 'v2.0.0+incompatible' },
-        { path: 'example.com/local', version: 'v1.0.0' }
-      ],
-      replaces: []
-    }
-    expect(proxiedRequirements([a, b], 'corp.example')).toEqual([
+    const b: GoModule = { dir: join(root, 'b'), rel: 'b', path: 'example.com/b' }
+    // b's go.mod as discovery's walk scanned it (no file on disk)
+    const known = new Map([
+      [
+        b.dir,
+        {
+          requires: [
+            { path: 'example.com/BigCorp/Lib/v2', version: 'v2.1.0' },
+            { path: 'example.com/old', version: 'v2.0.0+incompatible' },
+            { path: 'example.com/local', version: 'v1.0.0' },
+            { path: 'example.com/swapped', version: 'v1.0.0' }
+          ],
+          replaces: ['example.com/swapped']
+        }
+      ]
+    ])
+    expect(proxiedRequirements([a, b], 'corp.example', known)).toEqual([
       { path: 'example.com/BigCorp/Lib/v2', version: 'v2.1.0' },
       { path: 'example.com/old', version: 'v2.0.0+incompatible' },
       // replaced in a only: b's go asks the proxy for it
       { path: 'example.com/local', version: 'v1.0.0' }
     ])
-    expect(pickProbeModule([a, b], 'corp.example')).toEqual({ path: 'example.com/BigCorp/Lib/v2', version: 'v2.1.0' })
-    expect(pickProbeModule([a], 'corp.example,example.com/BigCorp')).toBeUndefined()
+    expect(proxiedRequirements([a], 'corp.example,example.com/BigCorp')).toEqual([])
   })
 })
 

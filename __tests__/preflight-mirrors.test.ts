@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { orderHealthyFirst, startPreflight, type PreflightOptions } from '../src/preflight/preflight.js'
-import { pickProbeModule } from '../src/preflight/target.js'
+import { proxiedRequirements } from '../src/go/needs.js'
 import { parseProxyList } from '../src/config/proxylist.js'
 import { renderSummary } from '../src/report/summary.js'
 import type { GoModule, ProxyEntry } from '../src/types.js'
@@ -109,7 +109,7 @@ describe('probes cut short when tidy is done', () => {
   })
 })
 
-describe('pickProbeModule', () => {
+describe('the probe module (the first requirement go fetches through a proxy)', () => {
   const mod = (dir: string, gomod: string): GoModule => {
     mkdirSync(dir, { recursive: true })
     writeFileSync(join(dir, 'go.mod'), gomod)
@@ -123,8 +123,8 @@ describe('pickProbeModule', () => {
       join(root, 'b'),
       'module example.com/b\n\ngo 1.21\n\nrequire (\n\tcorp.example/private/x v1.0.0\n\texample.com/BigCorp/Lib v1.2.0 // indirect\n)\n'
     )
-    expect(pickProbeModule([a, b], 'corp.example/private')).toEqual(BIG)
-    expect(pickProbeModule([a, b], '')).toEqual({ path: 'corp.example/private/x', version: 'v1.0.0' })
-    expect(pickProbeModule([a], '')).toBeUndefined()
+    expect(proxiedRequirements([a, b], 'corp.example/private')[0]).toEqual(BIG)
+    expect(proxiedRequirements([a, b], '')[0]).toEqual({ path: 'corp.example/private/x', version: 'v1.0.0' })
+    expect(proxiedRequirements([a], '')[0]).toBeUndefined()
   })
 })

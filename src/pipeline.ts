@@ -12,7 +12,6 @@ import { formatProxyList } from './config/proxylist.js'
 import { prepareAccess, proxyCredentialHosts, type Access } from './access/access.js'
 import { startNetwork, PreflightFailed, type Network } from './net/network.js'
 import { readTimings, tidyModules, writeTimings } from './tidy/tidy.js'
-import { pickProbeModule } from './preflight/target.js'
 import { restoreModuleCache } from './cache/restore.js'
 import { securityReview } from './config/review.js'
 import { removeGuardedCredentialFiles, type CredentialStateKey } from './access/credential-file.js'
@@ -97,7 +96,7 @@ async function stages(
   })
   const env = { ...goEnv(settings), ...access.env }
   const { workspace, workingDirectory, shard } = inputs
-  const { modules, found } = await discoverModules(
+  const { modules, found, goMods } = await discoverModules(
     {
       go,
       env,
@@ -115,9 +114,10 @@ async function stages(
     shard: shard && `${shard.index}/${shard.count}`
   }
   hooks.onModules?.(modules)
+  const wanted = proxiedRequirements(modules, settings.GONOPROXY, goMods)
   const [cache, net] = await Promise.all([
     restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
-    startNetwork(inputs, settings, access, pickProbeModule(modules, settings.GONOPROXY)).catch((e: unknown) => {
+    startNetwork(inputs, settings, access, wanted[0]).catch((e: unknown) => {
       if (e instanceof PreflightFailed) result.preflight = e.results
       throw e
     })
@@ -125,7 +125,7 @@ async function stages(
   state.network = net
   result.cache = cache
   // What a cold (or partly restored) module cache lacks: the relay fetches it while the first go processes start.
-  net.prefetch(missingDownloads(proxiedRequirements(modules, settings.GONOPROXY), go.env.GOMODCACHE))
+  net.prefetch(missingDownloads(wanted, go.env.GOMODCACHE))
   result.modules = await tidyModules(modules, {
     concurrency: inputs.concurrency,
     timings: readTimings(go.env.GOMODCACHE),

@@ -41,10 +41,6 @@ export interface GoModule {
   rel: string
   /** Module path from go.mod. */
   path: string
-  /** Its go.mod's requirements, as discovery read them (absent: read when needed). */
-  requires?: ModuleVersion[]
-  /** Module paths its go.mod replaces. */
-  replaces?: string[]
 }
 
 export interface ModuleVersion {

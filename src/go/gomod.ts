@@ -187,7 +187,10 @@ function directive(scan: GoModScan, raw: string, body: string, n: number): void 
 /** `old [version] => new [version]`: records `old`. */
 function replaced(scan: GoModScan, t: string[]): void {
   const arrow = t.indexOf('=>')
-  if (arrow === 1 || arrow === 2) scan.replaces.push(unquote(t[0]))
+  if (arrow === 1 || arrow === 2) return void scan.replaces.push(unquote(t[0]))
+  // `=>` without spaces is a line go cannot parse, but it still names a path the user does not want fetched from a
+  // proxy (often a private one): it counts as replaced.
+  if (t.length > 0 && t.some((x) => x.includes('=>'))) scan.replaces.push(unquote(t[0].split('=>')[0]))
 }
 
 function closeBlock(scan: GoModScan, start: number, end: number, first: number): void {

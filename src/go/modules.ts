@@ -6,6 +6,7 @@ import * as path from 'node:path'
 import type { GoModule, GoToolchain } from '../types.js'
 import { runGo } from './exec.js'
 import { scanGoMod, type GoModScan } from './gomod.js'
+import type { GoModNeeds } from './needs.js'
 import { moduleOutsideWorkspace } from '../lib/paths.js'
 
 export class ModulesError extends Error {}
@@ -25,6 +26,8 @@ export interface Discovery {
   modules: GoModule[]
   /** How many modules there are below working-directory (go.work members included), before `modules` narrows them. */
   found: number
+  /** Each checked module's go.mod requirements and replaced paths, by directory, as the walk read them. */
+  goMods: Map<string, GoModNeeds>
 }
 
 /** The go.mod directories below a directory and their scans (see walkModuleTree), or why the walk failed. */
@@ -63,7 +66,8 @@ export async function discoverModules(o: DiscoverOptions, tree?: ModuleTree): Pr
   }
   const mine = o.shard ? dirs.filter((d) => inShard(rel(o.workspace, d), o.shard!)) : dirs
   const modules = await Promise.all(mine.map((dir) => readModule(o, dir, scans.get(dir))))
-  return { modules, found: new Set([...all, ...dirs]).size }
+  const goMods = new Map(mine.flatMap((dir) => (scans.has(dir) ? [[dir, scans.get(dir)!] as const] : [])))
+  return { modules, found: new Set([...all, ...dirs]).size, goMods }
 }
 
 /**
@@ -193,8 +197,7 @@ async function readModule(o: DiscoverOptions, dir: string, scanned: GoModScan | 
         throw new ModulesError(`${rel(o.workspace, dir)}/go.mod: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)
       })
     )
-  const requires = scan.requires.map((r) => ({ path: r.path, version: r.version }))
-  return { dir, rel: rel(o.workspace, dir), path: scan.modulePath ?? '', requires, replaces: scan.replaces }
+  return { dir, rel: rel(o.workspace, dir), path: scan.modulePath ?? '' }
 }
 
 /** Path of `p` relative to the workspace, '/'-separated, '.' for the workspace itself. */
