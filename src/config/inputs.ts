@@ -35,7 +35,7 @@ export interface Inputs {
   preflightTimeoutMs: number
   /** How long a go request may make no progress before go is stopped (0: never). */
   stallTimeoutMs: number
-  /** go processes at once (input concurrency; default: DEFAULT_CONCURRENCY). */
+  /** go processes at once (input concurrency; default: defaultConcurrency()). */
   concurrency: number
   /** This job's part of the modules (input shard `K/N`), or undefined for all. */
   shard?: { index: number; count: number }

@@ -40,10 +40,10 @@ async function findGoSlowly(env: NodeJS.ProcessEnv): Promise<GoToolchain> {
   return readGoEnv(bin, env)
 }
 
-/** The first executable `name` in a POSIX PATH (what io.which finds there), or undefined. */
+/** The first executable `name` in the absolute entries of a POSIX PATH, or undefined. */
 function onPosixPath(name: string, pathVar: string): string | undefined {
   for (const dir of pathVar.split(path.delimiter)) {
-    if (!path.isAbsolute(dir)) continue // a relative entry is left to io.which, as before
+    if (!path.isAbsolute(dir)) continue // never a go from the checkout (io.which, the fallback, may still find one)
     const file = path.join(dir, name)
     try {
       if (fs.statSync(file).isFile()) {

@@ -52,13 +52,13 @@ export function trustedContext(extraCa: string[] | undefined): tls.SecureContext
   return ctx
 }
 
+/** Taken off a server's Keep-Alive timeout hint: the time a reused connection may still be in flight. */
+const KEEP_ALIVE_MARGIN_MS = 250
+
 /**
  * An EnvHttpProxyAgent honouring HTTP_PROXY / HTTPS_PROXY / NO_PROXY as go does: upper case wins, a bare
  * host:port is http, and loopback is never proxied (go's special case, which also keeps our tests hermetic).
  */
-/** Taken off a server's Keep-Alive timeout hint: the time a reused connection may still be in flight. */
-const KEEP_ALIVE_MARGIN_MS = 250
-
 export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const timeout = opts.connectTimeoutMs
   const pe = proxyEnv(process.env)
