@@ -784,11 +784,11 @@ async function findGoSlowly(env) {
     }
     return readGoEnv(bin, env);
 }
-/** The first executable `name` in a POSIX PATH (what io.which finds there), or undefined. */
+/** The first executable `name` in the absolute entries of a POSIX PATH, or undefined. */
 function onPosixPath(name, pathVar) {
     for (const dir of pathVar.split(path.delimiter)) {
         if (!path.isAbsolute(dir))
-            continue; // a relative entry is left to io.which, as before
+            continue; // never a go from the checkout (io.which, the fallback, may still find one)
         const file = path.join(dir, name);
         try {
             if (fs.statSync(file).isFile()) {
@@ -1057,7 +1057,11 @@ function directive(scan, raw, body, n) {
 function replaced(scan, t) {
     const arrow = t.indexOf('=>');
     if (arrow === 1 || arrow === 2)
-        scan.replaces.push(unquote(t[0]));
+        return void scan.replaces.push(unquote(t[0]));
+    // `=>` without spaces is a line go cannot parse, but it still names a path the user does not want fetched from a
+    // proxy (often a private one): it counts as replaced.
+    if (t.length > 0 && t.some((x) => x.includes('=>')))
+        scan.replaces.push(unquote(t[0].split('=>')[0]));
 }
 function closeBlock(scan, start, end, first) {
     const inside = scan.requires.slice(first);
@@ -1102,7 +1106,8 @@ async function discoverModules(o, tree) {
     }
     const mine = o.shard ? dirs.filter((d) => inShard(rel(o.workspace, d), o.shard)) : dirs;
     const modules = await Promise.all(mine.map((dir) => readModule(o, dir, scans.get(dir))));
-    return { modules, found: new Set([...all, ...dirs]).size };
+    const goMods = new Map(mine.flatMap((dir) => (scans.has(dir) ? [[dir, scans.get(dir)]] : [])));
+    return { modules, found: new Set([...all, ...dirs]).size, goMods };
 }
 /**
  * Whether a module directory belongs to shard K of N: FNV-1a of its workspace-relative path, so every job of a
@@ -1210,8 +1215,7 @@ async function readModule(o, dir, scanned) {
         scanGoMod(await fs.promises.readFile(path.join(dir, 'go.mod'), 'utf8').catch((e) => {
             throw new ModulesError(`${rel(o.workspace, dir)}/go.mod: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
         }));
-    const requires = scan.requires.map((r) => ({ path: r.path, version: r.version }));
-    return { dir, rel: rel(o.workspace, dir), path: scan.modulePath ?? '', requires, replaces: scan.replaces };
+    return { dir, rel: rel(o.workspace, dir), path: scan.modulePath ?? '' };
 }
 /** Path of `p` relative to the workspace, '/'-separated, '.' for the workspace itself. */
 function rel(workspace, p) {
@@ -1381,6 +1385,12 @@ function pathEscape(s) {
         out += PATH_SAFE.has(c) ? c : '%' + byte.toString(16).toUpperCase().padStart(2, '0');
     }
     return out;
+}
+// go's canonical versions (semver.Canonical, plus +incompatible): only these name content that never changes.
+const CANONICAL = /^v(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+incompatible)?$/;
+/** A canonical version (v1.2.3, v1.2.3-pre, a pseudo-version, v2.0.0+incompatible): what go fetches .mod/.zip for. */
+function isCanonicalVersion(v) {
+    return CANONICAL.test(v);
 }
 
 // Host names as URLs carry them: one home for the rules several stages need.
@@ -1582,13 +1592,14 @@ function privateToPublic(proxies, machines, goprivate) {
 
 // What go will ask a module proxy for while it tidies these modules: the requirements in their go.mod files that no
 // `replace` directive covers and that GONOPROXY leaves to the proxy (go fetches each one's .mod, and the .zip of
-// those that provide packages). Preflight probes the first of them (preflight/target.ts); the relay fetches the files
+// those that provide packages: all of them in a tidy go.mod; a drifted one's unused requirement costs a zip). Preflight probes the first of them (preflight/target.ts); the relay fetches the files
 // the module cache lacks ahead of go (relay/prefetch.ts), so a cold run waits for one round of requests, not for
 // one per level of the dependency graph. A replaced or private path is never asked of a proxy: go would not ask.
 /** A module's requirements and replaced paths: from discovery's scan, else read now (unreadable: none). */
-function goModOf(m) {
-    if (m.requires)
-        return { requires: m.requires, replaces: m.replaces ?? [] };
+function goModOf(m, known) {
+    const scanned = known?.get(m.dir);
+    if (scanned)
+        return scanned;
     try {
         return scanGoMod(readFileSync(join(m.dir, 'go.mod'), 'utf8'));
     }
@@ -1596,19 +1607,23 @@ function goModOf(m) {
         return { requires: [], replaces: [] }; // tidy reports an unreadable go.mod
     }
 }
-/** Each requirement go would fetch through a proxy, once, in the modules' order (the order they are tidied in). */
-function proxiedRequirements(modules, gonoproxy) {
+/**
+ * Each requirement go would fetch through a proxy, once, in the modules' order: canonical versions only (go resolves
+ * a branch name or `latest` through .info first), never a path a replace directive covers or GONOPROXY matches.
+ * `known`: discovery's scans by directory (go.mod files not in it are read now).
+ */
+function proxiedRequirements(modules, gonoproxy, known) {
     const seen = new Set();
     const out = [];
     for (const m of modules) {
-        const { requires, replaces } = goModOf(m);
+        const { requires, replaces } = goModOf(m, known);
         const replaced = new Set(replaces);
         for (const { path, version } of requires) {
             const key = `${path}@${version}`;
             if (seen.has(key) || replaced.has(path))
                 continue;
             seen.add(key);
-            if (escapePath(path) === undefined || escapeVersion(version) === undefined)
+            if (escapePath(path) === undefined || escapeVersion(version) === undefined || !isCanonicalVersion(version))
                 continue;
             if (!matchPrefixPatterns(gonoproxy, path))
                 out.push({ path, version });
@@ -2042,12 +2057,12 @@ function trustedContext(extraCa) {
     }
     return ctx;
 }
+/** Taken off a server's Keep-Alive timeout hint: the time a reused connection may still be in flight. */
+const KEEP_ALIVE_MARGIN_MS = 250;
 /**
  * An EnvHttpProxyAgent honouring HTTP_PROXY / HTTPS_PROXY / NO_PROXY as go does: upper case wins, a bare
  * host:port is http, and loopback is never proxied (go's special case, which also keeps our tests hermetic).
  */
-/** Taken off a server's Keep-Alive timeout hint: the time a reused connection may still be in flight. */
-const KEEP_ALIVE_MARGIN_MS = 250;
 function createDispatcher(opts) {
     const timeout = opts.connectTimeoutMs;
     const pe = proxyEnv(process.env);
@@ -2389,13 +2404,6 @@ function toStageError(e, stage) {
 // What preflight asks each module proxy: a request this run really needs. Filtering mirrors (allow-lists, "module
 // host not permitted") refuse made-up module paths, so a probe for one says nothing about whether the proxy works;
 // the first module that a checked go.mod requires, asked at the version it names, is what go will ask for too.
-/**
- * The first requirement of the modules' go.mod files that go would fetch through a proxy (not replaced, not matched
- * by GONOPROXY), or undefined when there is none (preflight then asks for a path no module can have).
- */
-function pickProbeModule(modules, gonoproxy) {
-    return proxiedRequirements(modules, gonoproxy)[0];
-}
 /** The proxy-relative request path for the module's `.info`, escaped exactly as go sends it. */
 function infoPath(m) {
     return pathEscape(`${escapePath(m.path)}/@v/${escapeVersion(m.version)}.info`);
@@ -3963,13 +3971,11 @@ class Held {
  * (go locks the version while it downloads) and would only hold its spool file for the run.
  */
 const KEEP_BYTES = 32 << 20;
-// go's canonical versions (semver.Canonical, plus +incompatible): only these name content that never changes.
-const CANONICAL = /^v(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+incompatible)?$/;
 /** `<mod>/@v/<canonical version>.info|.mod|.zip`: an answer that is the same for the whole run. */
 function immutablePath(path) {
     const m = /\/@v\/([^/]+)\.(?:info|mod|zip)$/.exec(path);
     const version = m ? unescapeVersion(m[1]) : undefined;
-    return version !== undefined && CANONICAL.test(version);
+    return version !== undefined && isCanonicalVersion(version);
 }
 /** Bytes of answers fetched ahead of go (relay/prefetch.ts) and held until go asks for them, spooled files included. */
 const AHEAD_BYTES = 256 << 20;
@@ -3982,6 +3988,8 @@ class Sharing {
     bytes = 0;
     /** Fetched before go asked: each held once, for the first go request that wants it. */
     ahead = new Map();
+    /** Paths go has asked for: never fetched ahead again (go has them, or heard why not). */
+    asked = new Set();
     /** Bytes held in `ahead`. */
     aheadBytes = 0;
     /** Called when a go request takes an answer fetched ahead (room for the next one). */
@@ -3996,6 +4004,7 @@ class Sharing {
      * for the caller, who releases it when sent. `gone` aborts when this caller's go hangs up.
      */
     get(path, gone, start) {
+        this.asked.add(path);
         const early = this.ahead.get(path);
         if (early) {
             // The reference fetchAhead held passes to this caller.
@@ -4031,17 +4040,19 @@ class Sharing {
     }
     /**
      * Fetches `path` before go asks for it, as go's own request would (sharing a fetch already in flight), and
-     * resolves when the fetch is over. A body is held for the first go request for it, unless holding it would pass
-     * `aheadLimit`; a failure is not held (go's own request then fetches again and hears why).
+     * resolves when the fetch is over. Nothing is fetched for a path go has asked for already. A body is held for the
+     * first go request for it, unless go got it meanwhile or it is kept anyway (a small immutable answer); a failure is
+     * not held (go's own request then fetches again and hears why). The caller stops asking once `aheadBytes` reaches
+     * `aheadLimit` (see relay/prefetch.ts): a body already on its way is held all the same, not fetched twice.
      */
     fetchAhead(path, start) {
-        if (this.kept.has(path) || this.ahead.has(path))
+        if (this.asked.has(path) || this.kept.has(path) || this.ahead.has(path))
             return Promise.resolve();
         const flight = this.flights.get(path) ?? this.launch(path, start);
         return new Promise((resolve) => {
             flight.waiters.add((d) => {
                 if (d.type === 'body') {
-                    if (this.ahead.has(path) || this.aheadBytes + d.body.spool.size > this.aheadLimit)
+                    if (this.asked.has(path) || d.body.kept || this.ahead.has(path))
                         d.body.release();
                     else {
                         this.ahead.set(path, d.body);
@@ -4336,7 +4347,7 @@ async function startRelay(opts) {
     const { port } = server.address();
     return {
         url: `http://${listenHost}:${port}/${prefix}`,
-        prefetch: (paths) => prefetcher.add(paths.flatMap((p) => (/\.(?:mod|zip)$/.test(p) && protocolPath(`/${p}`)) || [])),
+        prefetch: (paths) => prefetcher.add(paths.flatMap(prefetchable)),
         setHealthy: (url, healthy) => pool.setHealthy(url, healthy),
         stats: () => pool.stats(),
         allDown: () => pool.allDown(),
@@ -4353,6 +4364,13 @@ async function startRelay(opts) {
                 await base.destroy();
         }
     };
+}
+/** A canonical version's module file (`<path>/@v/<version>.mod|.zip`, go-escaped, never percent-encoded), as a protocol path. */
+function prefetchable(file) {
+    if (file.includes('%') || !/\.(?:mod|zip)$/.test(file))
+        return [];
+    const path = protocolPath(`/${file}`);
+    return path && !path.startsWith('/sumdb/') && immutablePath(path) ? [path] : [];
 }
 function definedOnly(opts) {
     const out = {};
@@ -4430,9 +4448,7 @@ async function startNetwork(inputs, settings, trust, probeModule) {
         return { goproxy, exportGoproxy, finishPreflight, ...none, close: async () => { } };
     }
     const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS });
-    // With one upstream there is nothing to order: go's first requests need not wait for its verdict.
-    const ready = upstreams.length > 1 ? pre?.firstOk : undefined;
-    const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready });
+    const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready: pre?.firstOk });
     follow(pre, relay, seen, upstreams);
     const sep = upstreams[upstreams.length - 1].separator || ',';
     const goproxy = [relay.url, ...rest.map((p) => (p.kind === 'url' ? p.url : p.kind))].join(sep);
@@ -5921,7 +5937,7 @@ async function stages(getInputs, hooks, result, state) {
     });
     const env = { ...goEnv(settings), ...access.env };
     const { workspace, workingDirectory, shard } = inputs;
-    const { modules, found } = await discoverModules({
+    const { modules, found, goMods } = await discoverModules({
         go,
         env,
         workspace,
@@ -5936,9 +5952,10 @@ async function stages(getInputs, hooks, result, state) {
         shard: shard && `${shard.index}/${shard.count}`
     };
     hooks.onModules?.(modules);
+    const wanted = proxiedRequirements(modules, settings.GONOPROXY, goMods);
     const [cache, net] = await Promise.all([
         restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
-        startNetwork(inputs, settings, access, pickProbeModule(modules, settings.GONOPROXY)).catch((e) => {
+        startNetwork(inputs, settings, access, wanted[0]).catch((e) => {
             if (e instanceof PreflightFailed)
                 result.preflight = e.results;
             throw e;
@@ -5947,7 +5964,7 @@ async function stages(getInputs, hooks, result, state) {
     state.network = net;
     result.cache = cache;
     // What a cold (or partly restored) module cache lacks: the relay fetches it while the first go processes start.
-    net.prefetch(missingDownloads(proxiedRequirements(modules, settings.GONOPROXY), go.env.GOMODCACHE));
+    net.prefetch(missingDownloads(wanted, go.env.GOMODCACHE));
     result.modules = await tidyModules(modules, {
         concurrency: inputs.concurrency,
         timings: readTimings(go.env.GOMODCACHE),
