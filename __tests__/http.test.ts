@@ -7,17 +7,15 @@ import { createDispatcher } from '../src/net/dispatcher.js'
 import { startRelay } from '../src/relay/relay.js'
 import { entry, fetchOnce, startUpstream } from './helpers/relay-upstreams.js'
 import { issueCert, makeTestCA } from './helpers/tls.js'
+import { closeAll, onCleanup, onClose } from './helpers/closers.js'
 
 const INFO = '/example.com/a/@v/v1.0.0.info'
 const PROXY_VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy']
-const cleanups: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+afterEach(closeAll)
 
 function setEnv(vars: Record<string, string | undefined>): void {
   const saved = Object.fromEntries(PROXY_VARS.map((k) => [k, process.env[k]]))
-  cleanups.push(() => {
+  onCleanup(() => {
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k]
       else process.env[k] = v
@@ -58,7 +56,7 @@ async function startConnectProxy(port: number): Promise<{ hostPort: string; targ
     }
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  cleanups.push(
+  onCleanup(
     () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy()
@@ -71,12 +69,12 @@ async function startConnectProxy(port: number): Promise<{ hostPort: string; targ
 describe('createDispatcher', () => {
   it('sends plain-http upstream requests through HTTP_PROXY in absolute form (a bare host:port, as go accepts) but never loopback', async () => {
     const up = await startUpstream((req, res) => res.end(req.headers.host))
-    cleanups.push(() => up.close())
+    onClose(up)
     const proxy = await startConnectProxy(Number(new URL(up.origin).port))
     setEnv({ HTTP_PROXY: proxy.hostPort, NO_PROXY: 'skip.example.invalid' })
 
     const viaProxy = await startRelay({ upstreams: [entry('http://mirror.example.invalid:8080/')], retries: 0 })
-    cleanups.push(() => viaProxy.close())
+    onClose(viaProxy)
     const got = await fetchOnce(viaProxy.url + INFO)
     expect(got.status).toBe(200)
     expect(got.body.toString()).toBe('mirror.example.invalid:8080')
@@ -84,7 +82,7 @@ describe('createDispatcher', () => {
     expect(proxy.tunnels).toEqual([])
 
     const direct = await startRelay({ upstreams: [entry(up.origin)], retries: 0 })
-    cleanups.push(() => direct.close())
+    onClose(direct)
     expect((await fetchOnce(direct.url + INFO)).status).toBe(200)
     expect(proxy.targets).toHaveLength(1)
   })
@@ -96,7 +94,7 @@ describe('createDispatcher', () => {
       retries: 0,
       connectTimeoutMs: 2000
     })
-    cleanups.push(() => r.close())
+    onClose(r)
     const got = await fetchOnce(r.url + INFO)
     expect(got.status).toBe(502)
     // Direct, so the unresolvable name fails in DNS rather than at the (refusing) proxy.
@@ -109,14 +107,14 @@ describe('createDispatcher', () => {
     const leaf = issueCert(ca, ['127.0.0.1'])
     const server = createHttpsServer({ cert: leaf.cert, key: leaf.key }, (_req, res) => res.end('{}'))
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())))
+    onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())))
     const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`
 
     for (const extraCa of [undefined, [ca.cert]]) {
       const dispatcher = createDispatcher({ connectTimeoutMs: 2000, extraCa })
-      cleanups.push(() => dispatcher.destroy())
+      onCleanup(() => dispatcher.destroy())
       const r = await startRelay({ upstreams: [entry(url)], retries: 0, dispatcher })
-      cleanups.push(() => r.close())
+      onClose(r)
       const got = await fetchOnce(r.url + INFO)
       if (extraCa) expect(got.status).toBe(200)
       else {

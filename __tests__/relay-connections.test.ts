@@ -5,11 +5,9 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { startRelay } from '../src/relay/relay.js'
 import { entry, fetchOnce } from './helpers/relay-upstreams.js'
+import { closeAll, onCleanup, onClose } from './helpers/closers.js'
 
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+afterEach(closeAll)
 
 describe('upstream connections', () => {
   it('are reused when the upstream hints a short Keep-Alive timeout (1 s, as some servers do)', async () => {
@@ -18,12 +16,12 @@ describe('upstream connections', () => {
     server.keepAliveTimeout = 1000 // answers carry `Keep-Alive: timeout=1`
     server.on('connection', () => connections++)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    cleanups.push(() => new Promise((resolve) => (server.close(() => resolve()), server.closeAllConnections())))
+    onCleanup(() => new Promise((resolve) => (server.close(() => resolve()), server.closeAllConnections())))
     const r = await startRelay({
       upstreams: [entry(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)],
       retries: 1
     })
-    cleanups.push(() => r.close())
+    onClose(r)
     for (let i = 0; i < 5; i++) {
       // lists are never kept: each one reaches the upstream
       expect((await fetchOnce(`${r.url}/example.com/a/@v/list`)).status).toBe(200)

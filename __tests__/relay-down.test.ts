@@ -4,25 +4,23 @@ import { afterEach, expect, it } from '@jest/globals'
 import { startRelay, type Relay } from '../src/relay/relay.js'
 import { LAST_RESORT_WAIT_MS } from '../src/relay/breaker.js'
 import { entry, fetchOnce, startBlackhole, startUpstream } from './helpers/relay-upstreams.js'
+import { closeAll, onClose } from './helpers/closers.js'
 
 const INFO = '/example.com/a/@v/v1.0.0.info'
 const INFO_JSON = '{"Version":"v1.0.0","Time":"2024-01-01T00:00:00Z"}'
 const FIRST_BYTE_MS = 30_000
 
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+afterEach(closeAll)
 
 async function relayOver(urls: string[]): Promise<Relay> {
-  const r = await startRelay({
-    upstreams: urls.map(entry),
-    retries: 3,
-    firstByteTimeoutMs: FIRST_BYTE_MS,
-    backoffBaseMs: 5
-  })
-  cleanups.push(() => r.close())
-  return r
+  return onClose(
+    await startRelay({
+      upstreams: urls.map(entry),
+      retries: 3,
+      firstByteTimeoutMs: FIRST_BYTE_MS,
+      backoffBaseMs: 5
+    })
+  )
 }
 
 async function deadPair(): Promise<{ hole: string; failing: string; hits: () => number }> {
@@ -30,10 +28,8 @@ async function deadPair(): Promise<{ hole: string; failing: string; hits: () => 
   const failing = await startUpstream(
     (_req, res) => void res.writeHead(503, { 'content-type': 'text/plain' }).end('maintenance\n')
   )
-  cleanups.push(
-    () => hole.close(),
-    () => failing.close()
-  )
+  onClose(hole)
+  onClose(failing)
   return { hole: hole.origin, failing: failing.origin, hits: () => failing.hits.length }
 }
 
@@ -69,10 +65,8 @@ it('a silent upstream that preflight has not judged keeps the full first-byte ti
       LAST_RESORT_WAIT_MS + 500
     )
   })
-  cleanups.push(
-    () => hole.close(),
-    () => good.close()
-  )
+  onClose(hole)
+  onClose(good)
   const r = await relayOver([good.origin, hole.origin])
   const got = await fetchOnce(r.url + INFO)
   expect(got.status).toBe(200)

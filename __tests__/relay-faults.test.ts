@@ -4,32 +4,28 @@
 import { afterEach, expect, it } from '@jest/globals'
 import { startRelay, type Relay, type RelayOptions } from '../src/relay/relay.js'
 import { entry, fetchOnce, startUpstream, type Handler, type TestUpstream } from './helpers/relay-upstreams.js'
+import { closeAll, onClose } from './helpers/closers.js'
 
 const X = '/example.com/a/@v/v1.0.0.info'
 const INFO_JSON = '{"Version":"v1.0.0","Time":"2024-01-01T00:00:00Z"}'
 
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+afterEach(closeAll)
 
 async function upstream(handler: Handler): Promise<TestUpstream> {
-  const u = await startUpstream(handler)
-  cleanups.push(() => u.close())
-  return u
+  return onClose(await startUpstream(handler))
 }
 
 async function relay(urls: string[], opts: Partial<RelayOptions> = {}): Promise<Relay> {
   // A backoff base of 2 s: any test below finishing well under it never backed off.
-  const r = await startRelay({
-    upstreams: urls.map(entry),
-    retries: 3,
-    firstByteTimeoutMs: 5000,
-    backoffBaseMs: 2000,
-    ...opts
-  })
-  cleanups.push(() => r.close())
-  return r
+  return onClose(
+    await startRelay({
+      upstreams: urls.map(entry),
+      retries: 3,
+      firstByteTimeoutMs: 5000,
+      backoffBaseMs: 2000,
+      ...opts
+    })
+  )
 }
 
 const ok: Handler = (_req, res) => void res.writeHead(200, { 'content-length': INFO_JSON.length }).end(INFO_JSON)

@@ -17,6 +17,7 @@ import {
   type Handler,
   type TestUpstream
 } from './helpers/relay-upstreams.js'
+import { closeAll, onClose } from './helpers/closers.js'
 
 const INFO = '/example.com/a/@v/v1.0.0.info'
 const INFO_JSON = '{"Version":"v1.0.0","Time":"2024-01-01T00:00:00Z"}'
@@ -24,30 +25,25 @@ const ZIP = '/example.com/a/@v/v1.0.0.zip'
 // Long enough that any test finishing below it did not wait a timeout out.
 const STALL_MS = 10_000
 
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+afterEach(closeAll)
 
 async function upstream(handler: Handler): Promise<TestUpstream> {
-  const u = await startUpstream(handler)
-  cleanups.push(() => u.close())
-  return u
+  return onClose(await startUpstream(handler))
 }
 
 async function relay(urls: string[], opts: Partial<RelayOptions> = {}): Promise<Relay> {
-  const r = await startRelay({
-    upstreams: urls.map(entry),
-    retries: 2,
-    connectTimeoutMs: 1000,
-    firstByteTimeoutMs: STALL_MS,
-    stallTimeoutMs: STALL_MS,
-    hedgeDelayMs: 200,
-    backoffBaseMs: 5,
-    ...opts
-  })
-  cleanups.push(() => r.close())
-  return r
+  return onClose(
+    await startRelay({
+      upstreams: urls.map(entry),
+      retries: 2,
+      connectTimeoutMs: 1000,
+      firstByteTimeoutMs: STALL_MS,
+      stallTimeoutMs: STALL_MS,
+      hedgeDelayMs: 200,
+      backoffBaseMs: 5,
+      ...opts
+    })
+  )
 }
 
 const info: Handler = (_req, res) => {
@@ -82,7 +78,7 @@ describe('hedging', () => {
 
   it('hedges past a blackholed first upstream instead of waiting for the first-byte timeout', async () => {
     const hole = await startBlackhole()
-    cleanups.push(() => hole.close())
+    onClose(hole)
     const b = await upstream(info)
     const r = await relay([hole.origin, b.origin])
     const started = Date.now()
@@ -155,7 +151,7 @@ describe('hedging', () => {
     expect((await fetchOnce(both.url + INFO)).status).toBe(404)
 
     const hole = await startBlackhole()
-    cleanups.push(() => hole.close())
+    onClose(hole)
     // No retries: three timeouts would trip the silent one, and a tripped upstream is out of service.
     const r = await relay([hole.origin, fast404.origin], { firstByteTimeoutMs: 1000, retries: 0 })
     const got = await fetchOnce(r.url + INFO)
@@ -186,7 +182,7 @@ describe('hedging', () => {
 
   it('hedges onto a retry of an upstream that failed, spending the retry budget, while the first stays silent', async () => {
     const hole = await startBlackhole()
-    cleanups.push(() => hole.close())
+    onClose(hole)
     const b = await upstream((req, res, n) => (n === 1 ? void res.writeHead(503).end('busy') : info(req, res, n)))
     const r = await relay([hole.origin, b.origin])
     const started = Date.now()

@@ -6,24 +6,18 @@ import { randomBytes } from 'node:crypto'
 import { startRelay, type Relay } from '../src/relay/relay.js'
 import { AHEAD_CONCURRENCY } from '../src/relay/prefetch.js'
 import { entry, fetchOnce, startUpstream, type Handler, type TestUpstream } from './helpers/relay-upstreams.js'
+import { closeAll, onClose } from './helpers/closers.js'
 
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+afterEach(closeAll)
 
 async function upstream(handler: Handler): Promise<TestUpstream> {
-  const u = await startUpstream(handler)
-  cleanups.push(() => u.close())
-  return u
+  return onClose(await startUpstream(handler))
 }
 
 async function relay(url: string, ready?: Promise<unknown>): Promise<Relay> {
   // No retries: a second attempt on the same upstream (a hedge when a busy machine pauses a body) would be a retry,
   // and these tests count the upstream's requests exactly.
-  const r = await startRelay({ upstreams: [entry(url)], retries: 0, ready })
-  cleanups.push(() => r.close())
-  return r
+  return onClose(await startRelay({ upstreams: [entry(url)], retries: 0, ready }))
 }
 
 /** Resolves once the upstream has seen `n` requests. */

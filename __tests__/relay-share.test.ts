@@ -5,22 +5,16 @@ import { randomBytes } from 'node:crypto'
 import { startRelay, type Relay } from '../src/relay/relay.js'
 import { immutablePath } from '../src/relay/share.js'
 import { entry, fetchOnce, startUpstream, type Handler, type TestUpstream } from './helpers/relay-upstreams.js'
+import { closeAll, onClose } from './helpers/closers.js'
 
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+afterEach(closeAll)
 
 async function upstream(handler: Handler): Promise<TestUpstream> {
-  const u = await startUpstream(handler)
-  cleanups.push(() => u.close())
-  return u
+  return onClose(await startUpstream(handler))
 }
 
 async function relay(url: string): Promise<Relay> {
-  const r = await startRelay({ upstreams: [entry(url)], retries: 2, backoffBaseMs: 5 })
-  cleanups.push(() => r.close())
-  return r
+  return onClose(await startRelay({ upstreams: [entry(url)], retries: 2, backoffBaseMs: 5 }))
 }
 
 /** Answers each request after `ms` with `body(n)`, a body that differs per request so sharing shows. */

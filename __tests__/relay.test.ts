@@ -10,36 +10,32 @@ import {
   startUpstream,
   type TestUpstream
 } from './helpers/relay-upstreams.js'
+import { closeAll, onClose } from './helpers/closers.js'
 
 const INFO = '/example.com/a/@v/v1.0.0.info'
 const INFO_JSON = '{"Version":"v1.0.0","Time":"2024-01-01T00:00:00Z"}'
 
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+afterEach(closeAll)
 
 async function upstream(handler: Parameters<typeof startUpstream>[0]): Promise<TestUpstream> {
-  const u = await startUpstream(handler)
-  cleanups.push(() => u.close())
-  return u
+  return onClose(await startUpstream(handler))
 }
 
 async function relay(urls: string[], opts: Partial<RelayOptions> = {}): Promise<Relay> {
-  const r = await startRelay({
-    upstreams: urls.map(entry),
-    retries: 2,
-    connectTimeoutMs: 1000,
-    firstByteTimeoutMs: 1000,
-    stallTimeoutMs: 1000,
-    // The sequential policy (failover, retries, resume) is what these tests pin down: hedges (relay-hedge.test.ts)
-    // wait for the stall timeout, the cap of the hedge delay.
-    hedgeDelayMs: 60_000,
-    backoffBaseMs: 5,
-    ...opts
-  })
-  cleanups.push(() => r.close())
-  return r
+  return onClose(
+    await startRelay({
+      upstreams: urls.map(entry),
+      retries: 2,
+      connectTimeoutMs: 1000,
+      firstByteTimeoutMs: 1000,
+      stallTimeoutMs: 1000,
+      // The sequential policy (failover, retries, resume) is what these tests pin down: hedges (relay-hedge.test.ts)
+      // wait for the stall timeout, the cap of the hedge delay.
+      hedgeDelayMs: 60_000,
+      backoffBaseMs: 5,
+      ...opts
+    })
+  )
 }
 
 const info = (): Parameters<typeof startUpstream>[0] => (_req, res) => {
@@ -103,7 +99,7 @@ describe('relay routing', () => {
 describe('relay failover and retries', () => {
   it('moves past a blackholed first upstream after the first-byte timeout', async () => {
     const hole = await startBlackhole()
-    cleanups.push(() => hole.close())
+    onClose(hole)
     const up = await upstream(info())
     const r = await relay([hole.origin, up.origin], { firstByteTimeoutMs: 300 })
     const got = await fetchOnce(r.url + INFO)
@@ -114,7 +110,7 @@ describe('relay failover and retries', () => {
 
   it('moves on at once when preflight marks a hanging upstream unhealthy', async () => {
     const hole = await startBlackhole()
-    cleanups.push(() => hole.close())
+    onClose(hole)
     const up = await upstream(info())
     const r = await relay([hole.origin, up.origin], { firstByteTimeoutMs: 30_000 })
     const pending = fetchOnce(r.url + INFO)
