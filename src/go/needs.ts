@@ -1,8 +1,9 @@
 // What go will ask a module proxy for while it tidies these modules: the requirements in their go.mod files that no
 // `replace` directive covers and that GONOPROXY leaves to the proxy (go fetches each one's .mod, and the .zip of
-// those that provide packages: all of them in a tidy go.mod; a drifted one's unused requirement costs a zip). Preflight probes the first of them (preflight/target.ts); the relay fetches the files
-// the module cache lacks ahead of go (relay/prefetch.ts), so a cold run waits for one round of requests, not for
-// one per level of the dependency graph. A replaced or private path is never asked of a proxy: go would not ask.
+// those that provide packages: all of them in a tidy go.mod; a drifted one's unused requirement costs a zip).
+// Preflight probes the first of them (preflight/target.ts); the relay fetches the files the module cache lacks ahead
+// of go (relay/prefetch.ts), so a cold run waits for one round of requests, not for one per level of the dependency
+// graph. A replaced or private path is never asked of a proxy: go would not ask.
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { GoModule, ModuleVersion } from '../types.js'

@@ -13,8 +13,6 @@ export class Prefetcher {
   private readonly queue: string[] = []
   private running = 0
   private stopped = false
-  /** Paths fetched ahead (whatever came of them). */
-  fetched = 0
 
   constructor(
     private readonly sharing: Sharing,
@@ -41,7 +39,6 @@ export class Prefetcher {
       if (this.sharing.aheadBytes >= this.sharing.aheadLimit) return
       const path = this.queue.shift()!
       this.running++
-      this.fetched++
       void this.sharing
         .fetchAhead(path, (cancel) => this.fetch(path, cancel))
         .finally(() => {
