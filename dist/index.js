@@ -1592,9 +1592,10 @@ function privateToPublic(proxies, machines, goprivate) {
 
 // What go will ask a module proxy for while it tidies these modules: the requirements in their go.mod files that no
 // `replace` directive covers and that GONOPROXY leaves to the proxy (go fetches each one's .mod, and the .zip of
-// those that provide packages: all of them in a tidy go.mod; a drifted one's unused requirement costs a zip). Preflight probes the first of them (preflight/target.ts); the relay fetches the files
-// the module cache lacks ahead of go (relay/prefetch.ts), so a cold run waits for one round of requests, not for
-// one per level of the dependency graph. A replaced or private path is never asked of a proxy: go would not ask.
+// those that provide packages: all of them in a tidy go.mod; a drifted one's unused requirement costs a zip).
+// Preflight probes the first of them (preflight/target.ts); the relay fetches the files the module cache lacks ahead
+// of go (relay/prefetch.ts), so a cold run waits for one round of requests, not for one per level of the dependency
+// graph. A replaced or private path is never asked of a proxy: go would not ask.
 /** A module's requirements and replaced paths: from discovery's scan, else read now (unreadable: none). */
 function goModOf(m, known) {
     const scanned = known?.get(m.dir);
@@ -4156,8 +4157,6 @@ class Prefetcher {
     queue = [];
     running = 0;
     stopped = false;
-    /** Paths fetched ahead (whatever came of them). */
-    fetched = 0;
     constructor(sharing, fetch, ready) {
         this.sharing = sharing;
         this.fetch = fetch;
@@ -4180,7 +4179,6 @@ class Prefetcher {
                 return;
             const path = this.queue.shift();
             this.running++;
-            this.fetched++;
             void this.sharing
                 .fetchAhead(path, (cancel) => this.fetch(path, cancel))
                 .finally(() => {
