@@ -3,7 +3,7 @@ import { spawn, execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { readdirSync, existsSync, statSync, readFileSync, promises, mkdtempSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { g as getInput, w as which, u as undiciSubsetExports, c as createServer, a as warning, s as summary, b as setOutput, d as startGroup, e as endGroup, f as error, n as notice, h as setFailed, i as debug, j as saveState, k as exportVariable } from './shared/core.js';
 import * as os from 'node:os';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -258,6 +258,88 @@ function networkProxies(entries) {
 // The error for bad input: its message names the input and the accepted form. A module of its own so that
 // stages validating their part of the inputs need not import config/inputs.ts (no cycles).
 class InputError extends Error {
+}
+
+// The CPUs this process may use: the CPUs it may run on (os.availableParallelism: the affinity mask), bounded by a
+// Linux cgroup CPU quota (a container started with `--cpus 2`, a Kubernetes CPU limit). Node's own answer ignores the
+// quota on Node 20 (libuv 1.46) and takes it into account from libuv 1.49 on (Node 24 has 1.52), rounding a
+// fractional quota down; reading it here, rounded the same way, gives one answer on both.
+const realFiles = {
+    read(path) {
+        try {
+            return readFileSync(path, 'utf8');
+        }
+        catch {
+            return undefined;
+        }
+    }
+};
+/** At least 1; at most the CPUs the process may run on; at most the cgroup quota, rounded down. */
+function usableCpus(files, cpus = availableParallelism()) {
+    const quota = process.platform === 'linux' ? cgroupCpuQuota(realFiles) : undefined;
+    return Math.max(1, quota === undefined ? cpus : Math.min(cpus, Math.floor(quota)));
+}
+const ROOT = '/sys/fs/cgroup';
+/**
+ * The tightest CPU quota (in CPUs, e.g. 1.5) of this process's cgroup and its ancestors, or undefined when none is
+ * set or none can be read. cgroup v2 (`0::/path` in /proc/self/cgroup, `cpu.max` = "QUOTA PERIOD" or "max PERIOD")
+ * first, then v1's cpu controller (`cpu.cfs_quota_us`, -1 for none, and `cpu.cfs_period_us`). Inside a container the
+ * cgroup path is usually "/" and its files sit at the mount's root; a path that is not there (the host's view of
+ * the hierarchy) is read from the mount's root only.
+ */
+function cgroupCpuQuota(files) {
+    const self = files.read('/proc/self/cgroup');
+    if (self === undefined)
+        return undefined;
+    let tightest;
+    const take = (q) => {
+        if (q !== undefined && q > 0 && (tightest === undefined || q < tightest))
+            tightest = q;
+    };
+    for (const line of self.split('\n')) {
+        const fields = splitLine(line);
+        if (!fields)
+            continue;
+        const [controllers, path] = fields;
+        if (controllers === '') {
+            for (const dir of ancestors(files, ROOT, path, 'cpu.max'))
+                take(v2Quota(files.read(`${dir}/cpu.max`)));
+        }
+        else if (controllers.split(',').includes('cpu')) {
+            for (const mount of [`${ROOT}/cpu,cpuacct`, `${ROOT}/cpu`]) {
+                for (const dir of ancestors(files, mount, path, 'cpu.cfs_quota_us')) {
+                    take(v1Quota(files.read(`${dir}/cpu.cfs_quota_us`), files.read(`${dir}/cpu.cfs_period_us`)));
+                }
+            }
+        }
+    }
+    return tightest;
+}
+/** CONTROLLERS and PATH of "ID:CONTROLLERS:PATH" (the path may hold colons), or undefined for another line. */
+function splitLine(line) {
+    const a = line.indexOf(':');
+    const b = a < 0 ? -1 : line.indexOf(':', a + 1);
+    const path = line.slice(b + 1).trim();
+    return b < 0 || !path.startsWith('/') ? undefined : [line.slice(a + 1, b), path];
+}
+/** The cgroup's directory under `mount` and each parent up to `mount`; only `mount` when the path is not there. */
+function ancestors(files, mount, path, probe) {
+    const own = posix.join(mount, path);
+    if (!own.startsWith(`${mount}/`) || files.read(`${own}/${probe}`) === undefined)
+        return [mount];
+    const dirs = [own];
+    for (let dir = posix.dirname(own); dir.startsWith(`${mount}/`); dir = posix.dirname(dir))
+        dirs.push(dir);
+    return [...dirs, mount];
+}
+function v2Quota(text) {
+    const m = /^(\d+) (\d+)\s*$/.exec(text ?? '');
+    return m && Number(m[2]) > 0 ? Number(m[1]) / Number(m[2]) : undefined;
+}
+function v1Quota(quota, period) {
+    const q = Number((quota ?? '').trim());
+    const p = Number((period ?? '').trim());
+    return Number.isFinite(q) && Number.isFinite(p) && q > 0 && p > 0 ? q / p : undefined;
 }
 
 // Trust: extra CA certificates from the `ca-certificates` input, and the system bundle they are added to for go
@@ -571,12 +653,13 @@ function netrcMachineFor(machines, url) {
 
 // Reads and validates every input before anything runs. Each error names the input and the accepted form.
 /**
- * Two go processes per CPU (at most 64): `go mod tidy` leaves a CPU idle for part of its life (starting, reading
- * go.mod and source files, waiting on the network), so a second process per CPU fills those gaps. Measured on 300
- * modules and two cores: 0.83–0.89 of the time with one per CPU, warm and cold.
+ * Two go processes per CPU the job may use (at most 64; a container's CPU quota counts, lib/cpus.ts): `go mod tidy`
+ * leaves a CPU idle for part of its life (starting, reading go.mod and source files, waiting on the network), so a
+ * second process per CPU fills those gaps. Measured on 300 modules and two cores: 0.83–0.89 of the time with one per
+ * CPU, warm and cold.
  */
 function defaultConcurrency() {
-    return Math.min(64, 2 * availableParallelism());
+    return Math.min(64, 2 * usableCpus());
 }
 const defaultGetter = (name) => getInput(name);
 function readInputs(get = defaultGetter, workspace = process.env.GITHUB_WORKSPACE || process.cwd()) {
@@ -5735,7 +5818,7 @@ async function tidyModules(modules, o) {
             o.onDone?.(r);
         }
     };
-    const lanes = Math.max(1, Math.min(o.concurrency ?? availableParallelism(), order.length));
+    const lanes = Math.max(1, Math.min(o.concurrency ?? usableCpus(), order.length));
     await Promise.all(Array.from({ length: lanes }, lane));
     return modules.map((m) => results.get(m));
 }

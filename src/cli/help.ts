@@ -23,7 +23,7 @@ Flags (the action's inputs, same names and accepted values; defaults from go env
   --stall-timeout S        seconds a go request may make no progress (0.1 to 600, 0 = off; default 60)
   --retries N              retries per request and per module (0 to 10; default 3)
   --relay BOOL             run go through the local failover relay (default true)
-  --concurrency N          go processes at once (1 to 64; default: two per CPU)
+  --concurrency N          go processes at once (1 to 64; default: two per usable CPU)
   --shard K/N              only this part of the modules
   --tidy-args ARGS         -e, -v, -x, -compat=<go version>, -go=<go version>
   --netrc LINES            netrc lines (machine HOST login USER password SECRET; repeatable); default: go's

@@ -1,24 +1,25 @@
 // Reads and validates every input before anything runs. Each error names the input and the accepted form.
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
-import { availableParallelism } from 'node:os'
 import * as path from 'node:path'
 import type { ProxyEntry } from '../types.js'
 import { parseProxyList, ProxyListError } from './proxylist.js'
 import { addSecret } from '../lib/redact.js'
 import { InputError } from '../lib/input-error.js'
 import { insideWorkspace } from '../lib/paths.js'
+import { usableCpus } from '../lib/cpus.js'
 import { loadCaInput } from '../access/ca-trust.js'
 import { privateHosts } from '../access/git-token.js'
 import { validateNetrc } from '../access/netrc.js'
 
 /**
- * Two go processes per CPU (at most 64): `go mod tidy` leaves a CPU idle for part of its life (starting, reading
- * go.mod and source files, waiting on the network), so a second process per CPU fills those gaps. Measured on 300
- * modules and two cores: 0.83–0.89 of the time with one per CPU, warm and cold.
+ * Two go processes per CPU the job may use (at most 64; a container's CPU quota counts, lib/cpus.ts): `go mod tidy`
+ * leaves a CPU idle for part of its life (starting, reading go.mod and source files, waiting on the network), so a
+ * second process per CPU fills those gaps. Measured on 300 modules and two cores: 0.83–0.89 of the time with one per
+ * CPU, warm and cold.
  */
 export function defaultConcurrency(): number {
-  return Math.min(64, 2 * availableParallelism())
+  return Math.min(64, 2 * usableCpus())
 }
 
 export interface Inputs {

@@ -3,13 +3,13 @@
 // with whole-module retries that are shared by the run: a cause that already failed one module after its retries
 // (same class, same host) is not retried again module by module.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
 import * as path from 'node:path'
 import { tidyWithRetries, type RetryGate, type TidyOptions } from './module.js'
+import { usableCpus } from '../lib/cpus.js'
 import type { ClassifiedError, GoModule, TidyResult } from '../types.js'
 
 export interface RunOptions extends TidyOptions {
-  /** go processes at once; default: the number of CPUs (the inputs default to two per CPU). */
+  /** go processes at once; default: the CPUs the job may use (the inputs default to two per CPU). */
   concurrency?: number
   /** How long each module (by workspace-relative directory) took last time, ms: the slowest start first. */
   timings?: Record<string, number>
@@ -33,7 +33,7 @@ export async function tidyModules(modules: GoModule[], o: RunOptions): Promise<T
       o.onDone?.(r)
     }
   }
-  const lanes = Math.max(1, Math.min(o.concurrency ?? availableParallelism(), order.length))
+  const lanes = Math.max(1, Math.min(o.concurrency ?? usableCpus(), order.length))
   await Promise.all(Array.from({ length: lanes }, lane))
   return modules.map((m) => results.get(m)!)
 }
