@@ -1,7 +1,8 @@
-// The CPUs this process may use: the CPUs it may run on (os.availableParallelism: the affinity mask), bounded by a
-// Linux cgroup CPU quota (a container started with `--cpus 2`, a Kubernetes CPU limit). Node's own answer ignores the
-// quota on Node 20 (libuv 1.46) and takes it into account from libuv 1.49 on (Node 24 has 1.52), rounding a
-// fractional quota down; reading it here, rounded the same way, gives one answer on both.
+// The CPUs this process may use: the CPUs it may run on (os.availableParallelism), bounded by a Linux cgroup CPU
+// quota (a container started with `--cpus 2`, a Kubernetes CPU limit, a systemd CPUQuota). On Node 20 (libuv 1.46)
+// os.availableParallelism is the affinity mask alone, so a container limited to 2 CPUs on a 64-CPU host would get
+// 64; newer libuv reads some cgroup setups itself, its own way. The smaller of its answer and the quota read here
+// counts: never more than either.
 import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { posix } from 'node:path'
@@ -33,9 +34,10 @@ const ROOT = '/sys/fs/cgroup'
 /**
  * The tightest CPU quota (in CPUs, e.g. 1.5) of this process's cgroup and its ancestors, or undefined when none is
  * set or none can be read. cgroup v2 (`0::/path` in /proc/self/cgroup, `cpu.max` = "QUOTA PERIOD" or "max PERIOD")
- * first, then v1's cpu controller (`cpu.cfs_quota_us`, -1 for none, and `cpu.cfs_period_us`). Inside a container the
- * cgroup path is usually "/" and its files sit at the mount's root; a path that is not there (the host's view of
- * the hierarchy) is read from the mount's root only.
+ * and v1's cpu controller (`cpu.cfs_quota_us`, -1 for none, and `cpu.cfs_period_us`); on a hybrid host both. Inside a
+ * container the cgroup path is usually "/" and its files sit at the mount's root. A path that is not there (a
+ * container without a cgroup namespace, where the runtime mounts the container's own cgroup at the root) is read
+ * at the mount's root only. A path above the namespace's root (`/..`) has no limit this process can read.
  */
 export function cgroupCpuQuota(files: CgroupFiles): number | undefined {
   const self = files.read('/proc/self/cgroup')
@@ -49,10 +51,11 @@ export function cgroupCpuQuota(files: CgroupFiles): number | undefined {
     if (!fields) continue
     const [controllers, path] = fields
     if (controllers === '') {
-      for (const dir of ancestors(files, ROOT, path, 'cpu.max')) take(v2Quota(files.read(`${dir}/cpu.max`)))
+      // Every v2 cgroup has cgroup.controllers; cpu.max only where the parent enabled the cpu controller.
+      for (const dir of ancestors(files, ROOT, path, 'cgroup.controllers')) take(v2Quota(files.read(`${dir}/cpu.max`)))
     } else if (controllers.split(',').includes('cpu')) {
       for (const mount of [`${ROOT}/cpu,cpuacct`, `${ROOT}/cpu`]) {
-        for (const dir of ancestors(files, mount, path, 'cpu.cfs_quota_us')) {
+        for (const dir of ancestors(files, mount, path, 'cpu.cfs_period_us')) {
           take(v1Quota(files.read(`${dir}/cpu.cfs_quota_us`), files.read(`${dir}/cpu.cfs_period_us`)))
         }
       }
@@ -61,17 +64,22 @@ export function cgroupCpuQuota(files: CgroupFiles): number | undefined {
   return tightest
 }
 
-/** CONTROLLERS and PATH of "ID:CONTROLLERS:PATH" (the path may hold colons), or undefined for another line. */
+/**
+ * CONTROLLERS and PATH of "ID:CONTROLLERS:PATH" (the path may hold colons and spaces), or undefined for another
+ * line and for a path above the cgroup namespace's root.
+ */
 function splitLine(line: string): [string, string] | undefined {
   const a = line.indexOf(':')
   const b = a < 0 ? -1 : line.indexOf(':', a + 1)
-  const path = line.slice(b + 1).trim()
-  return b < 0 || !path.startsWith('/') ? undefined : [line.slice(a + 1, b), path]
+  const path = line.slice(b + 1)
+  if (b < 0 || !path.startsWith('/') || path === '/..' || path.startsWith('/../')) return undefined
+  return [line.slice(a + 1, b), path]
 }
 
 /** The cgroup's directory under `mount` and each parent up to `mount`; only `mount` when the path is not there. */
 function ancestors(files: CgroupFiles, mount: string, path: string, probe: string): string[] {
-  const own = posix.join(mount, path)
+  const joined = posix.join(mount, path) // normalized: a trailing slash at most
+  const own = joined.endsWith('/') ? joined.slice(0, -1) : joined
   if (!own.startsWith(`${mount}/`) || files.read(`${own}/${probe}`) === undefined) return [mount]
   const dirs = [own]
   for (let dir = posix.dirname(own); dir.startsWith(`${mount}/`); dir = posix.dirname(dir)) dirs.push(dir)
