@@ -3,7 +3,7 @@
 // bench run, in parallel, into a template that every measured run copies. The authoring GOMODCACHE is then full:
 // it is the warm cache of the warm cases.
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
+import { usableCpus } from '../src/lib/cpus.js'
 import { join } from 'node:path'
 import { startFixtureProxy, type FixtureProxy } from '../__tests__/helpers/fixture-proxy.js'
 import { makeGoEnv, makeTempDir, writeModule, type GoEnv } from '../__tests__/helpers/gotest-env.js'
@@ -102,7 +102,7 @@ export interface MonoRepo {
   close(): Promise<void>
 }
 
-/** Serves `modules`, lays out the seeds and has go tidy each module once, `availableParallelism()` at a time. */
+/** Serves `modules`, lays out the seeds and has go tidy each module once, one per usable CPU at a time. */
 export async function authorRepo(modules: FixtureModule[], seeds: ModuleSeed[], capMs: number): Promise<MonoRepo> {
   const proxy = await startFixtureProxy({ modules })
   const template = join(makeTempDir('gtg-bench-mono-'), 'repo')
@@ -116,7 +116,7 @@ export async function authorRepo(modules: FixtureModule[], seeds: ModuleSeed[], 
     const r = await goLoop(template, dirs, {
       args: ['mod', 'tidy'],
       env: warm.env,
-      parallel: availableParallelism(),
+      parallel: usableCpus(),
       capMs
     })
     if (r.firstError) throw new Error(`bench monorepo fixture: go mod tidy failed in ${r.firstError}`)

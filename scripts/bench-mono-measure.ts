@@ -1,8 +1,9 @@
 // Measuring the monorepo cases: their configuration, one action step or one bare loop on a fresh copy of a
 // generated repository, cold (a module cache of its own) or warm (the cache go filled while authoring).
-//   BENCH_MONO_RUNS     repetitions of each monorepo case but the drift one (default 2; at most BENCH_RUNS)
+//   BENCH_MONO_RUNS     repetitions of each monorepo case but the drift one (default 3: a median that is one run's;
+//                       at most BENCH_RUNS)
 //   BENCH_MONO_MODULES  modules of the generated monorepo (default 300)
-import { availableParallelism } from 'node:os'
+import { usableCpus } from '../src/lib/cpus.js'
 import { makeGoEnv, removeTree, type GoEnv } from '../__tests__/helpers/gotest-env.js'
 import { runAction, type ActionRun } from '../__tests__/helpers/runner.js'
 import type { MonoRepo } from './bench-mono-fixture.js'
@@ -25,14 +26,14 @@ export function wholeNumber(name: string, dflt: number, min: number): number {
 }
 
 /** Repetitions of the monorepo cases: fewer than the others, each takes seconds. */
-export const monoRuns = (cfg: BenchConfig): number => Math.min(cfg.runs, wholeNumber('BENCH_MONO_RUNS', 2, 1))
+export const monoRuns = (cfg: BenchConfig): number => Math.min(cfg.runs, wholeNumber('BENCH_MONO_RUNS', 3, 1))
 
 export function monoConfig(cfg: BenchConfig): MonoConfig {
   return {
     ...cfg,
     runs: monoRuns(cfg),
     modules: wholeNumber('BENCH_MONO_MODULES', 300, 2),
-    cores: availableParallelism(),
+    cores: usableCpus(),
     // One step tidies hundreds of modules; a slow sample is still repeated (the runs are few already).
     actionCapMs: 600_000,
     slowMs: Infinity
