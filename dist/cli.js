@@ -5234,8 +5234,7 @@ class PreflightFailed extends Error {
     }
 }
 const RELAY_CONNECT_TIMEOUT_MS = 10_000;
-/** `probeModule`: a module the run needs, which preflight asks every proxy for (see preflight/target.ts). */
-async function startNetwork(inputs, settings, trust, probeModule) {
+async function startNetwork(inputs, settings, trust, { probeModule, listen } = {}) {
     // Credentials ride in each upstream's URL from here on (for preflight and the relay); `display` stays redacted
     // for every report. What go and later steps get is what the user wrote: go reads netrc credentials itself.
     const proxies = withNetrc(settings.proxies, trust.netrc);
@@ -5268,14 +5267,19 @@ async function startNetwork(inputs, settings, trust, probeModule) {
     const ordered = orderHealthyFirst(upstreams, seen);
     const exportGoproxy = () => formatProxyList(asWritten([...orderHealthyFirst(upstreams, seen), ...rest]), '|');
     const finishPreflight = async () => pre?.finish();
+    const onVerdict = (listener) => {
+        seen.forEach(listener);
+        pre?.onResult(listener);
+    };
     if (!inputs.relay || upstreams.length === 0) {
         const goproxy = formatProxyList(asWritten([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest]), '|');
         const none = { stats: () => [], allDown: () => false, downReport: () => undefined, prefetch: () => { } };
-        return { goproxy, exportGoproxy, finishPreflight, ...none, close: async () => { } };
+        return { goproxy, exportGoproxy, finishPreflight, onVerdict, ...none, close: async () => { } };
     }
     const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS });
-    const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready: pre?.firstOk });
-    follow(pre, relay, seen, upstreams);
+    const ready = pre?.firstOk;
+    const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready, listen });
+    onVerdict((r) => follow(r, relay, upstreams));
     const sep = upstreams[upstreams.length - 1].separator || ',';
     const goproxy = [relay.url, ...rest.map((p) => (p.kind === 'url' ? p.url : p.kind))].join(sep);
     return {
@@ -5284,6 +5288,7 @@ async function startNetwork(inputs, settings, trust, probeModule) {
         prefetch: (paths) => relay.prefetch(paths),
         exportGoproxy,
         finishPreflight,
+        onVerdict,
         stats: () => relay.stats(),
         allDown: () => relay.allDown(),
         downReport: () => (relay.allDown() ? downReport(relay.stats(), seen) : undefined),
@@ -5293,15 +5298,12 @@ async function startNetwork(inputs, settings, trust, probeModule) {
         }
     };
 }
-function follow(pre, relay, seen, upstreams) {
-    const apply = (r) => {
-        // Preflight names endpoints by their redacted URL, netrc credentials (see withNetrc) included.
-        const entry = upstreams.find((u) => redactUrl(u.url) === r.endpoint);
-        if (entry && r.role === 'proxy' && r.verdict !== 'unfinished')
-            relay.setHealthy(entry.url, r.verdict === 'ok');
-    };
-    seen.forEach(apply);
-    pre?.onResult(apply);
+/** A proxy's verdict steers the relay: healthy ones first. A probe cut short (`unfinished`) says nothing. */
+function follow(r, relay, upstreams) {
+    // Preflight names endpoints by their redacted URL, netrc credentials (see withNetrc) included.
+    const entry = upstreams.find((u) => redactUrl(u.url) === r.endpoint);
+    if (entry && r.role === 'proxy' && r.verdict !== 'unfinished')
+        relay.setHealthy(entry.url, r.verdict === 'ok');
 }
 /** "Every module proxy is down: <upstream> (preflight: timeout; relay: out of service after failing), ...". */
 function downReport(stats, seen) {
@@ -7081,7 +7083,7 @@ async function stages(getInputs, hooks, result, state) {
     const wanted = proxiedRequirements(modules, settings.GONOPROXY, goMods);
     const [cache, net] = await Promise.all([
         restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
-        startNetwork(inputs, settings, access, wanted[0]).catch((e) => {
+        startNetwork(inputs, settings, access, { probeModule: wanted[0] }).catch((e) => {
             if (e instanceof PreflightFailed)
                 result.preflight = e.results;
             throw e;
@@ -7824,48 +7826,40 @@ function parseListen(text) {
 async function runRelay(args, term) {
     const listen = parseListen(args.listen);
     const inputs = readFlags(args);
+    if (!inputs.relay)
+        throw new UsageError('--relay false: the relay command is the relay; leave --relay out');
     const go = await findGo();
     const settings = effectiveSettings(inputs, go.env);
     const access = await prepareAccess(inputs, os.tmpdir(), stringEnv(process.env));
-    const proxies = withNetrc(settings.proxies, access.netrc);
-    const upstreams = networkProxies(proxies);
-    if (upstreams.length === 0)
+    if (networkProxies(settings.proxies).length === 0)
         throw new UsageError(`GOPROXY (${redact(settings.GOPROXY)}) names no module proxy URL to relay to; give --goproxy`);
-    const dispatcher = createDispatcher({ extraCa: access.extraCa, connectTimeoutMs: 10_000 });
-    const pre = inputs.preflight === 'false'
-        ? undefined
-        : startPreflight({
-            proxies,
-            gosumdb: settings.GOSUMDB,
-            timeoutMs: inputs.preflightTimeoutMs,
-            extraCa: access.extraCa
+    let net;
+    try {
+        // The action's network stage, as it is: preflight steering the relay, strict mode, the same dispatcher.
+        net = await startNetwork(inputs, settings, access, { listen });
+        const upstreams = net.stats().map((s) => s.upstream);
+        term.out(term.c.bold(`go-tidy-guard relay on ${net.relayUrl.replace(/\/[^/]*$/, '')} for ${upstreams.join(', ')}`));
+        term.out('Use it in this shell (and any other on this machine):');
+        term.out(`  export GOPROXY=${net.goproxy}`);
+        term.out(term.c.dim('go verifies every module against go.sum and the checksum database as before. Ctrl-C stops the relay.'));
+        net.onVerdict((r) => {
+            const verdict = r.verdict === 'ok' ? term.c.green('ok') : term.c.yellow(r.verdict);
+            const why = r.verdict === 'ok' ? '' : `: ${redact(r.hint)}`;
+            term.out(`preflight: ${redact(r.endpoint)} ${verdict} (${seconds$1(r.timings.total)})${why}`);
         });
-    const relay = await startRelay({ upstreams, retries: inputs.retries, dispatcher, ready: pre?.firstOk, listen });
-    const rest = proxies.slice(proxies.indexOf(upstreams[upstreams.length - 1]) + 1).filter((p) => p.kind !== 'url');
-    const sep = upstreams[upstreams.length - 1].separator || ',';
-    const goproxy = [relay.url, ...rest.map((p) => p.kind)].join(sep);
-    term.out(term.c.bold(`go-tidy-guard relay on ${relay.url.replace(/\/[^/]*$/, '')} for ${upstreams.map((u) => redactUrl(u.url)).join(', ')}`));
-    term.out('Use it in this shell (and any other on this machine):');
-    term.out(`  export GOPROXY=${goproxy}`);
-    term.out(term.c.dim('go verifies every module against go.sum and the checksum database as before. Ctrl-C stops the relay.'));
-    pre?.onResult((r, entry) => {
-        if (entry)
-            relay.setHealthy(entry.url, r.verdict === 'ok');
-        const verdict = r.verdict === 'ok' ? term.c.green('ok') : term.c.yellow(r.verdict);
-        term.out(`preflight: ${redact(r.endpoint)} ${verdict} (${seconds$1(r.timings.total)})${r.verdict === 'ok' ? '' : `: ${redact(r.hint)}`}`);
-    });
-    const signal = await new Promise((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-    });
-    term.out(`\n${signal}: stopping the relay`);
-    await pre?.finish();
-    const stats = relay.stats();
-    await relay.close();
-    await dispatcher.close();
-    removeGuardedCredentialFiles();
-    renderRelay(term, stats);
-    return 0;
+        const signal = await new Promise((resolve) => {
+            process.once('SIGINT', () => resolve('SIGINT'));
+            process.once('SIGTERM', () => resolve('SIGTERM'));
+        });
+        term.out(`\n${signal}: stopping the relay`);
+        await net.finishPreflight();
+        renderRelay(term, net.stats());
+        return 0;
+    }
+    finally {
+        await net?.close();
+        removeGuardedCredentialFiles();
+    }
 }
 
 // Entry point of the command line (`go-tidy-guard`, dist/cli.js): check, fix, doctor and relay, built on the

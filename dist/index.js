@@ -4498,8 +4498,7 @@ class PreflightFailed extends Error {
     }
 }
 const RELAY_CONNECT_TIMEOUT_MS = 10_000;
-/** `probeModule`: a module the run needs, which preflight asks every proxy for (see preflight/target.ts). */
-async function startNetwork(inputs, settings, trust, probeModule) {
+async function startNetwork(inputs, settings, trust, { probeModule, listen } = {}) {
     // Credentials ride in each upstream's URL from here on (for preflight and the relay); `display` stays redacted
     // for every report. What go and later steps get is what the user wrote: go reads netrc credentials itself.
     const proxies = withNetrc(settings.proxies, trust.netrc);
@@ -4532,14 +4531,19 @@ async function startNetwork(inputs, settings, trust, probeModule) {
     const ordered = orderHealthyFirst(upstreams, seen);
     const exportGoproxy = () => formatProxyList(asWritten([...orderHealthyFirst(upstreams, seen), ...rest]), '|');
     const finishPreflight = async () => pre?.finish();
+    const onVerdict = (listener) => {
+        seen.forEach(listener);
+        pre?.onResult(listener);
+    };
     if (!inputs.relay || upstreams.length === 0) {
         const goproxy = formatProxyList(asWritten([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest]), '|');
         const none = { stats: () => [], allDown: () => false, downReport: () => undefined, prefetch: () => { } };
-        return { goproxy, exportGoproxy, finishPreflight, ...none, close: async () => { } };
+        return { goproxy, exportGoproxy, finishPreflight, onVerdict, ...none, close: async () => { } };
     }
     const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS });
-    const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready: pre?.firstOk });
-    follow(pre, relay, seen, upstreams);
+    const ready = pre?.firstOk;
+    const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready, listen });
+    onVerdict((r) => follow(r, relay, upstreams));
     const sep = upstreams[upstreams.length - 1].separator || ',';
     const goproxy = [relay.url, ...rest.map((p) => (p.kind === 'url' ? p.url : p.kind))].join(sep);
     return {
@@ -4548,6 +4552,7 @@ async function startNetwork(inputs, settings, trust, probeModule) {
         prefetch: (paths) => relay.prefetch(paths),
         exportGoproxy,
         finishPreflight,
+        onVerdict,
         stats: () => relay.stats(),
         allDown: () => relay.allDown(),
         downReport: () => (relay.allDown() ? downReport(relay.stats(), seen) : undefined),
@@ -4557,15 +4562,12 @@ async function startNetwork(inputs, settings, trust, probeModule) {
         }
     };
 }
-function follow(pre, relay, seen, upstreams) {
-    const apply = (r) => {
-        // Preflight names endpoints by their redacted URL, netrc credentials (see withNetrc) included.
-        const entry = upstreams.find((u) => redactUrl(u.url) === r.endpoint);
-        if (entry && r.role === 'proxy' && r.verdict !== 'unfinished')
-            relay.setHealthy(entry.url, r.verdict === 'ok');
-    };
-    seen.forEach(apply);
-    pre?.onResult(apply);
+/** A proxy's verdict steers the relay: healthy ones first. A probe cut short (`unfinished`) says nothing. */
+function follow(r, relay, upstreams) {
+    // Preflight names endpoints by their redacted URL, netrc credentials (see withNetrc) included.
+    const entry = upstreams.find((u) => redactUrl(u.url) === r.endpoint);
+    if (entry && r.role === 'proxy' && r.verdict !== 'unfinished')
+        relay.setHealthy(entry.url, r.verdict === 'ok');
 }
 /** "Every module proxy is down: <upstream> (preflight: timeout; relay: out of service after failing), ...". */
 function downReport(stats, seen) {
@@ -6045,7 +6047,7 @@ async function stages(getInputs, hooks, result, state) {
     const wanted = proxiedRequirements(modules, settings.GONOPROXY, goMods);
     const [cache, net] = await Promise.all([
         restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
-        startNetwork(inputs, settings, access, wanted[0]).catch((e) => {
+        startNetwork(inputs, settings, access, { probeModule: wanted[0] }).catch((e) => {
             if (e instanceof PreflightFailed)
                 result.preflight = e.results;
             throw e;

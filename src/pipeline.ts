@@ -117,7 +117,7 @@ async function stages(
   const wanted = proxiedRequirements(modules, settings.GONOPROXY, goMods)
   const [cache, net] = await Promise.all([
     restoreModuleCache({ mode: inputs.cache, gomodcache: go.env.GOMODCACHE, goVersion: go.version, modules }),
-    startNetwork(inputs, settings, access, wanted[0]).catch((e: unknown) => {
+    startNetwork(inputs, settings, access, { probeModule: wanted[0] }).catch((e: unknown) => {
       if (e instanceof PreflightFailed) result.preflight = e.results
       throw e
     })

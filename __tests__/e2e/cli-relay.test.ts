@@ -2,7 +2,7 @@
 // it completes with a silent first upstream; SIGINT and SIGTERM stop it cleanly (exit 0) with its statistics.
 import { afterAll, expect, test } from '@jest/globals'
 import { createServer, type AddressInfo } from 'node:net'
-import { startBlackhole } from '../helpers/fixture-proxy.js'
+import { refusedUrl, startBlackhole } from '../helpers/fixture-proxy.js'
 import { makeTempDir, runGo, writeModule } from '../helpers/gotest-env.js'
 import { runCli, startCli } from '../helpers/cli-run.js'
 import { cliEnv, closeAll, demoProxy, onClose } from './cli-world.js'
@@ -59,4 +59,25 @@ test('a listen address that is not loopback is refused (exit 3)', async () => {
   const r = await runCli(['relay', '--listen', '0.0.0.0:8080'], { cwd: makeTempDir('gtg-relay-'), env })
   expect(r.code).toBe(3)
   expect(r.stderr).toContain('is not a loopback address')
+})
+
+test('--preflight strict: a proxy that refuses connections stops the relay before it serves (exit 2, named)', async () => {
+  const refused = await refusedUrl()
+  const healthy = await demoProxy()
+  const env = cliEnv(`${healthy.url},${refused}`)
+  const r = await runCli(['relay', '--preflight', 'strict', '--preflight-timeout', '2'], {
+    cwd: makeTempDir('gtg-relay-'),
+    env
+  })
+  expect(r.code).toBe(2)
+  expect(r.stderr).toContain('preflight (strict) failed')
+  expect(r.stderr).toContain(`${refused} is refused`)
+  expect(r.stdout).not.toContain('export GOPROXY=')
+}, 30_000)
+
+test('--relay false is refused as a usage error (exit 3)', async () => {
+  const env = cliEnv('http://127.0.0.1:9/unused')
+  const r = await runCli(['relay', '--relay', 'false'], { cwd: makeTempDir('gtg-relay-'), env })
+  expect(r.code).toBe(3)
+  expect(r.stderr).toContain('--relay false')
 })

@@ -4,12 +4,10 @@
 import * as os from 'node:os'
 import { findGo, stringEnv } from '../go/toolchain.js'
 import { effectiveSettings } from '../config/settings.js'
-import { prepareAccess, withNetrc } from '../access/access.js'
+import { prepareAccess } from '../access/access.js'
 import { networkProxies } from '../config/proxylist.js'
-import { startPreflight } from '../preflight/preflight.js'
-import { startRelay } from '../relay/relay.js'
-import { createDispatcher } from '../net/dispatcher.js'
-import { redact, redactUrl } from '../lib/redact.js'
+import { startNetwork, type Network } from '../net/network.js'
+import { redact } from '../lib/redact.js'
 import { removeGuardedCredentialFiles } from '../access/credential-file.js'
 import { readFlags, UsageError, type CliArgs } from './args.js'
 import { seconds, type Term } from './term.js'
@@ -33,54 +31,38 @@ export function parseListen(text: string | undefined): { host: string; port: num
 export async function runRelay(args: CliArgs, term: Term): Promise<number> {
   const listen = parseListen(args.listen)
   const inputs = readFlags(args)
+  if (!inputs.relay) throw new UsageError('--relay false: the relay command is the relay; leave --relay out')
   const go = await findGo()
   const settings = effectiveSettings(inputs, go.env)
   const access = await prepareAccess(inputs, os.tmpdir(), stringEnv(process.env))
-  const proxies = withNetrc(settings.proxies, access.netrc)
-  const upstreams = networkProxies(proxies)
-  if (upstreams.length === 0)
+  if (networkProxies(settings.proxies).length === 0)
     throw new UsageError(`GOPROXY (${redact(settings.GOPROXY)}) names no module proxy URL to relay to; give --goproxy`)
-  const dispatcher = createDispatcher({ extraCa: access.extraCa, connectTimeoutMs: 10_000 })
-  const pre =
-    inputs.preflight === 'false'
-      ? undefined
-      : startPreflight({
-          proxies,
-          gosumdb: settings.GOSUMDB,
-          timeoutMs: inputs.preflightTimeoutMs,
-          extraCa: access.extraCa
-        })
-  const relay = await startRelay({ upstreams, retries: inputs.retries, dispatcher, ready: pre?.firstOk, listen })
-  const rest = proxies.slice(proxies.indexOf(upstreams[upstreams.length - 1]) + 1).filter((p) => p.kind !== 'url')
-  const sep = upstreams[upstreams.length - 1].separator || ','
-  const goproxy = [relay.url, ...rest.map((p) => p.kind)].join(sep)
-  term.out(
-    term.c.bold(
-      `go-tidy-guard relay on ${relay.url.replace(/\/[^/]*$/, '')} for ${upstreams.map((u) => redactUrl(u.url)).join(', ')}`
-    )
-  )
-  term.out('Use it in this shell (and any other on this machine):')
-  term.out(`  export GOPROXY=${goproxy}`)
-  term.out(
-    term.c.dim('go verifies every module against go.sum and the checksum database as before. Ctrl-C stops the relay.')
-  )
-  pre?.onResult((r, entry) => {
-    if (entry) relay.setHealthy(entry.url, r.verdict === 'ok')
-    const verdict = r.verdict === 'ok' ? term.c.green('ok') : term.c.yellow(r.verdict)
+  let net: Network | undefined
+  try {
+    // The action's network stage, as it is: preflight steering the relay, strict mode, the same dispatcher.
+    net = await startNetwork(inputs, settings, access, { listen })
+    const upstreams = net.stats().map((s) => s.upstream)
+    term.out(term.c.bold(`go-tidy-guard relay on ${net.relayUrl!.replace(/\/[^/]*$/, '')} for ${upstreams.join(', ')}`))
+    term.out('Use it in this shell (and any other on this machine):')
+    term.out(`  export GOPROXY=${net.goproxy}`)
     term.out(
-      `preflight: ${redact(r.endpoint)} ${verdict} (${seconds(r.timings.total)})${r.verdict === 'ok' ? '' : `: ${redact(r.hint)}`}`
+      term.c.dim('go verifies every module against go.sum and the checksum database as before. Ctrl-C stops the relay.')
     )
-  })
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'))
-    process.once('SIGTERM', () => resolve('SIGTERM'))
-  })
-  term.out(`\n${signal}: stopping the relay`)
-  await pre?.finish()
-  const stats = relay.stats()
-  await relay.close()
-  await dispatcher.close()
-  removeGuardedCredentialFiles()
-  renderRelay(term, stats)
-  return 0
+    net.onVerdict((r) => {
+      const verdict = r.verdict === 'ok' ? term.c.green('ok') : term.c.yellow(r.verdict)
+      const why = r.verdict === 'ok' ? '' : `: ${redact(r.hint)}`
+      term.out(`preflight: ${redact(r.endpoint)} ${verdict} (${seconds(r.timings.total)})${why}`)
+    })
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'))
+      process.once('SIGTERM', () => resolve('SIGTERM'))
+    })
+    term.out(`\n${signal}: stopping the relay`)
+    await net.finishPreflight()
+    renderRelay(term, net.stats())
+    return 0
+  } finally {
+    await net?.close()
+    removeGuardedCredentialFiles()
+  }
 }

@@ -4,7 +4,7 @@ import type { ProbeResult, ProxyEntry, UpstreamStats } from '../types.js'
 import type { Inputs } from '../config/inputs.js'
 import type { Settings } from '../config/settings.js'
 import { formatProxyList, networkProxies } from '../config/proxylist.js'
-import { orderHealthyFirst, startPreflight, withoutUnreachable, type Preflight } from '../preflight/preflight.js'
+import { orderHealthyFirst, startPreflight, withoutUnreachable } from '../preflight/preflight.js'
 import { startRelay, type Relay } from '../relay/relay.js'
 import type { RelayUpstreamStats } from '../relay/breaker.js'
 import { createDispatcher } from './dispatcher.js'
@@ -36,6 +36,8 @@ export interface Network {
   allDown(): boolean
   /** When every upstream is known down: says so, naming each with what preflight and the relay found; else undefined. */
   downReport(): string | undefined
+  /** Each preflight verdict: those in so far at once, then each as it comes. */
+  onVerdict(listener: (r: ProbeResult) => void): void
   close(): Promise<void>
 }
 
@@ -50,12 +52,18 @@ export interface Trust {
   netrc: NetrcEntry[]
 }
 
-/** `probeModule`: a module the run needs, which preflight asks every proxy for (see preflight/target.ts). */
+export interface NetworkOptions {
+  /** A module the run needs, which preflight asks every proxy for (see preflight/target.ts). */
+  probeModule?: ProbeModule
+  /** Where the relay listens (the `relay` command's --listen); default 127.0.0.1 and a free port. */
+  listen?: { host: string; port: number }
+}
+
 export async function startNetwork(
   inputs: NetInputs,
   settings: Settings,
   trust: Trust,
-  probeModule?: ProbeModule
+  { probeModule, listen }: NetworkOptions = {}
 ): Promise<Network> {
   // Credentials ride in each upstream's URL from here on (for preflight and the relay); `display` stays redacted
   // for every report. What go and later steps get is what the user wrote: go reads netrc credentials itself.
@@ -89,17 +97,22 @@ export async function startNetwork(
   const ordered = orderHealthyFirst(upstreams, seen)
   const exportGoproxy = (): string => formatProxyList(asWritten([...orderHealthyFirst(upstreams, seen), ...rest]), '|')
   const finishPreflight = async (): Promise<ProbeResult[] | undefined> => pre?.finish()
+  const onVerdict = (listener: (r: ProbeResult) => void): void => {
+    seen.forEach(listener)
+    pre?.onResult(listener)
+  }
   if (!inputs.relay || upstreams.length === 0) {
     const goproxy = formatProxyList(
       asWritten([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest]),
       '|'
     )
     const none = { stats: () => [], allDown: () => false, downReport: () => undefined, prefetch: () => {} }
-    return { goproxy, exportGoproxy, finishPreflight, ...none, close: async () => {} }
+    return { goproxy, exportGoproxy, finishPreflight, onVerdict, ...none, close: async () => {} }
   }
   const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS })
-  const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready: pre?.firstOk })
-  follow(pre, relay, seen, upstreams)
+  const ready = pre?.firstOk
+  const relay = await startRelay({ upstreams: ordered, retries: inputs.retries, dispatcher, ready, listen })
+  onVerdict((r) => follow(r, relay, upstreams))
   const sep = upstreams[upstreams.length - 1].separator || ','
   const goproxy = [relay.url, ...rest.map((p) => (p.kind === 'url' ? p.url : p.kind))].join(sep)
   return {
@@ -108,6 +121,7 @@ export async function startNetwork(
     prefetch: (paths) => relay.prefetch(paths),
     exportGoproxy,
     finishPreflight,
+    onVerdict,
     stats: () => relay.stats(),
     allDown: () => relay.allDown(),
     downReport: () => (relay.allDown() ? downReport(relay.stats(), seen) : undefined),
@@ -118,14 +132,11 @@ export async function startNetwork(
   }
 }
 
-function follow(pre: Preflight | undefined, relay: Relay, seen: ProbeResult[], upstreams: ProxyEntry[]): void {
-  const apply = (r: ProbeResult): void => {
-    // Preflight names endpoints by their redacted URL, netrc credentials (see withNetrc) included.
-    const entry = upstreams.find((u) => redactUrl(u.url) === r.endpoint)
-    if (entry && r.role === 'proxy' && r.verdict !== 'unfinished') relay.setHealthy(entry.url, r.verdict === 'ok')
-  }
-  seen.forEach(apply)
-  pre?.onResult(apply)
+/** A proxy's verdict steers the relay: healthy ones first. A probe cut short (`unfinished`) says nothing. */
+function follow(r: ProbeResult, relay: Relay, upstreams: ProxyEntry[]): void {
+  // Preflight names endpoints by their redacted URL, netrc credentials (see withNetrc) included.
+  const entry = upstreams.find((u) => redactUrl(u.url) === r.endpoint)
+  if (entry && r.role === 'proxy' && r.verdict !== 'unfinished') relay.setHealthy(entry.url, r.verdict === 'ok')
 }
 
 /** "Every module proxy is down: <upstream> (preflight: timeout; relay: out of service after failing), ...". */
