@@ -35,10 +35,12 @@ export async function runRelay(args: CliArgs, term: Term): Promise<number> {
   const go = await findGo()
   const settings = effectiveSettings(inputs, go.env)
   const access = await prepareAccess(inputs, os.tmpdir(), stringEnv(process.env))
-  if (networkProxies(settings.proxies).length === 0)
-    throw new UsageError(`GOPROXY (${redact(settings.GOPROXY)}) names no module proxy URL to relay to; give --goproxy`)
   let net: Network | undefined
   try {
+    if (networkProxies(settings.proxies).length === 0)
+      throw new UsageError(
+        `GOPROXY (${redact(settings.GOPROXY)}) names no module proxy URL to relay to; give --goproxy`
+      )
     // The action's network stage, as it is: preflight steering the relay, strict mode, the same dispatcher.
     net = await startNetwork(inputs, settings, access, { listen })
     const upstreams = net.stats().map((s) => s.upstream)
