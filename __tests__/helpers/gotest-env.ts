@@ -14,10 +14,13 @@ export function makeTempDir(prefix = 'gtg-'): string {
   return dir
 }
 
-/** Removes a tree, first making it writable: go marks the module cache read-only. */
+/**
+ * Removes a tree, first making it writable: go marks the module cache read-only. A file that appears while the tree
+ * is removed (ENOTEMPTY) is retried, not a failure.
+ */
 export function removeTree(dir: string): void {
   makeWritable(dir)
-  rmSync(dir, { recursive: true, force: true })
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 })
   tempDirs.delete(dir)
 }
 
@@ -85,6 +88,10 @@ export function makeGoEnv(goproxyUrl: string, extra: Record<string, string | und
   const home = join(dir, 'home')
   const gopath = join(dir, 'gopath')
   for (const d of [home, gopath, join(dir, 'gocache'), join(dir, 'tmp')]) mkdirSync(d, { recursive: true })
+  // Telemetry off (what `go telemetry off` writes): go otherwise starts a detached child that keeps writing its
+  // counters under the config dir after go has exited, and a test's cleanup raced it (ENOTEMPTY).
+  mkdirSync(join(home, '.config', 'go', 'telemetry'), { recursive: true })
+  writeFileSync(join(home, '.config', 'go', 'telemetry', 'mode'), 'off')
   const env: Record<string, string> = {
     HOME: home,
     USERPROFILE: home,
