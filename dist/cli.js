@@ -5267,10 +5267,8 @@ async function startNetwork(inputs, settings, trust, { probeModule, listen } = {
     const ordered = orderHealthyFirst(upstreams, seen);
     const exportGoproxy = () => formatProxyList(asWritten([...orderHealthyFirst(upstreams, seen), ...rest]), '|');
     const finishPreflight = async () => pre?.finish();
-    const onVerdict = (listener) => {
-        seen.forEach(listener);
-        pre?.onResult(listener);
-    };
+    // Preflight replays the verdicts in so far to a new listener, then each as it comes.
+    const onVerdict = (listener) => pre?.onResult(listener);
     if (!inputs.relay || upstreams.length === 0) {
         const goproxy = formatProxyList(asWritten([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest]), '|');
         const none = { stats: () => [], allDown: () => false, downReport: () => undefined, prefetch: () => { } };
@@ -7831,12 +7829,25 @@ async function runRelay(args, term) {
     const go = await findGo();
     const settings = effectiveSettings(inputs, go.env);
     const access = await prepareAccess(inputs, os.tmpdir(), stringEnv(process.env));
+    // Installed before the network starts: in strict mode preflight may take a while, and a Ctrl-C then must still
+    // remove the credential files (the default action of a signal skips every clean-up).
+    const stop = new Promise((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
     let net;
     try {
         if (networkProxies(settings.proxies).length === 0)
             throw new UsageError(`GOPROXY (${redact(settings.GOPROXY)}) names no module proxy URL to relay to; give --goproxy`);
         // The action's network stage, as it is: preflight steering the relay, strict mode, the same dispatcher.
-        net = await startNetwork(inputs, settings, access, { listen });
+        const starting = startNetwork(inputs, settings, access, { listen });
+        const first = await Promise.race([starting, stop]);
+        if (typeof first === 'string') {
+            term.out(`\n${first}: stopped before the relay started`);
+            void starting.then((n) => n.close()).catch(() => undefined);
+            return 0;
+        }
+        net = first;
         const upstreams = net.stats().map((s) => s.upstream);
         term.out(term.c.bold(`go-tidy-guard relay on ${net.relayUrl.replace(/\/[^/]*$/, '')} for ${upstreams.join(', ')}`));
         term.out('Use it in this shell (and any other on this machine):');
@@ -7847,10 +7858,7 @@ async function runRelay(args, term) {
             const why = r.verdict === 'ok' ? '' : `: ${redact(r.hint)}`;
             term.out(`preflight: ${redact(r.endpoint)} ${verdict} (${seconds$1(r.timings.total)})${why}`);
         });
-        const signal = await new Promise((resolve) => {
-            process.once('SIGINT', () => resolve('SIGINT'));
-            process.once('SIGTERM', () => resolve('SIGTERM'));
-        });
+        const signal = await stop;
         term.out(`\n${signal}: stopping the relay`);
         await net.finishPreflight();
         renderRelay(term, net.stats());

@@ -4531,10 +4531,8 @@ async function startNetwork(inputs, settings, trust, { probeModule, listen } = {
     const ordered = orderHealthyFirst(upstreams, seen);
     const exportGoproxy = () => formatProxyList(asWritten([...orderHealthyFirst(upstreams, seen), ...rest]), '|');
     const finishPreflight = async () => pre?.finish();
-    const onVerdict = (listener) => {
-        seen.forEach(listener);
-        pre?.onResult(listener);
-    };
+    // Preflight replays the verdicts in so far to a new listener, then each as it comes.
+    const onVerdict = (listener) => pre?.onResult(listener);
     if (!inputs.relay || upstreams.length === 0) {
         const goproxy = formatProxyList(asWritten([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest]), '|');
         const none = { stats: () => [], allDown: () => false, downReport: () => undefined, prefetch: () => { } };

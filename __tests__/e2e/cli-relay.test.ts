@@ -67,8 +67,10 @@ test('--preflight strict: a proxy that refuses connections stops the relay befor
   const env = cliEnv(`${healthy.url},${refused}`)
   const r = await runCli(['relay', '--preflight', 'strict', '--preflight-timeout', '2'], {
     cwd: makeTempDir('gtg-relay-'),
-    env
+    env,
+    timeoutMs: 20_000
   })
+  expect(r.timedOut).toBe(false)
   expect(r.code).toBe(2)
   expect(r.stderr).toContain('preflight (strict) failed')
   expect(r.stderr).toContain(`${refused} is refused`)
@@ -77,7 +79,20 @@ test('--preflight strict: a proxy that refuses connections stops the relay befor
 
 test('--relay false is refused as a usage error (exit 3)', async () => {
   const env = cliEnv('http://127.0.0.1:9/unused')
-  const r = await runCli(['relay', '--relay', 'false'], { cwd: makeTempDir('gtg-relay-'), env })
+  const r = await runCli(['relay', '--relay', 'false'], { cwd: makeTempDir('gtg-relay-'), env, timeoutMs: 20_000 })
+  expect(r.timedOut).toBe(false)
   expect(r.code).toBe(3)
   expect(r.stderr).toContain('--relay false')
 })
+
+test('--preflight strict with a healthy proxy: serves, and prints each verdict once', async () => {
+  const healthy = await demoProxy()
+  const env = cliEnv(healthy.url)
+  const relay = startCli(['relay', '--preflight', 'strict'], { cwd: makeTempDir('gtg-relay-'), env })
+  await relay.waitFor(/export GOPROXY=\S+/)
+  await relay.waitFor(`preflight: ${healthy.url} ok`)
+  relay.signal('SIGTERM')
+  expect(await relay.exited).toEqual({ code: 0, signal: null })
+  const lines = relay.output().split('\n')
+  expect(lines.filter((l) => l.startsWith(`preflight: ${healthy.url} `))).toHaveLength(1)
+}, 30_000)

@@ -35,6 +35,12 @@ export async function runRelay(args: CliArgs, term: Term): Promise<number> {
   const go = await findGo()
   const settings = effectiveSettings(inputs, go.env)
   const access = await prepareAccess(inputs, os.tmpdir(), stringEnv(process.env))
+  // Installed before the network starts: in strict mode preflight may take a while, and a Ctrl-C then must still
+  // remove the credential files (the default action of a signal skips every clean-up).
+  const stop = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'))
+    process.once('SIGTERM', () => resolve('SIGTERM'))
+  })
   let net: Network | undefined
   try {
     if (networkProxies(settings.proxies).length === 0)
@@ -42,7 +48,14 @@ export async function runRelay(args: CliArgs, term: Term): Promise<number> {
         `GOPROXY (${redact(settings.GOPROXY)}) names no module proxy URL to relay to; give --goproxy`
       )
     // The action's network stage, as it is: preflight steering the relay, strict mode, the same dispatcher.
-    net = await startNetwork(inputs, settings, access, { listen })
+    const starting = startNetwork(inputs, settings, access, { listen })
+    const first = await Promise.race([starting, stop])
+    if (typeof first === 'string') {
+      term.out(`\n${first}: stopped before the relay started`)
+      void starting.then((n) => n.close()).catch(() => undefined)
+      return 0
+    }
+    net = first
     const upstreams = net.stats().map((s) => s.upstream)
     term.out(term.c.bold(`go-tidy-guard relay on ${net.relayUrl!.replace(/\/[^/]*$/, '')} for ${upstreams.join(', ')}`))
     term.out('Use it in this shell (and any other on this machine):')
@@ -55,10 +68,7 @@ export async function runRelay(args: CliArgs, term: Term): Promise<number> {
       const why = r.verdict === 'ok' ? '' : `: ${redact(r.hint)}`
       term.out(`preflight: ${redact(r.endpoint)} ${verdict} (${seconds(r.timings.total)})${why}`)
     })
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'))
-      process.once('SIGTERM', () => resolve('SIGTERM'))
-    })
+    const signal = await stop
     term.out(`\n${signal}: stopping the relay`)
     await net.finishPreflight()
     renderRelay(term, net.stats())

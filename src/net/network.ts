@@ -97,10 +97,8 @@ export async function startNetwork(
   const ordered = orderHealthyFirst(upstreams, seen)
   const exportGoproxy = (): string => formatProxyList(asWritten([...orderHealthyFirst(upstreams, seen), ...rest]), '|')
   const finishPreflight = async (): Promise<ProbeResult[] | undefined> => pre?.finish()
-  const onVerdict = (listener: (r: ProbeResult) => void): void => {
-    seen.forEach(listener)
-    pre?.onResult(listener)
-  }
+  // Preflight replays the verdicts in so far to a new listener, then each as it comes.
+  const onVerdict = (listener: (r: ProbeResult) => void): void => pre?.onResult(listener)
   if (!inputs.relay || upstreams.length === 0) {
     const goproxy = formatProxyList(
       asWritten([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest]),
