@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { classifyGoError } from '../src/tidy/classify.js'
 import { addSecret, resetSecrets } from '../src/lib/redact.js'
+import { goTelemetryOff } from './helpers/gotest-env.js'
 
 let root = ''
 let server: Server
@@ -76,6 +77,7 @@ async function goTidy(opts: { goproxy: string; gomod: string; gosum?: string; im
   if (opts.gosum) writeFileSync(join(dir, 'go.sum'), opts.gosum)
   const imports = (opts.imports ?? []).map((i) => `import _ "${i}"\n`).join('')
   writeFileSync(join(dir, 'main.go'), `package main\n\n${imports}\nfunc main() {}\n`)
+  goTelemetryOff(join(dir, '.home'))
   const env = {
     PATH: process.env.PATH,
     HOME: join(dir, '.home'),

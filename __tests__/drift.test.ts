@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { driftAnnotations, parseTidyDiff, relabelDiff, type FileDiff } from '../src/tidy/drift.js'
 import { tidyDiff } from '../src/tidy/unified-diff.js'
 import { buildModuleZip } from './helpers/modzip.js'
+import { goTelemetryOff } from './helpers/gotest-env.js'
 
 let root = ''
 let env: NodeJS.ProcessEnv = {}
@@ -29,6 +30,7 @@ function publish(path: string, version: string, requires: string[] = [], imports
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'drift-test-'))
   const gopath = join(root, 'gopath')
+  goTelemetryOff(join(root, 'home'))
   env = {
     PATH: process.env.PATH,
     HOME: join(root, 'home'),

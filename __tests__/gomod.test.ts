@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseRequireText, scanGoMod } from '../src/go/gomod.js'
+import { goTelemetryOff } from './helpers/gotest-env.js'
 
 let root = ''
 beforeAll(() => {
@@ -26,6 +27,7 @@ function goModJson(text: string): GoModJson {
   const dir = join(root, `m${++n}`)
   mkdirSync(dir)
   writeFileSync(join(dir, 'go.mod'), text)
+  goTelemetryOff(join(root, 'home'))
   const env = {
     PATH: process.env.PATH,
     HOME: join(root, 'home'),

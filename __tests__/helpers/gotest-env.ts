@@ -80,6 +80,16 @@ export interface GoEnv {
 }
 
 /**
+ * Turns go's telemetry off for a HOME whose config dir is `<home>/.config` (what `go telemetry off` writes, less its
+ * date). In its default local mode go starts a detached child that keeps writing counters there after go has
+ * exited, and a test's cleanup raced it (ENOTEMPTY).
+ */
+export function goTelemetryOff(home: string): void {
+  mkdirSync(join(home, '.config', 'go', 'telemetry'), { recursive: true })
+  writeFileSync(join(home, '.config', 'go', 'telemetry', 'mode'), 'off')
+}
+
+/**
  * Environment for go using only `goproxyUrl`. `extra` overrides or adds variables; `undefined` removes one.
  * Note: GOFLAGS=-mod=mod is rejected by go in workspace (go.work) mode: pass `{ GOFLAGS: undefined }` there.
  */
@@ -88,10 +98,7 @@ export function makeGoEnv(goproxyUrl: string, extra: Record<string, string | und
   const home = join(dir, 'home')
   const gopath = join(dir, 'gopath')
   for (const d of [home, gopath, join(dir, 'gocache'), join(dir, 'tmp')]) mkdirSync(d, { recursive: true })
-  // Telemetry off (what `go telemetry off` writes): go otherwise starts a detached child that keeps writing its
-  // counters under the config dir after go has exited, and a test's cleanup raced it (ENOTEMPTY).
-  mkdirSync(join(home, '.config', 'go', 'telemetry'), { recursive: true })
-  writeFileSync(join(home, '.config', 'go', 'telemetry', 'mode'), 'off')
+  goTelemetryOff(home)
   const env: Record<string, string> = {
     HOME: home,
     USERPROFILE: home,
