@@ -46,6 +46,8 @@ describe('prefetch', () => {
     const files = ['example.com/!big!corp/lib/@v/v1.2.0.mod', 'example.com/!big!corp/lib/@v/v1.2.0.zip']
     r.prefetch(files)
     await hits(up, 2)
+    const bytes = files.reduce((n, f) => n + body(`/${f}`).length, 0)
+    expect(r.readAhead()).toEqual({ files: 2, bytes, used: 0 })
     for (const f of files) {
       const got = await fetchOnce(`${r.url}/${f}`)
       expect(got.status).toBe(200)
@@ -53,6 +55,7 @@ describe('prefetch', () => {
     }
     // Each file asked once, upper case escaped and percent-encoded as go sends it.
     expect(up.hits.map((h) => h.path).sort()).toEqual(files.map((f) => `/${f.replaceAll('!', '%21')}`).sort())
+    expect(r.readAhead()).toEqual({ files: 2, bytes, used: 2 })
   })
 
   it('holds no failure: go’s own request asks again and hears the upstream’s answer', async () => {
@@ -64,6 +67,7 @@ describe('prefetch', () => {
     expect(got.status).toBe(404)
     expect(got.body.toString()).toContain('not found: missing')
     expect(up.hits).toHaveLength(2)
+    expect(r.readAhead()).toEqual({ files: 0, bytes: 0, used: 0 }) // a failure fetched nothing ahead
   })
 
   it('asks nothing but module files, waits for the relay to be ready, and runs a few at a time', async () => {

@@ -87,6 +87,20 @@ describe('renderSummary', () => {
       '| `http://silent.invalid` | 3 | 0 | 0 | 0 | 0 | – (never answered) | ⚠️ demoted: silent, 3 requests left unanswered |'
     )
     expect(md).toContain('| 40 ms | ⚠️ demoted: a body stalled mid-way |')
+    expect(md).not.toContain('Fetched ahead')
+  })
+
+  test('what the relay fetched ahead of go follows the relay table', () => {
+    const up = { upstream: 'http://p.invalid', requests: 3, bytes: 10, retries: 0, failures: 0, answers: 3 }
+    const md = renderSummary({
+      mode: 'check',
+      modules: [],
+      relay: [{ ...up, latencyMs: 5, unanswered: 0, tripped: false }],
+      readAhead: { files: 37, bytes: 21_914, used: 36 }
+    })
+    expect(md).toMatch(
+      /\| in use \|\n\nFetched ahead of go: 37 module files \(21\.4 KiB\); go asked for 36 of them\.\n/
+    )
   })
 
   test('a table cell never breaks the table', () => {

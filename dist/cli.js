@@ -4819,6 +4819,8 @@ class Sharing {
     ahead = new Map();
     /** Paths go has asked for: never fetched ahead again (go has them, or heard why not). */
     asked = new Set();
+    /** Paths whose fetch ahead of go delivered a body, and its size: the run's read-ahead report. */
+    fetchedAhead = new Map();
     /** Bytes held in `ahead`. */
     aheadBytes = 0;
     /** Called when a go request takes an answer fetched ahead (room for the next one). */
@@ -4881,6 +4883,7 @@ class Sharing {
         return new Promise((resolve) => {
             flight.waiters.add((d) => {
                 if (d.type === 'body') {
+                    this.fetchedAhead.set(path, d.body.spool.size);
                     if (this.asked.has(path) || d.body.kept || this.ahead.has(path))
                         d.body.release();
                     else {
@@ -4891,6 +4894,17 @@ class Sharing {
                 resolve();
             });
         });
+    }
+    /** Files fetched ahead so far, their bytes, and how many of them go has asked for (held, kept or shared). */
+    aheadReport() {
+        let bytes = 0;
+        let used = 0;
+        for (const [path, size] of this.fetchedAhead) {
+            bytes += size;
+            if (this.asked.has(path))
+                used++;
+        }
+        return { files: this.fetchedAhead.size, bytes, used };
     }
     /** Lets go of every answer fetched ahead that go never asked for (the relay is closing). */
     dropAhead() {
@@ -5176,6 +5190,7 @@ async function startRelay(opts) {
         prefetch: (paths) => prefetcher.add(paths.flatMap(prefetchable)),
         setHealthy: (url, healthy) => pool.setHealthy(url, healthy),
         stats: () => pool.stats(),
+        readAhead: () => cfg.sharing.aheadReport(),
         allDown: () => pool.allDown(),
         close: async () => {
             prefetcher.stop();
@@ -5271,7 +5286,13 @@ async function startNetwork(inputs, settings, trust, { probeModule, listen } = {
     const onVerdict = (listener) => pre?.onResult(listener);
     if (!inputs.relay || upstreams.length === 0) {
         const goproxy = formatProxyList(asWritten([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest]), '|');
-        const none = { stats: () => [], allDown: () => false, downReport: () => undefined, prefetch: () => { } };
+        const none = {
+            stats: () => [],
+            readAhead: () => undefined,
+            allDown: () => false,
+            downReport: () => undefined,
+            prefetch: () => { }
+        };
         return { goproxy, exportGoproxy, finishPreflight, onVerdict, ...none, close: async () => { } };
     }
     const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS });
@@ -5288,6 +5309,10 @@ async function startNetwork(inputs, settings, trust, { probeModule, listen } = {
         finishPreflight,
         onVerdict,
         stats: () => relay.stats(),
+        readAhead: () => {
+            const r = relay.readAhead();
+            return r.files > 0 ? r : undefined;
+        },
         allDown: () => relay.allDown(),
         downReport: () => (relay.allDown() ? downReport(relay.stats(), seen) : undefined),
         close: async () => {
@@ -7030,6 +7055,7 @@ async function runPipeline(getInputs, hooks = {}) {
         if (state.network) {
             result.preflight = await state.network.finishPreflight();
             result.relay = state.network.stats();
+            result.readAhead = state.network.readAhead();
             await state.network.close();
         }
         // The netrc file goes now unless it was handed over with NETRC (post, run always(), removes that one).
@@ -7283,6 +7309,14 @@ function lastLine(term, r, again) {
     return c.green(`✔ ${n === 1 ? 'the module is' : `all ${n} modules are`} tidy`);
 }
 
+/** "Fetched ahead of go: 37 module files (21.4 KiB); go asked for 37 of them.", or undefined when none was. */
+function readAheadText(ra) {
+    if (!ra || ra.files === 0)
+        return undefined;
+    const files = ra.files === 1 ? '1 module file' : `${ra.files} module files`;
+    return `Fetched ahead of go: ${files} (${formatBytes(ra.bytes)}); go asked for ${ra.used} of them.`;
+}
+
 // Reporting reads one RunResult and writes annotations, outputs and the job summary. Nothing else logs ad hoc.
 // Fail-soft: a reporting problem is a warning, never the reason a step fails.
 /** GitHub shows 10 error, 10 warning and 10 notice annotations per step and drops the rest silently. */
@@ -7474,6 +7508,9 @@ function renderRun(term, r) {
     renderDiff(term, r);
     renderFailures(term, r);
     renderRelay(term, r.relay);
+    const ahead = readAheadText(r.readAhead);
+    if (ahead)
+        term.out(term.c.dim(ahead) + '\n');
 }
 function annotate(args, r, workspace, term) {
     const format = args.format ?? (args.json ? undefined : defaultFormat(process.env));

@@ -4083,6 +4083,8 @@ class Sharing {
     ahead = new Map();
     /** Paths go has asked for: never fetched ahead again (go has them, or heard why not). */
     asked = new Set();
+    /** Paths whose fetch ahead of go delivered a body, and its size: the run's read-ahead report. */
+    fetchedAhead = new Map();
     /** Bytes held in `ahead`. */
     aheadBytes = 0;
     /** Called when a go request takes an answer fetched ahead (room for the next one). */
@@ -4145,6 +4147,7 @@ class Sharing {
         return new Promise((resolve) => {
             flight.waiters.add((d) => {
                 if (d.type === 'body') {
+                    this.fetchedAhead.set(path, d.body.spool.size);
                     if (this.asked.has(path) || d.body.kept || this.ahead.has(path))
                         d.body.release();
                     else {
@@ -4155,6 +4158,17 @@ class Sharing {
                 resolve();
             });
         });
+    }
+    /** Files fetched ahead so far, their bytes, and how many of them go has asked for (held, kept or shared). */
+    aheadReport() {
+        let bytes = 0;
+        let used = 0;
+        for (const [path, size] of this.fetchedAhead) {
+            bytes += size;
+            if (this.asked.has(path))
+                used++;
+        }
+        return { files: this.fetchedAhead.size, bytes, used };
     }
     /** Lets go of every answer fetched ahead that go never asked for (the relay is closing). */
     dropAhead() {
@@ -4440,6 +4454,7 @@ async function startRelay(opts) {
         prefetch: (paths) => prefetcher.add(paths.flatMap(prefetchable)),
         setHealthy: (url, healthy) => pool.setHealthy(url, healthy),
         stats: () => pool.stats(),
+        readAhead: () => cfg.sharing.aheadReport(),
         allDown: () => pool.allDown(),
         close: async () => {
             prefetcher.stop();
@@ -4535,7 +4550,13 @@ async function startNetwork(inputs, settings, trust, { probeModule, listen } = {
     const onVerdict = (listener) => pre?.onResult(listener);
     if (!inputs.relay || upstreams.length === 0) {
         const goproxy = formatProxyList(asWritten([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest]), '|');
-        const none = { stats: () => [], allDown: () => false, downReport: () => undefined, prefetch: () => { } };
+        const none = {
+            stats: () => [],
+            readAhead: () => undefined,
+            allDown: () => false,
+            downReport: () => undefined,
+            prefetch: () => { }
+        };
         return { goproxy, exportGoproxy, finishPreflight, onVerdict, ...none, close: async () => { } };
     }
     const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS });
@@ -4552,6 +4573,10 @@ async function startNetwork(inputs, settings, trust, { probeModule, listen } = {
         finishPreflight,
         onVerdict,
         stats: () => relay.stats(),
+        readAhead: () => {
+            const r = relay.readAhead();
+            return r.files > 0 ? r : undefined;
+        },
         allDown: () => relay.allDown(),
         downReport: () => (relay.allDown() ? downReport(relay.stats(), seen) : undefined),
         close: async () => {
@@ -5994,6 +6019,7 @@ async function runPipeline(getInputs, hooks = {}) {
         if (state.network) {
             result.preflight = await state.network.finishPreflight();
             result.relay = state.network.stats();
+            result.readAhead = state.network.readAhead();
             await state.network.close();
         }
         // The netrc file goes now unless it was handed over with NETRC (post, run always(), removes that one).
@@ -6302,7 +6328,7 @@ function renderSummary(r) {
     if (r.preflight?.length)
         parts.push('### Preflight', '', preflightTable(r.preflight), '');
     if (r.relay?.length)
-        parts.push('### Relay', '', relayTable(r.relay), '');
+        parts.push('### Relay', '', relayTable(r.relay), '', ...readAheadLine(r.readAhead));
     if (r.cache)
         parts.push('### Module cache', '', cacheLine(r), '');
     if (r.security?.length) {
@@ -6343,6 +6369,17 @@ function preflightTable(rows) {
         ms(p.timings.http),
         md(p.hint + (p.certificate ? ` (subject: ${p.certificate.subject}; issuer: ${p.certificate.issuer})` : ''))
     ]));
+}
+/** "Fetched ahead of go: 37 module files (21.4 KiB); go asked for 37 of them.", or undefined when none was. */
+function readAheadText(ra) {
+    if (!ra || ra.files === 0)
+        return undefined;
+    const files = ra.files === 1 ? '1 module file' : `${ra.files} module files`;
+    return `Fetched ahead of go: ${files} (${formatBytes(ra.bytes)}); go asked for ${ra.used} of them.`;
+}
+function readAheadLine(ra) {
+    const text = readAheadText(ra);
+    return text ? [text, ''] : [];
 }
 function relayTable(rows) {
     return table(['Upstream', 'Requests', 'Bytes', 'Retries', 'Hedged', 'Failures', 'Median latency', 'State'], rows.map((u) => [

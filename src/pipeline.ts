@@ -55,6 +55,7 @@ export async function runPipeline(getInputs: () => Inputs, hooks: PipelineHooks 
     if (state.network) {
       result.preflight = await state.network.finishPreflight()
       result.relay = state.network.stats()
+      result.readAhead = state.network.readAhead()
       await state.network.close()
     }
     // The netrc file goes now unless it was handed over with NETRC (post, run always(), removes that one).

@@ -153,6 +153,13 @@ export interface SecurityFinding {
   message: string
 }
 
+/** Module files the relay fetched before go asked for them, and how many of those go then asked for. */
+export interface ReadAhead {
+  files: number
+  bytes: number
+  used: number
+}
+
 /** Everything reporting needs, collected by main. Reporting reads only this. */
 export interface RunResult {
   mode: 'check' | 'fix'
@@ -165,6 +172,8 @@ export interface RunResult {
   discovery?: { found: number; checked: number; workingDirectory: string; shard?: string }
   preflight?: ProbeResult[]
   relay?: UpstreamStats[]
+  /** What the relay fetched ahead of go on a cold cache (relay/prefetch.ts); absent when it fetched nothing. */
+  readAhead?: ReadAhead
   cache?: CacheReport
   security?: SecurityFinding[]
   /** Set when the run failed before or outside per-module results (bad input, no go, ...). */

@@ -47,4 +47,6 @@ test('a cold run: each file fetched once, the replaced private path never asked,
   // Fetched ahead: asked with the relay's own user agent, before any go asked (go's requests carry go's).
   const ahead = up.log.slice(from).filter((e) => e.headers['user-agent'] === 'go-tidy-guard-relay')
   expect(ahead.map((e) => e.path).sort()).toEqual([...files].sort())
+  // The summary says so, under the relay's table: go then asked for each of them.
+  expect(r.summary).toMatch(/\nFetched ahead of go: 4 module files \([\d.]+ (B|KiB|MiB)\); go asked for 4 of them\.\n/)
 })

@@ -12,6 +12,7 @@ import { defaultFormat, readFlags, UsageError, type CliArgs } from './args.js'
 import { progress, type Term } from './term.js'
 import { exitCode, lastLine, moduleLine, renderDiff, renderFailures, renderPreflight, renderRelay } from './render.js'
 import { githubAnnotations, plainLines, writeGitlabReport } from './format.js'
+import { readAheadText } from '../report/report.js'
 
 export async function runCheck(args: CliArgs, mode: 'check' | 'fix', term: Term): Promise<number> {
   const workspace = path.resolve(args.dir ?? '.')
@@ -72,6 +73,8 @@ function renderRun(term: Term, r: RunResult): void {
   renderDiff(term, r)
   renderFailures(term, r)
   renderRelay(term, r.relay)
+  const ahead = readAheadText(r.readAhead)
+  if (ahead) term.out(term.c.dim(ahead) + '\n')
 }
 
 function annotate(args: CliArgs, r: RunResult, workspace: string, term: Term): void {

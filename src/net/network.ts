@@ -1,6 +1,6 @@
 // The network stage: preflight every endpoint, then give go a GOPROXY. With the relay that is the relay's
 // address followed by the user's trailing `direct`/`off`; without it, the healthy upstreams first, `|`-separated.
-import type { ProbeResult, ProxyEntry, UpstreamStats } from '../types.js'
+import type { ProbeResult, ProxyEntry, ReadAhead, UpstreamStats } from '../types.js'
 import type { Inputs } from '../config/inputs.js'
 import type { Settings } from '../config/settings.js'
 import { formatProxyList, networkProxies } from '../config/proxylist.js'
@@ -32,6 +32,8 @@ export interface Network {
   /** Every preflight verdict (undefined when preflight is off); probes still running end now. */
   finishPreflight(): Promise<ProbeResult[] | undefined>
   stats(): UpstreamStats[]
+  /** What the relay fetched ahead of go; undefined without the relay or when it fetched nothing. */
+  readAhead(): ReadAhead | undefined
   /** True when retrying whole runs cannot help: every upstream is known down. */
   allDown(): boolean
   /** When every upstream is known down: says so, naming each with what preflight and the relay found; else undefined. */
@@ -104,7 +106,13 @@ export async function startNetwork(
       asWritten([...withoutUnreachable(orderHealthyFirst(upstreams, seen), seen), ...rest]),
       '|'
     )
-    const none = { stats: () => [], allDown: () => false, downReport: () => undefined, prefetch: () => {} }
+    const none = {
+      stats: () => [],
+      readAhead: () => undefined,
+      allDown: () => false,
+      downReport: () => undefined,
+      prefetch: () => {}
+    }
     return { goproxy, exportGoproxy, finishPreflight, onVerdict, ...none, close: async () => {} }
   }
   const dispatcher = createDispatcher({ extraCa: trust.extraCa, connectTimeoutMs: RELAY_CONNECT_TIMEOUT_MS })
@@ -121,6 +129,10 @@ export async function startNetwork(
     finishPreflight,
     onVerdict,
     stats: () => relay.stats(),
+    readAhead: () => {
+      const r = relay.readAhead()
+      return r.files > 0 ? r : undefined
+    },
     allDown: () => relay.allDown(),
     downReport: () => (relay.allDown() ? downReport(relay.stats(), seen) : undefined),
     close: async () => {

@@ -17,7 +17,7 @@ import { fetchPath, serve, type ServeConfig } from './serve.js'
 import { Prefetcher } from './prefetch.js'
 import { immutablePath, Sharing } from './share.js'
 import { SpoolStore } from './spool.js'
-import type { ProxyEntry } from '../types.js'
+import type { ProxyEntry, ReadAhead } from '../types.js'
 
 export interface RelayOptions {
   /** kind 'url' only, in preference order (preflight's healthy first). */
@@ -65,6 +65,8 @@ export interface Relay {
   /** Preflight verdicts arriving late reorder upstreams (healthy, then unknown, then unhealthy; demoted ones behind). */
   setHealthy(upstreamUrl: string, healthy: boolean): void
   stats(): RelayUpstreamStats[]
+  /** What was fetched ahead of go so far (see prefetch). */
+  readAhead(): ReadAhead
   /** Every upstream tripped or unhealthy: retrying whole runs is pointless. */
   allDown(): boolean
   close(): Promise<void>
@@ -219,6 +221,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     prefetch: (paths) => prefetcher.add(paths.flatMap(prefetchable)),
     setHealthy: (url, healthy) => pool.setHealthy(url, healthy),
     stats: () => pool.stats(),
+    readAhead: () => cfg.sharing.aheadReport(),
     allDown: () => pool.allDown(),
     close: async () => {
       prefetcher.stop()

@@ -7,6 +7,7 @@
 import type { Spool } from './spool.js'
 import { isCanonicalVersion, unescapeVersion } from '../lib/modpath.js'
 import type { Reply } from './policy.js'
+import type { ReadAhead } from '../types.js'
 
 /** A complete body held for the go requests that want it; disposed when the last lets go and the cache has dropped it. */
 export class Held {
@@ -67,6 +68,8 @@ export class Sharing {
   private readonly ahead = new Map<string, Held>()
   /** Paths go has asked for: never fetched ahead again (go has them, or heard why not). */
   private readonly asked = new Set<string>()
+  /** Paths whose fetch ahead of go delivered a body, and its size: the run's read-ahead report. */
+  private readonly fetchedAhead = new Map<string, number>()
   /** Bytes held in `ahead`. */
   aheadBytes = 0
   /** Called when a go request takes an answer fetched ahead (room for the next one). */
@@ -129,6 +132,7 @@ export class Sharing {
     return new Promise((resolve) => {
       flight.waiters.add((d) => {
         if (d.type === 'body') {
+          this.fetchedAhead.set(path, d.body.spool.size)
           if (this.asked.has(path) || d.body.kept || this.ahead.has(path)) d.body.release()
           else {
             this.ahead.set(path, d.body)
@@ -138,6 +142,17 @@ export class Sharing {
         resolve()
       })
     })
+  }
+
+  /** Files fetched ahead so far, their bytes, and how many of them go has asked for (held, kept or shared). */
+  aheadReport(): ReadAhead {
+    let bytes = 0
+    let used = 0
+    for (const [path, size] of this.fetchedAhead) {
+      bytes += size
+      if (this.asked.has(path)) used++
+    }
+    return { files: this.fetchedAhead.size, bytes, used }
   }
 
   /** Lets go of every answer fetched ahead that go never asked for (the relay is closing). */

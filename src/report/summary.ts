@@ -1,6 +1,6 @@
 // Renders the job summary (GitHub-flavoured Markdown) from a RunResult. Pure: no I/O.
 // Every value that is not this file's own text goes through lib/markdown.ts (md, html, code, codeBlock).
-import type { ProbeResult, RunResult, UpstreamStats } from '../types.js'
+import type { ProbeResult, ReadAhead, RunResult, UpstreamStats } from '../types.js'
 import { formatBytes } from '../lib/format.js'
 import { code, md } from '../lib/markdown.js'
 import { modulesSection, seconds, table } from './summary-modules.js'
@@ -17,7 +17,7 @@ export function renderSummary(r: RunResult): string {
   if (r.discovery) parts.push(discoveryLine(r.discovery), '')
   parts.push(...modulesSection(r.modules))
   if (r.preflight?.length) parts.push('### Preflight', '', preflightTable(r.preflight), '')
-  if (r.relay?.length) parts.push('### Relay', '', relayTable(r.relay), '')
+  if (r.relay?.length) parts.push('### Relay', '', relayTable(r.relay), '', ...readAheadLine(r.readAhead))
   if (r.cache) parts.push('### Module cache', '', cacheLine(r), '')
   if (r.security?.length) {
     parts.push('### Security review', '', ...r.security.map((s) => `- ⚠️ **${md(s.title)}**: ${md(s.message)}`), '')
@@ -62,6 +62,18 @@ function preflightTable(rows: ProbeResult[]): string {
       md(p.hint + (p.certificate ? ` (subject: ${p.certificate.subject}; issuer: ${p.certificate.issuer})` : ''))
     ])
   )
+}
+
+/** "Fetched ahead of go: 37 module files (21.4 KiB); go asked for 37 of them.", or undefined when none was. */
+export function readAheadText(ra: ReadAhead | undefined): string | undefined {
+  if (!ra || ra.files === 0) return undefined
+  const files = ra.files === 1 ? '1 module file' : `${ra.files} module files`
+  return `Fetched ahead of go: ${files} (${formatBytes(ra.bytes)}); go asked for ${ra.used} of them.`
+}
+
+function readAheadLine(ra: ReadAhead | undefined): string[] {
+  const text = readAheadText(ra)
+  return text ? [text, ''] : []
 }
 
 function relayTable(rows: UpstreamStats[]): string {
