@@ -1,6 +1,6 @@
 // Measuring the monorepo cases: their configuration, one action step or one bare loop on a fresh copy of a
 // generated repository, cold (a module cache of its own) or warm (the cache go filled while authoring).
-//   BENCH_MONO_RUNS     repetitions of each monorepo case but the drift one (default 3: a median that is one run's;
+//   BENCH_MONO_RUNS     repetitions of each monorepo case but the drift one (default 5: the median of interleaved runs;
 //                       at most BENCH_RUNS)
 //   BENCH_MONO_MODULES  modules of the generated monorepo (default 300)
 import { usableCpus } from '../src/lib/cpus.js'
@@ -26,7 +26,7 @@ export function wholeNumber(name: string, dflt: number, min: number): number {
 }
 
 /** Repetitions of the monorepo cases: fewer than the others, each takes seconds. */
-export const monoRuns = (cfg: BenchConfig): number => Math.min(cfg.runs, wholeNumber('BENCH_MONO_RUNS', 3, 1))
+export const monoRuns = (cfg: BenchConfig): number => Math.min(cfg.runs, wholeNumber('BENCH_MONO_RUNS', 5, 1))
 
 export function monoConfig(cfg: BenchConfig): MonoConfig {
   return {
