@@ -66,18 +66,17 @@ export async function monorepoCases(cfg: BenchConfig, guard: Guard): Promise<voi
 const AWAY_MS = 20
 
 /**
- * The bound on action / bare parallel loop (one go per CPU). Issue 11 asks warm ≤ 1.1× and cold ≤ 1.0×, cold because
- * "the relay and shared cache should make it faster": what they save is network time, so the cold bound is held
- * where a cold cache costs some, on a proxy a nearby mirror's round trip away. There the action's own concurrency
- * (two go per CPU) helps too: the row at equal parallelism, shown alongside, tells the two apart. On a proxy that
- * answers in no time there is no network time to save: a cold run is a warm run plus go's own unpacking, and the
- * action still starts a process (its first go starts about 0.2 s after node does, measured with a spawn hook on a
- * 2-core machine; a loop inside this process starts at once) and relays each file through one more hop. That row
- * is held to the warm bound. It came out 0.98× and 1.05× in two full runs of n = 3 on 2 cores, and this machine's
- * noise (±10% between runs) can still push it, or the warm row, over.
+ * The bound on action / bare parallel loop (one go per CPU), as issue 11 asks: warm ≤ 1.1×, cold ≤ 1.0× ("the relay
+ * and shared cache should make it faster"). Cold is held both on the loopback fixture, which answers at once, and
+ * on a proxy a nearby mirror's round trip away. On the latter the relay and the read-ahead have network time to
+ * save, and the action's own concurrency (two go per CPU) helps too; the row at equal parallelism, shown
+ * alongside, tells the two apart. On the former there is none to save: a cold run is a warm run plus go's own
+ * unpacking, and the action still starts a process (its first go starts about 0.2 s after node does) and relays
+ * each file through one more hop. That row came out 0.85–1.15× over this bench's runs on 2 cores and misses 1.0×
+ * more often than not; the issue stays open on it (DEVELOPERS.md, "Monorepo bench targets").
  */
-function targetFactor(mode: 'warm' | 'cold', latencyMs: number): number {
-  return mode === 'cold' && latencyMs > 0 ? 1.0 : 1.1
+function targetFactor(mode: 'warm' | 'cold'): number {
+  return mode === 'cold' ? 1.0 : 1.1
 }
 
 /**
@@ -111,7 +110,7 @@ async function scale(repo: MonoRepo, mc: MonoConfig, mode: 'warm' | 'cold', late
   } finally {
     repo.proxy.setFaults([])
   }
-  const factor = targetFactor(mode, latencyMs)
+  const factor = targetFactor(mode)
   const a = seriesMedian(action)
   const p = seriesMedian(par)
   const s = seriesMedian(seq)
