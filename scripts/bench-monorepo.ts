@@ -72,7 +72,7 @@ const AWAY_MS = 20
  * save, and the action's own concurrency (two go per CPU) helps too; the row at equal parallelism, shown
  * alongside, tells the two apart. On the former there is none to save: a cold run is a warm run plus go's own
  * unpacking, and the action still starts a process (its first go starts about 0.2 s after node does) and relays
- * each file through one more hop. That row came out 0.85–1.15× over this bench's runs on 2 cores and misses 1.0×
+ * each file through one more hop. That row came out 0.85–1.22× over this bench's runs on 2 cores and misses 1.0×
  * more often than not; the issue stays open on it (DEVELOPERS.md, "Monorepo bench targets").
  */
 function targetFactor(mode: 'warm' | 'cold'): number {
