@@ -11,7 +11,7 @@ const SRC = join(REPO_ROOT, 'src')
 /** Each stage's entry files: what code outside the stage may import. Everything else in a folder is its own. */
 const ENTRIES: Record<string, string[]> = {
   config: ['inputs.ts', 'settings.ts', 'proxylist.ts', 'review.ts'],
-  go: ['toolchain.ts', 'modules.ts', 'watch.ts', 'needs.ts'],
+  go: ['toolchain.ts', 'modules.ts', 'watch.ts', 'needs.ts', 'launch.ts'],
   access: ['access.ts', 'credentials.ts', 'credential-file.ts', 'netrc.ts', 'ca-trust.ts', 'git-token.ts'],
   net: ['network.ts', 'egress.ts', 'dispatcher.ts'],
   preflight: ['preflight.ts', 'probe.ts', 'target.ts'],

@@ -12,6 +12,7 @@ import { authHint } from '../src/tidy/auth-hints.js'
 import { classifyGoError } from '../src/tidy/classify.js'
 import { InputError } from '../src/config/inputs.js'
 import { redact } from '../src/lib/redact.js'
+import { goEnv } from '../src/pipeline.js'
 import { startFixtureProxy, type FixtureProxy } from './helpers/fixture-proxy.js'
 import { makeGoEnv, makeTempDir, runGo } from './helpers/gotest-env.js'
 import { issueCert, makeTestCA, type TestCA } from './helpers/tls.js'
@@ -349,5 +350,27 @@ describe('authHint', () => {
       /An upstream proxy answered 401/
     )
     expect(authHint('dial tcp: connection refused', ctx)).toBeUndefined()
+  })
+})
+
+describe("go's environment", () => {
+  it("is this process's without the step's inputs (its token and netrc among them), with the run's settings", () => {
+    const settings = {
+      GOPROXY: 'http://127.0.0.1:1',
+      GOPRIVATE: 'example.com/Private',
+      GONOPROXY: '',
+      GONOSUMDB: '',
+      GOSUMDB: 'off'
+    }
+    const env = goEnv(settings as Parameters<typeof goEnv>[0], {
+      PATH: '/usr/bin',
+      INPUT_TOKEN: TOKEN,
+      INPUT_NETRC: `machine example.com login x password ${TOKEN}`,
+      'INPUT_PREFLIGHT-TIMEOUT': '5',
+      GOPROXY: 'http://127.0.0.1:2',
+      MY_INPUT_TOKEN: 'kept'
+    })
+    expect(env).toEqual({ PATH: '/usr/bin', MY_INPUT_TOKEN: 'kept', ...settings })
+    expect(JSON.stringify(env)).not.toContain(TOKEN)
   })
 })

@@ -1,7 +1,9 @@
 // The go command under the watchdog and under cancellation, with the real go against loopback servers that never
-// answer: a cancelled job stops go at once and starts no other; the watchdog names the request go waited on.
+// answer: a cancelled job stops go at once and starts no other; the watchdog names the request go waited on. Both
+// with go started directly and through the shells a run starts it with (go/launch.ts).
 import { afterAll, expect, test } from '@jest/globals'
 import { cancelGo, runGoWatched, withoutTrace } from '../src/go/watch.js'
+import { directLauncher, shellLauncher, type Launcher } from '../src/go/launch.js'
 import { startBlackhole } from './helpers/fixture-proxy.js'
 import { GO_BIN, makeGoEnv, makeTempDir, writeModule } from './helpers/gotest-env.js'
 
@@ -10,6 +12,12 @@ const closers: Array<() => unknown> = []
 afterAll(async () => {
   for (const c of closers) await c()
 })
+const shells = shellLauncher()
+closers.push(() => shells.close())
+const launchers: Array<[string, Launcher]> = [
+  ['directly', directLauncher],
+  ['through a shell', shells]
+]
 
 async function hangingModule(): Promise<{ dir: string; env: Record<string, string>; gomodcache: string }> {
   const hole = await startBlackhole()
@@ -21,32 +29,41 @@ async function hangingModule(): Promise<{ dir: string; env: Record<string, strin
   return { dir, env: e.env, gomodcache: e.env.GOMODCACHE }
 }
 
-test('the watchdog stops a go that waits on a silent proxy and names the request; the trace stays out of sight', async () => {
-  const m = await hangingModule()
-  const started = Date.now()
-  const r = await runGoWatched(go, ['mod', 'tidy'], ['-diff'], {
-    cwd: m.dir,
-    env: m.env,
-    stallMs: 800,
-    gomodcache: m.gomodcache
-  })
-  expect(Date.now() - started).toBeLessThan(800 + 5000)
-  expect(r.stalled?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/example\.com\/%21dep\/@v\/v1\.0\.0\.(mod|zip|info)$/)
-  expect(r.stalled!.ms).toBeGreaterThanOrEqual(800)
-  expect(r.stderr).toContain('# get ')
-  expect(withoutTrace(r.stderr)).not.toContain('# get ')
-})
+test.each(launchers)(
+  'the watchdog stops a go (started %s) that waits on a silent proxy and names the request; the trace stays out of sight',
+  async (_, launcher) => {
+    const m = await hangingModule()
+    const started = Date.now()
+    const r = await runGoWatched(go, ['mod', 'tidy'], ['-diff'], {
+      cwd: m.dir,
+      env: m.env,
+      stallMs: 800,
+      gomodcache: m.gomodcache,
+      launcher
+    })
+    expect(Date.now() - started).toBeLessThan(800 + 5000)
+    expect(r.stalled?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/example\.com\/%21dep\/@v\/v1\.0\.0\.(mod|zip|info)$/)
+    expect(r.stalled!.ms).toBeGreaterThanOrEqual(800)
+    expect(r.stderr).toContain('# get ')
+    expect(withoutTrace(r.stderr)).not.toContain('# get ')
+  }
+)
 
-test('a cancelled job stops the running go with its signal and starts no other', async () => {
+// Last: a cancelled job starts no go any more. SIGINT through a shell: its background job ignores it, so go gets SIGTERM.
+test('a cancelled job stops the running go with its signal, whichever way it started, and starts no other', async () => {
   const m = await hangingModule()
-  const running = runGoWatched(go, ['mod', 'tidy'], ['-diff'], { cwd: m.dir, env: m.env, stallMs: 0 })
+  const opts = { cwd: m.dir, env: m.env, stallMs: 0 }
+  const running = launchers.map(([, launcher]) => runGoWatched(go, ['mod', 'tidy'], ['-diff'], { ...opts, launcher }))
   await new Promise((resolve) => setTimeout(resolve, 500))
   const started = Date.now()
-  cancelGo('SIGTERM')
-  const r = await running
+  cancelGo('SIGINT')
+  const [direct, shell] = await Promise.all(running)
   expect(Date.now() - started).toBeLessThan(3000)
-  expect(r.exitCode).not.toBe(0)
-  await expect(runGoWatched(go, ['mod', 'tidy'], [], { cwd: m.dir, env: m.env, stallMs: 0 })).rejects.toThrow(
-    /cancelled \(SIGTERM\)/
+  expect(direct.exitCode).not.toBe(0)
+  expect(direct.stderr).toMatch(/go was killed by SIGINT$/)
+  expect(shell.exitCode).not.toBe(0)
+  expect(shell.stderr).toMatch(/go was killed by SIGTERM$/)
+  await expect(runGoWatched(go, ['mod', 'tidy'], [], { ...opts, launcher: shells })).rejects.toThrow(
+    /cancelled \(SIGINT\)/
   )
 })

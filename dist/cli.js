@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
 import { s as setSecret, g as getInput, a as getDefaultExportFromCjs, w as which, b as warning, u as undiciSubsetExports, c as createServer, d as saveState, e as error, n as notice } from './cli-shared/core.js';
-import { spawn, execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import { readdirSync, existsSync, statSync, lstatSync, realpathSync, readFileSync, promises, rmSync, mkdtempSync, writeFileSync, mkdirSync, renameSync, chmodSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, lstatSync, realpathSync, readFileSync, promises, rmSync, mkdtempSync, writeFileSync, mkdirSync, renameSync, chmodSync } from 'node:fs';
 import * as path from 'node:path';
 import { join, posix } from 'node:path';
-import { parseArgs } from 'node:util';
+import { spawn, execFile } from 'node:child_process';
+import { randomBytes, randomUUID, X509Certificate, timingSafeEqual, createHash } from 'node:crypto';
 import * as os from 'node:os';
-import { availableParallelism, tmpdir } from 'node:os';
-import { randomUUID, X509Certificate, randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { constants, availableParallelism, tmpdir } from 'node:os';
+import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { isIP, BlockList, connect } from 'node:net';
 import { setMaxListeners } from 'node:events';
@@ -146,6 +146,217 @@ function userinfoEnd(text, start, end) {
     return -1;
 }
 
+// How go processes start. Node forks this whole process for each child, which costs in proportion to its memory
+// (about 2–3 ms at the step's 80–100 MB, more on a busy machine) and blocks the event loop until the child has
+// exec'd: over 300 modules that was half of the main thread's time, and the relay's answers to go waited behind it.
+// So, where there is a POSIX shell, go is started by long-lived shells instead, one per lane of the run: each is
+// handed a directory and go's argv on its stdin, forks go itself (a fork of a 1 MB shell), and reports go's pid and
+// exit status on stderr and the end of its output on stdout, behind markers carrying a random nonce that go's output
+// cannot forge. go sees the same argv, directory (physical, as a direct start gives it) and environment; PWD then
+// names that directory, as a shell's children see it.
+/** go started by this process itself: one fork of it per go. */
+const directLauncher = {
+    start(bin, argv, o, h) {
+        // go mod tidy reads nothing from stdin: no pipe for it (one socket less per module).
+        const child = spawn(bin, argv, { cwd: o.cwd, env: o.env, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.on('data', (b) => h.stdout(b));
+        child.stderr.setEncoding('utf8');
+        child.stderr.on('data', (s) => h.stderr(s));
+        child.once('error', (e) => h.error(e));
+        child.once('close', (code, signal) => h.exit(code, signal));
+        return { kill: (signal) => void child.kill(signal) };
+    },
+    close() { }
+};
+const SHELL = '/bin/sh';
+/** Names a POSIX shell passes on to its children: it drops the others from the environment. */
+const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * Starts go through long-lived shells where that keeps go's environment as given: on Windows, without `/bin/sh`, or
+ * with an environment variable whose name a shell would drop, go is started directly.
+ */
+function shellLauncher(shell = SHELL) {
+    if (process.platform === 'win32' || !existsSync(shell))
+        return directLauncher;
+    // Idle shells by the environment they were started with (by content: callers may build it anew for each go).
+    const idle = new Map();
+    let closed = false;
+    return {
+        start(bin, argv, o, h) {
+            if (closed || !Object.keys(o.env).every((k) => SHELL_NAME.test(k)))
+                return directLauncher.start(bin, argv, o, h);
+            const key = JSON.stringify(o.env);
+            const lanes = idle.get(key) ?? [];
+            idle.set(key, lanes);
+            let lane = lanes.pop();
+            while (lane?.dead)
+                lane = lanes.pop();
+            lane ??= new ShellLane(shell, o.env, (l) => (closed ? l.end() : lanes.push(l)));
+            return lane.run(bin, argv, o.cwd, h);
+        },
+        close() {
+            closed = true;
+            for (const lanes of idle.values())
+                for (const l of lanes)
+                    l.end();
+            idle.clear();
+        }
+    };
+}
+/** A shell's single-quoted word: the text exactly, whatever it holds (a quote closes, is escaped, and reopens). */
+const shellQuote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** One shell running one go at a time. */
+class ShellLane {
+    env;
+    release;
+    sh;
+    nonce = randomBytes(16).toString('hex');
+    job;
+    dead = false;
+    constructor(shell, env, release) {
+        this.env = env;
+        this.release = release;
+        this.sh = spawn(shell, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+        this.sh.stdin.on('error', () => { }); // a shell that died: its close says so
+        this.sh.stdout.on('data', (b) => this.job?.out(b));
+        this.sh.stderr.setEncoding('utf8');
+        this.sh.stderr.on('data', (s) => this.job?.err(s));
+        this.sh.once('error', (e) => this.gone(e));
+        this.sh.once('close', () => this.gone());
+    }
+    run(bin, argv, cwd, h) {
+        const job = new Job(this.nonce, h, () => {
+            this.job = undefined;
+            this.release(this);
+        });
+        this.job = job;
+        // OLDPWD as go would have it (a shell's cd sets it); go's stdin is /dev/null, never the shell's commands.
+        const oldpwd = this.env.OLDPWD === undefined ? 'unset OLDPWD' : `OLDPWD=${shellQuote(this.env.OLDPWD)}`;
+        const n = this.nonce;
+        this.sh.stdin.write(`cd -P -- ${shellQuote(cwd)} && ${oldpwd} && { ${[bin, ...argv].map(shellQuote).join(' ')} </dev/null & ` +
+            `printf '${n}pid %s\\n' "$!" >&2; wait "$!"; }; printf '${n}exit %s\\n' "$?" >&2; printf '${n}end\\n'\n`);
+        return job;
+    }
+    end() {
+        this.dead = true;
+        this.sh.stdin.end();
+    }
+    /** The shell itself is gone (killed, or never started): its go, if any, ends with it. */
+    gone(e) {
+        this.dead = true;
+        const job = this.job;
+        this.job = undefined;
+        job?.lost(e);
+    }
+}
+/** One go in a lane: its output up to the markers, its pid, its exit status. */
+class Job {
+    nonce;
+    h;
+    done;
+    outTail = '';
+    errTail = '';
+    pid;
+    pendingKill;
+    status;
+    outDone = false;
+    over = false;
+    constructor(nonce, h, done) {
+        this.nonce = nonce;
+        this.h = h;
+        this.done = done;
+    }
+    /** A background job of a non-interactive shell ignores SIGINT and SIGQUIT: it is stopped with SIGTERM instead. */
+    kill(signal) {
+        if (this.over)
+            return;
+        const s = signal === 'SIGINT' || signal === 'SIGQUIT' ? 'SIGTERM' : signal;
+        if (this.pid === undefined)
+            return void (this.pendingKill = s);
+        try {
+            process.kill(this.pid, s);
+        }
+        catch {
+            // already gone
+        }
+    }
+    /** stdout up to `<nonce>end`. Binary-safe: latin1 maps bytes to characters one to one. */
+    out(b) {
+        const marker = `${this.nonce}end\n`;
+        const s = this.outTail + b.toString('latin1');
+        const at = s.indexOf(marker);
+        const upTo = at >= 0 ? at : s.length - heldBack(s, marker);
+        if (upTo > 0)
+            this.h.stdout(Buffer.from(s.slice(0, upTo), 'latin1'));
+        this.outTail = at >= 0 ? '' : s.slice(upTo);
+        if (at >= 0) {
+            this.outDone = true;
+            this.finish();
+        }
+    }
+    /** stderr without the `<nonce>pid <n>` and `<nonce>exit <n>` lines, which it reads. */
+    err(chunk) {
+        let s = this.errTail + chunk;
+        for (let at = s.indexOf(this.nonce); at >= 0; at = s.indexOf(this.nonce)) {
+            const eol = s.indexOf('\n', at);
+            if (eol < 0)
+                break;
+            if (at > 0)
+                this.h.stderr(s.slice(0, at));
+            const [kind, value] = s.slice(at + this.nonce.length, eol).split(' ');
+            if (kind === 'pid')
+                this.started(Number(value));
+            if (kind === 'exit')
+                this.status = Number(value);
+            s = s.slice(eol + 1);
+        }
+        const at = s.indexOf(this.nonce);
+        const upTo = at >= 0 ? at : s.length - heldBack(s, this.nonce);
+        if (upTo > 0)
+            this.h.stderr(s.slice(0, upTo));
+        this.errTail = s.slice(upTo);
+        this.finish();
+    }
+    /** The shell died under this go: it ends as killed (or as not started when the shell never ran). */
+    lost(e) {
+        if (this.over)
+            return;
+        this.over = true;
+        if (e)
+            this.h.error(e);
+        else
+            this.h.exit(null, 'SIGKILL');
+    }
+    started(pid) {
+        this.pid = pid;
+        if (this.pendingKill)
+            this.kill(this.pendingKill);
+    }
+    finish() {
+        if (this.over || !this.outDone || this.status === undefined)
+            return;
+        this.over = true;
+        if (this.errTail)
+            this.h.stderr(this.errTail);
+        this.done();
+        // A shell reports a death by signal n as status 128 + n.
+        const signal = this.status > 128
+            ? Object.entries(constants.signals).find(([, v]) => v === this.status - 128)?.[0]
+            : undefined;
+        this.h.exit(signal ? null : this.status, signal ?? null);
+    }
+}
+/**
+ * How much of the end of `s` to keep back: the longest part that could begin `marker` (no newline is ever kept
+ * back, the marker has none before its end, so go's lines reach the watchdog as go writes them).
+ */
+function heldBack(s, marker) {
+    for (let k = Math.min(s.length, marker.length - 1); k > 0; k--)
+        if (s.endsWith(marker.slice(0, k)))
+            return k;
+    return 0;
+}
+
 // A watchdog for a go command: go has no timeout for a proxy that accepts a request and never answers, or for a
 // body that stalls. With `-x` go prints `# get URL` when a request starts and `# get URL: STATUS (TIME)` when its
 // headers arrive; a zip's body then streams into `<version>.zip*.tmp` in the download cache until go renames it.
@@ -172,63 +383,64 @@ function runGoWatched(go, verbs, args, o) {
     if (cancelled)
         return Promise.reject(new Error(`the step was cancelled (${cancelled}): go mod tidy did not run`));
     return new Promise((resolve, reject) => {
-        // go mod tidy reads nothing from stdin: no pipe for it (one socket less per module).
-        const child = spawn(go.bin, argv, { cwd: o.cwd, env: o.env, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
-        live.add(child);
         const out = [];
         let err = '';
         let partial = '';
         const active = { headers: new Set(), bodies: new Set() };
         let last = { at: Date.now(), bytes: 0 };
         let stalled;
-        child.stdout.on('data', (b) => out.push(b));
-        child.stderr.setEncoding('utf8');
-        child.stderr.on('data', (s) => {
-            err += s;
-            last = { at: Date.now(), bytes: last.bytes };
-            const lines = (partial + s).split('\n');
-            partial = lines.pop() ?? '';
-            for (const line of lines)
-                track(active, line, o.untimed);
+        let timer;
+        const child = (o.launcher ?? directLauncher).start(go.bin, argv, o, {
+            stdout: (b) => out.push(b),
+            stderr: (s) => {
+                err += s;
+                last = { at: Date.now(), bytes: last.bytes };
+                const lines = (partial + s).split('\n');
+                partial = lines.pop() ?? '';
+                for (const line of lines)
+                    track(active, line, o.untimed);
+            },
+            error: (e) => {
+                live.delete(child);
+                if (timer)
+                    clearInterval(timer);
+                reject(new Error(`cannot run ${go.bin}: ${e.message}`));
+            },
+            exit: (code, signal) => {
+                live.delete(child);
+                if (timer)
+                    clearInterval(timer);
+                const stderr = signal && !stalled ? `${err}\ngo was killed by ${signal}` : err;
+                resolve({ exitCode: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr, stalled });
+            }
         });
-        const timer = o.stallMs > 0
-            ? setInterval(() => {
-                if (stalled)
-                    return;
-                let bytes = 0;
-                for (const url of active.bodies) {
-                    const n = downloading(o.gomodcache, url);
-                    if (n === undefined)
-                        active.bodies.delete(url); // written and renamed, or given up
-                    else
-                        bytes += n;
-                }
-                const url = [...active.headers, ...active.bodies].at(-1);
-                if (url === undefined)
-                    return void (last = { at: Date.now(), bytes: 0 });
-                if (bytes !== last.bytes)
-                    last = { at: Date.now(), bytes };
-                const idle = Date.now() - last.at;
-                if (idle < o.stallMs)
-                    return;
-                stalled = { url, ms: idle };
-                child.kill('SIGTERM');
-                setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref();
-            }, Math.min(1000, Math.max(50, o.stallMs / 4)))
-            : undefined;
-        child.once('error', (e) => {
-            live.delete(child);
-            if (timer)
-                clearInterval(timer);
-            reject(new Error(`cannot run ${go.bin}: ${e.message}`));
-        });
-        child.once('close', (code, signal) => {
-            live.delete(child);
-            if (timer)
-                clearInterval(timer);
-            const stderr = signal && !stalled ? `${err}\ngo was killed by ${signal}` : err;
-            resolve({ exitCode: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr, stalled });
-        });
+        live.add(child);
+        timer =
+            o.stallMs > 0
+                ? setInterval(() => {
+                    if (stalled)
+                        return;
+                    let bytes = 0;
+                    for (const url of active.bodies) {
+                        const n = downloading(o.gomodcache, url);
+                        if (n === undefined)
+                            active.bodies.delete(url); // written and renamed, or given up
+                        else
+                            bytes += n;
+                    }
+                    const url = [...active.headers, ...active.bodies].at(-1);
+                    if (url === undefined)
+                        return void (last = { at: Date.now(), bytes: 0 });
+                    if (bytes !== last.bytes)
+                        last = { at: Date.now(), bytes };
+                    const idle = Date.now() - last.at;
+                    if (idle < o.stallMs)
+                        return;
+                    stalled = { url, ms: idle };
+                    child.kill('SIGTERM');
+                    setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref();
+                }, Math.min(1000, Math.max(50, o.stallMs / 4)))
+                : undefined;
     });
 }
 function track(active, line, untimed) {
@@ -6423,7 +6635,8 @@ async function tidyOnce(module, o) {
         env: o.env,
         stallMs: o.stallMs ?? 0,
         gomodcache: o.gomodcache,
-        untimed: o.auth?.relayUrl
+        untimed: o.auth?.relayUrl,
+        launcher: o.launcher
     };
     if (o.mode === 'check' && supportsTidyDiff(o.go.version)) {
         const r = await runGoWatched(o.go, ['mod', 'tidy'], ['-diff', ...o.tidyArgs], watch);
@@ -6583,13 +6796,22 @@ async function tidyModules(modules, o) {
         while (next < order.length) {
             const m = order[next++];
             o.onStart?.(m);
-            const r = await tidyWithRetries(m, o, gate);
+            const r = await tidyWithRetries(m, each, gate);
             results.set(m, r);
             o.onDone?.(r);
         }
     };
     const lanes = Math.max(1, Math.min(o.concurrency ?? usableCpus(), order.length));
-    await Promise.all(Array.from({ length: lanes }, lane));
+    // go started by a shell per lane rather than by this process (see go/launch.ts), unless the caller chose.
+    const launcher = o.launcher ?? shellLauncher();
+    const each = { ...o, launcher };
+    try {
+        await Promise.all(Array.from({ length: lanes }, lane));
+    }
+    finally {
+        if (!o.launcher)
+            launcher.close();
+    }
     return modules.map((m) => results.get(m));
 }
 function slowestFirst(modules, timings) {
@@ -7144,9 +7366,17 @@ async function stages(getInputs, hooks, result, state) {
     if (inputs.exportEnv)
         hooks.exportEnv?.(settings, net.exportGoproxy(), access);
 }
-function goEnv(s) {
+/**
+ * The environment of go (and of the git it runs): this process's, without the step's inputs (the runner's `INPUT_*`
+ * variables are the action's, and hold its token and netrc), with the run's settings.
+ */
+function goEnv(s, processEnv = process.env) {
+    const env = stringEnv(processEnv);
+    for (const name of Object.keys(env))
+        if (name.startsWith('INPUT_'))
+            delete env[name];
     return {
-        ...stringEnv(process.env),
+        ...env,
         GOPROXY: s.GOPROXY,
         GOPRIVATE: s.GOPRIVATE,
         GONOPROXY: s.GONOPROXY,

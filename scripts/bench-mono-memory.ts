@@ -1,7 +1,7 @@
 // Memory and processes at scale (issue 11 point 5): one action step on a generated monorepo of 400 modules, cold
 // cache (the relay fetches, spools and keeps answers for every go), while this process watches the step from
 // /proc: the peak resident memory of the step's node process (VmHWM, exact however often it is read) and the
-// go processes it runs at once (its direct children named go, sampled).
+// go processes it runs at once (those named go among its descendants, sampled).
 //   BENCH_MONO_MEMORY_MODULES  modules of this case's monorepo (default 400)
 import { readdirSync, readFileSync } from 'node:fs'
 import { authorRepo, libModules, monoSeeds } from './bench-mono-fixture.js'
@@ -41,7 +41,10 @@ function peakRssKb(pid: number): number | undefined {
   }
 }
 
-/** Watches the step started by this process: its node child (running dist/index.js) and that one's go children. */
+/**
+ * Watches the step started by this process: its node child (running dist/index.js) and the go processes under it,
+ * started directly or by the shells it starts them with (go/launch.ts).
+ */
 class StepWatch {
   private node: number | undefined
   peakKb = 0
@@ -56,7 +59,12 @@ class StepWatch {
     if (this.node === undefined) return
     this.samples++
     this.peakKb = Math.max(this.peakKb, peakRssKb(this.node) ?? 0)
-    this.maxGo = Math.max(this.maxGo, all.filter((p) => p.ppid === this.node && p.comm === 'go').length)
+    const under = new Set([this.node])
+    for (let grew = true; grew;) {
+      grew = false
+      for (const p of all) if (under.has(p.ppid) && !under.has(p.pid)) grew = Boolean(under.add(p.pid))
+    }
+    this.maxGo = Math.max(this.maxGo, all.filter((p) => under.has(p.ppid) && p.comm === 'go').length)
   }
 
   private isStep(pid: number): boolean {

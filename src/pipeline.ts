@@ -154,9 +154,15 @@ async function stages(
   if (inputs.exportEnv) hooks.exportEnv?.(settings, net.exportGoproxy(), access)
 }
 
-function goEnv(s: Settings): Record<string, string> {
+/**
+ * The environment of go (and of the git it runs): this process's, without the step's inputs (the runner's `INPUT_*`
+ * variables are the action's, and hold its token and netrc), with the run's settings.
+ */
+export function goEnv(s: Settings, processEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env = stringEnv(processEnv)
+  for (const name of Object.keys(env)) if (name.startsWith('INPUT_')) delete env[name]
   return {
-    ...stringEnv(process.env),
+    ...env,
     GOPROXY: s.GOPROXY,
     GOPRIVATE: s.GOPRIVATE,
     GONOPROXY: s.GONOPROXY,

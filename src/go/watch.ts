@@ -4,11 +4,11 @@
 // While a request waits for headers or a zip body is still being written, and go shows no progress (no output, no
 // growth of those files) for `stallMs`, go is stopped and the run says which URL it was waiting for. go's own
 // work between requests (loading packages, running git) is never timed.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { GoRun } from './exec.js'
 import type { GoToolchain } from '../types.js'
+import { directLauncher, type Launcher, type Started } from './launch.js'
 
 export interface WatchOptions {
   cwd: string
@@ -22,6 +22,8 @@ export interface WatchOptions {
    * download shows no progress to go, and it times its upstreams itself (first byte, stalled body).
    */
   untimed?: string
+  /** How go starts (see go/launch.ts); default: directly. */
+  launcher?: Launcher
 }
 
 export interface WatchedRun extends GoRun {
@@ -33,7 +35,7 @@ const GET = /^# get (\S+)(: .*)?$/
 const KILL_GRACE_MS = 2000
 
 /** go processes running now, and whether the step was cancelled (then no new one starts). */
-const live = new Set<ChildProcess>()
+const live = new Set<Started>()
 let cancelled: NodeJS.Signals | undefined
 
 /** How many go processes are running now (the run's concurrency bound is checked against this). */
@@ -60,25 +62,36 @@ export function runGoWatched(
   const argv = [...verbs, ...(args.some((a) => a === '-x' || a === '--x') ? [] : ['-x']), ...args]
   if (cancelled) return Promise.reject(new Error(`the step was cancelled (${cancelled}): go mod tidy did not run`))
   return new Promise((resolve, reject) => {
-    // go mod tidy reads nothing from stdin: no pipe for it (one socket less per module).
-    const child = spawn(go.bin, argv, { cwd: o.cwd, env: o.env, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] })
-    live.add(child)
     const out: Buffer[] = []
     let err = ''
     let partial = ''
     const active: Active = { headers: new Set(), bodies: new Set() }
     let last = { at: Date.now(), bytes: 0 }
     let stalled: WatchedRun['stalled']
-    child.stdout.on('data', (b: Buffer) => out.push(b))
-    child.stderr.setEncoding('utf8')
-    child.stderr.on('data', (s: string) => {
-      err += s
-      last = { at: Date.now(), bytes: last.bytes }
-      const lines = (partial + s).split('\n')
-      partial = lines.pop() ?? ''
-      for (const line of lines) track(active, line, o.untimed)
+    let timer: NodeJS.Timeout | undefined
+    const child = (o.launcher ?? directLauncher).start(go.bin, argv, o, {
+      stdout: (b) => out.push(b),
+      stderr: (s) => {
+        err += s
+        last = { at: Date.now(), bytes: last.bytes }
+        const lines = (partial + s).split('\n')
+        partial = lines.pop() ?? ''
+        for (const line of lines) track(active, line, o.untimed)
+      },
+      error: (e) => {
+        live.delete(child)
+        if (timer) clearInterval(timer)
+        reject(new Error(`cannot run ${go.bin}: ${e.message}`))
+      },
+      exit: (code, signal) => {
+        live.delete(child)
+        if (timer) clearInterval(timer)
+        const stderr = signal && !stalled ? `${err}\ngo was killed by ${signal}` : err
+        resolve({ exitCode: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr, stalled })
+      }
     })
-    const timer =
+    live.add(child)
+    timer =
       o.stallMs > 0
         ? setInterval(
             () => {
@@ -102,17 +115,6 @@ export function runGoWatched(
             Math.min(1000, Math.max(50, o.stallMs / 4))
           )
         : undefined
-    child.once('error', (e) => {
-      live.delete(child)
-      if (timer) clearInterval(timer)
-      reject(new Error(`cannot run ${go.bin}: ${e.message}`))
-    })
-    child.once('close', (code, signal) => {
-      live.delete(child)
-      if (timer) clearInterval(timer)
-      const stderr = signal && !stalled ? `${err}\ngo was killed by ${signal}` : err
-      resolve({ exitCode: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr, stalled })
-    })
   })
 }
 

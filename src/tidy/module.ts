@@ -6,6 +6,7 @@ import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import type { ClassifiedError, GoModule, GoToolchain, TidyResult } from '../types.js'
 import { runGoWatched, withoutTrace, type WatchOptions, type WatchedRun } from '../go/watch.js'
+import type { Launcher } from '../go/launch.js'
 import { driftAnnotations, parseTidyDiff, relabelDiff, type FileDiff } from './drift.js'
 import { tidyDiff } from './unified-diff.js'
 import { classifyGoError, toolchainHint } from './classify.js'
@@ -34,6 +35,8 @@ export interface TidyOptions {
   gomodcache?: string
   /** Where check mode on Go < 1.23 puts the copy of go.mod/go.sum that go tidies (default: the OS temp dir). */
   scratchDir?: string
+  /** How go starts (see go/launch.ts); default: directly. */
+  launcher?: Launcher
 }
 
 const FILES = ['go.mod', 'go.sum'] as const
@@ -74,7 +77,8 @@ async function tidyOnce(module: GoModule, o: TidyOptions): Promise<Outcome> {
     env: o.env,
     stallMs: o.stallMs ?? 0,
     gomodcache: o.gomodcache,
-    untimed: o.auth?.relayUrl
+    untimed: o.auth?.relayUrl,
+    launcher: o.launcher
   }
   if (o.mode === 'check' && supportsTidyDiff(o.go.version)) {
     const r = await runGoWatched(o.go, ['mod', 'tidy'], ['-diff', ...o.tidyArgs], watch)

@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { tidyWithRetries, type RetryGate, type TidyOptions } from './module.js'
 import { usableCpus } from '../lib/cpus.js'
+import { shellLauncher } from '../go/launch.js'
 import type { ClassifiedError, GoModule, TidyResult } from '../types.js'
 
 export interface RunOptions extends TidyOptions {
@@ -28,13 +29,20 @@ export async function tidyModules(modules: GoModule[], o: RunOptions): Promise<T
     while (next < order.length) {
       const m = order[next++]
       o.onStart?.(m)
-      const r = await tidyWithRetries(m, o, gate)
+      const r = await tidyWithRetries(m, each, gate)
       results.set(m, r)
       o.onDone?.(r)
     }
   }
   const lanes = Math.max(1, Math.min(o.concurrency ?? usableCpus(), order.length))
-  await Promise.all(Array.from({ length: lanes }, lane))
+  // go started by a shell per lane rather than by this process (see go/launch.ts), unless the caller chose.
+  const launcher = o.launcher ?? shellLauncher()
+  const each = { ...o, launcher }
+  try {
+    await Promise.all(Array.from({ length: lanes }, lane))
+  } finally {
+    if (!o.launcher) launcher.close()
+  }
   return modules.map((m) => results.get(m)!)
 }
 
