@@ -67,14 +67,21 @@ const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function shellLauncher(shell = SHELL) {
     if (process.platform === 'win32' || !existsSync(shell))
         return directLauncher;
-    // Idle shells by the environment they were started with (by content: callers may build it anew for each go).
+    // Idle shells by the environment they were started with: by content, as a caller may build it anew for each go
+    // (an environment a shell would not pass on exactly: undefined). Each object is read once.
     const idle = new Map();
+    const keys = new WeakMap();
+    const keyOf = (env) => {
+        if (!keys.has(env))
+            keys.set(env, Object.keys(env).every((k) => SHELL_NAME.test(k)) ? JSON.stringify(env) : undefined);
+        return keys.get(env);
+    };
     let closed = false;
     return {
         start(bin, argv, o, h) {
-            if (closed || !Object.keys(o.env).every((k) => SHELL_NAME.test(k)))
+            const key = closed ? undefined : keyOf(o.env);
+            if (key === undefined)
                 return directLauncher.start(bin, argv, o, h);
-            const key = JSON.stringify(o.env);
             const lanes = idle.get(key) ?? [];
             idle.set(key, lanes);
             let lane = lanes.pop();
@@ -1191,7 +1198,14 @@ function effectiveSettings(inputs, goEnv, processEnv = process.env) {
 // tidy reports any go.mod it cannot parse, and the tests check this scanner against `go mod edit -json`.
 /** Splits a go.mod line into its tokens and its trailing `//` comment (go.mod has no other comment form). */
 function splitComment(text) {
-    // A `//` inside a quoted path is not a comment; go.mod strings are Go interpreted or raw strings.
+    // A `//` inside a quoted path is not a comment; go.mod strings are Go interpreted or raw strings. Most lines
+    // quote nothing: their comment starts at the first `//`.
+    if (!hasQuote(text)) {
+        const at = text.indexOf('//');
+        return at < 0
+            ? { body: text.trim(), comment: '' }
+            : { body: text.slice(0, at).trim(), comment: text.slice(at + 2).trim() };
+    }
     let quote = '';
     for (let i = 0; i < text.length; i++) {
         const c = text[i];
@@ -1233,6 +1247,8 @@ function tokens(body) {
     // A scanner, not a pattern: a go.mod comes from the pull request, and `"(?:[^"\\]|\\.)*"` is quadratic on a line
     // of unclosed quotes. Once a quote finds no closer, no later one can (escapes resync after a quote), so a line is
     // read once.
+    if (!hasQuote(body))
+        return body.split(/\s+/).filter(Boolean); // the common line: words between spaces
     const out = [];
     const closed = { '"': true, '`': true };
     let i = 0;
@@ -1258,6 +1274,7 @@ function tokens(body) {
     }
     return out;
 }
+const hasQuote = (s) => s.includes('"') || s.includes('`');
 /** `\s` as a regular expression reads it, without running one per character (ASCII first: a go.mod is ASCII). */
 function isSpace(c) {
     return c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\v' || c === '\f' || (c > '\x7f' && /\s/.test(c));
@@ -5893,7 +5910,6 @@ async function tidyWithRetries(module, o, gate) {
 }
 async function tidyOnce(module, o) {
     // No await before go starts: preflight's pending work would run first and delay go by its length.
-    const before = readFiles(module.dir);
     const watch = {
         cwd: module.dir,
         env: o.env,
@@ -5905,11 +5921,16 @@ async function tidyOnce(module, o) {
     if (o.mode === 'check' && supportsTidyDiff(o.go.version)) {
         const r = await runGoWatched(o.go, ['mod', 'tidy'], ['-diff', ...o.tidyArgs], watch);
         const reported = parseTidyDiff(r.stdout);
+        // `-diff` writes nothing: the files are read only when the report needs them (drift's annotations, the go line
+        // of an error's hint), not for each of hundreds of tidy modules.
         if (!r.stalled && (r.exitCode === 0 || (reported.length > 0 && !hasError(r)))) {
-            return { diffs: reported.filter((d) => !onlyLineEndings(d)), before };
+            const diffs = reported.filter((d) => !onlyLineEndings(d));
+            return { diffs, before: diffs.length > 0 ? readFiles(module.dir) : {} };
         }
+        const before = readFiles(module.dir);
         return { diffs: [], before, error: explain(r, o, before['go.mod']) };
     }
+    const before = readFiles(module.dir);
     if (o.mode === 'check')
         return tidyCopy(module, o, before, watch);
     const r = await runGoWatched(o.go, ['mod', 'tidy'], o.tidyArgs, watch);

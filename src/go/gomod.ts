@@ -37,7 +37,14 @@ export interface GoModScan {
 
 /** Splits a go.mod line into its tokens and its trailing `//` comment (go.mod has no other comment form). */
 function splitComment(text: string): { body: string; comment: string } {
-  // A `//` inside a quoted path is not a comment; go.mod strings are Go interpreted or raw strings.
+  // A `//` inside a quoted path is not a comment; go.mod strings are Go interpreted or raw strings. Most lines
+  // quote nothing: their comment starts at the first `//`.
+  if (!hasQuote(text)) {
+    const at = text.indexOf('//')
+    return at < 0
+      ? { body: text.trim(), comment: '' }
+      : { body: text.slice(0, at).trim(), comment: text.slice(at + 2).trim() }
+  }
   let quote = ''
   for (let i = 0; i < text.length; i++) {
     const c = text[i]
@@ -76,6 +83,7 @@ function tokens(body: string): string[] {
   // A scanner, not a pattern: a go.mod comes from the pull request, and `"(?:[^"\\]|\\.)*"` is quadratic on a line
   // of unclosed quotes. Once a quote finds no closer, no later one can (escapes resync after a quote), so a line is
   // read once.
+  if (!hasQuote(body)) return body.split(/\s+/).filter(Boolean) // the common line: words between spaces
   const out: string[] = []
   const closed = { '"': true, '`': true }
   let i = 0
@@ -96,6 +104,8 @@ function tokens(body: string): string[] {
   }
   return out
 }
+
+const hasQuote = (s: string): boolean => s.includes('"') || s.includes('`')
 
 /** `\s` as a regular expression reads it, without running one per character (ASCII first: a go.mod is ASCII). */
 function isSpace(c: string): boolean {

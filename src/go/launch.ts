@@ -60,13 +60,20 @@ const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
  */
 export function shellLauncher(shell = SHELL): Launcher {
   if (process.platform === 'win32' || !existsSync(shell)) return directLauncher
-  // Idle shells by the environment they were started with (by content: callers may build it anew for each go).
+  // Idle shells by the environment they were started with: by content, as a caller may build it anew for each go
+  // (an environment a shell would not pass on exactly: undefined). Each object is read once.
   const idle = new Map<string, ShellLane[]>()
+  const keys = new WeakMap<Record<string, string>, string | undefined>()
+  const keyOf = (env: Record<string, string>): string | undefined => {
+    if (!keys.has(env))
+      keys.set(env, Object.keys(env).every((k) => SHELL_NAME.test(k)) ? JSON.stringify(env) : undefined)
+    return keys.get(env)
+  }
   let closed = false
   return {
     start(bin, argv, o, h) {
-      if (closed || !Object.keys(o.env).every((k) => SHELL_NAME.test(k))) return directLauncher.start(bin, argv, o, h)
-      const key = JSON.stringify(o.env)
+      const key = closed ? undefined : keyOf(o.env)
+      if (key === undefined) return directLauncher.start(bin, argv, o, h)
       const lanes = idle.get(key) ?? []
       idle.set(key, lanes)
       let lane = lanes.pop()

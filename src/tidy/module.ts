@@ -71,7 +71,6 @@ type Files = Partial<Record<(typeof FILES)[number], Buffer>>
 
 async function tidyOnce(module: GoModule, o: TidyOptions): Promise<Outcome> {
   // No await before go starts: preflight's pending work would run first and delay go by its length.
-  const before = readFiles(module.dir)
   const watch = {
     cwd: module.dir,
     env: o.env,
@@ -83,11 +82,16 @@ async function tidyOnce(module: GoModule, o: TidyOptions): Promise<Outcome> {
   if (o.mode === 'check' && supportsTidyDiff(o.go.version)) {
     const r = await runGoWatched(o.go, ['mod', 'tidy'], ['-diff', ...o.tidyArgs], watch)
     const reported = parseTidyDiff(r.stdout)
+    // `-diff` writes nothing: the files are read only when the report needs them (drift's annotations, the go line
+    // of an error's hint), not for each of hundreds of tidy modules.
     if (!r.stalled && (r.exitCode === 0 || (reported.length > 0 && !hasError(r)))) {
-      return { diffs: reported.filter((d) => !onlyLineEndings(d)), before }
+      const diffs = reported.filter((d) => !onlyLineEndings(d))
+      return { diffs, before: diffs.length > 0 ? readFiles(module.dir) : {} }
     }
+    const before = readFiles(module.dir)
     return { diffs: [], before, error: explain(r, o, before['go.mod']) }
   }
+  const before = readFiles(module.dir)
   if (o.mode === 'check') return tidyCopy(module, o, before, watch)
   const r = await runGoWatched(o.go, ['mod', 'tidy'], o.tidyArgs, watch)
   const after = readFiles(module.dir)
