@@ -1,12 +1,13 @@
 // How go starts (src/go/launch.ts): through long-lived shells, a process sees exactly what a direct start gives it
 // (argv, physical directory, environment, stdin), its output arrives byte for byte and line by line as written, its
-// exit status and death by signal come back, kills reach it (SIGINT too), shells are reused and end with close(),
-// and what a shell cannot pass on exactly is started directly. The child is node running a small script: the
-// launcher starts any program, and node reports what it was given.
+// exit status and death by signal come back, kills reach it and its own children, failures to start are errors as
+// they are for a direct start, shells are reused and end with close(), and what a shell cannot pass on exactly is
+// started directly. The child is node running a small script: the launcher starts any program, and node reports
+// what it was given.
 import { afterAll, describe, expect, test } from '@jest/globals'
-import { existsSync, mkdirSync, readdirSync, realpathSync, symlinkSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { directLauncher, shellLauncher, shellQuote, type Launcher } from '../src/go/launch.js'
+import { directLauncher, Job, shellLauncher, shellQuote, type Launcher } from '../src/go/launch.js'
 import { makeTempDir } from './helpers/gotest-env.js'
 
 interface Run {
@@ -19,8 +20,8 @@ interface Run {
 
 const shells: Launcher[] = []
 afterAll(() => shells.forEach((l) => l.close()))
-function lanes(): Launcher {
-  const l = shellLauncher()
+function lanes(shell?: string): Launcher {
+  const l = shellLauncher(shell)
   shells.push(l)
   return l
 }
@@ -124,36 +125,84 @@ describe('a process started through a shell', () => {
     }
   })
 
+  // The script starts a child of its own (as go starts git), then says both pids.
+  const PARENT_OF_SLEEPER = `const c = require('node:child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'],
+    { stdio: 'ignore' }); process.stderr.write(process.pid + ' ' + c.pid + '\\n'); setTimeout(() => {}, 30000)`
+  const gone = async (pids: number[]): Promise<boolean> => {
+    const deadline = Date.now() + 5000
+    while (pids.some((p) => existsSync(`/proc/${p}`)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20))
+    return pids.every((p) => !existsSync(`/proc/${p}`))
+  }
+
   test.each(['SIGINT', 'SIGTERM', 'SIGKILL'] as const)(
-    'a kill reaches it (%s), also when sent before the shell has said its pid',
+    'a kill (%s) reaches the process and the children it started, as a terminal would send it',
     async (signal) => {
       const launcher = lanes()
-      const started = Date.now()
-      let pid = 0
+      let pids: number[] = []
       const r = await run(
         launcher,
-        `process.stderr.write(process.pid + '\\n'); setTimeout(() => {}, 30000)`,
-        {
-          onStderr: (s) => (pid ||= Number(s.split('\n')[0]))
-        },
-        (kill) => kill(signal)
+        PARENT_OF_SLEEPER,
+        { onStderr: (s) => (pids = s.trim().split(' ').map(Number)) },
+        (kill) => {
+          const poll = setInterval(() => {
+            if (pids.length < 2) return
+            clearInterval(poll)
+            kill(signal)
+          }, 20)
+        }
       )
-      expect(Date.now() - started).toBeLessThan(10_000)
-      // SIGINT is ignored by a shell's background job: it is sent as SIGTERM.
-      expect(r.signal).toBe(signal === 'SIGINT' ? 'SIGTERM' : signal)
-      expect(pid === 0 || !existsSync(`/proc/${pid}`)).toBe(true)
-      const late = await run(launcher, 'process.stdout.write("next")')
-      expect(late.stdout.toString()).toBe('next') // the lane goes on
+      expect(r.signal).toBe(signal)
+      expect(pids).toHaveLength(2)
+      expect(await gone(pids)).toBe(true)
+      expect((await run(launcher, 'process.stdout.write("next")')).stdout.toString()).toBe('next') // a new shell
     }
   )
 
-  test('a directory that cannot be entered fails that run with the reason, and the lane goes on', async () => {
+  test('a kill sent before the process has started stops it all the same', async () => {
+    const started = Date.now()
+    const r = await run(lanes(), 'setTimeout(() => {}, 30000)', {}, (kill) => kill('SIGTERM'))
+    expect(r.signal).toBe('SIGTERM')
+    expect(Date.now() - started).toBeLessThan(10_000)
+  })
+
+  test('a shell killed from outside under a process takes it and its children along: reported as killed', async () => {
+    let pids: number[] = []
+    const started = Date.now()
+    const script = PARENT_OF_SLEEPER + '; process.kill(process.ppid, "SIGKILL")'
+    const r = await run(lanes(), script, { onStderr: (s) => (pids = s.trim().split(' ').map(Number)) })
+    expect([r.code, r.signal]).toEqual([null, 'SIGKILL'])
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(await gone(pids)).toBe(true)
+  })
+
+  test('what cannot be started fails as a direct start does: with an error, and the lane goes on', async () => {
     const launcher = lanes()
-    const r = await run(launcher, 'process.stdout.write("ran")', { cwd: join(makeTempDir('gtg-launch-'), 'absent') })
-    expect(r.code).not.toBe(0)
-    expect(r.stdout.toString()).toBe('')
-    expect(r.stderr).toMatch(/absent/)
+    const noDir = join(makeTempDir('gtg-launch-'), 'absent')
+    await expect(run(launcher, 'process.stdout.write("ran")', { cwd: noDir })).rejects.toThrow(
+      /cannot enter the directory .*absent/
+    )
+    await expect(run(directLauncher, 'process.stdout.write("ran")', { cwd: noDir })).rejects.toThrow(/ENOENT/)
+    const noBin = {
+      ...launcher,
+      start: (_: string, argv: string[], o: Parameters<Launcher['start']>[2], h: Parameters<Launcher['start']>[3]) =>
+        launcher.start('/nonexistent/go', argv, o, h)
+    }
+    await expect(run(noBin, '')).rejects.toThrow(/could not run it \(exit 127\)/)
     expect((await run(launcher, 'process.stdout.write("ran")')).stdout.toString()).toBe('ran')
+  })
+
+  test('a relative directory is taken from this process, not from the shell the last process left', async () => {
+    const launcher = lanes()
+    const root = makeTempDir('gtg-launch-')
+    mkdirSync(join(root, 'sub', 'sub'), { recursive: true })
+    const cwdOf = async (cwd: string): Promise<string> =>
+      JSON.parse((await run(launcher, REPORT, { cwd })).stdout.toString()).cwd
+    expect(await cwdOf(join(root, 'sub'))).toBe(realpathSync(join(root, 'sub')))
+    const rel = join(root, 'sub').slice(process.cwd().length + 1)
+    if (join(root, 'sub').startsWith(process.cwd() + '/'))
+      expect(await cwdOf(rel)).toBe(realpathSync(join(root, 'sub')))
+    expect(await cwdOf('.')).toBe(realpathSync(process.cwd()))
   })
 
   test('a shell runs one process at a time and is reused; close() ends the shells', async () => {
@@ -171,11 +220,6 @@ describe('a process started through a shell', () => {
     expect(both.filter((p) => existsSync(`/proc/${p}`))).toEqual([])
     expect(await ppid()).toBe(process.pid) // after close: started directly
   })
-
-  test('the shell dying under a process ends that run as killed', async () => {
-    const r = await run(lanes(), `process.kill(process.ppid, 'SIGKILL'); setTimeout(() => {}, 2000)`)
-    expect([r.code, r.signal]).toEqual([null, 'SIGKILL'])
-  })
 })
 
 describe('started directly instead', () => {
@@ -186,9 +230,94 @@ describe('started directly instead', () => {
     expect(r.env['A-B']).toBe('1')
   })
 
+  test('a variable the shell reads for itself (bash as sh reads SHELLOPTS)', async () => {
+    const env = { PATH: process.env.PATH ?? '', SHELLOPTS: 'xtrace' }
+    expect(JSON.parse((await run(lanes(), REPORT, { env })).stdout.toString()).ppid).toBe(process.pid)
+  })
+
+  test('an argument with a NUL: refused as a direct start refuses it', () => {
+    const h = { stdout: () => {}, stderr: () => {}, exit: () => {}, error: () => {} }
+    const o = { cwd: makeTempDir('gtg-launch-'), env: { PATH: '/usr/bin:/bin' } }
+    expect(() => lanes().start(process.execPath, ['-e', '', 'a\0b'], o, h)).toThrow(/null bytes/)
+  })
+
   test('no shell at the path', async () => {
     expect(shellLauncher('/nonexistent/sh')).toBe(directLauncher)
   })
+
+  test('a shell that cannot be started: this process and every later one', async () => {
+    const notExecutable = join(makeTempDir('gtg-launch-'), 'sh')
+    writeFileSync(notExecutable, '#!/bin/sh\n')
+    chmodSync(notExecutable, 0o644)
+    const launcher = lanes(notExecutable)
+    for (let i = 0; i < 2; i++) {
+      const r = await run(launcher, REPORT)
+      expect(JSON.parse(r.stdout.toString()).ppid).toBe(process.pid)
+    }
+  })
+})
+
+describe.each(['/bin/bash', '/bin/busybox'].filter((b) => existsSync(b)))('%s as the shell', (bin) => {
+  test('gives the process what a direct start gives it, but for the variables that shell sets', async () => {
+    const shell = join(makeTempDir('gtg-launch-'), 'sh') // invoked as sh, as /bin/sh would be
+    symlinkSync(bin, shell)
+    const env = { PATH: process.env.PATH ?? '', HOME: '/home/x', GOFLAGS: `-mod=mod '$x'` }
+    const cwd = makeTempDir('gtg-launch-')
+    const direct = JSON.parse((await run(directLauncher, REPORT, { env, cwd })).stdout.toString())
+    const shellRun = JSON.parse((await run(lanes(shell), REPORT, { env, cwd })).stdout.toString())
+    expect(shellRun.ppid).not.toBe(process.pid)
+    const own = { PWD: undefined, SHLVL: undefined, _: undefined }
+    expect({ ...shellRun.env, ...own }).toEqual({ ...direct.env, ...own })
+    expect(shellRun.cwd).toBe(direct.cwd)
+  })
+})
+
+test('stream parsing: markers found whatever the chunks, output exact, one end per process', () => {
+  // A deterministic stream of random output around the markers, cut at random places (seeded, so reproducible).
+  let seed = 42
+  const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n
+  const nonce = '0123456789abcdef0123456789abcdef'
+  const alphabet = ['a', '\n', '0', '1', 'e', 'end', nonce.slice(0, 5), nonce.slice(0, 31), 'é', ' ', 'exit 0']
+  for (let round = 0; round < 500; round++) {
+    const text = (): string => Array.from({ length: rand(40) }, () => alphabet[rand(alphabet.length)]).join('')
+    const out = text()
+    const err = text()
+    const outStream = `${out}${nonce}end\n`
+    const errStream = `${err}${nonce}exit ${round % 3}\n`
+    let stdout = Buffer.alloc(0)
+    let stderr = ''
+    const ends: Array<[number | null, NodeJS.Signals | null]> = []
+    const job = new Job(
+      nonce,
+      {
+        stdout: (b) => (stdout = Buffer.concat([stdout, b])),
+        stderr: (s) => (stderr += s),
+        exit: (c, s) => ends.push([c, s]),
+        error: () => ends.push([-1, null])
+      },
+      '/',
+      () => {},
+      () => {}
+    )
+    const pieces = (s: string): string[] => {
+      const cuts: string[] = []
+      for (let i = 0; i < s.length;) {
+        const n = 1 + rand(8)
+        cuts.push(s.slice(i, i + n))
+        i += n
+      }
+      return cuts
+    }
+    const o = pieces(outStream)
+    const e = pieces(errStream)
+    while (o.length || e.length) {
+      if (o.length && (!e.length || rand(2))) job.out(Buffer.from(o.shift()!, 'utf8'))
+      else job.err(e.shift()!)
+    }
+    expect(stdout.toString('utf8')).toBe(out)
+    expect(stderr).toBe(err)
+    expect(ends).toEqual([[round % 3, null]])
+  }
 })
 
 test('shellQuote: a single-quoted word that a shell reads back as the exact text', async () => {

@@ -4,7 +4,7 @@ import { s as setSecret, g as getInput, a as getDefaultExportFromCjs, w as which
 import * as fs from 'node:fs';
 import { existsSync, readdirSync, statSync, lstatSync, realpathSync, readFileSync, promises, rmSync, mkdtempSync, writeFileSync, mkdirSync, renameSync, chmodSync } from 'node:fs';
 import * as path from 'node:path';
-import { join, posix } from 'node:path';
+import { resolve as resolve$1, join, posix } from 'node:path';
 import { spawn, execFile } from 'node:child_process';
 import { randomBytes, randomUUID, X509Certificate, timingSafeEqual, createHash } from 'node:crypto';
 import * as os from 'node:os';
@@ -150,10 +150,13 @@ function userinfoEnd(text, start, end) {
 // (about 2–3 ms at the step's 80–100 MB, more on a busy machine) and blocks the event loop until the child has
 // exec'd: over 300 modules that was half of the main thread's time, and the relay's answers to go waited behind it.
 // So, where there is a POSIX shell, go is started by long-lived shells instead, one per lane of the run: each is
-// handed a directory and go's argv on its stdin, forks go itself (a fork of a 1 MB shell), and reports go's pid and
-// exit status on stderr and the end of its output on stdout, behind markers carrying a random nonce that go's output
-// cannot forge. go sees the same argv, directory (physical, as a direct start gives it) and environment; PWD then
-// names that directory, as a shell's children see it.
+// handed a directory and go's argv on its stdin, runs go in the foreground (a fork of a 1 MB shell), and reports
+// go's exit status on stderr and the end of its output on stdout, behind markers carrying a random nonce that go's
+// output cannot forge. Each shell leads its own process group: a kill signals the group, so go and the git it runs
+// get the signal as they would from a terminal, and the shell goes with them (the next go gets a new shell).
+// go sees the same argv, directory (physical, as a direct start gives it), stdin (/dev/null) and environment, but
+// for PWD, which names that directory, and the variables a shell sets for itself (bash as sh: SHLVL and _).
+// Where a shell could not pass on go's start exactly, go starts directly (see `shellLauncher`).
 /** go started by this process itself: one fork of it per go. */
 const directLauncher = {
     start(bin, argv, o, h) {
@@ -171,9 +174,12 @@ const directLauncher = {
 const SHELL = '/bin/sh';
 /** Names a POSIX shell passes on to its children: it drops the others from the environment. */
 const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Variables a shell reads for itself (bash as sh: its options, startup files) or sets: go would not get them as given. */
+const SHELL_OWN = new Set(['SHELLOPTS', 'BASHOPTS', 'BASH_ENV', 'ENV', 'IFS', 'CDPATH', 'PS4', 'PPID', 'OPTIND']);
 /**
- * Starts go through long-lived shells where that keeps go's environment as given: on Windows, without `/bin/sh`, or
- * with an environment variable whose name a shell would drop, go is started directly.
+ * Starts go through long-lived shells where that gives go its start exactly: on Windows, without `/bin/sh`, once a
+ * shell could not be started, or when the environment has a variable a shell would drop or read itself, or an
+ * argument holds a NUL, go is started directly.
  */
 function shellLauncher(shell = SHELL) {
     if (process.platform === 'win32' || !existsSync(shell))
@@ -183,14 +189,18 @@ function shellLauncher(shell = SHELL) {
     const idle = new Map();
     const keys = new WeakMap();
     const keyOf = (env) => {
-        if (!keys.has(env))
-            keys.set(env, Object.keys(env).every((k) => SHELL_NAME.test(k)) ? JSON.stringify(env) : undefined);
+        if (!keys.has(env)) {
+            const exact = Object.keys(env).every((k) => SHELL_NAME.test(k) && !SHELL_OWN.has(k));
+            keys.set(env, exact ? JSON.stringify(env) : undefined);
+        }
         return keys.get(env);
     };
     let closed = false;
+    let broken = false;
     return {
         start(bin, argv, o, h) {
-            const key = closed ? undefined : keyOf(o.env);
+            const plain = ![bin, o.cwd, ...argv].some((s) => s.includes('\0'));
+            const key = closed || broken || !plain ? undefined : keyOf(o.env);
             if (key === undefined)
                 return directLauncher.start(bin, argv, o, h);
             const lanes = idle.get(key) ?? [];
@@ -198,8 +208,8 @@ function shellLauncher(shell = SHELL) {
             let lane = lanes.pop();
             while (lane?.dead)
                 lane = lanes.pop();
-            lane ??= new ShellLane(shell, o.env, (l) => (closed ? l.end() : lanes.push(l)));
-            return lane.run(bin, argv, o.cwd, h);
+            lane ??= new ShellLane(shell, o.env, (l) => (closed ? l.end() : lanes.push(l)), () => (broken = true));
+            return lane.run({ bin, argv, o: { ...o, cwd: resolve$1(o.cwd) }, h });
         },
         close() {
             closed = true;
@@ -210,82 +220,121 @@ function shellLauncher(shell = SHELL) {
         }
     };
 }
-/** A shell's single-quoted word: the text exactly, whatever it holds (a quote closes, is escaped, and reopens). */
+/** A shell's single-quoted word: the text exactly (a quote closes, is escaped, and reopens). No NUL: see above. */
 const shellQuote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
-/** One shell running one go at a time. */
+/** One shell running one go at a time, in a process group of its own. */
 class ShellLane {
     env;
     release;
+    broken;
     sh;
     nonce = randomBytes(16).toString('hex');
     job;
+    request;
+    signalled = false;
     dead = false;
-    constructor(shell, env, release) {
+    constructor(shell, env, release, broken) {
         this.env = env;
         this.release = release;
-        this.sh = spawn(shell, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-        this.sh.stdin.on('error', () => { }); // a shell that died: its close says so
+        this.broken = broken;
+        this.sh = spawn(shell, [], { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+        this.sh.stdin.on('error', () => { }); // a shell that died: its exit says so
         this.sh.stdout.on('data', (b) => this.job?.out(b));
         this.sh.stderr.setEncoding('utf8');
         this.sh.stderr.on('data', (s) => this.job?.err(s));
-        this.sh.once('error', (e) => this.gone(e));
-        this.sh.once('close', () => this.gone());
+        this.sh.once('error', () => this.failed());
+        this.sh.once('exit', () => this.exited());
+        this.sh.once('close', () => this.job?.lost());
     }
-    run(bin, argv, cwd, h) {
-        const job = new Job(this.nonce, h, () => {
+    run(r) {
+        this.request = r;
+        const job = new Job(this.nonce, r.h, r.o.cwd, (signal) => this.signal(signal), () => {
             this.job = undefined;
+            this.request = undefined;
             this.release(this);
         });
         this.job = job;
         // OLDPWD as go would have it (a shell's cd sets it); go's stdin is /dev/null, never the shell's commands.
         const oldpwd = this.env.OLDPWD === undefined ? 'unset OLDPWD' : `OLDPWD=${shellQuote(this.env.OLDPWD)}`;
         const n = this.nonce;
-        this.sh.stdin.write(`cd -P -- ${shellQuote(cwd)} && ${oldpwd} && { ${[bin, ...argv].map(shellQuote).join(' ')} </dev/null & ` +
-            `printf '${n}pid %s\\n' "$!" >&2; wait "$!"; }; printf '${n}exit %s\\n' "$?" >&2; printf '${n}end\\n'\n`);
+        this.sh.stdin.write(`if cd -P -- ${shellQuote(r.o.cwd)} 2>/dev/null; then ${oldpwd}; ${[r.bin, ...r.argv].map(shellQuote).join(' ')} ` +
+            `</dev/null; printf '${n}exit %s\\n' "$?" >&2; else printf '${n}nocd\\n' >&2; fi; printf '${n}end\\n'\n`);
         return job;
     }
     end() {
         this.dead = true;
         this.sh.stdin.end();
     }
-    /** The shell itself is gone (killed, or never started): its go, if any, ends with it. */
-    gone(e) {
-        this.dead = true;
-        const job = this.job;
-        this.job = undefined;
-        job?.lost(e);
-    }
-}
-/** One go in a lane: its output up to the markers, its pid, its exit status. */
-class Job {
-    nonce;
-    h;
-    done;
-    outTail = '';
-    errTail = '';
-    pid;
-    pendingKill;
-    status;
-    outDone = false;
-    over = false;
-    constructor(nonce, h, done) {
-        this.nonce = nonce;
-        this.h = h;
-        this.done = done;
-    }
-    /** A background job of a non-interactive shell ignores SIGINT and SIGQUIT: it is stopped with SIGTERM instead. */
-    kill(signal) {
-        if (this.over)
+    /** Signals the lane's process group (go, the git it runs, the shell), while the shell is there to lead it. */
+    signal(signal) {
+        if (this.dead || this.sh.pid === undefined)
             return;
-        const s = signal === 'SIGINT' || signal === 'SIGQUIT' ? 'SIGTERM' : signal;
-        if (this.pid === undefined)
-            return void (this.pendingKill = s);
+        this.signalled = true;
         try {
-            process.kill(this.pid, s);
+            process.kill(-this.sh.pid, signal);
         }
         catch {
             // already gone
         }
+    }
+    /** The shell could not be started: this go starts directly, and so does every later one of the launcher. */
+    failed() {
+        this.dead = true;
+        this.broken();
+        const r = this.request;
+        const job = this.job;
+        this.job = this.request = undefined;
+        if (r && job)
+            job.redirect(directLauncher.start(r.bin, r.argv, r.o, r.h));
+    }
+    /** The shell ended under a go: by our signal (which its whole group got), or from outside (then its group goes too). */
+    exited() {
+        if (this.job && !this.signalled && this.sh.pid !== undefined) {
+            try {
+                process.kill(-this.sh.pid, 'SIGKILL');
+            }
+            catch {
+                // nothing left
+            }
+        }
+        this.dead = true;
+    }
+}
+/** One go in a lane: its output up to the markers, and its exit status. */
+class Job {
+    nonce;
+    h;
+    cwd;
+    signal;
+    done;
+    outTail = '';
+    errTail = '';
+    status;
+    outDone = false;
+    over = false;
+    killedWith;
+    direct;
+    constructor(nonce, h, cwd, signal, done) {
+        this.nonce = nonce;
+        this.h = h;
+        this.cwd = cwd;
+        this.signal = signal;
+        this.done = done;
+    }
+    kill(signal) {
+        if (this.direct)
+            return this.direct.kill(signal);
+        if (this.over)
+            return;
+        this.killedWith ??= signal;
+        this.signal(signal);
+    }
+    /** The shell never started: a direct start of go takes this job's place (and its kills). */
+    redirect(started) {
+        this.over = true;
+        this.direct = started;
+        if (this.killedWith)
+            started.kill(this.killedWith);
     }
     /** stdout up to `<nonce>end`. Binary-safe: latin1 maps bytes to characters one to one. */
     out(b) {
@@ -301,7 +350,7 @@ class Job {
             this.finish();
         }
     }
-    /** stderr without the `<nonce>pid <n>` and `<nonce>exit <n>` lines, which it reads. */
+    /** stderr without the `<nonce>exit <n>` or `<nonce>nocd` line, which it reads. */
     err(chunk) {
         let s = this.errTail + chunk;
         for (let at = s.indexOf(this.nonce); at >= 0; at = s.indexOf(this.nonce)) {
@@ -311,10 +360,10 @@ class Job {
             if (at > 0)
                 this.h.stderr(s.slice(0, at));
             const [kind, value] = s.slice(at + this.nonce.length, eol).split(' ');
-            if (kind === 'pid')
-                this.started(Number(value));
             if (kind === 'exit')
                 this.status = Number(value);
+            if (kind === 'nocd')
+                this.status = 'nocd';
             s = s.slice(eol + 1);
         }
         const at = s.indexOf(this.nonce);
@@ -324,20 +373,14 @@ class Job {
         this.errTail = s.slice(upTo);
         this.finish();
     }
-    /** The shell died under this go: it ends as killed (or as not started when the shell never ran). */
-    lost(e) {
+    /** The shell is gone before this go's end was reported: killed with it (by a kill of ours, or from outside). */
+    lost() {
         if (this.over)
             return;
         this.over = true;
-        if (e)
-            this.h.error(e);
-        else
-            this.h.exit(null, 'SIGKILL');
-    }
-    started(pid) {
-        this.pid = pid;
-        if (this.pendingKill)
-            this.kill(this.pendingKill);
+        if (this.errTail)
+            this.h.stderr(this.errTail);
+        this.h.exit(null, this.killedWith ?? 'SIGKILL');
     }
     finish() {
         if (this.over || !this.outDone || this.status === undefined)
@@ -346,11 +389,17 @@ class Job {
         if (this.errTail)
             this.h.stderr(this.errTail);
         this.done();
+        const status = this.status;
+        if (status === 'nocd')
+            return this.h.error(new Error(`cannot enter the directory ${this.cwd}`));
+        // The shell could not run go (not found: 127, not executable or arguments too long: 126); go itself exits 0–2.
+        if (status === 126 || status === 127)
+            return this.h.error(new Error(`the shell could not run it (exit ${status})`));
         // A shell reports a death by signal n as status 128 + n.
-        const signal = this.status > 128
-            ? Object.entries(constants.signals).find(([, v]) => v === this.status - 128)?.[0]
+        const signal = status > 128
+            ? Object.entries(constants.signals).find(([, v]) => v === status - 128)?.[0]
             : undefined;
-        this.h.exit(signal ? null : this.status, signal ?? null);
+        this.h.exit(signal ? null : status, signal ?? null);
     }
 }
 /**

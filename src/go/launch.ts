@@ -2,14 +2,18 @@
 // (about 2–3 ms at the step's 80–100 MB, more on a busy machine) and blocks the event loop until the child has
 // exec'd: over 300 modules that was half of the main thread's time, and the relay's answers to go waited behind it.
 // So, where there is a POSIX shell, go is started by long-lived shells instead, one per lane of the run: each is
-// handed a directory and go's argv on its stdin, forks go itself (a fork of a 1 MB shell), and reports go's pid and
-// exit status on stderr and the end of its output on stdout, behind markers carrying a random nonce that go's output
-// cannot forge. go sees the same argv, directory (physical, as a direct start gives it) and environment; PWD then
-// names that directory, as a shell's children see it.
+// handed a directory and go's argv on its stdin, runs go in the foreground (a fork of a 1 MB shell), and reports
+// go's exit status on stderr and the end of its output on stdout, behind markers carrying a random nonce that go's
+// output cannot forge. Each shell leads its own process group: a kill signals the group, so go and the git it runs
+// get the signal as they would from a terminal, and the shell goes with them (the next go gets a new shell).
+// go sees the same argv, directory (physical, as a direct start gives it), stdin (/dev/null) and environment, but
+// for PWD, which names that directory, and the variables a shell sets for itself (bash as sh: SHLVL and _).
+// Where a shell could not pass on go's start exactly, go starts directly (see `shellLauncher`).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { constants } from 'node:os'
+import { resolve } from 'node:path'
 
 export interface GoHandlers {
   stdout(b: Buffer): void
@@ -22,6 +26,7 @@ export interface GoHandlers {
 
 export interface StartOptions {
   cwd: string
+  /** go's environment. It must not change once given: a shell started with it is reused for the same object. */
   env: Record<string, string>
 }
 
@@ -53,10 +58,13 @@ export const directLauncher: Launcher = {
 const SHELL = '/bin/sh'
 /** Names a POSIX shell passes on to its children: it drops the others from the environment. */
 const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** Variables a shell reads for itself (bash as sh: its options, startup files) or sets: go would not get them as given. */
+const SHELL_OWN = new Set(['SHELLOPTS', 'BASHOPTS', 'BASH_ENV', 'ENV', 'IFS', 'CDPATH', 'PS4', 'PPID', 'OPTIND'])
 
 /**
- * Starts go through long-lived shells where that keeps go's environment as given: on Windows, without `/bin/sh`, or
- * with an environment variable whose name a shell would drop, go is started directly.
+ * Starts go through long-lived shells where that gives go its start exactly: on Windows, without `/bin/sh`, once a
+ * shell could not be started, or when the environment has a variable a shell would drop or read itself, or an
+ * argument holds a NUL, go is started directly.
  */
 export function shellLauncher(shell = SHELL): Launcher {
   if (process.platform === 'win32' || !existsSync(shell)) return directLauncher
@@ -65,21 +73,30 @@ export function shellLauncher(shell = SHELL): Launcher {
   const idle = new Map<string, ShellLane[]>()
   const keys = new WeakMap<Record<string, string>, string | undefined>()
   const keyOf = (env: Record<string, string>): string | undefined => {
-    if (!keys.has(env))
-      keys.set(env, Object.keys(env).every((k) => SHELL_NAME.test(k)) ? JSON.stringify(env) : undefined)
+    if (!keys.has(env)) {
+      const exact = Object.keys(env).every((k) => SHELL_NAME.test(k) && !SHELL_OWN.has(k))
+      keys.set(env, exact ? JSON.stringify(env) : undefined)
+    }
     return keys.get(env)
   }
   let closed = false
+  let broken = false
   return {
     start(bin, argv, o, h) {
-      const key = closed ? undefined : keyOf(o.env)
+      const plain = ![bin, o.cwd, ...argv].some((s) => s.includes('\0'))
+      const key = closed || broken || !plain ? undefined : keyOf(o.env)
       if (key === undefined) return directLauncher.start(bin, argv, o, h)
       const lanes = idle.get(key) ?? []
       idle.set(key, lanes)
       let lane = lanes.pop()
       while (lane?.dead) lane = lanes.pop()
-      lane ??= new ShellLane(shell, o.env, (l) => (closed ? l.end() : lanes.push(l)))
-      return lane.run(bin, argv, o.cwd, h)
+      lane ??= new ShellLane(
+        shell,
+        o.env,
+        (l) => (closed ? l.end() : lanes.push(l)),
+        () => (broken = true)
+      )
+      return lane.run({ bin, argv, o: { ...o, cwd: resolve(o.cwd) }, h })
     },
     close() {
       closed = true
@@ -89,42 +106,61 @@ export function shellLauncher(shell = SHELL): Launcher {
   }
 }
 
-/** A shell's single-quoted word: the text exactly, whatever it holds (a quote closes, is escaped, and reopens). */
+/** A shell's single-quoted word: the text exactly (a quote closes, is escaped, and reopens). No NUL: see above. */
 export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
 
-/** One shell running one go at a time. */
+interface Request {
+  bin: string
+  argv: string[]
+  o: StartOptions
+  h: GoHandlers
+}
+
+/** One shell running one go at a time, in a process group of its own. */
 class ShellLane {
   private readonly sh: ChildProcess
   private readonly nonce = randomBytes(16).toString('hex')
   private job?: Job
+  private request?: Request
+  private signalled = false
   dead = false
 
   constructor(
     shell: string,
     private readonly env: Record<string, string>,
-    private readonly release: (lane: ShellLane) => void
+    private readonly release: (lane: ShellLane) => void,
+    private readonly broken: () => void
   ) {
-    this.sh = spawn(shell, [], { env, stdio: ['pipe', 'pipe', 'pipe'] })
-    this.sh.stdin!.on('error', () => {}) // a shell that died: its close says so
+    this.sh = spawn(shell, [], { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true })
+    this.sh.stdin!.on('error', () => {}) // a shell that died: its exit says so
     this.sh.stdout!.on('data', (b: Buffer) => this.job?.out(b))
     this.sh.stderr!.setEncoding('utf8')
     this.sh.stderr!.on('data', (s: string) => this.job?.err(s))
-    this.sh.once('error', (e) => this.gone(e))
-    this.sh.once('close', () => this.gone())
+    this.sh.once('error', () => this.failed())
+    this.sh.once('exit', () => this.exited())
+    this.sh.once('close', () => this.job?.lost())
   }
 
-  run(bin: string, argv: string[], cwd: string, h: GoHandlers): Started {
-    const job = new Job(this.nonce, h, () => {
-      this.job = undefined
-      this.release(this)
-    })
+  run(r: Request): Started {
+    this.request = r
+    const job = new Job(
+      this.nonce,
+      r.h,
+      r.o.cwd,
+      (signal) => this.signal(signal),
+      () => {
+        this.job = undefined
+        this.request = undefined
+        this.release(this)
+      }
+    )
     this.job = job
     // OLDPWD as go would have it (a shell's cd sets it); go's stdin is /dev/null, never the shell's commands.
     const oldpwd = this.env.OLDPWD === undefined ? 'unset OLDPWD' : `OLDPWD=${shellQuote(this.env.OLDPWD)}`
     const n = this.nonce
     this.sh.stdin!.write(
-      `cd -P -- ${shellQuote(cwd)} && ${oldpwd} && { ${[bin, ...argv].map(shellQuote).join(' ')} </dev/null & ` +
-        `printf '${n}pid %s\\n' "$!" >&2; wait "$!"; }; printf '${n}exit %s\\n' "$?" >&2; printf '${n}end\\n'\n`
+      `if cd -P -- ${shellQuote(r.o.cwd)} 2>/dev/null; then ${oldpwd}; ${[r.bin, ...r.argv].map(shellQuote).join(' ')} ` +
+        `</dev/null; printf '${n}exit %s\\n' "$?" >&2; else printf '${n}nocd\\n' >&2; fi; printf '${n}end\\n'\n`
     )
     return job
   }
@@ -134,41 +170,70 @@ class ShellLane {
     this.sh.stdin!.end()
   }
 
-  /** The shell itself is gone (killed, or never started): its go, if any, ends with it. */
-  private gone(e?: Error): void {
+  /** Signals the lane's process group (go, the git it runs, the shell), while the shell is there to lead it. */
+  private signal(signal: NodeJS.Signals): void {
+    if (this.dead || this.sh.pid === undefined) return
+    this.signalled = true
+    try {
+      process.kill(-this.sh.pid, signal)
+    } catch {
+      // already gone
+    }
+  }
+
+  /** The shell could not be started: this go starts directly, and so does every later one of the launcher. */
+  private failed(): void {
     this.dead = true
+    this.broken()
+    const r = this.request
     const job = this.job
-    this.job = undefined
-    job?.lost(e)
+    this.job = this.request = undefined
+    if (r && job) job.redirect(directLauncher.start(r.bin, r.argv, r.o, r.h))
+  }
+
+  /** The shell ended under a go: by our signal (which its whole group got), or from outside (then its group goes too). */
+  private exited(): void {
+    if (this.job && !this.signalled && this.sh.pid !== undefined) {
+      try {
+        process.kill(-this.sh.pid, 'SIGKILL')
+      } catch {
+        // nothing left
+      }
+    }
+    this.dead = true
   }
 }
 
-/** One go in a lane: its output up to the markers, its pid, its exit status. */
-class Job implements Started {
+/** One go in a lane: its output up to the markers, and its exit status. */
+export class Job implements Started {
   private outTail = ''
   private errTail = ''
-  private pid?: number
-  private pendingKill?: NodeJS.Signals
-  private status?: number
+  private status?: number | 'nocd'
   private outDone = false
   private over = false
+  private killedWith?: NodeJS.Signals
+  private direct?: Started
 
   constructor(
     private readonly nonce: string,
     private readonly h: GoHandlers,
+    private readonly cwd: string,
+    private readonly signal: (s: NodeJS.Signals) => void,
     private readonly done: () => void
   ) {}
 
-  /** A background job of a non-interactive shell ignores SIGINT and SIGQUIT: it is stopped with SIGTERM instead. */
   kill(signal: NodeJS.Signals): void {
+    if (this.direct) return this.direct.kill(signal)
     if (this.over) return
-    const s = signal === 'SIGINT' || signal === 'SIGQUIT' ? 'SIGTERM' : signal
-    if (this.pid === undefined) return void (this.pendingKill = s)
-    try {
-      process.kill(this.pid, s)
-    } catch {
-      // already gone
-    }
+    this.killedWith ??= signal
+    this.signal(signal)
+  }
+
+  /** The shell never started: a direct start of go takes this job's place (and its kills). */
+  redirect(started: Started): void {
+    this.over = true
+    this.direct = started
+    if (this.killedWith) started.kill(this.killedWith)
   }
 
   /** stdout up to `<nonce>end`. Binary-safe: latin1 maps bytes to characters one to one. */
@@ -185,7 +250,7 @@ class Job implements Started {
     }
   }
 
-  /** stderr without the `<nonce>pid <n>` and `<nonce>exit <n>` lines, which it reads. */
+  /** stderr without the `<nonce>exit <n>` or `<nonce>nocd` line, which it reads. */
   err(chunk: string): void {
     let s = this.errTail + chunk
     for (let at = s.indexOf(this.nonce); at >= 0; at = s.indexOf(this.nonce)) {
@@ -193,8 +258,8 @@ class Job implements Started {
       if (eol < 0) break
       if (at > 0) this.h.stderr(s.slice(0, at))
       const [kind, value] = s.slice(at + this.nonce.length, eol).split(' ')
-      if (kind === 'pid') this.started(Number(value))
       if (kind === 'exit') this.status = Number(value)
+      if (kind === 'nocd') this.status = 'nocd'
       s = s.slice(eol + 1)
     }
     const at = s.indexOf(this.nonce)
@@ -204,17 +269,12 @@ class Job implements Started {
     this.finish()
   }
 
-  /** The shell died under this go: it ends as killed (or as not started when the shell never ran). */
-  lost(e?: Error): void {
+  /** The shell is gone before this go's end was reported: killed with it (by a kill of ours, or from outside). */
+  lost(): void {
     if (this.over) return
     this.over = true
-    if (e) this.h.error(e)
-    else this.h.exit(null, 'SIGKILL')
-  }
-
-  private started(pid: number): void {
-    this.pid = pid
-    if (this.pendingKill) this.kill(this.pendingKill)
+    if (this.errTail) this.h.stderr(this.errTail)
+    this.h.exit(null, this.killedWith ?? 'SIGKILL')
   }
 
   private finish(): void {
@@ -222,12 +282,16 @@ class Job implements Started {
     this.over = true
     if (this.errTail) this.h.stderr(this.errTail)
     this.done()
+    const status = this.status
+    if (status === 'nocd') return this.h.error(new Error(`cannot enter the directory ${this.cwd}`))
+    // The shell could not run go (not found: 127, not executable or arguments too long: 126); go itself exits 0–2.
+    if (status === 126 || status === 127) return this.h.error(new Error(`the shell could not run it (exit ${status})`))
     // A shell reports a death by signal n as status 128 + n.
     const signal =
-      this.status > 128
-        ? (Object.entries(constants.signals).find(([, v]) => v === this.status! - 128)?.[0] as NodeJS.Signals)
+      status > 128
+        ? (Object.entries(constants.signals).find(([, v]) => v === status - 128)?.[0] as NodeJS.Signals)
         : undefined
-    this.h.exit(signal ? null : this.status, signal ?? null)
+    this.h.exit(signal ? null : status, signal ?? null)
   }
 }
 
