@@ -66,14 +66,12 @@ export async function monorepoCases(cfg: BenchConfig, guard: Guard): Promise<voi
 const AWAY_MS = 20
 
 /**
- * The bound on action / bare parallel loop (one go per CPU), as issue 11 asks: warm ≤ 1.1×, cold ≤ 1.0× ("the relay
- * and shared cache should make it faster"). Cold is held both on the loopback fixture, which answers at once, and
- * on a proxy a nearby mirror's round trip away. On the latter the relay and the read-ahead have network time to
- * save, and the action's own concurrency (two go per CPU) helps too; the row at equal parallelism, shown
- * alongside, tells the two apart. On the former there is none to save: a cold run is a warm run plus go's own
- * unpacking, and the action still starts a process (its first go starts about 0.2 s after node does) and relays
- * each file through one more hop. That row came out 0.85–1.22× over this bench's runs on 2 cores and misses 1.0×
- * more often than not; the issue stays open on it (DEVELOPERS.md, "Monorepo bench targets").
+ * The bound on action / bare parallel loop (`xargs -P <cores>`), as issue 11 asks: warm ≤ 1.1×, cold ≤ 1.0× ("the
+ * relay and shared cache should make it faster"). Cold is held both on the loopback fixture, which answers at once,
+ * and on a proxy a nearby mirror's round trip away. On the latter the relay and the read-ahead have network time to
+ * save; on the former what the action has over the loop is its concurrency (two go per CPU) and the shells that
+ * start go without forking the step's process (go/launch.ts); the row at equal parallelism, shown alongside, tells
+ * the parts apart (DEVELOPERS.md, "Monorepo bench targets").
  */
 function targetFactor(mode: 'warm' | 'cold'): number {
   return mode === 'cold' ? 1.0 : 1.1
