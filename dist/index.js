@@ -334,7 +334,7 @@ function runGoWatched(go, verbs, args, o) {
         const active = { headers: new Set(), bodies: new Set() };
         let last = { at: Date.now(), bytes: 0 };
         let stalled;
-        let timer;
+        // Both launchers report go's end asynchronously: `timer` is set by then.
         const child = (o.launcher ?? directLauncher).start(go.bin, argv, o, {
             stdout: (b) => out.push(b),
             stderr: (s) => {
@@ -347,45 +347,42 @@ function runGoWatched(go, verbs, args, o) {
             },
             error: (e) => {
                 live.delete(child);
-                if (timer)
-                    clearInterval(timer);
+                clearInterval(timer);
                 reject(new Error(`cannot run ${go.bin}: ${e.message}`));
             },
             exit: (code, signal) => {
                 live.delete(child);
-                if (timer)
-                    clearInterval(timer);
+                clearInterval(timer);
                 const stderr = signal && !stalled ? `${err}\ngo was killed by ${signal}` : err;
                 resolve({ exitCode: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr, stalled });
             }
         });
         live.add(child);
-        timer =
-            o.stallMs > 0
-                ? setInterval(() => {
-                    if (stalled)
-                        return;
-                    let bytes = 0;
-                    for (const url of active.bodies) {
-                        const n = downloading(o.gomodcache, url);
-                        if (n === undefined)
-                            active.bodies.delete(url); // written and renamed, or given up
-                        else
-                            bytes += n;
-                    }
-                    const url = [...active.headers, ...active.bodies].at(-1);
-                    if (url === undefined)
-                        return void (last = { at: Date.now(), bytes: 0 });
-                    if (bytes !== last.bytes)
-                        last = { at: Date.now(), bytes };
-                    const idle = Date.now() - last.at;
-                    if (idle < o.stallMs)
-                        return;
-                    stalled = { url, ms: idle };
-                    child.kill('SIGTERM');
-                    setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref();
-                }, Math.min(1000, Math.max(50, o.stallMs / 4)))
-                : undefined;
+        const timer = o.stallMs > 0
+            ? setInterval(() => {
+                if (stalled)
+                    return;
+                let bytes = 0;
+                for (const url of active.bodies) {
+                    const n = downloading(o.gomodcache, url);
+                    if (n === undefined)
+                        active.bodies.delete(url); // written and renamed, or given up
+                    else
+                        bytes += n;
+                }
+                const url = [...active.headers, ...active.bodies].at(-1);
+                if (url === undefined)
+                    return void (last = { at: Date.now(), bytes: 0 });
+                if (bytes !== last.bytes)
+                    last = { at: Date.now(), bytes };
+                const idle = Date.now() - last.at;
+                if (idle < o.stallMs)
+                    return;
+                stalled = { url, ms: idle };
+                child.kill('SIGTERM');
+                setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref();
+            }, Math.min(1000, Math.max(50, o.stallMs / 4)))
+            : undefined;
     });
 }
 function track(active, line, untimed) {

@@ -68,7 +68,7 @@ export function runGoWatched(
     const active: Active = { headers: new Set(), bodies: new Set() }
     let last = { at: Date.now(), bytes: 0 }
     let stalled: WatchedRun['stalled']
-    let timer: NodeJS.Timeout | undefined
+    // Both launchers report go's end asynchronously: `timer` is set by then.
     const child = (o.launcher ?? directLauncher).start(go.bin, argv, o, {
       stdout: (b) => out.push(b),
       stderr: (s) => {
@@ -80,18 +80,18 @@ export function runGoWatched(
       },
       error: (e) => {
         live.delete(child)
-        if (timer) clearInterval(timer)
+        clearInterval(timer)
         reject(new Error(`cannot run ${go.bin}: ${e.message}`))
       },
       exit: (code, signal) => {
         live.delete(child)
-        if (timer) clearInterval(timer)
+        clearInterval(timer)
         const stderr = signal && !stalled ? `${err}\ngo was killed by ${signal}` : err
         resolve({ exitCode: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr, stalled })
       }
     })
     live.add(child)
-    timer =
+    const timer =
       o.stallMs > 0
         ? setInterval(
             () => {
