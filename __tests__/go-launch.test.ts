@@ -287,15 +287,15 @@ test('stream parsing: markers found whatever the chunks, output exact, one end p
     let stdout = Buffer.alloc(0)
     let stderr = ''
     const ends: Array<[number | null, NodeJS.Signals | null]> = []
+    const h = {
+      stdout: (b: Buffer) => (stdout = Buffer.concat([stdout, b])),
+      stderr: (s: string) => (stderr += s),
+      exit: (c: number | null, s: NodeJS.Signals | null) => ends.push([c, s]),
+      error: () => ends.push([-1, null])
+    }
     const job = new Job(
       nonce,
-      {
-        stdout: (b) => (stdout = Buffer.concat([stdout, b])),
-        stderr: (s) => (stderr += s),
-        exit: (c, s) => ends.push([c, s]),
-        error: () => ends.push([-1, null])
-      },
-      '/',
+      { bin: 'go', argv: [], o: { cwd: '/', env: {} }, h },
       () => {},
       () => {}
     )
@@ -322,8 +322,6 @@ test('stream parsing: markers found whatever the chunks, output exact, one end p
 
 test('shellQuote: a single-quoted word that a shell reads back as the exact text', async () => {
   const words = [`it's`, `''`, '$(id) `id` ${HOME} \\n', 'a\nb', '']
-  const r = await run(directLauncher, REPORT, { args: [] })
-  expect(r.code).toBe(0)
   const { execFileSync } = await import('node:child_process')
   const echoed = execFileSync('/bin/sh', ['-c', `printf '%s\\0' ${words.map(shellQuote).join(' ')}`]).toString()
   expect(echoed.split('\0').slice(0, -1)).toEqual(words)

@@ -230,7 +230,6 @@ class ShellLane {
     sh;
     nonce = randomBytes(16).toString('hex');
     job;
-    request;
     signalled = false;
     dead = false;
     constructor(shell, env, release, broken) {
@@ -247,10 +246,8 @@ class ShellLane {
         this.sh.once('close', () => this.job?.lost());
     }
     run(r) {
-        this.request = r;
-        const job = new Job(this.nonce, r.h, r.o.cwd, (signal) => this.signal(signal), () => {
+        const job = new Job(this.nonce, r, (signal) => this.signal(signal), () => {
             this.job = undefined;
-            this.request = undefined;
             this.release(this);
         });
         this.job = job;
@@ -281,11 +278,9 @@ class ShellLane {
     failed() {
         this.dead = true;
         this.broken();
-        const r = this.request;
         const job = this.job;
-        this.job = this.request = undefined;
-        if (r && job)
-            job.redirect(directLauncher.start(r.bin, r.argv, r.o, r.h));
+        this.job = undefined;
+        job?.startDirectly();
     }
     /** The shell ended under a go: by our signal (which its whole group got), or from outside (then its group goes too). */
     exited() {
@@ -303,8 +298,7 @@ class ShellLane {
 /** One go in a lane: its output up to the markers, and its exit status. */
 class Job {
     nonce;
-    h;
-    cwd;
+    request;
     signal;
     done;
     outTail = '';
@@ -314,10 +308,9 @@ class Job {
     over = false;
     killedWith;
     direct;
-    constructor(nonce, h, cwd, signal, done) {
+    constructor(nonce, request, signal, done) {
         this.nonce = nonce;
-        this.h = h;
-        this.cwd = cwd;
+        this.request = request;
         this.signal = signal;
         this.done = done;
     }
@@ -330,11 +323,12 @@ class Job {
         this.signal(signal);
     }
     /** The shell never started: a direct start of go takes this job's place (and its kills). */
-    redirect(started) {
+    startDirectly() {
+        const r = this.request;
         this.over = true;
-        this.direct = started;
+        this.direct = directLauncher.start(r.bin, r.argv, r.o, r.h);
         if (this.killedWith)
-            started.kill(this.killedWith);
+            this.direct.kill(this.killedWith);
     }
     /** stdout up to `<nonce>end`. Binary-safe: latin1 maps bytes to characters one to one. */
     out(b) {
@@ -343,7 +337,7 @@ class Job {
         const at = s.indexOf(marker);
         const upTo = at >= 0 ? at : s.length - heldBack(s, marker);
         if (upTo > 0)
-            this.h.stdout(Buffer.from(s.slice(0, upTo), 'latin1'));
+            this.request.h.stdout(Buffer.from(s.slice(0, upTo), 'latin1'));
         this.outTail = at >= 0 ? '' : s.slice(upTo);
         if (at >= 0) {
             this.outDone = true;
@@ -358,7 +352,7 @@ class Job {
             if (eol < 0)
                 break;
             if (at > 0)
-                this.h.stderr(s.slice(0, at));
+                this.request.h.stderr(s.slice(0, at));
             const [kind, value] = s.slice(at + this.nonce.length, eol).split(' ');
             if (kind === 'exit')
                 this.status = Number(value);
@@ -369,7 +363,7 @@ class Job {
         const at = s.indexOf(this.nonce);
         const upTo = at >= 0 ? at : s.length - heldBack(s, this.nonce);
         if (upTo > 0)
-            this.h.stderr(s.slice(0, upTo));
+            this.request.h.stderr(s.slice(0, upTo));
         this.errTail = s.slice(upTo);
         this.finish();
     }
@@ -379,27 +373,27 @@ class Job {
             return;
         this.over = true;
         if (this.errTail)
-            this.h.stderr(this.errTail);
-        this.h.exit(null, this.killedWith ?? 'SIGKILL');
+            this.request.h.stderr(this.errTail);
+        this.request.h.exit(null, this.killedWith ?? 'SIGKILL');
     }
     finish() {
         if (this.over || !this.outDone || this.status === undefined)
             return;
         this.over = true;
         if (this.errTail)
-            this.h.stderr(this.errTail);
+            this.request.h.stderr(this.errTail);
         this.done();
         const status = this.status;
         if (status === 'nocd')
-            return this.h.error(new Error(`cannot enter the directory ${this.cwd}`));
+            return this.request.h.error(new Error(`cannot enter the directory ${this.request.o.cwd}`));
         // The shell could not run go (not found: 127, not executable or arguments too long: 126); go itself exits 0–2.
         if (status === 126 || status === 127)
-            return this.h.error(new Error(`the shell could not run it (exit ${status})`));
+            return this.request.h.error(new Error(`the shell could not run it (exit ${status})`));
         // A shell reports a death by signal n as status 128 + n.
         const signal = status > 128
             ? Object.entries(constants.signals).find(([, v]) => v === status - 128)?.[0]
             : undefined;
-        this.h.exit(signal ? null : status, signal ?? null);
+        this.request.h.exit(signal ? null : status, signal ?? null);
     }
 }
 /**

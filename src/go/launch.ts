@@ -109,7 +109,7 @@ export function shellLauncher(shell = SHELL): Launcher {
 /** A shell's single-quoted word: the text exactly (a quote closes, is escaped, and reopens). No NUL: see above. */
 export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
 
-interface Request {
+export interface Request {
   bin: string
   argv: string[]
   o: StartOptions
@@ -121,7 +121,6 @@ class ShellLane {
   private readonly sh: ChildProcess
   private readonly nonce = randomBytes(16).toString('hex')
   private job?: Job
-  private request?: Request
   private signalled = false
   dead = false
 
@@ -142,15 +141,12 @@ class ShellLane {
   }
 
   run(r: Request): Started {
-    this.request = r
     const job = new Job(
       this.nonce,
-      r.h,
-      r.o.cwd,
+      r,
       (signal) => this.signal(signal),
       () => {
         this.job = undefined
-        this.request = undefined
         this.release(this)
       }
     )
@@ -185,10 +181,9 @@ class ShellLane {
   private failed(): void {
     this.dead = true
     this.broken()
-    const r = this.request
     const job = this.job
-    this.job = this.request = undefined
-    if (r && job) job.redirect(directLauncher.start(r.bin, r.argv, r.o, r.h))
+    this.job = undefined
+    job?.startDirectly()
   }
 
   /** The shell ended under a go: by our signal (which its whole group got), or from outside (then its group goes too). */
@@ -216,8 +211,7 @@ export class Job implements Started {
 
   constructor(
     private readonly nonce: string,
-    private readonly h: GoHandlers,
-    private readonly cwd: string,
+    private readonly request: Request,
     private readonly signal: (s: NodeJS.Signals) => void,
     private readonly done: () => void
   ) {}
@@ -230,10 +224,11 @@ export class Job implements Started {
   }
 
   /** The shell never started: a direct start of go takes this job's place (and its kills). */
-  redirect(started: Started): void {
+  startDirectly(): void {
+    const r = this.request
     this.over = true
-    this.direct = started
-    if (this.killedWith) started.kill(this.killedWith)
+    this.direct = directLauncher.start(r.bin, r.argv, r.o, r.h)
+    if (this.killedWith) this.direct.kill(this.killedWith)
   }
 
   /** stdout up to `<nonce>end`. Binary-safe: latin1 maps bytes to characters one to one. */
@@ -242,7 +237,7 @@ export class Job implements Started {
     const s = this.outTail + b.toString('latin1')
     const at = s.indexOf(marker)
     const upTo = at >= 0 ? at : s.length - heldBack(s, marker)
-    if (upTo > 0) this.h.stdout(Buffer.from(s.slice(0, upTo), 'latin1'))
+    if (upTo > 0) this.request.h.stdout(Buffer.from(s.slice(0, upTo), 'latin1'))
     this.outTail = at >= 0 ? '' : s.slice(upTo)
     if (at >= 0) {
       this.outDone = true
@@ -256,7 +251,7 @@ export class Job implements Started {
     for (let at = s.indexOf(this.nonce); at >= 0; at = s.indexOf(this.nonce)) {
       const eol = s.indexOf('\n', at)
       if (eol < 0) break
-      if (at > 0) this.h.stderr(s.slice(0, at))
+      if (at > 0) this.request.h.stderr(s.slice(0, at))
       const [kind, value] = s.slice(at + this.nonce.length, eol).split(' ')
       if (kind === 'exit') this.status = Number(value)
       if (kind === 'nocd') this.status = 'nocd'
@@ -264,7 +259,7 @@ export class Job implements Started {
     }
     const at = s.indexOf(this.nonce)
     const upTo = at >= 0 ? at : s.length - heldBack(s, this.nonce)
-    if (upTo > 0) this.h.stderr(s.slice(0, upTo))
+    if (upTo > 0) this.request.h.stderr(s.slice(0, upTo))
     this.errTail = s.slice(upTo)
     this.finish()
   }
@@ -273,25 +268,26 @@ export class Job implements Started {
   lost(): void {
     if (this.over) return
     this.over = true
-    if (this.errTail) this.h.stderr(this.errTail)
-    this.h.exit(null, this.killedWith ?? 'SIGKILL')
+    if (this.errTail) this.request.h.stderr(this.errTail)
+    this.request.h.exit(null, this.killedWith ?? 'SIGKILL')
   }
 
   private finish(): void {
     if (this.over || !this.outDone || this.status === undefined) return
     this.over = true
-    if (this.errTail) this.h.stderr(this.errTail)
+    if (this.errTail) this.request.h.stderr(this.errTail)
     this.done()
     const status = this.status
-    if (status === 'nocd') return this.h.error(new Error(`cannot enter the directory ${this.cwd}`))
+    if (status === 'nocd') return this.request.h.error(new Error(`cannot enter the directory ${this.request.o.cwd}`))
     // The shell could not run go (not found: 127, not executable or arguments too long: 126); go itself exits 0–2.
-    if (status === 126 || status === 127) return this.h.error(new Error(`the shell could not run it (exit ${status})`))
+    if (status === 126 || status === 127)
+      return this.request.h.error(new Error(`the shell could not run it (exit ${status})`))
     // A shell reports a death by signal n as status 128 + n.
     const signal =
       status > 128
         ? (Object.entries(constants.signals).find(([, v]) => v === status - 128)?.[0] as NodeJS.Signals)
         : undefined
-    this.h.exit(signal ? null : status, signal ?? null)
+    this.request.h.exit(signal ? null : status, signal ?? null)
   }
 }
 
